@@ -1,0 +1,37 @@
+//! The `slipway.toml` model: project layout, compiler settings, deployment
+//! environments (with the SOP's development / staging / production presets),
+//! quality gates and monitoring settings.
+//!
+//! Loading validates everything the file says — unknown keys, wrong types and
+//! bad values are errors that name the file, line and key — but interpolation
+//! of `${VAR}` values inside an environment is deferred until that
+//! environment is used, so a command that never touches production never needs
+//! production's secrets. This crate reads files and the process environment;
+//! it must not talk to the network or to a compiler.
+
+mod chains;
+mod compiler;
+mod environment;
+mod error;
+mod gates;
+mod interpolate;
+mod load;
+mod project;
+mod raw;
+mod secret;
+mod source;
+
+pub use chains::{ChainSpec, resolve_chain};
+pub use compiler::{CompilerConfig, DEFAULT_SOLC, EvmVersion};
+pub use environment::{
+    DevnetSettings, Environment, FeePolicy, Hardfork, Multisig, PriorityFee, Signer, Target,
+};
+pub use error::{ConfigError, Location, Result};
+pub use gates::{Gates, LintSeverity, MonitorConfig};
+pub use interpolate::Vars;
+pub use load::{CONFIG_FILE, Config};
+pub use project::ProjectConfig;
+pub use secret::{REDACTED, RpcUrl, Secret};
+
+/// The mnemonic Hardhat, anvil and ganache derive their dev accounts from.
+pub const DEV_MNEMONIC: &str = "test test test test test test test test test test test junk";

@@ -1,0 +1,192 @@
+//! Reading `slipway.toml` (and `remappings.txt`, `.env`) into a [`Config`].
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+use serde::Deserialize;
+
+use crate::{
+    CompilerConfig, ConfigError, Environment, Gates, MonitorConfig, ProjectConfig, Result, Vars,
+    environment::{PRESETS, Resolver, overlay, preset},
+    raw::{RawEnvironment, RawFile},
+    source::SourceFile,
+};
+
+/// The project file's name.
+pub const CONFIG_FILE: &str = "slipway.toml";
+
+/// A loaded project configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The project's root directory (where `slipway.toml` is, or would be).
+    pub root: PathBuf,
+    /// `[project]`, with remappings from `remappings.txt` appended.
+    pub project: ProjectConfig,
+    /// `[compiler]`.
+    pub compiler: CompilerConfig,
+    /// `[gates]`.
+    pub gates: Gates,
+    /// `[monitor]`.
+    pub monitor: MonitorConfig,
+    environments: BTreeMap<String, RawEnvironment>,
+    source: SourceFile,
+    vars: Vars,
+}
+
+impl Config {
+    /// Loads `root/slipway.toml` (defaults if absent), `root/remappings.txt`
+    /// and `root/.env`.
+    pub fn load(root: &Path) -> Result<Self> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        let vars = Vars::load(root)?;
+        let mut config = Self::parse(root, path, text, vars)?;
+        let remappings = root.join("remappings.txt");
+        if remappings.is_file() {
+            let text =
+                std::fs::read_to_string(&remappings).map_err(|source| ConfigError::Read {
+                    path: remappings.clone(),
+                    source,
+                })?;
+            for line in text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
+                if !config.project.remappings.iter().any(|r| r == line) {
+                    config.project.remappings.push(line.to_owned());
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    /// Parses configuration text as if read from `path`.
+    pub fn parse(root: &Path, path: PathBuf, text: String, vars: Vars) -> Result<Self> {
+        let source = SourceFile::new(path, text);
+        let raw = parse_raw(&source)?;
+        for (i, remapping) in raw.project.remappings.iter().enumerate() {
+            if !remapping.contains('=') {
+                return Err(ConfigError::Invalid {
+                    location: source.locate(None, format!("project.remappings[{i}]")),
+                    message: format!("`{remapping}` is not a remapping: expected prefix=target"),
+                });
+            }
+        }
+        Ok(Self {
+            root: root.to_path_buf(),
+            project: raw.project,
+            compiler: raw.compiler,
+            gates: raw.gates,
+            monitor: raw.monitor,
+            environments: raw.environments,
+            source,
+            vars,
+        })
+    }
+
+    /// The names of all environments: the presets and the file's own.
+    pub fn environment_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = PRESETS.iter().map(|s| (*s).to_owned()).collect();
+        names.extend(
+            self.environments
+                .keys()
+                .filter(|k| !PRESETS.contains(&k.as_str()))
+                .cloned(),
+        );
+        names
+    }
+
+    /// Resolves one environment: the preset (if any) overlaid with the file's
+    /// values, `${VAR}`s expanded.
+    pub fn environment(&self, name: &str) -> Result<Environment> {
+        let user = self.environments.get(name).cloned();
+        let raw = match (preset(name), user) {
+            (Some(p), Some(u)) => overlay(p, u),
+            (Some(p), None) => p,
+            (None, Some(u)) => u,
+            (None, None) => {
+                return Err(ConfigError::UnknownEnvironment {
+                    name: name.to_owned(),
+                    known: self.environment_names(),
+                });
+            }
+        };
+        Resolver {
+            source: &self.source,
+            vars: &self.vars,
+            name,
+        }
+        .resolve(raw)
+    }
+
+    /// Absolute path of a project-relative path.
+    pub fn path(&self, relative: &Path) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    /// The file the configuration came from (it may not exist).
+    pub fn file(&self) -> &Path {
+        &self.source.path
+    }
+}
+
+fn parse_raw(source: &SourceFile) -> Result<RawFile> {
+    let deserializer =
+        toml::Deserializer::parse(source.text()).map_err(|e| ConfigError::Syntax {
+            location: source.locate(e.span(), ""),
+            message: e.message().into(),
+        })?;
+    RawFile::deserialize(deserializer).map_err(|e| {
+        let message = e.message().trim().to_owned();
+        let key = key_at(source.text(), e.span());
+        ConfigError::Invalid {
+            location: source.locate(e.span(), key),
+            message,
+        }
+    })
+}
+
+/// The dotted key an error span points into, recovered from the text: the
+/// innermost `[table]` header above it and the `key =` on its line.
+fn key_at(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let Some(span) = span else {
+        return String::new();
+    };
+    let start = span.start.min(text.len());
+    let before = text.get(..start).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = text[line_start..line_end].trim();
+    let table = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_owned());
+    if line.starts_with('[') {
+        return line
+            .trim_matches(|c| c == '[' || c == ']')
+            .trim()
+            .to_owned();
+    }
+    let key = line
+        .split('=')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('"');
+    match table {
+        Some(t) if !key.is_empty() => format!("{t}.{key}"),
+        Some(t) => t,
+        None => key.to_owned(),
+    }
+}

@@ -1,0 +1,299 @@
+//! Loading `slipway.toml`: presets, overrides, interpolation, redaction and
+//! errors that name file, line and key.
+
+use std::path::{Path, PathBuf};
+
+use slipway_config::{Config, ConfigError, Hardfork, Multisig, PriorityFee, Signer, Target, Vars};
+
+fn parse(text: &str, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let vars = Vars::from_map(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    Config::parse(
+        Path::new("/p"),
+        PathBuf::from("/p/slipway.toml"),
+        text.to_owned(),
+        vars,
+    )
+}
+
+fn error_text(text: &str) -> String {
+    parse(text, &[]).expect_err("should be refused").to_string()
+}
+
+#[test]
+fn an_empty_file_gives_the_sop_defaults() {
+    let config = parse("", &[]).expect("empty file");
+    assert_eq!(config.project.src, PathBuf::from("contracts/src"));
+    assert_eq!(config.project.test, PathBuf::from("contracts/test"));
+    assert_eq!(config.project.out, PathBuf::from("out"));
+    assert_eq!(
+        config.project.libs,
+        [PathBuf::from("contracts/lib"), "node_modules".into()]
+    );
+    assert_eq!(config.compiler.version.to_string(), "0.8.20");
+    assert_eq!(config.gates.min_lines, 95.0);
+    assert_eq!(config.gates.min_branches, 95.0);
+    assert_eq!(config.gates.min_functions, 95.0);
+    assert_eq!(config.monitor.interval.as_secs(), 30);
+    assert_eq!(
+        config.environment_names(),
+        ["development", "staging", "production"]
+    );
+}
+
+#[test]
+fn development_preset_is_the_embedded_chain_of_the_sop() {
+    let env = parse("", &[])
+        .expect("parse")
+        .environment("development")
+        .expect("dev");
+    assert_eq!(env.chain.id, 1337);
+    let Target::Embedded(devnet) = env.target else {
+        panic!("not embedded: {:?}", env.target)
+    };
+    assert_eq!(devnet.gas_limit, 12_000_000);
+    assert_eq!(devnet.block_time.as_secs(), 2);
+    assert_eq!(devnet.accounts, 20);
+    assert_eq!(devnet.balance_eth, 10_000);
+    assert_eq!(devnet.mnemonic, slipway_config::DEV_MNEMONIC);
+    assert_eq!(env.multisig, Multisig::Off);
+    assert_eq!(env.hardfork, Hardfork::Osaka);
+}
+
+#[test]
+fn staging_is_amoy_with_1559_and_production_is_mainnet_behind_a_multisig() {
+    let config = parse(
+        r#"
+[environments.production]
+rpc = ["${MAINNET_RPC_A}", "${MAINNET_RPC_B}"]
+"#,
+        &[
+            ("MAINNET_RPC_A", "https://a.example/v3/k1"),
+            ("MAINNET_RPC_B", "https://b.example"),
+        ],
+    )
+    .expect("parse");
+    let staging = config.environment("staging").expect("staging");
+    assert_eq!(staging.chain.id, 80_002);
+    assert!(staging.fees.eip1559);
+    let production = config.environment("production").expect("production");
+    assert_eq!(production.chain.id, 1);
+    assert!(production.fees.eip1559);
+    assert!(matches!(
+        production.fees.priority_fee,
+        PriorityFee::Percentile(_)
+    ));
+    assert_eq!(production.multisig, Multisig::Required);
+    assert!(production.confirmations >= 2);
+    let Target::Rpc(urls) = &production.target else {
+        panic!("not rpc")
+    };
+    assert_eq!(urls.len(), 2);
+    assert_eq!(urls[0].expose().as_str(), "https://a.example/v3/k1");
+}
+
+#[test]
+fn a_minimal_override_keeps_the_rest_of_the_preset() {
+    let config = parse(
+        r#"
+[environments.staging]
+rpc = ["https://amoy.example"]
+confirmations = 5
+[environments.staging.fees]
+max_fee_gwei = 90
+"#,
+        &[],
+    )
+    .expect("parse");
+    let env = config.environment("staging").expect("staging");
+    assert_eq!(env.chain.id, 80_002);
+    assert_eq!(env.confirmations, 5);
+    assert_eq!(env.fees.max_fee_cap, Some(90_000_000_000));
+    assert_eq!(env.fees.priority_fee, PriorityFee::Fixed(30_000_000_000));
+}
+
+#[test]
+fn any_evm_chain_can_be_added() {
+    let config = parse(
+        r#"
+[environments.chain138]
+chain = "chain-138"
+rpc = ["https://rpc.chain138.example"]
+hardfork = "london"
+fees = { eip1559 = false }
+signer = { kind = "keystore", path = "keys/ops.json", password_env = "OPS_PASSWORD" }
+multisig = { safe = "0x1111111111111111111111111111111111111111", threshold = 2 }
+"#,
+        &[],
+    )
+    .expect("parse");
+    let env = config.environment("chain138").expect("chain138");
+    assert_eq!(env.chain.id, 138);
+    assert_eq!(env.hardfork, Hardfork::London);
+    assert!(!env.fees.eip1559);
+    assert!(matches!(env.signer, Signer::Keystore { .. }));
+    assert!(matches!(env.multisig, Multisig::Safe { threshold: 2, .. }));
+    assert!(config.environment_names().contains(&"chain138".to_owned()));
+}
+
+#[test]
+fn unknown_keys_name_file_line_and_key() {
+    let err = error_text("[project]\nsrc = \"src\"\nsources = \"x\"\n");
+    assert!(err.starts_with("/p/slipway.toml:3:"), "{err}");
+    assert!(err.contains("project.sources"), "{err}");
+    assert!(err.contains("unknown field `sources`"), "{err}");
+    assert!(err.contains("expected one of"), "{err}");
+}
+
+#[test]
+fn wrong_types_name_file_line_and_key_and_what_is_expected() {
+    let err = error_text("[compiler]\noptimizer_runs = \"lots\"\n");
+    assert!(err.starts_with("/p/slipway.toml:2:"), "{err}");
+    assert!(err.contains("compiler.optimizer_runs"), "{err}");
+    assert!(err.contains("invalid type"), "{err}");
+    assert!(err.contains("u32"), "{err}");
+}
+
+#[test]
+fn bad_values_are_refused_with_their_reason() {
+    let err = error_text("[gates]\nmin_lines = 120\n");
+    assert!(
+        err.contains(":2:") && err.contains("gates.min_lines"),
+        "{err}"
+    );
+    assert!(err.contains("not a percentage"), "{err}");
+
+    let err = error_text("[environments.staging.fees]\nbump_percent = 5\n");
+    assert!(err.contains(":2:") && err.contains("bump_percent"), "{err}");
+    assert!(err.contains("10%"), "{err}");
+
+    let err = error_text("[environments.x]\nhardfork = \"byzantium2\"\n");
+    assert!(
+        err.contains(":2:") && err.contains("environments.x.hardfork"),
+        "{err}"
+    );
+    assert!(err.contains("osaka"), "{err}");
+
+    let err = error_text("[compiler]\nversion = \"0.8\"\n");
+    assert!(err.contains("compiler.version"), "{err}");
+}
+
+#[test]
+fn broken_syntax_points_at_the_line() {
+    let err = error_text("[project]\nsrc = \"contracts\n");
+    assert!(err.starts_with("/p/slipway.toml:2:"), "{err}");
+}
+
+#[test]
+fn mumbai_is_refused_and_amoy_named() {
+    let config = parse("\n[environments.staging]\nchain = \"mumbai\"\n", &[]).expect("parse");
+    let err = config
+        .environment("staging")
+        .expect_err("mumbai")
+        .to_string();
+    assert!(err.contains("slipway.toml:3:"), "{err}");
+    assert!(err.contains("environments.staging.chain"), "{err}");
+    assert!(
+        err.contains("shut down") && err.contains("polygon-amoy"),
+        "{err}"
+    );
+
+    let config = parse(
+        "[environments.old]\nchain_id = 80001\nrpc = [\"https://x.example\"]\n",
+        &[],
+    )
+    .expect("parse");
+    let err = config.environment("old").expect_err("80001").to_string();
+    assert!(err.contains("Amoy"), "{err}");
+}
+
+#[test]
+fn unset_variables_fail_only_the_environment_that_uses_them() {
+    let config = parse(
+        "[environments.production]\nrpc = [\"${NOT_SET_ANYWHERE}\"]\n",
+        &[],
+    )
+    .expect("parse");
+    assert!(config.environment("development").is_ok());
+    let err = config
+        .environment("production")
+        .expect_err("unset")
+        .to_string();
+    assert!(err.contains("slipway.toml:2:"), "{err}");
+    assert!(err.contains("environments.production.rpc[0]"), "{err}");
+    assert!(err.contains("`NOT_SET_ANYWHERE` is not set"), "{err}");
+}
+
+#[test]
+fn production_without_rpc_urls_says_what_to_add() {
+    let err = parse("", &[])
+        .expect("parse")
+        .environment("production")
+        .expect_err("no rpc");
+    let text = err.to_string();
+    assert!(
+        text.contains("no RPC URLs") && text.contains("PRODUCTION_RPC_URL"),
+        "{text}"
+    );
+}
+
+#[test]
+fn dotenv_beside_the_file_is_read_and_loses_to_the_process_environment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("slipway.toml"),
+        "[environments.staging]\nrpc = [\"https://amoy.example/${SLIPWAY_T_DOTENV_KEY}\"]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join(".env"),
+        "SLIPWAY_T_DOTENV_KEY=k-from-dotenv\n",
+    )
+    .expect("write");
+    let env = Config::load(dir.path())
+        .expect("load")
+        .environment("staging")
+        .expect("staging");
+    let Target::Rpc(urls) = env.target else {
+        panic!("rpc")
+    };
+    assert_eq!(urls[0].expose().path(), "/k-from-dotenv");
+}
+
+#[test]
+fn remappings_txt_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("remappings.txt"),
+        "@oz/=node_modules/@openzeppelin/\n\n",
+    )
+    .expect("write");
+    let config = Config::load(dir.path()).expect("load");
+    assert_eq!(
+        config.project.remappings,
+        ["@oz/=node_modules/@openzeppelin/"]
+    );
+}
+
+#[test]
+fn a_planted_secret_never_shows_in_debug_or_serialized_output() {
+    let secret = "sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+    let config = parse(
+        "[environments.production]\nrpc = [\"https://eth.example/v2/${KEY}\", \"https://u:${KEY}@b.example\"]\n\
+         [environments.staging]\nrpc = [\"https://amoy.example/?apikey=${KEY}\"]\n",
+        &[("KEY", secret)],
+    )
+    .expect("parse");
+    for name in ["production", "staging"] {
+        let env = config.environment(name).expect("resolve");
+        let shown = [
+            format!("{env:?}"),
+            format!("{env:#?}"),
+            serde_json::to_string(&env).expect("json"),
+            toml::to_string(&env).unwrap_or_default(),
+        ];
+        for s in shown {
+            assert!(!s.contains(secret), "secret leaked: {s}");
+        }
+    }
+    assert!(!format!("{config:?}").contains(secret));
+}

@@ -1,0 +1,79 @@
+//! Subcommands, one module each.
+
+mod build;
+mod config;
+mod init;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Args, Parser, Subcommand};
+use eyre::Result;
+use slipway_config::{CONFIG_FILE, Config};
+
+/// slipway: lint, test, build, deploy, verify, monitor and operate Solidity
+/// contracts, as one command line.
+#[derive(Debug, Parser)]
+#[command(name = "slipway", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalOpts,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Flags every subcommand takes.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalOpts {
+    /// Project root (default: the nearest directory upwards with slipway.toml).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+    /// Print less: no progress lines.
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+    /// More logging (-v, -vv); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+    /// Colour: auto (TTY and no NO_COLOR), always or never.
+    #[arg(long, global = true, default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub(crate) color: String,
+}
+
+impl GlobalOpts {
+    /// The project root.
+    pub(crate) fn root(&self) -> Result<PathBuf> {
+        if let Some(root) = &self.root {
+            return Ok(root.clone());
+        }
+        let cwd = std::env::current_dir()?;
+        Ok(cwd
+            .ancestors()
+            .find(|d| d.join(CONFIG_FILE).is_file())
+            .unwrap_or(&cwd)
+            .to_path_buf())
+    }
+
+    /// The project's configuration.
+    pub(crate) fn config(&self) -> Result<Config> {
+        Ok(Config::load(&self.root()?)?)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Compile the project's Solidity with the pinned compiler.
+    Build(build::BuildArgs),
+    /// Create a new project.
+    Init(init::InitArgs),
+    /// Print the resolved configuration, secrets redacted.
+    Config(config::ConfigArgs),
+}
+
+impl Cli {
+    pub(crate) fn run(self) -> Result<ExitCode> {
+        match self.command {
+            Command::Build(args) => args.run(&self.global),
+            Command::Init(args) => args.run(&self.global),
+            Command::Config(args) => args.run(&self.global),
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Terminal output: logging setup, colour policy and error rendering.
+
+use yansi::Paint;
+
+use crate::cmd::GlobalOpts;
+
+/// Sets up `tracing` (stderr, `RUST_LOG` or -v) and the colour policy
+/// (`NO_COLOR`, `--color`, TTY).
+pub(crate) fn init(global: &GlobalOpts) {
+    match global.color.as_str() {
+        "always" => yansi::enable(),
+        "never" => yansi::disable(),
+        _ => yansi::whenever(yansi::Condition::TTY_AND_COLOR),
+    }
+    let default = match global.verbose {
+        0 => "warn",
+        1 => "info,slipway=debug",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(yansi::is_enabled())
+        .without_time()
+        .try_init();
+}
+
+/// Prints an error and its whole chain of causes to stderr.
+pub(crate) fn error(report: &eyre::Report) {
+    let mut text = format!("{} {report}", "error:".red().bold());
+    for cause in report.chain().skip(1) {
+        text.push_str(&format!("\n  {} {cause}", "caused by:".dim()));
+    }
+    eprintln!("{text}");
+}
+
+/// A progress line on stderr (unless quiet).
+pub(crate) fn status(global: &GlobalOpts, verb: &str, rest: &str) {
+    if !global.quiet {
+        eprintln!("{:>12} {rest}", verb.green().bold());
+    }
+}

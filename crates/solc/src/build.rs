@@ -1,0 +1,104 @@
+//! One build: resolve nothing, compile what changed, report what happened.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use slipway_config::Config;
+
+use crate::{
+    Compiler, Diagnostic, DiagnosticSeverity, Profile, Result, SolcError,
+    project::{CompileOutput, check_node_modules, project},
+    sizes::{ContractSize, object_len},
+};
+
+/// What a build did and produced.
+#[derive(Debug, Serialize)]
+pub struct BuildReport {
+    /// The compiler used.
+    pub compiler: Compiler,
+    /// True when the cache held everything: the compiler was not called.
+    pub unchanged: bool,
+    /// Source files whose contracts were compiled in this run (relative).
+    pub compiled_sources: Vec<PathBuf>,
+    /// Errors, warnings and infos from the compiler.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every contract of the project with its code sizes.
+    pub contracts: Vec<ContractSize>,
+    /// The artifacts directory.
+    pub artifacts_dir: PathBuf,
+    /// The full compile output, for callers that go on to test or deploy.
+    #[serde(skip)]
+    pub output: CompileOutput,
+}
+
+impl BuildReport {
+    /// Whether compilation failed.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == DiagnosticSeverity::Error)
+    }
+}
+
+/// Compiles the project of `config` with `compiler` in `profile`.
+pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<BuildReport> {
+    let source_dirs = [
+        config.path(&config.project.src),
+        config.path(&config.project.test),
+    ];
+    check_node_modules(&config.root, &source_dirs)?;
+    let project = project(config, compiler, profile)?;
+    let output = project
+        .compile()
+        .map_err(|e| SolcError::Build(Box::new(e)))?;
+    let root = &config.root;
+
+    let diagnostics = output
+        .output()
+        .errors
+        .iter()
+        .map(|e| Diagnostic::from_solc(e, root))
+        .collect();
+    let mut compiled_sources: Vec<PathBuf> = output
+        .output()
+        .sources
+        .files()
+        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+        .collect();
+    compiled_sources.sort();
+    compiled_sources.dedup();
+
+    let mut contracts: Vec<ContractSize> = output
+        .artifact_ids()
+        .map(|(id, artifact)| ContractSize {
+            source: id
+                .source
+                .strip_prefix(root)
+                .unwrap_or(&id.source)
+                .display()
+                .to_string(),
+            name: id.name.clone(),
+            runtime: artifact
+                .deployed_bytecode
+                .as_ref()
+                .and_then(|d| d.bytecode.as_ref())
+                .map_or(0, |b| object_len(&b.object)),
+            init: artifact
+                .bytecode
+                .as_ref()
+                .map_or(0, |b| object_len(&b.object)),
+        })
+        .collect();
+    contracts.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
+    contracts.dedup_by(|a, b| a.source == b.source && a.name == b.name);
+
+    Ok(BuildReport {
+        compiler: compiler.clone(),
+        unchanged: output.is_unchanged(),
+        compiled_sources,
+        diagnostics,
+        contracts,
+        artifacts_dir: project.artifacts_path().to_path_buf(),
+        output,
+    })
+}

@@ -1,0 +1,107 @@
+//! Errors of compiler resolution and builds.
+
+use std::path::PathBuf;
+
+use semver::Version;
+
+/// Result type of this crate.
+pub type Result<T, E = SolcError> = std::result::Result<T, E>;
+
+/// What can go wrong finding a compiler or building with it.
+#[derive(Debug, thiserror::Error)]
+pub enum SolcError {
+    /// No way to get the pinned compiler.
+    #[error(
+        "no Solidity compiler {version} available: install Node.js 18+ (node and npm on PATH) so \
+         slipway can install solc {version} from npm, or put a native solc {version} on PATH, \
+         or set SLIPWAY_SOLC to a compiler executable"
+    )]
+    NoCompiler {
+        /// The pinned version.
+        version: Version,
+    },
+    /// An explicitly configured compiler is of another version.
+    #[error("{} is solc {found}, but the project pins {wanted} ({origin}); point it at solc {wanted} or change [compiler] version", path.display())]
+    WrongVersion {
+        /// The executable.
+        path: PathBuf,
+        /// Its version.
+        found: Version,
+        /// The pinned version.
+        wanted: Version,
+        /// Where the path came from.
+        origin: &'static str,
+    },
+    /// A compiler could not be run.
+    #[error("cannot run the compiler at {}", path.display())]
+    Run {
+        /// The executable.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: Box<foundry_compilers::error::SolcError>,
+    },
+    /// `npm install solc@X` failed.
+    #[error("`npm install solc@{version}` failed (exit {status}): {stderr}")]
+    NpmInstall {
+        /// The version.
+        version: Version,
+        /// Exit status.
+        status: String,
+        /// What npm said.
+        stderr: String,
+    },
+    /// A file-system operation failed.
+    #[error("{action} {}", path.display())]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// On which path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Imports point into `node_modules`, which is missing.
+    #[error(
+        "{} does not exist, but the sources import npm packages ({packages}); run `npm install` (or `npm ci`) in {}",
+        node_modules.display(), root.display()
+    )]
+    MissingNodeModules {
+        /// The expected directory.
+        node_modules: PathBuf,
+        /// The project root.
+        root: PathBuf,
+        /// Packages imported.
+        packages: String,
+    },
+    /// A remapping could not be parsed.
+    #[error("bad remapping `{0}`: expected prefix=target")]
+    Remapping(String),
+    /// The build driver failed (before or outside the compiler's diagnostics).
+    #[error("build failed")]
+    Build(#[source] Box<foundry_compilers::error::SolcError>),
+    /// Artifacts could not be read back.
+    #[error("cannot read artifact {}", path.display())]
+    Artifact {
+        /// The artifact file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl SolcError {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.into();
+        move |source| Self::Io {
+            action,
+            path,
+            source,
+        }
+    }
+}

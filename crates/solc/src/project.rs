@@ -1,0 +1,190 @@
+//! Building a slipway project with foundry-compilers: paths, remappings,
+//! settings, the incremental cache and the two cached profiles.
+
+use std::{
+    path::{Path, PathBuf},
+    str::FromStr,
+};
+
+use foundry_compilers::{
+    ConfigurableArtifacts, Project, ProjectBuilder, ProjectCompileOutput, ProjectPathsConfig,
+    artifacts::{
+        EvmVersion, Severity, output_selection::ContractOutputSelection, remappings::Remapping,
+    },
+    solc::{Solc, SolcCompiler, SolcSettings},
+};
+use slipway_config::Config;
+
+use crate::{Compiler, Result, SolcError};
+
+/// The compile output type slipway works with.
+pub type CompileOutput = ProjectCompileOutput<SolcCompiler, ConfigurableArtifacts>;
+
+/// A cached build profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// The configured settings; artifacts in `[project] out`.
+    #[default]
+    Default,
+    /// Optimizer off, for coverage; artifacts under `.slipway/cache/coverage-out`.
+    Coverage,
+}
+
+impl Profile {
+    fn cache_file(self) -> &'static str {
+        match self {
+            Self::Default => "solc-files-cache.json",
+            Self::Coverage => "solc-coverage-cache.json",
+        }
+    }
+}
+
+/// Where slipway keeps its project-local state.
+pub const STATE_DIR: &str = ".slipway";
+
+/// Builds the foundry-compilers project for `config` and `profile`.
+pub fn project(
+    config: &Config,
+    compiler: &Compiler,
+    profile: Profile,
+) -> Result<Project<SolcCompiler, ConfigurableArtifacts>> {
+    let root = &config.root;
+    let cache_dir = root.join(STATE_DIR).join("cache");
+    let artifacts_dir = match profile {
+        Profile::Default => config.path(&config.project.out),
+        Profile::Coverage => cache_dir.join("coverage-out"),
+    };
+    let libs: Vec<PathBuf> = config.project.libs.iter().map(|l| config.path(l)).collect();
+    let paths = ProjectPathsConfig::builder()
+        .root(root)
+        .sources(config.path(&config.project.src))
+        .tests(config.path(&config.project.test))
+        .scripts(root.join("contracts/script"))
+        .artifacts(&artifacts_dir)
+        .build_infos(artifacts_dir.join("build-info"))
+        .cache(cache_dir.join(profile.cache_file()))
+        .libs(libs.clone())
+        .remappings(remappings(config, &libs)?)
+        .build_with_root(root);
+
+    let mut artifacts = ConfigurableArtifacts::new(
+        [
+            ContractOutputSelection::StorageLayout,
+            ContractOutputSelection::Metadata,
+        ],
+        [],
+    );
+    artifacts.additional_values.ast = true;
+    let mut settings = artifacts.solc_settings();
+    let optimize = profile == Profile::Default && config.compiler.optimizer;
+    settings.optimizer.enabled = Some(optimize);
+    settings.optimizer.runs = Some(config.compiler.optimizer_runs as usize);
+    settings.via_ir = Some(config.compiler.via_ir && profile == Profile::Default);
+    settings.evm_version = config
+        .compiler
+        .evm_version
+        .and_then(|v| EvmVersion::from_str(v.as_str()).ok());
+
+    let solc = Solc::new_with_version(&compiler.path, compiler.version.clone());
+    ProjectBuilder::<SolcCompiler, ConfigurableArtifacts>::new(artifacts)
+        .paths(paths)
+        .settings(SolcSettings {
+            settings,
+            ..Default::default()
+        })
+        .set_build_info(true)
+        .set_offline(true)
+        .set_compiler_severity_filter(Severity::Error)
+        .build(SolcCompiler::Specific(solc))
+        .map_err(|e| SolcError::Build(Box::new(e)))
+}
+
+/// The configured remappings, then one per package found in each library
+/// directory (`name/=lib/name/`, `@scope/=node_modules/@scope/`), as Hardhat
+/// resolves npm imports. Earlier entries win on equal prefixes.
+fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
+    let mut out: Vec<Remapping> = Vec::new();
+    for text in &config.project.remappings {
+        let r = Remapping::from_str(text).map_err(|_| SolcError::Remapping(text.clone()))?;
+        out.push(r);
+    }
+    for lib in libs {
+        let Ok(entries) = std::fs::read_dir(lib) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        for name in names {
+            if out.iter().any(|r| r.name == format!("{name}/")) {
+                continue;
+            }
+            out.push(Remapping {
+                context: None,
+                name: format!("{name}/"),
+                path: format!("{}/", lib.join(&name).display()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses to build when sources import npm packages that `package.json`
+/// lists but `node_modules` has not been installed.
+pub(crate) fn check_node_modules(root: &Path, source_dirs: &[PathBuf]) -> Result<()> {
+    let manifest = root.join("package.json");
+    let node_modules = root.join("node_modules");
+    if node_modules.is_dir() || !manifest.is_file() {
+        return Ok(());
+    }
+    let text =
+        std::fs::read_to_string(&manifest).map_err(SolcError::io("cannot read", &manifest))?;
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let mut packages: Vec<String> = ["dependencies", "devDependencies"]
+        .iter()
+        .filter_map(|k| json.get(k).and_then(|d| d.as_object()))
+        .flat_map(|d| d.keys().cloned())
+        .collect();
+    packages.retain(|p| imports_package(source_dirs, p));
+    if packages.is_empty() {
+        return Ok(());
+    }
+    packages.sort();
+    Err(SolcError::MissingNodeModules {
+        node_modules,
+        root: root.to_path_buf(),
+        packages: packages.join(", "),
+    })
+}
+
+/// Whether any `.sol` file under `dirs` imports from npm package `package`.
+fn imports_package(dirs: &[PathBuf], package: &str) -> bool {
+    let needle_dq = format!("\"{package}/");
+    let needle_sq = format!("'{package}/");
+    let mut stack: Vec<PathBuf> = dirs.to_vec();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "sol") {
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    if text.lines().any(|l| {
+                        l.trim_start().starts_with("import")
+                            && (l.contains(&needle_dq) || l.contains(&needle_sq))
+                    }) {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,205 @@
+//! Finding the pinned compiler: an explicit path, a native solc of exactly
+//! that version on PATH or in the svm cache, or solcjs from npm.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use semver::Version;
+
+use crate::{Result, SolcError, solcjs};
+
+/// Where the compiler came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CompilerKind {
+    /// Set by `[compiler] path` or `SLIPWAY_SOLC`.
+    Explicit,
+    /// A native `solc` on PATH.
+    Path,
+    /// A native solc in the svm cache.
+    Svm,
+    /// The npm `solc` package run by node through slipway's shim.
+    SolcJs,
+}
+
+/// A compiler executable of a known version.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Compiler {
+    /// Executable speaking solc's command line.
+    pub path: PathBuf,
+    /// Its version.
+    pub version: Version,
+    /// How it was found.
+    pub kind: CompilerKind,
+}
+
+/// Inputs to resolution that come from outside the project file.
+#[derive(Clone, Debug, Default)]
+pub struct ResolveOptions {
+    /// `[compiler] path` or `SLIPWAY_SOLC`, with where it came from.
+    pub explicit: Option<(PathBuf, &'static str)>,
+    /// Directories searched for `solc` (PATH when `None`).
+    pub search_path: Option<std::ffi::OsString>,
+    /// Per-user cache directory (`SLIPWAY_HOME`, else the platform cache dir).
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl ResolveOptions {
+    /// Options from the process environment and the configured path.
+    pub fn from_env(configured: Option<&Path>) -> Self {
+        let explicit = std::env::var_os("SLIPWAY_SOLC")
+            .filter(|v| !v.is_empty())
+            .map(|v| (PathBuf::from(v), "SLIPWAY_SOLC"))
+            .or_else(|| configured.map(|p| (p.to_path_buf(), "[compiler] path")));
+        Self {
+            explicit,
+            search_path: None,
+            cache_dir: None,
+        }
+    }
+}
+
+/// slipway's per-user cache directory.
+pub fn cache_dir(options: &ResolveOptions) -> PathBuf {
+    options
+        .cache_dir
+        .clone()
+        .or_else(|| std::env::var_os("SLIPWAY_HOME").map(|h| PathBuf::from(h).join("cache")))
+        .or_else(|| dirs::cache_dir().map(|d| d.join("slipway")))
+        .unwrap_or_else(|| PathBuf::from(".slipway/user-cache"))
+}
+
+/// Finds (or installs) solc `version`. `progress` receives a line whenever
+/// something slow happens (an npm install).
+pub fn resolve(
+    version: &Version,
+    options: &ResolveOptions,
+    progress: &dyn Fn(&str),
+) -> Result<Compiler> {
+    if let Some((path, origin)) = &options.explicit {
+        let found = probe_version(path)?;
+        if !same_release(&found, version) {
+            return Err(SolcError::WrongVersion {
+                path: path.clone(),
+                found,
+                wanted: version.clone(),
+                origin,
+            });
+        }
+        return Ok(Compiler {
+            path: path.clone(),
+            version: found,
+            kind: CompilerKind::Explicit,
+        });
+    }
+
+    let search = options
+        .search_path
+        .clone()
+        .or_else(|| std::env::var_os("PATH"));
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if let Ok(candidates) = which::which_in_all("solc", search.clone(), &cwd) {
+        for path in candidates {
+            match probe_version(&path) {
+                Ok(found) if same_release(&found, version) => {
+                    return Ok(Compiler {
+                        path,
+                        version: found,
+                        kind: CompilerKind::Path,
+                    });
+                }
+                Ok(found) => {
+                    tracing::debug!(path = %path.display(), %found, "skipping solc of another version");
+                }
+                Err(e) => tracing::debug!(path = %path.display(), error = %e, "skipping solc"),
+            }
+        }
+    }
+
+    for svm in svm_homes() {
+        let path = svm
+            .join(version.to_string())
+            .join(format!("solc-{version}"));
+        if path.is_file() {
+            if let Ok(found) = probe_version(&path) {
+                if same_release(&found, version) {
+                    return Ok(Compiler {
+                        path,
+                        version: found,
+                        kind: CompilerKind::Svm,
+                    });
+                }
+            }
+        }
+    }
+
+    let node = which::which_in("node", search.clone(), &cwd).ok();
+    let npm = which::which_in("npm", search, &cwd).ok();
+    match (node, npm) {
+        (Some(_), Some(npm)) => {
+            let path = solcjs::ensure_installed(version, &npm, &cache_dir(options), progress)?;
+            Ok(Compiler {
+                path,
+                version: version.clone(),
+                kind: CompilerKind::SolcJs,
+            })
+        }
+        _ => Err(SolcError::NoCompiler {
+            version: version.clone(),
+        }),
+    }
+}
+
+/// Same major.minor.patch (build metadata such as `+commit…` differs between
+/// native and js builds of one release).
+fn same_release(a: &Version, b: &Version) -> bool {
+    (a.major, a.minor, a.patch) == (b.major, b.minor, b.patch) && a.pre == b.pre
+}
+
+fn svm_homes() -> Vec<PathBuf> {
+    let mut homes = Vec::new();
+    if let Some(home) = dirs::home_dir() {
+        homes.push(home.join(".svm"));
+    }
+    if let Some(data) = dirs::data_dir() {
+        homes.push(data.join("svm"));
+    }
+    homes
+}
+
+/// Runs `solc --version` and parses its last line.
+pub fn probe_version(path: &Path) -> Result<Version> {
+    let output = Command::new(path)
+        .arg("--version")
+        .output()
+        .map_err(|e| SolcError::Run {
+            path: path.to_path_buf(),
+            source: Box::new(foundry_compilers::error::SolcError::io(e, path)),
+        })?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let text = line.trim().trim_start_matches("Version:").trim();
+    // Native builds print e.g. `0.8.20+commit.a1b79de6.Linux.g++`.
+    let text = text.replace(".g++", ".gcc");
+    if !output.status.success() {
+        return Err(SolcError::Run {
+            path: path.to_path_buf(),
+            source: Box::new(foundry_compilers::error::SolcError::msg(format!(
+                "`--version` exited with {}",
+                output.status
+            ))),
+        });
+    }
+    Version::parse(&text).map_err(|e| SolcError::Run {
+        path: path.to_path_buf(),
+        source: Box::new(foundry_compilers::error::SolcError::msg(format!(
+            "`--version` printed `{line}`, which is not a version: {e}"
+        ))),
+    })
+}
