@@ -135,6 +135,7 @@ pub enum Hardfork {
 #[serde(rename_all = "snake_case")]
 pub enum PriorityFee {
     /// A fixed tip, in wei.
+    #[serde(serialize_with = "gwei_text")]
     Fixed(u128),
     /// A percentile of recent blocks' rewards (eth_feeHistory).
     Percentile(f64),
@@ -148,6 +149,10 @@ pub struct FeePolicy {
     /// Tip choice.
     pub priority_fee: PriorityFee,
     /// Never pay more than this per gas, in wei.
+    #[serde(
+        serialize_with = "gwei_text_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_fee_cap: Option<u128>,
     /// How long to wait for inclusion before bumping.
     #[serde(with = "humantime_serde")]
@@ -201,6 +206,18 @@ pub enum Multisig {
 }
 
 const GWEI: f64 = 1e9;
+
+/// Shows wei as gwei text (`"30 gwei"`): readable, and within TOML's integers.
+fn gwei_text<S: serde::Serializer>(wei: &u128, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{} gwei", *wei as f64 / GWEI))
+}
+
+fn gwei_text_opt<S: serde::Serializer>(wei: &Option<u128>, s: S) -> Result<S::Ok, S::Error> {
+    match wei {
+        Some(w) => gwei_text(w, s),
+        None => s.serialize_none(),
+    }
+}
 
 fn gwei_to_wei(g: f64) -> u128 {
     // Inputs are validated as finite and ≥ 0; sub-wei precision is dropped.
@@ -340,7 +357,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn locate(&self, span: Option<std::ops::Range<usize>>, key: &str) -> crate::Location {
+    fn locate(&self, span: Option<std::ops::Range<usize>>, key: &str) -> Box<crate::Location> {
         // Presets carry the empty span 0..0: they are located by key only.
         let span = span.filter(|s| !s.is_empty());
         let key = if key.is_empty() {

@@ -50,7 +50,7 @@ pub enum ConfigError {
     #[error("{location}: {message}")]
     Syntax {
         /// Where.
-        location: Location,
+        location: Box<Location>,
         /// What the parser said.
         message: String,
     },
@@ -58,7 +58,7 @@ pub enum ConfigError {
     #[error("{location}: {message}")]
     Invalid {
         /// Where.
-        location: Location,
+        location: Box<Location>,
         /// What was wrong and what is expected.
         message: String,
     },
@@ -68,7 +68,7 @@ pub enum ConfigError {
     )]
     UnsetVariable {
         /// Where the `${VAR}` is written.
-        location: Location,
+        location: Box<Location>,
         /// The variable's name.
         var: String,
         /// The `.env` file that was consulted.

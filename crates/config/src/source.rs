@@ -21,7 +21,11 @@ impl SourceFile {
     }
 
     /// The location of a byte span (its start) under a key path.
-    pub(crate) fn locate(&self, span: Option<Range<usize>>, key: impl Into<String>) -> Location {
+    pub(crate) fn locate(
+        &self,
+        span: Option<Range<usize>>,
+        key: impl Into<String>,
+    ) -> Box<Location> {
         let (line, column) = match span {
             Some(span) => {
                 let (line, column) = line_column(&self.text, span.start);
@@ -29,12 +33,12 @@ impl SourceFile {
             }
             None => (None, None),
         };
-        Location {
+        Box::new(Location {
             file: self.path.clone(),
             line,
             column,
             key: key.into(),
-        }
+        })
     }
 }
 

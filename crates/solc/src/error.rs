@@ -32,14 +32,13 @@ pub enum SolcError {
         /// Where the path came from.
         origin: &'static str,
     },
-    /// A compiler could not be run.
-    #[error("cannot run the compiler at {}", path.display())]
-    Run {
+    /// A compiler could not be asked for its version.
+    #[error("{}: not a usable solc: {message}", path.display())]
+    Probe {
         /// The executable.
         path: PathBuf,
-        /// The cause.
-        #[source]
-        source: Box<foundry_compilers::error::SolcError>,
+        /// What went wrong.
+        message: String,
     },
     /// `npm install solc@X` failed.
     #[error("`npm install solc@{version}` failed (exit {status}): {stderr}")]
@@ -81,15 +80,6 @@ pub enum SolcError {
     /// The build driver failed (before or outside the compiler's diagnostics).
     #[error("build failed")]
     Build(#[source] Box<foundry_compilers::error::SolcError>),
-    /// Artifacts could not be read back.
-    #[error("cannot read artifact {}", path.display())]
-    Artifact {
-        /// The artifact file.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: serde_json::Error,
-    },
 }
 
 impl SolcError {

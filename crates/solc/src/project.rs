@@ -174,15 +174,14 @@ fn imports_package(dirs: &[PathBuf], package: &str) -> bool {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "sol") {
-                if let Ok(text) = std::fs::read_to_string(&path) {
-                    if text.lines().any(|l| {
-                        l.trim_start().starts_with("import")
-                            && (l.contains(&needle_dq) || l.contains(&needle_sq))
-                    }) {
-                        return true;
-                    }
-                }
+            } else if path.extension().is_some_and(|e| e == "sol")
+                && let Ok(text) = std::fs::read_to_string(&path)
+                && text.lines().any(|l| {
+                    l.trim_start().starts_with("import")
+                        && (l.contains(&needle_dq) || l.contains(&needle_sq))
+                })
+            {
+                return true;
             }
         }
     }

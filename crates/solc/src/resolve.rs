@@ -122,16 +122,15 @@ pub fn resolve(
         let path = svm
             .join(version.to_string())
             .join(format!("solc-{version}"));
-        if path.is_file() {
-            if let Ok(found) = probe_version(&path) {
-                if same_release(&found, version) {
-                    return Ok(Compiler {
-                        path,
-                        version: found,
-                        kind: CompilerKind::Svm,
-                    });
-                }
-            }
+        if path.is_file()
+            && let Ok(found) = probe_version(&path)
+            && same_release(&found, version)
+        {
+            return Ok(Compiler {
+                path,
+                version: found,
+                kind: CompilerKind::Svm,
+            });
         }
     }
 
@@ -171,35 +170,32 @@ fn svm_homes() -> Vec<PathBuf> {
 
 /// Runs `solc --version` and parses its last line.
 pub fn probe_version(path: &Path) -> Result<Version> {
+    let failed = |message: String| SolcError::Probe {
+        path: path.to_path_buf(),
+        message,
+    };
     let output = Command::new(path)
         .arg("--version")
         .output()
-        .map_err(|e| SolcError::Run {
-            path: path.to_path_buf(),
-            source: Box::new(foundry_compilers::error::SolcError::io(e, path)),
-        })?;
+        .map_err(|e| failed(format!("cannot run it: {e}")))?;
+    if !output.status.success() {
+        return Err(failed(format!("`--version` exited with {}", output.status)));
+    }
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout
         .lines()
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("");
-    let text = line.trim().trim_start_matches("Version:").trim();
-    // Native builds print e.g. `0.8.20+commit.a1b79de6.Linux.g++`.
-    let text = text.replace(".g++", ".gcc");
-    if !output.status.success() {
-        return Err(SolcError::Run {
-            path: path.to_path_buf(),
-            source: Box::new(foundry_compilers::error::SolcError::msg(format!(
-                "`--version` exited with {}",
-                output.status
-            ))),
-        });
-    }
-    Version::parse(&text).map_err(|e| SolcError::Run {
-        path: path.to_path_buf(),
-        source: Box::new(foundry_compilers::error::SolcError::msg(format!(
+    // Native builds print e.g. `Version: 0.8.20+commit.a1b79de6.Linux.g++`.
+    let text = line
+        .trim()
+        .trim_start_matches("Version:")
+        .trim()
+        .replace(".g++", ".gcc");
+    Version::parse(&text).map_err(|e| {
+        failed(format!(
             "`--version` printed `{line}`, which is not a version: {e}"
-        ))),
+        ))
     })
 }

@@ -39,10 +39,7 @@ impl BuildArgs {
         };
         let report = compile(global, &config, profile, self.json)?;
         if self.json {
-            #[allow(clippy::print_stdout)]
-            {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            }
+            println!("{}", serde_json::to_string_pretty(&report)?);
             return Ok(exit_code(&report, self.sizes, &config));
         }
         if report.has_errors() {
@@ -173,11 +170,8 @@ fn print_sizes(report: &BuildReport, config: &Config) {
             cell(c.init_margin()),
         ]);
     }
-    #[allow(clippy::print_stdout)]
-    {
-        println!("{table}");
-        println!(
-            "limits: runtime {CODE_SIZE_LIMIT} B (EIP-170), initcode {INITCODE_SIZE_LIMIT} B (EIP-3860)"
-        );
-    }
+    println!("{table}");
+    println!(
+        "limits: runtime {CODE_SIZE_LIMIT} B (EIP-170), initcode {INITCODE_SIZE_LIMIT} B (EIP-3860)"
+    );
 }

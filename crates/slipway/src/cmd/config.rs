@@ -60,10 +60,7 @@ impl ConfigArgs {
         } else {
             toml::to_string_pretty(&view)?
         };
-        #[allow(clippy::print_stdout)]
-        {
-            println!("{}", text.trim_end());
-        }
+        println!("{}", text.trim_end());
         Ok(ExitCode::SUCCESS)
     }
 }

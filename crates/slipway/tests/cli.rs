@@ -1,0 +1,194 @@
+//! The `slipway` binary as a user runs it.
+
+use std::{fs, path::Path};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn slipway(root: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("slipway").expect("binary");
+    cmd.arg("--root")
+        .arg(root)
+        .arg("--color")
+        .arg("never")
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+#[test]
+fn init_then_build_succeeds_at_once() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("my-project");
+    let mut init = Command::cargo_bin("slipway").expect("binary");
+    init.arg("init")
+        .arg(&dir)
+        .arg("--no-install")
+        .assert()
+        .success();
+    for file in [
+        "slipway.toml",
+        "package.json",
+        ".gitignore",
+        "contracts/src/Counter.sol",
+        "contracts/test/Counter.t.sol",
+    ] {
+        assert!(dir.join(file).is_file(), "init did not write {file}");
+    }
+    let manifest = fs::read_to_string(dir.join("package.json")).expect("package.json");
+    assert!(
+        manifest.contains("\"@openzeppelin/contracts\": \"5.0.2\""),
+        "{manifest}"
+    );
+
+    slipway(&dir)
+        .args(["build", "--sizes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "contracts/src/Counter.sol:Counter",
+        ))
+        .stdout(predicate::str::contains("CounterTest").not())
+        .stderr(predicate::str::contains("Compiled 2 files"));
+    assert!(dir.join("out/Counter.sol/Counter.json").is_file());
+    slipway(&dir)
+        .arg("build")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("compilation skipped"));
+
+    // A second init refuses to overwrite.
+    let mut again = Command::cargo_bin("slipway").expect("binary");
+    again
+        .arg("init")
+        .arg(&dir)
+        .arg("--no-install")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--force"));
+}
+
+#[test]
+fn a_compile_error_fails_the_build_and_shows_where() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let src = tmp.path().join("contracts/src");
+    fs::create_dir_all(&src).expect("mkdir");
+    fs::write(
+        src.join("Oops.sol"),
+        "pragma solidity 0.8.20;\ncontract Oops { function f() public { undefinedThing(); } }\n",
+    )
+    .expect("write");
+    slipway(tmp.path())
+        .arg("build")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("DeclarationError"))
+        .stderr(predicate::str::contains("contracts/src/Oops.sol:2:"))
+        .stderr(predicate::str::contains("compilation failed with 1 error"));
+    slipway(tmp.path())
+        .args(["build", "--json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"severity\": \"error\""));
+}
+
+#[test]
+fn config_errors_name_the_file_line_and_key() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    fs::write(
+        tmp.path().join("slipway.toml"),
+        "[compiler]\nversion = \"0.8.20\"\noptimiser = true\n",
+    )
+    .expect("write");
+    slipway(tmp.path())
+        .arg("build")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("slipway.toml:3:"))
+        .stderr(predicate::str::contains("compiler.optimiser"))
+        .stderr(predicate::str::contains("unknown field `optimiser`"));
+}
+
+#[test]
+fn mumbai_is_refused_with_amoy_named() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    fs::write(
+        tmp.path().join("slipway.toml"),
+        "[environments.staging]\nchain = \"mumbai\"\n",
+    )
+    .expect("write");
+    slipway(tmp.path())
+        .args(["config", "--env", "staging"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("shut down"))
+        .stderr(predicate::str::contains("polygon-amoy"));
+}
+
+#[test]
+fn a_planted_secret_appears_in_no_output_log_or_file() {
+    let secret = "planted0secret0c0ffee0d15ea5e0b16b00b5";
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    fs::write(
+        root.join("slipway.toml"),
+        "[environments.production]\nrpc = [\"https://mainnet.example/v3/${MAINNET_KEY}\"]\n\
+         [environments.staging]\nrpc = [\"https://amoy.example/?key=${AMOY_KEY}\"]\n",
+    )
+    .expect("write");
+    fs::write(root.join(".env"), format!("AMOY_KEY={secret}\n")).expect("write .env");
+    fs::create_dir_all(root.join("contracts/src")).expect("mkdir");
+    fs::write(
+        root.join("contracts/src/A.sol"),
+        "pragma solidity 0.8.20;\ncontract A {}\n",
+    )
+    .expect("write");
+
+    let mut outputs = Vec::new();
+    for args in [
+        vec!["config"],
+        vec!["config", "--json"],
+        vec!["config", "--env", "production"],
+        vec!["config", "--env", "staging", "--json"],
+        vec!["-vv", "build", "--json"],
+    ] {
+        let out = slipway(root)
+            .args(&args)
+            .env("MAINNET_KEY", secret)
+            .env("RUST_LOG", "trace")
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        outputs.push(String::from_utf8_lossy(&out.stdout).into_owned());
+        outputs.push(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    assert!(
+        outputs
+            .iter()
+            .any(|o| o.contains("https://mainnet.example/***")),
+        "redacted URL is shown"
+    );
+    for o in &outputs {
+        assert!(!o.contains(secret), "secret in output: {o}");
+    }
+    // Nothing slipway wrote (artifacts, caches) holds it either; .env is the user's own.
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n != ".env") {
+                let bytes = fs::read(&path).expect("read");
+                assert!(
+                    !String::from_utf8_lossy(&bytes).contains(secret),
+                    "secret in {}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
