@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# slipway build against the raw compiler, side by side (hyperfine).
+#  (1) no-op rebuild of the bundled project (goal: under 50 ms);
+#  (2) a cold build (no artifacts, no cache) against calling the same solcjs
+#      directly on the very standard-JSON input slipway sends (goal: < 10 %).
+# Usage: bench/build.sh [RESULTS.md]   (needs hyperfine, node, npm ci done)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-/dev/stdout}
+cargo build --release --quiet -p slipway
+bin=$PWD/target/release/slipway
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# A copy of the bundled project so the repository's own out/ is untouched.
+mkdir -p "$work/project"
+cp -r slipway.toml contracts "$work/project/"
+ln -s "$PWD/node_modules" "$work/project/node_modules"
+"$bin" --root "$work/project" -q build >/dev/null # installs solcjs on first use
+solc_dir=$(dirname "$("$bin" --root "$work/project" build --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).compiler.path))')")
+
+# Record the exact standard-JSON input of a cold build.
+cat > "$work/record-solc" <<SH
+#!/bin/sh
+case " \$* " in
+  *" --standard-json "*) tee "$work/input.json" | "$solc_dir/solc" "\$@" ;;
+  *) exec "$solc_dir/solc" "\$@" ;;
+esac
+SH
+chmod +x "$work/record-solc"
+rm -rf "$work/project/out" "$work/project/.slipway"
+SLIPWAY_SOLC="$work/record-solc" "$bin" --root "$work/project" -q build >/dev/null
+
+echo "## slipway build ($(date -u +%Y-%m-%d), $(nproc) cores)" >>"$out"
+echo >>"$out"
+echo '```' >>"$out"
+echo "bench/build.sh" >>"$out"
+echo '```' >>"$out"
+hyperfine -N --warmup 5 --runs 50 --export-markdown "$work/noop.md" \
+  "$bin --root $work/project -q build"
+cat "$work/noop.md" >>"$out"
+echo >>"$out"
+cd "$work/project"
+hyperfine --warmup 1 --runs 10 --export-markdown "$work/cold.md" \
+  --prepare "rm -rf out .slipway" \
+  -n "slipway build (cold)" "$bin -q build" \
+  -n "solcjs shim, same input" "node $solc_dir/solc --standard-json < $work/input.json > /dev/null" \
+  -n "npm solcjs CLI, same input" "node $solc_dir/node_modules/solc/solc.js --standard-json < $work/input.json > /dev/null"
+cat "$work/cold.md" >>"$out"
+echo >>"$out"
