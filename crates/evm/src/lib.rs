@@ -1,0 +1,21 @@
+//! revm glue for slipway: an in-memory state database, the block and chain
+//! environment for a hardfork, transaction execution with optional inspectors,
+//! state diffs that can be stored and replayed, and the `console.log`
+//! inspector.
+//!
+//! This crate and `slipway-test` are the only ones that use revm types; the
+//! rest of the workspace goes through the types defined here. It does no I/O.
+
+mod console;
+mod diff;
+mod execute;
+mod spec;
+mod state;
+
+pub use console::{CONSOLE_ADDRESS, ConsoleCollector, decode_console_log};
+pub use diff::{AccountDiff, StateDiff};
+pub use execute::{BlockContext, ChainEnv, ExecError, Outcome, Status, TxInput};
+pub use spec::spec_id;
+pub use state::{Account, State};
+
+pub use revm;
