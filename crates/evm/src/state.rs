@@ -75,6 +75,16 @@ impl State {
         self.db.storage_ref(address, slot).unwrap_or_default()
     }
 
+    /// The storage slots held for an account (non-zero or once written).
+    pub fn storage_keys(&self, address: Address) -> Vec<U256> {
+        self.db
+            .cache
+            .accounts
+            .get(&address)
+            .map(|a| a.storage.keys().copied().collect())
+            .unwrap_or_default()
+    }
+
     /// Every account with a non-zero balance, nonce or code.
     pub fn accounts(&self) -> impl Iterator<Item = (Address, Account)> + '_ {
         self.db

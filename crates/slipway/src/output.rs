@@ -13,7 +13,7 @@ pub(crate) fn init(global: &GlobalOpts) {
         _ => yansi::whenever(yansi::Condition::TTY_AND_COLOR),
     }
     let default = match global.verbose {
-        0 => "warn",
+        0 => "warn,slipway::console=info",
         1 => "info,slipway=debug",
         _ => "debug",
     };

@@ -3,6 +3,7 @@
 mod build;
 mod config;
 mod init;
+mod node;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -66,6 +67,8 @@ enum Command {
     Init(init::InitArgs),
     /// Print the resolved configuration, secrets redacted.
     Config(config::ConfigArgs),
+    /// Serve the development chain over JSON-RPC (HTTP + WebSocket).
+    Node(node::NodeArgs),
 }
 
 impl Cli {
@@ -74,6 +77,7 @@ impl Cli {
             Command::Build(args) => args.run(&self.global),
             Command::Init(args) => args.run(&self.global),
             Command::Config(args) => args.run(&self.global),
+            Command::Node(args) => args.run(&self.global),
         }
     }
 }

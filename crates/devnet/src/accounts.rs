@@ -1,0 +1,68 @@
+//! Dev accounts: derived from a mnemonic on m/44'/60'/0'/0/i, as Hardhat and
+//! anvil derive them, so addresses and keys match theirs.
+
+use alloy_primitives::Address;
+use alloy_signer_local::{MnemonicBuilder, PrivateKeySigner};
+
+use crate::{DevnetError, Result};
+
+/// A funded, unlocked dev account.
+#[derive(Clone)]
+pub struct DevAccount {
+    /// Its address.
+    pub address: Address,
+    /// Its signer (the key never leaves the process).
+    pub signer: PrivateKeySigner,
+}
+
+impl std::fmt::Debug for DevAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevAccount")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The first `count` accounts of `mnemonic`.
+pub fn derive_accounts(mnemonic: &str, count: u32) -> Result<Vec<DevAccount>> {
+    (0..count)
+        .map(|i| {
+            let signer = MnemonicBuilder::<alloy_signer_local::coins_bip39::English>::default()
+                .phrase(mnemonic)
+                .index(i)
+                .and_then(|b| b.build())
+                .map_err(|e| DevnetError::Config(format!("cannot derive dev account {i}: {e}")))?;
+            Ok(DevAccount {
+                address: signer.address(),
+                signer,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::address;
+
+    #[test]
+    fn the_test_mnemonic_gives_hardhats_accounts() {
+        let accounts = derive_accounts(slipway_config::DEV_MNEMONIC, 3).expect("derive");
+        assert_eq!(
+            accounts[0].address,
+            address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
+        );
+        assert_eq!(
+            accounts[1].address,
+            address!("70997970C51812dc3A010C7d01b50e0d17dc79C8")
+        );
+        assert_eq!(
+            accounts[2].address,
+            address!("3C44CdDdB6a900fa2b585dd299e03d12FA4293BC")
+        );
+        assert_eq!(
+            accounts[0].signer.to_bytes().to_string(),
+            "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+        );
+    }
+}

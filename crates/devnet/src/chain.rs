@@ -1,0 +1,824 @@
+//! The dev chain in memory: state, blocks, pool, clock and snapshots. Every
+//! change is also emitted as a [`Record`] so that the node can make it
+//! durable; replaying the records rebuilds the same chain.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use alloy_consensus::{
+    EMPTY_OMMER_ROOT_HASH, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, Transaction,
+    TxEnvelope, TxType, constants::EMPTY_WITHDRAWALS, proofs,
+};
+use alloy_eips::{eip1559::BaseFeeParams, eip7685::EMPTY_REQUESTS_HASH};
+use alloy_primitives::{Address, B256, Bytes, U256, keccak256, logs_bloom};
+use slipway_config::Hardfork;
+use slipway_evm::{
+    AccountDiff, BlockContext, ChainEnv, ConsoleCollector, Outcome, State, StateDiff, Status,
+    TxInput, spec_id,
+};
+
+use crate::{
+    DevnetError, Result,
+    accounts::DevAccount,
+    genesis::{CREATE2_DEPLOYER, CREATE2_DEPLOYER_CODE, GenesisSpec, INITIAL_BASE_FEE},
+    pool::{Pool, PoolError, PoolTx},
+    types::{MinedBlock, MinedTx, Record},
+};
+
+/// A saved point to return to with `evm_revert`.
+#[derive(Clone, Debug)]
+struct Snapshot {
+    record: u64,
+    state: State,
+    blocks: usize,
+    pool: Pool,
+    clock: Clock,
+}
+
+/// The chain's notion of time.
+#[derive(Clone, Copy, Debug, Default)]
+struct Clock {
+    offset: i64,
+    next: Option<u64>,
+}
+
+/// Where a transaction was mined.
+#[derive(Clone, Copy, Debug)]
+pub struct TxLocation {
+    /// Block number.
+    pub block: u64,
+    /// Index in the block.
+    pub index: usize,
+}
+
+/// The chain.
+#[derive(Debug)]
+pub struct Chain {
+    genesis: GenesisSpec,
+    env: ChainEnv,
+    accounts: Vec<DevAccount>,
+    state: State,
+    blocks: Vec<MinedBlock>,
+    tx_index: HashMap<B256, TxLocation>,
+    pool: Pool,
+    clock: Clock,
+    snapshots: BTreeMap<u64, Snapshot>,
+    next_snapshot: u64,
+    impersonated: HashSet<Address>,
+    /// Records emitted so far (the durable log's length).
+    records: u64,
+    unsaved: Vec<Record>,
+    console: Vec<(B256, Vec<String>)>,
+    /// Mine each transaction as it arrives.
+    pub automine: bool,
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+impl Chain {
+    /// A new chain from its genesis.
+    pub fn new(genesis: GenesisSpec, accounts: Vec<DevAccount>) -> Self {
+        let env = ChainEnv {
+            chain_id: genesis.chain_id,
+            spec: spec_id(genesis.hardfork),
+            unlimited_code_size: false,
+        };
+        let mut chain = Self {
+            genesis: genesis.clone(),
+            env,
+            accounts,
+            state: State::new(),
+            blocks: Vec::new(),
+            tx_index: HashMap::new(),
+            pool: Pool::default(),
+            clock: Clock::default(),
+            snapshots: BTreeMap::new(),
+            next_snapshot: 1,
+            impersonated: HashSet::new(),
+            records: 0,
+            unsaved: Vec::new(),
+            console: Vec::new(),
+            automine: true,
+        };
+        chain.apply(Record::Genesis(genesis), true);
+        chain
+    }
+
+    /// Rebuilds a chain from its records (the first must be the genesis).
+    pub fn replay(records: &[Record], accounts: Vec<DevAccount>) -> Result<Self> {
+        let Some(Record::Genesis(genesis)) = records.first() else {
+            return Err(DevnetError::State(
+                "the log does not start with a genesis record".into(),
+            ));
+        };
+        let mut chain = Self::new(genesis.clone(), accounts);
+        chain.unsaved.clear();
+        for (i, record) in records.iter().enumerate().skip(1) {
+            if let Record::Rewind { to_record } = record {
+                let keep = usize::try_from(*to_record).unwrap_or(usize::MAX);
+                if keep >= i {
+                    return Err(DevnetError::State(format!(
+                        "record {i} rewinds to record {to_record}, which is not before it"
+                    )));
+                }
+                let accounts = std::mem::take(&mut chain.accounts);
+                chain = Self::replay(&records[..=keep], accounts)?;
+                chain.records = i as u64 + 1;
+                continue;
+            }
+            chain.apply(record.clone(), false);
+        }
+        chain.records = records.len() as u64;
+        chain.unsaved.clear();
+        Ok(chain)
+    }
+
+    /// Applies a record; `emit` also queues it for the durable log.
+    fn apply(&mut self, record: Record, emit: bool) {
+        match &record {
+            Record::Genesis(g) => {
+                let mut diff = StateDiff::default();
+                for (address, balance) in &g.alloc {
+                    diff.accounts.insert(
+                        *address,
+                        AccountDiff {
+                            balance: *balance,
+                            ..Default::default()
+                        },
+                    );
+                }
+                diff.accounts.insert(
+                    CREATE2_DEPLOYER,
+                    AccountDiff {
+                        code: Some(CREATE2_DEPLOYER_CODE),
+                        ..Default::default()
+                    },
+                );
+                self.state.apply(&diff);
+                let header = self.header_template(None, g.timestamp, INITIAL_BASE_FEE);
+                let hash = header.hash_slow();
+                self.blocks.push(MinedBlock {
+                    header,
+                    hash,
+                    transactions: Vec::new(),
+                    diff,
+                    undo: StateDiff::default(),
+                });
+            }
+            Record::Block(block) => {
+                self.state.apply(&block.diff);
+                let number = block.header.number;
+                for (index, tx) in block.transactions.iter().enumerate() {
+                    self.tx_index.insert(
+                        tx.hash,
+                        TxLocation {
+                            block: number,
+                            index,
+                        },
+                    );
+                    self.pool.remove(&tx.hash);
+                }
+                self.blocks.push((**block).clone());
+                self.clock.next = None;
+                let state = &self.state;
+                self.pool.prune(|a| state.account(a).nonce);
+            }
+            Record::Edit(diff) => self.state.apply(diff),
+            Record::Clock { offset, next } => {
+                self.clock = Clock {
+                    offset: *offset,
+                    next: *next,
+                }
+            }
+            Record::Rewind { .. } => {}
+        }
+        self.records += 1;
+        if emit {
+            self.unsaved.push(record);
+        }
+    }
+
+    /// Records not yet written to the durable log (taken by the node).
+    pub fn take_unsaved(&mut self) -> Vec<Record> {
+        std::mem::take(&mut self.unsaved)
+    }
+
+    /// Console output of transactions mined since the last call.
+    pub fn take_console(&mut self) -> Vec<(B256, Vec<String>)> {
+        std::mem::take(&mut self.console)
+    }
+
+    /// The genesis the chain was created from.
+    pub fn genesis(&self) -> &GenesisSpec {
+        &self.genesis
+    }
+
+    /// Execution settings.
+    pub fn env(&self) -> &ChainEnv {
+        &self.env
+    }
+
+    /// The hardfork.
+    pub fn hardfork(&self) -> Hardfork {
+        self.genesis.hardfork
+    }
+
+    /// Chain id.
+    pub fn chain_id(&self) -> u64 {
+        self.genesis.chain_id
+    }
+
+    /// Dev accounts (unlocked).
+    pub fn accounts(&self) -> &[DevAccount] {
+        &self.accounts
+    }
+
+    /// Current state (latest block plus edits).
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The latest block.
+    pub fn head(&self) -> &MinedBlock {
+        // There is always the genesis block.
+        &self.blocks[self.blocks.len() - 1]
+    }
+
+    /// All blocks.
+    pub fn blocks(&self) -> &[MinedBlock] {
+        &self.blocks
+    }
+
+    /// A block by number.
+    pub fn block(&self, number: u64) -> Option<&MinedBlock> {
+        self.blocks.get(usize::try_from(number).ok()?)
+    }
+
+    /// A block by hash.
+    pub fn block_by_hash(&self, hash: B256) -> Option<&MinedBlock> {
+        self.blocks.iter().rev().find(|b| b.hash == hash)
+    }
+
+    /// Where a mined transaction is.
+    pub fn tx_location(&self, hash: &B256) -> Option<TxLocation> {
+        self.tx_index.get(hash).copied()
+    }
+
+    /// A mined transaction with its block.
+    pub fn mined_tx(&self, hash: &B256) -> Option<(&MinedBlock, usize, &MinedTx)> {
+        let loc = self.tx_location(hash)?;
+        let block = self.block(loc.block)?;
+        Some((block, loc.index, block.transactions.get(loc.index)?))
+    }
+
+    /// The pool.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// State as of the end of block `number` (cloned for past blocks).
+    pub fn state_at(&self, number: u64) -> Option<std::borrow::Cow<'_, State>> {
+        let head = self.head().header.number;
+        if number > head {
+            return None;
+        }
+        if number == head {
+            return Some(std::borrow::Cow::Borrowed(&self.state));
+        }
+        let mut state = self.state.clone();
+        for block in self.blocks[(number as usize + 1)..].iter().rev() {
+            state.apply(&block.undo);
+        }
+        Some(std::borrow::Cow::Owned(state))
+    }
+
+    /// The nonce `sender` should use next, pending transactions counted.
+    pub fn pending_nonce(&self, sender: Address) -> u64 {
+        self.pool
+            .pending_nonce(sender, self.state.account(sender).nonce)
+    }
+
+    /// Base fee of the next block.
+    pub fn next_base_fee(&self) -> u64 {
+        let h = &self.head().header;
+        BaseFeeParams::ethereum().next_block_base_fee(
+            h.gas_used,
+            h.gas_limit,
+            h.base_fee_per_gas.unwrap_or(INITIAL_BASE_FEE),
+        )
+    }
+
+    /// Timestamp the next block will get.
+    pub fn next_timestamp(&self) -> u64 {
+        let parent = self.head().header.timestamp;
+        self.clock.next.unwrap_or_else(|| {
+            let t = now().saturating_add_signed(self.clock.offset);
+            t.max(parent + 1)
+        })
+    }
+
+    /// The block context of the next block (for calls on `pending`).
+    pub fn next_block_context(&self) -> BlockContext {
+        let head = &self.head().header;
+        BlockContext {
+            number: head.number + 1,
+            timestamp: self.next_timestamp(),
+            gas_limit: self.genesis.gas_limit,
+            base_fee: self.next_base_fee(),
+            coinbase: Address::ZERO,
+            prevrandao: keccak256((head.number + 1).to_be_bytes()),
+        }
+    }
+
+    /// The block context a block executed in.
+    pub fn block_context(&self, number: u64) -> Option<BlockContext> {
+        let h = &self.block(number)?.header;
+        Some(BlockContext {
+            number: h.number,
+            timestamp: h.timestamp,
+            gas_limit: h.gas_limit,
+            base_fee: h.base_fee_per_gas.unwrap_or_default(),
+            coinbase: h.beneficiary,
+            prevrandao: h.mix_hash,
+        })
+    }
+
+    /// Whether `address` may send without a signature.
+    pub fn is_impersonated(&self, address: &Address) -> bool {
+        self.impersonated.contains(address)
+    }
+
+    /// `hardhat_impersonateAccount` / `stopImpersonatingAccount`.
+    pub fn impersonate(&mut self, address: Address, on: bool) {
+        if on {
+            self.impersonated.insert(address);
+        } else {
+            self.impersonated.remove(&address);
+        }
+    }
+
+    /// Validates and adds a transaction to the pool; mines it when automining.
+    pub fn submit(&mut self, tx: PoolTx) -> Result<B256> {
+        self.validate(&tx)?;
+        let hash = tx.hash;
+        if self.tx_index.contains_key(&hash) {
+            return Err(DevnetError::Rejected("already known".into()));
+        }
+        self.pool.add(tx).map_err(|e| {
+            DevnetError::Rejected(match e {
+                PoolError::AlreadyKnown => "already known".into(),
+                PoolError::ReplacementUnderpriced => "replacement transaction underpriced".into(),
+            })
+        })?;
+        if self.automine {
+            self.mine_block();
+        }
+        Ok(hash)
+    }
+
+    fn validate(&self, tx: &PoolTx) -> Result<()> {
+        let e = &tx.envelope;
+        let reject = |m: String| Err(DevnetError::Rejected(m));
+        if let Some(id) = e.chain_id()
+            && id != self.chain_id()
+        {
+            return reject(format!(
+                "invalid chain id: have {id}, want {}",
+                self.chain_id()
+            ));
+        }
+        if matches!(e.tx_type(), TxType::Eip4844) {
+            return reject("blob transactions are not supported by the dev chain".into());
+        }
+        let account = self.state.account(tx.sender);
+        if e.nonce() < account.nonce {
+            return reject(format!(
+                "nonce too low: address {}, tx: {} state: {}",
+                tx.sender,
+                e.nonce(),
+                account.nonce
+            ));
+        }
+        if e.gas_limit() > self.genesis.gas_limit {
+            return reject(format!(
+                "exceeds block gas limit: tx gas {} > block gas limit {}",
+                e.gas_limit(),
+                self.genesis.gas_limit
+            ));
+        }
+        let intrinsic = intrinsic_gas(e);
+        if e.gas_limit() < intrinsic {
+            return reject(format!(
+                "intrinsic gas too low: have {}, want {intrinsic}",
+                e.gas_limit()
+            ));
+        }
+        if let Some(tip) = e.max_priority_fee_per_gas()
+            && tip > e.max_fee_per_gas()
+        {
+            return reject(format!(
+                "max priority fee per gas higher than max fee per gas: address {}, maxPriorityFeePerGas: {tip}, maxFeePerGas: {}",
+                tx.sender,
+                e.max_fee_per_gas()
+            ));
+        }
+        let base_fee = u128::from(self.next_base_fee());
+        if e.max_fee_per_gas() < base_fee {
+            return reject(format!(
+                "transaction underpriced: max fee per gas less than block base fee: address {}, maxFeePerGas: {} baseFee: {base_fee}",
+                tx.sender,
+                e.max_fee_per_gas()
+            ));
+        }
+        let cost = U256::from(e.gas_limit()) * U256::from(e.max_fee_per_gas()) + e.value();
+        if account.balance < cost {
+            return reject(format!(
+                "insufficient funds for gas * price + value: address {} have {} want {cost}",
+                tx.sender, account.balance
+            ));
+        }
+        Ok(())
+    }
+
+    /// Mines one block with the ready transactions that fit.
+    pub fn mine_block(&mut self) -> &MinedBlock {
+        let context = self.next_block_context();
+        let mut work = self.state.clone();
+        let mut diff = StateDiff::default();
+        let mut undo = StateDiff::default();
+        let mut mined: Vec<MinedTx> = Vec::new();
+        let mut gas_used = 0u64;
+        let mut dropped = Vec::new();
+        let ready = {
+            let state = &self.state;
+            self.pool.ready(|a| state.account(a).nonce)
+        };
+        let mut skipped_senders: HashSet<Address> = HashSet::new();
+        for tx in ready {
+            if skipped_senders.contains(&tx.sender) {
+                continue;
+            }
+            if gas_used + tx.envelope.gas_limit() > context.gas_limit {
+                skipped_senders.insert(tx.sender);
+                continue;
+            }
+            let input = tx_input(&tx.envelope, tx.sender);
+            let mut console = ConsoleCollector::default();
+            let outcome = match work.transact_with(&self.env, &context, &input, false, &mut console)
+            {
+                Ok(o) => o,
+                Err(e) => {
+                    tracing::warn!(hash = %tx.hash, error = %e, "dropping a transaction that became invalid");
+                    dropped.push(tx.hash);
+                    skipped_senders.insert(tx.sender);
+                    continue;
+                }
+            };
+            record_undo(&work, &outcome.diff, &mut undo);
+            work.apply(&outcome.diff);
+            diff.merge(outcome.diff.clone());
+            gas_used += outcome.gas_used;
+            let lines = console.lines();
+            if !lines.is_empty() {
+                self.console.push((tx.hash, lines));
+            }
+            mined.push(mined_tx(
+                tx,
+                &outcome,
+                gas_used,
+                u128::from(context.base_fee),
+            ));
+        }
+        for hash in dropped {
+            self.pool.remove(&hash);
+        }
+        let block = self.seal(context, mined, gas_used, diff, undo);
+        self.apply(Record::Block(Box::new(block)), true);
+        self.head()
+    }
+
+    fn header_template(&self, parent: Option<&Header>, timestamp: u64, base_fee: u64) -> Header {
+        let fork = self.genesis.hardfork;
+        let number = parent.map_or(0, |p| p.number + 1);
+        Header {
+            parent_hash: self.blocks.last().map_or(B256::ZERO, |b| b.hash),
+            ommers_hash: EMPTY_OMMER_ROOT_HASH,
+            beneficiary: Address::ZERO,
+            state_root: B256::ZERO,
+            transactions_root: alloy_trie_empty_root(),
+            receipts_root: alloy_trie_empty_root(),
+            logs_bloom: Default::default(),
+            difficulty: U256::ZERO,
+            number,
+            gas_limit: self.genesis.gas_limit,
+            gas_used: 0,
+            timestamp,
+            extra_data: Bytes::new(),
+            mix_hash: keccak256(number.to_be_bytes()),
+            nonce: Default::default(),
+            base_fee_per_gas: (fork >= Hardfork::London).then_some(base_fee),
+            withdrawals_root: (fork >= Hardfork::Shanghai).then_some(EMPTY_WITHDRAWALS),
+            blob_gas_used: (fork >= Hardfork::Cancun).then_some(0),
+            excess_blob_gas: (fork >= Hardfork::Cancun).then_some(0),
+            parent_beacon_block_root: (fork >= Hardfork::Cancun).then_some(B256::ZERO),
+            requests_hash: (fork >= Hardfork::Prague).then_some(EMPTY_REQUESTS_HASH),
+            ..Default::default()
+        }
+    }
+
+    fn seal(
+        &self,
+        context: BlockContext,
+        transactions: Vec<MinedTx>,
+        gas_used: u64,
+        diff: StateDiff,
+        undo: StateDiff,
+    ) -> MinedBlock {
+        let parent = &self.head().header;
+        let mut header = self.header_template(Some(parent), context.timestamp, context.base_fee);
+        let envelopes: Vec<&TxEnvelope> = transactions.iter().map(|t| &t.envelope).collect();
+        let receipts: Vec<ReceiptEnvelope> = transactions.iter().map(receipt_envelope).collect();
+        header.transactions_root = proofs::calculate_transaction_root(&envelopes);
+        header.receipts_root = proofs::calculate_receipt_root(&receipts);
+        header.logs_bloom = logs_bloom(transactions.iter().flat_map(|t| t.logs.iter()));
+        header.gas_used = gas_used;
+        // Not a Merkle-Patricia root: a commitment chaining every block's changes.
+        let encoded = serde_json::to_vec(&diff).unwrap_or_default();
+        header.state_root =
+            keccak256([parent.state_root.as_slice(), keccak256(&encoded).as_slice()].concat());
+        let hash = header.hash_slow();
+        MinedBlock {
+            header,
+            hash,
+            transactions,
+            diff,
+            undo,
+        }
+    }
+
+    /// Executes a call without committing it. A call that names no gas
+    /// price runs with a zero base fee, as geth's `eth_call` does.
+    pub fn call(&self, input: &TxInput, number: Option<u64>) -> Result<Outcome> {
+        let (mut state, mut context) = match number {
+            Some(n) => (
+                self.state_at(n)
+                    .ok_or_else(|| DevnetError::Rejected(format!("header not found: block {n}")))?
+                    .into_owned(),
+                self.block_context(n)
+                    .unwrap_or_else(|| self.next_block_context()),
+            ),
+            None => (self.state.clone(), self.next_block_context()),
+        };
+        if input.gas_price == 0 {
+            context.base_fee = 0;
+        }
+        state
+            .transact(&self.env, &context, input, false)
+            .map_err(|e| DevnetError::Rejected(e.to_string()))
+    }
+
+    /// Executes a call on a given state (state overrides).
+    pub fn call_on(&self, state: &mut State, input: &TxInput) -> Result<Outcome> {
+        let mut context = self.next_block_context();
+        if input.gas_price == 0 {
+            context.base_fee = 0;
+        }
+        state
+            .transact(&self.env, &context, input, false)
+            .map_err(|e| DevnetError::Rejected(e.to_string()))
+    }
+
+    /// The smallest gas limit with which `input` succeeds (binary search).
+    pub fn estimate_gas(
+        &self,
+        input: &TxInput,
+        number: Option<u64>,
+    ) -> Result<std::result::Result<u64, Outcome>> {
+        let mut probe = input.clone();
+        probe.gas_limit = self.genesis.gas_limit;
+        let full = self.call(&probe, number)?;
+        if !full.is_success() {
+            return Ok(Err(full));
+        }
+        let mut low = full.gas_used.saturating_sub(1);
+        let mut high = self.genesis.gas_limit;
+        while low + 1 < high {
+            let mid = low + (high - low) / 2;
+            probe.gas_limit = mid;
+            match self.call(&probe, number) {
+                Ok(o) if o.is_success() => high = mid,
+                _ => low = mid,
+            }
+        }
+        Ok(Ok(high))
+    }
+
+    /// Applies a state edit.
+    pub fn edit(&mut self, diff: StateDiff) {
+        self.apply(Record::Edit(diff), true);
+    }
+
+    /// Moves the clock forward; returns the new offset.
+    pub fn increase_time(&mut self, seconds: i64) -> i64 {
+        let offset = self.clock.offset + seconds;
+        self.apply(
+            Record::Clock {
+                offset,
+                next: self.clock.next,
+            },
+            true,
+        );
+        offset
+    }
+
+    /// Forces the next block's timestamp.
+    pub fn set_next_timestamp(&mut self, timestamp: u64) -> Result<()> {
+        let parent = self.head().header.timestamp;
+        if timestamp <= parent {
+            return Err(DevnetError::Rejected(format!(
+                "timestamp {timestamp} is not after the latest block's {parent}"
+            )));
+        }
+        let offset = timestamp as i64 - now() as i64;
+        self.apply(
+            Record::Clock {
+                offset,
+                next: Some(timestamp),
+            },
+            true,
+        );
+        Ok(())
+    }
+
+    /// `evm_snapshot`.
+    pub fn snapshot(&mut self) -> u64 {
+        let id = self.next_snapshot;
+        self.next_snapshot += 1;
+        self.snapshots.insert(
+            id,
+            Snapshot {
+                record: self.records - 1,
+                state: self.state.clone(),
+                blocks: self.blocks.len(),
+                pool: self.pool.clone(),
+                clock: self.clock,
+            },
+        );
+        id
+    }
+
+    /// `evm_revert`: back to a snapshot (it and later ones are used up).
+    pub fn revert(&mut self, id: u64) -> bool {
+        let Some(snap) = self.snapshots.remove(&id) else {
+            return false;
+        };
+        self.snapshots.retain(|k, _| *k < id);
+        for block in self.blocks.drain(snap.blocks..) {
+            for tx in &block.transactions {
+                self.tx_index.remove(&tx.hash);
+            }
+        }
+        self.state = snap.state;
+        self.pool = snap.pool;
+        self.clock = snap.clock;
+        self.apply(
+            Record::Rewind {
+                to_record: snap.record,
+            },
+            true,
+        );
+        true
+    }
+
+    /// Number of records the chain has emitted (the durable log's length).
+    pub fn records_len(&self) -> u64 {
+        self.records
+    }
+
+    pub(crate) fn set_records_len(&mut self, records: u64) {
+        self.records = records;
+    }
+
+    /// Removes a pending transaction.
+    pub fn drop_transaction(&mut self, hash: &B256) -> bool {
+        self.pool.remove(hash).is_some()
+    }
+
+    /// Removes all pending transactions.
+    pub fn drop_all_transactions(&mut self) {
+        self.pool.clear();
+    }
+}
+
+fn alloy_trie_empty_root() -> B256 {
+    alloy_consensus::constants::EMPTY_ROOT_HASH
+}
+
+/// Records, into `undo`, the values `diff` is about to overwrite in `state`.
+fn record_undo(state: &State, diff: &StateDiff, undo: &mut StateDiff) {
+    for (address, change) in &diff.accounts {
+        let before = state.account(*address);
+        let entry = undo.accounts.entry(*address).or_insert_with(|| {
+            let existed =
+                before.balance > U256::ZERO || before.nonce > 0 || !before.code.is_empty();
+            AccountDiff {
+                destroyed: !existed,
+                balance: before.balance,
+                nonce: before.nonce,
+                code: None,
+                storage: Default::default(),
+            }
+        });
+        if change.code.is_some() && entry.code.is_none() && !before.code.is_empty() {
+            entry.code = Some(before.code.clone());
+        }
+        for slot in change.storage.keys() {
+            entry
+                .storage
+                .entry(*slot)
+                .or_insert_with(|| state.storage(*address, *slot));
+        }
+    }
+}
+
+/// The EVM input of a transaction.
+pub(crate) fn tx_input(e: &TxEnvelope, sender: Address) -> TxInput {
+    TxInput {
+        tx_type: e.tx_type() as u8,
+        from: sender,
+        to: e.to(),
+        value: e.value(),
+        data: e.input().clone(),
+        gas_limit: e.gas_limit(),
+        gas_price: e.max_fee_per_gas(),
+        priority_fee: e.max_priority_fee_per_gas(),
+        nonce: Some(e.nonce()),
+        access_list: e
+            .access_list()
+            .map(|l| {
+                l.iter()
+                    .map(|i| (i.address, i.storage_keys.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn mined_tx(tx: PoolTx, outcome: &Outcome, cumulative: u64, base_fee: u128) -> MinedTx {
+    let e = &tx.envelope;
+    let effective_gas_price = match e.max_priority_fee_per_gas() {
+        Some(tip) => e.max_fee_per_gas().min(base_fee + tip),
+        None => e.max_fee_per_gas(),
+    };
+    MinedTx {
+        envelope: tx.envelope,
+        sender: tx.sender,
+        hash: tx.hash,
+        success: outcome.is_success(),
+        gas_used: outcome.gas_used,
+        cumulative_gas_used: cumulative,
+        effective_gas_price,
+        logs: outcome.logs.clone(),
+        contract_address: outcome.created,
+        revert: (outcome.status == Status::Revert).then(|| outcome.output.clone()),
+    }
+}
+
+/// The consensus receipt of a mined transaction.
+pub(crate) fn receipt_envelope(tx: &MinedTx) -> ReceiptEnvelope {
+    let receipt = Receipt {
+        status: tx.success.into(),
+        cumulative_gas_used: tx.cumulative_gas_used,
+        logs: tx.logs.clone(),
+    };
+    let with_bloom = ReceiptWithBloom::new(receipt.clone(), logs_bloom(tx.logs.iter()));
+    match tx.envelope.tx_type() {
+        TxType::Legacy => ReceiptEnvelope::Legacy(with_bloom),
+        TxType::Eip2930 => ReceiptEnvelope::Eip2930(with_bloom),
+        TxType::Eip1559 => ReceiptEnvelope::Eip1559(with_bloom),
+        TxType::Eip4844 => ReceiptEnvelope::Eip4844(with_bloom),
+        TxType::Eip7702 => ReceiptEnvelope::Eip7702(with_bloom),
+    }
+}
+
+/// Intrinsic gas of a transaction (EIP-2028 calldata, EIP-2930 lists,
+/// EIP-3860 init code words).
+pub(crate) fn intrinsic_gas(e: &TxEnvelope) -> u64 {
+    let data = e.input();
+    let zeros = data.iter().filter(|b| **b == 0).count() as u64;
+    let nonzeros = data.len() as u64 - zeros;
+    let mut gas = 21_000 + zeros * 4 + nonzeros * 16;
+    if e.to().is_none() {
+        gas += 32_000 + 2 * (data.len() as u64).div_ceil(32);
+    }
+    if let Some(list) = e.access_list() {
+        for item in list.iter() {
+            gas += 2_400 + 1_900 * item.storage_keys.len() as u64;
+        }
+    }
+    gas
+}

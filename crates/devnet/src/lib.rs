@@ -1,0 +1,27 @@
+//! The embedded development chain: revm state (through `slipway-evm`),
+//! blocks with EIP-1559 base fees, a transaction pool, automine / interval /
+//! manual mining, snapshots, a durable log that survives SIGKILL, and the
+//! JSON-RPC 2.0 server (`slipway node`) that serves it to wallets and tools.
+//!
+//! Every change to a chain goes through [`Chain`], which emits a record for
+//! it; the node writes and syncs those records before it answers, so a block
+//! that was reported is never lost.
+
+mod accounts;
+mod chain;
+mod error;
+mod genesis;
+mod node;
+mod pool;
+pub mod rpc;
+mod store;
+mod types;
+
+pub use accounts::{DevAccount, derive_accounts};
+pub use chain::{Chain, TxLocation};
+pub use error::{DevnetError, Result};
+pub use genesis::{CREATE2_DEPLOYER, GenesisSpec, INITIAL_BASE_FEE};
+pub use node::{Event, Mining, Node, NodeSettings};
+pub use pool::{Pool, PoolTx};
+pub use store::Store;
+pub use types::{MinedBlock, MinedTx, Record};

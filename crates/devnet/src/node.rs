@@ -1,0 +1,296 @@
+//! A running dev chain: the [`Chain`] behind a lock, its durable log, and the
+//! events (new blocks, pending transactions) that subscriptions follow.
+
+use std::{fs::File, path::PathBuf, sync::Arc, time::Duration};
+
+use alloy_primitives::B256;
+use parking_lot::Mutex;
+use slipway_config::{DevnetSettings, Hardfork};
+use tokio::sync::broadcast;
+
+use crate::{
+    Chain, DevnetError, GenesisSpec, MinedBlock, Record, Result, accounts::derive_accounts,
+    store::Store,
+};
+
+/// How blocks are produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mining {
+    /// A block per transaction, at once.
+    Auto,
+    /// A block every interval (with whatever is pending, possibly nothing).
+    Interval(Duration),
+    /// Only on `evm_mine`.
+    Manual,
+}
+
+/// Settings of a node.
+#[derive(Clone, Debug)]
+pub struct NodeSettings {
+    /// The chain's parameters.
+    pub devnet: DevnetSettings,
+    /// EVM rules.
+    pub hardfork: Hardfork,
+    /// Where the chain is kept; `None` keeps it in memory only.
+    pub state_dir: Option<PathBuf>,
+    /// Discard any existing state first.
+    pub fresh: bool,
+    /// Block production.
+    pub mining: Mining,
+    /// Describes this process to others refused the state lock.
+    pub owner: String,
+}
+
+/// Something that happened on the chain.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// A block was mined.
+    Block(Arc<MinedBlock>),
+    /// A transaction entered the pool.
+    Pending(B256),
+    /// The chain went back (revert, rollback): filters restart from here.
+    Rewound(u64),
+}
+
+enum Log {
+    File {
+        store: Mutex<Store>,
+        sync: Mutex<(File, u64)>,
+    },
+    Memory(Mutex<Vec<Record>>),
+}
+
+/// A running chain.
+pub struct Node {
+    chain: Mutex<Chain>,
+    log: Log,
+    events: broadcast::Sender<Event>,
+    /// Mining mode chosen at start (interval mining runs in the server).
+    pub mining: Mining,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("mining", &self.mining)
+            .finish_non_exhaustive()
+    }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+impl Node {
+    /// Opens (or creates) a chain.
+    pub fn open(settings: &NodeSettings) -> Result<Arc<Self>> {
+        let accounts = derive_accounts(&settings.devnet.mnemonic, settings.devnet.accounts)?;
+        let addresses: Vec<_> = accounts.iter().map(|a| a.address).collect();
+        let wanted = GenesisSpec::new(&settings.devnet, settings.hardfork, &addresses, now());
+        let (chain, log) = match &settings.state_dir {
+            None => {
+                let mut chain = Chain::new(wanted, accounts);
+                let records = chain.take_unsaved();
+                (chain, Log::Memory(Mutex::new(records)))
+            }
+            Some(dir) => {
+                if settings.fresh && dir.exists() {
+                    std::fs::remove_dir_all(dir).map_err(DevnetError::io("cannot remove", dir))?;
+                }
+                let (mut store, records) = Store::open(dir, &settings.owner)?;
+                let chain = if records.is_empty() {
+                    let mut chain = Chain::new(wanted, accounts);
+                    let genesis = chain.take_unsaved();
+                    store.append(&genesis)?;
+                    chain
+                } else {
+                    let chain = Chain::replay(&records, accounts)?;
+                    check_compatible(chain.genesis(), &wanted, dir)?;
+                    chain
+                };
+                let handle = store.sync_handle()?;
+                handle
+                    .sync_data()
+                    .map_err(DevnetError::io("cannot sync", dir))?;
+                let written = chain.records_len();
+                (
+                    chain,
+                    Log::File {
+                        store: Mutex::new(store),
+                        sync: Mutex::new((handle, written)),
+                    },
+                )
+            }
+        };
+        let mut chain = chain;
+        chain.automine = settings.mining == Mining::Auto;
+        let (events, _) = broadcast::channel(1024);
+        Ok(Arc::new(Self {
+            chain: Mutex::new(chain),
+            log,
+            events,
+            mining: settings.mining,
+        }))
+    }
+
+    /// Reads the chain.
+    pub fn read<R>(&self, f: impl FnOnce(&Chain) -> R) -> R {
+        f(&self.chain.lock())
+    }
+
+    /// Changes the chain; returns once the change is durable.
+    pub fn write<R>(&self, f: impl FnOnce(&mut Chain) -> R) -> Result<R> {
+        let (result, written, events) = {
+            let mut chain = self.chain.lock();
+            let head_before = chain.head().header.number;
+            let result = f(&mut chain);
+            let records = chain.take_unsaved();
+            let events = events_of(&records, head_before);
+            let written = self.append(&records)?;
+            for (hash, lines) in chain.take_console() {
+                for line in lines {
+                    tracing::info!(target: "slipway::console", tx = %hash, "{line}");
+                }
+            }
+            (result, written, events)
+        };
+        self.sync(written)?;
+        for event in events {
+            let _ = self.events.send(event);
+        }
+        Ok(result)
+    }
+
+    /// Subscribes to chain events.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Tells subscribers a transaction entered the pool.
+    pub fn announce_pending(&self, hash: B256) {
+        let _ = self.events.send(Event::Pending(hash));
+    }
+
+    fn append(&self, records: &[Record]) -> Result<u64> {
+        match &self.log {
+            Log::File { store, .. } => store.lock().append(records),
+            Log::Memory(all) => {
+                let mut all = all.lock();
+                all.extend_from_slice(records);
+                Ok(all.len() as u64)
+            }
+        }
+    }
+
+    /// Group commit: one fsync covers every append made before it.
+    fn sync(&self, written: u64) -> Result<()> {
+        let Log::File { sync, .. } = &self.log else {
+            return Ok(());
+        };
+        let mut synced = sync.lock();
+        if synced.1 >= written {
+            return Ok(());
+        }
+        synced.0.sync_data().map_err(|source| DevnetError::Io {
+            action: "cannot sync",
+            path: PathBuf::from("chain.log"),
+            source,
+        })?;
+        // Everything appended before this fsync began is now durable.
+        synced.1 = written.max(synced.1);
+        Ok(())
+    }
+
+    /// Removes the last `depth` blocks (state as after the block before them).
+    pub fn rollback(&self, depth: u64) -> Result<u64> {
+        let written = {
+            let mut chain = self.chain.lock();
+            let head = chain.head().header.number;
+            if depth == 0 || depth > head {
+                return Err(DevnetError::Rejected(format!(
+                    "cannot roll back {depth} blocks: the chain has {head} after genesis"
+                )));
+            }
+            let target = head - depth;
+            let records = match &self.log {
+                Log::File { store, .. } => store.lock().read_all()?,
+                Log::Memory(all) => all.lock().clone(),
+            };
+            let keep = last_record_of_block(&records, target)
+                .ok_or_else(|| DevnetError::State(format!("block {target} is not in the log")))?;
+            let accounts = chain.accounts().to_vec();
+            let automine = chain.automine;
+            let mut rebuilt = Chain::replay(&records[..=keep], accounts)?;
+            rebuilt.automine = automine;
+            let rewind = Record::Rewind {
+                to_record: keep as u64,
+            };
+            *chain = rebuilt;
+            let total = self.append(std::slice::from_ref(&rewind))?;
+            chain.set_records_len(total);
+            let _ = self.events.send(Event::Rewound(target));
+            total
+        };
+        self.sync(written)?;
+        Ok(written)
+    }
+}
+
+/// Index of the record that appended block `number` (genesis is record 0).
+fn last_record_of_block(records: &[Record], number: u64) -> Option<usize> {
+    // Replays resolve rewinds; here the live blocks are those reachable
+    // after the last rewind chain, so scan backwards for the newest record
+    // of that block number.
+    records.iter().enumerate().rev().find_map(|(i, r)| match r {
+        Record::Block(b) if b.header.number == number => Some(i),
+        Record::Genesis(_) if number == 0 => Some(i),
+        _ => None,
+    })
+}
+
+fn events_of(records: &[Record], head_before: u64) -> Vec<Event> {
+    let mut events = Vec::new();
+    for record in records {
+        match record {
+            Record::Block(b) => events.push(Event::Block(Arc::new((**b).clone()))),
+            Record::Rewind { .. } => events.push(Event::Rewound(head_before)),
+            _ => {}
+        }
+    }
+    events
+}
+
+fn check_compatible(have: &GenesisSpec, want: &GenesisSpec, dir: &std::path::Path) -> Result<()> {
+    let mismatch = |what: &str, a: String, b: String| {
+        Err(DevnetError::State(format!(
+            "the dev chain in {} was created with {what} {a}, but {b} is asked for; \
+             start over with --fresh (or delete the directory) to use the new settings",
+            dir.display()
+        )))
+    };
+    if have.chain_id != want.chain_id {
+        return mismatch(
+            "chain id",
+            have.chain_id.to_string(),
+            want.chain_id.to_string(),
+        );
+    }
+    if have.hardfork != want.hardfork {
+        return mismatch(
+            "hardfork",
+            format!("{:?}", have.hardfork),
+            format!("{:?}", want.hardfork),
+        );
+    }
+    if have.gas_limit != want.gas_limit {
+        return mismatch(
+            "gas limit",
+            have.gas_limit.to_string(),
+            want.gas_limit.to_string(),
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,174 @@
+//! Log queries and installed filters (`eth_newFilter` and friends).
+
+use std::collections::HashMap;
+
+use alloy_primitives::{B256, U256};
+use alloy_rpc_types_eth::{Filter, FilterBlockOption, Log};
+use parking_lot::Mutex;
+
+use super::{convert, error::RpcError};
+use crate::Chain;
+
+/// Most blocks one `eth_getLogs` may scan.
+const MAX_RANGE: u64 = 100_000;
+
+/// Logs of `filter` in the chain.
+pub(super) fn logs_matching(chain: &Chain, filter: &Filter) -> Result<Vec<Log>, RpcError> {
+    let head = chain.head().header.number;
+    let (from, to) = match &filter.block_option {
+        FilterBlockOption::AtBlockHash(hash) => {
+            let block = chain
+                .block_by_hash(*hash)
+                .ok_or_else(|| RpcError::server(format!("unknown block {hash}")))?;
+            (block.header.number, block.header.number)
+        }
+        FilterBlockOption::Range { .. } => {
+            let from = filter.get_from_block().unwrap_or(head).min(head);
+            let to = filter.get_to_block().unwrap_or(head).min(head);
+            (from, to)
+        }
+    };
+    if from > to {
+        return Err(RpcError::invalid_params(format!(
+            "fromBlock {from} is after toBlock {to}"
+        )));
+    }
+    if to - from > MAX_RANGE {
+        return Err(RpcError::server(format!(
+            "query spans {} blocks; at most {MAX_RANGE} at a time",
+            to - from + 1
+        )));
+    }
+    Ok(logs_in(chain, filter, from, to))
+}
+
+/// Matching logs in blocks `from..=to`.
+pub(super) fn logs_in(chain: &Chain, filter: &Filter, from: u64, to: u64) -> Vec<Log> {
+    let mut out = Vec::new();
+    for n in from..=to {
+        let Some(block) = chain.block(n) else { break };
+        if !filter.matches_bloom(block.header.logs_bloom) {
+            continue;
+        }
+        for (i, tx) in block.transactions.iter().enumerate() {
+            out.extend(
+                convert::logs(block, i, tx)
+                    .into_iter()
+                    .filter(|l| filter.matches(&l.inner)),
+            );
+        }
+    }
+    out
+}
+
+/// What an installed filter watches.
+#[derive(Clone, Debug)]
+pub(super) enum FilterKind {
+    /// Logs matching a filter.
+    Logs(Box<Filter>),
+    /// New block hashes.
+    Blocks,
+    /// New pending transaction hashes.
+    Pending(Vec<B256>),
+}
+
+#[derive(Debug)]
+struct Installed {
+    kind: FilterKind,
+    /// The next block not yet reported.
+    next_block: u64,
+    last_poll: std::time::Instant,
+}
+
+/// Filters installed by clients; unpolled for 5 minutes they expire, as on geth.
+#[derive(Debug, Default)]
+pub(super) struct Filters {
+    inner: Mutex<(u64, HashMap<U256, Installed>)>,
+}
+
+const EXPIRY: std::time::Duration = std::time::Duration::from_secs(300);
+
+impl Filters {
+    /// Installs a filter starting after block `head`.
+    pub(super) fn install(&self, kind: FilterKind, next_block: u64) -> U256 {
+        let mut inner = self.inner.lock();
+        inner.1.retain(|_, f| f.last_poll.elapsed() < EXPIRY);
+        inner.0 += 1;
+        let id = U256::from(inner.0);
+        inner.1.insert(
+            id,
+            Installed {
+                kind,
+                next_block,
+                last_poll: std::time::Instant::now(),
+            },
+        );
+        id
+    }
+
+    /// Removes a filter.
+    pub(super) fn uninstall(&self, id: U256) -> bool {
+        self.inner.lock().1.remove(&id).is_some()
+    }
+
+    /// A pending transaction arrived: remembered by pending filters.
+    pub(super) fn pending(&self, hash: B256) {
+        for f in self.inner.lock().1.values_mut() {
+            if let FilterKind::Pending(hashes) = &mut f.kind {
+                hashes.push(hash);
+            }
+        }
+    }
+
+    /// The chain went back to `head`: filters resume from there.
+    pub(super) fn rewound(&self, head: u64) {
+        for f in self.inner.lock().1.values_mut() {
+            f.next_block = f.next_block.min(head + 1);
+        }
+    }
+
+    /// New results since the last poll.
+    pub(super) fn changes(&self, chain: &Chain, id: U256) -> Result<serde_json::Value, RpcError> {
+        let mut inner = self.inner.lock();
+        let f = inner
+            .1
+            .get_mut(&id)
+            .ok_or_else(|| RpcError::server("filter not found"))?;
+        f.last_poll = std::time::Instant::now();
+        let head = chain.head().header.number;
+        let from = f.next_block;
+        f.next_block = head + 1;
+        let value = match &mut f.kind {
+            FilterKind::Blocks => serde_json::json!(
+                (from..=head)
+                    .filter_map(|n| chain.block(n).map(|b| b.hash))
+                    .collect::<Vec<_>>()
+            ),
+            FilterKind::Logs(filter) => {
+                let to = filter.get_to_block().unwrap_or(head).min(head);
+                let from = from.max(filter.get_from_block().unwrap_or(0));
+                let logs = if from <= to {
+                    logs_in(chain, filter, from, to)
+                } else {
+                    Vec::new()
+                };
+                serde_json::to_value(logs).map_err(|e| RpcError::internal(e.to_string()))?
+            }
+            FilterKind::Pending(hashes) => serde_json::json!(std::mem::take(hashes)),
+        };
+        Ok(value)
+    }
+
+    /// All logs of a log filter (eth_getFilterLogs).
+    pub(super) fn all_logs(&self, chain: &Chain, id: U256) -> Result<Vec<Log>, RpcError> {
+        let inner = self.inner.lock();
+        let f = inner
+            .1
+            .get(&id)
+            .ok_or_else(|| RpcError::server("filter not found"))?;
+        match &f.kind {
+            FilterKind::Logs(filter) => logs_matching(chain, filter),
+            _ => Err(RpcError::server("filter is not a log filter")),
+        }
+    }
+}

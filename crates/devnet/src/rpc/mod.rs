@@ -1,0 +1,246 @@
+//! JSON-RPC 2.0: request handling shared by HTTP and WebSocket, and the
+//! method table.
+
+mod convert;
+mod dev;
+mod error;
+mod eth;
+mod filters;
+mod overrides;
+mod params;
+mod server;
+mod ws;
+
+use std::sync::Arc;
+
+use alloy_eips::BlockNumberOrTag;
+use alloy_primitives::U256;
+use parking_lot::Mutex;
+use serde_json::{Value, json};
+
+pub use error::{RpcError, revert_reason};
+pub use server::{ServerHandle, serve};
+
+use crate::Node;
+use filters::{FilterKind, Filters};
+use params::Params;
+
+/// Most requests in one batch.
+pub const MAX_BATCH: usize = 1_000;
+/// Largest request body, in bytes.
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// What every request handler can reach.
+pub struct Ctx {
+    /// The chain.
+    pub node: Arc<Node>,
+    filters: Filters,
+    interval: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx").finish_non_exhaustive()
+    }
+}
+
+impl Ctx {
+    /// A context for `node`.
+    pub fn new(node: Arc<Node>) -> Arc<Self> {
+        let ctx = Arc::new(Self {
+            node,
+            filters: Filters::default(),
+            interval: Mutex::new(None),
+        });
+        // Keep pending filters and rewinds up to date.
+        let weak = Arc::downgrade(&ctx);
+        let mut events = ctx.node.subscribe();
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            handle.spawn(async move {
+                loop {
+                    let event = match events.recv().await {
+                        Ok(e) => e,
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(_) => return,
+                    };
+                    let Some(ctx) = weak.upgrade() else { return };
+                    match event {
+                        crate::Event::Pending(h) => ctx.filters.pending(h),
+                        crate::Event::Rewound(head) => ctx.filters.rewound(head),
+                        crate::Event::Block(_) => {}
+                    }
+                }
+            });
+        }
+        ctx
+    }
+
+    /// Starts (ms > 0) or stops interval mining.
+    pub fn set_interval(self: &Arc<Self>, ms: u64) {
+        let mut slot = self.interval.lock();
+        if let Some(task) = slot.take() {
+            task.abort();
+        }
+        if ms == 0 {
+            return;
+        }
+        let node = self.node.clone();
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        *slot = Some(handle.spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(ms));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let node = node.clone();
+                let mined = tokio::task::spawn_blocking(move || {
+                    node.write(|c| {
+                        c.mine_block();
+                    })
+                })
+                .await;
+                if let Ok(Err(e)) = mined {
+                    tracing::error!("interval mining stopped: {e}");
+                    return;
+                }
+            }
+        }));
+    }
+}
+
+impl Drop for Ctx {
+    fn drop(&mut self) {
+        if let Some(task) = self.interval.lock().take() {
+            task.abort();
+        }
+    }
+}
+
+/// Handles a request body (single or batch). `None` when nothing is to be
+/// answered (notifications only).
+pub fn handle_body(ctx: &Arc<Ctx>, body: &[u8]) -> Option<Value> {
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => return Some(response(Value::Null, Err(RpcError::parse(e)))),
+    };
+    match value {
+        Value::Array(items) if items.is_empty() => Some(response(
+            Value::Null,
+            Err(RpcError::invalid_request("empty batch")),
+        )),
+        Value::Array(items) if items.len() > MAX_BATCH => Some(response(
+            Value::Null,
+            Err(RpcError::invalid_request(format!(
+                "a batch of {} requests exceeds the limit of {MAX_BATCH}",
+                items.len()
+            ))),
+        )),
+        Value::Array(items) => {
+            let answers: Vec<Value> = items
+                .into_iter()
+                .filter_map(|item| handle_one(ctx, item))
+                .collect();
+            (!answers.is_empty()).then_some(Value::Array(answers))
+        }
+        single => handle_one(ctx, single),
+    }
+}
+
+/// Handles one request object.
+pub fn handle_one(ctx: &Arc<Ctx>, request: Value) -> Option<Value> {
+    let Value::Object(mut obj) = request else {
+        return Some(response(
+            Value::Null,
+            Err(RpcError::invalid_request("a request must be a JSON object")),
+        ));
+    };
+    let id = obj.remove("id");
+    let is_notification = id.is_none();
+    let id = id.unwrap_or(Value::Null);
+    if !matches!(id, Value::Null | Value::Number(_) | Value::String(_)) {
+        return Some(response(
+            Value::Null,
+            Err(RpcError::invalid_request(
+                "id must be a number, string or null",
+            )),
+        ));
+    }
+    if obj.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+        return Some(response(
+            id,
+            Err(RpcError::invalid_request("jsonrpc must be \"2.0\"")),
+        ));
+    }
+    let Some(Value::String(method)) = obj.remove("method") else {
+        return Some(response(
+            id,
+            Err(RpcError::invalid_request("method must be a string")),
+        ));
+    };
+    let result = Params::new(&method, obj.remove("params")).and_then(|p| call(ctx, &method, &p));
+    if let Err(e) = &result {
+        tracing::debug!(method, code = e.code, "{}", e.message);
+    }
+    (!is_notification).then(|| response(id, result))
+}
+
+fn response(id: Value, result: Result<Value, RpcError>) -> Value {
+    match result {
+        Ok(result) => json!({ "jsonrpc": "2.0", "id": id, "result": result }),
+        Err(e) => json!({ "jsonrpc": "2.0", "id": id, "error": e.to_json() }),
+    }
+}
+
+/// Runs one method.
+pub(crate) fn call(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Result<Value, RpcError> {
+    if let Some(result) = eth::dispatch(ctx, method, p) {
+        return result;
+    }
+    if let Some(result) = dev::dispatch(ctx, method, p) {
+        return result;
+    }
+    let node = &ctx.node;
+    match method {
+        "eth_newFilter" => {
+            let f: alloy_rpc_types_eth::Filter = p.required(0, "filter", "a filter object")?;
+            let head = node.read(|c| c.head().header.number);
+            let start = match f.block_option.get_from_block() {
+                Some(BlockNumberOrTag::Number(n)) => *n,
+                _ => head + 1,
+            };
+            Ok(json!(
+                ctx.filters.install(FilterKind::Logs(Box::new(f)), start)
+            ))
+        }
+        "eth_newBlockFilter" => {
+            let head = node.read(|c| c.head().header.number);
+            Ok(json!(ctx.filters.install(FilterKind::Blocks, head + 1)))
+        }
+        "eth_newPendingTransactionFilter" => {
+            let head = node.read(|c| c.head().header.number);
+            Ok(json!(
+                ctx.filters
+                    .install(FilterKind::Pending(Vec::new()), head + 1)
+            ))
+        }
+        "eth_getFilterChanges" => {
+            let id: U256 = p.required(0, "filterId", "a filter id")?;
+            node.read(|c| ctx.filters.changes(c, id))
+        }
+        "eth_getFilterLogs" => {
+            let id: U256 = p.required(0, "filterId", "a filter id")?;
+            let logs = node.read(|c| ctx.filters.all_logs(c, id))?;
+            serde_json::to_value(logs).map_err(|e| RpcError::internal(e.to_string()))
+        }
+        "eth_uninstallFilter" => {
+            let id: U256 = p.required(0, "filterId", "a filter id")?;
+            Ok(json!(ctx.filters.uninstall(id)))
+        }
+        "eth_subscribe" | "eth_unsubscribe" => Err(RpcError::server(format!(
+            "{method} needs a WebSocket connection (ws://…)"
+        ))),
+        _ => Err(RpcError::method_not_found(method)),
+    }
+}

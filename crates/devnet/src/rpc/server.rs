@@ -1,0 +1,141 @@
+//! The HTTP + WebSocket server: one port, CORS for browser dApps, body-size
+//! and batch limits.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use axum::{
+    Router,
+    body::{Body, Bytes},
+    extract::{State, WebSocketUpgrade},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::post,
+};
+use serde_json::Value;
+use tower_http::cors::CorsLayer;
+
+use super::{Ctx, MAX_BODY, error::RpcError, handle_body};
+use crate::{Mining, Node};
+
+/// A running server; dropping it (or [`ServerHandle::stop`]) shuts it down.
+#[derive(Debug)]
+pub struct ServerHandle {
+    /// `http://host:port`.
+    pub url: String,
+    /// `ws://host:port`.
+    pub ws_url: String,
+    /// The bound address (port 0 resolved).
+    pub addr: SocketAddr,
+    /// Request context (holds the node).
+    pub ctx: Arc<Ctx>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Waits until the server ends.
+    pub async fn wait(mut self) {
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Serves `node` on `addr` (port 0 picks a free port).
+pub async fn serve(node: Arc<Node>, addr: SocketAddr) -> std::io::Result<ServerHandle> {
+    let ctx = Ctx::new(node);
+    if let Mining::Interval(every) = ctx.node.mining {
+        ctx.set_interval(every.as_millis() as u64);
+    }
+    let app = Router::new()
+        .route("/", post(http).get(websocket))
+        .layer(CorsLayer::permissive())
+        .with_state(ctx.clone());
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(e) = server.await {
+            tracing::error!("server error: {e}");
+        }
+    });
+    Ok(ServerHandle {
+        url: format!("http://{addr}"),
+        ws_url: format!("ws://{addr}"),
+        addr,
+        ctx,
+        shutdown: Some(shutdown),
+        task: Some(task),
+    })
+}
+
+fn json_response(status: StatusCode, value: Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
+}
+
+async fn http(State(ctx): State<Arc<Ctx>>, body: Body) -> Response {
+    let bytes: Bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            let e = RpcError::invalid_request(format!(
+                "request body exceeds {} MiB",
+                MAX_BODY / (1024 * 1024)
+            ));
+            return json_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                serde_json::json!({ "jsonrpc": "2.0", "id": null, "error": e.to_json() }),
+            );
+        }
+    };
+    let answer = tokio::task::spawn_blocking(move || handle_body(&ctx, &bytes)).await;
+    match answer {
+        Ok(Some(value)) => json_response(StatusCode::OK, value),
+        Ok(None) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => json_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            serde_json::json!({ "jsonrpc": "2.0", "id": null, "error": RpcError::internal(e.to_string()).to_json() }),
+        ),
+    }
+}
+
+async fn websocket(
+    State(ctx): State<Arc<Ctx>>,
+    upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> Response {
+    match upgrade {
+        Ok(ws) => ws
+            .max_message_size(MAX_BODY)
+            .on_upgrade(move |socket| super::ws::run(ctx, socket)),
+        Err(_) => (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "slipway dev chain: send JSON-RPC with POST, or connect a WebSocket",
+        )
+            .into_response(),
+    }
+}

@@ -1,0 +1,146 @@
+//! One WebSocket connection: requests as over HTTP, plus `eth_subscribe`.
+
+use std::{collections::HashMap, sync::Arc};
+
+use alloy_primitives::U256;
+use alloy_rpc_types_eth::Filter;
+use axum::extract::ws::{Message, WebSocket};
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+
+use super::{Ctx, convert, error::RpcError, handle_body};
+use crate::Event;
+
+enum Subscription {
+    Heads,
+    Logs(Box<Filter>),
+    Pending,
+}
+
+/// Serves a connection until the client closes it.
+pub(super) async fn run(ctx: Arc<Ctx>, socket: WebSocket) {
+    let (mut sink, mut stream) = socket.split();
+    let mut events = ctx.node.subscribe();
+    let mut subs: HashMap<U256, Subscription> = HashMap::new();
+    let mut next_id = 0u64;
+    loop {
+        tokio::select! {
+            message = stream.next() => {
+                let text = match message {
+                    Some(Ok(Message::Text(t))) => t.to_string(),
+                    Some(Ok(Message::Binary(b))) => String::from_utf8_lossy(&b).into_owned(),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    _ => return,
+                };
+                let answer = match subscription_request(&text, &mut subs, &mut next_id) {
+                    Some(answer) => Some(answer),
+                    None => {
+                        let ctx = ctx.clone();
+                        tokio::task::spawn_blocking(move || handle_body(&ctx, text.as_bytes())).await.ok().flatten()
+                    }
+                };
+                if let Some(answer) = answer
+                    && sink.send(Message::Text(answer.to_string().into())).await.is_err()
+                {
+                    return;
+                }
+            }
+            event = events.recv() => {
+                let event = match event {
+                    Ok(e) => e,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::warn!("a WebSocket subscriber fell {n} events behind");
+                        continue;
+                    }
+                    Err(_) => return,
+                };
+                for message in notifications(&subs, &event) {
+                    if sink.send(Message::Text(message.to_string().into())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Answers eth_subscribe / eth_unsubscribe; `None` for other methods.
+fn subscription_request(
+    text: &str,
+    subs: &mut HashMap<U256, Subscription>,
+    next_id: &mut u64,
+) -> Option<Value> {
+    let request: Value = serde_json::from_str(text).ok()?;
+    let method = request.get("method")?.as_str()?;
+    let id = request.get("id").cloned().unwrap_or(Value::Null);
+    let params = request.get("params").cloned().unwrap_or(json!([]));
+    let result = match method {
+        "eth_subscribe" => (|| {
+            let kind = params.get(0).and_then(Value::as_str).ok_or_else(|| {
+                RpcError::invalid_params(
+                    "eth_subscribe parameter 1: newHeads, logs or newPendingTransactions",
+                )
+            })?;
+            let sub = match kind {
+                "newHeads" => Subscription::Heads,
+                "newPendingTransactions" => Subscription::Pending,
+                "logs" => {
+                    let filter: Filter =
+                        serde_json::from_value(params.get(1).cloned().unwrap_or(json!({})))
+                            .map_err(|e| {
+                                RpcError::invalid_params(format!(
+                                    "eth_subscribe parameter 2 (filter): {e}"
+                                ))
+                            })?;
+                    Subscription::Logs(Box::new(filter))
+                }
+                other => {
+                    return Err(RpcError::invalid_params(format!(
+                        "unknown subscription `{other}`: use newHeads, logs or newPendingTransactions"
+                    )));
+                }
+            };
+            *next_id += 1;
+            let sub_id = U256::from(*next_id);
+            subs.insert(sub_id, sub);
+            Ok(json!(sub_id))
+        })(),
+        "eth_unsubscribe" => (|| {
+            let sub_id: U256 = serde_json::from_value(params.get(0).cloned().unwrap_or_default())
+                .map_err(|e| {
+                RpcError::invalid_params(format!("eth_unsubscribe parameter 1: {e}"))
+            })?;
+            Ok(json!(subs.remove(&sub_id).is_some()))
+        })(),
+        _ => return None,
+    };
+    Some(match result {
+        Ok(r) => json!({ "jsonrpc": "2.0", "id": id, "result": r }),
+        Err(e) => json!({ "jsonrpc": "2.0", "id": id, "error": e.to_json() }),
+    })
+}
+
+fn notifications(subs: &HashMap<U256, Subscription>, event: &Event) -> Vec<Value> {
+    let mut out = Vec::new();
+    let note = |id: &U256, result: Value| json!({ "jsonrpc": "2.0", "method": "eth_subscription", "params": { "subscription": id, "result": result } });
+    for (id, sub) in subs {
+        match (sub, event) {
+            (Subscription::Heads, Event::Block(block)) => {
+                let header = convert::block(block, false).header;
+                out.push(note(id, serde_json::to_value(header).unwrap_or_default()));
+            }
+            (Subscription::Logs(filter), Event::Block(block)) => {
+                for (i, tx) in block.transactions.iter().enumerate() {
+                    for log in convert::logs(block, i, tx) {
+                        if filter.matches(&log.inner) {
+                            out.push(note(id, serde_json::to_value(log).unwrap_or_default()));
+                        }
+                    }
+                }
+            }
+            (Subscription::Pending, Event::Pending(hash)) => out.push(note(id, json!(hash))),
+            _ => {}
+        }
+    }
+    out
+}

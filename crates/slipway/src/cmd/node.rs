@@ -1,0 +1,176 @@
+//! `slipway node`: serve the development chain over JSON-RPC.
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
+
+use clap::Args;
+use eyre::{Result, WrapErr, bail};
+use slipway_config::{DEV_MNEMONIC, Hardfork, Target};
+use slipway_devnet::{Mining, Node, NodeSettings};
+
+use super::GlobalOpts;
+use crate::output::status;
+
+/// Run the development chain as a JSON-RPC node (HTTP and WebSocket on one port).
+#[derive(Debug, Args)]
+pub(crate) struct NodeArgs {
+    /// Interface to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port (0 picks a free one; the chosen port is printed).
+    #[arg(long, default_value_t = 8545)]
+    port: u16,
+    /// The environment whose embedded chain to serve.
+    #[arg(long, default_value = "development")]
+    env: String,
+    /// Chain id (default: the environment's, 1337).
+    #[arg(long)]
+    chain_id: Option<u64>,
+    /// Block gas limit (default: the environment's, 12,000,000).
+    #[arg(long)]
+    gas_limit: Option<u64>,
+    /// Number of funded dev accounts.
+    #[arg(long)]
+    accounts: Option<u32>,
+    /// Balance of each dev account, in ether.
+    #[arg(long)]
+    balance: Option<u64>,
+    /// EVM hardfork (default: the environment's).
+    #[arg(long, value_parser = parse_hardfork)]
+    hardfork: Option<Hardfork>,
+    /// Seconds between blocks (default: the environment's block time, 2 s;
+    /// 0 mines each transaction at once).
+    #[arg(long, conflicts_with_all = ["automine", "no_mining"])]
+    block_time: Option<u64>,
+    /// Mine each transaction at once.
+    #[arg(long)]
+    automine: bool,
+    /// Mine only on evm_mine / anvil_mine.
+    #[arg(long, conflicts_with = "automine")]
+    no_mining: bool,
+    /// State directory (default: the environment's, .slipway/devnet).
+    #[arg(long, value_name = "DIR")]
+    state: Option<PathBuf>,
+    /// Discard the existing chain and start a new one.
+    #[arg(long)]
+    fresh: bool,
+}
+
+fn parse_hardfork(s: &str) -> Result<Hardfork, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_ascii_lowercase())).map_err(|_| {
+        format!("unknown hardfork `{s}`: use london, shanghai, cancun, prague or osaka")
+    })
+}
+
+impl NodeArgs {
+    pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
+        let config = global.config()?;
+        let env = config.environment(&self.env)?;
+        let Target::Embedded(mut devnet) = env.target else {
+            bail!(
+                "environment `{}` is a remote chain (it has rpc URLs); `slipway node` serves embedded chains",
+                self.env
+            );
+        };
+        if let Some(v) = self.chain_id {
+            devnet.chain_id = v;
+        }
+        if let Some(v) = self.gas_limit {
+            devnet.gas_limit = v;
+        }
+        if let Some(v) = self.accounts {
+            devnet.accounts = v;
+        }
+        if let Some(v) = self.balance {
+            devnet.balance_eth = v;
+        }
+        let mining = if self.no_mining {
+            Mining::Manual
+        } else if self.automine {
+            Mining::Auto
+        } else {
+            match self
+                .block_time
+                .map(Duration::from_secs)
+                .unwrap_or(devnet.block_time)
+            {
+                d if d.is_zero() => Mining::Auto,
+                d => Mining::Interval(d),
+            }
+        };
+        let addr: SocketAddr = format!("{}:{}", self.host, self.port)
+            .parse()
+            .wrap_err_with(|| format!("`{}:{}` is not a host and port", self.host, self.port))?;
+        let state_dir = self
+            .state
+            .clone()
+            .unwrap_or_else(|| config.path(&devnet.state_dir));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async move {
+            let listener_probe = std::net::TcpListener::bind(addr).wrap_err_with(|| {
+                format!("cannot listen on {addr}: is another node running there?")
+            })?;
+            drop(listener_probe);
+            let settings = NodeSettings {
+                devnet: devnet.clone(),
+                hardfork: self.hardfork.unwrap_or(env.hardfork),
+                state_dir: Some(state_dir.clone()),
+                fresh: self.fresh,
+                mining,
+                owner: format!("slipway node on http://{addr}"),
+            };
+            let node = tokio::task::spawn_blocking(move || Node::open(&settings)).await??;
+            let server = slipway_devnet::rpc::serve(node.clone(), addr).await?;
+            let (head, accounts) = node.read(|c| {
+                (
+                    c.head().header.number,
+                    c.accounts()
+                        .iter()
+                        .map(|a| (a.address, a.signer.to_bytes()))
+                        .collect::<Vec<_>>(),
+                )
+            });
+            let show_keys = devnet.mnemonic == DEV_MNEMONIC;
+            println!(
+                "slipway dev chain {} (chain id {}, {} blocks, state {})",
+                env!("CARGO_PKG_VERSION"),
+                devnet.chain_id,
+                head,
+                state_dir.display()
+            );
+            println!();
+            println!(
+                "Accounts ({} ETH each{}):",
+                devnet.balance_eth,
+                if show_keys {
+                    "; keys of the public test mnemonic, never use them on a real network"
+                } else {
+                    ""
+                }
+            );
+            for (i, (address, key)) in accounts.iter().enumerate() {
+                if show_keys {
+                    println!("({i}) {address}  {key}");
+                } else {
+                    println!("({i}) {address}");
+                }
+            }
+            println!();
+            println!(
+                "Mining: {}",
+                match mining {
+                    Mining::Auto => "automine".to_owned(),
+                    Mining::Interval(d) => format!("every {} s", d.as_secs_f64()),
+                    Mining::Manual => "manual (evm_mine)".to_owned(),
+                }
+            );
+            println!("Listening on {} (WebSocket {})", server.url, server.ws_url);
+            status(global, "Ready", "Ctrl-C stops the node; the chain is kept");
+            tokio::signal::ctrl_c().await?;
+            server.stop().await;
+            Ok::<_, eyre::Report>(())
+        })?;
+        Ok(ExitCode::SUCCESS)
+    }
+}
