@@ -427,8 +427,13 @@ fn send_transaction(node: &Node, p: &Params<'_>) -> RpcResult {
         }
         Ok(())
     })?;
+    if req.to.is_none() {
+        req.to = Some(alloy_primitives::TxKind::Create);
+    }
     let typed: TypedTransaction = req.build_typed_tx().map_err(|_| {
-        RpcError::invalid_params("incomplete transaction: give gasPrice or maxFeePerGas")
+        RpcError::invalid_params(
+            "eth_sendTransaction: incomplete transaction (it needs gasPrice, or maxFeePerGas and maxPriorityFeePerGas)",
+        )
     })?;
     let envelope = match signer {
         Some(signer) => {
