@@ -2,7 +2,7 @@
 //! anvil derive them, so addresses and keys match theirs.
 
 use alloy_primitives::Address;
-use alloy_signer_local::{MnemonicBuilder, PrivateKeySigner};
+use alloy_signer_local::PrivateKeySigner;
 
 use crate::{DevnetError, Result};
 
@@ -23,19 +23,21 @@ impl std::fmt::Debug for DevAccount {
     }
 }
 
-/// The first `count` accounts of `mnemonic`.
+/// The first `count` accounts of `mnemonic`. The seed (2,048 rounds of
+/// PBKDF2) is computed once and each account derived from the common parent.
 pub fn derive_accounts(mnemonic: &str, count: u32) -> Result<Vec<DevAccount>> {
+    use alloy_signer_local::coins_bip39::{English, Mnemonic};
+    use coins_bip32::xkeys::Parent;
+
+    let bad = |e: &dyn std::fmt::Display| DevnetError::Config(format!("cannot derive dev accounts: {e}"));
+    let phrase = Mnemonic::<English>::new_from_phrase(mnemonic).map_err(|e| bad(&e))?;
+    let parent = phrase.master_key(None).map_err(|e| bad(&e))?.derive_path("m/44'/60'/0'/0").map_err(|e| bad(&e))?;
     (0..count)
         .map(|i| {
-            let signer = MnemonicBuilder::<alloy_signer_local::coins_bip39::English>::default()
-                .phrase(mnemonic)
-                .index(i)
-                .and_then(|b| b.build())
-                .map_err(|e| DevnetError::Config(format!("cannot derive dev account {i}: {e}")))?;
-            Ok(DevAccount {
-                address: signer.address(),
-                signer,
-            })
+            let child = parent.derive_child(i).map_err(|e| bad(&e))?;
+            let key: &k256::ecdsa::SigningKey = child.as_ref();
+            let signer = PrivateKeySigner::from_signing_key(key.clone());
+            Ok(DevAccount { address: signer.address(), signer })
         })
         .collect()
 }

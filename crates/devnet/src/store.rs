@@ -157,7 +157,7 @@ fn read_log(path: &Path) -> Result<Vec<Record>> {
         }
         let complete = line.ends_with('\n');
         match parse_line(line.trim_end_matches('\n')) {
-            Some(record) if complete => records.push(record),
+            Ok(record) if complete => records.push(record),
             _ if offset + n as u64 == len && !complete => {
                 tracing::warn!(
                     "{}: dropping an incomplete last record ({} bytes) left by an interrupted write",
@@ -175,10 +175,11 @@ fn read_log(path: &Path) -> Result<Vec<Record>> {
                 let _ = (&file).seek(SeekFrom::End(0));
                 return Ok(records);
             }
-            _ => {
+            other => {
+                let why = other.err().unwrap_or_else(|| "incomplete line".into());
                 return Err(DevnetError::State(format!(
-                    "{}: record {} (byte {offset}) is corrupt; the state was left untouched — \
-                     move the directory away or start over with --fresh",
+                    "{}: record {} (byte {offset}) is corrupt ({why}); the state was left \
+                     untouched — move the directory away or start over with --fresh",
                     path.display(),
                     records.len() + 1
                 )));
@@ -188,9 +189,11 @@ fn read_log(path: &Path) -> Result<Vec<Record>> {
     }
 }
 
-fn parse_line(line: &str) -> Option<Record> {
-    let (crc, json) = line.split_once(' ')?;
-    let crc = u32::from_str_radix(crc, 16).ok()?;
-    (crc32fast::hash(json.as_bytes()) == crc).then_some(())?;
-    serde_json::from_str(json).ok()
+fn parse_line(line: &str) -> Result<Record, String> {
+    let (crc, json) = line.split_once(' ').ok_or("no checksum")?;
+    let crc = u32::from_str_radix(crc, 16).map_err(|_| "bad checksum field")?;
+    if crc32fast::hash(json.as_bytes()) != crc {
+        return Err("checksum mismatch".into());
+    }
+    serde_json::from_str(json).map_err(|e| e.to_string())
 }

@@ -50,7 +50,7 @@ pub struct MinedBlock {
 /// One entry of the durable log. Replaying every record in order rebuilds
 /// the chain exactly.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Record {
     /// The first record: the settings the chain was created with.
     Genesis(crate::GenesisSpec),
