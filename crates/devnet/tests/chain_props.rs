@@ -1,0 +1,91 @@
+//! Random transaction sequences never panic the chain and conserve value:
+//! the total of all balances only falls by the base fees burnt.
+
+mod common;
+
+use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope, TxLegacy};
+use alloy_primitives::{Address, TxKind, U256};
+use alloy_signer::SignerSync;
+use proptest::prelude::*;
+use slipway_devnet::{Chain, GenesisSpec, PoolTx, derive_accounts};
+
+#[derive(Debug, Clone)]
+enum Step {
+    Send { from: usize, to: usize, value: u64, nonce_skew: i8, tip_gwei: u8, legacy: bool, gas: u64 },
+    Mine,
+    ToggleAutomine,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        6 => (0..4usize, 0..6usize, any::<u64>(), -1i8..=2, 0u8..5, any::<bool>(), prop_oneof![Just(21_000u64), Just(20_999), Just(100_000), Just(13_000_000)])
+            .prop_map(|(from, to, value, nonce_skew, tip_gwei, legacy, gas)| Step::Send { from, to, value, nonce_skew, tip_gwei, legacy, gas }),
+        2 => Just(Step::Mine),
+        1 => Just(Step::ToggleAutomine),
+    ]
+}
+
+fn signed(chain: &Chain, from: usize, to: Address, value: u64, nonce: u64, tip: u128, legacy: bool, gas: u64) -> PoolTx {
+    let account = &chain.accounts()[from];
+    let max_fee = 2 * u128::from(chain.next_base_fee()) + tip;
+    let envelope: TxEnvelope = if legacy {
+        let tx = TxLegacy { chain_id: Some(chain.chain_id()), nonce, gas_price: max_fee, gas_limit: gas, to: TxKind::Call(to), value: U256::from(value), input: Default::default() };
+        let sig = account.signer.sign_hash_sync(&tx.signature_hash()).expect("sign");
+        tx.into_signed(sig).into()
+    } else {
+        let tx = TxEip1559 {
+            chain_id: chain.chain_id(), nonce, gas_limit: gas, max_fee_per_gas: max_fee, max_priority_fee_per_gas: tip,
+            to: TxKind::Call(to), value: U256::from(value), access_list: Default::default(), input: Default::default(),
+        };
+        let sig = account.signer.sign_hash_sync(&tx.signature_hash()).expect("sign");
+        tx.into_signed(sig).into()
+    };
+    let hash = *envelope.tx_hash();
+    PoolTx { envelope, sender: account.address, hash }
+}
+
+fn burnt(chain: &Chain) -> U256 {
+    chain
+        .blocks()
+        .iter()
+        .map(|b| U256::from(b.header.base_fee_per_gas.unwrap_or_default()) * U256::from(b.header.gas_used))
+        .fold(U256::ZERO, |a, b| a + b)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn value_is_conserved_minus_base_fees(steps in prop::collection::vec(step(), 1..40)) {
+        let accounts = derive_accounts(slipway_config::DEV_MNEMONIC, 4).expect("accounts");
+        let settings = slipway_config::DevnetSettings::default();
+        let addresses: Vec<Address> = accounts.iter().map(|a| a.address).collect();
+        let genesis = GenesisSpec::new(&settings, Default::default(), &addresses, 1_700_000_000);
+        let mut chain = Chain::new(genesis, accounts);
+        let initial = chain.state().total_balance();
+        let mut recipients = addresses.clone();
+        recipients.push(Address::repeat_byte(0xee));
+        recipients.push(Address::ZERO);
+
+        for step in steps {
+            match step {
+                Step::Send { from, to, value, nonce_skew, tip_gwei, legacy, gas } => {
+                    let sender = chain.accounts()[from].address;
+                    let nonce = chain.pending_nonce(sender).saturating_add_signed(i64::from(nonce_skew));
+                    let tx = signed(&chain, from, recipients[to], value, nonce, u128::from(tip_gwei) * 1_000_000_000, legacy, gas);
+                    // Refusals are fine; panics and lost value are not.
+                    let _ = chain.submit(tx);
+                }
+                Step::Mine => { chain.mine_block(); }
+                Step::ToggleAutomine => chain.automine = !chain.automine,
+            }
+            prop_assert_eq!(chain.state().total_balance() + burnt(&chain), initial);
+        }
+        // Blocks link up.
+        for pair in chain.blocks().windows(2) {
+            prop_assert_eq!(pair[1].header.parent_hash, pair[0].hash);
+            prop_assert_eq!(pair[1].header.number, pair[0].header.number + 1);
+            prop_assert!(pair[1].header.gas_used <= pair[1].header.gas_limit);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! WebSocket: requests, and eth_subscribe for heads, logs and pending transactions.
+
+mod common;
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use slipway_devnet::Mining;
+use tokio_tungstenite::tungstenite::Message;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn send(ws: &mut Socket, body: Value) {
+    ws.send(Message::Text(body.to_string().into())).await.expect("send");
+}
+
+async fn next(ws: &mut Socket) -> Value {
+    let message = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+        .await
+        .expect("a message within 10 s")
+        .expect("open")
+        .expect("frame");
+    serde_json::from_str(message.to_text().expect("text")).expect("json")
+}
+
+#[tokio::test]
+async fn subscriptions_deliver_heads_logs_and_pending_transactions() {
+    let (_node, server) = common::spawn(None, Mining::Auto).await;
+    let (mut ws, _) = tokio_tungstenite::connect_async(&server.ws_url).await.expect("connect");
+
+    send(&mut ws, json!({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"})).await;
+    assert_eq!(next(&mut ws).await["result"], "0x539");
+
+    send(&mut ws, json!({"jsonrpc": "2.0", "id": 2, "method": "eth_subscribe", "params": ["newHeads"]})).await;
+    let heads = next(&mut ws).await["result"].clone();
+    send(&mut ws, json!({"jsonrpc": "2.0", "id": 3, "method": "eth_subscribe", "params": ["newPendingTransactions"]})).await;
+    let pending = next(&mut ws).await["result"].clone();
+    send(&mut ws, json!({"jsonrpc": "2.0", "id": 4, "method": "eth_subscribe", "params": ["logs", {"topics": []}]})).await;
+    let logs = next(&mut ws).await["result"].clone();
+    assert_ne!(heads, pending);
+
+    // Deploy the fixture and emit an event, over HTTP.
+    let deploy = common::raw(&server.url, json!({"jsonrpc": "2.0", "id": 1, "method": "eth_sendTransaction", "params": [{
+        "from": "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "data": common::fixture_bytecode()
+    }]})).await;
+    let hash = deploy["result"].as_str().expect("hash").to_owned();
+    let receipt = common::raw(&server.url, json!({"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionReceipt", "params": [hash]})).await;
+    let fixture = receipt["result"]["contractAddress"].as_str().expect("address").to_owned();
+    // bump("hi")
+    let data = "0x4a397d3d00000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000002686900000000000000000000000000000000000000000000000000000000000000";
+    let bump = common::raw(&server.url, json!({"jsonrpc": "2.0", "id": 1, "method": "eth_sendTransaction", "params": [{
+        "from": "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "to": fixture, "data": data
+    }]})).await;
+    assert!(bump.get("result").is_some(), "{bump}");
+
+    let mut seen_heads = Vec::new();
+    let mut seen_pending = Vec::new();
+    let mut seen_logs = Vec::new();
+    while seen_heads.len() < 2 || seen_pending.len() < 2 || seen_logs.is_empty() {
+        let note = next(&mut ws).await;
+        assert_eq!(note["method"], "eth_subscription");
+        let sub = &note["params"]["subscription"];
+        let result = note["params"]["result"].clone();
+        if *sub == heads {
+            seen_heads.push(result);
+        } else if *sub == pending {
+            seen_pending.push(result);
+        } else if *sub == logs {
+            seen_logs.push(result);
+        } else {
+            panic!("notification for an unknown subscription: {note}");
+        }
+    }
+    assert_eq!(seen_heads[0]["number"], "0x1");
+    assert_eq!(seen_heads[1]["number"], "0x2");
+    assert_eq!(seen_pending[0], hash.as_str());
+    assert_eq!(seen_logs[0]["address"].as_str().map(str::to_lowercase), Some(fixture.to_lowercase()));
+    assert_eq!(seen_logs[0]["blockNumber"], "0x2");
+
+    send(&mut ws, json!({"jsonrpc": "2.0", "id": 5, "method": "eth_unsubscribe", "params": [heads]})).await;
+    assert_eq!(next(&mut ws).await["result"], true);
+    send(&mut ws, json!({"jsonrpc": "2.0", "id": 6, "method": "eth_subscribe", "params": ["nonsense"]})).await;
+    assert_eq!(next(&mut ws).await["error"]["code"], -32602);
+}
