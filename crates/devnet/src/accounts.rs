@@ -29,15 +29,23 @@ pub fn derive_accounts(mnemonic: &str, count: u32) -> Result<Vec<DevAccount>> {
     use alloy_signer_local::coins_bip39::{English, Mnemonic};
     use coins_bip32::xkeys::Parent;
 
-    let bad = |e: &dyn std::fmt::Display| DevnetError::Config(format!("cannot derive dev accounts: {e}"));
+    let bad =
+        |e: &dyn std::fmt::Display| DevnetError::Config(format!("cannot derive dev accounts: {e}"));
     let phrase = Mnemonic::<English>::new_from_phrase(mnemonic).map_err(|e| bad(&e))?;
-    let parent = phrase.master_key(None).map_err(|e| bad(&e))?.derive_path("m/44'/60'/0'/0").map_err(|e| bad(&e))?;
+    let parent = phrase
+        .master_key(None)
+        .map_err(|e| bad(&e))?
+        .derive_path("m/44'/60'/0'/0")
+        .map_err(|e| bad(&e))?;
     (0..count)
         .map(|i| {
             let child = parent.derive_child(i).map_err(|e| bad(&e))?;
             let key: &k256::ecdsa::SigningKey = child.as_ref();
             let signer = PrivateKeySigner::from_signing_key(key.clone());
-            Ok(DevAccount { address: signer.address(), signer })
+            Ok(DevAccount {
+                address: signer.address(),
+                signer,
+            })
         })
         .collect()
 }

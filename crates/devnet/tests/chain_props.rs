@@ -11,7 +11,15 @@ use slipway_devnet::{Chain, GenesisSpec, PoolTx, derive_accounts};
 
 #[derive(Debug, Clone)]
 enum Step {
-    Send { from: usize, to: usize, value: u64, nonce_skew: i8, tip_gwei: u8, legacy: bool, gas: u64 },
+    Send {
+        from: usize,
+        to: usize,
+        value: u64,
+        nonce_skew: i8,
+        tip_gwei: u8,
+        legacy: bool,
+        gas: u64,
+    },
     Mine,
     ToggleAutomine,
 }
@@ -25,30 +33,78 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-fn signed(chain: &Chain, from: usize, to: Address, value: u64, nonce: u64, tip: u128, legacy: bool, gas: u64) -> PoolTx {
+/// One transfer to sign.
+struct Transfer {
+    from: usize,
+    to: Address,
+    value: u64,
+    nonce: u64,
+    tip: u128,
+    legacy: bool,
+    gas: u64,
+}
+
+fn signed(chain: &Chain, t: Transfer) -> PoolTx {
+    let Transfer {
+        from,
+        to,
+        value,
+        nonce,
+        tip,
+        legacy,
+        gas,
+    } = t;
     let account = &chain.accounts()[from];
     let max_fee = 2 * u128::from(chain.next_base_fee()) + tip;
     let envelope: TxEnvelope = if legacy {
-        let tx = TxLegacy { chain_id: Some(chain.chain_id()), nonce, gas_price: max_fee, gas_limit: gas, to: TxKind::Call(to), value: U256::from(value), input: Default::default() };
-        let sig = account.signer.sign_hash_sync(&tx.signature_hash()).expect("sign");
+        let tx = TxLegacy {
+            chain_id: Some(chain.chain_id()),
+            nonce,
+            gas_price: max_fee,
+            gas_limit: gas,
+            to: TxKind::Call(to),
+            value: U256::from(value),
+            input: Default::default(),
+        };
+        let sig = account
+            .signer
+            .sign_hash_sync(&tx.signature_hash())
+            .expect("sign");
         tx.into_signed(sig).into()
     } else {
         let tx = TxEip1559 {
-            chain_id: chain.chain_id(), nonce, gas_limit: gas, max_fee_per_gas: max_fee, max_priority_fee_per_gas: tip,
-            to: TxKind::Call(to), value: U256::from(value), access_list: Default::default(), input: Default::default(),
+            chain_id: chain.chain_id(),
+            nonce,
+            gas_limit: gas,
+            max_fee_per_gas: max_fee,
+            max_priority_fee_per_gas: tip,
+            to: TxKind::Call(to),
+            value: U256::from(value),
+            access_list: Default::default(),
+            input: Default::default(),
         };
-        let sig = account.signer.sign_hash_sync(&tx.signature_hash()).expect("sign");
+        let sig = account
+            .signer
+            .sign_hash_sync(&tx.signature_hash())
+            .expect("sign");
         tx.into_signed(sig).into()
     };
     let hash = *envelope.tx_hash();
-    PoolTx { envelope, sender: account.address, hash }
+    PoolTx {
+        envelope,
+        sender: account.address,
+        hash,
+    }
 }
 
 fn burnt(chain: &Chain) -> U256 {
     chain
         .blocks()
         .iter()
-        .map(|b| U256::from(b.header.base_fee_per_gas.unwrap_or_default()) * U256::from(b.header.gas_used))
+        .map(|b| {
+            U256::from(b.header.base_fee_per_gas.unwrap_or_default())
+                * U256::from(b.header.gas_used)
+        })
         .fold(U256::ZERO, |a, b| a + b)
 }
 
@@ -72,7 +128,7 @@ proptest! {
                 Step::Send { from, to, value, nonce_skew, tip_gwei, legacy, gas } => {
                     let sender = chain.accounts()[from].address;
                     let nonce = chain.pending_nonce(sender).saturating_add_signed(i64::from(nonce_skew));
-                    let tx = signed(&chain, from, recipients[to], value, nonce, u128::from(tip_gwei) * 1_000_000_000, legacy, gas);
+                    let tx = signed(&chain, Transfer { from, to: recipients[to], value, nonce, tip: u128::from(tip_gwei) * 1_000_000_000, legacy, gas });
                     // Refusals are fine; panics and lost value are not.
                     let _ = chain.submit(tx);
                 }

@@ -10,13 +10,22 @@ const ALICE: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
 const BOB: Address = address!("70997970C51812dc3A010C7d01b50e0d17dc79C8");
 
 async fn rpc(url: &str, method: &str, params: serde_json::Value) -> serde_json::Value {
-    let body = common::raw(url, json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})).await;
+    let body = common::raw(
+        url,
+        json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}),
+    )
+    .await;
     assert!(body.get("error").is_none(), "{method}: {body}");
     body["result"].clone()
 }
 
 async fn transfer(url: &str, wei: u64) -> String {
-    let hash = rpc(url, "eth_sendTransaction", json!([{ "from": ALICE, "to": BOB, "value": format!("{wei:#x}") }])).await;
+    let hash = rpc(
+        url,
+        "eth_sendTransaction",
+        json!([{ "from": ALICE, "to": BOB, "value": format!("{wei:#x}") }]),
+    )
+    .await;
     hash.as_str().expect("hash").to_owned()
 }
 
@@ -30,11 +39,23 @@ async fn a_restarted_node_serves_every_block_receipt_and_balance() {
     for i in 1..=5 {
         hashes.push(transfer(&url, i).await);
     }
-    let _ = rpc(&url, "hardhat_setBalance", json!([address!("00000000000000000000000000000000000000cc"), "0x2a"])).await;
+    let _ = rpc(
+        &url,
+        "hardhat_setBalance",
+        json!([address!("00000000000000000000000000000000000000cc"), "0x2a"]),
+    )
+    .await;
     let before_blocks: Vec<_> = {
         let mut v = Vec::new();
         for n in 0..=5u64 {
-            v.push(rpc(&url, "eth_getBlockByNumber", json!([format!("{n:#x}"), true])).await);
+            v.push(
+                rpc(
+                    &url,
+                    "eth_getBlockByNumber",
+                    json!([format!("{n:#x}"), true]),
+                )
+                .await,
+            );
         }
         v
     };
@@ -53,13 +74,35 @@ async fn a_restarted_node_serves_every_block_receipt_and_balance() {
     let url = server.url.clone();
     assert_eq!(rpc(&url, "eth_blockNumber", json!([])).await, "0x5");
     for (n, block) in before_blocks.iter().enumerate() {
-        assert_eq!(&rpc(&url, "eth_getBlockByNumber", json!([format!("{n:#x}"), true])).await, block);
+        assert_eq!(
+            &rpc(
+                &url,
+                "eth_getBlockByNumber",
+                json!([format!("{n:#x}"), true])
+            )
+            .await,
+            block
+        );
     }
     for (h, receipt) in hashes.iter().zip(&receipts) {
-        assert_eq!(&rpc(&url, "eth_getTransactionReceipt", json!([h])).await, receipt);
+        assert_eq!(
+            &rpc(&url, "eth_getTransactionReceipt", json!([h])).await,
+            receipt
+        );
     }
-    assert_eq!(rpc(&url, "eth_getBalance", json!([BOB, "latest"])).await, bob);
-    assert_eq!(rpc(&url, "eth_getBalance", json!(["0x00000000000000000000000000000000000000cc", "latest"])).await, "0x2a");
+    assert_eq!(
+        rpc(&url, "eth_getBalance", json!([BOB, "latest"])).await,
+        bob
+    );
+    assert_eq!(
+        rpc(
+            &url,
+            "eth_getBalance",
+            json!(["0x00000000000000000000000000000000000000cc", "latest"])
+        )
+        .await,
+        "0x2a"
+    );
     // Historic state is served too.
     let at_two = rpc(&url, "eth_getBalance", json!([BOB, "0x2"])).await;
     let at_two: U256 = serde_json::from_value(at_two).expect("quantity");
@@ -91,9 +134,21 @@ async fn reverts_and_rollbacks_survive_a_restart() {
     let url = server.url.clone();
     assert_eq!(rpc(&url, "eth_blockNumber", json!([])).await, head);
     assert_eq!(head, "0x2");
-    assert!(rpc(&url, "eth_getTransactionReceipt", json!([gone])).await.is_null());
-    assert!(rpc(&url, "eth_getTransactionReceipt", json!([rolled])).await.is_null());
-    assert!(!rpc(&url, "eth_getTransactionReceipt", json!([kept])).await.is_null());
+    assert!(
+        rpc(&url, "eth_getTransactionReceipt", json!([gone]))
+            .await
+            .is_null()
+    );
+    assert!(
+        rpc(&url, "eth_getTransactionReceipt", json!([rolled]))
+            .await
+            .is_null()
+    );
+    assert!(
+        !rpc(&url, "eth_getTransactionReceipt", json!([kept]))
+            .await
+            .is_null()
+    );
 }
 
 fn open(state: &std::path::Path) -> slipway_devnet::Result<std::sync::Arc<Node>> {
@@ -105,7 +160,10 @@ fn a_second_owner_is_refused_with_the_holder_named() {
     let dir = tempfile::tempdir().expect("tmp");
     let _first = open(dir.path()).expect("first owner");
     let err = open(dir.path()).expect_err("second owner").to_string();
-    assert!(err.contains("in use by process") && err.contains("a test"), "{err}");
+    assert!(
+        err.contains("in use by process") && err.contains("a test"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -129,8 +187,15 @@ fn a_corrupt_or_foreign_log_is_refused_and_left_untouched() {
     let damaged = damaged.join("\n") + "\n";
     std::fs::write(&log, &damaged).expect("write");
     let err = open(dir.path()).expect_err("corrupt").to_string();
-    assert!(err.contains("record 2") && err.contains("corrupt") && err.contains("--fresh"), "{err}");
-    assert_eq!(std::fs::read_to_string(&log).expect("log"), damaged, "left untouched");
+    assert!(
+        err.contains("record 2") && err.contains("corrupt") && err.contains("--fresh"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&log).expect("log"),
+        damaged,
+        "left untouched"
+    );
 
     std::fs::write(&log, "something else entirely\n").expect("write");
     let err = open(dir.path()).expect_err("foreign").to_string();
@@ -163,7 +228,10 @@ fn a_state_made_with_other_settings_is_refused() {
     let mut settings = common::settings(Some(dir.path().to_path_buf()), Mining::Auto);
     settings.devnet.chain_id = 31337;
     let err = Node::open(&settings).expect_err("mismatch").to_string();
-    assert!(err.contains("chain id 1337") && err.contains("31337") && err.contains("--fresh"), "{err}");
+    assert!(
+        err.contains("chain id 1337") && err.contains("31337") && err.contains("--fresh"),
+        "{err}"
+    );
     settings.fresh = true;
     let node = Node::open(&settings).expect("fresh start");
     assert_eq!(node.read(|c| c.chain_id()), 31337);

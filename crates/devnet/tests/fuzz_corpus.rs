@@ -7,13 +7,20 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 use serde_json::Value;
-use slipway_devnet::{Mining, Node, rpc::{Ctx, handle_body}};
+use slipway_devnet::{
+    Mining, Node,
+    rpc::{Ctx, handle_body},
+};
 
 /// One chain for all inputs: what earlier inputs did to it is part of the test.
 fn ctx() -> &'static (tokio::runtime::Runtime, Arc<Ctx>) {
-    static CTX: std::sync::OnceLock<(tokio::runtime::Runtime, Arc<Ctx>)> = std::sync::OnceLock::new();
+    static CTX: std::sync::OnceLock<(tokio::runtime::Runtime, Arc<Ctx>)> =
+        std::sync::OnceLock::new();
     CTX.get_or_init(|| {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
         let node = Node::open(&common::settings(None, Mining::Auto)).expect("node");
         let ctx = runtime.block_on(async { Ctx::new(node) });
         (runtime, ctx)
@@ -22,8 +29,14 @@ fn ctx() -> &'static (tokio::runtime::Runtime, Arc<Ctx>) {
 
 /// A well-formed JSON-RPC 2.0 response object.
 fn check_response(v: &Value) {
-    let obj = v.as_object().unwrap_or_else(|| panic!("response is not an object: {v}"));
-    assert_eq!(obj.get("jsonrpc"), Some(&Value::String("2.0".into())), "{v}");
+    let obj = v
+        .as_object()
+        .unwrap_or_else(|| panic!("response is not an object: {v}"));
+    assert_eq!(
+        obj.get("jsonrpc"),
+        Some(&Value::String("2.0".into())),
+        "{v}"
+    );
     assert!(obj.contains_key("id"), "{v}");
     match (obj.get("result"), obj.get("error")) {
         (Some(_), None) => {}
@@ -56,7 +69,8 @@ fn the_saved_corpus_is_answered_without_a_panic() {
     }
     assert!(inputs >= 40, "the corpus shrank to {inputs} inputs");
     // The chain is still usable afterwards.
-    let answer = handle_body(ctx, br#"{"jsonrpc":"2.0","id":7,"method":"eth_chainId"}"#).expect("answer");
+    let answer =
+        handle_body(ctx, br#"{"jsonrpc":"2.0","id":7,"method":"eth_chainId"}"#).expect("answer");
     assert_eq!(answer["result"], "0x539");
 }
 

@@ -7,10 +7,13 @@ use serde_json::{Value, json};
 use slipway_devnet::Mining;
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn send(ws: &mut Socket, body: Value) {
-    ws.send(Message::Text(body.to_string().into())).await.expect("send");
+    ws.send(Message::Text(body.to_string().into()))
+        .await
+        .expect("send");
 }
 
 async fn next(ws: &mut Socket) -> Value {
@@ -25,12 +28,22 @@ async fn next(ws: &mut Socket) -> Value {
 #[tokio::test]
 async fn subscriptions_deliver_heads_logs_and_pending_transactions() {
     let (_node, server) = common::spawn(None, Mining::Auto).await;
-    let (mut ws, _) = tokio_tungstenite::connect_async(&server.ws_url).await.expect("connect");
+    let (mut ws, _) = tokio_tungstenite::connect_async(&server.ws_url)
+        .await
+        .expect("connect");
 
-    send(&mut ws, json!({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"})).await;
+    send(
+        &mut ws,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"}),
+    )
+    .await;
     assert_eq!(next(&mut ws).await["result"], "0x539");
 
-    send(&mut ws, json!({"jsonrpc": "2.0", "id": 2, "method": "eth_subscribe", "params": ["newHeads"]})).await;
+    send(
+        &mut ws,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "eth_subscribe", "params": ["newHeads"]}),
+    )
+    .await;
     let heads = next(&mut ws).await["result"].clone();
     send(&mut ws, json!({"jsonrpc": "2.0", "id": 3, "method": "eth_subscribe", "params": ["newPendingTransactions"]})).await;
     let pending = next(&mut ws).await["result"].clone();
@@ -39,17 +52,32 @@ async fn subscriptions_deliver_heads_logs_and_pending_transactions() {
     assert_ne!(heads, pending);
 
     // Deploy the fixture and emit an event, over HTTP.
-    let deploy = common::raw(&server.url, json!({"jsonrpc": "2.0", "id": 1, "method": "eth_sendTransaction", "params": [{
-        "from": "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "data": common::fixture_bytecode()
-    }]})).await;
+    let deploy = common::raw(
+        &server.url,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "eth_sendTransaction", "params": [{
+            "from": "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "data": common::fixture_bytecode()
+        }]}),
+    )
+    .await;
     let hash = deploy["result"].as_str().expect("hash").to_owned();
-    let receipt = common::raw(&server.url, json!({"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionReceipt", "params": [hash]})).await;
-    let fixture = receipt["result"]["contractAddress"].as_str().expect("address").to_owned();
+    let receipt = common::raw(
+        &server.url,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionReceipt", "params": [hash]}),
+    )
+    .await;
+    let fixture = receipt["result"]["contractAddress"]
+        .as_str()
+        .expect("address")
+        .to_owned();
     // bump("hi")
     let data = "0x4a397d3d00000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000002686900000000000000000000000000000000000000000000000000000000000000";
-    let bump = common::raw(&server.url, json!({"jsonrpc": "2.0", "id": 1, "method": "eth_sendTransaction", "params": [{
-        "from": "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "to": fixture, "data": data
-    }]})).await;
+    let bump = common::raw(
+        &server.url,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "eth_sendTransaction", "params": [{
+            "from": "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "to": fixture, "data": data
+        }]}),
+    )
+    .await;
     assert!(bump.get("result").is_some(), "{bump}");
 
     let mut seen_heads = Vec::new();
@@ -73,11 +101,22 @@ async fn subscriptions_deliver_heads_logs_and_pending_transactions() {
     assert_eq!(seen_heads[0]["number"], "0x1");
     assert_eq!(seen_heads[1]["number"], "0x2");
     assert_eq!(seen_pending[0], hash.as_str());
-    assert_eq!(seen_logs[0]["address"].as_str().map(str::to_lowercase), Some(fixture.to_lowercase()));
+    assert_eq!(
+        seen_logs[0]["address"].as_str().map(str::to_lowercase),
+        Some(fixture.to_lowercase())
+    );
     assert_eq!(seen_logs[0]["blockNumber"], "0x2");
 
-    send(&mut ws, json!({"jsonrpc": "2.0", "id": 5, "method": "eth_unsubscribe", "params": [heads]})).await;
+    send(
+        &mut ws,
+        json!({"jsonrpc": "2.0", "id": 5, "method": "eth_unsubscribe", "params": [heads]}),
+    )
+    .await;
     assert_eq!(next(&mut ws).await["result"], true);
-    send(&mut ws, json!({"jsonrpc": "2.0", "id": 6, "method": "eth_subscribe", "params": ["nonsense"]})).await;
+    send(
+        &mut ws,
+        json!({"jsonrpc": "2.0", "id": 6, "method": "eth_subscribe", "params": ["nonsense"]}),
+    )
+    .await;
     assert_eq!(next(&mut ws).await["error"]["code"], -32602);
 }

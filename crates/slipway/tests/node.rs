@@ -28,7 +28,10 @@ fn start(root: &std::path::Path) -> (Child, String) {
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let url = loop {
-        let line = lines.next().expect("node exited before listening").expect("read");
+        let line = lines
+            .next()
+            .expect("node exited before listening")
+            .expect("read");
         if let Some(rest) = line.strip_prefix("Listening on ") {
             break rest.split_whitespace().next().expect("url").to_owned();
         }
@@ -38,7 +41,12 @@ fn start(root: &std::path::Path) -> (Child, String) {
     (child, url)
 }
 
-async fn call(client: &reqwest::Client, url: &str, method: &str, params: Value) -> Result<Value, String> {
+async fn call(
+    client: &reqwest::Client,
+    url: &str,
+    method: &str,
+    params: Value,
+) -> Result<Value, String> {
     let response = client
         .post(url)
         .json(&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
@@ -92,20 +100,41 @@ async fn sigkill_under_load_loses_no_acknowledged_transaction() {
     assert!(acknowledged.len() >= 150);
 
     let (mut child, url) = start(tmp.path());
-    let head = call(&client, &url, "eth_blockNumber", json!([])).await.expect("block number");
-    let head = u64::from_str_radix(head.as_str().expect("hex").trim_start_matches("0x"), 16).expect("number");
-    assert!(head >= acknowledged.len() as u64, "{head} blocks for {} acknowledged transactions", acknowledged.len());
+    let head = call(&client, &url, "eth_blockNumber", json!([]))
+        .await
+        .expect("block number");
+    let head = u64::from_str_radix(head.as_str().expect("hex").trim_start_matches("0x"), 16)
+        .expect("number");
+    assert!(
+        head >= acknowledged.len() as u64,
+        "{head} blocks for {} acknowledged transactions",
+        acknowledged.len()
+    );
     for hash in &acknowledged {
-        let receipt = call(&client, &url, "eth_getTransactionReceipt", json!([hash])).await.expect("receipt call");
-        assert_eq!(receipt["status"], "0x1", "acknowledged transaction {hash} lost after SIGKILL: {receipt}");
+        let receipt = call(&client, &url, "eth_getTransactionReceipt", json!([hash]))
+            .await
+            .expect("receipt call");
+        assert_eq!(
+            receipt["status"], "0x1",
+            "acknowledged transaction {hash} lost after SIGKILL: {receipt}"
+        );
     }
     // The sink received exactly what the chain says it did.
-    let balance = call(&client, &url, "eth_getBalance", json!(["0x00000000000000000000000000000000000000ee", "latest"]))
-        .await
-        .expect("balance");
-    let balance = u64::from_str_radix(balance.as_str().expect("hex").trim_start_matches("0x"), 16).expect("number");
+    let balance = call(
+        &client,
+        &url,
+        "eth_getBalance",
+        json!(["0x00000000000000000000000000000000000000ee", "latest"]),
+    )
+    .await
+    .expect("balance");
+    let balance = u64::from_str_radix(balance.as_str().expect("hex").trim_start_matches("0x"), 16)
+        .expect("number");
     assert!(balance >= acknowledged.len() as u64);
-    assert_eq!(balance, head, "one wei per mined transfer, one transfer per block");
+    assert_eq!(
+        balance, head,
+        "one wei per mined transfer, one transfer per block"
+    );
     child.kill().expect("stop");
     child.wait().expect("reaped");
 }
