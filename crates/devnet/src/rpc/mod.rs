@@ -36,6 +36,9 @@ pub struct Ctx {
     pub node: Arc<Node>,
     filters: Filters,
     interval: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Bumped whenever interval mining is reconfigured; a tick of an older
+    /// configuration mines nothing.
+    interval_generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Ctx {
@@ -51,6 +54,7 @@ impl Ctx {
             node,
             filters: Filters::default(),
             interval: Mutex::new(None),
+            interval_generation: Arc::default(),
         });
         // Keep pending filters and rewinds up to date.
         let weak = Arc::downgrade(&ctx);
@@ -77,13 +81,19 @@ impl Ctx {
 
     /// Starts (ms > 0) or stops interval mining.
     pub fn set_interval(self: &Arc<Self>, ms: u64) {
+        use std::sync::atomic::Ordering;
         let mut slot = self.interval.lock();
+        let generation = self.interval_generation.fetch_add(1, Ordering::SeqCst) + 1;
         if let Some(task) = slot.take() {
             task.abort();
         }
+        // Wait out a tick that already holds the chain: later ones see the
+        // new generation and mine nothing.
+        self.node.read(|_| ());
         if ms == 0 {
             return;
         }
+        let current = self.interval_generation.clone();
         let node = self.node.clone();
         let Ok(handle) = tokio::runtime::Handle::try_current() else {
             return;
@@ -95,9 +105,12 @@ impl Ctx {
             loop {
                 tick.tick().await;
                 let node = node.clone();
+                let current = current.clone();
                 let mined = tokio::task::spawn_blocking(move || {
                     node.write(|c| {
-                        c.mine_block();
+                        if current.load(Ordering::SeqCst) == generation {
+                            c.mine_block();
+                        }
                     })
                 })
                 .await;
