@@ -171,21 +171,7 @@ impl Chain {
             }
             Record::Block(block) => {
                 self.state.apply(&block.diff);
-                let number = block.header.number;
-                for (index, tx) in block.transactions.iter().enumerate() {
-                    self.tx_index.insert(
-                        tx.hash,
-                        TxLocation {
-                            block: number,
-                            index,
-                        },
-                    );
-                    self.pool.remove(&tx.hash);
-                }
-                self.blocks.push((**block).clone());
-                self.clock.next = None;
-                let state = &self.state;
-                self.pool.prune(|a| state.account(a).nonce);
+                self.index_block(block);
             }
             Record::Edit(diff) => self.state.apply(diff),
             Record::Clock { offset, next } => {
@@ -200,6 +186,32 @@ impl Chain {
         if emit {
             self.unsaved.push(record);
         }
+    }
+
+    /// Appends a block whose changes the state already holds.
+    fn push_block(&mut self, block: MinedBlock) {
+        self.index_block(&block);
+        self.records += 1;
+        self.unsaved.push(Record::Block(Box::new(block)));
+    }
+
+    /// Indexes a block's transactions and makes it the head.
+    fn index_block(&mut self, block: &MinedBlock) {
+        let number = block.header.number;
+        for (index, tx) in block.transactions.iter().enumerate() {
+            self.tx_index.insert(
+                tx.hash,
+                TxLocation {
+                    block: number,
+                    index,
+                },
+            );
+            self.pool.remove(&tx.hash);
+        }
+        self.blocks.push(block.clone());
+        self.clock.next = None;
+        let state = &self.state;
+        self.pool.prune(|a| state.account(a).nonce);
     }
 
     /// Records not yet written to the durable log (taken by the node).
@@ -444,10 +456,11 @@ impl Chain {
         Ok(())
     }
 
-    /// Mines one block with the ready transactions that fit.
+    /// Mines one block with the ready transactions that fit. Transactions
+    /// execute on the live state (no copy): each one's diff is applied as it
+    /// completes, and an invalid one changes nothing.
     pub fn mine_block(&mut self) -> &MinedBlock {
         let context = self.next_block_context();
-        let mut work = self.state.clone();
         let mut diff = StateDiff::default();
         let mut undo = StateDiff::default();
         let mut mined: Vec<MinedTx> = Vec::new();
@@ -468,8 +481,13 @@ impl Chain {
             }
             let input = tx_input(&tx.envelope, tx.sender);
             let mut console = ConsoleCollector::default();
-            let outcome = match work.transact_with(&self.env, &context, &input, false, &mut console)
-            {
+            let outcome = match self.state.transact_with(
+                &self.env,
+                &context,
+                &input,
+                false,
+                &mut console,
+            ) {
                 Ok(o) => o,
                 Err(e) => {
                     tracing::warn!(hash = %tx.hash, error = %e, "dropping a transaction that became invalid");
@@ -478,8 +496,8 @@ impl Chain {
                     continue;
                 }
             };
-            record_undo(&work, &outcome.diff, &mut undo);
-            work.apply(&outcome.diff);
+            record_undo(&self.state, &outcome.diff, &mut undo);
+            self.state.apply(&outcome.diff);
             diff.merge(outcome.diff.clone());
             gas_used += outcome.gas_used;
             let lines = console.lines();
@@ -497,7 +515,8 @@ impl Chain {
             self.pool.remove(&hash);
         }
         let block = self.seal(context, mined, gas_used, diff, undo);
-        self.apply(Record::Block(Box::new(block)), true);
+        // The state already holds the block's changes.
+        self.push_block(block);
         self.head()
     }
 

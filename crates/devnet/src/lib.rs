@@ -29,9 +29,14 @@ pub use types::{MinedBlock, MinedTx, Record};
 /// Starts a chain in this process and serves it on `addr` (use port 0 for a
 /// free port); the handle's `url` reaches it and `stop()` ends it. For a chain
 /// without any socket, use [`Node::open`] and call it directly.
-pub async fn spawn(settings: NodeSettings, addr: std::net::SocketAddr) -> Result<rpc::ServerHandle> {
+pub async fn spawn(
+    settings: NodeSettings,
+    addr: std::net::SocketAddr,
+) -> Result<rpc::ServerHandle> {
     let node = tokio::task::spawn_blocking(move || Node::open(&settings))
         .await
         .map_err(|e| DevnetError::State(format!("the chain failed to start: {e}")))??;
-    rpc::serve(node, addr).await.map_err(DevnetError::io("cannot listen on", addr.to_string()))
+    rpc::serve(node, addr)
+        .await
+        .map_err(DevnetError::io("cannot listen on", addr.to_string()))
 }

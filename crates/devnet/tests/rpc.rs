@@ -634,16 +634,30 @@ async fn protocol_errors_are_answered_and_never_take_the_node_down() {
 
 #[tokio::test]
 async fn interval_mining_produces_blocks_on_its_own_and_can_be_switched() {
-    let (_node, server) = common::spawn(None, Mining::Interval(std::time::Duration::from_millis(100))).await;
+    let (_node, server) = common::spawn(
+        None,
+        Mining::Interval(std::time::Duration::from_millis(100)),
+    )
+    .await;
     let provider = ProviderBuilder::new().connect_http(server.url.parse().expect("url"));
     // A transaction waits for the next tick instead of being mined at once.
     let hash = *provider
-        .send_transaction(TransactionRequest::default().from(ALICE).to(BOB).value(U256::from(1)))
+        .send_transaction(
+            TransactionRequest::default()
+                .from(ALICE)
+                .to(BOB)
+                .value(U256::from(1)),
+        )
         .await
         .expect("send")
         .tx_hash();
     let mut waited = 0;
-    while provider.get_transaction_receipt(hash).await.expect("rpc").is_none() {
+    while provider
+        .get_transaction_receipt(hash)
+        .await
+        .expect("rpc")
+        .is_none()
+    {
         waited += 1;
         assert!(waited < 200, "no block within 10 s of interval mining");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -656,8 +670,18 @@ async fn interval_mining_produces_blocks_on_its_own_and_can_be_switched() {
         later = provider.get_block_number().await.expect("n");
     }
     // Switched off: the head stays put while nothing is sent.
-    let _: bool = provider.raw_request("evm_setIntervalMining".into(), (0,)).await.expect("off");
+    let _: bool = provider
+        .raw_request("evm_setIntervalMining".into(), (0,))
+        .await
+        .expect("off");
     let stopped = provider.get_block_number().await.expect("n");
-    let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.expect("mine");
-    assert_eq!(provider.get_block_number().await.expect("n"), stopped + 1, "only the explicit evm_mine added a block");
+    let _: serde_json::Value = provider
+        .raw_request("evm_mine".into(), ())
+        .await
+        .expect("mine");
+    assert_eq!(
+        provider.get_block_number().await.expect("n"),
+        stopped + 1,
+        "only the explicit evm_mine added a block"
+    );
 }
