@@ -8,6 +8,9 @@
 //! ```
 //! Results are printed as one JSON line.
 
+// A command-line tool: its results go to stdout.
+#![allow(clippy::print_stdout)]
+
 use std::{
     sync::{
         Arc,
