@@ -19,10 +19,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope};
+use alloy_consensus::{TxEip1559, TxEnvelope};
 use alloy_eips::eip2718::Encodable2718;
 use alloy_primitives::{Address, Bytes, TxKind, U256};
-use alloy_signer::SignerSync;
 use serde_json::{Value, json};
 
 async fn rpc(
@@ -127,11 +126,7 @@ async fn transfers(url: String, count: usize, inflight: usize) {
                 access_list: Default::default(),
                 input: Default::default(),
             };
-            let sig = account
-                .signer
-                .sign_hash_sync(&tx.signature_hash())
-                .expect("sign");
-            let envelope: TxEnvelope = tx.into_signed(sig).into();
+            let envelope: TxEnvelope = account.sign(tx).expect("sign");
             list.push(envelope.encoded_2718().into());
         }
         signed.push(list);

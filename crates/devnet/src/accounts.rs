@@ -1,7 +1,9 @@
 //! Dev accounts: derived from a mnemonic on m/44'/60'/0'/0/i, as Hardhat and
 //! anvil derive them, so addresses and keys match theirs.
 
+use alloy_consensus::{SignableTransaction, TxEnvelope, TypedTransaction};
 use alloy_primitives::Address;
+use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
 
 use crate::{DevnetError, Result};
@@ -20,6 +22,18 @@ impl std::fmt::Debug for DevAccount {
         f.debug_struct("DevAccount")
             .field("address", &self.address)
             .finish_non_exhaustive()
+    }
+}
+
+impl DevAccount {
+    /// Signs a transaction with this account's key.
+    pub fn sign(&self, tx: impl Into<TypedTransaction>) -> Result<TxEnvelope> {
+        let tx = tx.into();
+        let signature = self
+            .signer
+            .sign_hash_sync(&tx.signature_hash())
+            .map_err(|e| DevnetError::Rejected(format!("cannot sign: {e}")))?;
+        Ok(tx.into_envelope(signature))
     }
 }
 

@@ -3,9 +3,8 @@
 
 mod common;
 
-use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope, TxLegacy};
+use alloy_consensus::{TxEip1559, TxEnvelope, TxLegacy};
 use alloy_primitives::{Address, TxKind, U256};
-use alloy_signer::SignerSync;
 use proptest::prelude::*;
 use slipway_devnet::{Chain, GenesisSpec, PoolTx, derive_accounts};
 
@@ -66,11 +65,7 @@ fn signed(chain: &Chain, t: Transfer) -> PoolTx {
             value: U256::from(value),
             input: Default::default(),
         };
-        let sig = account
-            .signer
-            .sign_hash_sync(&tx.signature_hash())
-            .expect("sign");
-        tx.into_signed(sig).into()
+        account.sign(tx).expect("sign")
     } else {
         let tx = TxEip1559 {
             chain_id: chain.chain_id(),
@@ -83,11 +78,7 @@ fn signed(chain: &Chain, t: Transfer) -> PoolTx {
             access_list: Default::default(),
             input: Default::default(),
         };
-        let sig = account
-            .signer
-            .sign_hash_sync(&tx.signature_hash())
-            .expect("sign");
-        tx.into_signed(sig).into()
+        account.sign(tx).expect("sign")
     };
     let hash = *envelope.tx_hash();
     PoolTx {

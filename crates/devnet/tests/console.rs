@@ -2,9 +2,8 @@
 
 mod common;
 
-use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope};
+use alloy_consensus::{TxEip1559, TxEnvelope};
 use alloy_primitives::{TxKind, U256};
-use alloy_signer::SignerSync;
 use alloy_sol_types::{SolCall, sol};
 use slipway_devnet::{Chain, GenesisSpec, PoolTx, derive_accounts};
 
@@ -23,11 +22,7 @@ fn send(chain: &mut Chain, to: TxKind, input: Vec<u8>) -> alloy_primitives::B256
         access_list: Default::default(),
         input: input.into(),
     };
-    let sig = account
-        .signer
-        .sign_hash_sync(&tx.signature_hash())
-        .expect("sign");
-    let envelope: TxEnvelope = tx.into_signed(sig).into();
+    let envelope: TxEnvelope = account.sign(tx).expect("sign");
     let hash = *envelope.tx_hash();
     chain
         .submit(PoolTx {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use alloy_consensus::{SignableTransaction, TxEnvelope, TypedTransaction};
+use alloy_consensus::{TxEnvelope, TypedTransaction};
 use alloy_eips::{BlockId, BlockNumberOrTag, eip2718::Decodable2718};
 use alloy_primitives::{Address, B256, Bytes, Signature, U64, U256, keccak256};
 use alloy_rpc_types_eth::{FeeHistory, Filter, TransactionRequest, state::StateOverride};
@@ -117,8 +117,8 @@ pub(crate) fn dispatch(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Option<R
         "eth_estimateGas" => estimate_gas(node, p),
         "eth_sendRawTransaction" => send_raw(node, p),
         "eth_sendTransaction" => send_transaction(node, p),
-        "eth_sign" => sign(node, p),
-        "personal_sign" => sign_personal(node, p),
+        "eth_sign" => sign_message(node, p, true),
+        "personal_sign" => sign_message(node, p, false),
         "eth_signTypedData_v4" => sign_typed(node, p),
         "eth_getTransactionByHash" => (|| {
             let h: B256 = p.required(0, "hash", HASH)?;
@@ -389,16 +389,13 @@ fn send_transaction(node: &Node, p: &Params<'_>) -> RpcResult {
     let from = req
         .from
         .ok_or_else(|| RpcError::invalid_params("eth_sendTransaction needs `from`"))?;
-    let (signer, impersonated) = node.read(|c| {
+    let (account, impersonated) = node.read(|c| {
         (
-            c.accounts()
-                .iter()
-                .find(|a| a.address == from)
-                .map(|a| a.signer.clone()),
+            c.accounts().iter().find(|a| a.address == from).cloned(),
             c.is_impersonated(&from),
         )
     });
-    if signer.is_none() && !impersonated {
+    if account.is_none() && !impersonated {
         return Err(RpcError::server(format!(
             "unknown account {from}: not a dev account and not impersonated (hardhat_impersonateAccount)"
         )));
@@ -435,13 +432,10 @@ fn send_transaction(node: &Node, p: &Params<'_>) -> RpcResult {
             "eth_sendTransaction: incomplete transaction (it needs gasPrice, or maxFeePerGas and maxPriorityFeePerGas)",
         )
     })?;
-    let envelope = match signer {
-        Some(signer) => {
-            let signature = signer
-                .sign_hash_sync(&typed.signature_hash())
-                .map_err(|e| RpcError::internal(e.to_string()))?;
-            typed.into_envelope(signature)
-        }
+    let envelope = match account {
+        Some(account) => account
+            .sign(typed)
+            .map_err(|e| RpcError::internal(e.to_string()))?,
         None => {
             // Impersonated: a placeholder signature unique to the sender.
             let signature =
@@ -477,19 +471,12 @@ fn dev_signer(
     })
 }
 
-fn sign(node: &Node, p: &Params<'_>) -> RpcResult {
-    let address: Address = p.required(0, "address", ADDRESS)?;
-    let message: Bytes = p.required(1, "message", "hex bytes")?;
-    let signer = dev_signer(node, address)?;
-    let sig = signer
-        .sign_message_sync(&message)
-        .map_err(|e| RpcError::internal(e.to_string()))?;
-    Ok(json!(Bytes::from(sig.as_bytes().to_vec())))
-}
-
-fn sign_personal(node: &Node, p: &Params<'_>) -> RpcResult {
-    let message: Bytes = p.required(0, "message", "hex bytes")?;
-    let address: Address = p.required(1, "address", ADDRESS)?;
+/// `eth_sign` (address, message) and `personal_sign` (message, address):
+/// an EIP-191 personal-message signature by a dev account.
+fn sign_message(node: &Node, p: &Params<'_>, address_first: bool) -> RpcResult {
+    let (a, m) = if address_first { (0, 1) } else { (1, 0) };
+    let address: Address = p.required(a, "address", ADDRESS)?;
+    let message: Bytes = p.required(m, "message", "hex bytes")?;
     let signer = dev_signer(node, address)?;
     let sig = signer
         .sign_message_sync(&message)
