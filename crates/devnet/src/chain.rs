@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use alloy_consensus::{
-    EMPTY_OMMER_ROOT_HASH, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, Transaction,
-    TxEnvelope, TxType, constants::EMPTY_WITHDRAWALS, proofs,
+    EMPTY_OMMER_ROOT_HASH, EMPTY_ROOT_HASH, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom,
+    Transaction, TxEnvelope, TxType, constants::EMPTY_WITHDRAWALS, proofs,
 };
 use alloy_eips::{eip1559::BaseFeeParams, eip7685::EMPTY_REQUESTS_HASH};
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256, logs_bloom};
@@ -528,8 +528,8 @@ impl Chain {
             ommers_hash: EMPTY_OMMER_ROOT_HASH,
             beneficiary: Address::ZERO,
             state_root: B256::ZERO,
-            transactions_root: alloy_trie_empty_root(),
-            receipts_root: alloy_trie_empty_root(),
+            transactions_root: EMPTY_ROOT_HASH,
+            receipts_root: EMPTY_ROOT_HASH,
             logs_bloom: Default::default(),
             difficulty: U256::ZERO,
             number,
@@ -731,10 +731,6 @@ impl Chain {
     pub fn drop_all_transactions(&mut self) {
         self.pool.clear();
     }
-}
-
-fn alloy_trie_empty_root() -> B256 {
-    alloy_consensus::constants::EMPTY_ROOT_HASH
 }
 
 /// Records, into `undo`, the values `diff` is about to overwrite in `state`.

@@ -187,7 +187,7 @@ impl Node {
 
     /// Group commit: one fsync covers every append made before it.
     fn sync(&self, written: u64) -> Result<()> {
-        let Log::File { sync, .. } = &self.log else {
+        let Log::File { sync, path, .. } = &self.log else {
             return Ok(());
         };
         let mut synced = sync.lock();
@@ -196,7 +196,7 @@ impl Node {
         }
         synced.0.sync_data().map_err(|source| DevnetError::Io {
             action: "cannot sync",
-            path: PathBuf::from("chain.log"),
+            path: path.clone(),
             source,
         })?;
         // Everything appended before this fsync began is now durable.
