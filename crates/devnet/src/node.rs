@@ -56,6 +56,7 @@ enum Log {
     File {
         store: Mutex<Store>,
         sync: Mutex<(File, u64)>,
+        path: PathBuf,
     },
     Memory(Mutex<Vec<Record>>),
 }
@@ -121,6 +122,7 @@ impl Node {
                     Log::File {
                         store: Mutex::new(store),
                         sync: Mutex::new((handle, written)),
+                        path: dir.join("chain.log"),
                     },
                 )
             }
