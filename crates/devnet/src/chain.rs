@@ -72,6 +72,9 @@ pub struct Chain {
     pub automine: bool,
 }
 
+/// The latest timestamp the clock may reach (2^40 s, some 34,800 years on).
+const MAX_TIMESTAMP: u64 = 1 << 40;
+
 fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -86,6 +89,7 @@ impl Chain {
             chain_id: genesis.chain_id,
             spec: spec_id(genesis.hardfork),
             unlimited_code_size: false,
+            unlimited_tx_gas: false,
         };
         let mut chain = Self {
             genesis: genesis.clone(),
@@ -642,8 +646,22 @@ impl Chain {
     }
 
     /// Moves the clock forward; returns the new offset.
-    pub fn increase_time(&mut self, seconds: i64) -> i64 {
-        let offset = self.clock.offset + seconds;
+    pub fn increase_time(&mut self, seconds: i64) -> Result<i64> {
+        if seconds < 0 {
+            return Err(DevnetError::Rejected(format!(
+                "cannot move the clock back ({seconds} seconds); use evm_snapshot/evm_revert to go back"
+            )));
+        }
+        let offset = self
+            .clock
+            .offset
+            .checked_add(seconds)
+            .filter(|o| *o <= MAX_TIMESTAMP as i64)
+            .ok_or_else(|| {
+                DevnetError::Rejected(format!(
+                    "increasing time by {seconds} seconds would move the clock past {MAX_TIMESTAMP} (about the year 36,800)"
+                ))
+            })?;
         self.apply(
             Record::Clock {
                 offset,
@@ -651,7 +669,7 @@ impl Chain {
             },
             true,
         );
-        offset
+        Ok(offset)
     }
 
     /// Forces the next block's timestamp.
@@ -662,6 +680,12 @@ impl Chain {
                 "timestamp {timestamp} is not after the latest block's {parent}"
             )));
         }
+        if timestamp > MAX_TIMESTAMP {
+            return Err(DevnetError::Rejected(format!(
+                "timestamp {timestamp} is past the largest the dev chain accepts ({MAX_TIMESTAMP})"
+            )));
+        }
+        // Both are below 2^40: no overflow.
         let offset = timestamp as i64 - now() as i64;
         self.apply(
             Record::Clock {

@@ -22,6 +22,9 @@ pub struct ChainEnv {
     pub spec: SpecId,
     /// Lift the EIP-170 / EIP-3860 code size limits (tests do, as forge does).
     pub unlimited_code_size: bool,
+    /// Lift the per-transaction gas cap of EIP-7825 (tests run with more gas
+    /// than a real transaction may have).
+    pub unlimited_tx_gas: bool,
 }
 
 /// The block a transaction executes in.
@@ -167,6 +170,9 @@ impl State {
             cfg.limit_contract_code_size = Some(usize::MAX);
             cfg.limit_contract_initcode_size = Some(usize::MAX);
         }
+        if env.unlimited_tx_gas {
+            cfg.tx_gas_limit_cap = Some(u64::MAX);
+        }
         Context::mainnet()
             .with_db(&mut self.db)
             .with_cfg(cfg)
@@ -302,6 +308,7 @@ mod tests {
             chain_id: 1337,
             spec: SpecId::OSAKA,
             unlimited_code_size: false,
+            unlimited_tx_gas: false,
         }
     }
 

@@ -192,3 +192,54 @@ fn a_planted_secret_appears_in_no_output_log_or_file() {
         }
     }
 }
+
+#[test]
+fn test_runs_the_starter_tests_and_fails_on_a_failing_one() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("p");
+    let mut init = Command::cargo_bin("slipway").expect("binary");
+    init.arg("init")
+        .arg(&dir)
+        .arg("--no-install")
+        .assert()
+        .success();
+    slipway(&dir)
+        .arg("test")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[PASS] test_Increment()"))
+        .stdout(predicate::str::contains(
+            "[PASS] test_RevertWhen_DecrementAtZero()",
+        ))
+        .stdout(predicate::str::contains(
+            "\n2 passed, 0 failed, 1 skipped\n",
+        ));
+
+    fs::write(
+        dir.join("contracts/test/Broken.t.sol"),
+        "// SPDX-License-Identifier: MIT\npragma solidity 0.8.20;\ncontract BrokenTest {\n function test_Broken() public pure { require(false, \"broken on purpose\"); }\n}\n",
+    )
+    .expect("write");
+    slipway(&dir)
+        .args(["test", "--match-contract", "Broken"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "[FAIL: broken on purpose] test_Broken()",
+        ))
+        .stdout(predicate::str::contains(
+            "\n0 passed, 1 failed, 0 skipped\n",
+        ));
+    slipway(&dir)
+        .args(["test", "--json", "--match-test", "Increment"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"passed\": 1"));
+    slipway(&dir)
+        .args(["test", "--match-test", "("])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--match-test `(` is not a valid regular expression",
+        ));
+}

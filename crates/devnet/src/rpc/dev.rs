@@ -58,11 +58,17 @@ pub(crate) fn dispatch(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Option<R
                 Value::Number(n) => n
                     .as_i64()
                     .ok_or_else(|| RpcError::invalid_params("seconds must be an integer"))?,
-                other => serde_json::from_value::<U64>(other)
-                    .map_err(|e| RpcError::invalid_params(format!("seconds: {e}")))?
-                    .to::<i64>(),
+                other => {
+                    let v = serde_json::from_value::<U64>(other)
+                        .map_err(|e| RpcError::invalid_params(format!("seconds: {e}")))?;
+                    i64::try_from(v.to::<u64>()).map_err(|_| {
+                        RpcError::invalid_params(format!("seconds: {v} is too large"))
+                    })?
+                }
             };
-            write(node, |c| c.increase_time(secs)).map(|total| json!(total.to_string()))
+            write(node, |c| c.increase_time(secs))?
+                .map(|total| json!(total.to_string()))
+                .map_err(|e| RpcError::server(e.to_string()))
         })(),
         "evm_setNextBlockTimestamp" => (|| {
             let t: Value = p.required(0, "timestamp", "a unix timestamp")?;
@@ -160,7 +166,11 @@ fn anvil(node: &Node, method: &str, name: &str, p: &Params<'_>) -> Option<RpcRes
             write(node, |c| -> Result<(), RpcError> {
                 for i in 0..blocks {
                     if i > 0 {
-                        let next = c.head().header.timestamp + interval.to::<u64>().max(1);
+                        let next = c
+                            .head()
+                            .header
+                            .timestamp
+                            .saturating_add(interval.to::<u64>().max(1));
                         c.set_next_timestamp(next)
                             .map_err(|e| RpcError::server(e.to_string()))?;
                     }

@@ -4,6 +4,7 @@ mod build;
 mod config;
 mod init;
 mod node;
+mod test;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -69,6 +70,8 @@ enum Command {
     Config(config::ConfigArgs),
     /// Serve the development chain over JSON-RPC (HTTP + WebSocket).
     Node(node::NodeArgs),
+    /// Run the Solidity tests (`*.t.sol` in the test directory).
+    Test(test::TestArgs),
 }
 
 impl Cli {
@@ -78,6 +81,7 @@ impl Cli {
             Command::Init(args) => args.run(&self.global),
             Command::Config(args) => args.run(&self.global),
             Command::Node(args) => args.run(&self.global),
+            Command::Test(args) => args.run(&self.global),
         }
     }
 }

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+pragma solidity >=0.8.0 <0.9.0;
+
+import {Vm} from "./Vm.sol";
+import {console} from "./console.sol";
+
+/// @title Test: the base contract of slipway tests, with forge-std's names
+/// @notice Written for slipway (MIT): a Foundry test file ports by changing
+/// `forge-std/` to `slipway-std/` in its imports. A failed assertion reverts
+/// with both values and the message, which the runner reports.
+abstract contract Test {
+    /// The cheatcode interface at forge-std's address.
+    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    /// Lets `slipway test` recognise test contracts the way forge does.
+    bool public IS_TEST = true;
+
+    function fail() internal pure virtual {
+        revert("assertion failed");
+    }
+
+    function fail(string memory err) internal pure virtual {
+        revert(err);
+    }
+
+    function _fail(string memory err, string memory detail) private pure {
+        if (bytes(err).length == 0) revert(string.concat("assertion failed: ", detail));
+        revert(string.concat(err, ": ", detail));
+    }
+
+    // ----- booleans -----
+    function assertTrue(bool condition) internal pure virtual {
+        if (!condition) _fail("", "expected true, got false");
+    }
+
+    function assertTrue(bool condition, string memory err) internal pure virtual {
+        if (!condition) _fail(err, "expected true, got false");
+    }
+
+    function assertFalse(bool condition) internal pure virtual {
+        if (condition) _fail("", "expected false, got true");
+    }
+
+    function assertFalse(bool condition, string memory err) internal pure virtual {
+        if (condition) _fail(err, "expected false, got true");
+    }
+
+    // ----- equality -----
+    function assertEq(bool left, bool right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(bool left, bool right, string memory err) internal pure virtual {
+        if (left != right) _fail(err, string.concat(_str(left), " != ", _str(right)));
+    }
+
+    function assertEq(uint256 left, uint256 right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(uint256 left, uint256 right, string memory err) internal pure virtual {
+        if (left != right) _fail(err, string.concat(_str(left), " != ", _str(right)));
+    }
+
+    function assertEq(int256 left, int256 right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(int256 left, int256 right, string memory err) internal pure virtual {
+        if (left != right) _fail(err, string.concat(_str(left), " != ", _str(right)));
+    }
+
+    function assertEq(address left, address right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(address left, address right, string memory err) internal pure virtual {
+        if (left != right) _fail(err, string.concat(_str(left), " != ", _str(right)));
+    }
+
+    function assertEq(bytes32 left, bytes32 right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(bytes32 left, bytes32 right, string memory err) internal pure virtual {
+        if (left != right) _fail(err, string.concat(_str(left), " != ", _str(right)));
+    }
+
+    function assertEq(string memory left, string memory right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(string memory left, string memory right, string memory err) internal pure virtual {
+        if (keccak256(bytes(left)) != keccak256(bytes(right))) {
+            _fail(err, string.concat('"', left, '" != "', right, '"'));
+        }
+    }
+
+    function assertEq(bytes memory left, bytes memory right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(bytes memory left, bytes memory right, string memory err) internal pure virtual {
+        if (keccak256(left) != keccak256(right)) _fail(err, string.concat(_str(left), " != ", _str(right)));
+    }
+
+    function assertNotEq(uint256 left, uint256 right) internal pure virtual {
+        assertNotEq(left, right, "");
+    }
+
+    function assertNotEq(uint256 left, uint256 right, string memory err) internal pure virtual {
+        if (left == right) _fail(err, string.concat(_str(left), " == ", _str(right)));
+    }
+
+    function assertNotEq(address left, address right) internal pure virtual {
+        assertNotEq(left, right, "");
+    }
+
+    function assertNotEq(address left, address right, string memory err) internal pure virtual {
+        if (left == right) _fail(err, string.concat(_str(left), " == ", _str(right)));
+    }
+
+    // ----- ordering -----
+    function assertGt(uint256 left, uint256 right) internal pure virtual {
+        assertGt(left, right, "");
+    }
+
+    function assertGt(uint256 left, uint256 right, string memory err) internal pure virtual {
+        if (left <= right) _fail(err, string.concat(_str(left), " <= ", _str(right)));
+    }
+
+    function assertGe(uint256 left, uint256 right) internal pure virtual {
+        assertGe(left, right, "");
+    }
+
+    function assertGe(uint256 left, uint256 right, string memory err) internal pure virtual {
+        if (left < right) _fail(err, string.concat(_str(left), " < ", _str(right)));
+    }
+
+    function assertLt(uint256 left, uint256 right) internal pure virtual {
+        assertLt(left, right, "");
+    }
+
+    function assertLt(uint256 left, uint256 right, string memory err) internal pure virtual {
+        if (left >= right) _fail(err, string.concat(_str(left), " >= ", _str(right)));
+    }
+
+    function assertLe(uint256 left, uint256 right) internal pure virtual {
+        assertLe(left, right, "");
+    }
+
+    function assertLe(uint256 left, uint256 right, string memory err) internal pure virtual {
+        if (left > right) _fail(err, string.concat(_str(left), " > ", _str(right)));
+    }
+
+    // ----- approximate -----
+    function assertApproxEqAbs(uint256 left, uint256 right, uint256 maxDelta) internal pure virtual {
+        assertApproxEqAbs(left, right, maxDelta, "");
+    }
+
+    function assertApproxEqAbs(uint256 left, uint256 right, uint256 maxDelta, string memory err)
+        internal
+        pure
+        virtual
+    {
+        uint256 delta = left > right ? left - right : right - left;
+        if (delta > maxDelta) {
+            _fail(
+                err,
+                string.concat(_str(left), " !~= ", _str(right), " (max delta: ", _str(maxDelta), ", real delta: ", _str(delta), ")")
+            );
+        }
+    }
+
+    /// `maxPercentDelta` is scaled by 1e18: 1e18 = 100 %.
+    function assertApproxEqRel(uint256 left, uint256 right, uint256 maxPercentDelta) internal pure virtual {
+        assertApproxEqRel(left, right, maxPercentDelta, "");
+    }
+
+    function assertApproxEqRel(uint256 left, uint256 right, uint256 maxPercentDelta, string memory err)
+        internal
+        pure
+        virtual
+    {
+        if (right == 0) return assertEq(left, right, err);
+        uint256 delta = left > right ? left - right : right - left;
+        uint256 percentDelta = delta * 1e18 / right;
+        if (percentDelta > maxPercentDelta) {
+            _fail(
+                err,
+                string.concat(_str(left), " !~= ", _str(right), " (max % delta: ", _str(maxPercentDelta), ", real % delta: ", _str(percentDelta), ")")
+            );
+        }
+    }
+
+    // ----- helpers -----
+    /// `x` folded into `[min, max]`, as forge-std's `bound` (for fuzz inputs).
+    function bound(uint256 x, uint256 min, uint256 max) internal pure virtual returns (uint256) {
+        require(min <= max, "bound: max is less than min");
+        if (x >= min && x <= max) return x;
+        uint256 size = max - min + 1;
+        return min + (x % size);
+    }
+
+    function _str(bool v) private pure returns (string memory) {
+        return v ? "true" : "false";
+    }
+
+    function _str(uint256 v) private pure returns (string memory) {
+        if (v == 0) return "0";
+        uint256 digits;
+        for (uint256 t = v; t != 0; t /= 10) digits++;
+        bytes memory out = new bytes(digits);
+        for (; v != 0; v /= 10) out[--digits] = bytes1(uint8(48 + v % 10));
+        return string(out);
+    }
+
+    function _str(int256 v) private pure returns (string memory) {
+        if (v >= 0) return _str(uint256(v));
+        return string.concat("-", _str(v == type(int256).min ? uint256(type(int256).max) + 1 : uint256(-v)));
+    }
+
+    function _str(address v) private pure returns (string memory) {
+        return _hex(abi.encodePacked(v));
+    }
+
+    function _str(bytes32 v) private pure returns (string memory) {
+        return _hex(abi.encodePacked(v));
+    }
+
+    function _str(bytes memory v) private pure returns (string memory) {
+        return _hex(v);
+    }
+
+    function _hex(bytes memory data) private pure returns (string memory) {
+        bytes memory digits = "0123456789abcdef";
+        bytes memory out = new bytes(2 + data.length * 2);
+        out[0] = "0";
+        out[1] = "x";
+        for (uint256 i = 0; i < data.length; i++) {
+            out[2 + i * 2] = digits[uint8(data[i]) >> 4];
+            out[3 + i * 2] = digits[uint8(data[i]) & 0x0f];
+        }
+        return string(out);
+    }
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+pragma solidity >=0.8.0 <0.9.0;
+
+/// @title Vm: cheatcodes of the slipway test runner, with forge-std's names
+/// @notice Written for slipway (MIT). The runner answers calls to this
+/// interface at forge-std's address; a cheatcode it does not implement fails
+/// the test that calls it and names the selector.
+interface Vm {
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
+    function warp(uint256 newTimestamp) external;
+    function roll(uint256 newHeight) external;
+    function fee(uint256 newBasefee) external;
+    function chainId(uint256 newChainId) external;
+    function deal(address account, uint256 newBalance) external;
+    function etch(address target, bytes calldata newRuntimeBytecode) external;
+    function store(address target, bytes32 slot, bytes32 value) external;
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
+    function prank(address msgSender) external;
+    function prank(address msgSender, address txOrigin) external;
+    function startPrank(address msgSender) external;
+    function startPrank(address msgSender, address txOrigin) external;
+    function stopPrank() external;
+    function expectRevert() external;
+    function expectRevert(bytes4 revertData) external;
+    function expectRevert(bytes calldata revertData) external;
+    function expectEmit() external;
+    function expectEmit(address emitter) external;
+    function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
+    function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter)
+        external;
+    function expectCall(address callee, bytes calldata data) external;
+    function mockCall(address callee, bytes calldata data, bytes calldata returnData) external;
+    function clearMockedCalls() external;
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
+    function addr(uint256 privateKey) external pure returns (address keyAddr);
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
+    function label(address account, string calldata newLabel) external;
+    function assume(bool condition) external pure;
+    function snapshotState() external returns (uint256 snapshotId);
+    function revertToState(uint256 snapshotId) external returns (bool success);
+    function envUint(string calldata name) external view returns (uint256 value);
+    function envAddress(string calldata name) external view returns (address value);
+    function envOr(string calldata name, uint256 defaultValue) external view returns (uint256 value);
+    function toString(uint256 value) external pure returns (string memory stringifiedValue);
+    function toString(address value) external pure returns (string memory stringifiedValue);
+}

@@ -1,0 +1,90 @@
+//! Test contracts and functions in a build.
+
+use std::path::Path;
+
+use alloy_json_abi::{Function, JsonAbi};
+use alloy_primitives::Bytes;
+use slipway_solc::CompileOutput;
+
+/// A contract with tests.
+#[derive(Clone, Debug)]
+pub struct TestContract {
+    /// Source file, relative to the project root.
+    pub source: String,
+    /// Contract name.
+    pub name: String,
+    /// Its ABI.
+    pub abi: JsonAbi,
+    /// Creation code.
+    pub bytecode: Bytes,
+    /// Whether it has `setUp()`.
+    pub has_setup: bool,
+    /// Its tests, in ABI order (sorted by signature).
+    pub tests: Vec<TestFunction>,
+}
+
+/// One `test…` function.
+#[derive(Clone, Debug)]
+pub struct TestFunction {
+    /// The function.
+    pub function: Function,
+}
+
+impl TestFunction {
+    /// `name(types)`.
+    pub fn signature(&self) -> String {
+        self.function.signature()
+    }
+
+    /// Whether it takes parameters (a fuzz test).
+    pub fn is_fuzz(&self) -> bool {
+        !self.function.inputs.is_empty()
+    }
+}
+
+/// Every contract in a `*.t.sol` file under `test_dir` with a `test…`
+/// function and deployable code, sorted by source and name.
+pub fn discover(output: &CompileOutput, root: &Path, test_dir: &Path) -> Vec<TestContract> {
+    let mut found: Vec<TestContract> = output
+        .artifact_ids()
+        .filter_map(|(id, artifact)| {
+            let source = id
+                .source
+                .strip_prefix(root)
+                .unwrap_or(&id.source)
+                .to_path_buf();
+            if !source.starts_with(test_dir) || !source.to_string_lossy().ends_with(".t.sol") {
+                return None;
+            }
+            let abi = artifact.abi.clone()?;
+            let bytecode = artifact.bytecode.as_ref()?.object.as_bytes()?.clone();
+            if bytecode.is_empty() {
+                return None;
+            }
+            let tests: Vec<TestFunction> = abi
+                .functions()
+                .filter(|f| f.name.starts_with("test"))
+                .map(|f| TestFunction {
+                    function: f.clone(),
+                })
+                .collect();
+            if tests.is_empty() {
+                return None;
+            }
+            let has_setup = abi
+                .functions()
+                .any(|f| f.name == "setUp" && f.inputs.is_empty());
+            Some(TestContract {
+                source: source.display().to_string(),
+                name: id.name.clone(),
+                abi,
+                bytecode,
+                has_setup,
+                tests,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
+    found.dedup_by(|a, b| a.source == b.source && a.name == b.name);
+    found
+}
