@@ -118,11 +118,20 @@ pub fn decode_console_log(data: &[u8]) -> Option<String> {
     let DynSolValue::Tuple(values) = decoded else {
         return None;
     };
-    Some(values.iter().map(show).collect::<Vec<_>>().join(" "))
+    Some(
+        values
+            .iter()
+            .map(|v| display_value(v, false))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
-fn show(value: &DynSolValue) -> String {
+/// A decoded ABI value as people read it: numbers in decimal, addresses
+/// checksummed, bytes in hex; strings quoted when `quote_strings`.
+pub fn display_value(value: &DynSolValue, quote_strings: bool) -> String {
     match value {
+        DynSolValue::String(s) if quote_strings => format!("{s:?}"),
         DynSolValue::String(s) => s.clone(),
         DynSolValue::Uint(v, _) => v.to_string(),
         DynSolValue::Int(v, _) => v.to_string(),

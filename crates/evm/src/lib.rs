@@ -12,7 +12,7 @@ mod execute;
 mod spec;
 mod state;
 
-pub use console::{CONSOLE_ADDRESS, ConsoleCollector, decode_console_log};
+pub use console::{CONSOLE_ADDRESS, ConsoleCollector, decode_console_log, display_value};
 pub use diff::{AccountDiff, StateDiff};
 pub use execute::{BlockContext, ChainEnv, ExecError, Outcome, Status, TxInput};
 pub use spec::spec_id;

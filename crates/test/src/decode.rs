@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
+use alloy_dyn_abi::JsonAbiExt;
 use alloy_json_abi::{Error, JsonAbi};
 use alloy_sol_types::{Panic, Revert, SolError};
 
@@ -25,6 +25,11 @@ impl RevertDecoder {
         Self { errors }
     }
 
+    /// A decoder knowing every error of a build.
+    pub fn from_build(output: &slipway_solc::CompileOutput) -> Self {
+        Self::new(output.artifacts().filter_map(|(_, a)| a.abi.as_ref()))
+    }
+
     /// The reason a call reverted with `data`.
     pub fn decode(&self, data: &[u8]) -> String {
         if data.is_empty() {
@@ -43,23 +48,13 @@ impl RevertDecoder {
             && let Some(error) = self.errors.get(&selector)
             && let Ok(args) = error.abi_decode_input(&data[4..])
         {
-            let shown: Vec<String> = args.iter().map(show).collect();
+            let shown: Vec<String> = args
+                .iter()
+                .map(|a| slipway_evm::display_value(a, true))
+                .collect();
             return format!("{}({})", error.name, shown.join(", "));
         }
         format!("custom error 0x{}", alloy_primitives::hex::encode(data))
-    }
-}
-
-fn show(value: &DynSolValue) -> String {
-    match value {
-        DynSolValue::String(s) => format!("{s:?}"),
-        DynSolValue::Uint(v, _) => v.to_string(),
-        DynSolValue::Int(v, _) => v.to_string(),
-        DynSolValue::Bool(b) => b.to_string(),
-        DynSolValue::Address(a) => a.to_checksum(None),
-        DynSolValue::Bytes(b) => format!("0x{}", alloy_primitives::hex::encode(b)),
-        DynSolValue::FixedBytes(w, n) => format!("0x{}", alloy_primitives::hex::encode(&w[..*n])),
-        other => format!("{other:?}"),
     }
 }
 
