@@ -69,7 +69,7 @@ contract OutcomesTest is Test {
     }
 
     function test_UnknownCheatcode() public {
-        vm.warp(100);
+        vm.prank(address(1));
     }
 
     function test_Logs() public view {
@@ -83,6 +83,72 @@ contract OutcomesTest is Test {
 
     function helper_NotATest() public pure returns (uint256) {
         return 1;
+    }
+}
+
+/// The cheatcodes implemented so far, each at its boundary.
+contract CheatsTest is Test {
+    Box internal box;
+
+    function setUp() public {
+        box = new Box();
+    }
+
+    function test_WarpAndRollChangeTheBlockSeenNext() public {
+        uint256 before = block.timestamp;
+        vm.warp(before + 1 days);
+        assertEq(block.timestamp, before + 1 days);
+        vm.roll(12_345);
+        assertEq(block.number, 12_345);
+    }
+
+    function test_WarpDoesNotOutliveItsTest() public view {
+        assertEq(block.timestamp, 1, "each test starts at the runner's timestamp");
+    }
+
+    function test_FeeAndChainId() public {
+        vm.fee(7 gwei);
+        assertEq(block.basefee, 7 gwei);
+        vm.chainId(137);
+        assertEq(block.chainid, 137);
+    }
+
+    function test_DealSetsABalance() public {
+        address who = address(0xBEEF);
+        assertEq(who.balance, 0);
+        vm.deal(who, 3 ether);
+        assertEq(who.balance, 3 ether);
+        vm.deal(who, 1);
+        assertEq(who.balance, 1, "deal sets, it does not add");
+    }
+
+    function test_StoreAndLoadReachStorage() public {
+        bytes32 slot0 = bytes32(uint256(0));
+        assertEq(vm.load(address(box), slot0), bytes32(0));
+        vm.store(address(box), slot0, bytes32(uint256(42)));
+        assertEq(box.value(), 42, "store writes the contract's own slot");
+        assertEq(vm.load(address(box), slot0), bytes32(uint256(42)));
+    }
+
+    function test_EtchPutsCode() public {
+        address target = address(0xC0DE);
+        vm.etch(target, address(box).code);
+        Box(target).put(9);
+        assertEq(Box(target).value(), 9);
+        assertEq(box.value(), 0, "the original keeps its own storage");
+    }
+
+    function test_AddrDerivesTheAddressOfAKey() public pure {
+        assertEq(vm.addr(1), 0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf);
+    }
+
+    function test_AddrRefusesZero() public pure {
+        vm.addr(0);
+    }
+
+    function test_LabelHasNoEffect() public {
+        vm.label(address(box), "box");
+        assertEq(box.value(), 0);
     }
 }
 
