@@ -33,6 +33,14 @@ sol! {
         function load(address target, bytes32 slot) external view returns (bytes32 data);
         function addr(uint256 privateKey) external pure returns (address keyAddr);
         function label(address account, string newLabel) external;
+        function prank(address msgSender) external;
+        function prank(address msgSender, address txOrigin) external;
+        function startPrank(address msgSender) external;
+        function startPrank(address msgSender, address txOrigin) external;
+        function stopPrank() external;
+        function expectRevert() external;
+        function expectRevert(bytes4 revertData) external;
+        function expectRevert(bytes revertData) external;
     }
 }
 
@@ -46,12 +54,42 @@ type TestContext<'a> = Context<
     (),
 >;
 
+/// A `prank`: calls made at `depth` come from `sender`.
+#[derive(Debug, Clone)]
+struct Prank {
+    sender: Address,
+    origin: Option<Address>,
+    depth: usize,
+    /// `prank` (one call) rather than `startPrank` (until `stopPrank`).
+    once: bool,
+}
+
+/// What `expectRevert` expects of the next call at `depth`.
+#[derive(Debug, Clone)]
+enum Expected {
+    Any,
+    Selector([u8; 4]),
+    Data(Bytes),
+}
+
+#[derive(Debug, Clone)]
+struct ExpectRevert {
+    expected: Expected,
+    depth: usize,
+    /// Set once the call it applies to has started.
+    armed: bool,
+}
+
 /// Per-test inspector state.
 #[derive(Debug, Default)]
 pub(crate) struct TestInspector {
     pub(crate) console: ConsoleCollector,
     /// Names given with `vm.label`, for traces.
     pub(crate) labels: HashMap<Address, String>,
+    prank: Option<Prank>,
+    /// The transaction origin to restore after a pranked call.
+    saved_origin: Option<Address>,
+    expect_revert: Option<ExpectRevert>,
 }
 
 fn outcome(inputs: &CallInputs, result: InstructionResult, output: Bytes) -> CallOutcome {
@@ -145,6 +183,89 @@ impl TestInspector {
                 self.labels.insert(c.account, c.newLabel);
                 Bytes::new()
             }
+            Vm::VmCalls::prank_0(c) => self.start_prank(ctx, c.msgSender, None, true)?,
+            Vm::VmCalls::prank_1(c) => {
+                self.start_prank(ctx, c.msgSender, Some(c.txOrigin), true)?
+            }
+            Vm::VmCalls::startPrank_0(c) => self.start_prank(ctx, c.msgSender, None, false)?,
+            Vm::VmCalls::startPrank_1(c) => {
+                self.start_prank(ctx, c.msgSender, Some(c.txOrigin), false)?
+            }
+            Vm::VmCalls::stopPrank(_) => {
+                self.prank = None;
+                Bytes::new()
+            }
+            Vm::VmCalls::expectRevert_0(_) => self.expect(ctx, Expected::Any)?,
+            Vm::VmCalls::expectRevert_1(c) => {
+                self.expect(ctx, Expected::Selector(c.revertData.0))?
+            }
+            Vm::VmCalls::expectRevert_2(c) => self.expect(ctx, Expected::Data(c.revertData))?,
+        })
+    }
+
+    fn start_prank(
+        &mut self,
+        ctx: &TestContext<'_>,
+        sender: Address,
+        origin: Option<Address>,
+        once: bool,
+    ) -> Result<Bytes, String> {
+        if self.prank.as_ref().is_some_and(|p| !p.once) && once {
+            return Err("vm.prank: a startPrank is active; call vm.stopPrank first".into());
+        }
+        self.prank = Some(Prank {
+            sender,
+            origin,
+            depth: ctx.journaled_state.depth(),
+            once,
+        });
+        Ok(Bytes::new())
+    }
+
+    fn expect(&mut self, ctx: &TestContext<'_>, expected: Expected) -> Result<Bytes, String> {
+        if self.expect_revert.is_some() {
+            return Err("vm.expectRevert: the previous expectRevert has not been used yet".into());
+        }
+        self.expect_revert = Some(ExpectRevert {
+            expected,
+            depth: ctx.journaled_state.depth(),
+            armed: false,
+        });
+        Ok(Bytes::new())
+    }
+
+    /// After a test: an `expectRevert` that no call used is a failure.
+    pub(crate) fn unmet_expectation(&self) -> Option<String> {
+        self.expect_revert
+            .as_ref()
+            .map(|_| "vm.expectRevert: no call followed it, so nothing reverted".to_owned())
+    }
+
+    /// Applies an armed `expectRevert` to the outcome of its call.
+    fn check_revert(&mut self, decoder_hint: &CallOutcome) -> Option<Result<(), String>> {
+        let expect = self.expect_revert.take()?;
+        let result = decoder_hint.result.result;
+        let output = &decoder_hint.result.output;
+        if !result.is_revert() {
+            return Some(Err("vm.expectRevert: the call did not revert".into()));
+        }
+        let matches = match &expect.expected {
+            Expected::Any => true,
+            Expected::Selector(s) => output.get(..4) == Some(s.as_slice()),
+            Expected::Data(d) => output == d,
+        };
+        Some(if matches {
+            Ok(())
+        } else {
+            let wanted = match &expect.expected {
+                Expected::Any => String::new(),
+                Expected::Selector(s) => format!("0x{}", alloy_primitives::hex::encode(s)),
+                Expected::Data(d) => format!("0x{}", alloy_primitives::hex::encode(d)),
+            };
+            Err(format!(
+                "vm.expectRevert: the call reverted with 0x{} but {wanted} was expected",
+                alloy_primitives::hex::encode(output)
+            ))
         })
     }
 }
@@ -162,6 +283,57 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector {
                 Err(message) => revert(inputs, message),
             });
         }
+        let depth = context.journaled_state.depth();
+        if let Some(prank) = self.prank.clone().filter(|p| p.depth == depth) {
+            inputs.caller = prank.sender;
+            if let Some(origin) = prank.origin {
+                self.saved_origin = Some(context.tx.caller);
+                context.tx.caller = origin;
+            }
+            if prank.once {
+                self.prank = None;
+            }
+        }
+        if let Some(expect) = self
+            .expect_revert
+            .as_mut()
+            .filter(|e| e.depth == depth && !e.armed)
+        {
+            expect.armed = true;
+        }
         <ConsoleCollector as Inspector<TestContext<'a>>>::call(&mut self.console, context, inputs)
+    }
+
+    fn call_end(
+        &mut self,
+        context: &mut TestContext<'a>,
+        inputs: &CallInputs,
+        outcome: &mut CallOutcome,
+    ) {
+        if inputs.target_address == CHEATCODE_ADDRESS {
+            return;
+        }
+        let depth = context.journaled_state.depth();
+        if let Some(origin) = self.saved_origin.take() {
+            context.tx.caller = origin;
+        }
+        let armed_here = self
+            .expect_revert
+            .as_ref()
+            .is_some_and(|e| e.armed && e.depth == depth);
+        if armed_here {
+            match self.check_revert(outcome) {
+                Some(Ok(())) => {
+                    // The expected revert happened: the caller sees success.
+                    outcome.result.result = InstructionResult::Return;
+                    outcome.result.output = Bytes::new();
+                }
+                Some(Err(message)) => {
+                    outcome.result.result = InstructionResult::Revert;
+                    outcome.result.output = Revert { reason: message }.abi_encode().into();
+                }
+                None => {}
+            }
+        }
     }
 }

@@ -121,6 +121,15 @@ impl Bench<'_> {
                     diff: Default::default(),
                 },
             };
+        let mut outcome = outcome;
+        if outcome.is_success()
+            && let Some(message) = inspector.unmet_expectation()
+        {
+            outcome.status = Status::Revert;
+            outcome.output =
+                alloy_sol_types::SolError::abi_encode(&alloy_sol_types::Revert { reason: message })
+                    .into();
+        }
         (outcome, inspector.console.lines())
     }
 

@@ -6,6 +6,18 @@ import {console} from "slipway-std/console.sol";
 
 contract Box {
     uint256 public value;
+    address public lastCaller;
+    address public lastOrigin;
+
+    function touch() external {
+        lastCaller = msg.sender;
+        lastOrigin = tx.origin;
+    }
+
+    function touchTwice(Box other) external {
+        lastCaller = msg.sender;
+        other.touch();
+    }
 
     error TooBig(uint256 value, uint256 limit);
 
@@ -69,7 +81,7 @@ contract OutcomesTest is Test {
     }
 
     function test_UnknownCheatcode() public {
-        vm.prank(address(1));
+        vm.recordLogs();
     }
 
     function test_Logs() public view {
@@ -144,6 +156,65 @@ contract CheatsTest is Test {
 
     function test_AddrRefusesZero() public pure {
         vm.addr(0);
+    }
+
+    function test_PrankCoversOnlyTheNextCall() public {
+        Box other = new Box();
+        vm.prank(address(0xA11CE));
+        box.touchTwice(other);
+        assertEq(box.lastCaller(), address(0xA11CE), "the next call is pranked");
+        assertEq(other.lastCaller(), address(box), "calls it makes are not");
+        box.touch();
+        assertEq(box.lastCaller(), address(this), "the call after is not");
+    }
+
+    function test_PrankWithOrigin() public {
+        vm.prank(address(0xA11CE), address(0x0819));
+        box.touch();
+        assertEq(box.lastOrigin(), address(0x0819));
+        box.touch();
+        assertTrue(box.lastOrigin() != address(0x0819), "origin is restored");
+    }
+
+    function test_StartPrankLastsUntilStopPrank() public {
+        vm.startPrank(address(0xB0B));
+        box.touch();
+        assertEq(box.lastCaller(), address(0xB0B));
+        box.touch();
+        assertEq(box.lastCaller(), address(0xB0B));
+        vm.stopPrank();
+        box.touch();
+        assertEq(box.lastCaller(), address(this));
+    }
+
+    function test_ExpectRevertAny() public {
+        vm.expectRevert();
+        box.take();
+        assertEq(box.value(), 0, "execution goes on after the expected revert");
+    }
+
+    function test_ExpectRevertSelector() public {
+        vm.expectRevert(Box.TooBig.selector);
+        box.put(101);
+    }
+
+    function test_ExpectRevertData() public {
+        vm.expectRevert(abi.encodeWithSelector(Box.TooBig.selector, 101, 100));
+        box.put(101);
+    }
+
+    function test_ExpectRevertFailsWhenNothingReverts() public {
+        vm.expectRevert();
+        box.put(1);
+    }
+
+    function test_ExpectRevertFailsOnOtherData() public {
+        vm.expectRevert(abi.encodeWithSelector(Box.TooBig.selector, 102, 100));
+        box.put(101);
+    }
+
+    function test_ExpectRevertFailsWhenNoCallFollows() public {
+        vm.expectRevert();
     }
 
     function test_LabelHasNoEffect() public {
