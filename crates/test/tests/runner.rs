@@ -29,12 +29,7 @@ fn compile() -> (Vec<slipway_test::TestContract>, RevertDecoder) {
         slipway_solc::build(&config, &compiler, slipway_solc::Profile::Default).expect("build");
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
     let contracts = slipway_test::discover(&report.output, &config.root, &config.project.test);
-    let decoder = RevertDecoder::new(
-        report
-            .output
-            .artifacts()
-            .filter_map(|(_, a)| a.abi.as_ref()),
-    );
+    let decoder = RevertDecoder::from_build(&report.output);
     (contracts, decoder)
 }
 

@@ -52,12 +52,7 @@ impl TestArgs {
             bail!("compilation failed; fix the errors above before testing");
         }
         let contracts = slipway_test::discover(&report.output, &config.root, &config.project.test);
-        let decoder = RevertDecoder::new(
-            report
-                .output
-                .artifacts()
-                .filter_map(|(_, a)| a.abi.as_ref()),
-        );
+        let decoder = RevertDecoder::from_build(&report.output);
         let hardfork = config
             .environment("development")
             .map(|e| e.hardfork)
