@@ -3,6 +3,7 @@ pragma solidity >=0.8.0 <0.9.0;
 
 import {Vm} from "./Vm.sol";
 import {console} from "./console.sol";
+import {stdError} from "./StdError.sol";
 
 /// @title Test: the base contract of slipway tests, with forge-std's names
 /// @notice Written for slipway (MIT): a Foundry test file ports by changing
@@ -193,6 +194,136 @@ abstract contract Test {
         }
     }
 
+    function assertEq(uint256[] memory left, uint256[] memory right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(uint256[] memory left, uint256[] memory right, string memory err) internal pure virtual {
+        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
+            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
+        }
+    }
+
+    function assertEq(address[] memory left, address[] memory right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(address[] memory left, address[] memory right, string memory err) internal pure virtual {
+        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
+            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
+        }
+    }
+
+    function assertNotEq(bytes32 left, bytes32 right) internal pure virtual {
+        assertNotEq(left, right, "");
+    }
+
+    function assertNotEq(bytes32 left, bytes32 right, string memory err) internal pure virtual {
+        if (left == right) _fail(err, string.concat(_str(left), " == ", _str(right)));
+    }
+
+    // ----- signed ordering -----
+    function assertGt(int256 left, int256 right) internal pure virtual {
+        assertGt(left, right, "");
+    }
+
+    function assertGt(int256 left, int256 right, string memory err) internal pure virtual {
+        if (left <= right) _fail(err, string.concat(_str(left), " <= ", _str(right)));
+    }
+
+    function assertGe(int256 left, int256 right) internal pure virtual {
+        assertGe(left, right, "");
+    }
+
+    function assertGe(int256 left, int256 right, string memory err) internal pure virtual {
+        if (left < right) _fail(err, string.concat(_str(left), " < ", _str(right)));
+    }
+
+    function assertLt(int256 left, int256 right) internal pure virtual {
+        assertLt(left, right, "");
+    }
+
+    function assertLt(int256 left, int256 right, string memory err) internal pure virtual {
+        if (left >= right) _fail(err, string.concat(_str(left), " >= ", _str(right)));
+    }
+
+    function assertLe(int256 left, int256 right) internal pure virtual {
+        assertLe(left, right, "");
+    }
+
+    function assertLe(int256 left, int256 right, string memory err) internal pure virtual {
+        if (left > right) _fail(err, string.concat(_str(left), " > ", _str(right)));
+    }
+
+    // ----- cheats (forge-std's StdCheats names) -----
+    /// An address derived from `name`, labelled with it.
+    function makeAddr(string memory name) internal virtual returns (address addr) {
+        (addr,) = makeAddrAndKey(name);
+    }
+
+    /// An address and its private key, derived from `name`, labelled with it.
+    function makeAddrAndKey(string memory name) internal virtual returns (address addr, uint256 privateKey) {
+        privateKey = uint256(keccak256(abi.encodePacked(name)));
+        addr = vm.addr(privateKey);
+        vm.label(addr, name);
+    }
+
+    function deal(address to, uint256 give) internal virtual {
+        vm.deal(to, give);
+    }
+
+    /// The next call comes from `msgSender`, funded with 2^128 wei.
+    function hoax(address msgSender) internal virtual {
+        vm.deal(msgSender, 1 << 128);
+        vm.prank(msgSender);
+    }
+
+    function hoax(address msgSender, uint256 give) internal virtual {
+        vm.deal(msgSender, give);
+        vm.prank(msgSender);
+    }
+
+    function hoax(address msgSender, address origin) internal virtual {
+        vm.deal(msgSender, 1 << 128);
+        vm.prank(msgSender, origin);
+    }
+
+    function hoax(address msgSender, address origin, uint256 give) internal virtual {
+        vm.deal(msgSender, give);
+        vm.prank(msgSender, origin);
+    }
+
+    /// Calls come from `msgSender`, funded with 2^128 wei, until `vm.stopPrank()`.
+    function startHoax(address msgSender) internal virtual {
+        vm.deal(msgSender, 1 << 128);
+        vm.startPrank(msgSender);
+    }
+
+    function startHoax(address msgSender, uint256 give) internal virtual {
+        vm.deal(msgSender, give);
+        vm.startPrank(msgSender);
+    }
+
+    function startHoax(address msgSender, address origin) internal virtual {
+        vm.deal(msgSender, 1 << 128);
+        vm.startPrank(msgSender, origin);
+    }
+
+    function startHoax(address msgSender, address origin, uint256 give) internal virtual {
+        vm.deal(msgSender, give);
+        vm.startPrank(msgSender, origin);
+    }
+
+    /// Moves time forward.
+    function skip(uint256 time) internal virtual {
+        vm.warp(block.timestamp + time);
+    }
+
+    /// Moves time back.
+    function rewind(uint256 time) internal virtual {
+        vm.warp(block.timestamp - time);
+    }
+
     // ----- helpers -----
     /// `x` folded into `[min, max]`, as forge-std's `bound` (for fuzz inputs).
     function bound(uint256 x, uint256 min, uint256 max) internal pure virtual returns (uint256) {
@@ -200,6 +331,17 @@ abstract contract Test {
         if (x >= min && x <= max) return x;
         uint256 size = max - min + 1;
         return min + (x % size);
+    }
+
+    /// `x` folded into `[min, max]` for signed values.
+    function bound(int256 x, int256 min, int256 max) internal pure virtual returns (int256) {
+        require(min <= max, "bound: max is less than min");
+        if (x >= min && x <= max) return x;
+        // Two's-complement arithmetic: the span and the fold wrap as they must.
+        unchecked {
+            uint256 size = uint256(max) - uint256(min) + 1;
+            return int256(uint256(min) + uint256(x) % size);
+        }
     }
 
     function _str(bool v) private pure returns (string memory) {

@@ -4,7 +4,8 @@ pragma solidity >=0.8.0 <0.9.0;
 /// @title Vm: cheatcodes of the slipway test runner, with forge-std's names
 /// @notice Written for slipway (MIT). The runner answers calls to this
 /// interface at forge-std's address; a cheatcode it does not implement fails
-/// the test that calls it and names the selector.
+/// the test that calls it and names the selector. This file is also the
+/// runner's own list of signatures (it is compiled into slipway).
 interface Vm {
     struct Log {
         bytes32[] topics;
@@ -12,6 +13,7 @@ interface Vm {
         address emitter;
     }
 
+    // ----- environment -----
     function warp(uint256 newTimestamp) external;
     function roll(uint256 newHeight) external;
     function fee(uint256 newBasefee) external;
@@ -20,11 +22,17 @@ interface Vm {
     function etch(address target, bytes calldata newRuntimeBytecode) external;
     function store(address target, bytes32 slot, bytes32 value) external;
     function load(address target, bytes32 slot) external view returns (bytes32 data);
+    function getNonce(address account) external view returns (uint64 nonce);
+    function setNonce(address account, uint64 newNonce) external;
+
+    // ----- callers -----
     function prank(address msgSender) external;
     function prank(address msgSender, address txOrigin) external;
     function startPrank(address msgSender) external;
     function startPrank(address msgSender, address txOrigin) external;
     function stopPrank() external;
+
+    // ----- expectations -----
     function expectRevert() external;
     function expectRevert(bytes4 revertData) external;
     function expectRevert(bytes calldata revertData) external;
@@ -34,19 +42,52 @@ interface Vm {
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter)
         external;
     function expectCall(address callee, bytes calldata data) external;
+    function expectCall(address callee, uint256 msgValue, bytes calldata data) external;
+    function expectCall(address callee, bytes calldata data, uint64 count) external;
+
+    // ----- mocks -----
     function mockCall(address callee, bytes calldata data, bytes calldata returnData) external;
+    function mockCall(address callee, uint256 msgValue, bytes calldata data, bytes calldata returnData) external;
+    function mockCallRevert(address callee, bytes calldata data, bytes calldata revertData) external;
     function clearMockedCalls() external;
+
+    // ----- logs -----
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory logs);
+
+    // ----- keys and labels -----
     function addr(uint256 privateKey) external pure returns (address keyAddr);
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function label(address account, string calldata newLabel) external;
+    function getLabel(address account) external view returns (string memory currentLabel);
+
+    // ----- fuzzing -----
     function assume(bool condition) external pure;
+
+    // ----- state snapshots -----
     function snapshotState() external returns (uint256 snapshotId);
     function revertToState(uint256 snapshotId) external returns (bool success);
+    function revertToStateAndDelete(uint256 snapshotId) external returns (bool success);
+
+    // ----- process environment -----
     function envUint(string calldata name) external view returns (uint256 value);
+    function envInt(string calldata name) external view returns (int256 value);
     function envAddress(string calldata name) external view returns (address value);
+    function envBool(string calldata name) external view returns (bool value);
+    function envBytes32(string calldata name) external view returns (bytes32 value);
+    function envString(string calldata name) external view returns (string memory value);
     function envOr(string calldata name, uint256 defaultValue) external view returns (uint256 value);
-    function toString(uint256 value) external pure returns (string memory stringifiedValue);
+    function envOr(string calldata name, int256 defaultValue) external view returns (int256 value);
+    function envOr(string calldata name, address defaultValue) external view returns (address value);
+    function envOr(string calldata name, bool defaultValue) external view returns (bool value);
+    function envOr(string calldata name, bytes32 defaultValue) external view returns (bytes32 value);
+    function envOr(string calldata name, string calldata defaultValue) external view returns (string memory value);
+
+    // ----- strings -----
     function toString(address value) external pure returns (string memory stringifiedValue);
+    function toString(uint256 value) external pure returns (string memory stringifiedValue);
+    function toString(int256 value) external pure returns (string memory stringifiedValue);
+    function toString(bytes32 value) external pure returns (string memory stringifiedValue);
+    function toString(bool value) external pure returns (string memory stringifiedValue);
+    function toString(bytes calldata value) external pure returns (string memory stringifiedValue);
 }

@@ -65,6 +65,14 @@ impl Vars {
             .map(String::as_str)
     }
 
+    /// Every variable with its value, the process environment winning over
+    /// `.env` (what tests read through `vm.env*`).
+    pub fn all(&self) -> BTreeMap<String, String> {
+        let mut all = self.dotenv.clone();
+        all.extend(self.process.clone());
+        all
+    }
+
     /// The `.env` path consulted, for error messages.
     pub(crate) fn dotenv_path(&self) -> &str {
         if self.dotenv_path.is_empty() {

@@ -13,6 +13,7 @@ mod chains;
 mod compiler;
 mod environment;
 mod error;
+mod fuzz;
 mod gates;
 mod interpolate;
 mod load;
@@ -27,6 +28,7 @@ pub use environment::{
     DevnetSettings, Environment, FeePolicy, Hardfork, Multisig, PriorityFee, Signer, Target,
 };
 pub use error::{ConfigError, Location, Result};
+pub use fuzz::FuzzConfig;
 pub use gates::{Gates, LintSeverity, MonitorConfig};
 pub use interpolate::Vars;
 pub use load::{CONFIG_FILE, Config};

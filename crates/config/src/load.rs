@@ -8,7 +8,8 @@ use std::{
 use serde::Deserialize;
 
 use crate::{
-    CompilerConfig, ConfigError, Environment, Gates, MonitorConfig, ProjectConfig, Result, Vars,
+    CompilerConfig, ConfigError, Environment, FuzzConfig, Gates, MonitorConfig, ProjectConfig,
+    Result, Vars,
     environment::{PRESETS, Resolver, overlay, preset},
     raw::{RawEnvironment, RawFile},
     source::SourceFile,
@@ -30,6 +31,8 @@ pub struct Config {
     pub gates: Gates,
     /// `[monitor]`.
     pub monitor: MonitorConfig,
+    /// `[fuzz]`.
+    pub fuzz: FuzzConfig,
     environments: BTreeMap<String, RawEnvironment>,
     source: SourceFile,
     vars: Vars,
@@ -85,10 +88,16 @@ impl Config {
             compiler: raw.compiler,
             gates: raw.gates,
             monitor: raw.monitor,
+            fuzz: raw.fuzz,
             environments: raw.environments,
             source,
             vars,
         })
+    }
+
+    /// The variables of the process environment and `.env`.
+    pub fn vars(&self) -> &Vars {
+        &self.vars
     }
 
     /// The names of all environments: the presets and the file's own.

@@ -6,7 +6,7 @@ use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 use serde::{Deserialize, Deserializer, de};
 use toml::Spanned;
 
-use crate::{CompilerConfig, Gates, Hardfork, MonitorConfig, ProjectConfig, Signer};
+use crate::{CompilerConfig, FuzzConfig, Gates, Hardfork, MonitorConfig, ProjectConfig, Signer};
 
 /// The whole file.
 #[derive(Debug, Default, Deserialize)]
@@ -17,6 +17,7 @@ pub(crate) struct RawFile {
     pub(crate) environments: BTreeMap<String, RawEnvironment>,
     pub(crate) gates: Gates,
     pub(crate) monitor: MonitorConfig,
+    pub(crate) fuzz: FuzzConfig,
 }
 
 /// `[environments.<name>]` as written.

@@ -12,9 +12,11 @@ pub(crate) fn init(global: &GlobalOpts) {
         "never" => yansi::disable(),
         _ => yansi::whenever(yansi::Condition::TTY_AND_COLOR),
     }
+    // `-v`…`-vvv` are also forge's test verbosity (logs at -vv, traces at
+    // -vvv), so other crates' debug output waits for -vvvv.
     let default = match global.verbose {
         0 => "warn,slipway::console=info",
-        1 => "info,slipway=debug",
+        1..=3 => "info,slipway=debug",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
+import {Test} from "slipway-std/Test.sol";
 import {Counter} from "../src/Counter.sol";
 
-/// Tests for `Counter`, run by `slipway test`.
-contract CounterTest {
+/// Tests for `Counter`, run by `slipway test` (forge-std's names: a Foundry
+/// test ports by changing `forge-std/` to `slipway-std/` in its imports).
+contract CounterTest is Test {
     Counter internal counter;
 
     function setUp() public {
@@ -13,19 +15,16 @@ contract CounterTest {
 
     function test_Increment() public {
         counter.increment();
-        require(counter.number() == 1, "increment should count to 1");
+        assertEq(counter.number(), 1, "increment counts to 1");
     }
 
-    function test_SetNumber(uint256 x) public {
+    function testFuzz_SetNumber(uint256 x) public {
         counter.setNumber(x);
-        require(counter.number() == x, "setNumber should store its argument");
+        assertEq(counter.number(), x, "setNumber stores its argument");
     }
 
     function test_RevertWhen_DecrementAtZero() public {
-        try counter.decrement() {
-            revert("decrement at zero should revert");
-        } catch (bytes memory reason) {
-            require(bytes4(reason) == Counter.Underflow.selector, "expected Underflow()");
-        }
+        vm.expectRevert(Counter.Underflow.selector);
+        counter.decrement();
     }
 }

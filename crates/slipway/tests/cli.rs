@@ -48,7 +48,8 @@ fn init_then_build_succeeds_at_once() {
             "contracts/src/Counter.sol:Counter",
         ))
         .stdout(predicate::str::contains("CounterTest").not())
-        .stderr(predicate::str::contains("Compiled 2 files"));
+        .stdout(predicate::str::contains("slipway-std").not())
+        .stderr(predicate::str::contains("Compiled 6 files"));
     assert!(dir.join("out/Counter.sol/Counter.json").is_file());
     slipway(&dir)
         .arg("build")
@@ -212,8 +213,15 @@ fn test_runs_the_starter_tests_and_fails_on_a_failing_one() {
             "[PASS] test_RevertWhen_DecrementAtZero()",
         ))
         .stdout(predicate::str::contains(
-            "\n2 passed, 0 failed, 1 skipped\n",
+            "[PASS] testFuzz_SetNumber(uint256) (runs: 256, μ: ",
+        ))
+        .stdout(predicate::str::contains(
+            "\n3 passed, 0 failed, 0 skipped\n",
         ));
+    assert!(
+        dir.join("contracts/lib/slipway-std/Test.sol").is_file(),
+        "init scaffolds the test library"
+    );
 
     fs::write(
         dir.join("contracts/test/Broken.t.sol"),
@@ -230,6 +238,54 @@ fn test_runs_the_starter_tests_and_fails_on_a_failing_one() {
         .stdout(predicate::str::contains(
             "\n0 passed, 1 failed, 0 skipped\n",
         ));
+    let junit = dir.join("junit.xml");
+    slipway(&dir)
+        .args(["test", "--match-contract", "Broken", "-vvv", "--junit"])
+        .arg(&junit)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Traces:"))
+        .stdout(predicate::str::contains("BrokenTest::test_Broken()"))
+        .stdout(predicate::str::contains("← [Revert] broken on purpose"));
+    let xml = fs::read_to_string(&junit).expect("junit report written");
+    assert!(xml.contains("<testcase name=\"test_Broken()\""), "{xml}");
+    assert!(
+        xml.contains("<failure message=\"broken on purpose\""),
+        "{xml}"
+    );
+
+    fs::write(
+        dir.join("contracts/test/Fuzzy.t.sol"),
+        "// SPDX-License-Identifier: MIT\npragma solidity 0.8.20;\nimport {Test} from \"slipway-std/Test.sol\";\ncontract FuzzyTest is Test {\n function testFuzz_Small(uint256 x) public pure { assertLt(x, 5000, \"too big\"); }\n}\n",
+    )
+    .expect("write");
+    slipway(&dir)
+        .args(["test", "--match-contract", "Fuzzy", "--fuzz-seed", "7"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "[FAIL: too big: 5000 >= 5000; counterexample: calldata=0x",
+        ))
+        .stdout(predicate::str::contains("args=[5000]]"))
+        .stdout(predicate::str::contains("--fuzz-seed 7"));
+    assert!(
+        dir.join(".slipway/cache/fuzz/failures/FuzzyTest/testFuzz_Small")
+            .is_file(),
+        "the counterexample is saved"
+    );
+    slipway(&dir)
+        .args(["test", "--match-contract", "Fuzzy"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "(replayed from .slipway/cache/fuzz/failures)",
+        ));
+    slipway(&dir)
+        .args(["test", "--match-contract", "Fuzzy", "--fuzz-runs", "0"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--fuzz-runs must be at least 1"));
+
     slipway(&dir)
         .args(["test", "--json", "--match-test", "Increment"])
         .assert()

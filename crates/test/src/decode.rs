@@ -1,37 +1,167 @@
-//! Revert data in words: `Error(string)`, `Panic(uint256)` with its meaning,
-//! and the project's custom errors by name and arguments.
+//! Bytes in words, from the project's ABIs: revert data (`Error(string)`,
+//! `Panic(uint256)` with its meaning, custom errors by name and arguments),
+//! calls and their return values, events, and which contract a creation
+//! code belongs to.
 
 use std::collections::HashMap;
 
-use alloy_dyn_abi::JsonAbiExt;
-use alloy_json_abi::{Error, JsonAbi};
+use alloy_dyn_abi::{DynSolValue, EventExt, FunctionExt, JsonAbiExt};
+use alloy_json_abi::{Error, Event, Function, JsonAbi};
+use alloy_primitives::{B256, Bytes, Log};
 use alloy_sol_types::{Panic, Revert, SolError};
 
-/// Decodes revert data with every error the project's ABIs declare.
+/// Decodes with everything the project's ABIs declare.
 #[derive(Clone, Debug, Default)]
-pub struct RevertDecoder {
+pub struct Decoder {
     errors: HashMap<[u8; 4], Error>,
+    functions: HashMap<[u8; 4], Function>,
+    events: HashMap<B256, Event>,
+    /// Creation code of each contract, with its name.
+    creation: Vec<(Bytes, String)>,
 }
 
-impl RevertDecoder {
-    /// A decoder knowing the errors of `abis`.
+fn shown(values: &[DynSolValue]) -> String {
+    values
+        .iter()
+        .map(|v| slipway_evm::display_value(v, true))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Decoder {
+    /// A decoder knowing the errors, functions and events of `abis`.
     pub fn new<'a>(abis: impl IntoIterator<Item = &'a JsonAbi>) -> Self {
-        let mut errors = HashMap::new();
+        let mut decoder = Self::default();
         for abi in abis {
-            for error in abi.errors() {
-                errors.insert(error.selector().0, error.clone());
-            }
+            decoder.add_abi(abi);
         }
-        Self { errors }
+        decoder
     }
 
-    /// A decoder knowing every error of a build.
+    fn add_abi(&mut self, abi: &JsonAbi) {
+        for error in abi.errors() {
+            self.errors.insert(error.selector().0, error.clone());
+        }
+        for function in abi.functions() {
+            self.functions
+                .entry(function.selector().0)
+                .or_insert_with(|| function.clone());
+        }
+        for event in abi.events().filter(|e| !e.anonymous) {
+            self.events
+                .entry(event.selector())
+                .or_insert_with(|| event.clone());
+        }
+    }
+
+    /// A decoder knowing every contract of a build.
     pub fn from_build(output: &slipway_solc::CompileOutput) -> Self {
-        Self::new(output.artifacts().filter_map(|(_, a)| a.abi.as_ref()))
+        let mut decoder = Self::default();
+        for (id, artifact) in output.artifact_ids() {
+            if let Some(abi) = &artifact.abi {
+                decoder.add_abi(abi);
+            }
+            if let Some(code) = artifact
+                .bytecode
+                .as_ref()
+                .and_then(|b| b.object.as_bytes())
+                .filter(|b| !b.is_empty())
+            {
+                decoder.creation.push((code.clone(), id.name.clone()));
+            }
+        }
+        // Longest first, so a contract is not taken for one whose code
+        // happens to be a prefix of its own.
+        decoder
+            .creation
+            .sort_by_key(|(code, _)| std::cmp::Reverse(code.len()));
+        decoder
+    }
+
+    /// The contract whose creation code starts `init_code` (constructor
+    /// arguments follow it).
+    pub fn contract_name(&self, init_code: &[u8]) -> Option<&str> {
+        self.creation
+            .iter()
+            .find(|(code, _)| init_code.starts_with(code))
+            .map(|(_, name)| name.as_str())
+    }
+
+    /// `name(arguments)` of a call, or its selector and data in hex.
+    pub fn call(&self, input: &[u8]) -> String {
+        let Some(selector) = input.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok()) else {
+            return if input.is_empty() {
+                "fallback()".to_owned()
+            } else {
+                format!("fallback(0x{})", alloy_primitives::hex::encode(input))
+            };
+        };
+        match self.functions.get(&selector) {
+            Some(function) => match function.abi_decode_input(&input[4..]) {
+                Ok(args) => format!("{}({})", function.name, shown(&args)),
+                Err(_) => format!(
+                    "{}(0x{})",
+                    function.name,
+                    alloy_primitives::hex::encode(&input[4..])
+                ),
+            },
+            None => format!("0x{}", alloy_primitives::hex::encode(input)),
+        }
+    }
+
+    /// The decoded return values of a call with `input`.
+    pub fn returns(&self, input: &[u8], output: &[u8]) -> Option<String> {
+        let selector = <[u8; 4]>::try_from(input.get(..4)?).ok()?;
+        let function = self.functions.get(&selector)?;
+        function.abi_decode_output(output).ok().map(|v| shown(&v))
+    }
+
+    /// `Name(param: value, …)` of an event, or its topics and data in hex.
+    pub fn event(&self, log: &Log) -> String {
+        let decoded = log.topics().first().and_then(|topic| {
+            let event = self.events.get(topic)?;
+            let values = event
+                .decode_log_parts(log.topics().iter().copied(), &log.data.data)
+                .ok()?;
+            let (mut indexed, mut body) = (values.indexed.into_iter(), values.body.into_iter());
+            let params: Vec<String> = event
+                .inputs
+                .iter()
+                .map(|input| {
+                    let value = if input.indexed {
+                        indexed.next()
+                    } else {
+                        body.next()
+                    };
+                    let value =
+                        value.map_or_else(String::new, |v| slipway_evm::display_value(&v, true));
+                    if input.name.is_empty() {
+                        value
+                    } else {
+                        format!("{}: {value}", input.name)
+                    }
+                })
+                .collect();
+            Some(format!("{}({})", event.name, params.join(", ")))
+        });
+        decoded.unwrap_or_else(|| {
+            let topics: Vec<String> = log.topics().iter().map(|t| t.to_string()).collect();
+            format!(
+                "topics: [{}], data: 0x{}",
+                topics.join(", "),
+                alloy_primitives::hex::encode(&log.data.data)
+            )
+        })
+    }
+
+    /// The declared signature of a log's event, e.g. `Moved(address,address,uint256)`.
+    pub fn event_name(&self, log: &Log) -> Option<String> {
+        let event = self.events.get(log.topics().first()?)?;
+        Some(event.signature())
     }
 
     /// The reason a call reverted with `data`.
-    pub fn decode(&self, data: &[u8]) -> String {
+    pub fn revert_reason(&self, data: &[u8]) -> String {
         if data.is_empty() {
             return "reverted without a reason".to_owned();
         }
@@ -73,14 +203,17 @@ mod tests {
             r#"[{"type":"error","name":"Insufficient","inputs":[{"name":"have","type":"uint256"},{"name":"want","type":"uint256"}]}]"#,
         )
         .expect("abi");
-        let decoder = RevertDecoder::new([&abi]);
+        let decoder = Decoder::new([&abi]);
         let custom = Insufficient {
             have: alloy_primitives::U256::from(1),
             want: alloy_primitives::U256::from(5),
         };
-        assert_eq!(decoder.decode(&custom.abi_encode()), "Insufficient(1, 5)");
         assert_eq!(
-            decoder.decode(
+            decoder.revert_reason(&custom.abi_encode()),
+            "Insufficient(1, 5)"
+        );
+        assert_eq!(
+            decoder.revert_reason(
                 &Revert {
                     reason: "no".into()
                 }
@@ -92,10 +225,10 @@ mod tests {
             code: alloy_primitives::U256::from(0x11),
         };
         assert_eq!(
-            decoder.decode(&panic.abi_encode()),
+            decoder.revert_reason(&panic.abi_encode()),
             "panic: arithmetic underflow or overflow (0x11)"
         );
-        assert_eq!(decoder.decode(&[]), "reverted without a reason");
-        assert_eq!(decoder.decode(&[0xde, 0xad]), "custom error 0xdead");
+        assert_eq!(decoder.revert_reason(&[]), "reverted without a reason");
+        assert_eq!(decoder.revert_reason(&[0xde, 0xad]), "custom error 0xdead");
     }
 }

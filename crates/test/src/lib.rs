@@ -1,21 +1,30 @@
 //! `slipway test`: finds the test contracts of a build (`*.t.sol` under the
 //! test directory, functions named `test…`), runs `setUp()` once per contract
-//! and each test from a fresh copy of the state after it, in parallel across
-//! contracts, on `slipway-evm`, and reports pass / fail with gas, decoded
-//! revert reasons and `console.log` output.
+//! and each test from a fresh copy of the state after it, in parallel, on
+//! `slipway-evm`, and reports pass / fail with gas, decoded revert reasons,
+//! `console.log` output and, on request, call traces. Tests with parameters
+//! are fuzzed: seeded inputs mixed with edge values and the code's
+//! constants, a failure shrunk to a minimal counterexample and saved to be
+//! replayed first next time.
 //!
 //! Cheatcodes (calls to the forge-std `Vm` address) are answered by the
 //! cheatcode inspector; one it does not know fails its test and names the
-//! selector. This crate does no I/O of its own: callers compile and render.
+//! selector. The only I/O here is the fuzz failure cache the caller names;
+//! callers compile and render.
 
 mod cheatcodes;
 mod decode;
 mod discover;
 mod filter;
+mod fuzz;
 mod runner;
+mod trace;
 
-pub use cheatcodes::CHEATCODE_ADDRESS;
-pub use decode::RevertDecoder;
+pub use cheatcodes::{CHEATCODE_ADDRESS, Names, TestEnv};
+pub use decode::Decoder;
 pub use discover::{TestContract, TestFunction, discover};
 pub use filter::{FilterError, TestFilter};
-pub use runner::{ContractOutcome, DEFAULT_SENDER, RunOptions, TestOutcome, TestStatus, run};
+pub use runner::{
+    ContractOutcome, Counterexample, DEFAULT_SENDER, FuzzOptions, FuzzReport, RunOptions,
+    TestOutcome, TestStatus, run,
+};

@@ -1,21 +1,62 @@
 //! Running test contracts: deploy, `setUp()`, then every test from a fresh
-//! copy of the state after `setUp()`.
+//! copy of the state after `setUp()`; fuzz tests many times over generated
+//! inputs.
 
-use std::time::{Duration, Instant};
+use std::{
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
 
-use alloy_primitives::{Address, Bytes, U256, address};
+use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
+use alloy_primitives::{Address, Bytes, U256, address, keccak256};
 use rayon::prelude::*;
 use revm::primitives::hardfork::SpecId;
 use serde::Serialize;
-use slipway_evm::{BlockContext, ChainEnv, State, Status, TxInput};
+use slipway_evm::{BlockContext, ChainEnv, Outcome, State, Status, TxInput};
 
-use crate::{RevertDecoder, TestContract, TestFilter, cheatcodes::TestInspector};
+use crate::{
+    Decoder, TestContract, TestFilter, TestFunction,
+    cheatcodes::{Names, TestEnv, TestInspector},
+    fuzz::{Dictionary, Generator, shrink},
+};
 
 /// forge's default sender, so addresses match forge's.
 pub const DEFAULT_SENDER: Address = address!("1804c8AB1F12E6bbf3894d4083f33e07309d1f38");
 
 /// Balance a test contract starts with (forge's 2^96 wei).
 const INITIAL_BALANCE: u128 = 1 << 96;
+
+/// `setUp()`.
+const SETUP_SELECTOR: [u8; 4] = [0x0a, 0x92, 0x54, 0xe4];
+
+/// Runs the shrinker may spend on one counterexample.
+const SHRINK_BUDGET: usize = 4_096;
+
+/// How fuzz tests run.
+#[derive(Clone, Debug)]
+pub struct FuzzOptions {
+    /// Inputs tried per test (forge's default: 256).
+    pub runs: u32,
+    /// The seed every test's generator derives from; the same seed tries
+    /// the same inputs.
+    pub seed: u64,
+    /// Inputs `vm.assume` may reject before the test fails.
+    pub max_rejects: u32,
+    /// Where failing inputs are saved and replayed first on the next run
+    /// (`<dir>/<Contract>/<test>`); `None` keeps nothing.
+    pub failures_dir: Option<PathBuf>,
+}
+
+impl Default for FuzzOptions {
+    fn default() -> Self {
+        Self {
+            runs: 256,
+            seed: 0,
+            max_rejects: 65_536,
+            failures_dir: None,
+        }
+    }
+}
 
 /// How tests execute.
 #[derive(Clone, Debug)]
@@ -26,6 +67,12 @@ pub struct RunOptions {
     pub spec: SpecId,
     /// Gas each call may use.
     pub gas_limit: u64,
+    /// Fuzzing.
+    pub fuzz: FuzzOptions,
+    /// Variables `vm.env*` reads.
+    pub env: TestEnv,
+    /// Record and render the call trace of failing tests.
+    pub trace_failures: bool,
 }
 
 impl Default for RunOptions {
@@ -34,6 +81,9 @@ impl Default for RunOptions {
             chain_id: 31_337,
             spec: SpecId::PRAGUE,
             gas_limit: 1 << 40,
+            fuzz: FuzzOptions::default(),
+            env: TestEnv::default(),
+            trace_failures: false,
         }
     }
 }
@@ -50,6 +100,32 @@ pub enum TestStatus {
     Skip(String),
 }
 
+/// A failing fuzz input.
+#[derive(Clone, Debug, Serialize)]
+pub struct Counterexample {
+    /// The call, selector included.
+    pub calldata: Bytes,
+    /// Its arguments, as Solidity would write them.
+    pub args: Vec<String>,
+    /// Whether it came from the saved failures of an earlier run.
+    pub replayed: bool,
+}
+
+/// What a fuzz test did.
+#[derive(Clone, Debug, Serialize)]
+pub struct FuzzReport {
+    /// Inputs run (rejected ones not counted).
+    pub runs: u32,
+    /// Mean gas of the runs.
+    pub mean_gas: u64,
+    /// Median gas of the runs.
+    pub median_gas: u64,
+    /// The seed this test's inputs came from.
+    pub seed: u64,
+    /// The minimal failing input, when it failed.
+    pub counterexample: Option<Counterexample>,
+}
+
 /// One test's result.
 #[derive(Clone, Debug, Serialize)]
 pub struct TestOutcome {
@@ -58,13 +134,34 @@ pub struct TestOutcome {
     /// How it ended.
     #[serde(flatten)]
     pub status: TestStatus,
-    /// Gas the test function used, without the transaction's intrinsic cost.
+    /// Gas the test function used, without the transaction's intrinsic
+    /// cost (fuzz tests: the median).
     pub gas: u64,
+    /// Fuzz runs, for tests with parameters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fuzz: Option<FuzzReport>,
     /// `console.log` output, in order.
     pub logs: Vec<String>,
+    /// The call trace, for failing tests when traces were asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<String>,
     /// Wall time.
     #[serde(skip)]
     pub duration: Duration,
+}
+
+impl TestOutcome {
+    fn failed(signature: String, reason: String) -> Self {
+        Self {
+            signature,
+            status: TestStatus::Fail(reason),
+            gas: 0,
+            fuzz: None,
+            logs: Vec::new(),
+            trace: None,
+            duration: Duration::ZERO,
+        }
+    }
 }
 
 /// One contract's results.
@@ -86,20 +183,43 @@ fn intrinsic(data: &[u8]) -> u64 {
             .sum::<u64>()
 }
 
+/// A test contract deployed and set up: the state every test starts from.
+struct Fixture<'a> {
+    contract: &'a TestContract,
+    state: State,
+    address: Address,
+    names: Names,
+    /// Chain settings and block as `setUp` left them.
+    chain: ChainEnv,
+    block: BlockContext,
+}
+
+/// One run of a test function.
+struct Run {
+    outcome: Outcome,
+    logs: Vec<String>,
+    rejected: bool,
+    trace: Option<String>,
+}
+
 struct Bench<'a> {
     env: ChainEnv,
     block: BlockContext,
     options: &'a RunOptions,
-    decoder: &'a RevertDecoder,
+    decoder: &'a Decoder,
 }
 
 impl Bench<'_> {
-    fn call(
+    #[allow(clippy::too_many_arguments)]
+    fn execute(
         &self,
+        chain: &ChainEnv,
+        block: &BlockContext,
         state: &mut State,
         to: Option<Address>,
         data: Bytes,
-    ) -> (slipway_evm::Outcome, Vec<String>) {
+        inspector: &mut TestInspector<'_>,
+    ) -> Outcome {
         let input = TxInput {
             from: DEFAULT_SENDER,
             to,
@@ -108,20 +228,16 @@ impl Bench<'_> {
             gas_price: 0,
             ..Default::default()
         };
-        let mut inspector = TestInspector::default();
-        let outcome =
-            match state.transact_with(&self.env, &self.block, &input, true, &mut inspector) {
-                Ok(o) => o,
-                Err(e) => slipway_evm::Outcome {
-                    status: Status::Halt(e.to_string()),
-                    gas_used: 0,
-                    output: Bytes::new(),
-                    logs: Vec::new(),
-                    created: None,
-                    diff: Default::default(),
-                },
-            };
-        let mut outcome = outcome;
+        let mut outcome = state
+            .transact_with(chain, block, &input, true, inspector)
+            .unwrap_or_else(|e| Outcome {
+                status: Status::Halt(e.to_string()),
+                gas_used: 0,
+                output: Bytes::new(),
+                logs: Vec::new(),
+                created: None,
+                diff: Default::default(),
+            });
         if outcome.is_success()
             && let Some(message) = inspector.unmet_expectation()
         {
@@ -130,93 +246,310 @@ impl Bench<'_> {
                 alloy_sol_types::SolError::abi_encode(&alloy_sol_types::Revert { reason: message })
                     .into();
         }
-        (outcome, inspector.console.lines())
+        outcome
     }
 
-    fn failure(&self, outcome: &slipway_evm::Outcome) -> Option<String> {
+    fn failure(&self, outcome: &Outcome) -> Option<String> {
         match &outcome.status {
             Status::Success => None,
-            Status::Revert => Some(self.decoder.decode(&outcome.output)),
+            Status::Revert => Some(self.decoder.revert_reason(&outcome.output)),
             Status::Halt(reason) => Some(format!("halted: {reason}")),
         }
     }
 
-    fn contract(&self, contract: &TestContract, filter: &TestFilter) -> ContractOutcome {
-        let selected: Vec<_> = contract
-            .tests
-            .iter()
-            .filter(|t| filter.test(&t.function.name))
-            .collect();
+    /// Deploys the test contract and runs `setUp()`; `Err` is why not.
+    fn set_up<'c>(&self, contract: &'c TestContract) -> Result<Fixture<'c>, (String, Vec<String>)> {
         let mut state = State::new();
         state.apply(&state.balance_diff(DEFAULT_SENDER, U256::MAX >> 1));
         state.apply(&state.nonce_diff(DEFAULT_SENDER, 1));
         // Solidity checks that a callee has code before calling it: give the
         // cheatcode address one STOP byte (the inspector answers first).
         state.apply(&state.code_diff(crate::CHEATCODE_ADDRESS, Bytes::from_static(&[0x00])));
-        let fail_all = |reason: String| ContractOutcome {
-            source: contract.source.clone(),
-            name: contract.name.clone(),
-            tests: selected
-                .iter()
-                .map(|t| TestOutcome {
-                    signature: t.signature(),
-                    status: TestStatus::Fail(reason.clone()),
-                    gas: 0,
-                    logs: Vec::new(),
-                    duration: Duration::ZERO,
-                })
-                .collect(),
-        };
-        let (deployed, _) = self.call(&mut state, None, contract.bytecode.clone());
+        let mut inspector = self.inspector(Names::default(), false);
+        let deployed = self.execute(
+            &self.env,
+            &self.block,
+            &mut state,
+            None,
+            contract.bytecode.clone(),
+            &mut inspector,
+        );
         let Some(address) = deployed.created.filter(|_| deployed.is_success()) else {
             let why = self
                 .failure(&deployed)
                 .unwrap_or_else(|| "no contract was created".into());
-            return fail_all(format!("deployment failed: {why}"));
+            return Err((format!("deployment failed: {why}"), Vec::new()));
         };
         state.apply(&state.balance_diff(address, U256::from(INITIAL_BALANCE)));
+        let mut names = inspector.names;
+        let (mut chain, mut block) = (self.env.clone(), self.block.clone());
         if contract.has_setup {
-            let (setup, logs) = self.call(
+            let mut inspector = self.inspector(names, false);
+            let setup = self.execute(
+                &chain,
+                &block,
                 &mut state,
                 Some(address),
-                Bytes::from_static(&[0x0a, 0x92, 0x54, 0xe4]),
+                Bytes::from_static(&SETUP_SELECTOR),
+                &mut inspector,
             );
             if let Some(why) = self.failure(&setup) {
-                let mut out = fail_all(format!("setUp() failed: {why}"));
-                out.tests.iter_mut().for_each(|t| t.logs = logs.clone());
-                return out;
+                return Err((format!("setUp() failed: {why}"), inspector.console.lines()));
             }
+            if let Some((left, chain_id)) = inspector.final_block.take() {
+                block.number = left.number.saturating_to();
+                block.timestamp = left.timestamp.saturating_to();
+                block.base_fee = left.basefee;
+                chain.chain_id = chain_id;
+            }
+            names = inspector.names;
         }
-        let tests = selected
+        Ok(Fixture {
+            contract,
+            state,
+            address,
+            names,
+            chain,
+            block,
+        })
+    }
+
+    fn inspector(&self, names: Names, trace: bool) -> TestInspector<'_> {
+        TestInspector::new(self.decoder, names, self.options.env.clone(), trace)
+    }
+
+    /// Runs a test function with `data` from the fixture's state, recording
+    /// a trace when `trace` is set.
+    fn run_once(&self, fixture: &Fixture<'_>, data: &Bytes, trace: bool) -> Run {
+        let mut state = fixture.state.clone();
+        let mut inspector = self.inspector(fixture.names.clone(), trace);
+        let outcome = self.execute(
+            &fixture.chain,
+            &fixture.block,
+            &mut state,
+            Some(fixture.address),
+            data.clone(),
+            &mut inspector,
+        );
+        let trace = inspector
+            .tracer
+            .take()
+            .map(|tracer| tracer.render(self.decoder, &inspector.names));
+        Run {
+            outcome,
+            logs: inspector.console.lines(),
+            rejected: inspector.rejected,
+            trace,
+        }
+    }
+
+    /// The rendered call trace of one run, when traces are wanted.
+    fn trace(&self, fixture: &Fixture<'_>, data: &Bytes) -> Option<String> {
+        if !self.options.trace_failures {
+            return None;
+        }
+        self.run_once(fixture, data, true).trace
+    }
+
+    fn unit(&self, fixture: &Fixture<'_>, test: &TestFunction) -> TestOutcome {
+        let started = Instant::now();
+        let data = Bytes::copy_from_slice(test.function.selector().as_slice());
+        let run = self.run_once(fixture, &data, false);
+        let failure = self.failure(&run.outcome);
+        TestOutcome {
+            signature: test.signature(),
+            trace: failure.as_ref().and_then(|_| self.trace(fixture, &data)),
+            status: failure.map_or(TestStatus::Pass, TestStatus::Fail),
+            gas: run.outcome.gas_used.saturating_sub(intrinsic(&data)),
+            fuzz: None,
+            logs: run.logs,
+            duration: started.elapsed(),
+        }
+    }
+
+    fn fuzz(
+        &self,
+        fixture: &Fixture<'_>,
+        test: &TestFunction,
+        dictionary: &Dictionary,
+    ) -> TestOutcome {
+        let started = Instant::now();
+        let signature = test.signature();
+        let types: Vec<DynSolType> = match test
+            .function
+            .inputs
             .iter()
-            .map(|test| {
-                if test.is_fuzz() {
-                    return TestOutcome {
-                        signature: test.signature(),
-                        status: TestStatus::Skip(
-                            "fuzz tests (with parameters) are not run yet".into(),
-                        ),
-                        gas: 0,
-                        logs: Vec::new(),
-                        duration: Duration::ZERO,
-                    };
-                }
-                let started = Instant::now();
-                let mut fresh = state.clone();
-                let data = Bytes::copy_from_slice(test.function.selector().as_slice());
-                let (outcome, logs) = self.call(&mut fresh, Some(address), data.clone());
-                TestOutcome {
-                    signature: test.signature(),
-                    status: match self.failure(&outcome) {
-                        None => TestStatus::Pass,
-                        Some(why) => TestStatus::Fail(why),
-                    },
-                    gas: outcome.gas_used.saturating_sub(intrinsic(&data)),
-                    logs,
-                    duration: started.elapsed(),
-                }
+            .map(|p| p.resolve())
+            .collect::<Result<_, _>>()
+        {
+            Ok(types) => types,
+            Err(e) => {
+                return TestOutcome::failed(signature, format!("cannot generate its inputs: {e}"));
+            }
+        };
+        let encode = |values: &[DynSolValue]| -> Option<Bytes> {
+            test.function.abi_encode_input(values).ok().map(Bytes::from)
+        };
+        let fails = |values: &[DynSolValue]| -> bool {
+            encode(values).is_some_and(|data| {
+                let run = self.run_once(fixture, &data, false);
+                !run.rejected && self.failure(&run.outcome).is_some()
             })
+        };
+        let seed = test_seed(self.options.fuzz.seed, &fixture.contract.name, &signature);
+        let saved = self
+            .options
+            .fuzz
+            .failures_dir
+            .as_deref()
+            .map(|dir| dir.join(&fixture.contract.name).join(&test.function.name));
+        let mut report = FuzzReport {
+            runs: 0,
+            mean_gas: 0,
+            median_gas: 0,
+            seed,
+            counterexample: None,
+        };
+
+        // A failure saved by an earlier run is tried first.
+        // One that no longer fails (or no longer fits the test's
+        // parameters) is removed.
+        if let Some(path) = saved.as_deref().filter(|p| p.exists()) {
+            if let Some(values) = read_saved(path, test)
+                && fails(&values)
+            {
+                return self.report_failure(fixture, test, values, report, true, started);
+            }
+            let _ = std::fs::remove_file(path);
+        }
+
+        let mut generator = Generator::new(seed, dictionary);
+        let mut gas = Vec::with_capacity(self.options.fuzz.runs as usize);
+        let mut rejects = 0u32;
+        while gas.len() < self.options.fuzz.runs as usize {
+            let values = generator.inputs(&types);
+            let Some(data) = encode(&values) else {
+                continue;
+            };
+            let run = self.run_once(fixture, &data, false);
+            if run.rejected {
+                rejects += 1;
+                if rejects > self.options.fuzz.max_rejects {
+                    report.runs = gas.len() as u32;
+                    let mut outcome = TestOutcome::failed(
+                        signature,
+                        format!(
+                            "vm.assume rejected too many inputs ({} allowed); narrow the inputs with bound() instead",
+                            self.options.fuzz.max_rejects
+                        ),
+                    );
+                    outcome.fuzz = Some(report);
+                    return outcome;
+                }
+                continue;
+            }
+            if self.failure(&run.outcome).is_some() {
+                report.runs = gas.len() as u32 + 1;
+                let minimal = shrink(values, fails, SHRINK_BUDGET);
+                if let Some(path) = &saved
+                    && let Some(data) = encode(&minimal)
+                {
+                    save(path, &data);
+                }
+                return self.report_failure(fixture, test, minimal, report, false, started);
+            }
+            gas.push(run.outcome.gas_used.saturating_sub(intrinsic(&data)));
+        }
+        gas.sort_unstable();
+        report.runs = gas.len() as u32;
+        report.median_gas = gas.get(gas.len() / 2).copied().unwrap_or_default();
+        report.mean_gas = if gas.is_empty() {
+            0
+        } else {
+            gas.iter().sum::<u64>() / gas.len() as u64
+        };
+        TestOutcome {
+            signature,
+            status: TestStatus::Pass,
+            gas: report.median_gas,
+            fuzz: Some(report),
+            logs: Vec::new(),
+            trace: None,
+            duration: started.elapsed(),
+        }
+    }
+
+    fn report_failure(
+        &self,
+        fixture: &Fixture<'_>,
+        test: &TestFunction,
+        values: Vec<DynSolValue>,
+        mut report: FuzzReport,
+        replayed: bool,
+        started: Instant,
+    ) -> TestOutcome {
+        let data = Bytes::from(test.function.abi_encode_input(&values).unwrap_or_default());
+        let run = self.run_once(fixture, &data, false);
+        let reason = self
+            .failure(&run.outcome)
+            .unwrap_or_else(|| "failed only intermittently".into());
+        report.counterexample = Some(Counterexample {
+            calldata: data.clone(),
+            args: values
+                .iter()
+                .map(|v| slipway_evm::display_value(v, true))
+                .collect(),
+            replayed,
+        });
+        TestOutcome {
+            signature: test.signature(),
+            status: TestStatus::Fail(reason),
+            gas: run.outcome.gas_used.saturating_sub(intrinsic(&data)),
+            fuzz: Some(report),
+            logs: run.logs,
+            trace: self.trace(fixture, &data),
+            duration: started.elapsed(),
+        }
+    }
+
+    fn contract(&self, contract: &TestContract, filter: &TestFilter) -> ContractOutcome {
+        let selected: Vec<&TestFunction> = contract
+            .tests
+            .iter()
+            .filter(|t| filter.test(&t.function.name))
             .collect();
+        let tests = match self.set_up(contract) {
+            Err((reason, logs)) => selected
+                .iter()
+                .map(|t| {
+                    let mut outcome = TestOutcome::failed(t.signature(), reason.clone());
+                    outcome.logs = logs.clone();
+                    outcome
+                })
+                .collect(),
+            Ok(fixture) => {
+                let dictionary = Dictionary::new(
+                    fixture
+                        .state
+                        .accounts()
+                        .map(|(_, a)| a.code)
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .map(|c| c.as_ref()),
+                    fixture.state.accounts().map(|(address, _)| address),
+                );
+                selected
+                    .par_iter()
+                    .map(|test| {
+                        if test.is_fuzz() {
+                            self.fuzz(&fixture, test, &dictionary)
+                        } else {
+                            self.unit(&fixture, test)
+                        }
+                    })
+                    .collect()
+            }
+        };
         ContractOutcome {
             source: contract.source.clone(),
             name: contract.name.clone(),
@@ -225,12 +558,37 @@ impl Bench<'_> {
     }
 }
 
-/// Runs the selected tests of `contracts`, contracts in parallel; results
-/// come back in the order of `contracts`.
+/// The seed of one test: the run's seed mixed with the test's identity, so
+/// every test gets its own inputs whatever runs beside it.
+fn test_seed(seed: u64, contract: &str, signature: &str) -> u64 {
+    let hash = keccak256(format!("{seed}:{contract}:{signature}"));
+    u64::from_be_bytes(hash[..8].try_into().unwrap_or_default())
+}
+
+fn read_saved(path: &Path, test: &TestFunction) -> Option<Vec<DynSolValue>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let data = alloy_primitives::hex::decode(text.trim()).ok()?;
+    if data.get(..4) != Some(test.function.selector().as_slice()) {
+        return None;
+    }
+    test.function.abi_decode_input(&data[4..]).ok()
+}
+
+fn save(path: &Path, data: &[u8]) {
+    // Best effort: a cache that cannot be written only loses the replay.
+    if let Some(dir) = path.parent()
+        && std::fs::create_dir_all(dir).is_ok()
+    {
+        let _ = std::fs::write(path, format!("0x{}\n", alloy_primitives::hex::encode(data)));
+    }
+}
+
+/// Runs the selected tests of `contracts`, contracts and their tests in
+/// parallel; results come back in the order of `contracts`.
 pub fn run(
     contracts: &[TestContract],
     filter: &TestFilter,
-    decoder: &RevertDecoder,
+    decoder: &Decoder,
     options: &RunOptions,
 ) -> Vec<ContractOutcome> {
     let bench = Bench {

@@ -60,12 +60,20 @@ impl BuildArgs {
     }
 }
 
+/// Whether a source only serves the tests (the test directory or the test
+/// library): as forge does, such contracts are left out of the size check,
+/// since the code-size limit is lifted for tests.
+fn is_test_support(source: &str, config: &Config) -> bool {
+    let source = std::path::Path::new(source);
+    source.starts_with(&config.project.test)
+        || source.components().any(|c| c.as_os_str() == "slipway-std")
+}
+
 fn exit_code(report: &BuildReport, sizes: bool, config: &Config) -> ExitCode {
-    let tests = config.project.test.display().to_string();
     let over = report
         .contracts
         .iter()
-        .any(|c| c.over_limit() && !c.source.starts_with(&tests));
+        .any(|c| c.over_limit() && !is_test_support(&c.source, config));
     if report.has_errors() || (sizes && over) {
         ExitCode::FAILURE
     } else {
@@ -130,8 +138,6 @@ pub(crate) fn compile(
 }
 
 fn print_sizes(report: &BuildReport, config: &Config) {
-    // As forge does, tests are left out: the code-size limit is lifted for them.
-    let tests = config.project.test.display().to_string();
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header([
         "Contract",
@@ -152,7 +158,7 @@ fn print_sizes(report: &BuildReport, config: &Config) {
     for c in report
         .contracts
         .iter()
-        .filter(|c| (c.runtime > 0 || c.init > 0) && !c.source.starts_with(&tests))
+        .filter(|c| (c.runtime > 0 || c.init > 0) && !is_test_support(&c.source, config))
     {
         let cell = |v: i64| {
             let cell = Cell::new(v);

@@ -25,9 +25,33 @@ pub(crate) struct InitArgs {
     force: bool,
 }
 
+/// The test library, as this slipway ships it.
+const SLIPWAY_STD: [(&str, &str); 5] = [
+    (
+        "contracts/lib/slipway-std/Test.sol",
+        include_str!("../../../../contracts/lib/slipway-std/Test.sol"),
+    ),
+    (
+        "contracts/lib/slipway-std/Vm.sol",
+        include_str!("../../../../contracts/lib/slipway-std/Vm.sol"),
+    ),
+    (
+        "contracts/lib/slipway-std/console.sol",
+        include_str!("../../../../contracts/lib/slipway-std/console.sol"),
+    ),
+    (
+        "contracts/lib/slipway-std/StdError.sol",
+        include_str!("../../../../contracts/lib/slipway-std/StdError.sol"),
+    ),
+    (
+        "contracts/lib/slipway-std/README.md",
+        include_str!("../../../../contracts/lib/slipway-std/README.md"),
+    ),
+];
+
 /// The files of a new project: path and contents.
-fn files(name: &str) -> [(&'static str, String); 5] {
-    [
+fn files(name: &str) -> Vec<(&'static str, String)> {
+    let starter = [
         (
             CONFIG_FILE,
             include_str!("../../templates/slipway.toml").to_owned(),
@@ -48,7 +72,11 @@ fn files(name: &str) -> [(&'static str, String); 5] {
             "contracts/test/Counter.t.sol",
             include_str!("../../templates/Counter.t.sol").to_owned(),
         ),
-    ]
+    ];
+    starter
+        .into_iter()
+        .chain(SLIPWAY_STD.map(|(path, text)| (path, text.to_owned())))
+        .collect()
 }
 
 impl InitArgs {

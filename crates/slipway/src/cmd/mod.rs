@@ -5,6 +5,7 @@ mod config;
 mod init;
 mod node;
 mod test;
+mod test_report;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -32,7 +33,8 @@ pub(crate) struct GlobalOpts {
     /// Print less: no progress lines.
     #[arg(short, long, global = true)]
     pub(crate) quiet: bool,
-    /// More logging (-v, -vv); RUST_LOG overrides.
+    /// More output: -v logging, `test` -vv console.log of every test, -vvv
+    /// traces of failing tests, -vvvv debug logging; RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
     /// Colour: auto (TTY and no NO_COLOR), always or never.

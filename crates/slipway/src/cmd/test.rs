@@ -1,14 +1,13 @@
 //! `slipway test`: compile, run the Solidity tests, report like forge.
 
-use std::process::ExitCode;
+use std::{path::PathBuf, process::ExitCode, sync::Arc};
 
 use clap::Args;
-use eyre::{Result, bail};
+use eyre::{Result, WrapErr, bail};
 use slipway_solc::Profile;
-use slipway_test::{RevertDecoder, RunOptions, TestFilter, TestStatus};
-use yansi::Paint;
+use slipway_test::{Decoder, FuzzOptions, RunOptions, TestFilter};
 
-use super::GlobalOpts;
+use super::{GlobalOpts, test_report};
 
 /// Run the tests.
 #[derive(Debug, Args)]
@@ -31,9 +30,19 @@ pub(crate) struct TestArgs {
     /// Skip test files whose path matches.
     #[arg(long, value_name = "REGEX")]
     no_match_path: Option<String>,
+    /// Inputs per fuzz test (default: `[fuzz] runs`, 256).
+    #[arg(long, value_name = "N")]
+    fuzz_runs: Option<u32>,
+    /// Seed of the fuzz inputs: the same seed replays the same inputs
+    /// (default: `[fuzz] seed`, else a new one, printed with failures).
+    #[arg(long, value_name = "SEED")]
+    fuzz_seed: Option<u64>,
     /// Print a JSON report on stdout instead of text.
     #[arg(long)]
     json: bool,
+    /// Also write a JUnit XML report to FILE (for CI test views).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
 }
 
 impl TestArgs {
@@ -47,70 +56,49 @@ impl TestArgs {
             self.no_match_path.as_deref(),
         )?;
         let config = global.config()?;
+        if self.fuzz_runs == Some(0) {
+            bail!("--fuzz-runs must be at least 1");
+        }
         let report = super::build::compile(global, &config, Profile::Default, self.json)?;
         if report.has_errors() {
             bail!("compilation failed; fix the errors above before testing");
         }
         let contracts = slipway_test::discover(&report.output, &config.root, &config.project.test);
-        let decoder = RevertDecoder::from_build(&report.output);
+        let decoder = Decoder::from_build(&report.output);
         let hardfork = config
             .environment("development")
             .map(|e| e.hardfork)
             .unwrap_or_default();
+        let seed = self
+            .fuzz_seed
+            .or(config.fuzz.seed)
+            .unwrap_or_else(fresh_seed);
         let options = RunOptions {
             spec: slipway_evm::spec_id(hardfork),
+            fuzz: FuzzOptions {
+                runs: self.fuzz_runs.unwrap_or(config.fuzz.runs),
+                seed,
+                max_rejects: config.fuzz.max_test_rejects,
+                failures_dir: Some(config.root.join(".slipway/cache/fuzz/failures")),
+            },
+            env: Arc::new(config.vars().all().into_iter().collect()),
+            trace_failures: global.verbose >= 3,
             ..RunOptions::default()
         };
         let results = slipway_test::run(&contracts, &filter, &decoder, &options);
-
-        let count = |f: fn(&TestStatus) -> bool| {
-            results
-                .iter()
-                .flat_map(|c| &c.tests)
-                .filter(|t| f(&t.status))
-                .count()
-        };
-        let passed = count(|s| matches!(s, TestStatus::Pass));
-        let failed = count(|s| matches!(s, TestStatus::Fail(_)));
-        let skipped = count(|s| matches!(s, TestStatus::Skip(_)));
+        let summary = test_report::Summary::of(&results);
 
         if self.json {
-            let summary =
-                serde_json::json!({ "passed": passed, "failed": failed, "skipped": skipped });
             println!(
                 "{}",
-                serde_json::to_string_pretty(
-                    &serde_json::json!({ "contracts": results, "summary": summary })
-                )?
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "contracts": results,
+                    "summary": summary,
+                    "fuzz_seed": seed,
+                }))?
             );
         } else {
-            let show_all_logs = global.verbose >= 2;
-            for contract in &results {
-                println!(
-                    "\nRan {} test{} for {}:{}",
-                    contract.tests.len(),
-                    if contract.tests.len() == 1 { "" } else { "s" },
-                    contract.source,
-                    contract.name
-                );
-                for test in &contract.tests {
-                    let head = match &test.status {
-                        TestStatus::Pass => "[PASS]".green().to_string(),
-                        TestStatus::Fail(reason) => format!("[FAIL: {reason}]").red().to_string(),
-                        TestStatus::Skip(reason) => {
-                            format!("[SKIP: {reason}]").yellow().to_string()
-                        }
-                    };
-                    println!("{head} {} (gas: {})", test.signature, test.gas);
-                    let failed = matches!(test.status, TestStatus::Fail(_));
-                    if (failed || show_all_logs) && !test.logs.is_empty() {
-                        println!("Logs:");
-                        for line in &test.logs {
-                            println!("  {line}");
-                        }
-                    }
-                }
-            }
+            print!("{}", test_report::text(&results, global.verbose, seed));
             if results.is_empty() {
                 println!(
                     "no tests found in {} (files *.t.sol with functions named test…)",
@@ -118,12 +106,34 @@ impl TestArgs {
                 );
             }
             println!();
-            println!("{passed} passed, {failed} failed, {skipped} skipped");
+            println!(
+                "{} passed, {} failed, {} skipped",
+                summary.passed, summary.failed, summary.skipped
+            );
         }
-        Ok(if failed > 0 {
+        if let Some(path) = &self.junit {
+            let xml = test_report::junit(&results)?;
+            std::fs::write(path, xml)
+                .wrap_err_with(|| format!("writing the JUnit report to {}", path.display()))?;
+        }
+        Ok(if summary.failed > 0 {
             ExitCode::FAILURE
         } else {
             ExitCode::SUCCESS
         })
     }
+}
+
+/// A seed for a run without one: different every run.
+fn fresh_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    // RandomState is seeded from the OS per process.
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    hasher.finish()
 }

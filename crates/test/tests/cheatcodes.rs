@@ -1,0 +1,125 @@
+//! Every cheatcode of the fixture suite (`Expect.t.sol`) at its boundary,
+//! and the call trace of a failing test.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{Suite, by_name, expect_only_failures};
+use slipway_test::{ContractOutcome, TestFilter};
+
+fn compiled() -> &'static Suite {
+    static SUITE: OnceLock<Suite> = OnceLock::new();
+    SUITE.get_or_init(|| common::compile("test-cheatcodes-fixture"))
+}
+
+fn run(filter: &TestFilter, traces: bool) -> Vec<ContractOutcome> {
+    let suite = compiled();
+    let mut options = common::options();
+    options.trace_failures = traces;
+    slipway_test::run(&suite.contracts, filter, &suite.decoder, &options)
+}
+
+#[test]
+fn expectations_and_mocks_hold_at_their_boundaries() {
+    let s = by_name(&run(&common::path_filter("Expect"), false));
+    expect_only_failures(
+        &s,
+        "ExpectTest",
+        &[
+            ("test_ExpectEmitFailsOnTopic", "topic 2 is"),
+            ("test_ExpectEmitFailsOnData", "its data is"),
+            ("test_ExpectEmitFailsOnEmitter", "as emitter"),
+            ("test_ExpectEmitFailsOutOfOrder", "expectation 2 of 2"),
+            (
+                "test_ExpectEmitFailsWhenNothingIsEmitted",
+                "was not emitted",
+            ),
+            (
+                "test_ExpectCallFailsWhenNotCalled",
+                "but it was called 0 times",
+            ),
+            (
+                "test_ExpectCallFailsOnWrongCount",
+                "1 time, but it was called 2 times",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn keys_snapshots_env_strings_and_creations() {
+    let s = by_name(&run(&common::path_filter("Expect"), false));
+    expect_only_failures(
+        &s,
+        "MoreCheatsTest",
+        &[
+            ("test_SignRefusesAnInvalidKey", "vm.sign: 0 is not a valid"),
+            (
+                "test_EnvFailsOnUnset",
+                "vm.envUint: environment variable \"SLIPWAY_TEST_UNSET\" is not set",
+            ),
+            (
+                "test_EnvFailsOnBadValue",
+                "\"twelve\" is not an unsigned integer",
+            ),
+            (
+                "test_AssumeFalseFailsAUnitTest",
+                "vm.assume rejected this input",
+            ),
+            (
+                "test_ExpectRevertOnCreateFailsWhenItSucceeds",
+                "vm.expectRevert: the call did not revert",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn failing_tests_get_a_decoded_trace_with_labels() {
+    let filter = TestFilter::new(
+        Some("test_ExpectEmitFailsOnData|test_LabelIsReadBack|test_EnvFailsOnUnset"),
+        None,
+        None,
+        None,
+        Some("Expect"),
+        None,
+    )
+    .expect("filter");
+    let results = run(&filter, true);
+    let tests: Vec<_> = results.iter().flat_map(|c| &c.tests).collect();
+    let passing = tests
+        .iter()
+        .find(|t| t.signature == "test_LabelIsReadBack()")
+        .expect("ran");
+    assert!(passing.trace.is_none(), "passing tests get no trace");
+
+    let emit = tests
+        .iter()
+        .find(|t| t.signature == "test_ExpectEmitFailsOnData()")
+        .expect("ran");
+    let trace = emit.trace.as_deref().expect("failing tests get a trace");
+    for expected in [
+        "ExpectTest::test_ExpectEmitFailsOnData()",
+        "VM::expectEmit()",
+        "emit Moved(from: 0x7FA9385bE102ac3EAc297483Dd6233D62b3e1496, to: 0x0000000000000000000000000000000000000002, amount: 6)",
+        "Emitter::move(0x0000000000000000000000000000000000000002, 5)",
+        "emit Moved(from: 0x7FA9385bE102ac3EAc297483Dd6233D62b3e1496, to: 0x0000000000000000000000000000000000000002, amount: 5)",
+        "← [Revert] vm.expectEmit: expected event",
+    ] {
+        assert!(
+            trace.contains(expected),
+            "{expected:?} missing from\n{trace}"
+        );
+    }
+
+    let env = tests
+        .iter()
+        .find(|t| t.signature == "test_EnvFailsOnUnset()")
+        .expect("ran");
+    let trace = env.trace.as_deref().expect("trace");
+    assert!(
+        trace.contains("VM::envUint(\"SLIPWAY_TEST_UNSET\")"),
+        "cheatcode calls are decoded:\n{trace}"
+    );
+}

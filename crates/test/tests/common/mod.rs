@@ -1,0 +1,113 @@
+//! The fixture suite (`testdata/`), compiled once per test binary with the
+//! real compiler.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::{collections::HashMap, path::PathBuf, sync::Arc};
+
+use slipway_config::{Config, Vars};
+use slipway_test::{ContractOutcome, Decoder, RunOptions, TestContract, TestFilter, TestStatus};
+
+pub struct Suite {
+    pub contracts: Vec<TestContract>,
+    pub decoder: Decoder,
+}
+
+/// Compiles the fixture into its own output directory `name` (each test
+/// binary has one, so concurrent binaries never share a build cache).
+pub fn compile(name: &str) -> Suite {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let std_lib = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../contracts/lib");
+    let text = format!(
+        "[project]\nsrc = \"contracts/src\"\ntest = \"contracts/test\"\nout = \"{}\"\nlibs = [\"{}\"]\n",
+        out.join("out").display(),
+        std_lib.canonicalize().expect("contracts/lib").display()
+    );
+    let config =
+        Config::parse(&root, root.join("slipway.toml"), text, Vars::default()).expect("config");
+    let compiler = slipway_solc::resolve(&config.compiler.version, &Default::default(), &|_| {})
+        .expect("solc");
+    let report =
+        slipway_solc::build(&config, &compiler, slipway_solc::Profile::Default).expect("build");
+    assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+    Suite {
+        contracts: slipway_test::discover(&report.output, &config.root, &config.project.test),
+        decoder: Decoder::from_build(&report.output),
+    }
+}
+
+/// The options the fixtures expect: a fixed fuzz seed, the variables the
+/// env tests read, and a small rejection limit.
+pub fn options() -> RunOptions {
+    let env: HashMap<String, String> = [
+        ("SLIPWAY_TEST_UINT", "42"),
+        ("SLIPWAY_TEST_HEX", "0xff"),
+        (
+            "SLIPWAY_TEST_ADDRESS",
+            "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+        ),
+        ("SLIPWAY_TEST_BOOL", "true"),
+        ("SLIPWAY_TEST_BAD", "twelve"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let mut options = RunOptions {
+        env: Arc::new(env),
+        ..RunOptions::default()
+    };
+    options.fuzz.seed = 1;
+    options.fuzz.max_rejects = 200;
+    options
+}
+
+pub fn path_filter(path: &str) -> TestFilter {
+    TestFilter::new(None, None, None, None, Some(path), None).expect("filter")
+}
+
+pub fn by_name(results: &[ContractOutcome]) -> HashMap<String, TestStatus> {
+    results
+        .iter()
+        .flat_map(|c| {
+            c.tests
+                .iter()
+                .map(move |t| (format!("{}.{}", c.name, t.signature), t.status.clone()))
+        })
+        .collect()
+}
+
+/// Checks every test of `contract`: those named in `failures` fail with a
+/// reason containing the given text, all others pass.
+pub fn expect_only_failures(
+    statuses: &HashMap<String, TestStatus>,
+    contract: &str,
+    failures: &[(&str, &str)],
+) {
+    let mut seen = 0;
+    for (name, status) in statuses
+        .iter()
+        .filter(|(k, _)| k.starts_with(&format!("{contract}.")))
+    {
+        seen += 1;
+        match failures
+            .iter()
+            .find(|(test, _)| name.contains(&format!(".{test}(")))
+        {
+            Some((_, message)) => assert!(
+                matches!(status, TestStatus::Fail(r) if r.contains(message)),
+                "{name}: expected a failure containing {message:?}, got {status:?}"
+            ),
+            None => assert_eq!(*status, TestStatus::Pass, "{name}"),
+        }
+    }
+    assert!(seen > failures.len(), "{contract} has passing tests too");
+    for (test, _) in failures {
+        assert!(
+            statuses
+                .keys()
+                .any(|k| k.contains(&format!("{contract}.{test}("))),
+            "{contract}.{test} ran"
+        );
+    }
+}
