@@ -219,6 +219,7 @@ impl Bench<'_> {
         to: Option<Address>,
         data: Bytes,
         inspector: &mut TestInspector<'_>,
+        commit: bool,
     ) -> Outcome {
         let input = TxInput {
             from: DEFAULT_SENDER,
@@ -229,7 +230,7 @@ impl Bench<'_> {
             ..Default::default()
         };
         let mut outcome = state
-            .transact_with(chain, block, &input, true, inspector)
+            .transact_with(chain, block, &input, commit, inspector)
             .unwrap_or_else(|e| Outcome {
                 status: Status::Halt(e.to_string()),
                 gas_used: 0,
@@ -273,6 +274,7 @@ impl Bench<'_> {
             None,
             contract.bytecode.clone(),
             &mut inspector,
+            true,
         );
         let Some(address) = deployed.created.filter(|_| deployed.is_success()) else {
             let why = self
@@ -292,6 +294,7 @@ impl Bench<'_> {
                 Some(address),
                 Bytes::from_static(&SETUP_SELECTOR),
                 &mut inspector,
+                true,
             );
             if let Some(why) = self.failure(&setup) {
                 return Err((format!("setUp() failed: {why}"), inspector.console.lines()));
@@ -330,6 +333,7 @@ impl Bench<'_> {
             Some(fixture.address),
             data.clone(),
             &mut inspector,
+            false,
         );
         let trace = inspector
             .tracer
@@ -528,16 +532,21 @@ impl Bench<'_> {
                 })
                 .collect(),
             Ok(fixture) => {
-                let dictionary = Dictionary::new(
-                    fixture
-                        .state
-                        .accounts()
-                        .map(|(_, a)| a.code)
-                        .collect::<Vec<_>>()
-                        .iter()
-                        .map(|c| c.as_ref()),
-                    fixture.state.accounts().map(|(address, _)| address),
-                );
+                // Only fuzz tests need the dictionary: gathering it reads all code.
+                let dictionary = if selected.iter().any(|t| t.is_fuzz()) {
+                    Dictionary::new(
+                        fixture
+                            .state
+                            .accounts()
+                            .map(|(_, a)| a.code)
+                            .collect::<Vec<_>>()
+                            .iter()
+                            .map(|c| c.as_ref()),
+                        fixture.state.accounts().map(|(address, _)| address),
+                    )
+                } else {
+                    Dictionary::default()
+                };
                 selected
                     .par_iter()
                     .map(|test| {

@@ -29,6 +29,10 @@ impl Mocks {
         self.mocks.push(mock);
     }
 
+    pub(super) fn is_empty(&self) -> bool {
+        self.mocks.is_empty()
+    }
+
     pub(super) fn clear(&mut self) {
         self.mocks.clear();
     }
