@@ -222,6 +222,16 @@ fn test_runs_the_starter_tests_and_fails_on_a_failing_one() {
         dir.join("contracts/lib/slipway-std/Test.sol").is_file(),
         "init scaffolds the test library"
     );
+    // A relative --root works from anywhere (remappings once doubled it).
+    Command::cargo_bin("slipway")
+        .expect("binary")
+        .current_dir(tmp.path())
+        .args(["--root", "p", "--color", "never", "test"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "\n3 passed, 0 failed, 0 skipped\n",
+        ));
 
     fs::write(
         dir.join("contracts/test/Broken.t.sol"),

@@ -46,7 +46,9 @@ impl GlobalOpts {
     /// The project root.
     pub(crate) fn root(&self) -> Result<PathBuf> {
         if let Some(root) = &self.root {
-            return Ok(root.clone());
+            // Absolute, so that paths derived from it (remappings, artifacts)
+            // do not depend on the working directory of the compiler.
+            return Ok(std::path::absolute(root)?);
         }
         let cwd = std::env::current_dir()?;
         Ok(cwd
