@@ -34,6 +34,8 @@ fn an_empty_file_gives_the_sop_defaults() {
     assert_eq!(config.gates.min_branches, 95.0);
     assert_eq!(config.gates.min_functions, 95.0);
     assert_eq!(config.monitor.interval.as_secs(), 30);
+    assert_eq!(config.fuzz.runs, 256, "forge's default");
+    assert_eq!(config.fuzz.seed, None, "a new seed each run");
     assert_eq!(
         config.environment_names(),
         ["development", "staging", "production"]
@@ -133,6 +135,17 @@ multisig = { safe = "0x1111111111111111111111111111111111111111", threshold = 2 
     assert!(matches!(env.signer, Signer::Keystore { .. }));
     assert!(matches!(env.multisig, Multisig::Safe { threshold: 2, .. }));
     assert!(config.environment_names().contains(&"chain138".to_owned()));
+}
+
+#[test]
+fn fuzz_settings_are_read_and_checked() {
+    let config = parse("[fuzz]\nruns = 1000\nseed = 42\n", &[]).expect("fuzz table");
+    assert_eq!((config.fuzz.runs, config.fuzz.seed), (1000, Some(42)));
+    assert_eq!(config.fuzz.max_test_rejects, 65_536);
+    let err = error_text("[fuzz]\nruns = -1\n");
+    assert!(err.contains("fuzz.runs"), "{err}");
+    let err = error_text("[fuzz]\nrun = 5\n");
+    assert!(err.contains("unknown field `run`"), "{err}");
 }
 
 #[test]

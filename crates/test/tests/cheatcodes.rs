@@ -71,6 +71,7 @@ fn keys_snapshots_env_strings_and_creations() {
                 "test_ExpectRevertOnCreateFailsWhenItSucceeds",
                 "vm.expectRevert: the call did not revert",
             ),
+            ("test_FailsAfterALabelledCall", "after the labelled call"),
         ],
     );
 }
@@ -78,7 +79,7 @@ fn keys_snapshots_env_strings_and_creations() {
 #[test]
 fn failing_tests_get_a_decoded_trace_with_labels() {
     let filter = TestFilter::new(
-        Some("test_ExpectEmitFailsOnData|test_LabelIsReadBack|test_EnvFailsOnUnset"),
+        Some("test_ExpectEmitFailsOnData|test_LabelIsReadBack|test_EnvFailsOnUnset|test_FailsAfterALabelledCall"),
         None,
         None,
         None,
@@ -121,5 +122,19 @@ fn failing_tests_get_a_decoded_trace_with_labels() {
     assert!(
         trace.contains("VM::envUint(\"SLIPWAY_TEST_UNSET\")"),
         "cheatcode calls are decoded:\n{trace}"
+    );
+
+    let labelled = tests
+        .iter()
+        .find(|t| t.signature == "test_FailsAfterALabelledCall()")
+        .expect("ran");
+    let trace = labelled.trace.as_deref().expect("trace");
+    assert!(
+        trace.contains("TheEmitter::move(0x0000000000000000000000000000000000000001, 1)"),
+        "the label from setUp names the contract:\n{trace}"
+    );
+    assert!(
+        trace.contains("└─ ← [Revert] after the labelled call"),
+        "{trace}"
     );
 }

@@ -294,6 +294,12 @@ contract MoreCheatsTest is Test {
         new Made(12);
     }
 
+    /// Fails on purpose: its trace shows the label given in setUp.
+    function test_FailsAfterALabelledCall() public {
+        emitter.move(address(1), 1);
+        revert("after the labelled call");
+    }
+
     function test_NonceCheatcodes() public {
         address who = address(0x40);
         assertEq(vm.getNonce(who), 0);
