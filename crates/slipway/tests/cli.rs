@@ -309,3 +309,89 @@ fn test_runs_the_starter_tests_and_fails_on_a_failing_one() {
             "--match-test `(` is not a valid regular expression",
         ));
 }
+
+#[test]
+fn gas_report_and_snapshots_of_the_starter_project() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("p");
+    Command::cargo_bin("slipway")
+        .expect("binary")
+        .args(["init", "--no-install"])
+        .arg(&dir)
+        .assert()
+        .success();
+    slipway(&dir)
+        .args(["test", "--gas-report"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("deployment (561 bytes)"))
+        .stdout(predicate::str::contains("increment()"));
+
+    // No snapshot yet: --check says how to make one.
+    slipway(&dir)
+        .args(["snapshot", "--check"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("run `slipway snapshot` first"));
+    slipway(&dir)
+        .arg("snapshot")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Wrote 3 tests"));
+    let path = dir.join(".gas-snapshot");
+    let text = fs::read_to_string(&path).expect("snapshot written");
+    assert!(
+        text.contains("CounterTest:test_Increment() (gas: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("CounterTest:testFuzz_SetNumber(uint256) (runs: 256, μ: "),
+        "{text}"
+    );
+    slipway(&dir)
+        .args(["snapshot", "--check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No gas changes"));
+    let snapshot = slipway_test::parse_snapshot(&text).expect("parses");
+    let gas = snapshot["CounterTest:test_Increment()"].figure();
+
+    // The saved figure 2 % lower: a regression at 0 % tolerance, not at 5 %.
+    let lower = gas * 98 / 100;
+    fs::write(
+        &path,
+        text.replace(&format!("(gas: {gas})"), &format!("(gas: {lower})")),
+    )
+    .expect("write");
+    slipway(&dir)
+        .args(["snapshot", "--check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "CounterTest:test_Increment() (gas: {lower} → {gas}"
+        )))
+        .stdout(predicate::str::contains("1 beyond the 0% tolerance"));
+    slipway(&dir)
+        .args(["snapshot", "--check", "--tolerance", "5"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 beyond the 5% tolerance"));
+    slipway(&dir)
+        .args(["snapshot", "--diff"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("{lower} → {gas}")));
+    let kept = fs::read_to_string(&path).expect("read");
+    assert!(
+        kept.contains(&format!("(gas: {lower})")),
+        "--check and --diff do not write"
+    );
+
+    // A broken snapshot line is named.
+    fs::write(&path, "CounterTest:test_Increment() (gas: many)\n").expect("write");
+    slipway(&dir)
+        .args(["snapshot", "--check"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("line 1"));
+}

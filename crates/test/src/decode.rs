@@ -109,6 +109,12 @@ impl Decoder {
         }
     }
 
+    /// `name(types)` of the function `input` calls, if the build declares it.
+    pub fn function_signature(&self, input: &[u8]) -> Option<String> {
+        let selector = <[u8; 4]>::try_from(input.get(..4)?).ok()?;
+        self.functions.get(&selector).map(Function::signature)
+    }
+
     /// The decoded return values of a call with `input`.
     pub fn returns(&self, input: &[u8], output: &[u8]) -> Option<String> {
         let selector = <[u8; 4]>::try_from(input.get(..4)?).ok()?;

@@ -17,14 +17,21 @@ mod decode;
 mod discover;
 mod filter;
 mod fuzz;
+mod gas;
 mod runner;
+mod snapshot;
 mod trace;
 
 pub use cheatcodes::{CHEATCODE_ADDRESS, Names, TestEnv};
 pub use decode::Decoder;
 pub use discover::{TestContract, TestFunction, discover};
 pub use filter::{FilterError, TestFilter};
+pub use gas::{ContractGas, GasRecord, GasReport, GasStats};
 pub use runner::{
     ContractOutcome, Counterexample, DEFAULT_SENDER, FuzzOptions, FuzzReport, RunOptions,
     TestOutcome, TestStatus, run,
+};
+pub use snapshot::{
+    GasChange, Snapshot, SnapshotError, SnapshotGas, compare_snapshots, format_snapshot,
+    parse_snapshot, snapshot_of,
 };

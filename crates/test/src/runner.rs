@@ -15,9 +15,10 @@ use serde::Serialize;
 use slipway_evm::{BlockContext, ChainEnv, Outcome, State, Status, TxInput};
 
 use crate::{
-    Decoder, TestContract, TestFilter, TestFunction,
+    Decoder, GasRecord, TestContract, TestFilter, TestFunction,
     cheatcodes::{Names, TestEnv, TestInspector},
     fuzz::{Dictionary, Generator, shrink},
+    gas::RawGasRecord,
 };
 
 /// forge's default sender, so addresses match forge's.
@@ -73,6 +74,9 @@ pub struct RunOptions {
     pub env: TestEnv,
     /// Record and render the call trace of failing tests.
     pub trace_failures: bool,
+    /// Price the calls unit tests make as transactions, for the gas report
+    /// (each unit test runs a second time to record them).
+    pub gas_report: bool,
 }
 
 impl Default for RunOptions {
@@ -84,6 +88,7 @@ impl Default for RunOptions {
             fuzz: FuzzOptions::default(),
             env: TestEnv::default(),
             trace_failures: false,
+            gas_report: false,
         }
     }
 }
@@ -145,6 +150,10 @@ pub struct TestOutcome {
     /// The call trace, for failing tests when traces were asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
+    /// Calls and deployments the test made, priced as transactions (with
+    /// `gas_report`).
+    #[serde(skip)]
+    pub gas_records: Vec<GasRecord>,
     /// Wall time.
     #[serde(skip)]
     pub duration: Duration,
@@ -159,6 +168,7 @@ impl TestOutcome {
             fuzz: None,
             logs: Vec::new(),
             trace: None,
+            gas_records: Vec::new(),
             duration: Duration::ZERO,
         }
     }
@@ -173,6 +183,10 @@ pub struct ContractOutcome {
     pub name: String,
     /// Its tests, in order.
     pub tests: Vec<TestOutcome>,
+    /// Calls and deployments of its `setUp()`, priced as transactions (with
+    /// `gas_report`).
+    #[serde(skip)]
+    pub setup_gas: Vec<GasRecord>,
 }
 
 fn intrinsic(data: &[u8]) -> u64 {
@@ -192,6 +206,8 @@ struct Fixture<'a> {
     /// Chain settings and block as `setUp` left them.
     chain: ChainEnv,
     block: BlockContext,
+    /// `setUp`'s calls and deployments, for the gas report.
+    setup_gas: Vec<GasRecord>,
 }
 
 /// One run of a test function.
@@ -200,6 +216,7 @@ struct Run {
     logs: Vec<String>,
     rejected: bool,
     trace: Option<String>,
+    gas_records: Vec<GasRecord>,
 }
 
 struct Bench<'a> {
@@ -285,7 +302,25 @@ impl Bench<'_> {
         state.apply(&state.balance_diff(address, U256::from(INITIAL_BALANCE)));
         let mut names = inspector.names;
         let (mut chain, mut block) = (self.env.clone(), self.block.clone());
+        let mut setup_gas = Vec::new();
         if contract.has_setup {
+            if self.options.gas_report {
+                // Priced on a copy: the cooled-down run must not become the
+                // state the tests start from.
+                let mut copy = state.clone();
+                let mut inspector = self.inspector(names.clone(), false);
+                inspector.gas = Some(Default::default());
+                self.execute(
+                    &chain,
+                    &block,
+                    &mut copy,
+                    Some(address),
+                    Bytes::from_static(&SETUP_SELECTOR),
+                    &mut inspector,
+                    false,
+                );
+                setup_gas = self.gas_records(&mut inspector);
+            }
             let mut inspector = self.inspector(names, false);
             let setup = self.execute(
                 &chain,
@@ -314,6 +349,7 @@ impl Bench<'_> {
             names,
             chain,
             block,
+            setup_gas,
         })
     }
 
@@ -324,8 +360,14 @@ impl Bench<'_> {
     /// Runs a test function with `data` from the fixture's state, recording
     /// a trace when `trace` is set.
     fn run_once(&self, fixture: &Fixture<'_>, data: &Bytes, trace: bool) -> Run {
+        self.run_with(fixture, data, trace, false)
+    }
+
+    /// `run_once`, optionally pricing the test's calls for the gas report.
+    fn run_with(&self, fixture: &Fixture<'_>, data: &Bytes, trace: bool, gas: bool) -> Run {
         let mut state = fixture.state.clone();
         let mut inspector = self.inspector(fixture.names.clone(), trace);
+        inspector.gas = gas.then(Default::default);
         let outcome = self.execute(
             &fixture.chain,
             &fixture.block,
@@ -339,11 +381,51 @@ impl Bench<'_> {
             .tracer
             .take()
             .map(|tracer| tracer.render(self.decoder, &inspector.names));
+        let gas_records = self.gas_records(&mut inspector);
         Run {
             outcome,
             logs: inspector.console.lines(),
             rejected: inspector.rejected,
             trace,
+            gas_records,
+        }
+    }
+
+    /// The inspector's gas records, named.
+    fn gas_records(&self, inspector: &mut TestInspector<'_>) -> Vec<GasRecord> {
+        inspector
+            .gas
+            .take()
+            .map(|g| {
+                g.records
+                    .into_iter()
+                    .map(|r| self.name_record(&inspector.names, r))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A gas record with the contract's and the function's names.
+    fn name_record(&self, names: &Names, record: RawGasRecord) -> GasRecord {
+        let contract = names
+            .created
+            .iter()
+            .rev()
+            .find(|(address, _)| *address == record.target)
+            .and_then(|(_, code)| self.decoder.contract_name(code))
+            .map_or_else(|| record.target.to_string(), str::to_owned);
+        GasRecord {
+            contract,
+            function: match record.deployed_size {
+                Some(_) => None,
+                None => Some(
+                    self.decoder
+                        .function_signature(&record.input)
+                        .unwrap_or_else(|| self.decoder.call(&record.input)),
+                ),
+            },
+            gas: record.gas,
+            size: record.deployed_size,
         }
     }
 
@@ -360,7 +442,13 @@ impl Bench<'_> {
         let data = Bytes::copy_from_slice(test.function.selector().as_slice());
         let run = self.run_once(fixture, &data, false);
         let failure = self.failure(&run.outcome);
+        let gas_records = if self.options.gas_report && failure.is_none() {
+            self.run_with(fixture, &data, false, true).gas_records
+        } else {
+            Vec::new()
+        };
         TestOutcome {
+            gas_records,
             signature: test.signature(),
             trace: failure.as_ref().and_then(|_| self.trace(fixture, &data)),
             status: failure.map_or(TestStatus::Pass, TestStatus::Fail),
@@ -479,6 +567,7 @@ impl Bench<'_> {
             fuzz: Some(report),
             logs: Vec::new(),
             trace: None,
+            gas_records: Vec::new(),
             duration: started.elapsed(),
         }
     }
@@ -512,6 +601,7 @@ impl Bench<'_> {
             fuzz: Some(report),
             logs: run.logs,
             trace: self.trace(fixture, &data),
+            gas_records: Vec::new(),
             duration: started.elapsed(),
         }
     }
@@ -522,6 +612,7 @@ impl Bench<'_> {
             .iter()
             .filter(|t| filter.test(&t.function.name))
             .collect();
+        let mut setup_gas = Vec::new();
         let tests = match self.set_up(contract) {
             Err((reason, logs)) => selected
                 .iter()
@@ -531,7 +622,8 @@ impl Bench<'_> {
                     outcome
                 })
                 .collect(),
-            Ok(fixture) => {
+            Ok(mut fixture) => {
+                setup_gas = std::mem::take(&mut fixture.setup_gas);
                 // Only fuzz tests need the dictionary: gathering it reads all code.
                 let dictionary = if selected.iter().any(|t| t.is_fuzz()) {
                     Dictionary::new(
@@ -563,6 +655,7 @@ impl Bench<'_> {
             source: contract.source.clone(),
             name: contract.name.clone(),
             tests,
+            setup_gas,
         }
     }
 }

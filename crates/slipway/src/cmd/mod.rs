@@ -4,6 +4,7 @@ mod build;
 mod config;
 mod init;
 mod node;
+mod snapshot;
 mod test;
 mod test_report;
 
@@ -76,6 +77,8 @@ enum Command {
     Node(node::NodeArgs),
     /// Run the Solidity tests (`*.t.sol` in the test directory).
     Test(test::TestArgs),
+    /// Write every test's gas to .gas-snapshot, or check a change against it.
+    Snapshot(snapshot::SnapshotArgs),
 }
 
 impl Cli {
@@ -86,6 +89,7 @@ impl Cli {
             Command::Config(args) => args.run(&self.global),
             Command::Node(args) => args.run(&self.global),
             Command::Test(args) => args.run(&self.global),
+            Command::Snapshot(args) => args.run(&self.global),
         }
     }
 }

@@ -4,14 +4,15 @@ use std::{path::PathBuf, process::ExitCode, sync::Arc};
 
 use clap::Args;
 use eyre::{Result, WrapErr, bail};
+use slipway_config::Config;
 use slipway_solc::Profile;
-use slipway_test::{Decoder, FuzzOptions, RunOptions, TestFilter};
+use slipway_test::{ContractOutcome, Decoder, FuzzOptions, GasReport, RunOptions, TestFilter};
 
 use super::{GlobalOpts, test_report};
 
-/// Run the tests.
+/// Which tests run, and how fuzz tests run (shared by `test` and `snapshot`).
 #[derive(Debug, Args)]
-pub(crate) struct TestArgs {
+pub(crate) struct Selection {
     /// Only tests whose name matches this regular expression.
     #[arg(long, value_name = "REGEX")]
     match_test: Option<String>,
@@ -37,16 +38,26 @@ pub(crate) struct TestArgs {
     /// (default: `[fuzz] seed`, else a new one, printed with failures).
     #[arg(long, value_name = "SEED")]
     fuzz_seed: Option<u64>,
-    /// Print a JSON report on stdout instead of text.
-    #[arg(long)]
-    json: bool,
-    /// Also write a JUnit XML report to FILE (for CI test views).
-    #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
 }
 
-impl TestArgs {
-    pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
+/// What a run of the tests produced.
+pub(crate) struct Run {
+    pub(crate) config: Config,
+    pub(crate) results: Vec<ContractOutcome>,
+    pub(crate) seed: u64,
+}
+
+impl Selection {
+    /// Compiles the project and runs the selected tests. `default_seed` is
+    /// the fuzz seed when neither the command line nor `[fuzz] seed` names
+    /// one (`None`: a new seed each run).
+    pub(crate) fn run(
+        &self,
+        global: &GlobalOpts,
+        quiet_build: bool,
+        gas_report: bool,
+        default_seed: Option<u64>,
+    ) -> Result<Run> {
         let filter = TestFilter::new(
             self.match_test.as_deref(),
             self.no_match_test.as_deref(),
@@ -59,7 +70,7 @@ impl TestArgs {
         if self.fuzz_runs == Some(0) {
             bail!("--fuzz-runs must be at least 1");
         }
-        let report = super::build::compile(global, &config, Profile::Default, self.json)?;
+        let report = super::build::compile(global, &config, Profile::Default, quiet_build)?;
         if report.has_errors() {
             bail!("compilation failed; fix the errors above before testing");
         }
@@ -72,6 +83,7 @@ impl TestArgs {
         let seed = self
             .fuzz_seed
             .or(config.fuzz.seed)
+            .or(default_seed)
             .unwrap_or_else(fresh_seed);
         let options = RunOptions {
             spec: slipway_evm::spec_id(hardfork),
@@ -83,9 +95,44 @@ impl TestArgs {
             },
             env: Arc::new(config.vars().all().into_iter().collect()),
             trace_failures: global.verbose >= 3,
+            gas_report,
             ..RunOptions::default()
         };
         let results = slipway_test::run(&contracts, &filter, &decoder, &options);
+        Ok(Run {
+            config,
+            results,
+            seed,
+        })
+    }
+}
+
+/// Run the tests.
+#[derive(Debug, Args)]
+pub(crate) struct TestArgs {
+    #[command(flatten)]
+    selection: Selection,
+    /// Report the gas of every function the tests call and of every
+    /// deployment they make, each priced as a transaction of its own.
+    #[arg(long)]
+    gas_report: bool,
+    /// Print a JSON report on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Also write a JUnit XML report to FILE (for CI test views).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+}
+
+impl TestArgs {
+    pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
+        let Run {
+            config,
+            results,
+            seed,
+        } = self
+            .selection
+            .run(global, self.json, self.gas_report, None)?;
         let summary = test_report::Summary::of(&results);
 
         if self.json {
@@ -95,10 +142,14 @@ impl TestArgs {
                     "contracts": results,
                     "summary": summary,
                     "fuzz_seed": seed,
+                    "gas_report": self.gas_report.then(|| GasReport::of(&results)),
                 }))?
             );
         } else {
             print!("{}", test_report::text(&results, global.verbose, seed));
+            if self.gas_report {
+                print!("{}", test_report::gas_table(&GasReport::of(&results)));
+            }
             if results.is_empty() {
                 println!(
                     "no tests found in {} (files *.t.sol with functions named test…)",

@@ -2,10 +2,11 @@
 
 use std::fmt::Write;
 
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use eyre::Result;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use serde::Serialize;
-use slipway_test::{ContractOutcome, TestOutcome, TestStatus};
+use slipway_test::{ContractOutcome, GasReport, GasStats, TestOutcome, TestStatus};
 use yansi::Paint;
 
 /// Counts of a run.
@@ -101,6 +102,49 @@ pub(crate) fn text(results: &[ContractOutcome], verbosity: u8, seed: u64) -> Str
             "\nFuzz seed: {seed} (replay the same inputs with --fuzz-seed {seed})"
         );
     }
+    out
+}
+
+/// The gas report as tables, one per contract: deployment, then functions.
+pub(crate) fn gas_table(report: &GasReport) -> String {
+    let mut out = String::new();
+    if report.contracts.is_empty() {
+        let _ = writeln!(out, "\nNo gas to report: no test called a contract.");
+        return out;
+    }
+    let stats = |s: &GasStats| {
+        [
+            s.calls.to_string(),
+            s.min.to_string(),
+            s.mean.to_string(),
+            s.median.to_string(),
+            s.max.to_string(),
+        ]
+    };
+    for (name, contract) in &report.contracts {
+        let mut table = Table::new();
+        table.load_preset(UTF8_FULL_CONDENSED);
+        table.set_header([name.as_str(), "calls", "min", "avg", "median", "max"]);
+        if let Some(deployment) = &contract.deployment {
+            let size = contract
+                .size
+                .map(|s| format!("deployment ({s} bytes)"))
+                .unwrap_or_else(|| "deployment".into());
+            let mut row = vec![size];
+            row.extend(stats(deployment));
+            table.add_row(row);
+        }
+        for (function, gas) in &contract.functions {
+            let mut row = vec![function.clone()];
+            row.extend(stats(gas));
+            table.add_row(row);
+        }
+        let _ = writeln!(out, "\n{table}");
+    }
+    let _ = writeln!(
+        out,
+        "Gas of the calls and deployments unit tests and setUp() make themselves, each priced as a transaction of its own (calls without the 21,000 + calldata intrinsic cost; deployments whole)."
+    );
     out
 }
 

@@ -30,6 +30,7 @@ use slipway_evm::ConsoleCollector;
 
 use crate::{
     Decoder,
+    gas::{RawGasRecord, call_intrinsic, create_intrinsic, transaction_gas},
     trace::{CallKind, Tracer},
 };
 use expect::{EmitQueue, ExpectRevert, ExpectedCall, RevertData};
@@ -64,6 +65,36 @@ type TestContext<'a> = Context<
 /// the project's `.env`, gathered by the caller).
 pub type TestEnv = Arc<HashMap<String, String>>;
 
+/// Records the calls and creations a test function makes itself (journal
+/// depth 1) as the transactions they would be (see `gas.rs`).
+#[derive(Debug, Default)]
+pub(crate) struct GasRecorder {
+    open: Option<(Address, Bytes)>,
+    pub(crate) records: Vec<RawGasRecord>,
+}
+
+/// `console.log`'s address.
+const CONSOLE_ADDRESS: Address = address!("000000000000000000636F6e736F6c652e6c6f67");
+
+/// Makes the state look as a transaction of its own would find it: every
+/// account (but `keep`) and storage slot touched so far cold, every slot's
+/// value the one it started with (what SSTORE prices against: a slot written
+/// earlier in the test is not "dirty" for a new transaction), and transient
+/// storage empty.
+fn cool_down(ctx: &mut TestContext<'_>, keep: &[Address]) {
+    let inner = &mut ctx.journaled_state.inner;
+    for (address, account) in inner.state.iter_mut() {
+        if !keep.contains(address) {
+            account.mark_cold();
+        }
+        for slot in account.storage.values_mut() {
+            slot.mark_cold();
+            slot.original_value = slot.present_value;
+        }
+    }
+    inner.transient_storage.clear();
+}
+
 /// A `prank`: calls made at `depth` come from `sender`.
 #[derive(Debug, Clone)]
 struct Prank {
@@ -94,6 +125,8 @@ pub(crate) struct TestInspector<'d> {
     /// Set when `vm.assume(false)` rejected the input.
     pub(crate) rejected: bool,
     pub(crate) tracer: Option<Tracer>,
+    /// Calls and creations of the test priced as transactions (gas report).
+    pub(crate) gas: Option<GasRecorder>,
     /// The block and chain id as the run left them (`warp`, `roll`, `fee`,
     /// `chainId`): the tests of a contract start where `setUp` left them.
     pub(crate) final_block: Option<(BlockEnv, u64)>,
@@ -137,6 +170,7 @@ impl<'d> TestInspector<'d> {
             names,
             env,
             tracer: trace.then(Tracer::default),
+            gas: None,
             ..Self::default()
         }
     }
@@ -636,7 +670,11 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
         }
         self.arm_expect_revert(depth);
         // Copying the call data costs: only when something will look at it.
-        if self.expected_calls.is_empty() && self.mocks.is_empty() && self.tracer.is_none() {
+        if self.expected_calls.is_empty()
+            && self.mocks.is_empty()
+            && self.tracer.is_none()
+            && self.gas.is_none()
+        {
             return <ConsoleCollector as Inspector<TestContext<'a>>>::call(
                 &mut self.console,
                 context,
@@ -663,6 +701,16 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
                 InstructionResult::Return
             };
             return Some(outcome(inputs, result, mock.result.clone()));
+        }
+        let test_contract = context.tx.kind.to().copied();
+        if depth == 1
+            && let Some(gas) = &mut self.gas
+            && Some(inputs.target_address) != test_contract
+            && inputs.target_address != CONSOLE_ADDRESS
+        {
+            gas.open = Some((inputs.target_address, input));
+            let keep = [inputs.target_address, inputs.caller, context.tx.caller];
+            cool_down(context, &keep);
         }
         <ConsoleCollector as Inspector<TestContext<'a>>>::call(&mut self.console, context, inputs)
     }
@@ -695,6 +743,26 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
                 outcome.result.output = revert_data(message);
             }
         }
+        if depth == 1
+            && let Some(gas) = &mut self.gas
+            && let Some((target, input)) = gas.open.take()
+        {
+            let spec = context.cfg.spec;
+            let intrinsic = call_intrinsic(&input);
+            let used = transaction_gas(
+                intrinsic,
+                &input,
+                outcome.result.gas.total_gas_spent(),
+                outcome.result.gas.refunded(),
+                spec,
+            );
+            gas.records.push(RawGasRecord {
+                target,
+                input,
+                gas: used - intrinsic,
+                deployed_size: None,
+            });
+        }
         if let Some(tracer) = &mut self.tracer {
             tracer.end(
                 outcome.result.result,
@@ -718,6 +786,13 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
             inputs.set_call(sender);
         }
         self.arm_expect_revert(depth);
+        if depth == 1
+            && let Some(gas) = &mut self.gas
+        {
+            gas.open = Some((Address::ZERO, inputs.init_code().clone()));
+            let keep = [inputs.caller(), context.tx.caller];
+            cool_down(context, &keep);
+        }
         if let Some(tracer) = &mut self.tracer {
             tracer.start(
                 CallKind::Create,
@@ -739,10 +814,32 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
         if let Some(origin) = self.saved_origin.take() {
             context.tx.caller = origin;
         }
+        let opened = if depth == 1 {
+            self.gas.as_mut().and_then(|g| g.open.take())
+        } else {
+            None
+        };
         if let Some(address) = outcome.address.filter(|_| outcome.result.result.is_ok()) {
             self.names
                 .created
                 .push((address, inputs.init_code().clone()));
+            if let Some(gas) = &mut self.gas
+                && let Some((_, init_code)) = opened
+            {
+                let spec = context.cfg.spec;
+                gas.records.push(RawGasRecord {
+                    target: address,
+                    gas: transaction_gas(
+                        create_intrinsic(&init_code, spec),
+                        &init_code,
+                        outcome.result.gas.total_gas_spent(),
+                        outcome.result.gas.refunded(),
+                        spec,
+                    ),
+                    input: init_code,
+                    deployed_size: Some(outcome.result.output.len()),
+                });
+            }
         }
         if let Some((result, output)) =
             self.settle_expect_revert(depth, outcome.result.result, &outcome.result.output)
