@@ -4,12 +4,13 @@ pragma solidity >=0.8.0 <0.9.0;
 import {Vm} from "./Vm.sol";
 import {console} from "./console.sol";
 import {stdError} from "./StdError.sol";
+import {StdInvariant} from "./StdInvariant.sol";
 
 /// @title Test: the base contract of slipway tests, with forge-std's names
 /// @notice Written for slipway (MIT): a Foundry test file ports by changing
 /// `forge-std/` to `slipway-std/` in its imports. A failed assertion reverts
 /// with both values and the message, which the runner reports.
-abstract contract Test {
+abstract contract Test is StdInvariant {
     /// The cheatcode interface at forge-std's address.
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 

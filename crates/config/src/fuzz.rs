@@ -1,5 +1,5 @@
-//! `[fuzz]`: how `slipway test` fuzzes tests with parameters (forge's
-//! `[fuzz]` keys).
+//! `[fuzz]` and `[invariant]`: how `slipway test` fuzzes tests with
+//! parameters and runs invariant tests (forge's keys).
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,28 @@ impl Default for FuzzConfig {
             runs: 256,
             seed: None,
             max_test_rejects: 65_536,
+        }
+    }
+}
+
+/// Invariant test settings.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InvariantConfig {
+    /// Call sequences per invariant.
+    pub runs: u32,
+    /// Calls per sequence.
+    pub depth: u32,
+    /// A reverting call fails the invariant test.
+    pub fail_on_revert: bool,
+}
+
+impl Default for InvariantConfig {
+    fn default() -> Self {
+        Self {
+            runs: 256,
+            depth: 50,
+            fail_on_revert: false,
         }
     }
 }

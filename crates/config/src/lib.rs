@@ -28,7 +28,7 @@ pub use environment::{
     DevnetSettings, Environment, FeePolicy, Hardfork, Multisig, PriorityFee, Signer, Target,
 };
 pub use error::{ConfigError, Location, Result};
-pub use fuzz::FuzzConfig;
+pub use fuzz::{FuzzConfig, InvariantConfig};
 pub use gates::{Gates, LintSeverity, MonitorConfig};
 pub use interpolate::Vars;
 pub use load::{CONFIG_FILE, Config};

@@ -8,8 +8,8 @@ use std::{
 use serde::Deserialize;
 
 use crate::{
-    CompilerConfig, ConfigError, Environment, FuzzConfig, Gates, MonitorConfig, ProjectConfig,
-    Result, Vars,
+    CompilerConfig, ConfigError, Environment, FuzzConfig, Gates, InvariantConfig, MonitorConfig,
+    ProjectConfig, Result, Vars,
     environment::{PRESETS, Resolver, overlay, preset},
     raw::{RawEnvironment, RawFile},
     source::SourceFile,
@@ -33,6 +33,8 @@ pub struct Config {
     pub monitor: MonitorConfig,
     /// `[fuzz]`.
     pub fuzz: FuzzConfig,
+    /// `[invariant]`.
+    pub invariant: InvariantConfig,
     environments: BTreeMap<String, RawEnvironment>,
     source: SourceFile,
     vars: Vars,
@@ -89,6 +91,7 @@ impl Config {
             gates: raw.gates,
             monitor: raw.monitor,
             fuzz: raw.fuzz,
+            invariant: raw.invariant,
             environments: raw.environments,
             source,
             vars,

@@ -6,7 +6,10 @@ use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 use serde::{Deserialize, Deserializer, de};
 use toml::Spanned;
 
-use crate::{CompilerConfig, FuzzConfig, Gates, Hardfork, MonitorConfig, ProjectConfig, Signer};
+use crate::{
+    CompilerConfig, FuzzConfig, Gates, Hardfork, InvariantConfig, MonitorConfig, ProjectConfig,
+    Signer,
+};
 
 /// The whole file.
 #[derive(Debug, Default, Deserialize)]
@@ -18,6 +21,7 @@ pub(crate) struct RawFile {
     pub(crate) gates: Gates,
     pub(crate) monitor: MonitorConfig,
     pub(crate) fuzz: FuzzConfig,
+    pub(crate) invariant: InvariantConfig,
 }
 
 /// `[environments.<name>]` as written.

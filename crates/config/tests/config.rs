@@ -144,6 +144,15 @@ fn fuzz_settings_are_read_and_checked() {
     assert_eq!(config.fuzz.max_test_rejects, 65_536);
     let err = error_text("[fuzz]\nruns = -1\n");
     assert!(err.contains("fuzz.runs"), "{err}");
+    let config = parse("[invariant]\ndepth = 10\nfail_on_revert = true\n", &[]).expect("invariant");
+    assert_eq!(
+        (
+            config.invariant.runs,
+            config.invariant.depth,
+            config.invariant.fail_on_revert
+        ),
+        (256, 10, true)
+    );
     let err = error_text("[fuzz]\nrun = 5\n");
     assert!(err.contains("unknown field `run`"), "{err}");
 }

@@ -49,7 +49,7 @@ fn init_then_build_succeeds_at_once() {
         ))
         .stdout(predicate::str::contains("CounterTest").not())
         .stdout(predicate::str::contains("slipway-std").not())
-        .stderr(predicate::str::contains("Compiled 6 files"));
+        .stderr(predicate::str::contains("Compiled 7 files"));
     assert!(dir.join("out/Counter.sol/Counter.json").is_file());
     slipway(&dir)
         .arg("build")

@@ -18,6 +18,8 @@ pub struct Decoder {
     events: HashMap<B256, Event>,
     /// Creation code of each contract, with its name.
     creation: Vec<(Bytes, String)>,
+    /// Each contract's ABI, by name.
+    abis: HashMap<String, JsonAbi>,
 }
 
 fn shown(values: &[DynSolValue]) -> String {
@@ -60,6 +62,10 @@ impl Decoder {
         for (id, artifact) in output.artifact_ids() {
             if let Some(abi) = &artifact.abi {
                 decoder.add_abi(abi);
+                decoder
+                    .abis
+                    .entry(id.name.clone())
+                    .or_insert_with(|| abi.clone());
             }
             if let Some(code) = artifact
                 .bytecode
@@ -85,6 +91,11 @@ impl Decoder {
             .iter()
             .find(|(code, _)| init_code.starts_with(code))
             .map(|(_, name)| name.as_str())
+    }
+
+    /// The ABI of the contract `name`.
+    pub fn abi(&self, name: &str) -> Option<&JsonAbi> {
+        self.abis.get(name)
     }
 
     /// `name(arguments)` of a call, or its selector and data in hex.

@@ -21,6 +21,8 @@ pub struct TestContract {
     pub has_setup: bool,
     /// Its tests, in ABI order (sorted by signature).
     pub tests: Vec<TestFunction>,
+    /// Its `invariant…()` functions.
+    pub invariants: Vec<TestFunction>,
 }
 
 /// One `test…` function.
@@ -42,8 +44,8 @@ impl TestFunction {
     }
 }
 
-/// Every contract in a `*.t.sol` file under `test_dir` with a `test…`
-/// function and deployable code, sorted by source and name.
+/// Every contract in a `*.t.sol` file under `test_dir` with a `test…` or
+/// `invariant…` function and deployable code, sorted by source and name.
 pub fn discover(output: &CompileOutput, root: &Path, test_dir: &Path) -> Vec<TestContract> {
     let mut found: Vec<TestContract> = output
         .artifact_ids()
@@ -68,7 +70,14 @@ pub fn discover(output: &CompileOutput, root: &Path, test_dir: &Path) -> Vec<Tes
                     function: f.clone(),
                 })
                 .collect();
-            if tests.is_empty() {
+            let invariants: Vec<TestFunction> = abi
+                .functions()
+                .filter(|f| f.name.starts_with("invariant") && f.inputs.is_empty())
+                .map(|f| TestFunction {
+                    function: f.clone(),
+                })
+                .collect();
+            if tests.is_empty() && invariants.is_empty() {
                 return None;
             }
             let has_setup = abi
@@ -81,6 +90,7 @@ pub fn discover(output: &CompileOutput, root: &Path, test_dir: &Path) -> Vec<Tes
                 bytecode,
                 has_setup,
                 tests,
+                invariants,
             })
         })
         .collect();

@@ -75,6 +75,19 @@ impl<'a> Generator<'a> {
         }
     }
 
+    /// An index below `n` (> 0).
+    pub(crate) fn pick(&mut self, n: usize) -> usize {
+        self.rng.random_range(0..n)
+    }
+
+    /// A random address, now and then one that holds an account.
+    pub(crate) fn address(&mut self) -> Address {
+        match self.value(&DynSolType::Address, 0) {
+            DynSolValue::Address(a) => a,
+            _ => Address::ZERO,
+        }
+    }
+
     /// One value of every type in `types`.
     pub(crate) fn inputs(&mut self, types: &[DynSolType]) -> Vec<DynSolValue> {
         types.iter().map(|t| self.value(t, 0)).collect()

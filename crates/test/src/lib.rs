@@ -18,6 +18,7 @@ mod discover;
 mod filter;
 mod fuzz;
 mod gas;
+mod invariant;
 mod runner;
 mod snapshot;
 mod trace;
@@ -27,6 +28,7 @@ pub use decode::Decoder;
 pub use discover::{TestContract, TestFunction, discover};
 pub use filter::{FilterError, TestFilter};
 pub use gas::{ContractGas, GasRecord, GasReport, GasStats};
+pub use invariant::{InvariantOptions, InvariantReport};
 pub use runner::{
     ContractOutcome, Counterexample, DEFAULT_SENDER, FuzzOptions, FuzzReport, RunOptions,
     TestOutcome, TestStatus, run,

@@ -19,6 +19,7 @@ use crate::{
     cheatcodes::{Names, TestEnv, TestInspector},
     fuzz::{Dictionary, Generator, shrink},
     gas::RawGasRecord,
+    invariant::{InvariantOptions, InvariantReport},
 };
 
 /// forge's default sender, so addresses match forge's.
@@ -70,6 +71,8 @@ pub struct RunOptions {
     pub gas_limit: u64,
     /// Fuzzing.
     pub fuzz: FuzzOptions,
+    /// Invariant tests.
+    pub invariant: InvariantOptions,
     /// Variables `vm.env*` reads.
     pub env: TestEnv,
     /// Record and render the call trace of failing tests.
@@ -86,6 +89,7 @@ impl Default for RunOptions {
             spec: SpecId::PRAGUE,
             gas_limit: 1 << 40,
             fuzz: FuzzOptions::default(),
+            invariant: InvariantOptions::default(),
             env: TestEnv::default(),
             trace_failures: false,
             gas_report: false,
@@ -145,6 +149,9 @@ pub struct TestOutcome {
     /// Fuzz runs, for tests with parameters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fuzz: Option<FuzzReport>,
+    /// Sequences and calls, for invariant tests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invariant: Option<InvariantReport>,
     /// `console.log` output, in order.
     pub logs: Vec<String>,
     /// The call trace, for failing tests when traces were asked for.
@@ -166,6 +173,7 @@ impl TestOutcome {
             status: TestStatus::Fail(reason),
             gas: 0,
             fuzz: None,
+            invariant: None,
             logs: Vec::new(),
             trace: None,
             gas_records: Vec::new(),
@@ -198,14 +206,14 @@ fn intrinsic(data: &[u8]) -> u64 {
 }
 
 /// A test contract deployed and set up: the state every test starts from.
-struct Fixture<'a> {
-    contract: &'a TestContract,
-    state: State,
-    address: Address,
-    names: Names,
+pub(crate) struct Fixture<'a> {
+    pub(crate) contract: &'a TestContract,
+    pub(crate) state: State,
+    pub(crate) address: Address,
+    pub(crate) names: Names,
     /// Chain settings and block as `setUp` left them.
-    chain: ChainEnv,
-    block: BlockContext,
+    pub(crate) chain: ChainEnv,
+    pub(crate) block: BlockContext,
     /// `setUp`'s calls and deployments, for the gas report.
     setup_gas: Vec<GasRecord>,
 }
@@ -219,16 +227,17 @@ struct Run {
     gas_records: Vec<GasRecord>,
 }
 
-struct Bench<'a> {
+/// Runs the tests of one run: settings and decoder shared by all.
+pub(crate) struct Bench<'a> {
     env: ChainEnv,
     block: BlockContext,
-    options: &'a RunOptions,
-    decoder: &'a Decoder,
+    pub(crate) options: &'a RunOptions,
+    pub(crate) decoder: &'a Decoder,
 }
 
 impl Bench<'_> {
     #[allow(clippy::too_many_arguments)]
-    fn execute(
+    pub(crate) fn execute(
         &self,
         chain: &ChainEnv,
         block: &BlockContext,
@@ -238,8 +247,33 @@ impl Bench<'_> {
         inspector: &mut TestInspector<'_>,
         commit: bool,
     ) -> Outcome {
+        self.execute_from(
+            DEFAULT_SENDER,
+            chain,
+            block,
+            state,
+            to,
+            data,
+            inspector,
+            commit,
+        )
+    }
+
+    /// `execute` with another sender.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn execute_from(
+        &self,
+        from: Address,
+        chain: &ChainEnv,
+        block: &BlockContext,
+        state: &mut State,
+        to: Option<Address>,
+        data: Bytes,
+        inspector: &mut TestInspector<'_>,
+        commit: bool,
+    ) -> Outcome {
         let input = TxInput {
-            from: DEFAULT_SENDER,
+            from,
             to,
             data,
             gas_limit: self.options.gas_limit,
@@ -267,7 +301,7 @@ impl Bench<'_> {
         outcome
     }
 
-    fn failure(&self, outcome: &Outcome) -> Option<String> {
+    pub(crate) fn failure(&self, outcome: &Outcome) -> Option<String> {
         match &outcome.status {
             Status::Success => None,
             Status::Revert => Some(self.decoder.revert_reason(&outcome.output)),
@@ -353,7 +387,7 @@ impl Bench<'_> {
         })
     }
 
-    fn inspector(&self, names: Names, trace: bool) -> TestInspector<'_> {
+    pub(crate) fn inspector(&self, names: Names, trace: bool) -> TestInspector<'_> {
         TestInspector::new(self.decoder, names, self.options.env.clone(), trace)
     }
 
@@ -454,6 +488,7 @@ impl Bench<'_> {
             status: failure.map_or(TestStatus::Pass, TestStatus::Fail),
             gas: run.outcome.gas_used.saturating_sub(intrinsic(&data)),
             fuzz: None,
+            invariant: None,
             logs: run.logs,
             duration: started.elapsed(),
         }
@@ -565,6 +600,7 @@ impl Bench<'_> {
             status: TestStatus::Pass,
             gas: report.median_gas,
             fuzz: Some(report),
+            invariant: None,
             logs: Vec::new(),
             trace: None,
             gas_records: Vec::new(),
@@ -599,6 +635,7 @@ impl Bench<'_> {
             status: TestStatus::Fail(reason),
             gas: run.outcome.gas_used.saturating_sub(intrinsic(&data)),
             fuzz: Some(report),
+            invariant: None,
             logs: run.logs,
             trace: self.trace(fixture, &data),
             gas_records: Vec::new(),
@@ -610,6 +647,7 @@ impl Bench<'_> {
         let selected: Vec<&TestFunction> = contract
             .tests
             .iter()
+            .chain(&contract.invariants)
             .filter(|t| filter.test(&t.function.name))
             .collect();
         let mut setup_gas = Vec::new();
@@ -625,7 +663,8 @@ impl Bench<'_> {
             Ok(mut fixture) => {
                 setup_gas = std::mem::take(&mut fixture.setup_gas);
                 // Only fuzz tests need the dictionary: gathering it reads all code.
-                let dictionary = if selected.iter().any(|t| t.is_fuzz()) {
+                let is_invariant = |t: &TestFunction| t.function.name.starts_with("invariant");
+                let dictionary = if selected.iter().any(|t| t.is_fuzz() || is_invariant(t)) {
                     Dictionary::new(
                         fixture
                             .state
@@ -642,7 +681,9 @@ impl Bench<'_> {
                 selected
                     .par_iter()
                     .map(|test| {
-                        if test.is_fuzz() {
+                        if is_invariant(test) {
+                            self.invariant(&fixture, test, &dictionary)
+                        } else if test.is_fuzz() {
                             self.fuzz(&fixture, test, &dictionary)
                         } else {
                             self.unit(&fixture, test)
@@ -662,7 +703,7 @@ impl Bench<'_> {
 
 /// The seed of one test: the run's seed mixed with the test's identity, so
 /// every test gets its own inputs whatever runs beside it.
-fn test_seed(seed: u64, contract: &str, signature: &str) -> u64 {
+pub(crate) fn test_seed(seed: u64, contract: &str, signature: &str) -> u64 {
     let hash = keccak256(format!("{seed}:{contract}:{signature}"));
     u64::from_be_bytes(hash[..8].try_into().unwrap_or_default())
 }

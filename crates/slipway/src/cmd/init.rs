@@ -26,7 +26,7 @@ pub(crate) struct InitArgs {
 }
 
 /// The test library, as this slipway ships it.
-const SLIPWAY_STD: [(&str, &str); 5] = [
+const SLIPWAY_STD: [(&str, &str); 6] = [
     (
         "contracts/lib/slipway-std/Test.sol",
         include_str!("../../../../contracts/lib/slipway-std/Test.sol"),
@@ -42,6 +42,10 @@ const SLIPWAY_STD: [(&str, &str); 5] = [
     (
         "contracts/lib/slipway-std/StdError.sol",
         include_str!("../../../../contracts/lib/slipway-std/StdError.sol"),
+    ),
+    (
+        "contracts/lib/slipway-std/StdInvariant.sol",
+        include_str!("../../../../contracts/lib/slipway-std/StdInvariant.sol"),
     ),
     (
         "contracts/lib/slipway-std/README.md",

@@ -6,7 +6,9 @@ use clap::Args;
 use eyre::{Result, WrapErr, bail};
 use slipway_config::Config;
 use slipway_solc::Profile;
-use slipway_test::{ContractOutcome, Decoder, FuzzOptions, GasReport, RunOptions, TestFilter};
+use slipway_test::{
+    ContractOutcome, Decoder, FuzzOptions, GasReport, InvariantOptions, RunOptions, TestFilter,
+};
 
 use super::{GlobalOpts, test_report};
 
@@ -92,6 +94,12 @@ impl Selection {
                 seed,
                 max_rejects: config.fuzz.max_test_rejects,
                 failures_dir: Some(config.root.join(".slipway/cache/fuzz/failures")),
+            },
+            invariant: InvariantOptions {
+                runs: config.invariant.runs,
+                depth: config.invariant.depth,
+                fail_on_revert: config.invariant.fail_on_revert,
+                failures_dir: Some(config.root.join(".slipway/cache/invariant/failures")),
             },
             env: Arc::new(config.vars().all().into_iter().collect()),
             trace_failures: global.verbose >= 3,

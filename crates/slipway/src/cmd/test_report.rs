@@ -52,9 +52,13 @@ fn failure_reason(test: &TestOutcome, reason: &str) -> String {
 }
 
 fn gas_figures(test: &TestOutcome) -> String {
-    match &test.fuzz {
-        Some(f) => format!("runs: {}, μ: {}, ~: {}", f.runs, f.mean_gas, f.median_gas),
-        None => format!("gas: {}", test.gas),
+    match (&test.fuzz, &test.invariant) {
+        (Some(f), _) => format!("runs: {}, μ: {}, ~: {}", f.runs, f.mean_gas, f.median_gas),
+        (_, Some(i)) => format!(
+            "runs: {}, calls: {}, reverts: {}",
+            i.runs, i.calls, i.reverts
+        ),
+        _ => format!("gas: {}", test.gas),
     }
 }
 
@@ -84,6 +88,21 @@ pub(crate) fn text(results: &[ContractOutcome], verbosity: u8, seed: u64) -> Str
                 TestStatus::Skip(reason) => format!("[SKIP: {reason}]").yellow().to_string(),
             };
             let _ = writeln!(out, "{head} {} ({})", test.signature, gas_figures(test));
+            if let Some(sequence) = test.invariant.as_ref().and_then(|i| i.sequence.as_ref()) {
+                let replayed = test.invariant.as_ref().is_some_and(|i| i.replayed);
+                let _ = writeln!(
+                    out,
+                    "[Sequence]{}",
+                    if replayed {
+                        " (replayed from .slipway/cache/invariant/failures)"
+                    } else {
+                        ""
+                    }
+                );
+                for call in sequence {
+                    let _ = writeln!(out, "    {call}");
+                }
+            }
             let failed = matches!(test.status, TestStatus::Fail(_));
             if (failed || verbosity >= 2) && !test.logs.is_empty() {
                 let _ = writeln!(out, "Logs:");
