@@ -15,6 +15,18 @@ fn slipway(root: &Path) -> Command {
     cmd
 }
 
+/// A starter project (`slipway init --no-install`) at `tmp/p`.
+fn starter_project(tmp: &tempfile::TempDir) -> std::path::PathBuf {
+    let dir = tmp.path().join("p");
+    Command::cargo_bin("slipway")
+        .expect("binary")
+        .args(["init", "--no-install"])
+        .arg(&dir)
+        .assert()
+        .success();
+    dir
+}
+
 #[test]
 fn init_then_build_succeeds_at_once() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -197,13 +209,7 @@ fn a_planted_secret_appears_in_no_output_log_or_file() {
 #[test]
 fn test_runs_the_starter_tests_and_fails_on_a_failing_one() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let dir = tmp.path().join("p");
-    let mut init = Command::cargo_bin("slipway").expect("binary");
-    init.arg("init")
-        .arg(&dir)
-        .arg("--no-install")
-        .assert()
-        .success();
+    let dir = starter_project(&tmp);
     slipway(&dir)
         .arg("test")
         .assert()
@@ -313,13 +319,7 @@ fn test_runs_the_starter_tests_and_fails_on_a_failing_one() {
 #[test]
 fn gas_report_and_snapshots_of_the_starter_project() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let dir = tmp.path().join("p");
-    Command::cargo_bin("slipway")
-        .expect("binary")
-        .args(["init", "--no-install"])
-        .arg(&dir)
-        .assert()
-        .success();
+    let dir = starter_project(&tmp);
     slipway(&dir)
         .args(["test", "--gas-report"])
         .assert()
@@ -394,4 +394,72 @@ fn gas_report_and_snapshots_of_the_starter_project() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("line 1"));
+}
+
+#[test]
+fn coverage_of_the_starter_project_and_its_gate() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = starter_project(&tmp);
+    // The starter tests run decrement only at zero: lines 8/10 (the two
+    // after the revert are missed), the `if` only one way, every function.
+    slipway(&dir)
+        .arg("coverage")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "contracts/src/Counter.sol ┆ 80.00% (8/10) ┆ 75.00% (6/8) ┆ 50.00% (1/2) ┆ 100.00% (3/3)",
+        ))
+        .stderr(predicate::str::contains(
+            "lines 80.00% < 95% — short: contracts/src/Counter.sol (80.00%)",
+        ));
+    let lcov = fs::read_to_string(dir.join("lcov.info")).expect("lcov.info written");
+    assert!(lcov.contains("DA:30,0\nDA:31,0\n"), "{lcov}");
+    // At the threshold the gate passes; just below it fails.
+    slipway(&dir)
+        .args([
+            "coverage",
+            "--min-lines",
+            "80",
+            "--min-branches",
+            "50",
+            "--min-functions",
+            "100",
+        ])
+        .assert()
+        .success();
+    slipway(&dir)
+        .args([
+            "coverage",
+            "--min-lines",
+            "80.01",
+            "--min-branches",
+            "50",
+            "--min-functions",
+            "100",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("lines 80.00% < 80.01%"));
+    slipway(&dir)
+        .args([
+            "coverage",
+            "--report",
+            "json",
+            "--min-lines",
+            "0",
+            "--min-branches",
+            "0",
+            "--min-functions",
+            "0",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "\"lines\": {\n      \"hit\": 8,\n      \"total\": 10",
+        ));
+    slipway(&dir)
+        .args(["coverage", "--min-lines", "120"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--min-lines must be a percentage"));
 }

@@ -48,10 +48,24 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
     ];
     check_node_modules(&config.root, &source_dirs)?;
     let project = project(config, compiler, profile)?;
-    let output = project
+    let mut output = project
         .compile()
         .map_err(|e| SolcError::Build(Box::new(e)))?;
     let root = &config.root;
+    // Source maps number files per compilation: coverage needs every
+    // artifact from one compilation, so a partial rebuild of the coverage
+    // profile is redone in full.
+    if profile == Profile::Coverage && !output.is_unchanged() && !output.has_compiler_errors() {
+        let compiled: std::collections::BTreeSet<_> = output.output().sources.files().collect();
+        let all: std::collections::BTreeSet<_> =
+            output.artifact_ids().map(|(id, _)| id.source).collect();
+        if all.iter().any(|s| !compiled.contains(s)) {
+            let _ = std::fs::remove_file(project.cache_path());
+            output = project
+                .compile()
+                .map_err(|e| SolcError::Build(Box::new(e)))?;
+        }
+    }
 
     let diagnostics = output
         .output()

@@ -13,6 +13,7 @@
 //! callers compile and render.
 
 mod cheatcodes;
+mod coverage;
 mod decode;
 mod discover;
 mod filter;
@@ -24,6 +25,7 @@ mod snapshot;
 mod trace;
 
 pub use cheatcodes::{CHEATCODE_ADDRESS, Names, TestEnv};
+pub use coverage::{CoverageHits, CoverageMap, CoverageReport, FileCoverage, Ratio};
 pub use decode::Decoder;
 pub use discover::{TestContract, TestFunction, discover};
 pub use filter::{FilterError, TestFilter};
@@ -31,7 +33,7 @@ pub use gas::{ContractGas, GasRecord, GasReport, GasStats};
 pub use invariant::{InvariantOptions, InvariantReport};
 pub use runner::{
     ContractOutcome, Counterexample, DEFAULT_SENDER, FuzzOptions, FuzzReport, RunOptions,
-    TestOutcome, TestStatus, run,
+    TestOutcome, TestStatus, run, run_with_coverage,
 };
 pub use snapshot::{
     GasChange, Snapshot, SnapshotError, SnapshotGas, compare_snapshots, format_snapshot,

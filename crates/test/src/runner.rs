@@ -4,6 +4,7 @@
 
 use std::{
     path::{Path, PathBuf},
+    sync::Mutex,
     time::{Duration, Instant},
 };
 
@@ -17,6 +18,7 @@ use slipway_evm::{BlockContext, ChainEnv, Outcome, State, Status, TxInput};
 use crate::{
     Decoder, GasRecord, TestContract, TestFilter, TestFunction,
     cheatcodes::{Names, TestEnv, TestInspector},
+    coverage::{CoverageHits, CoverageRecorder, FrameCode},
     fuzz::{Dictionary, Generator, shrink},
     gas::RawGasRecord,
     invariant::{InvariantOptions, InvariantReport},
@@ -80,6 +82,8 @@ pub struct RunOptions {
     /// Price the calls unit tests make as transactions, for the gas report
     /// (each unit test runs a second time to record them).
     pub gas_report: bool,
+    /// Count the instructions every run executes, for coverage.
+    pub coverage: bool,
 }
 
 impl Default for RunOptions {
@@ -93,6 +97,7 @@ impl Default for RunOptions {
             env: TestEnv::default(),
             trace_failures: false,
             gas_report: false,
+            coverage: false,
         }
     }
 }
@@ -233,6 +238,8 @@ pub(crate) struct Bench<'a> {
     block: BlockContext,
     pub(crate) options: &'a RunOptions,
     pub(crate) decoder: &'a Decoder,
+    /// Instruction counts of every transaction run (with `coverage`).
+    coverage: Mutex<CoverageHits>,
 }
 
 impl Bench<'_> {
@@ -290,6 +297,9 @@ impl Bench<'_> {
                 created: None,
                 diff: Default::default(),
             });
+        if let Some(recorder) = inspector.coverage.take() {
+            self.add_coverage(&inspector.names, recorder);
+        }
         if outcome.is_success()
             && let Some(message) = inspector.unmet_expectation()
         {
@@ -388,7 +398,35 @@ impl Bench<'_> {
     }
 
     pub(crate) fn inspector(&self, names: Names, trace: bool) -> TestInspector<'_> {
-        TestInspector::new(self.decoder, names, self.options.env.clone(), trace)
+        let mut inspector =
+            TestInspector::new(self.decoder, names, self.options.env.clone(), trace);
+        inspector.coverage = self.options.coverage.then(Default::default);
+        inspector
+    }
+
+    /// Adds a transaction's instruction counts, by contract name.
+    fn add_coverage(&self, names: &Names, recorder: CoverageRecorder) {
+        let mut hits = CoverageHits::default();
+        for (code, counts) in &recorder.hits {
+            let (name, init) = match code {
+                FrameCode::Init(init_code) => (self.decoder.contract_name(init_code), true),
+                FrameCode::Runtime(address) => (
+                    names
+                        .created
+                        .iter()
+                        .rev()
+                        .find(|(a, _)| a == address)
+                        .and_then(|(_, code)| self.decoder.contract_name(code)),
+                    false,
+                ),
+            };
+            if let Some(name) = name {
+                hits.add(name.to_owned(), init, counts);
+            }
+        }
+        if let Ok(mut all) = self.coverage.lock() {
+            all.merge(&hits);
+        }
     }
 
     /// Runs a test function with `data` from the fixture's state, recording
@@ -734,6 +772,17 @@ pub fn run(
     decoder: &Decoder,
     options: &RunOptions,
 ) -> Vec<ContractOutcome> {
+    run_with_coverage(contracts, filter, decoder, options).0
+}
+
+/// `run`, also returning the instruction counts of every transaction
+/// (empty unless `options.coverage`).
+pub fn run_with_coverage(
+    contracts: &[TestContract],
+    filter: &TestFilter,
+    decoder: &Decoder,
+    options: &RunOptions,
+) -> (Vec<ContractOutcome>, CoverageHits) {
     let bench = Bench {
         env: ChainEnv {
             chain_id: options.chain_id,
@@ -751,11 +800,14 @@ pub fn run(
         },
         options,
         decoder,
+        coverage: Mutex::default(),
     };
-    contracts
+    let results = contracts
         .par_iter()
         .filter(|c| filter.contract(&c.source, &c.name))
         .map(|c| bench.contract(c, filter))
         .filter(|c| !c.tests.is_empty())
-        .collect()
+        .collect();
+    let hits = bench.coverage.into_inner().unwrap_or_default();
+    (results, hits)
 }

@@ -2,6 +2,7 @@
 
 mod build;
 mod config;
+mod coverage;
 mod init;
 mod node;
 mod snapshot;
@@ -79,6 +80,8 @@ enum Command {
     Test(test::TestArgs),
     /// Write every test's gas to .gas-snapshot, or check a change against it.
     Snapshot(snapshot::SnapshotArgs),
+    /// Measure line, statement, branch and function coverage; check the gate.
+    Coverage(coverage::CoverageArgs),
 }
 
 impl Cli {
@@ -90,6 +93,7 @@ impl Cli {
             Command::Node(args) => args.run(&self.global),
             Command::Test(args) => args.run(&self.global),
             Command::Snapshot(args) => args.run(&self.global),
+            Command::Coverage(args) => args.run(&self.global),
         }
     }
 }

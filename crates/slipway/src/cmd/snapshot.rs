@@ -8,7 +8,11 @@ use eyre::{Result, WrapErr, bail};
 use slipway_test::{GasChange, compare_snapshots, format_snapshot, parse_snapshot, snapshot_of};
 use yansi::Paint;
 
-use super::{GlobalOpts, test::Selection, test_report};
+use super::{
+    GlobalOpts,
+    test::{Mode, Selection},
+    test_report,
+};
 
 /// Write the gas of every test to .gas-snapshot, or compare with it.
 #[derive(Debug, Args)]
@@ -60,7 +64,13 @@ impl SnapshotArgs {
             bail!("--tolerance must be a percentage between 0 and 1000, not {t}");
         }
         // A fixed default seed, so fuzz tests give the same figures each run.
-        let run = self.selection.run(global, false, false, Some(0))?;
+        let run = self.selection.run(
+            global,
+            Mode {
+                default_seed: Some(0),
+                ..Mode::default()
+            },
+        )?;
         let summary = test_report::Summary::of(&run.results);
         if summary.failed > 0 {
             print!(

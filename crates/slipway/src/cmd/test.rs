@@ -5,9 +5,10 @@ use std::{path::PathBuf, process::ExitCode, sync::Arc};
 use clap::Args;
 use eyre::{Result, WrapErr, bail};
 use slipway_config::Config;
-use slipway_solc::Profile;
+use slipway_solc::{BuildReport, Profile};
 use slipway_test::{
-    ContractOutcome, Decoder, FuzzOptions, GasReport, InvariantOptions, RunOptions, TestFilter,
+    ContractOutcome, CoverageHits, Decoder, FuzzOptions, GasReport, InvariantOptions, RunOptions,
+    TestFilter,
 };
 
 use super::{GlobalOpts, test_report};
@@ -42,24 +43,34 @@ pub(crate) struct Selection {
     fuzz_seed: Option<u64>,
 }
 
+/// How a run of the tests goes.
+#[derive(Debug, Default)]
+pub(crate) struct Mode {
+    /// Leave compiler warnings out (machine-readable output).
+    pub(crate) quiet_build: bool,
+    /// Price the tests' calls for the gas report.
+    pub(crate) gas_report: bool,
+    /// Build the coverage profile and count every instruction.
+    pub(crate) coverage: bool,
+    /// The fuzz seed when neither the command line nor `[fuzz] seed` names
+    /// one (`None`: a new seed each run).
+    pub(crate) default_seed: Option<u64>,
+}
+
 /// What a run of the tests produced.
 pub(crate) struct Run {
     pub(crate) config: Config,
     pub(crate) results: Vec<ContractOutcome>,
     pub(crate) seed: u64,
+    /// Instruction counts (with `Mode::coverage`).
+    pub(crate) hits: CoverageHits,
+    /// The build the tests ran from.
+    pub(crate) build: BuildReport,
 }
 
 impl Selection {
-    /// Compiles the project and runs the selected tests. `default_seed` is
-    /// the fuzz seed when neither the command line nor `[fuzz] seed` names
-    /// one (`None`: a new seed each run).
-    pub(crate) fn run(
-        &self,
-        global: &GlobalOpts,
-        quiet_build: bool,
-        gas_report: bool,
-        default_seed: Option<u64>,
-    ) -> Result<Run> {
+    /// Compiles the project and runs the selected tests.
+    pub(crate) fn run(&self, global: &GlobalOpts, mode: Mode) -> Result<Run> {
         let filter = TestFilter::new(
             self.match_test.as_deref(),
             self.no_match_test.as_deref(),
@@ -72,7 +83,12 @@ impl Selection {
         if self.fuzz_runs == Some(0) {
             bail!("--fuzz-runs must be at least 1");
         }
-        let report = super::build::compile(global, &config, Profile::Default, quiet_build)?;
+        let profile = if mode.coverage {
+            Profile::Coverage
+        } else {
+            Profile::Default
+        };
+        let report = super::build::compile(global, &config, profile, mode.quiet_build)?;
         if report.has_errors() {
             bail!("compilation failed; fix the errors above before testing");
         }
@@ -85,7 +101,7 @@ impl Selection {
         let seed = self
             .fuzz_seed
             .or(config.fuzz.seed)
-            .or(default_seed)
+            .or(mode.default_seed)
             .unwrap_or_else(fresh_seed);
         let options = RunOptions {
             spec: slipway_evm::spec_id(hardfork),
@@ -103,14 +119,18 @@ impl Selection {
             },
             env: Arc::new(config.vars().all().into_iter().collect()),
             trace_failures: global.verbose >= 3,
-            gas_report,
+            gas_report: mode.gas_report,
+            coverage: mode.coverage,
             ..RunOptions::default()
         };
-        let results = slipway_test::run(&contracts, &filter, &decoder, &options);
+        let (results, hits) =
+            slipway_test::run_with_coverage(&contracts, &filter, &decoder, &options);
         Ok(Run {
             config,
             results,
             seed,
+            hits,
+            build: report,
         })
     }
 }
@@ -138,9 +158,15 @@ impl TestArgs {
             config,
             results,
             seed,
-        } = self
-            .selection
-            .run(global, self.json, self.gas_report, None)?;
+            ..
+        } = self.selection.run(
+            global,
+            Mode {
+                quiet_build: self.json,
+                gas_report: self.gas_report,
+                ..Mode::default()
+            },
+        )?;
         let summary = test_report::Summary::of(&results);
 
         if self.json {

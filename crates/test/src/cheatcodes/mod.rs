@@ -23,13 +23,14 @@ use revm::{
     database::{CacheDB, EmptyDB},
     interpreter::{
         CallInputs, CallOutcome, CallScheme, CreateInputs, CreateOutcome, Gas, InstructionResult,
-        InterpreterResult,
+        Interpreter, InterpreterResult, interpreter_types::Jumps,
     },
 };
 use slipway_evm::ConsoleCollector;
 
 use crate::{
     Decoder,
+    coverage::{CoverageRecorder, FrameCode},
     gas::{RawGasRecord, call_intrinsic, create_intrinsic, transaction_gas},
     trace::{CallKind, Tracer},
 };
@@ -127,6 +128,8 @@ pub(crate) struct TestInspector<'d> {
     pub(crate) tracer: Option<Tracer>,
     /// Calls and creations of the test priced as transactions (gas report).
     pub(crate) gas: Option<GasRecorder>,
+    /// Instruction counts (coverage).
+    pub(crate) coverage: Option<CoverageRecorder>,
     /// The block and chain id as the run left them (`warp`, `roll`, `fee`,
     /// `chainId`): the tests of a contract start where `setUp` left them.
     pub(crate) final_block: Option<(BlockEnv, u64)>,
@@ -171,6 +174,7 @@ impl<'d> TestInspector<'d> {
             env,
             tracer: trace.then(Tracer::default),
             gas: None,
+            coverage: None,
             ..Self::default()
         }
     }
@@ -655,6 +659,9 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
         inputs: &mut CallInputs,
     ) -> Option<CallOutcome> {
         let depth = context.journaled_state.depth();
+        if let Some(coverage) = &mut self.coverage {
+            coverage.enter(FrameCode::Runtime(inputs.bytecode_address));
+        }
         if inputs.target_address == CHEATCODE_ADDRESS {
             let data = inputs.input.bytes(context);
             if let Some(tracer) = &mut self.tracer {
@@ -774,6 +781,9 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
         if depth == 0 {
             self.final_block = Some((context.block.clone(), context.cfg.chain_id));
         }
+        if let Some(coverage) = &mut self.coverage {
+            coverage.exit();
+        }
     }
 
     fn create(
@@ -782,6 +792,9 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
         inputs: &mut CreateInputs,
     ) -> Option<CreateOutcome> {
         let depth = context.journaled_state.depth();
+        if let Some(coverage) = &mut self.coverage {
+            coverage.enter(FrameCode::Init(inputs.init_code().clone()));
+        }
         if let Some(sender) = self.apply_prank(context, depth) {
             inputs.set_call(sender);
         }
@@ -859,6 +872,21 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
                 outcome.result.gas.total_gas_spent(),
                 outcome.address,
             );
+        }
+        if let Some(coverage) = &mut self.coverage {
+            coverage.exit();
+        }
+    }
+
+    fn step(&mut self, interp: &mut Interpreter, _context: &mut TestContext<'a>) {
+        if let Some(coverage) = &mut self.coverage {
+            let (pc, opcode) = (interp.bytecode.pc(), interp.bytecode.opcode());
+            coverage.step(pc, opcode, || {
+                interp
+                    .stack
+                    .peek(1)
+                    .is_ok_and(|condition| !condition.is_zero())
+            });
         }
     }
 

@@ -16,11 +16,22 @@ pub struct Suite {
 /// Compiles the fixture into its own output directory `name` (each test
 /// binary has one, so concurrent binaries never share a build cache).
 pub fn compile(name: &str) -> Suite {
+    let (suite, _, _) = compile_profile(name, slipway_solc::Profile::Default, "");
+    suite
+}
+
+/// `compile` in `profile`, with `extra` appended to the fixture's
+/// slipway.toml; also the build and the configuration.
+pub fn compile_profile(
+    name: &str,
+    profile: slipway_solc::Profile,
+    extra: &str,
+) -> (Suite, slipway_solc::BuildReport, Config) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata");
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let std_lib = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../contracts/lib");
     let text = format!(
-        "[project]\nsrc = \"contracts/src\"\ntest = \"contracts/test\"\nout = \"{}\"\nlibs = [\"{}\"]\n",
+        "[project]\nsrc = \"contracts/src\"\ntest = \"contracts/test\"\nout = \"{}\"\nlibs = [\"{}\"]\n{extra}",
         out.join("out").display(),
         std_lib.canonicalize().expect("contracts/lib").display()
     );
@@ -28,13 +39,13 @@ pub fn compile(name: &str) -> Suite {
         Config::parse(&root, root.join("slipway.toml"), text, Vars::default()).expect("config");
     let compiler = slipway_solc::resolve(&config.compiler.version, &Default::default(), &|_| {})
         .expect("solc");
-    let report =
-        slipway_solc::build(&config, &compiler, slipway_solc::Profile::Default).expect("build");
+    let report = slipway_solc::build(&config, &compiler, profile).expect("build");
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
-    Suite {
+    let suite = Suite {
         contracts: slipway_test::discover(&report.output, &config.root, &config.project.test),
         decoder: Decoder::from_build(&report.output),
-    }
+    };
+    (suite, report, config)
 }
 
 /// The options the fixtures expect: a fixed fuzz seed, the variables the
