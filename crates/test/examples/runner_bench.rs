@@ -237,6 +237,8 @@ fn main() {
         f64::from(runs) / raw_fuzz.as_secs_f64(),
         slipway_fuzz.as_secs_f64() / raw_fuzz.as_secs_f64()
     );
+
+    invariant_rate(&contracts, &decoder);
 }
 
 /// Runs `a` and `b` alternately five times; the fastest time of each.
@@ -251,6 +253,37 @@ fn fastest_of_rounds(mut a: impl FnMut(), mut b: impl FnMut()) -> (Duration, Dur
         .fold((Duration::MAX, Duration::MAX), |(x, y), (p, q)| {
             (x.min(p), y.min(q))
         })
+}
+
+/// (3) Invariant calls per second: one campaign, the invariant checked after
+/// every call.
+fn invariant_rate(contracts: &[TestContract], decoder: &Decoder) {
+    let mut options = RunOptions::default();
+    options.invariant.runs = 64;
+    options.invariant.depth = 50;
+    let filter = TestFilter::new(
+        Some("^invariant_CreditsCoverDebits$"),
+        None,
+        Some("^InvariantHoldsTest$"),
+        None,
+        None,
+        None,
+    )
+    .expect("filter");
+    let mut fastest = Duration::MAX;
+    let mut calls = 0;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let results = slipway_test::run(contracts, &filter, decoder, &options);
+        fastest = fastest.min(started.elapsed());
+        let test = &results[0].tests[0];
+        assert_eq!(test.status, TestStatus::Pass);
+        calls = test.invariant.as_ref().map_or(0, |r| r.calls);
+    }
+    println!(
+        "invariant: {calls} calls (64 runs x 50, invariant checked after each): {:.0} calls/s",
+        calls as f64 / fastest.as_secs_f64()
+    );
 }
 
 fn regex_match(name: &str) -> bool {

@@ -164,7 +164,7 @@ impl CoverageMap {
                 if !self.files.contains_key(&m.file) {
                     continue;
                 }
-                let count = counts.and_then(|c| c.pcs.get(&m.pc)).copied().unwrap_or(0);
+                let count = counts.map_or(0, |c| c.count(m.pc));
                 let jumpi = counts.and_then(|c| c.jumpi.get(&m.pc)).copied();
                 per_file
                     .entry(m.file)

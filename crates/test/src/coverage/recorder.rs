@@ -15,16 +15,19 @@ pub(crate) enum FrameCode {
 /// Counts for one piece of code.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CodeHits {
-    /// Executions per program counter.
-    pub(crate) pcs: HashMap<usize, u64>,
+    /// Executions per program counter (index), grown as needed.
+    pub(crate) pcs: Vec<u64>,
     /// Per JUMPI program counter: [taken, not taken].
     pub(crate) jumpi: HashMap<usize, [u64; 2]>,
 }
 
 impl CodeHits {
     pub(crate) fn merge(&mut self, other: &Self) {
-        for (pc, n) in &other.pcs {
-            *self.pcs.entry(*pc).or_default() += n;
+        if self.pcs.len() < other.pcs.len() {
+            self.pcs.resize(other.pcs.len(), 0);
+        }
+        for (mine, theirs) in self.pcs.iter_mut().zip(&other.pcs) {
+            *mine += theirs;
         }
         for (pc, [t, f]) in &other.jumpi {
             let entry = self.jumpi.entry(*pc).or_default();
@@ -32,40 +35,49 @@ impl CodeHits {
             entry[1] += f;
         }
     }
+
+    /// Executions of the instruction at `pc`.
+    pub(crate) fn count(&self, pc: usize) -> u64 {
+        self.pcs.get(pc).copied().unwrap_or(0)
+    }
 }
 
-/// Records one run.
+/// Records one run. Every instruction steps through here, so the code a
+/// frame runs is looked up once when the frame starts, not per step.
 #[derive(Debug, Default)]
 pub(crate) struct CoverageRecorder {
-    frames: Vec<FrameCode>,
-    pub(crate) hits: HashMap<FrameCode, CodeHits>,
-    /// The hits of the frame on top, looked up once per frame.
-    current: Option<FrameCode>,
+    /// Index into `hits` of each open frame.
+    frames: Vec<usize>,
+    pub(crate) hits: Vec<(FrameCode, CodeHits)>,
+    index: HashMap<FrameCode, usize>,
 }
 
 const JUMPI: u8 = 0x57;
 
 impl CoverageRecorder {
     pub(crate) fn enter(&mut self, code: FrameCode) {
-        self.frames.push(code.clone());
-        self.current = Some(code);
+        let next = self.hits.len();
+        let index = *self.index.entry(code.clone()).or_insert(next);
+        if index == next {
+            self.hits.push((code, CodeHits::default()));
+        }
+        self.frames.push(index);
     }
 
     pub(crate) fn exit(&mut self) {
         self.frames.pop();
-        self.current = self.frames.last().cloned();
     }
 
     /// One instruction at `pc`; for a JUMPI, whether it jumps.
     pub(crate) fn step(&mut self, pc: usize, opcode: u8, condition: impl FnOnce() -> bool) {
-        let Some(code) = &self.current else {
+        let Some(index) = self.frames.last() else {
             return;
         };
-        let hits = match self.hits.get_mut(code) {
-            Some(h) => h,
-            None => self.hits.entry(code.clone()).or_default(),
-        };
-        *hits.pcs.entry(pc).or_default() += 1;
+        let hits = &mut self.hits[*index].1;
+        if hits.pcs.len() <= pc {
+            hits.pcs.resize(pc + 1, 0);
+        }
+        hits.pcs[pc] += 1;
         if opcode == JUMPI {
             let entry = hits.jumpi.entry(pc).or_default();
             if condition() {
