@@ -719,13 +719,27 @@ impl Bench<'_> {
                 selected
                     .par_iter()
                     .map(|test| {
-                        if is_invariant(test) {
-                            self.invariant(&fixture, test, &dictionary)
-                        } else if test.is_fuzz() {
-                            self.fuzz(&fixture, test, &dictionary)
-                        } else {
-                            self.unit(&fixture, test)
-                        }
+                        // A bug in slipway fails the one test it hit, not the run.
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            if is_invariant(test) {
+                                self.invariant(&fixture, test, &dictionary)
+                            } else if test.is_fuzz() {
+                                self.fuzz(&fixture, test, &dictionary)
+                            } else {
+                                self.unit(&fixture, test)
+                            }
+                        }))
+                        .unwrap_or_else(|panic| {
+                            let why = panic
+                                .downcast_ref::<String>()
+                                .cloned()
+                                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                                .unwrap_or_default();
+                            TestOutcome::failed(
+                                test.signature(),
+                                format!("slipway internal error (please report it): {why}"),
+                            )
+                        })
                     })
                     .collect()
             }

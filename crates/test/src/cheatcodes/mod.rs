@@ -579,6 +579,11 @@ impl<'d> TestInspector<'d> {
         if prank.once {
             self.prank = None;
         }
+        // The frame moves value from (and bumps the nonce of) its caller,
+        // which revm expects loaded: a pranked sender may not be yet.
+        if ctx.journaled_state.load_account(prank.sender).is_err() {
+            return None;
+        }
         Some(prank.sender)
     }
 
