@@ -41,6 +41,10 @@ contract Reader {
     }
 }
 
+contract Sink {
+    function take() external payable {}
+}
+
 contract Made {
     address public creator;
 
@@ -205,10 +209,23 @@ contract ExpectTest is Test {
 /// Keys, snapshots, the environment, strings, assume and creations.
 contract MoreCheatsTest is Test {
     Emitter internal emitter;
+    Sink internal sink;
+    address internal funded = address(0xF00D);
 
     function setUp() public {
         emitter = new Emitter();
         vm.label(address(emitter), "TheEmitter");
+        sink = new Sink();
+        vm.deal(funded, 5 ether);
+    }
+
+    /// The pranked sender is untouched in the test's own transaction: revm
+    /// needs its account loaded before moving its value (it once panicked).
+    function test_PrankedSenderFundedInSetUpSendsValue() public {
+        vm.prank(funded);
+        sink.take{value: 1 ether}();
+        assertEq(address(sink).balance, 1 ether);
+        assertEq(funded.balance, 4 ether);
     }
 
     function test_SignRecoversToAddr() public pure {
