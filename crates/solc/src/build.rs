@@ -1,6 +1,6 @@
 //! One build: resolve nothing, compile what changed, report what happened.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use slipway_config::Config;
@@ -40,6 +40,17 @@ impl BuildReport {
     }
 }
 
+/// solc's code-size warnings (5574: EIP-170, 3860: EIP-3860) about test
+/// contracts: the limits are lifted in tests, so, as forge does, they are
+/// not shown.
+fn is_test_size_warning(diagnostic: &Diagnostic, test_dir: &Path) -> bool {
+    matches!(diagnostic.code, Some(5574 | 3860))
+        && diagnostic
+            .file
+            .as_deref()
+            .is_some_and(|f| Path::new(f).starts_with(test_dir))
+}
+
 /// Compiles the project of `config` with `compiler` in `profile`.
 pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<BuildReport> {
     let source_dirs = [
@@ -72,6 +83,7 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
         .errors
         .iter()
         .map(|e| Diagnostic::from_solc(e, root))
+        .filter(|d| !is_test_size_warning(d, &config.project.test))
         .collect();
     let mut compiled_sources: Vec<PathBuf> = output
         .output()

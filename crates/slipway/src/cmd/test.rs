@@ -41,6 +41,12 @@ pub(crate) struct Selection {
     /// (default: `[fuzz] seed`, else a new one, printed with failures).
     #[arg(long, value_name = "SEED")]
     fuzz_seed: Option<u64>,
+    /// Call sequences per invariant (default: `[invariant] runs`, 256).
+    #[arg(long, value_name = "N")]
+    invariant_runs: Option<u32>,
+    /// Calls per sequence (default: `[invariant] depth`, 50).
+    #[arg(long, value_name = "N")]
+    invariant_depth: Option<u32>,
 }
 
 /// How a run of the tests goes.
@@ -80,8 +86,14 @@ impl Selection {
             self.no_match_path.as_deref(),
         )?;
         let config = global.config()?;
-        if self.fuzz_runs == Some(0) {
-            bail!("--fuzz-runs must be at least 1");
+        for (flag, value) in [
+            ("--fuzz-runs", self.fuzz_runs),
+            ("--invariant-runs", self.invariant_runs),
+            ("--invariant-depth", self.invariant_depth),
+        ] {
+            if value == Some(0) {
+                bail!("{flag} must be at least 1");
+            }
         }
         let profile = if mode.coverage {
             Profile::Coverage
@@ -112,8 +124,8 @@ impl Selection {
                 failures_dir: Some(config.root.join(".slipway/cache/fuzz/failures")),
             },
             invariant: InvariantOptions {
-                runs: config.invariant.runs,
-                depth: config.invariant.depth,
+                runs: self.invariant_runs.unwrap_or(config.invariant.runs),
+                depth: self.invariant_depth.unwrap_or(config.invariant.depth),
                 fail_on_revert: config.invariant.fail_on_revert,
                 failures_dir: Some(config.root.join(".slipway/cache/invariant/failures")),
             },
