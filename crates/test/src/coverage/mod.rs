@@ -175,6 +175,12 @@ impl CoverageMap {
         let files = self
             .files
             .iter()
+            // Files with nothing to run (interfaces, type-only files) are left out.
+            .filter(|(_, (_, items, _))| {
+                !(items.functions.is_empty()
+                    && items.statements.is_empty()
+                    && items.branches.is_empty())
+            })
             .map(|(id, (path, items, lines))| {
                 let instructions = per_file.get(id).map(Vec::as_slice).unwrap_or_default();
                 file_coverage(path, items, lines, instructions)
