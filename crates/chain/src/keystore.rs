@@ -1,0 +1,278 @@
+//! Web3 Secret Storage (v3) keystores: the files geth, ethers, Foundry and
+//! MetaMask exchange. Created with scrypt; read with scrypt or PBKDF2.
+
+use std::{
+    fmt,
+    path::{Path, PathBuf},
+};
+
+use alloy_primitives::{Address, B256};
+use alloy_signer_local::PrivateKeySigner;
+
+use crate::LocalKey;
+
+/// A keystore password. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl Password {
+    /// Wraps `text`.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// Why a keystore could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeystoreError {
+    /// The name is not usable as a file name.
+    #[error("`{0}` is not a keystore name: use letters, digits, `-` and `_`")]
+    BadName(String),
+    /// A keystore of that name exists.
+    #[error("a keystore named `{name}` exists already ({path}); choose another name")]
+    Exists {
+        /// The name.
+        name: String,
+        /// Its file.
+        path: PathBuf,
+    },
+    /// No such keystore.
+    #[error("no keystore at {0}; `slipway account list` shows the keystores")]
+    Missing(PathBuf),
+    /// Wrong password, or a damaged file (the MAC does not match).
+    #[error("cannot decrypt {0}: wrong password, or the file is damaged")]
+    Decrypt(PathBuf),
+    /// Not a keystore this reader understands.
+    #[error("{path} is not a readable keystore: {reason}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The key is not a valid secp256k1 private key.
+    #[error("the private key is not valid (32 bytes of hex, not zero, below the curve order)")]
+    BadKey,
+    /// Reading or writing failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The keystore directory: `$SLIPWAY_HOME/keystores`, else
+/// `~/.slipway/keystores` (one file per account, named after it).
+#[derive(Clone, Debug)]
+pub struct Keystores {
+    dir: PathBuf,
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+impl Keystores {
+    /// The keystores in `dir`.
+    pub fn at(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The per-user directory (`SLIPWAY_HOME` or the home directory).
+    pub fn default_dir() -> Option<PathBuf> {
+        std::env::var_os("SLIPWAY_HOME")
+            .map(|home| PathBuf::from(home).join("keystores"))
+            .or_else(|| dirs::home_dir().map(|home| home.join(".slipway/keystores")))
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file of keystore `name`.
+    pub fn path(&self, name: &str) -> Result<PathBuf, KeystoreError> {
+        if !valid_name(name) {
+            return Err(KeystoreError::BadName(name.to_owned()));
+        }
+        Ok(self.dir.join(format!("{name}.json")))
+    }
+
+    /// Creates keystore `name` holding a new random key; its address.
+    pub fn create(&self, name: &str, password: &Password) -> Result<Address, KeystoreError> {
+        let key = PrivateKeySigner::random();
+        self.write(name, key.to_bytes(), password)
+    }
+
+    /// Creates keystore `name` holding `key`; its address.
+    pub fn import(
+        &self,
+        name: &str,
+        key: B256,
+        password: &Password,
+    ) -> Result<Address, KeystoreError> {
+        PrivateKeySigner::from_bytes(&key).map_err(|_| KeystoreError::BadKey)?;
+        self.write(name, key, password)
+    }
+
+    fn write(&self, name: &str, key: B256, password: &Password) -> Result<Address, KeystoreError> {
+        let path = self.path(name)?;
+        if path.exists() {
+            return Err(KeystoreError::Exists {
+                name: name.to_owned(),
+                path,
+            });
+        }
+        let io = |source| KeystoreError::Io {
+            path: self.dir.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        let file_name = format!("{name}.json");
+        let (signer, _) = PrivateKeySigner::encrypt_keystore(
+            &self.dir,
+            &mut rand08::thread_rng(),
+            key,
+            password.expose(),
+            Some(&file_name),
+        )
+        .map_err(|e| KeystoreError::Io {
+            path: path.clone(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        restrict(&path)?;
+        declare_address(&path, signer.address())?;
+        Ok(signer.address())
+    }
+
+    /// Every keystore: name and the address its file declares (if any),
+    /// sorted by name. No password is needed.
+    pub fn list(&self) -> Result<Vec<(String, Option<Address>)>, KeystoreError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(KeystoreError::Io {
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        let mut found: Vec<(String, Option<Address>)> = entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let path = entry.path();
+                let name = path
+                    .file_name()?
+                    .to_str()?
+                    .strip_suffix(".json")?
+                    .to_owned();
+                Some((name, declared_address(&path)))
+            })
+            .collect();
+        found.sort();
+        Ok(found)
+    }
+
+    /// Decrypts the keystore file at `path`.
+    pub fn unlock(path: &Path, password: &Password) -> Result<LocalKey, KeystoreError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|_| KeystoreError::Missing(path.to_path_buf()))?;
+        let malformed = |reason: String| KeystoreError::Malformed {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let mut json: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| malformed(format!("not JSON: {e}")))?;
+        // The definition's examples and ethers write `Crypto`; geth `crypto`.
+        if let Some(object) = json.as_object_mut()
+            && !object.contains_key("crypto")
+            && let Some(crypto) = object.remove("Crypto")
+        {
+            object.insert("crypto".to_owned(), crypto);
+        }
+        // The reader takes a file: a private copy of the normalised JSON
+        // (ciphertext only; the key never touches the disk in clear).
+        let scratch = tempfile::tempdir().map_err(|source| KeystoreError::Io {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+        let copy = scratch.path().join("keystore.json");
+        std::fs::write(&copy, json.to_string()).map_err(|source| KeystoreError::Io {
+            path: copy.clone(),
+            source,
+        })?;
+        PrivateKeySigner::decrypt_keystore(&copy, password.expose())
+            .map(LocalKey::new)
+            .map_err(|e| {
+                let reason = e.to_string();
+                if reason.to_ascii_lowercase().contains("mac mismatch") {
+                    KeystoreError::Decrypt(path.to_path_buf())
+                } else if reason.contains("scrypt InvalidParams") {
+                    malformed(
+                        "its scrypt parameters are outside RFC 7914 (n must be below 2^(16·r)), which the scrypt implementation here enforces".into(),
+                    )
+                } else {
+                    malformed(reason)
+                }
+            })
+    }
+}
+
+/// Adds the `address` field geth writes (lowercase hex, no `0x`), so that
+/// `list` needs no password.
+fn declare_address(path: &Path, address: Address) -> Result<(), KeystoreError> {
+    let io = |source| KeystoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let text = std::fs::read_to_string(path).map_err(io)?;
+    let mut json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| io(std::io::Error::other(e.to_string())))?;
+    if let Some(object) = json.as_object_mut() {
+        object.insert(
+            "address".to_owned(),
+            serde_json::Value::String(alloy_primitives::hex::encode(address)),
+        );
+    }
+    std::fs::write(path, json.to_string()).map_err(io)
+}
+
+/// The `address` field geth and slipway write into keystore files.
+fn declared_address(path: &Path) -> Option<Address> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json.get("address")?.as_str()?.parse().ok()
+}
+
+#[cfg(unix)]
+fn restrict(path: &Path) -> Result<(), KeystoreError> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|source| {
+        KeystoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn restrict(_path: &Path) -> Result<(), KeystoreError> {
+    Ok(())
+}
