@@ -1,5 +1,6 @@
 //! Subcommands, one module each.
 
+mod account;
 mod build;
 mod config;
 mod coverage;
@@ -82,6 +83,8 @@ enum Command {
     Snapshot(snapshot::SnapshotArgs),
     /// Measure line, statement, branch and function coverage; check the gate.
     Coverage(coverage::CoverageArgs),
+    /// Manage keystore accounts (Web3 Secret Storage).
+    Account(account::AccountArgs),
 }
 
 impl Cli {
@@ -94,6 +97,7 @@ impl Cli {
             Command::Test(args) => args.run(&self.global),
             Command::Snapshot(args) => args.run(&self.global),
             Command::Coverage(args) => args.run(&self.global),
+            Command::Account(args) => args.run(&self.global),
         }
     }
 }
