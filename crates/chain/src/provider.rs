@@ -1,0 +1,303 @@
+//! JSON-RPC over an environment's providers: a request goes to the
+//! healthiest provider first and fails over on a connection error, a
+//! timeout, HTTP 429/5xx or a rate-limit error; each provider's errors and
+//! latency are kept. An answer that is a real JSON-RPC error (a revert, bad
+//! parameters) is returned as it is, without failover.
+
+use std::{
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use slipway_config::RpcUrl;
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// Every provider failed; the last reason of each.
+    #[error("no provider answered {method}: {}", .reasons.join("; "))]
+    AllFailed {
+        /// The method.
+        method: String,
+        /// `url: reason`, URLs redacted.
+        reasons: Vec<String>,
+    },
+    /// The node answered with a JSON-RPC error.
+    #[error("{method} failed: {message} (code {code})")]
+    Rpc {
+        /// The method.
+        method: String,
+        /// JSON-RPC error code.
+        code: i64,
+        /// Its message.
+        message: String,
+        /// Its data (revert data, for reverts).
+        data: Option<Value>,
+    },
+    /// The answer did not have the expected shape.
+    #[error("{method}: unexpected answer from {url}: {reason}")]
+    BadAnswer {
+        /// The method.
+        method: String,
+        /// The provider, redacted.
+        url: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// The providers are on another chain than the environment names.
+    #[error(
+        "the environment expects chain {expected}, but {url} is on chain {actual}: check its RPC URLs before anything is signed"
+    )]
+    WrongChain {
+        /// The configured chain id.
+        expected: u64,
+        /// What the provider answered.
+        actual: u64,
+        /// The provider, redacted.
+        url: String,
+    },
+}
+
+/// A provider's record.
+#[derive(Clone, Debug, Default)]
+pub struct Health {
+    /// Requests answered.
+    pub successes: u64,
+    /// Requests failed over.
+    pub errors: u64,
+    /// Failures since its last success.
+    pub consecutive_errors: u32,
+    /// Latency of its last answer.
+    pub last_latency: Option<Duration>,
+}
+
+struct Endpoint {
+    url: RpcUrl,
+    health: Mutex<Health>,
+}
+
+/// Failures that move a request to the next provider.
+enum Attempt {
+    Answer(Value),
+    RpcError(i64, String, Option<Value>),
+    Failover(String),
+}
+
+/// An environment's providers.
+pub struct Providers {
+    endpoints: Vec<Endpoint>,
+    client: reqwest::Client,
+}
+
+impl std::fmt::Debug for Providers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.endpoints.iter().map(|e| e.url.redacted()))
+            .finish()
+    }
+}
+
+/// JSON-RPC errors that mean "try elsewhere": rate limits and overload.
+fn is_rate_limit(code: i64, message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    code == -32005
+        || code == 429
+        || message.contains("rate limit")
+        || message.contains("too many requests")
+        || message.contains("exceeded")
+}
+
+impl Providers {
+    /// The providers at `urls`, each request timing out after `timeout`.
+    pub fn new(urls: Vec<RpcUrl>, timeout: Duration) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .build()
+            .unwrap_or_default();
+        Self {
+            endpoints: urls
+                .into_iter()
+                .map(|url| Endpoint {
+                    url,
+                    health: Mutex::new(Health::default()),
+                })
+                .collect(),
+            client,
+        }
+    }
+
+    /// Each provider (redacted) with its record.
+    pub fn health(&self) -> Vec<(String, Health)> {
+        self.endpoints
+            .iter()
+            .map(|e| {
+                (
+                    e.url.redacted(),
+                    e.health.lock().map(|h| h.clone()).unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    /// Provider indices, healthiest first: fewest failures since their last
+    /// success, then the configured order (the first URL is the primary;
+    /// latencies are kept for reporting, not ranking, so the order is
+    /// predictable).
+    fn ranked(&self) -> Vec<usize> {
+        let mut order: Vec<(u32, usize)> = self
+            .endpoints
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                (
+                    e.health
+                        .lock()
+                        .map(|h| h.consecutive_errors)
+                        .unwrap_or(u32::MAX),
+                    i,
+                )
+            })
+            .collect();
+        order.sort();
+        order.into_iter().map(|(_, i)| i).collect()
+    }
+
+    async fn attempt(&self, endpoint: &Endpoint, body: &Value) -> Attempt {
+        let response = match self
+            .client
+            .post(endpoint.url.expose().clone())
+            .json(body)
+            .send()
+            .await
+        {
+            Ok(r) => r,
+            Err(e) if e.is_timeout() => return Attempt::Failover("timed out".into()),
+            Err(e) if e.is_connect() => return Attempt::Failover("connection failed".into()),
+            Err(_) => return Attempt::Failover("request failed".into()),
+        };
+        let status = response.status();
+        if status.as_u16() == 429 || status.is_server_error() {
+            return Attempt::Failover(format!("HTTP {}", status.as_u16()));
+        }
+        let answer: Value = match response.json().await {
+            Ok(v) => v,
+            Err(e) if e.is_timeout() => return Attempt::Failover("timed out".into()),
+            Err(_) => return Attempt::Failover(format!("HTTP {}: not JSON-RPC", status.as_u16())),
+        };
+        if let Some(error) = answer.get("error") {
+            let code = error.get("code").and_then(Value::as_i64).unwrap_or(0);
+            let message = error
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            if is_rate_limit(code, &message) {
+                return Attempt::Failover(format!("rate limited ({message})"));
+            }
+            return Attempt::RpcError(code, message, error.get("data").cloned());
+        }
+        match answer.get("result") {
+            Some(result) => Attempt::Answer(result.clone()),
+            None => Attempt::Failover("answer without result".into()),
+        }
+    }
+
+    /// Sends `method` with `params`, failing over as needed.
+    pub async fn request<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> Result<T, ProviderError> {
+        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+        let mut reasons = Vec::new();
+        for index in self.ranked() {
+            let endpoint = &self.endpoints[index];
+            let started = Instant::now();
+            let attempt = self.attempt(endpoint, &body).await;
+            let mut health = endpoint
+                .health
+                .lock()
+                .map_err(|_| ProviderError::AllFailed {
+                    method: method.to_owned(),
+                    reasons: vec!["provider state poisoned".into()],
+                })?;
+            match attempt {
+                Attempt::Failover(reason) => {
+                    health.errors += 1;
+                    health.consecutive_errors += 1;
+                    reasons.push(format!("{}: {reason}", endpoint.url.redacted()));
+                }
+                answered => {
+                    health.successes += 1;
+                    health.consecutive_errors = 0;
+                    health.last_latency = Some(started.elapsed());
+                    drop(health);
+                    return match answered {
+                        Attempt::Answer(value) => {
+                            serde_json::from_value(value).map_err(|e| ProviderError::BadAnswer {
+                                method: method.to_owned(),
+                                url: endpoint.url.redacted(),
+                                reason: e.to_string(),
+                            })
+                        }
+                        Attempt::RpcError(code, message, data) => Err(ProviderError::Rpc {
+                            method: method.to_owned(),
+                            code,
+                            message,
+                            data,
+                        }),
+                        Attempt::Failover(_) => unreachable!("handled above"),
+                    };
+                }
+            }
+        }
+        Err(ProviderError::AllFailed {
+            method: method.to_owned(),
+            reasons,
+        })
+    }
+
+    /// Checks that every provider that answers is on chain `expected`: a
+    /// wrong chain is an error before anything is signed.
+    pub async fn check_chain(&self, expected: u64) -> Result<(), ProviderError> {
+        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": [] });
+        let mut answered = false;
+        let mut reasons = Vec::new();
+        for endpoint in &self.endpoints {
+            match self.attempt(endpoint, &body).await {
+                Attempt::Answer(value) => {
+                    let actual = value
+                        .as_str()
+                        .and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok())
+                        .ok_or_else(|| ProviderError::BadAnswer {
+                            method: "eth_chainId".into(),
+                            url: endpoint.url.redacted(),
+                            reason: format!("{value} is not a chain id"),
+                        })?;
+                    if actual != expected {
+                        return Err(ProviderError::WrongChain {
+                            expected,
+                            actual,
+                            url: endpoint.url.redacted(),
+                        });
+                    }
+                    answered = true;
+                }
+                Attempt::RpcError(_, message, _) | Attempt::Failover(message) => {
+                    reasons.push(format!("{}: {message}", endpoint.url.redacted()));
+                }
+            }
+        }
+        if answered {
+            Ok(())
+        } else {
+            Err(ProviderError::AllFailed {
+                method: "eth_chainId".into(),
+                reasons,
+            })
+        }
+    }
+}
