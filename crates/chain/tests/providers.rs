@@ -17,8 +17,10 @@ use axum::{
 };
 use serde_json::json;
 use slipway_chain::{ProviderError, Providers};
-use slipway_config::{DevnetSettings, Hardfork, RpcUrl};
-use slipway_devnet::{Mining, NodeSettings};
+
+mod common;
+
+use common::{node, url};
 
 const FORWARD: u8 = 0;
 const HANG: u8 = 1;
@@ -77,27 +79,6 @@ async fn proxy(upstream: &str) -> (Proxy, String) {
     let addr: SocketAddr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, app).await });
     (proxy, format!("http://{addr}/"))
-}
-
-async fn node() -> slipway_devnet::rpc::ServerHandle {
-    let settings = NodeSettings {
-        devnet: DevnetSettings {
-            accounts: 2,
-            ..Default::default()
-        },
-        hardfork: Hardfork::default(),
-        state_dir: None,
-        fresh: false,
-        mining: Mining::Auto,
-        owner: "a provider test".into(),
-    };
-    slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
-        .await
-        .expect("node")
-}
-
-fn url(text: &str) -> RpcUrl {
-    RpcUrl::new(text.parse().expect("url"), false)
 }
 
 /// A port nothing listens on.
