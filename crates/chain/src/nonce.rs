@@ -1,0 +1,84 @@
+//! Nonces per signer: taken from the chain's `pending` count, tracked in
+//! the process, and reconciled with the chain before each send, so a nonce
+//! consumed outside slipway is noticed and never reused, and none is skipped.
+
+use std::{collections::HashMap, sync::Mutex};
+
+use alloy_primitives::Address;
+use serde_json::json;
+
+use crate::{ProviderError, Providers};
+
+/// What reconciling found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NonceCheck {
+    /// The chain agrees with what this process expected (or it is the
+    /// first send).
+    InStep,
+    /// Something outside slipway used nonces up to `chain`; this process
+    /// expected `expected`.
+    UsedOutside {
+        /// The nonce this process would have used.
+        expected: u64,
+        /// The chain's pending count.
+        chain: u64,
+    },
+    /// The chain is behind this process: transactions it sent are not in
+    /// the pool (dropped); their nonces are reused by re-sending them, never
+    /// skipped.
+    ChainBehind {
+        /// The next nonce this process holds.
+        expected: u64,
+        /// The chain's pending count.
+        chain: u64,
+    },
+}
+
+/// Nonces of the signers this process sends for.
+#[derive(Debug, Default)]
+pub struct NonceTracker {
+    next: Mutex<HashMap<Address, u64>>,
+}
+
+fn quantity(text: &str) -> Option<u64> {
+    u64::from_str_radix(text.trim_start_matches("0x"), 16).ok()
+}
+
+impl NonceTracker {
+    /// A tracker that knows no signer yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reconciles with the chain and reserves the nonce for `signer`'s next
+    /// transaction. With `ChainBehind`, the nonce returned is the chain's:
+    /// the caller re-sends what was dropped from there.
+    pub async fn reserve(
+        &self,
+        providers: &Providers,
+        signer: Address,
+    ) -> Result<(u64, NonceCheck), ProviderError> {
+        let pending: String = providers
+            .request("eth_getTransactionCount", json!([signer, "pending"]))
+            .await?;
+        let chain = quantity(&pending).ok_or_else(|| ProviderError::BadAnswer {
+            method: "eth_getTransactionCount".into(),
+            url: String::new(),
+            reason: format!("{pending} is not a count"),
+        })?;
+        let mut next = self.next.lock().map_err(|_| ProviderError::AllFailed {
+            method: "nonce".into(),
+            reasons: vec!["nonce state poisoned".into()],
+        })?;
+        let (nonce, check) = match next.get(&signer).copied() {
+            None => (chain, NonceCheck::InStep),
+            Some(expected) if expected == chain => (chain, NonceCheck::InStep),
+            Some(expected) if chain > expected => {
+                (chain, NonceCheck::UsedOutside { expected, chain })
+            }
+            Some(expected) => (chain, NonceCheck::ChainBehind { expected, chain }),
+        };
+        next.insert(signer, nonce + 1);
+        Ok((nonce, check))
+    }
+}
