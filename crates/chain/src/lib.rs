@@ -1,20 +1,22 @@
 //! slipway's access to chains, shared by every command that touches one
 //! (deploy, verify, monitor, emergency operations): providers with failover
 //! and the chain-id check (`provider.rs`), fees under the policy's cap
-//! (`fees.rs`), nonces reconciled with the chain (`nonce.rs`), and who
-//! signs: dev accounts, a key from the environment, Web3 Secret Storage
+//! (`fees.rs`), nonces reconciled with the chain (`nonce.rs`), the
+//! transaction lifecycle (`lifecycle.rs`), and who signs: dev accounts, a key from the environment, Web3 Secret Storage
 //! keystores, and the seam for external signers (HSM, cloud KMS, hardware
 //! wallets: anything implementing `alloy_signer::Signer`). Keys never appear
 //! in `Debug`, errors or logs.
 
 mod fees;
 mod keystore;
+mod lifecycle;
 mod nonce;
 mod provider;
 mod signer;
 
 pub use fees::{FeeError, FeeQuote, bump, estimate, quote_1559};
 pub use keystore::{KeystoreError, Keystores, Password};
+pub use lifecycle::{Lifecycle, TxError, TxEvent, TxRequest};
 pub use nonce::{NonceCheck, NonceTracker};
 pub use provider::{Health, ProviderError, Providers};
 pub use signer::{ChainSigner, LocalKey, SignerError, resolve_signer};

@@ -53,6 +53,23 @@ impl ChainSigner {
     }
 }
 
+impl ChainSigner {
+    /// Signs a 32-byte hash (a transaction's signing hash).
+    pub async fn sign_hash(&self, hash: B256) -> Result<alloy_primitives::Signature, SignerError> {
+        use alloy_signer::SignerSync;
+        match self {
+            Self::Local(key) => key
+                .signer()
+                .sign_hash_sync(&hash)
+                .map_err(|e| SignerError::Sign(e.to_string())),
+            Self::External(signer) => signer
+                .sign_hash(&hash)
+                .await
+                .map_err(|e| SignerError::Sign(e.to_string())),
+        }
+    }
+}
+
 impl fmt::Debug for ChainSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -92,6 +109,9 @@ pub enum SignerError {
     /// A keystore problem.
     #[error(transparent)]
     Keystore(#[from] KeystoreError),
+    /// The signer refused or failed.
+    #[error("signing failed: {0}")]
+    Sign(String),
     /// No password: neither a variable nor a terminal.
     #[error("{0}")]
     Password(String),

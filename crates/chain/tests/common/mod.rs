@@ -6,6 +6,11 @@ use slipway_config::{DevnetSettings, Hardfork, RpcUrl};
 use slipway_devnet::{Mining, NodeSettings};
 
 pub async fn node() -> slipway_devnet::rpc::ServerHandle {
+    node_with(Mining::Auto).await
+}
+
+/// A node mining as `mining` says (manual: blocks only on `evm_mine`).
+pub async fn node_with(mining: Mining) -> slipway_devnet::rpc::ServerHandle {
     let settings = NodeSettings {
         devnet: DevnetSettings {
             accounts: 2,
@@ -14,7 +19,7 @@ pub async fn node() -> slipway_devnet::rpc::ServerHandle {
         hardfork: Hardfork::default(),
         state_dir: None,
         fresh: false,
-        mining: Mining::Auto,
+        mining,
         owner: "a provider test".into(),
     };
     slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))

@@ -1,0 +1,335 @@
+//! A transaction from signing to finality: sent, waited for, re-priced at
+//! the same nonce when not included in time, re-sent when dropped, counted
+//! to the configured confirmations, and waited for again when a reorg
+//! removes it. Every step is reported to the caller as a [`TxEvent`].
+
+use std::time::{Duration, Instant};
+
+use alloy_consensus::{SignableTransaction, TxEip1559, TxLegacy, TypedTransaction};
+use alloy_eips::eip2718::Encodable2718;
+use alloy_primitives::{Address, B256, Bytes, TxKind, U256};
+use serde::Deserialize;
+use serde_json::json;
+use slipway_config::FeePolicy;
+
+use crate::{
+    ChainSigner, FeeError, FeeQuote, NonceCheck, NonceTracker, ProviderError, Providers,
+    SignerError, bump, estimate,
+};
+
+/// What to send.
+#[derive(Clone, Debug, Default)]
+pub struct TxRequest {
+    /// Recipient; `None` deploys `data`.
+    pub to: Option<Address>,
+    /// Wei sent.
+    pub value: U256,
+    /// Calldata or init code.
+    pub data: Bytes,
+    /// Gas limit; `None` estimates (+20 %).
+    pub gas_limit: Option<u64>,
+}
+
+/// How the lifecycle waits.
+#[derive(Clone, Debug)]
+pub struct Lifecycle {
+    /// The chain's id (signed into the transaction).
+    pub chain_id: u64,
+    /// Fees and bumps.
+    pub fees: FeePolicy,
+    /// Blocks that must include the transaction (1: the including block).
+    pub confirmations: u64,
+    /// How often the chain is polled.
+    pub poll: Duration,
+    /// Give up after this long without reaching the confirmations.
+    pub timeout: Duration,
+}
+
+/// A step of the lifecycle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TxEvent {
+    /// The nonce was reconciled with the chain.
+    Nonce {
+        /// The nonce used.
+        nonce: u64,
+        /// What reconciling found.
+        check: NonceCheck,
+    },
+    /// A signed transaction was sent.
+    Sent {
+        /// Its hash.
+        hash: B256,
+        /// Its nonce.
+        nonce: u64,
+        /// Its fees.
+        fees: FeeQuote,
+        /// Its signed bytes (journals keep them to re-send after a crash).
+        raw: Bytes,
+    },
+    /// Not included in time: re-priced at the same nonce.
+    Bumped {
+        /// The replacement's hash.
+        hash: B256,
+        /// Its fees.
+        fees: FeeQuote,
+    },
+    /// No longer known to the node: sent again.
+    Dropped {
+        /// The hash re-sent.
+        hash: B256,
+    },
+    /// Included in a block.
+    Included {
+        /// The transaction included (the original or a replacement).
+        hash: B256,
+        /// The block.
+        block: u64,
+    },
+    /// A reorg removed it before it was final.
+    Reorged {
+        /// The transaction.
+        hash: B256,
+        /// The block it was in.
+        block: u64,
+    },
+    /// Final: the configured confirmations reached.
+    Confirmed {
+        /// The transaction.
+        hash: B256,
+        /// Its block.
+        block: u64,
+        /// Whether it succeeded (status 1).
+        success: bool,
+        /// Gas it used.
+        gas_used: u64,
+    },
+}
+
+/// Why a transaction did not reach finality.
+#[derive(Debug, thiserror::Error)]
+pub enum TxError {
+    /// The providers failed.
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// No fee could be chosen under the cap.
+    #[error(transparent)]
+    Fee(#[from] FeeError),
+    /// Signing failed.
+    #[error(transparent)]
+    Signer(#[from] SignerError),
+    /// Re-priced as often as the policy allows, still not included.
+    #[error("not included after {bumps} fee bumps (the policy's limit); last hash {hash}")]
+    Stuck {
+        /// Bumps made.
+        bumps: u32,
+        /// The last hash sent.
+        hash: B256,
+    },
+    /// The timeout passed.
+    #[error("not final after {0:?}; last hash {1}")]
+    Timeout(Duration, B256),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Receipt {
+    transaction_hash: B256,
+    block_number: String,
+    block_hash: B256,
+    status: Option<String>,
+    gas_used: String,
+}
+
+fn number(text: &str) -> u64 {
+    u64::from_str_radix(text.trim_start_matches("0x"), 16).unwrap_or(0)
+}
+
+impl Lifecycle {
+    async fn sign(
+        &self,
+        signer: &ChainSigner,
+        request: &TxRequest,
+        nonce: u64,
+        gas_limit: u64,
+        fees: FeeQuote,
+    ) -> Result<(B256, Bytes), TxError> {
+        let kind = request.to.map_or(TxKind::Create, TxKind::Call);
+        let tx: TypedTransaction = match fees {
+            FeeQuote::Eip1559 {
+                max_fee,
+                priority_fee,
+            } => TxEip1559 {
+                chain_id: self.chain_id,
+                nonce,
+                gas_limit,
+                max_fee_per_gas: max_fee,
+                max_priority_fee_per_gas: priority_fee,
+                to: kind,
+                value: request.value,
+                input: request.data.clone(),
+                access_list: Default::default(),
+            }
+            .into(),
+            FeeQuote::Legacy { gas_price } => TxLegacy {
+                chain_id: Some(self.chain_id),
+                nonce,
+                gas_price,
+                gas_limit,
+                to: kind,
+                value: request.value,
+                input: request.data.clone(),
+            }
+            .into(),
+        };
+        let signature = signer.sign_hash(tx.signature_hash()).await?;
+        let envelope = tx.into_envelope(signature);
+        Ok((*envelope.tx_hash(), envelope.encoded_2718().into()))
+    }
+
+    async fn receipt(providers: &Providers, hashes: &[B256]) -> Result<Option<Receipt>, TxError> {
+        for hash in hashes {
+            let receipt: Option<Receipt> = providers
+                .request("eth_getTransactionReceipt", json!([hash]))
+                .await?;
+            if receipt.is_some() {
+                return Ok(receipt);
+            }
+        }
+        Ok(None)
+    }
+
+    async fn known(providers: &Providers, hash: B256) -> Result<bool, TxError> {
+        let tx: Option<serde_json::Value> = providers
+            .request("eth_getTransactionByHash", json!([hash]))
+            .await?;
+        Ok(tx.is_some())
+    }
+
+    async fn push(providers: &Providers, raw: &Bytes) -> Result<(), TxError> {
+        match providers
+            .request::<B256>("eth_sendRawTransaction", json!([raw]))
+            .await
+        {
+            Ok(_) => Ok(()),
+            // A node that has it already is fine: it is pending.
+            Err(ProviderError::Rpc { message, .. }) if message.contains("already known") => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Sends `request` signed by `signer` and follows it to finality.
+    pub async fn send(
+        &self,
+        providers: &Providers,
+        nonces: &NonceTracker,
+        signer: &ChainSigner,
+        request: &TxRequest,
+        events: &mut (dyn FnMut(TxEvent) + Send),
+    ) -> Result<TxEvent, TxError> {
+        let started = Instant::now();
+        let from = signer.address();
+        let (nonce, check) = nonces.reserve(providers, from).await?;
+        events(TxEvent::Nonce { nonce, check });
+        let gas_limit = match request.gas_limit {
+            Some(limit) => limit,
+            None => {
+                let mut call =
+                    json!({ "from": from, "value": request.value, "data": request.data });
+                if let Some(to) = request.to {
+                    call["to"] = json!(to);
+                }
+                let estimate: String = providers.request("eth_estimateGas", json!([call])).await?;
+                number(&estimate).saturating_mul(6) / 5
+            }
+        };
+        let mut fees = estimate(providers, &self.fees).await?;
+        let (mut hash, mut raw) = self.sign(signer, request, nonce, gas_limit, fees).await?;
+        let mut hashes = vec![hash];
+        Self::push(providers, &raw).await?;
+        events(TxEvent::Sent {
+            hash,
+            nonce,
+            fees,
+            raw: raw.clone(),
+        });
+        let mut bumps = 0u32;
+        let mut sent_at = Instant::now();
+        loop {
+            if started.elapsed() > self.timeout {
+                return Err(TxError::Timeout(self.timeout, hash));
+            }
+            if let Some(receipt) = Self::receipt(providers, &hashes).await? {
+                let block = number(&receipt.block_number);
+                events(TxEvent::Included {
+                    hash: receipt.transaction_hash,
+                    block,
+                });
+                match self.confirm(providers, &receipt, events).await? {
+                    Some(done) => return Ok(done),
+                    // Reorged out: wait for inclusion again (re-sent below if dropped).
+                    None => {
+                        sent_at = Instant::now();
+                        continue;
+                    }
+                }
+            }
+            if !Self::known(providers, hash).await? {
+                events(TxEvent::Dropped { hash });
+                Self::push(providers, &raw).await?;
+                sent_at = Instant::now();
+            } else if sent_at.elapsed() >= self.fees.bump_after {
+                if bumps >= self.fees.bump_limit {
+                    return Err(TxError::Stuck { bumps, hash });
+                }
+                fees = bump(fees, self.fees.bump_percent, self.fees.max_fee_cap)?;
+                (hash, raw) = self.sign(signer, request, nonce, gas_limit, fees).await?;
+                hashes.push(hash);
+                Self::push(providers, &raw).await?;
+                bumps += 1;
+                events(TxEvent::Bumped { hash, fees });
+                sent_at = Instant::now();
+            }
+            tokio::time::sleep(self.poll).await;
+        }
+    }
+
+    /// Waits for `confirmations` blocks on the receipt's block; `None` when a
+    /// reorg removed the transaction first.
+    async fn confirm(
+        &self,
+        providers: &Providers,
+        receipt: &Receipt,
+        events: &mut (dyn FnMut(TxEvent) + Send),
+    ) -> Result<Option<TxEvent>, TxError> {
+        let block = number(&receipt.block_number);
+        let started = Instant::now();
+        loop {
+            let current = Self::receipt(providers, &[receipt.transaction_hash]).await?;
+            if current
+                .as_ref()
+                .is_none_or(|r| r.block_hash != receipt.block_hash)
+            {
+                events(TxEvent::Reorged {
+                    hash: receipt.transaction_hash,
+                    block,
+                });
+                return Ok(None);
+            }
+            let head: String = providers.request("eth_blockNumber", json!([])).await?;
+            if number(&head) + 1 >= block + self.confirmations {
+                let done = TxEvent::Confirmed {
+                    hash: receipt.transaction_hash,
+                    block,
+                    success: receipt.status.as_deref() == Some("0x1"),
+                    gas_used: number(&receipt.gas_used),
+                };
+                events(done.clone());
+                return Ok(Some(done));
+            }
+            if started.elapsed() > self.timeout {
+                return Err(TxError::Timeout(self.timeout, receipt.transaction_hash));
+            }
+            tokio::time::sleep(self.poll).await;
+        }
+    }
+}

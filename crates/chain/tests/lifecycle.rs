@@ -1,0 +1,256 @@
+//! The transaction lifecycle against `slipway node`: inclusion and
+//! confirmations, a fee bump observed on chain under manual mining, a
+//! dropped transaction re-sent, a reorg before finality waited out.
+
+mod common;
+
+use std::{sync::mpsc, time::Duration};
+
+use alloy_primitives::{U256, address};
+use common::{node_with, url};
+use serde_json::{Value, json};
+use slipway_chain::{
+    ChainSigner, FeeQuote, Lifecycle, NonceTracker, Providers, SignerError, TxEvent, TxRequest,
+    resolve_signer,
+};
+use slipway_config::{Config, FeePolicy, PriorityFee, Vars};
+use slipway_devnet::Mining;
+
+const GWEI: u128 = 1_000_000_000;
+
+fn dev_signer() -> ChainSigner {
+    let config = Config::parse(
+        std::path::Path::new("/p"),
+        "/p/slipway.toml".into(),
+        String::new(),
+        Vars::default(),
+    )
+    .expect("config");
+    let environment = config.environment("development").expect("development");
+    resolve_signer(&environment, config.vars(), &|_| {
+        Err(SignerError::Password("none".into()))
+    })
+    .expect("dev 0")
+}
+
+fn lifecycle(confirmations: u64) -> Lifecycle {
+    Lifecycle {
+        chain_id: 1337,
+        fees: FeePolicy {
+            eip1559: true,
+            priority_fee: PriorityFee::Fixed(GWEI),
+            max_fee_cap: None,
+            bump_after: Duration::from_millis(300),
+            bump_percent: 12,
+            bump_limit: 3,
+        },
+        confirmations,
+        poll: Duration::from_millis(20),
+        timeout: Duration::from_secs(20),
+    }
+}
+
+fn transfer() -> TxRequest {
+    TxRequest {
+        to: Some(address!("00000000000000000000000000000000000b0b00")),
+        value: U256::from(1_000),
+        data: Default::default(),
+        gas_limit: Some(21_000),
+    }
+}
+
+/// Runs the lifecycle in the background; its events arrive on the channel.
+fn start(
+    url: String,
+    lifecycle: Lifecycle,
+) -> (
+    mpsc::Receiver<TxEvent>,
+    tokio::task::JoinHandle<Result<TxEvent, String>>,
+) {
+    let (sender, events) = mpsc::channel();
+    let task = tokio::spawn(async move {
+        let providers = Providers::new(vec![common::url(&url)], Duration::from_secs(5));
+        let mut report = move |event: TxEvent| {
+            let _ = sender.send(event);
+        };
+        lifecycle
+            .send(
+                &providers,
+                &NonceTracker::new(),
+                &dev_signer(),
+                &transfer(),
+                &mut report,
+            )
+            .await
+            .map_err(|e| e.to_string())
+    });
+    (events, task)
+}
+
+/// The next event, waiting up to ten seconds.
+fn next(events: &mpsc::Receiver<TxEvent>) -> TxEvent {
+    events
+        .recv_timeout(Duration::from_secs(10))
+        .expect("an event")
+}
+
+async fn rpc(providers: &Providers, method: &str, params: Value) -> Value {
+    providers.request(method, params).await.expect(method)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_is_included_and_confirmed() {
+    let node = node_with(Mining::Auto).await;
+    let (events, task) = start(node.url.clone(), lifecycle(1));
+    let done = task.await.expect("join").expect("confirmed");
+    let seen: Vec<TxEvent> = events.try_iter().collect();
+    assert!(
+        matches!(seen[0], TxEvent::Nonce { nonce: 0, .. }),
+        "{seen:?}"
+    );
+    assert!(
+        matches!(seen[1], TxEvent::Sent { nonce: 0, .. }),
+        "{seen:?}"
+    );
+    assert!(
+        matches!(seen[2], TxEvent::Included { block: 1, .. }),
+        "{seen:?}"
+    );
+    assert!(
+        matches!(
+            done,
+            TxEvent::Confirmed {
+                block: 1,
+                success: true,
+                gas_used: 21_000,
+                ..
+            }
+        ),
+        "{done:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stuck_transaction_is_repriced_and_the_replacement_lands() {
+    let node = node_with(Mining::Manual).await;
+    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let (events, task) = start(node.url.clone(), lifecycle(1));
+    let _nonce = next(&events);
+    let TxEvent::Sent {
+        fees: first,
+        hash: original,
+        ..
+    } = next(&events)
+    else {
+        panic!("sent first")
+    };
+    let TxEvent::Bumped {
+        hash: replacement,
+        fees,
+    } = next(&events)
+    else {
+        panic!("bumped after a second without a block")
+    };
+    let (
+        FeeQuote::Eip1559 {
+            max_fee: a,
+            priority_fee: b,
+        },
+        FeeQuote::Eip1559 {
+            max_fee: c,
+            priority_fee: d,
+        },
+    ) = (first, fees)
+    else {
+        panic!("EIP-1559 fees")
+    };
+    assert_eq!(
+        (c, d),
+        ((a * 112).div_ceil(100), (b * 112).div_ceil(100)),
+        "+12 % on both fees"
+    );
+    rpc(&providers, "evm_mine", json!([])).await;
+    let done = task.await.expect("join").expect("confirmed");
+    let TxEvent::Confirmed {
+        hash,
+        success: true,
+        ..
+    } = done
+    else {
+        panic!("{done:?}")
+    };
+    assert_eq!(hash, replacement, "the replacement is what the chain holds");
+    let mined = rpc(&providers, "eth_getTransactionByHash", json!([replacement])).await;
+    assert_eq!(mined["maxFeePerGas"], json!(format!("{c:#x}")));
+    let original_tx = rpc(&providers, "eth_getTransactionReceipt", json!([original])).await;
+    assert_eq!(
+        original_tx,
+        Value::Null,
+        "the original was replaced, not mined"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_transaction_is_sent_again() {
+    let node = node_with(Mining::Manual).await;
+    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let mut slow = lifecycle(1);
+    slow.fees.bump_after = Duration::from_secs(30);
+    let (events, task) = start(node.url.clone(), slow);
+    let _nonce = next(&events);
+    let TxEvent::Sent { hash, .. } = next(&events) else {
+        panic!("sent")
+    };
+    rpc(&providers, "anvil_dropTransaction", json!([hash])).await;
+    assert_eq!(next(&events), TxEvent::Dropped { hash });
+    // Re-sent: the node has it again; mine it.
+    for _ in 0..200 {
+        if rpc(&providers, "eth_getTransactionByHash", json!([hash])).await != Value::Null {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    rpc(&providers, "evm_mine", json!([])).await;
+    let done = task.await.expect("join").expect("confirmed");
+    assert!(
+        matches!(done, TxEvent::Confirmed { hash: h, .. } if h == hash),
+        "{done:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reorg_before_finality_is_waited_out() {
+    let node = node_with(Mining::Manual).await;
+    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let mut slow = lifecycle(3);
+    slow.fees.bump_after = Duration::from_secs(30);
+    let (events, task) = start(node.url.clone(), slow);
+    let _nonce = next(&events);
+    let TxEvent::Sent { hash, .. } = next(&events) else {
+        panic!("sent")
+    };
+    rpc(&providers, "evm_mine", json!([])).await;
+    assert_eq!(next(&events), TxEvent::Included { hash, block: 1 });
+    // Replace block 1 before the three confirmations.
+    rpc(&providers, "anvil_rollback", json!([1])).await;
+    assert_eq!(next(&events), TxEvent::Reorged { hash, block: 1 });
+    let mut included_again = false;
+    for _ in 0..500 {
+        rpc(&providers, "evm_mine", json!([])).await;
+        if let Ok(event) = events.recv_timeout(Duration::from_millis(50))
+            && matches!(event, TxEvent::Included { .. })
+        {
+            included_again = true;
+            break;
+        }
+    }
+    assert!(included_again, "included again after the reorg");
+    for _ in 0..3 {
+        rpc(&providers, "evm_mine", json!([])).await;
+    }
+    let done = task.await.expect("join").expect("confirmed");
+    assert!(
+        matches!(done, TxEvent::Confirmed { hash: h, success: true, .. } if h == hash),
+        "{done:?}"
+    );
+}
