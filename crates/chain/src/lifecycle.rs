@@ -315,8 +315,8 @@ impl Lifecycle {
                 });
                 return Ok(None);
             }
-            let head: String = providers.request("eth_blockNumber", json!([])).await?;
-            if number(&head) + 1 >= block + self.confirmations {
+            let head = providers.agreed_block_number().await?;
+            if head + 1 >= block + self.confirmations {
                 let done = TxEvent::Confirmed {
                     hash: receipt.transaction_hash,
                     block,

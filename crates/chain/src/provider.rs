@@ -260,6 +260,33 @@ impl Providers {
         })
     }
 
+    /// The chain head as every answering provider sees it, taking the lowest:
+    /// a stale or lagging provider can delay a confirmation, never fake one.
+    pub async fn agreed_block_number(&self) -> Result<u64, ProviderError> {
+        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": [] });
+        let mut lowest: Option<u64> = None;
+        let mut reasons = Vec::new();
+        for endpoint in &self.endpoints {
+            match self.attempt(endpoint, &body).await {
+                Attempt::Answer(value) => {
+                    if let Some(n) = value
+                        .as_str()
+                        .and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok())
+                    {
+                        lowest = Some(lowest.map_or(n, |l| l.min(n)));
+                    }
+                }
+                Attempt::RpcError(_, message, _) | Attempt::Failover(message) => {
+                    reasons.push(format!("{}: {message}", endpoint.url.redacted()));
+                }
+            }
+        }
+        lowest.ok_or_else(|| ProviderError::AllFailed {
+            method: "eth_blockNumber".into(),
+            reasons,
+        })
+    }
+
     /// Checks that every provider that answers is on chain `expected`: a
     /// wrong chain is an error before anything is signed.
     pub async fn check_chain(&self, expected: u64) -> Result<(), ProviderError> {

@@ -27,6 +27,7 @@ const HANG: u8 = 1;
 const TOO_MANY: u8 = 2;
 const UNAVAILABLE: u8 = 3;
 const RATE_LIMIT_ERROR: u8 = 4;
+const STALE: u8 = 5;
 
 /// A proxy in front of the node whose behaviour the test switches.
 #[derive(Clone)]
@@ -45,6 +46,7 @@ async fn relay(State(proxy): State<Proxy>, body: Bytes) -> axum::response::Respo
         }
         TOO_MANY => (StatusCode::TOO_MANY_REQUESTS, "slow down").into_response(),
         UNAVAILABLE => (StatusCode::SERVICE_UNAVAILABLE, "down").into_response(),
+        STALE => axum::Json(json!({ "jsonrpc": "2.0", "id": 1, "result": "0x0" })).into_response(),
         RATE_LIMIT_ERROR => axum::Json(json!({
             "jsonrpc": "2.0", "id": 1,
             "error": { "code": -32005, "message": "daily request count exceeded, request rate limited" }
@@ -223,5 +225,36 @@ async fn a_wrong_chain_is_refused_and_all_failures_are_listed() {
     assert!(
         !text.contains("secret-api-key-1234"),
         "URLs are redacted: {text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_provider_can_delay_a_confirmation_never_fake_one() {
+    let node = node().await;
+    let providers = Providers::new(vec![url(&node.url)], Duration::from_millis(500));
+    let _: serde_json::Value = providers
+        .request("evm_mine", json!([]))
+        .await
+        .expect("mine");
+    let _: serde_json::Value = providers
+        .request("evm_mine", json!([]))
+        .await
+        .expect("mine");
+    let (stale, stale_url) = proxy(&node.url).await;
+    stale.mode.store(STALE, Ordering::SeqCst);
+    let both = Providers::new(
+        vec![url(&node.url), url(&stale_url)],
+        Duration::from_millis(500),
+    );
+    assert_eq!(providers.agreed_block_number().await.expect("head"), 2);
+    assert_eq!(
+        both.agreed_block_number().await.expect("lowest"),
+        0,
+        "the lagging answer wins"
+    );
+    stale.mode.store(UNAVAILABLE, Ordering::SeqCst);
+    assert_eq!(
+        both.agreed_block_number().await.expect("the one answering"),
+        2
     );
 }
