@@ -1,31 +1,12 @@
 //! The `slipway` binary as a user runs it.
 
-use std::{fs, path::Path};
+mod common;
+
+use common::{slipway, starter_project};
+use std::fs;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn slipway(root: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("slipway").expect("binary");
-    cmd.arg("--root")
-        .arg(root)
-        .arg("--color")
-        .arg("never")
-        .env_remove("RUST_LOG");
-    cmd
-}
-
-/// A starter project (`slipway init --no-install`) at `tmp/p`.
-fn starter_project(tmp: &tempfile::TempDir) -> std::path::PathBuf {
-    let dir = tmp.path().join("p");
-    Command::cargo_bin("slipway")
-        .expect("binary")
-        .args(["init", "--no-install"])
-        .arg(&dir)
-        .assert()
-        .success();
-    dir
-}
 
 #[test]
 fn init_then_build_succeeds_at_once() {

@@ -2,7 +2,9 @@
 
 mod account;
 mod build;
+mod call;
 mod config;
+mod connect;
 mod coverage;
 mod init;
 mod node;
@@ -85,6 +87,10 @@ enum Command {
     Coverage(coverage::CoverageArgs),
     /// Manage keystore accounts (Web3 Secret Storage).
     Account(account::AccountArgs),
+    /// Call a contract function without a transaction; print the result.
+    Call(call::CallArgs),
+    /// Send a transaction calling a contract function; follow it to finality.
+    Send(call::SendArgs),
 }
 
 impl Cli {
@@ -98,6 +104,8 @@ impl Cli {
             Command::Snapshot(args) => args.run(&self.global),
             Command::Coverage(args) => args.run(&self.global),
             Command::Account(args) => args.run(&self.global),
+            Command::Call(args) => args.run(&self.global),
+            Command::Send(args) => args.run(&self.global),
         }
     }
 }

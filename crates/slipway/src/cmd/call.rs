@@ -1,0 +1,241 @@
+//! `slipway call` and `slipway send`: a function of a contract on an
+//! environment's chain, read or sent through the chain layer.
+
+use std::{io::IsTerminal, process::ExitCode, time::Duration};
+
+use alloy_dyn_abi::{DynSolType, DynSolValue, FunctionExt, JsonAbiExt, Specifier};
+use alloy_json_abi::Function;
+use alloy_primitives::{Address, Bytes, U256, hex};
+use clap::Args;
+use eyre::{Result, WrapErr, bail, eyre};
+use serde_json::json;
+use slipway_chain::{
+    ChainSigner, Lifecycle, NonceTracker, Password, ProviderError, SignerError, TxEvent, TxRequest,
+    resolve_signer,
+};
+use slipway_test::Decoder;
+
+use super::{GlobalOpts, connect::connect};
+
+/// What both commands take.
+#[derive(Debug, Args)]
+pub(crate) struct Target {
+    /// The environment.
+    #[arg(long, default_value = "development")]
+    env: String,
+    /// The contract's address.
+    to: Address,
+    /// The function: `name(types)`, optionally with outputs as cast writes
+    /// them, `balanceOf(address)(uint256)`, or `function f(…) returns (…)`.
+    signature: String,
+    /// Its arguments, as Solidity would write them.
+    args: Vec<String>,
+}
+
+/// Call a function without sending a transaction (eth_call); print its result.
+#[derive(Debug, Args)]
+pub(crate) struct CallArgs {
+    #[command(flatten)]
+    target: Target,
+}
+
+/// Send a transaction calling a function; follow it to its confirmations.
+#[derive(Debug, Args)]
+pub(crate) struct SendArgs {
+    #[command(flatten)]
+    target: Target,
+    /// Wei to send with it.
+    #[arg(long, default_value = "0")]
+    value: U256,
+}
+
+/// `name(ins)(outs)` (cast) or a human-readable signature.
+fn parse_signature(text: &str) -> Result<Function> {
+    let text = text.trim();
+    let human = match text.find(")(") {
+        Some(split) if !text.starts_with("function ") => {
+            format!(
+                "function {} returns ({}",
+                &text[..=split],
+                &text[split + 2..]
+            )
+        }
+        _ if text.starts_with("function ") => text.to_owned(),
+        _ => format!("function {text}"),
+    };
+    Function::parse(&human).map_err(|e| eyre!("`{text}` is not a function signature: {e}"))
+}
+
+impl Target {
+    fn calldata(&self) -> Result<(Function, Bytes)> {
+        let function = parse_signature(&self.signature)?;
+        if function.inputs.len() != self.args.len() {
+            bail!(
+                "{} takes {} argument{}, {} given",
+                function.signature(),
+                function.inputs.len(),
+                if function.inputs.len() == 1 { "" } else { "s" },
+                self.args.len()
+            );
+        }
+        let values: Vec<DynSolValue> = function
+            .inputs
+            .iter()
+            .zip(&self.args)
+            .map(|(param, arg)| {
+                let ty: DynSolType = param.resolve()?;
+                ty.coerce_str(arg)
+                    .map_err(|e| eyre!("argument `{arg}` is not a {ty}: {e}"))
+            })
+            .collect::<Result<_>>()?;
+        let data = function.abi_encode_input(&values)?;
+        Ok((function, data.into()))
+    }
+}
+
+fn revert_reason(error: &ProviderError) -> Option<String> {
+    let ProviderError::Rpc {
+        data: Some(data), ..
+    } = error
+    else {
+        return None;
+    };
+    let bytes = hex::decode(data.as_str()?).ok()?;
+    Some(Decoder::default().revert_reason(&bytes))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+impl CallArgs {
+    pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
+        let config = global.config()?;
+        let env = config.environment(&self.target.env)?;
+        let (function, data) = self.target.calldata()?;
+        runtime()?.block_on(async {
+            let connection = connect(&config, &env).await?;
+            let result: Result<Bytes, ProviderError> = connection
+                .providers
+                .request(
+                    "eth_call",
+                    json!([{ "to": self.target.to, "data": data }, "latest"]),
+                )
+                .await;
+            match result {
+                Ok(output) if function.outputs.is_empty() => {
+                    println!("0x{}", hex::encode(&output));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Ok(output) => {
+                    let values = function.abi_decode_output(&output).wrap_err_with(|| {
+                        format!(
+                            "the answer 0x{} does not decode as the outputs",
+                            hex::encode(&output)
+                        )
+                    })?;
+                    for value in values {
+                        println!("{}", slipway_evm::display_value(&value, true));
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(error) => match revert_reason(&error) {
+                    Some(reason) => {
+                        eprintln!("reverted: {reason}");
+                        Ok(ExitCode::FAILURE)
+                    }
+                    None => Err(error.into()),
+                },
+            }
+        })
+    }
+}
+
+fn ask_password(prompt: &str) -> Result<Password, SignerError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(SignerError::Password(
+            "no terminal to ask for the keystore password: set the signer's `password_env`".into(),
+        ));
+    }
+    rpassword::prompt_password(prompt)
+        .map(Password::new)
+        .map_err(|e| SignerError::Password(e.to_string()))
+}
+
+impl SendArgs {
+    pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
+        let config = global.config()?;
+        let env = config.environment(&self.target.env)?;
+        if env.multisig != slipway_config::Multisig::Off {
+            bail!(
+                "environment `{}` requires a Safe multisig for state changes; `slipway send` signs directly and is refused there",
+                env.name
+            );
+        }
+        let (_, data) = self.target.calldata()?;
+        let signer: ChainSigner = resolve_signer(&env, config.vars(), &ask_password)?;
+        let lifecycle = Lifecycle {
+            chain_id: env.chain.id,
+            fees: env.fees.clone(),
+            confirmations: env.confirmations.max(1),
+            poll: Duration::from_millis(250),
+            timeout: Duration::from_secs(600),
+        };
+        let request = TxRequest {
+            to: Some(self.target.to),
+            value: self.value,
+            data,
+            gas_limit: None,
+        };
+        let quiet = global.quiet;
+        runtime()?.block_on(async {
+            let connection = connect(&config, &env).await?;
+            let mut progress = |event: TxEvent| {
+                if quiet {
+                    return;
+                }
+                match event {
+                    TxEvent::Nonce { nonce, check } => eprintln!("     Nonce {nonce} ({check:?})"),
+                    TxEvent::Sent { hash, .. } => eprintln!("      Sent {hash}"),
+                    TxEvent::Bumped { hash, fees } => eprintln!("    Bumped {hash} ({fees:?})"),
+                    TxEvent::Dropped { hash } => eprintln!("   Dropped {hash}: sent again"),
+                    TxEvent::Included { block, .. } => eprintln!("  Included in block {block}"),
+                    TxEvent::Reorged { block, .. } => {
+                        eprintln!("   Reorged out of block {block}: waiting again")
+                    }
+                    TxEvent::Confirmed { .. } => {}
+                }
+            };
+            let done = lifecycle
+                .send(
+                    &connection.providers,
+                    &NonceTracker::new(),
+                    &signer,
+                    &request,
+                    &mut progress,
+                )
+                .await?;
+            let TxEvent::Confirmed {
+                hash,
+                block,
+                success,
+                gas_used,
+            } = done
+            else {
+                bail!("the transaction did not complete");
+            };
+            println!("{hash}");
+            eprintln!(
+                " Confirmed block {block}, gas {gas_used}, {}",
+                if success { "success" } else { "reverted" }
+            );
+            Ok(if success {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        })
+    }
+}

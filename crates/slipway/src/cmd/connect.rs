@@ -1,0 +1,67 @@
+//! Reaching an environment's chain: its RPC providers, or for the embedded
+//! development chain the running `slipway node` (found through its owner
+//! lock) or the chain opened in this process for the command's duration.
+
+use std::time::Duration;
+
+use eyre::{Result, WrapErr, bail};
+use slipway_chain::Providers;
+use slipway_config::{Config, Environment, RpcUrl, Target};
+use slipway_devnet::{Mining, NodeSettings, rpc::ServerHandle};
+
+/// A connection; the in-process chain (if any) lives as long as it does.
+pub(crate) struct Connection {
+    pub(crate) providers: Providers,
+    _node: Option<ServerHandle>,
+}
+
+fn local(url: &str) -> Result<RpcUrl> {
+    Ok(RpcUrl::new(
+        url.parse()
+            .wrap_err_with(|| format!("`{url}` is not a URL"))?,
+        false,
+    ))
+}
+
+/// Connects to `env`'s chain and checks its chain id before anything else.
+pub(crate) async fn connect(config: &Config, env: &Environment) -> Result<Connection> {
+    let (urls, node) = match &env.target {
+        Target::Rpc(urls) => (urls.clone(), None),
+        Target::Embedded(devnet) => {
+            let state_dir = config.path(&devnet.state_dir);
+            let settings = NodeSettings {
+                devnet: devnet.clone(),
+                hardfork: env.hardfork,
+                state_dir: Some(state_dir.clone()),
+                fresh: false,
+                mining: Mining::Auto,
+                owner: format!(
+                    "slipway ({})",
+                    std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+                ),
+            };
+            match slipway_devnet::spawn(settings, "127.0.0.1:0".parse()?).await {
+                Ok(server) => (vec![local(&server.url)?], Some(server)),
+                Err(e) => {
+                    // In use: a running `slipway node` names its URL in the lock.
+                    let holder =
+                        std::fs::read_to_string(state_dir.join("owner.lock")).unwrap_or_default();
+                    let Some(url) = holder
+                        .split_whitespace()
+                        .find(|w| w.starts_with("http://"))
+                        .map(|w| w.trim_end_matches(')'))
+                    else {
+                        bail!("cannot open the development chain: {e}");
+                    };
+                    (vec![local(url)?], None)
+                }
+            }
+        }
+    };
+    let providers = Providers::new(urls, Duration::from_secs(10));
+    providers.check_chain(env.chain.id).await?;
+    Ok(Connection {
+        providers,
+        _node: node,
+    })
+}
