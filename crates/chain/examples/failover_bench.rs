@@ -26,7 +26,10 @@ async fn measure(providers: &Providers) -> (f64, f64) {
     let mut times = Vec::with_capacity(REQUESTS);
     for _ in 0..REQUESTS {
         let started = Instant::now();
-        let _: String = providers.request("eth_blockNumber", json!([])).await.expect("answered");
+        let _: String = providers
+            .request("eth_blockNumber", json!([]))
+            .await
+            .expect("answered");
         times.push(started.elapsed().as_secs_f64() * 1e3);
     }
     let rest = &times[1..];
@@ -43,7 +46,9 @@ async fn main() {
         mining: Mining::Auto,
         owner: "failover bench".into(),
     };
-    let node = slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr")).await.expect("node");
+    let node = slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("node");
 
     // Refuses connections: a port nothing listens on.
     let refused = {
@@ -53,7 +58,9 @@ async fn main() {
         format!("http://127.0.0.1:{port}/")
     };
     // Accepts and never answers.
-    let silent_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let silent_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let silent = format!("http://{}/", silent_listener.local_addr().expect("addr"));
     tokio::spawn(async move {
         let mut held = Vec::new();
