@@ -9,7 +9,10 @@ use std::{
 use alloy_primitives::{Address, B256};
 use alloy_signer_local::PrivateKeySigner;
 
-use crate::LocalKey;
+use crate::{
+    LocalKey,
+    scrypt::{Decrypted, ScryptKeystore},
+};
 
 /// A keystore password. Its `Debug` never shows it.
 #[derive(Clone)]
@@ -218,16 +221,37 @@ impl Keystores {
             path: copy.clone(),
             source,
         })?;
+        // Parameters outside RFC 7914's bound (geth writes them): scrypt.rs.
+        let outside_rfc = json
+            .pointer("/crypto/kdf")
+            .and_then(serde_json::Value::as_str)
+            == Some("scrypt")
+            && matches!(
+                (
+                    json.pointer("/crypto/kdfparams/n").and_then(serde_json::Value::as_u64),
+                    json.pointer("/crypto/kdfparams/r").and_then(serde_json::Value::as_u64),
+                ),
+                (Some(n), Some(r)) if r < 4 && n >= 1u64 << (16 * r)
+            );
+        if outside_rfc {
+            let keystore = json
+                .get("crypto")
+                .ok_or_else(|| malformed("no crypto object".into()))
+                .and_then(|c| ScryptKeystore::from_json(c).map_err(malformed))?;
+            return match keystore.decrypt(password.expose().as_bytes()) {
+                Decrypted::Key(key) => PrivateKeySigner::from_bytes(&key)
+                    .map(LocalKey::new)
+                    .map_err(|_| KeystoreError::BadKey),
+                Decrypted::WrongPassword => Err(KeystoreError::Decrypt(path.to_path_buf())),
+                Decrypted::Unsupported(reason) => Err(malformed(reason)),
+            };
+        }
         PrivateKeySigner::decrypt_keystore(&copy, password.expose())
             .map(LocalKey::new)
             .map_err(|e| {
                 let reason = e.to_string();
                 if reason.to_ascii_lowercase().contains("mac mismatch") {
                     KeystoreError::Decrypt(path.to_path_buf())
-                } else if reason.contains("scrypt InvalidParams") {
-                    malformed(
-                        "its scrypt parameters are outside RFC 7914 (n must be below 2^(16·r)), which the scrypt implementation here enforces".into(),
-                    )
                 } else {
                     malformed(reason)
                 }

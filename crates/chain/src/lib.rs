@@ -12,6 +12,7 @@ mod keystore;
 mod lifecycle;
 mod nonce;
 mod provider;
+mod scrypt;
 mod signer;
 
 pub use fees::{FeeError, FeeQuote, bump, estimate, quote_1559};
