@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 use slipway_config::{FeePolicy, PriorityFee};
 
-use crate::{ProviderError, Providers};
+use crate::{ProviderError, Providers, provider::quantity};
 
 /// Blocks of history a percentile tip looks at.
 const HISTORY_BLOCKS: u64 = 10;
@@ -68,10 +68,6 @@ struct FeeHistory {
     base_fee_per_gas: Vec<String>,
     #[serde(default)]
     reward: Option<Vec<Vec<String>>>,
-}
-
-fn quantity(text: &str) -> Option<u128> {
-    u128::from_str_radix(text.trim_start_matches("0x"), 16).ok()
 }
 
 /// The tip: fixed, or the median over recent blocks of the requested

@@ -141,7 +141,9 @@ struct Receipt {
 }
 
 fn number(text: &str) -> u64 {
-    u64::from_str_radix(text.trim_start_matches("0x"), 16).unwrap_or(0)
+    crate::provider::quantity(text)
+        .and_then(|n| u64::try_from(n).ok())
+        .unwrap_or(0)
 }
 
 impl Lifecycle {

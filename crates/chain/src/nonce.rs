@@ -7,7 +7,7 @@ use std::{collections::HashMap, sync::Mutex};
 use alloy_primitives::Address;
 use serde_json::json;
 
-use crate::{ProviderError, Providers};
+use crate::{ProviderError, Providers, provider::quantity};
 
 /// What reconciling found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,10 +40,6 @@ pub struct NonceTracker {
     next: Mutex<HashMap<Address, u64>>,
 }
 
-fn quantity(text: &str) -> Option<u64> {
-    u64::from_str_radix(text.trim_start_matches("0x"), 16).ok()
-}
-
 impl NonceTracker {
     /// A tracker that knows no signer yet.
     pub fn new() -> Self {
@@ -61,11 +57,13 @@ impl NonceTracker {
         let pending: String = providers
             .request("eth_getTransactionCount", json!([signer, "pending"]))
             .await?;
-        let chain = quantity(&pending).ok_or_else(|| ProviderError::BadAnswer {
-            method: "eth_getTransactionCount".into(),
-            url: String::new(),
-            reason: format!("{pending} is not a count"),
-        })?;
+        let chain = quantity(&pending)
+            .and_then(|n| u64::try_from(n).ok())
+            .ok_or_else(|| ProviderError::BadAnswer {
+                method: "eth_getTransactionCount".into(),
+                url: String::new(),
+                reason: format!("{pending} is not a count"),
+            })?;
         let mut next = self.next.lock().map_err(|_| ProviderError::AllFailed {
             method: "nonce".into(),
             reasons: vec!["nonce state poisoned".into()],

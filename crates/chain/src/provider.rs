@@ -99,6 +99,11 @@ impl std::fmt::Debug for Providers {
     }
 }
 
+/// A JSON-RPC quantity (`0x…` hex) as a number.
+pub(crate) fn quantity(text: &str) -> Option<u128> {
+    u128::from_str_radix(text.trim_start_matches("0x"), 16).ok()
+}
+
 /// JSON-RPC errors that mean "try elsewhere": rate limits and overload.
 fn is_rate_limit(code: i64, message: &str) -> bool {
     let message = message.to_ascii_lowercase();
@@ -260,71 +265,67 @@ impl Providers {
         })
     }
 
-    /// The chain head as every answering provider sees it, taking the lowest:
-    /// a stale or lagging provider can delay a confirmation, never fake one.
-    pub async fn agreed_block_number(&self) -> Result<u64, ProviderError> {
-        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": [] });
-        let mut lowest: Option<u64> = None;
-        let mut reasons = Vec::new();
+    /// `method` (no parameters) asked of every provider: the answers as
+    /// numbers with the provider (redacted), and why the others failed.
+    async fn ask_all(
+        &self,
+        method: &str,
+    ) -> Result<(Vec<(String, u64)>, Vec<String>), ProviderError> {
+        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": [] });
+        let (mut answers, mut reasons) = (Vec::new(), Vec::new());
         for endpoint in &self.endpoints {
             match self.attempt(endpoint, &body).await {
                 Attempt::Answer(value) => {
-                    if let Some(n) = value
+                    let n = value
                         .as_str()
-                        .and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok())
-                    {
-                        lowest = Some(lowest.map_or(n, |l| l.min(n)));
-                    }
+                        .and_then(quantity)
+                        .and_then(|n| u64::try_from(n).ok())
+                        .ok_or_else(|| ProviderError::BadAnswer {
+                            method: method.to_owned(),
+                            url: endpoint.url.redacted(),
+                            reason: format!("{value} is not a quantity"),
+                        })?;
+                    answers.push((endpoint.url.redacted(), n));
                 }
                 Attempt::RpcError(_, message, _) | Attempt::Failover(message) => {
                     reasons.push(format!("{}: {message}", endpoint.url.redacted()));
                 }
             }
         }
-        lowest.ok_or_else(|| ProviderError::AllFailed {
-            method: "eth_blockNumber".into(),
-            reasons,
-        })
+        Ok((answers, reasons))
+    }
+
+    /// The chain head as every answering provider sees it, taking the lowest:
+    /// a stale or lagging provider can delay a confirmation, never fake one.
+    pub async fn agreed_block_number(&self) -> Result<u64, ProviderError> {
+        let (answers, reasons) = self.ask_all("eth_blockNumber").await?;
+        answers
+            .into_iter()
+            .map(|(_, n)| n)
+            .min()
+            .ok_or_else(|| ProviderError::AllFailed {
+                method: "eth_blockNumber".into(),
+                reasons,
+            })
     }
 
     /// Checks that every provider that answers is on chain `expected`: a
     /// wrong chain is an error before anything is signed.
     pub async fn check_chain(&self, expected: u64) -> Result<(), ProviderError> {
-        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": [] });
-        let mut answered = false;
-        let mut reasons = Vec::new();
-        for endpoint in &self.endpoints {
-            match self.attempt(endpoint, &body).await {
-                Attempt::Answer(value) => {
-                    let actual = value
-                        .as_str()
-                        .and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok())
-                        .ok_or_else(|| ProviderError::BadAnswer {
-                            method: "eth_chainId".into(),
-                            url: endpoint.url.redacted(),
-                            reason: format!("{value} is not a chain id"),
-                        })?;
-                    if actual != expected {
-                        return Err(ProviderError::WrongChain {
-                            expected,
-                            actual,
-                            url: endpoint.url.redacted(),
-                        });
-                    }
-                    answered = true;
-                }
-                Attempt::RpcError(_, message, _) | Attempt::Failover(message) => {
-                    reasons.push(format!("{}: {message}", endpoint.url.redacted()));
-                }
-            }
+        let (answers, reasons) = self.ask_all("eth_chainId").await?;
+        if let Some((url, actual)) = answers.iter().find(|(_, id)| *id != expected) {
+            return Err(ProviderError::WrongChain {
+                expected,
+                actual: *actual,
+                url: url.clone(),
+            });
         }
-        if answered {
-            Ok(())
-        } else {
-            Err(ProviderError::AllFailed {
+        if answers.is_empty() {
+            return Err(ProviderError::AllFailed {
                 method: "eth_chainId".into(),
                 reasons,
-            })
+            });
         }
+        Ok(())
     }
 }

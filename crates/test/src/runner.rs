@@ -20,7 +20,7 @@ use crate::{
     cheatcodes::{Names, TestEnv, TestInspector},
     coverage::{CoverageHits, CoverageRecorder, FrameCode},
     fuzz::{Dictionary, Generator, shrink},
-    gas::RawGasRecord,
+    gas::{RawGasRecord, call_intrinsic},
     invariant::{InvariantOptions, InvariantReport},
 };
 
@@ -200,14 +200,6 @@ pub struct ContractOutcome {
     /// `gas_report`).
     #[serde(skip)]
     pub setup_gas: Vec<GasRecord>,
-}
-
-fn intrinsic(data: &[u8]) -> u64 {
-    21_000
-        + data
-            .iter()
-            .map(|b| if *b == 0 { 4 } else { 16 })
-            .sum::<u64>()
 }
 
 /// A test contract deployed and set up: the state every test starts from.
@@ -524,7 +516,7 @@ impl Bench<'_> {
             signature: test.signature(),
             trace: failure.as_ref().and_then(|_| self.trace(fixture, &data)),
             status: failure.map_or(TestStatus::Pass, TestStatus::Fail),
-            gas: run.outcome.gas_used.saturating_sub(intrinsic(&data)),
+            gas: run.outcome.gas_used.saturating_sub(call_intrinsic(&data)),
             fuzz: None,
             invariant: None,
             logs: run.logs,
@@ -623,7 +615,7 @@ impl Bench<'_> {
                 }
                 return self.report_failure(fixture, test, minimal, report, false, started);
             }
-            gas.push(run.outcome.gas_used.saturating_sub(intrinsic(&data)));
+            gas.push(run.outcome.gas_used.saturating_sub(call_intrinsic(&data)));
         }
         gas.sort_unstable();
         report.runs = gas.len() as u32;
@@ -671,7 +663,7 @@ impl Bench<'_> {
         TestOutcome {
             signature: test.signature(),
             status: TestStatus::Fail(reason),
-            gas: run.outcome.gas_used.saturating_sub(intrinsic(&data)),
+            gas: run.outcome.gas_used.saturating_sub(call_intrinsic(&data)),
             fuzz: Some(report),
             invariant: None,
             logs: run.logs,
