@@ -195,8 +195,16 @@ impl Keystores {
 
     /// Decrypts the keystore file at `path`.
     pub fn unlock(path: &Path, password: &Password) -> Result<LocalKey, KeystoreError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|_| KeystoreError::Missing(path.to_path_buf()))?;
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                KeystoreError::Missing(path.to_path_buf())
+            } else {
+                KeystoreError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
+        })?;
         let malformed = |reason: String| KeystoreError::Malformed {
             path: path.to_path_buf(),
             reason,
