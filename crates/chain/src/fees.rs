@@ -13,20 +13,38 @@ use crate::{ProviderError, Providers, provider::quantity};
 const HISTORY_BLOCKS: u64 = 10;
 
 /// What a transaction pays per gas.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum FeeQuote {
     /// EIP-1559.
     Eip1559 {
         /// Max fee per gas.
+        #[serde(with = "wei_text")]
         max_fee: u128,
         /// Max priority fee (tip) per gas.
+        #[serde(with = "wei_text")]
         priority_fee: u128,
     },
     /// Pre-1559 chains.
     Legacy {
         /// Gas price.
+        #[serde(with = "wei_text")]
         gas_price: u128,
     },
+}
+
+/// Wei per gas as decimal text in JSON: u128 does not survive serde's
+/// buffering of tagged enums, and JSON numbers lose precision above 2^53.
+mod wei_text {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub(super) fn serialize<S: Serializer>(value: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(value)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        String::deserialize(d)?.parse().map_err(D::Error::custom)
+    }
 }
 
 /// Why no fee could be chosen.

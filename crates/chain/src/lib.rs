@@ -17,7 +17,7 @@ mod signer;
 
 pub use fees::{FeeError, FeeQuote, bump, estimate, quote_1559};
 pub use keystore::{KeystoreError, Keystores, Password};
-pub use lifecycle::{Lifecycle, TxError, TxEvent, TxRequest};
+pub use lifecycle::{Lifecycle, SignedTx, TxError, TxEvent, TxRequest};
 pub use nonce::{NonceCheck, NonceTracker};
 pub use provider::{Health, ProviderError, Providers};
 pub use signer::{ChainSigner, LocalKey, SignerError, resolve_signer};

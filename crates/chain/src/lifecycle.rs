@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use alloy_consensus::{SignableTransaction, TxEip1559, TxLegacy, TypedTransaction};
 use alloy_eips::eip2718::Encodable2718;
 use alloy_primitives::{Address, B256, Bytes, TxKind, U256};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use slipway_config::FeePolicy;
 
@@ -55,7 +55,8 @@ pub enum TxEvent {
         /// What reconciling found.
         check: NonceCheck,
     },
-    /// A signed transaction was sent.
+    /// A transaction was signed and is about to be sent: a journal records
+    /// it now, so that a crash after sending loses nothing.
     Sent {
         /// Its hash.
         hash: B256,
@@ -66,12 +67,15 @@ pub enum TxEvent {
         /// Its signed bytes (journals keep them to re-send after a crash).
         raw: Bytes,
     },
-    /// Not included in time: re-priced at the same nonce.
+    /// Not included in time: re-priced at the same nonce (reported before
+    /// the replacement is sent).
     Bumped {
         /// The replacement's hash.
         hash: B256,
         /// Its fees.
         fees: FeeQuote,
+        /// Its signed bytes.
+        raw: Bytes,
     },
     /// No longer known to the node: sent again.
     Dropped {
@@ -128,6 +132,39 @@ pub enum TxError {
     /// The timeout passed.
     #[error("not final after {0:?}; last hash {1}")]
     Timeout(Duration, B256),
+    /// A journaled transaction was never included and its nonce is now
+    /// used by another transaction: it will never be; the caller decides
+    /// whether to send its request again.
+    #[error(
+        "none of the transactions sent with nonce {nonce} was included and the chain has used that nonce for another"
+    )]
+    NonceUsed {
+        /// The nonce.
+        nonce: u64,
+    },
+}
+
+/// A signed transaction on its way: everything needed to follow it, also
+/// after a crash (journals keep it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedTx {
+    /// Its nonce.
+    pub nonce: u64,
+    /// Its gas limit.
+    pub gas_limit: u64,
+    /// The fees of the latest version.
+    pub fees: FeeQuote,
+    /// Every hash sent at this nonce (the original and its replacements).
+    pub hashes: Vec<B256>,
+    /// The latest version's signed bytes.
+    pub raw: Bytes,
+}
+
+impl SignedTx {
+    /// The latest version's hash.
+    pub fn hash(&self) -> B256 {
+        self.hashes.last().copied().unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,7 +184,7 @@ fn number(text: &str) -> u64 {
 }
 
 impl Lifecycle {
-    async fn sign(
+    async fn sign_at(
         &self,
         signer: &ChainSigner,
         request: &TxRequest,
@@ -228,7 +265,23 @@ impl Lifecycle {
         request: &TxRequest,
         events: &mut (dyn FnMut(TxEvent) + Send),
     ) -> Result<TxEvent, TxError> {
-        let started = Instant::now();
+        let tx = self
+            .sign(providers, nonces, signer, request, events)
+            .await?;
+        Self::broadcast(providers, &tx).await?;
+        self.wait(providers, signer, request, tx, events).await
+    }
+
+    /// Reserves a nonce, estimates gas (+20 %) and fees, and signs; reports
+    /// `Nonce` and then `Sent` (before anything leaves: journal it then).
+    pub async fn sign(
+        &self,
+        providers: &Providers,
+        nonces: &NonceTracker,
+        signer: &ChainSigner,
+        request: &TxRequest,
+        events: &mut (dyn FnMut(TxEvent) + Send),
+    ) -> Result<SignedTx, TxError> {
         let from = signer.address();
         let (nonce, check) = nonces.reserve(providers, from).await?;
         events(TxEvent::Nonce { nonce, check });
@@ -244,23 +297,80 @@ impl Lifecycle {
                 number(&estimate).saturating_mul(6) / 5
             }
         };
-        let mut fees = estimate(providers, &self.fees).await?;
-        let (mut hash, mut raw) = self.sign(signer, request, nonce, gas_limit, fees).await?;
-        let mut hashes = vec![hash];
-        Self::push(providers, &raw).await?;
+        let fees = estimate(providers, &self.fees).await?;
+        let (hash, raw) = self
+            .sign_at(signer, request, nonce, gas_limit, fees)
+            .await?;
         events(TxEvent::Sent {
             hash,
             nonce,
             fees,
             raw: raw.clone(),
         });
+        Ok(SignedTx {
+            nonce,
+            gas_limit,
+            fees,
+            hashes: vec![hash],
+            raw,
+        })
+    }
+
+    /// Sends a signed transaction's latest version to the providers.
+    pub async fn broadcast(providers: &Providers, tx: &SignedTx) -> Result<(), TxError> {
+        Self::push(providers, &tx.raw).await
+    }
+
+    /// Follows a transaction a journal recorded before a crash: if one of
+    /// its versions is on chain it is followed to finality; if its nonce is
+    /// still free it is sent again; if the nonce went to another
+    /// transaction, [`TxError::NonceUsed`].
+    pub async fn resume(
+        &self,
+        providers: &Providers,
+        signer: &ChainSigner,
+        request: &TxRequest,
+        tx: SignedTx,
+        events: &mut (dyn FnMut(TxEvent) + Send),
+    ) -> Result<TxEvent, TxError> {
+        if Self::receipt(providers, &tx.hashes).await?.is_none() {
+            let mined: String = providers
+                .request(
+                    "eth_getTransactionCount",
+                    json!([signer.address(), "latest"]),
+                )
+                .await?;
+            if number(&mined) > tx.nonce {
+                // A version may have been mined between the two questions.
+                if Self::receipt(providers, &tx.hashes).await?.is_none() {
+                    return Err(TxError::NonceUsed { nonce: tx.nonce });
+                }
+            } else {
+                Self::broadcast(providers, &tx).await?;
+            }
+        }
+        self.wait(providers, signer, request, tx, events).await
+    }
+
+    /// Waits for a sent transaction: re-prices it when not included in
+    /// time, re-sends it when dropped, counts confirmations, and waits again
+    /// after a reorg.
+    pub async fn wait(
+        &self,
+        providers: &Providers,
+        signer: &ChainSigner,
+        request: &TxRequest,
+        mut tx: SignedTx,
+        events: &mut (dyn FnMut(TxEvent) + Send),
+    ) -> Result<TxEvent, TxError> {
+        let started = Instant::now();
         let mut bumps = 0u32;
         let mut sent_at = Instant::now();
         loop {
             if started.elapsed() > self.timeout {
-                return Err(TxError::Timeout(self.timeout, hash));
+                return Err(TxError::Timeout(self.timeout, tx.hash()));
             }
-            if let Some(receipt) = Self::receipt(providers, &hashes).await? {
+            if let Some(receipt) = Self::receipt(providers, &tx.hashes).await? {
                 let block = number(&receipt.block_number);
                 events(TxEvent::Included {
                     hash: receipt.transaction_hash,
@@ -275,20 +385,31 @@ impl Lifecycle {
                     }
                 }
             }
-            if !Self::known(providers, hash).await? {
-                events(TxEvent::Dropped { hash });
-                Self::push(providers, &raw).await?;
+            if !Self::known(providers, tx.hash()).await? {
+                events(TxEvent::Dropped { hash: tx.hash() });
+                Self::push(providers, &tx.raw).await?;
                 sent_at = Instant::now();
             } else if sent_at.elapsed() >= self.fees.bump_after {
                 if bumps >= self.fees.bump_limit {
-                    return Err(TxError::Stuck { bumps, hash });
+                    return Err(TxError::Stuck {
+                        bumps,
+                        hash: tx.hash(),
+                    });
                 }
-                fees = bump(fees, self.fees.bump_percent, self.fees.max_fee_cap)?;
-                (hash, raw) = self.sign(signer, request, nonce, gas_limit, fees).await?;
-                hashes.push(hash);
-                Self::push(providers, &raw).await?;
+                let fees = bump(tx.fees, self.fees.bump_percent, self.fees.max_fee_cap)?;
+                let (hash, raw) = self
+                    .sign_at(signer, request, tx.nonce, tx.gas_limit, fees)
+                    .await?;
+                events(TxEvent::Bumped {
+                    hash,
+                    fees,
+                    raw: raw.clone(),
+                });
+                tx.hashes.push(hash);
+                tx.raw = raw;
+                tx.fees = fees;
+                Self::push(providers, &tx.raw).await?;
                 bumps += 1;
-                events(TxEvent::Bumped { hash, fees });
                 sent_at = Instant::now();
             }
             tokio::time::sleep(self.poll).await;

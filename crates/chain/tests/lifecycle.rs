@@ -147,6 +147,7 @@ async fn a_stuck_transaction_is_repriced_and_the_replacement_lands() {
     let TxEvent::Bumped {
         hash: replacement,
         fees,
+        ..
     } = next(&events)
     else {
         panic!("bumped after a second without a block")
@@ -252,5 +253,85 @@ async fn a_reorg_before_finality_is_waited_out() {
     assert!(
         matches!(done, TxEvent::Confirmed { hash: h, success: true, .. } if h == hash),
         "{done:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journaled_transaction_never_sent_is_sent_on_resume() {
+    let node = node_with(Mining::Auto).await;
+    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let signer = dev_signer();
+    let life = lifecycle(1);
+    // Signed (and journaled) but the process died before sending it.
+    let tx = life
+        .sign(
+            &providers,
+            &NonceTracker::new(),
+            &signer,
+            &transfer(),
+            &mut |_| {},
+        )
+        .await
+        .expect("signed");
+    let nothing: Value = rpc(&providers, "eth_getTransactionByHash", json!([tx.hash()])).await;
+    assert_eq!(nothing, Value::Null, "not sent by signing");
+    let done = life
+        .resume(&providers, &signer, &transfer(), tx.clone(), &mut |_| {})
+        .await
+        .expect("resumed");
+    assert!(
+        matches!(done, TxEvent::Confirmed { hash, success: true, .. } if hash == tx.hash()),
+        "{done:?}"
+    );
+    // Resuming again finds it on chain and sends nothing new.
+    let again = life
+        .resume(&providers, &signer, &transfer(), tx.clone(), &mut |_| {})
+        .await
+        .expect("found");
+    assert_eq!(again, done);
+    let count = rpc(
+        &providers,
+        "eth_getTransactionCount",
+        json!([signer.address(), "latest"]),
+    )
+    .await;
+    assert_eq!(count, json!("0x1"), "one transaction, not two");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journaled_transaction_whose_nonce_went_elsewhere_is_reported() {
+    let node = node_with(Mining::Auto).await;
+    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let signer = dev_signer();
+    let life = lifecycle(1);
+    let lost = life
+        .sign(
+            &providers,
+            &NonceTracker::new(),
+            &signer,
+            &transfer(),
+            &mut |_| {},
+        )
+        .await
+        .expect("signed");
+    // Another transaction takes nonce 0 before the journaled one is sent.
+    let mut other = transfer();
+    other.value = U256::from(7);
+    life.send(
+        &providers,
+        &NonceTracker::new(),
+        &signer,
+        &other,
+        &mut |_| {},
+    )
+    .await
+    .expect("other sent");
+    let error = life
+        .resume(&providers, &signer, &transfer(), lost, &mut |_| {})
+        .await
+        .expect_err("nonce used");
+    assert!(
+        matches!(error, slipway_chain::TxError::NonceUsed { nonce: 0 }),
+        "{error}"
     );
 }

@@ -1,7 +1,7 @@
 //! `slipway call` and `slipway send`: a function of a contract on an
 //! environment's chain, read or sent through the chain layer.
 
-use std::{io::IsTerminal, process::ExitCode, time::Duration};
+use std::{process::ExitCode, time::Duration};
 
 use alloy_dyn_abi::{DynSolType, DynSolValue, FunctionExt, JsonAbiExt, Specifier};
 use alloy_json_abi::Function;
@@ -10,12 +10,14 @@ use clap::Args;
 use eyre::{Result, WrapErr, bail, eyre};
 use serde_json::json;
 use slipway_chain::{
-    ChainSigner, Lifecycle, NonceTracker, Password, ProviderError, SignerError, TxEvent, TxRequest,
-    resolve_signer,
+    ChainSigner, Lifecycle, NonceTracker, ProviderError, TxEvent, TxRequest, resolve_signer,
 };
 use slipway_test::Decoder;
 
-use super::{GlobalOpts, connect::connect};
+use super::{
+    GlobalOpts,
+    connect::{ask_password, connect, runtime},
+};
 
 /// What both commands take.
 #[derive(Debug, Args)]
@@ -104,12 +106,6 @@ fn revert_reason(error: &ProviderError) -> Option<String> {
     Some(Decoder::default().revert_reason(&bytes))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
-}
-
 impl CallArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
@@ -153,17 +149,6 @@ impl CallArgs {
     }
 }
 
-fn ask_password(prompt: &str) -> Result<Password, SignerError> {
-    if !std::io::stdin().is_terminal() {
-        return Err(SignerError::Password(
-            "no terminal to ask for the keystore password: set the signer's `password_env`".into(),
-        ));
-    }
-    rpassword::prompt_password(prompt)
-        .map(Password::new)
-        .map_err(|e| SignerError::Password(e.to_string()))
-}
-
 impl SendArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
@@ -199,7 +184,7 @@ impl SendArgs {
                 match event {
                     TxEvent::Nonce { nonce, check } => eprintln!("     Nonce {nonce} ({check:?})"),
                     TxEvent::Sent { hash, .. } => eprintln!("      Sent {hash}"),
-                    TxEvent::Bumped { hash, fees } => eprintln!("    Bumped {hash} ({fees:?})"),
+                    TxEvent::Bumped { hash, fees, .. } => eprintln!("    Bumped {hash} ({fees:?})"),
                     TxEvent::Dropped { hash } => eprintln!("   Dropped {hash}: sent again"),
                     TxEvent::Included { block, .. } => eprintln!("  Included in block {block}"),
                     TxEvent::Reorged { block, .. } => {

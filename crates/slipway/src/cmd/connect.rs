@@ -2,10 +2,10 @@
 //! development chain the running `slipway node` (found through its owner
 //! lock) or the chain opened in this process for the command's duration.
 
-use std::time::Duration;
+use std::{io::IsTerminal, time::Duration};
 
 use eyre::{Result, WrapErr, bail};
-use slipway_chain::Providers;
+use slipway_chain::{Password, Providers, SignerError};
 use slipway_config::{Config, Environment, RpcUrl, Target};
 use slipway_devnet::{Mining, NodeSettings, rpc::ServerHandle};
 
@@ -64,4 +64,24 @@ pub(crate) async fn connect(config: &Config, env: &Environment) -> Result<Connec
         providers,
         _node: node,
     })
+}
+
+/// A runtime for a command's chain work.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Asks the terminal for a keystore password (never echoed); without a
+/// terminal, says which variable to set.
+pub(crate) fn ask_password(prompt: &str) -> Result<Password, SignerError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(SignerError::Password(
+            "no terminal to ask for the keystore password: set the signer's `password_env`".into(),
+        ));
+    }
+    rpassword::prompt_password(prompt)
+        .map(Password::new)
+        .map_err(|e| SignerError::Password(e.to_string()))
 }

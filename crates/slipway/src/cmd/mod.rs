@@ -6,6 +6,7 @@ mod call;
 mod config;
 mod connect;
 mod coverage;
+mod deploy;
 mod init;
 mod node;
 mod snapshot;
@@ -91,6 +92,10 @@ enum Command {
     Call(call::CallArgs),
     /// Send a transaction calling a contract function; follow it to finality.
     Send(call::SendArgs),
+    /// Deploy a plan (deploy/<name>.toml): show its effect, send what is not done.
+    Deploy(deploy::DeployArgs),
+    /// List the contracts deployed to an environment.
+    Deployments(deploy::DeploymentsArgs),
 }
 
 impl Cli {
@@ -106,6 +111,8 @@ impl Cli {
             Command::Account(args) => args.run(&self.global),
             Command::Call(args) => args.run(&self.global),
             Command::Send(args) => args.run(&self.global),
+            Command::Deploy(args) => args.run(&self.global),
+            Command::Deployments(args) => args.run(&self.global),
         }
     }
 }

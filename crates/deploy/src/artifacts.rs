@@ -1,0 +1,206 @@
+//! The build's contracts as deploy needs them: ABI, creation code with its
+//! library placeholders, and linking by address.
+
+use std::{collections::BTreeMap, path::Path};
+
+use alloy_json_abi::JsonAbi;
+use alloy_primitives::{Address, B256, keccak256};
+use foundry_compilers::artifacts::{BytecodeObject, CompactBytecode, Offsets};
+use slipway_solc::CompileOutput;
+
+/// Where a library's address goes: `file` → `library` → byte ranges.
+pub type LinkReferences = BTreeMap<String, BTreeMap<String, Vec<(usize, usize)>>>;
+
+/// One compiled contract.
+#[derive(Clone, Debug)]
+pub struct Artifact {
+    /// `path/File.sol:Name`, relative to the project root.
+    pub id: String,
+    /// The contract's name.
+    pub name: String,
+    /// Its ABI.
+    pub abi: JsonAbi,
+    /// Creation code, zeros where library addresses go.
+    pub bytecode: Vec<u8>,
+    /// Library slots in the creation code.
+    pub links: LinkReferences,
+    /// Runtime code, zeros where library addresses go.
+    pub deployed_bytecode: Vec<u8>,
+    /// Library slots in the runtime code.
+    pub deployed_links: LinkReferences,
+    /// Immutable slots in the runtime code: AST id → byte ranges.
+    pub immutables: BTreeMap<String, Vec<(usize, usize)>>,
+}
+
+fn ranges(offsets: &[Offsets]) -> Vec<(usize, usize)> {
+    offsets
+        .iter()
+        .map(|o| (o.start as usize, o.length as usize))
+        .collect()
+}
+
+/// Code with placeholders as bytes (placeholders zeroed) and its link slots.
+fn code(bytecode: Option<&CompactBytecode>) -> (Vec<u8>, LinkReferences) {
+    let Some(bytecode) = bytecode else {
+        return (Vec::new(), BTreeMap::new());
+    };
+    let bytes = match &bytecode.object {
+        BytecodeObject::Bytecode(bytes) => bytes.to_vec(),
+        BytecodeObject::Unlinked(hex) => {
+            let mut text = hex.trim_start_matches("0x").to_owned();
+            // `__$<34 hex>$__`: 40 characters, 20 bytes.
+            while let Some(start) = text.find("__$") {
+                text.replace_range(start..(start + 40).min(text.len()), &"0".repeat(40));
+            }
+            alloy_primitives::hex::decode(&text).unwrap_or_default()
+        }
+    };
+    let links = bytecode
+        .link_references
+        .iter()
+        .map(|(file, libs)| {
+            (
+                file.clone(),
+                libs.iter()
+                    .map(|(lib, offsets)| (lib.clone(), ranges(offsets)))
+                    .collect(),
+            )
+        })
+        .collect();
+    (bytes, links)
+}
+
+/// Every contract of a build.
+#[derive(Clone, Debug, Default)]
+pub struct Artifacts(pub Vec<Artifact>);
+
+impl Artifacts {
+    /// The contracts of `output`, ids relative to `root`.
+    pub fn from_output(output: &CompileOutput, root: &Path) -> Self {
+        let mut all: Vec<Artifact> = output
+            .artifact_ids()
+            .filter_map(|(id, artifact)| {
+                let source = id.source.strip_prefix(root).unwrap_or(&id.source);
+                let (bytecode, links) = code(artifact.bytecode.as_ref());
+                let deployed = artifact.deployed_bytecode.as_ref();
+                let (deployed_bytecode, deployed_links) =
+                    code(deployed.and_then(|d| d.bytecode.as_ref()));
+                let immutables = deployed
+                    .map(|d| {
+                        d.immutable_references
+                            .iter()
+                            .map(|(k, v)| (k.clone(), ranges(v)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Some(Artifact {
+                    id: format!("{}:{}", source.display(), id.name),
+                    name: id.name.clone(),
+                    abi: artifact.abi.clone()?,
+                    bytecode,
+                    links,
+                    deployed_bytecode,
+                    deployed_links,
+                    immutables,
+                })
+            })
+            .collect();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all.dedup_by(|a, b| a.id == b.id);
+        Self(all)
+    }
+
+    /// The artifact `name` (`Name`, `File.sol:Name` or `path/File.sol:Name`).
+    pub fn find(&self, name: &str) -> Result<&Artifact, String> {
+        let matches: Vec<&Artifact> = self
+            .0
+            .iter()
+            .filter(|a| match name.rsplit_once(':') {
+                Some((path, contract)) => {
+                    a.name == contract && a.id.ends_with(&format!("{path}:{contract}"))
+                }
+                None => a.name == name,
+            })
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(one),
+            [] => {
+                let wanted = name.rsplit(':').next().unwrap_or(name).to_ascii_lowercase();
+                let close: Vec<&str> = self
+                    .0
+                    .iter()
+                    .filter(|a| {
+                        let n = a.name.to_ascii_lowercase();
+                        n.contains(&wanted) || wanted.contains(&n)
+                    })
+                    .map(|a| a.id.as_str())
+                    .take(5)
+                    .collect();
+                Err(if close.is_empty() {
+                    format!("no artifact `{name}` in the build")
+                } else {
+                    format!(
+                        "no artifact `{name}` in the build (did you mean {}?)",
+                        close.join(", ")
+                    )
+                })
+            }
+            many => Err(format!(
+                "`{name}` names {} artifacts: write one of {}",
+                many.len(),
+                many.iter()
+                    .map(|a| a.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+}
+
+impl Artifact {
+    /// keccak256 of the creation code as built (placeholders zeroed).
+    pub fn bytecode_hash(&self) -> B256 {
+        keccak256(&self.bytecode)
+    }
+
+    /// Libraries the creation code needs: `file:Name` each.
+    pub fn needed_libraries(&self) -> Vec<String> {
+        self.links
+            .iter()
+            .flat_map(|(file, libs)| libs.keys().map(move |lib| format!("{file}:{lib}")))
+            .collect()
+    }
+
+    /// The creation code with `libraries` (by `Name` or `file:Name`) filled in.
+    pub fn link(&self, libraries: &BTreeMap<String, Address>) -> Result<Vec<u8>, String> {
+        let mut code = self.bytecode.clone();
+        fill(&mut code, &self.links, libraries)?;
+        Ok(code)
+    }
+}
+
+/// Writes each library's address into its slots in `code`.
+pub(crate) fn fill(
+    code: &mut [u8],
+    links: &LinkReferences,
+    libraries: &BTreeMap<String, Address>,
+) -> Result<(), String> {
+    for (file, libs) in links {
+        for (lib, slots) in libs {
+            let address = libraries
+                .get(&format!("{file}:{lib}"))
+                .or_else(|| libraries.get(lib))
+                .ok_or_else(|| {
+                    format!("library {file}:{lib} is not linked: add it to `libraries`")
+                })?;
+            for &(start, length) in slots {
+                let slot = code
+                    .get_mut(start..start + length)
+                    .filter(|s| s.len() == 20)
+                    .ok_or_else(|| format!("library slot {start}+{length} is outside the code"))?;
+                slot.copy_from_slice(address.as_slice());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! What can go wrong: a plan that does not check (with file, line and step)
+//! and a deployment that cannot go on.
+
+use std::path::PathBuf;
+
+/// One problem in a plan, located.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}:{line}: {}{message}", file.display(), step.as_deref().map(|s| format!("step `{s}`: ")).unwrap_or_default())]
+pub struct PlanError {
+    /// The plan file.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// The step, when the problem is in one.
+    pub step: Option<String>,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// Every problem found in a plan (it is checked in full, not up to the
+/// first problem).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct PlanErrors(pub Vec<PlanError>);
+
+/// Why a deployment stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum DeployError {
+    /// The plan does not check.
+    #[error("{}", plan_problems(.0))]
+    Plan(PlanErrors),
+    /// The chain layer failed.
+    #[error(transparent)]
+    Provider(#[from] slipway_chain::ProviderError),
+    /// A transaction failed to reach finality.
+    #[error("step `{step}`: {source}")]
+    Tx {
+        /// The step.
+        step: String,
+        /// Why.
+        source: slipway_chain::TxError,
+    },
+    /// A transaction was included but reverted.
+    #[error(
+        "step `{step}` reverted on chain (transaction {hash}); fix the plan and run again: the steps before it stay done"
+    )]
+    Reverted {
+        /// The step.
+        step: String,
+        /// Its transaction.
+        hash: alloy_primitives::B256,
+    },
+    /// The journal points at a chain that is not this one.
+    #[error(
+        "{journal}: {reason}; the chain it was written on no longer exists here. Nothing was sent. Run with --reset to start the plan over on this chain (the old journal is kept beside it)"
+    )]
+    ChainGone {
+        /// The journal file.
+        journal: PathBuf,
+        /// What differs.
+        reason: String,
+    },
+    /// Steps already deployed changed in the plan.
+    #[error("{0}")]
+    Changed(String),
+    /// The journal cannot be read or written.
+    #[error("{path}: {reason}")]
+    Journal {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// Something else that stops the deployment, with what to do.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl DeployError {
+    pub(crate) fn io(path: &std::path::Path, e: impl std::fmt::Display) -> Self {
+        Self::Journal {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+fn plan_problems(errors: &PlanErrors) -> String {
+    let n = errors.0.len();
+    format!(
+        "the plan has {n} problem{}:\n{errors}",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+impl From<PlanErrors> for DeployError {
+    fn from(errors: PlanErrors) -> Self {
+        Self::Plan(errors)
+    }
+}

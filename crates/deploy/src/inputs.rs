@@ -1,0 +1,181 @@
+//! What a step sends, computed from the plan and the addresses known so
+//! far; and the transaction a journal recorded, decoded back.
+
+use std::collections::BTreeMap;
+
+use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
+use alloy_primitives::{Address, Bytes, TxKind, keccak256};
+use slipway_chain::TxRequest;
+
+use crate::{
+    StepInput,
+    create2::{CREATE2_PROXY, create2_address, proxy_calldata},
+    encode::{self, Names},
+    plan::{Action, CheckedStep},
+};
+
+/// A step ready to send.
+#[derive(Clone, Debug)]
+pub(crate) struct Prepared {
+    pub(crate) input: StepInput,
+    pub(crate) request: TxRequest,
+}
+
+/// The input and request of `step` with `names` known.
+pub(crate) fn prepare(step: &CheckedStep, names: &Names) -> Result<Prepared, String> {
+    let values = encode::arguments(step.params(), &step.step.args, names)?;
+    let value = encode::wei(step.step.value.as_ref(), names)?;
+    let args = values.iter().map(encode::shown).collect();
+    match (&step.step.action, &step.artifact, &step.function) {
+        (
+            Action::Deploy {
+                salt, libraries, ..
+            },
+            Some(artifact),
+            _,
+        ) => {
+            let libraries: BTreeMap<String, Address> = libraries
+                .iter()
+                .map(|(name, expr)| {
+                    match encode::value(expr, &alloy_dyn_abi::DynSolType::Address, names)? {
+                        DynSolValue::Address(a) => Ok((name.clone(), a)),
+                        _ => Err(format!("library {name} is not an address")),
+                    }
+                })
+                .collect::<Result<_, String>>()?;
+            let mut init = artifact.link(&libraries)?;
+            let encoded_args = DynSolValue::Tuple(values).abi_encode_params();
+            init.extend_from_slice(&encoded_args);
+            let salt: Option<alloy_primitives::B256> = *salt;
+            let (to, data, address) = match salt {
+                Some(s) => (
+                    Some(CREATE2_PROXY),
+                    proxy_calldata(s, &init),
+                    Some(create2_address(s, &init)),
+                ),
+                None => (None, init, None),
+            };
+            Ok(Prepared {
+                input: StepInput {
+                    kind: "deploy".into(),
+                    what: artifact.id.clone(),
+                    bytecode_hash: Some(artifact.bytecode_hash()),
+                    to: None,
+                    args,
+                    encoded_args: encoded_args.into(),
+                    value,
+                    salt,
+                    libraries,
+                    address,
+                },
+                request: TxRequest {
+                    to,
+                    value,
+                    data: data.into(),
+                    gas_limit: None,
+                },
+            })
+        }
+        (Action::Call { to, .. }, _, Some(function)) => {
+            let target = match encode::value(to, &alloy_dyn_abi::DynSolType::Address, names)? {
+                DynSolValue::Address(a) => a,
+                _ => return Err("`to` is not an address".into()),
+            };
+            let data = function
+                .abi_encode_input(&values)
+                .map_err(|e| format!("cannot encode the arguments: {e}"))?;
+            let encoded_args = Bytes::copy_from_slice(data.get(4..).unwrap_or_default());
+            Ok(Prepared {
+                input: StepInput {
+                    kind: "call".into(),
+                    what: function.signature(),
+                    bytecode_hash: None,
+                    to: Some(target),
+                    args,
+                    encoded_args,
+                    value,
+                    salt: None,
+                    libraries: BTreeMap::new(),
+                    address: None,
+                },
+                request: TxRequest {
+                    to: Some(target),
+                    value,
+                    data: data.into(),
+                    gas_limit: None,
+                },
+            })
+        }
+        _ => Err("the step was not checked".into()),
+    }
+}
+
+/// How `now` differs from what was done (`then`); empty when the same.
+pub(crate) fn diff(then: &StepInput, now: &StepInput) -> Vec<String> {
+    let mut changes = Vec::new();
+    if then.what != now.what {
+        changes.push(format!("{}: {} → {}", then.kind, then.what, now.what));
+    }
+    if then.bytecode_hash != now.bytecode_hash {
+        changes.push(format!(
+            "bytecode: {} → {}",
+            then.bytecode_hash
+                .map(|h| h.to_string())
+                .unwrap_or_default(),
+            now.bytecode_hash.map(|h| h.to_string()).unwrap_or_default()
+        ));
+    }
+    if then.to != now.to {
+        changes.push(format!("to: {:?} → {:?}", then.to, now.to));
+    }
+    let n = then.args.len().max(now.args.len());
+    for i in 0..n {
+        let (a, b) = (then.args.get(i), now.args.get(i));
+        if a != b {
+            changes.push(format!(
+                "argument {}: {} → {}",
+                i + 1,
+                a.map_or("(none)", String::as_str),
+                b.map_or("(none)", String::as_str)
+            ));
+        }
+    }
+    if then.value != now.value {
+        changes.push(format!("value: {} → {} wei", then.value, now.value));
+    }
+    if then.salt != now.salt {
+        changes.push(format!("salt: {:?} → {:?}", then.salt, now.salt));
+    }
+    if then.libraries != now.libraries {
+        changes.push(format!(
+            "libraries: {:?} → {:?}",
+            then.libraries, now.libraries
+        ));
+    }
+    if changes.is_empty() && then.encoded_args != now.encoded_args {
+        changes.push("encoded arguments differ".into());
+    }
+    changes
+}
+
+/// The request a journaled transaction carries (to re-price it exactly as
+/// it was sent).
+pub(crate) fn request_of(raw: &Bytes, gas_limit: u64) -> Option<TxRequest> {
+    use alloy_consensus::Transaction;
+    use alloy_eips::eip2718::Decodable2718;
+    let envelope = alloy_consensus::TxEnvelope::decode_2718(&mut raw.as_ref()).ok()?;
+    Some(TxRequest {
+        to: match envelope.kind() {
+            TxKind::Call(to) => Some(to),
+            TxKind::Create => None,
+        },
+        value: envelope.value(),
+        data: envelope.input().clone(),
+        gas_limit: Some(gas_limit),
+    })
+}
+
+/// keccak256 of code.
+pub(crate) fn code_hash(code: &[u8]) -> alloy_primitives::B256 {
+    keccak256(code)
+}

@@ -1,0 +1,331 @@
+//! The write-ahead journal, `deployments/<env>/<plan>.journal.jsonl`: one
+//! JSON record a line, each flushed to disk before the action it announces
+//! (a transaction is recorded with its signed bytes before it is sent).
+//! Reading it back tells, step by step, what is done, what is in flight and
+//! what was never started. A final line cut short by a crash is ignored:
+//! what it announced had not happened yet.
+
+use std::{
+    collections::BTreeMap,
+    fs::{File, OpenOptions},
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use alloy_primitives::{Address, B256, Bytes, U256};
+use serde::{Deserialize, Serialize};
+use slipway_chain::{FeeQuote, SignedTx};
+
+use crate::DeployError;
+
+/// Test hook: the process aborts right after writing this many journal
+/// records (to prove that a crash anywhere loses nothing).
+pub const FAILPOINT_VAR: &str = "SLIPWAY_FAILPOINT_JOURNAL";
+
+/// What a step sends, as the journal and the change check compare it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepInput {
+    /// `deploy` or `call`.
+    pub kind: String,
+    /// The artifact deployed (`path:Name`) or the function called.
+    pub what: String,
+    /// keccak256 of the creation code as built (deploys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytecode_hash: Option<B256>,
+    /// The contract called (calls).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Address>,
+    /// The arguments, as shown.
+    pub args: Vec<String>,
+    /// ABI-encoded arguments (constructor arguments for deploys).
+    pub encoded_args: Bytes,
+    /// Wei sent.
+    pub value: U256,
+    /// CREATE2 salt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<B256>,
+    /// Linked libraries.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub libraries: BTreeMap<String, Address>,
+    /// Where a deploy puts the contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+}
+
+/// One line of the journal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+pub enum Record {
+    /// The first line: which chain and who deploys.
+    Begin {
+        /// The plan.
+        plan: String,
+        /// The chain's id.
+        chain_id: u64,
+        /// Its genesis block hash.
+        genesis: B256,
+        /// The signer.
+        deployer: Address,
+    },
+    /// A step's transaction, signed, about to be sent.
+    Sent {
+        /// The step.
+        step: String,
+        /// What it does.
+        input: StepInput,
+        /// The transaction.
+        tx: SignedTx,
+    },
+    /// A replacement at the same nonce, about to be sent.
+    Bumped {
+        /// The step.
+        step: String,
+        /// Its hash.
+        hash: B256,
+        /// Its fees.
+        fees: FeeQuote,
+        /// Its signed bytes.
+        raw: Bytes,
+    },
+    /// Included in a block (not yet final).
+    Included {
+        /// The step.
+        step: String,
+        /// The transaction.
+        hash: B256,
+        /// The block.
+        block: u64,
+    },
+    /// Final.
+    Confirmed {
+        /// The step.
+        step: String,
+        /// The transaction.
+        hash: B256,
+        /// Its block.
+        block: u64,
+        /// Whether it succeeded.
+        success: bool,
+        /// Gas used.
+        gas_used: u64,
+    },
+    /// A CREATE2 contract already on chain at its address: nothing sent.
+    Found {
+        /// The step.
+        step: String,
+        /// What it would have sent.
+        input: StepInput,
+    },
+}
+
+impl Record {
+    fn step(&self) -> Option<&str> {
+        match self {
+            Record::Begin { .. } => None,
+            Record::Sent { step, .. }
+            | Record::Bumped { step, .. }
+            | Record::Included { step, .. }
+            | Record::Confirmed { step, .. }
+            | Record::Found { step, .. } => Some(step),
+        }
+    }
+}
+
+/// Where a step stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepState {
+    /// What it sent (or found).
+    pub input: StepInput,
+    /// Its transaction (none when found on chain).
+    pub tx: Option<SignedTx>,
+    /// Its block once included.
+    pub block: Option<u64>,
+    /// Final, with success and gas.
+    pub confirmed: Option<(bool, u64)>,
+    /// The hash that was included.
+    pub included_hash: Option<B256>,
+}
+
+impl StepState {
+    /// Final and successful (or found on chain).
+    pub fn done(&self) -> bool {
+        self.tx.is_none() || self.confirmed.is_some_and(|(ok, _)| ok)
+    }
+}
+
+/// A journal read back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JournalState {
+    /// The first record's fields.
+    pub begin: Option<(u64, B256, Address)>,
+    /// Each step's latest attempt.
+    pub steps: BTreeMap<String, StepState>,
+    /// Records read.
+    pub records: usize,
+}
+
+impl JournalState {
+    pub(crate) fn apply(&mut self, record: Record) {
+        self.records += 1;
+        let step = record.step().map(str::to_owned);
+        match record {
+            Record::Begin {
+                chain_id,
+                genesis,
+                deployer,
+                ..
+            } => self.begin = Some((chain_id, genesis, deployer)),
+            Record::Sent { input, tx, .. } => {
+                self.steps.insert(
+                    step.unwrap_or_default(),
+                    StepState {
+                        input,
+                        tx: Some(tx),
+                        block: None,
+                        confirmed: None,
+                        included_hash: None,
+                    },
+                );
+            }
+            Record::Found { input, .. } => {
+                self.steps.insert(
+                    step.unwrap_or_default(),
+                    StepState {
+                        input,
+                        tx: None,
+                        block: None,
+                        confirmed: None,
+                        included_hash: None,
+                    },
+                );
+            }
+            Record::Bumped {
+                hash, fees, raw, ..
+            } => {
+                if let Some(tx) = self
+                    .steps
+                    .get_mut(step.as_deref().unwrap_or_default())
+                    .and_then(|s| s.tx.as_mut())
+                {
+                    tx.hashes.push(hash);
+                    tx.fees = fees;
+                    tx.raw = raw;
+                }
+            }
+            Record::Included { hash, block, .. } => {
+                if let Some(s) = self.steps.get_mut(step.as_deref().unwrap_or_default()) {
+                    s.block = Some(block);
+                    s.included_hash = Some(hash);
+                }
+            }
+            Record::Confirmed {
+                hash,
+                block,
+                success,
+                gas_used,
+                ..
+            } => {
+                if let Some(s) = self.steps.get_mut(step.as_deref().unwrap_or_default()) {
+                    s.block = Some(block);
+                    s.included_hash = Some(hash);
+                    s.confirmed = Some((success, gas_used));
+                }
+            }
+        }
+    }
+}
+
+/// An open journal, appended to.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+    written: usize,
+    failpoint: Option<usize>,
+}
+
+impl Journal {
+    /// Reads `path` (absent: empty).
+    pub fn read(path: &Path) -> Result<JournalState, DeployError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(JournalState::default());
+            }
+            Err(e) => return Err(DeployError::io(path, e)),
+        };
+        let mut state = JournalState::default();
+        let complete = text.ends_with('\n');
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<Record>(line) {
+                Ok(record) => state.apply(record),
+                // Cut short by a crash while being written: not acted on.
+                Err(_) if i + 1 == lines.len() && !complete => {}
+                Err(e) => {
+                    return Err(DeployError::io(
+                        path,
+                        format!(
+                            "line {}: not a journal record ({e}); the journal was edited or damaged: restore it, or start over with --reset",
+                            i + 1
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(state)
+    }
+
+    /// Opens `path` for appending (creating it and its directory), first
+    /// cutting off a final line a crash left incomplete.
+    pub fn open(path: &Path) -> Result<Self, DeployError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| DeployError::io(dir, e))?;
+        }
+        if let Ok(text) = std::fs::read_to_string(path)
+            && !text.is_empty()
+            && !text.ends_with('\n')
+        {
+            let keep = text.rfind('\n').map_or(0, |i| i + 1);
+            std::fs::write(path, &text[..keep]).map_err(|e| DeployError::io(path, e))?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| DeployError::io(path, e))?;
+        let failpoint = std::env::var(FAILPOINT_VAR)
+            .ok()
+            .and_then(|v| v.parse().ok());
+        Ok(Self {
+            path: path.to_path_buf(),
+            file,
+            written: 0,
+            failpoint,
+        })
+    }
+
+    /// Appends `record` and flushes it to disk before returning.
+    pub fn append(&mut self, record: &Record) -> Result<(), DeployError> {
+        let mut line = serde_json::to_string(record).map_err(|e| DeployError::io(&self.path, e))?;
+        line.push('\n');
+        self.file
+            .write_all(line.as_bytes())
+            .and_then(|()| self.file.sync_data())
+            .map_err(|e| DeployError::io(&self.path, e))?;
+        self.written += 1;
+        if self.failpoint == Some(self.written) {
+            // The test hook: die as a killed process would, mid-plan.
+            std::process::abort();
+        }
+        Ok(())
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}

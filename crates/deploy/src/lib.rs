@@ -1,0 +1,30 @@
+//! `slipway deploy`: declarative plans (`deploy/<name>.toml`) checked in
+//! full before anything is sent, executed level by level through the chain
+//! layer with a write-ahead journal (`deployments/<env>/<plan>.journal.jsonl`)
+//! that lets a run interrupted anywhere finish without deploying anything
+//! twice, CREATE2 through the deterministic deployment proxy, library
+//! linking, and one diff-friendly record per deployed contract
+//! (`deployments/<env>/<Name>.json`).
+//!
+//! The crate prints nothing: [`Deployment`] reports progress through a
+//! callback and returns values the CLI renders.
+
+mod artifacts;
+mod create2;
+mod effect;
+mod encode;
+mod error;
+mod inputs;
+mod journal;
+mod plan;
+mod records;
+mod run;
+
+pub use artifacts::{Artifact, Artifacts, LinkReferences};
+pub use create2::{CREATE2_PROXY, create2_address};
+pub use effect::{Effect, StepEffect, StepStatus};
+pub use error::{DeployError, PlanError, PlanErrors};
+pub use journal::{FAILPOINT_VAR, Journal, JournalState, Record, StepInput};
+pub use plan::{Action, CheckedPlan, CheckedStep, Expr, Plan, Step, find_plan, role_hash};
+pub use records::{DeploymentRecord, read_records};
+pub use run::{Deployment, Outcome, Progress, RunOptions};

@@ -1,0 +1,537 @@
+//! Plans: `deploy/<name>.toml` read into steps whose values are
+//! expressions (`@name` references, `role:NAME` hashes, `param:NAME`
+//! values, `${VAR}` from the environment), then checked against the build's
+//! artifacts ([`CheckedPlan`]).
+
+mod check;
+mod raw;
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+use alloy_primitives::{Address, B256, keccak256};
+use alloy_signer_local::{MnemonicBuilder, coins_bip39::English};
+use slipway_config::{Environment, Target, Vars};
+use toml::Spanned;
+
+pub use check::{CheckedPlan, CheckedStep};
+
+use crate::{PlanError, PlanErrors};
+use raw::{RawPlan, RawStep};
+
+/// A value in a plan, before the addresses it refers to are known.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// A number, string or boolean as written.
+    Literal(toml::Value),
+    /// `@name`: a deployed step's address or a named account.
+    Ref(String),
+    /// `role:NAME`: `keccak256("NAME")`, `DEFAULT_ADMIN_ROLE` = 0.
+    Role(String),
+    /// A list (an array or a tuple argument).
+    List(Vec<Expr>),
+}
+
+impl Expr {
+    /// Names this value refers to.
+    pub(crate) fn refs(&self, into: &mut Vec<String>) {
+        match self {
+            Expr::Ref(name) => into.push(name.clone()),
+            Expr::List(items) => items.iter().for_each(|i| i.refs(into)),
+            Expr::Literal(_) | Expr::Role(_) => {}
+        }
+    }
+}
+
+/// A role's id as AccessControl contracts compute it.
+pub fn role_hash(name: &str) -> B256 {
+    if name == "DEFAULT_ADMIN_ROLE" {
+        B256::ZERO
+    } else {
+        keccak256(name.as_bytes())
+    }
+}
+
+/// What a step does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Deploy an artifact.
+    Deploy {
+        /// The artifact as written: `Name` or `path/File.sol:Name`.
+        artifact: String,
+        /// CREATE2 salt (through the deterministic deployment proxy).
+        salt: Option<B256>,
+        /// Libraries to link: name (or `file:Name`) → address.
+        libraries: BTreeMap<String, Expr>,
+    },
+    /// Call a function of a contract.
+    Call {
+        /// Its name, or its signature when overloaded or the target has no
+        /// artifact.
+        function: String,
+        /// The contract.
+        to: Expr,
+    },
+}
+
+/// One step of a plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// Its id (records of deployed contracts are named by it).
+    pub id: String,
+    /// Its line in the plan.
+    pub line: usize,
+    /// What it does.
+    pub action: Action,
+    /// Constructor or function arguments.
+    pub args: Vec<Expr>,
+    /// Wei sent with it.
+    pub value: Option<Expr>,
+    /// Steps it waits for besides those it refers to.
+    pub after: Vec<String>,
+}
+
+impl Step {
+    /// Every name it refers to (references and `after`).
+    pub(crate) fn dependencies(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        self.args.iter().for_each(|a| a.refs(&mut names));
+        if let Some(v) = &self.value {
+            v.refs(&mut names);
+        }
+        match &self.action {
+            Action::Deploy { libraries, .. } => libraries.values().for_each(|l| l.refs(&mut names)),
+            Action::Call { to, .. } => to.refs(&mut names),
+        }
+        names.extend(self.after.iter().cloned());
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// A plan read for one environment.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Its name (the file's stem).
+    pub name: String,
+    /// Its file.
+    pub file: PathBuf,
+    /// Named accounts, resolved.
+    pub accounts: BTreeMap<String, Address>,
+    /// The steps, in the order written.
+    pub steps: Vec<Step>,
+}
+
+/// Turns spans into lines and collects problems.
+pub(crate) struct Located<'a> {
+    pub(crate) file: &'a Path,
+    pub(crate) text: &'a str,
+    pub(crate) errors: Vec<PlanError>,
+}
+
+impl Located<'_> {
+    pub(crate) fn line(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    pub(crate) fn error(&mut self, offset: usize, step: Option<&str>, message: impl Into<String>) {
+        let line = self.line(offset);
+        self.errors.push(PlanError {
+            file: self.file.to_path_buf(),
+            line,
+            step: step.map(str::to_owned),
+            message: message.into(),
+        });
+    }
+}
+
+/// `${VAR}` replaced from `vars`; an unset variable is named in the error.
+fn interpolate(text: &str, vars: &Vars) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("`{text}`: `${{` without a closing `}}`"))?;
+        let name = &after[..end];
+        let value = vars
+            .get(name)
+            .ok_or_else(|| format!("${{{name}}} is not set (in the environment or .env)"))?;
+        out.push_str(value);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+impl Plan {
+    /// Reads `file` for `env`: its overrides applied, `${VAR}` and
+    /// `param:` substituted, named accounts resolved. Every problem is
+    /// reported with its line.
+    pub fn load(file: &Path, env: &Environment, vars: &Vars) -> Result<Self, PlanErrors> {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            PlanErrors(vec![PlanError {
+                file: file.to_path_buf(),
+                line: 1,
+                step: None,
+                message: format!("cannot read the plan: {e}"),
+            }])
+        })?;
+        Self::parse(file, &text, env, vars)
+    }
+
+    /// [`Plan::load`] from text.
+    pub fn parse(
+        file: &Path,
+        text: &str,
+        env: &Environment,
+        vars: &Vars,
+    ) -> Result<Self, PlanErrors> {
+        let mut at = Located {
+            file,
+            text,
+            errors: Vec::new(),
+        };
+        let raw: RawPlan = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                let offset = e.span().map_or(0, |s| s.start);
+                at.error(offset, None, e.message().to_owned());
+                return Err(PlanErrors(at.errors));
+            }
+        };
+        let RawPlan {
+            accounts,
+            mut params,
+            mut environments,
+            step,
+            ..
+        } = raw;
+        let mut accounts = accounts;
+        if let Some(over) = environments.remove(&env.name) {
+            accounts.extend(over.accounts);
+            params.extend(over.params);
+        }
+        let name = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut resolved = BTreeMap::new();
+        for (account, value) in &accounts {
+            match account_address(value.get_ref(), env, vars) {
+                Ok(address) => {
+                    resolved.insert(account.clone(), address);
+                }
+                Err(message) => at.error(
+                    value.span().start,
+                    None,
+                    format!("account `{account}`: {message}"),
+                ),
+            }
+        }
+        let mut reader = StepReader {
+            at: &mut at,
+            params: &params,
+            vars,
+        };
+        let steps: Vec<Step> = step.into_iter().filter_map(|s| reader.step(s)).collect();
+        let mut seen = BTreeMap::new();
+        for s in &steps {
+            if let Some(first) = seen.insert(s.id.clone(), s.line) {
+                at.errors.push(PlanError {
+                    file: file.to_path_buf(),
+                    line: s.line,
+                    step: Some(s.id.clone()),
+                    message: format!(
+                        "a step with this id is already on line {first}; give one an `id`"
+                    ),
+                });
+            }
+            if resolved.contains_key(&s.id) || s.id == "deployer" {
+                at.errors.push(PlanError {
+                    file: file.to_path_buf(),
+                    line: s.line,
+                    step: Some(s.id.clone()),
+                    message: "this id is also an account's name: `@` could not tell them apart"
+                        .into(),
+                });
+            }
+        }
+        if at.errors.is_empty() {
+            Ok(Plan {
+                name,
+                file: file.to_path_buf(),
+                accounts: resolved,
+                steps,
+            })
+        } else {
+            Err(PlanErrors(at.errors))
+        }
+    }
+}
+
+/// A named account's address: `0x…`, `${VAR}` holding one, or `dev:N`.
+fn account_address(text: &str, env: &Environment, vars: &Vars) -> Result<Address, String> {
+    let text = interpolate(text, vars)?;
+    let text = text.trim();
+    if let Some(index) = text.strip_prefix("dev:") {
+        let Target::Embedded(devnet) = &env.target else {
+            return Err(format!(
+                "`{text}` is a development account, whose key is public: not usable on `{}`; give an address (or `${{VAR}}`) in [environments.{}.accounts]",
+                env.name, env.name
+            ));
+        };
+        let index: u32 = index
+            .parse()
+            .map_err(|_| format!("`{text}`: dev:N takes an account number"))?;
+        let key = MnemonicBuilder::<English>::default()
+            .phrase(devnet.mnemonic.as_str())
+            .index(index)
+            .and_then(|b| b.build())
+            .map_err(|e| format!("`{text}`: {e}"))?;
+        return Ok(key.address());
+    }
+    text.parse::<Address>().map_err(|_| {
+        format!("`{text}` is not an address (0x and 40 hex digits), `${{VAR}}` or `dev:N`")
+    })
+}
+
+/// Reads steps, substituting params and variables.
+struct StepReader<'a, 'b> {
+    at: &'a mut Located<'b>,
+    params: &'a BTreeMap<String, Spanned<toml::Value>>,
+    vars: &'a Vars,
+}
+
+impl StepReader<'_, '_> {
+    fn step(&mut self, raw: Spanned<RawStep>) -> Option<Step> {
+        let offset = raw.span().start;
+        let line = self.at.line(offset);
+        let raw = raw.into_inner();
+        let errors_before = self.at.errors.len();
+        let id = raw.id.as_ref().map(|i| i.get_ref().clone()).or_else(|| {
+            raw.deploy.as_ref().map(|d| {
+                d.get_ref()
+                    .rsplit(':')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+        });
+        let Some(id) = id else {
+            self.at.error(offset, None, "a call step needs an `id`");
+            return None;
+        };
+        let sid = Some(id.as_str());
+        let args: Vec<Expr> = raw
+            .args
+            .iter()
+            .filter_map(|a| self.value(a.get_ref(), a.span().start, sid))
+            .collect();
+        let value = raw
+            .value
+            .as_ref()
+            .and_then(|v| self.value(v.get_ref(), v.span().start, sid));
+        let action = match (raw.deploy, raw.call) {
+            (Some(artifact), None) => {
+                if raw.to.is_some() {
+                    self.at.error(
+                        offset,
+                        sid,
+                        "`to` belongs to call steps; a deploy step has none",
+                    );
+                }
+                let salt =
+                    raw.salt
+                        .as_ref()
+                        .and_then(|s| match interpolate(s.get_ref(), self.vars) {
+                            Ok(text) => Some(salt_of(&text)),
+                            Err(m) => {
+                                self.at.error(s.span().start, sid, m);
+                                None
+                            }
+                        });
+                let libraries = raw
+                    .libraries
+                    .iter()
+                    .filter_map(|(name, v)| {
+                        Some((name.clone(), self.value(v.get_ref(), v.span().start, sid)?))
+                    })
+                    .collect();
+                Action::Deploy {
+                    artifact: artifact.into_inner(),
+                    salt,
+                    libraries,
+                }
+            }
+            (None, Some(function)) => {
+                if raw.salt.is_some() || !raw.libraries.is_empty() {
+                    self.at
+                        .error(offset, sid, "`salt` and `libraries` belong to deploy steps");
+                }
+                let Some(to) = raw.to else {
+                    self.at
+                        .error(offset, sid, "a call step needs `to` (e.g. \"@token\")");
+                    return None;
+                };
+                let to = self.value(to.get_ref(), to.span().start, sid)?;
+                Action::Call {
+                    function: function.into_inner(),
+                    to,
+                }
+            }
+            (Some(_), Some(_)) => {
+                self.at
+                    .error(offset, sid, "a step either deploys or calls, not both");
+                return None;
+            }
+            (None, None) => {
+                self.at.error(
+                    offset,
+                    sid,
+                    "a step needs `deploy = \"Contract\"` or `call = \"function\"`",
+                );
+                return None;
+            }
+        };
+        let after = raw.after.iter().map(|a| a.get_ref().clone()).collect();
+        (self.at.errors.len() == errors_before).then_some(Step {
+            id,
+            line,
+            action,
+            args,
+            value,
+            after,
+        })
+    }
+
+    /// A TOML value as an expression.
+    fn value(&mut self, value: &toml::Value, offset: usize, step: Option<&str>) -> Option<Expr> {
+        self.value_in(value, offset, step, 0)
+    }
+
+    fn value_in(
+        &mut self,
+        value: &toml::Value,
+        offset: usize,
+        step: Option<&str>,
+        depth: usize,
+    ) -> Option<Expr> {
+        match value {
+            toml::Value::String(text) => {
+                let text = match interpolate(text, self.vars) {
+                    Ok(t) => t,
+                    Err(m) => {
+                        self.at.error(offset, step, m);
+                        return None;
+                    }
+                };
+                if let Some(name) = text.strip_prefix('@') {
+                    Some(Expr::Ref(name.to_owned()))
+                } else if let Some(role) = text.strip_prefix("role:") {
+                    Some(Expr::Role(role.to_owned()))
+                } else if let Some(param) = text.strip_prefix("param:") {
+                    let Some(found) = self.params.get(param) else {
+                        let known: Vec<&str> = self.params.keys().map(String::as_str).collect();
+                        self.at.error(
+                            offset,
+                            step,
+                            format!(
+                                "`param:{param}` is not defined in [params] (defined: {})",
+                                known.join(", ")
+                            ),
+                        );
+                        return None;
+                    };
+                    if depth > 8 {
+                        self.at
+                            .error(offset, step, format!("`param:{param}` refers to itself"));
+                        return None;
+                    }
+                    let found = found.clone();
+                    self.value_in(found.get_ref(), found.span().start, step, depth + 1)
+                } else {
+                    Some(Expr::Literal(toml::Value::String(text)))
+                }
+            }
+            toml::Value::Array(items) => Some(Expr::List(
+                items
+                    .iter()
+                    .map(|i| self.value_in(i, offset, step, depth))
+                    .collect::<Option<Vec<_>>>()?,
+            )),
+            toml::Value::Integer(_) | toml::Value::Boolean(_) => Some(Expr::Literal(value.clone())),
+            other => {
+                self.at.error(
+                    offset,
+                    step,
+                    format!(
+                        "{} values are not arguments: write numbers as integers or strings",
+                        other.type_str()
+                    ),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// A salt: 32 bytes of hex as written, or the keccak256 of a label.
+fn salt_of(text: &str) -> B256 {
+    text.parse::<B256>()
+        .unwrap_or_else(|_| keccak256(text.as_bytes()))
+}
+
+/// The plan to use: `--plan FILE`, or the only `*.toml` in `deploy/`.
+pub fn find_plan(root: &Path, given: Option<&Path>) -> Result<PathBuf, String> {
+    if let Some(path) = given {
+        let path = if path.is_absolute() {
+            path.to_path_buf()
+        } else if root.join(path).is_file() {
+            root.join(path)
+        } else {
+            root.join("deploy").join(path).with_extension("toml")
+        };
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!("no plan at {}", path.display()))
+        };
+    }
+    let dir = root.join("deploy");
+    let mut plans: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|_| {
+            format!(
+                "no {} directory: write a plan there (deploy/<name>.toml)",
+                dir.display()
+            )
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    plans.sort();
+    match plans.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(format!(
+            "no plan in {}: write deploy/<name>.toml",
+            dir.display()
+        )),
+        many => Err(format!(
+            "{} plans in deploy/; choose one with --plan: {}",
+            many.len(),
+            many.iter()
+                .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}

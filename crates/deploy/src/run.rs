@@ -1,0 +1,718 @@
+//! Running a checked plan on a chain: its effect first ([`Effect`]), then
+//! level by level — every step of a level signed, journaled and sent
+//! without waiting for the others' receipts, then all followed to finality
+//! — with the journal making any interruption resumable.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
+
+use alloy_primitives::{Address, B256, Bytes};
+use serde::Deserialize;
+use serde_json::json;
+use slipway_chain::{
+    ChainSigner, FeeQuote, Lifecycle, NonceTracker, Providers, SignedTx, TxError, TxEvent,
+    TxRequest, estimate,
+};
+use slipway_config::Environment;
+
+use crate::{
+    CheckedPlan, DeployError, DeploymentRecord, Effect, Journal, JournalState, Record, StepEffect,
+    StepInput, StepStatus,
+    encode::Names,
+    inputs::{code_hash, diff, prepare, request_of},
+    plan::Action,
+};
+
+/// Choices of one run.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Steps done before that changed and are to be sent again.
+    pub redeploy: Vec<String>,
+    /// Start the plan over: the journal is set aside.
+    pub reset: bool,
+}
+
+/// What a run reports as it goes.
+#[derive(Debug)]
+pub enum Progress<'a> {
+    /// A lifecycle step of a step's transaction.
+    Tx {
+        /// The step.
+        step: &'a str,
+        /// What happened.
+        event: &'a TxEvent,
+    },
+    /// A transaction from before a crash is followed.
+    Resumed {
+        /// The step.
+        step: &'a str,
+        /// Its hash.
+        hash: B256,
+    },
+    /// A CREATE2 contract was already at its address: nothing sent.
+    Found {
+        /// The step.
+        step: &'a str,
+        /// Where.
+        address: Address,
+    },
+    /// A step is final.
+    Done {
+        /// The step.
+        step: &'a str,
+        /// The deployed contract.
+        address: Option<Address>,
+        /// Its block.
+        block: u64,
+        /// Gas used.
+        gas_used: u64,
+    },
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// Transactions sent (replacements not counted).
+    pub sent: usize,
+    /// Distinct blocks that included this run's transactions.
+    pub blocks: BTreeSet<u64>,
+    /// Records written.
+    pub records: Vec<PathBuf>,
+}
+
+/// A plan on an environment's chain.
+pub struct Deployment<'a> {
+    /// The project root.
+    pub root: &'a Path,
+    /// The environment.
+    pub env: &'a Environment,
+    /// The plan.
+    pub plan: &'a CheckedPlan,
+    /// The chain.
+    pub providers: &'a Providers,
+    /// Who signs.
+    pub signer: &'a ChainSigner,
+    /// How transactions are followed.
+    pub lifecycle: Lifecycle,
+}
+
+#[derive(Deserialize)]
+struct Block {
+    hash: B256,
+}
+
+async fn code(providers: &Providers, address: Address) -> Result<Bytes, DeployError> {
+    Ok(providers
+        .request("eth_getCode", json!([address, "latest"]))
+        .await?)
+}
+
+fn tx_error(step: &str, source: TxError) -> DeployError {
+    DeployError::Tx {
+        step: step.to_owned(),
+        source,
+    }
+}
+
+impl Deployment<'_> {
+    /// `deployments/<env>/<plan>.journal.jsonl`.
+    pub fn journal_path(&self) -> PathBuf {
+        crate::records::dir(self.root, &self.env.name)
+            .join(format!("{}.journal.jsonl", self.plan.plan.name))
+    }
+
+    fn names(&self) -> Names {
+        let mut names = self.plan.plan.accounts.clone();
+        names.insert("deployer".into(), self.signer.address());
+        names
+    }
+
+    fn action(&self, index: usize) -> String {
+        let step = &self.plan.steps[index];
+        match (&step.step.action, &step.artifact, &step.function) {
+            (Action::Deploy { salt, .. }, Some(a), _) => {
+                format!(
+                    "deploy {}{}",
+                    a.id,
+                    if salt.is_some() { " (CREATE2)" } else { "" }
+                )
+            }
+            (Action::Call { to, .. }, _, Some(f)) => {
+                let target = match to {
+                    crate::Expr::Ref(name) => name.clone(),
+                    other => format!("{other:?}"),
+                };
+                format!("call {target}.{}", f.signature())
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The plan's effect on the chain; sends nothing and writes nothing.
+    pub async fn effect(&self, options: &RunOptions) -> Result<Effect, DeployError> {
+        let journal = self.journal_path();
+        let state = if options.reset {
+            JournalState::default()
+        } else {
+            Journal::read(&journal)?
+        };
+        let chain_id = self.env.chain.id;
+        if let Some((written_on, genesis, deployer)) = state.begin {
+            if written_on != chain_id {
+                return Err(DeployError::ChainGone {
+                    journal,
+                    reason: format!(
+                        "it was written on chain {written_on}, this is chain {chain_id}"
+                    ),
+                });
+            }
+            let block: Block = self
+                .providers
+                .request("eth_getBlockByNumber", json!(["0x0", false]))
+                .await?;
+            if block.hash != genesis {
+                return Err(DeployError::ChainGone {
+                    journal,
+                    reason: format!(
+                        "it was written on the chain whose genesis block is {genesis}; this chain's is {}",
+                        block.hash
+                    ),
+                });
+            }
+            if deployer != self.signer.address() {
+                return Err(DeployError::Other(format!(
+                    "{}: the plan was started by {deployer}; this signer is {}. Finish it with the same signer, or start over with --reset",
+                    journal.display(),
+                    self.signer.address()
+                )));
+            }
+        }
+        let mut accepted = BTreeSet::new();
+        for id in &options.redeploy {
+            if self.plan.step(id).is_none() {
+                return Err(DeployError::Other(format!(
+                    "--redeploy {id}: the plan has no such step (steps: {})",
+                    self.plan
+                        .steps
+                        .iter()
+                        .map(|s| s.step.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            accepted.extend(self.plan.dependents(id));
+        }
+        let fees = estimate(self.providers, &self.lifecycle.fees).await.ok();
+        let fee_per_gas = match fees {
+            Some(FeeQuote::Eip1559 { max_fee, .. }) => max_fee,
+            Some(FeeQuote::Legacy { gas_price }) => gas_price,
+            None => 0,
+        };
+
+        let mut names = self.names();
+        let mut resend: BTreeSet<String> = BTreeSet::new();
+        let mut effects: BTreeMap<usize, StepEffect> = BTreeMap::new();
+        for (level, indexes) in self.plan.levels.iter().enumerate() {
+            for &index in indexes {
+                let checked = &self.plan.steps[index];
+                let id = checked.step.id.clone();
+                let deploys = checked.artifact.is_some();
+                let dependencies = checked.step.dependencies();
+                let after_resent = dependencies.iter().any(|d| resend.contains(d));
+                let prepared = prepare(checked, &names);
+                let mut effect = StepEffect {
+                    id: id.clone(),
+                    level,
+                    action: self.action(index),
+                    args: prepared
+                        .as_ref()
+                        .map(|p| p.input.args.clone())
+                        .unwrap_or_default(),
+                    status: StepStatus::Send,
+                    address: prepared.as_ref().ok().and_then(|p| p.input.address),
+                    gas: None,
+                    deploys,
+                };
+                match state.steps.get(&id) {
+                    Some(done) if done.done() => {
+                        if let Some(address) = done.input.address {
+                            if deploys && code(self.providers, address).await?.is_empty() {
+                                return Err(DeployError::ChainGone {
+                                    journal,
+                                    reason: format!(
+                                        "step `{id}` is recorded at {address}{}, but there is no code there",
+                                        done.block
+                                            .map(|b| format!(" (block {b})"))
+                                            .unwrap_or_default()
+                                    ),
+                                });
+                            }
+                            names.insert(id.clone(), address);
+                            effect.address = Some(address);
+                        }
+                        let mut changes = match &prepared {
+                            Ok(now) => diff(&done.input, &now.input),
+                            Err(e) => vec![e.clone()],
+                        };
+                        if after_resent {
+                            changes.insert(0, "it depends on a step this run sends again".into());
+                        }
+                        if options.redeploy.contains(&id) && changes.is_empty() {
+                            return Err(DeployError::Other(format!(
+                                "--redeploy {id}: the step is done and unchanged, so there is nothing to redeploy (--reset starts the whole plan over)"
+                            )));
+                        }
+                        effect.status = if changes.is_empty() {
+                            StepStatus::Done
+                        } else {
+                            let ok = after_resent || accepted.contains(&id);
+                            if ok {
+                                resend.insert(id.clone());
+                            }
+                            StepStatus::Changed {
+                                diff: changes,
+                                accepted: ok,
+                            }
+                        };
+                    }
+                    Some(flying) if flying.confirmed.is_none() => {
+                        resend.insert(id.clone());
+                        if let Some(address) = flying.input.address {
+                            names.insert(id.clone(), address);
+                            effect.address = Some(address);
+                        }
+                        effect.status = StepStatus::InFlight {
+                            hash: flying.tx.as_ref().map(SignedTx::hash).unwrap_or_default(),
+                        };
+                    }
+                    Some(reverted) => {
+                        resend.insert(id.clone());
+                        effect.status = StepStatus::Retry {
+                            hash: reverted.included_hash.unwrap_or_default(),
+                        };
+                    }
+                    None => {
+                        resend.insert(id.clone());
+                    }
+                }
+                if effect.status.sends()
+                    && !after_resent
+                    && let Ok(p) = &prepared
+                {
+                    effect.gas = self.estimate_gas(&p.request).await;
+                }
+                effects.insert(index, effect);
+            }
+        }
+        Ok(Effect {
+            plan: self.plan.plan.name.clone(),
+            environment: self.env.name.clone(),
+            chain_id,
+            deployer: self.signer.address(),
+            journal,
+            steps: effects.into_values().collect(),
+            fee_per_gas,
+            depth: self.plan.depth(),
+            state,
+        })
+    }
+
+    async fn estimate_gas(&self, request: &TxRequest) -> Option<u64> {
+        let mut call =
+            json!({ "from": self.signer.address(), "value": request.value, "data": request.data });
+        if let Some(to) = request.to {
+            call["to"] = json!(to);
+        }
+        let answer: String = self
+            .providers
+            .request("eth_estimateGas", json!([call]))
+            .await
+            .ok()?;
+        u64::from_str_radix(answer.trim_start_matches("0x"), 16).ok()
+    }
+
+    /// Runs the plan: what `effect` found to do, level by level.
+    pub async fn execute(
+        &self,
+        effect: Effect,
+        options: &RunOptions,
+        progress: &(dyn Fn(Progress<'_>) + Sync),
+    ) -> Result<Outcome, DeployError> {
+        if let Some(refusal) = effect.refusal() {
+            return Err(DeployError::Changed(refusal));
+        }
+        let path = self.journal_path();
+        if options.reset && path.exists() {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let aside = path.with_extension(format!("jsonl.{stamp}.old"));
+            std::fs::rename(&path, &aside).map_err(|e| DeployError::io(&path, e))?;
+        }
+        let journal = Arc::new(Mutex::new(Journal::open(&path)?));
+        let append = |record: &Record| -> Result<(), DeployError> {
+            journal
+                .lock()
+                .map_err(|_| DeployError::io(&path, "journal lock poisoned"))?
+                .append(record)
+        };
+        if effect.state.begin.is_none() {
+            let block: Block = self
+                .providers
+                .request("eth_getBlockByNumber", json!(["0x0", false]))
+                .await?;
+            append(&Record::Begin {
+                plan: self.plan.plan.name.clone(),
+                chain_id: self.env.chain.id,
+                genesis: block.hash,
+                deployer: self.signer.address(),
+            })?;
+        }
+        let mut state = effect.state.clone();
+        let mut names = self.names();
+        let nonces = NonceTracker::new();
+        let mut outcome = Outcome::default();
+        for indexes in &self.plan.levels {
+            let mut to_send = Vec::new();
+            for &index in indexes {
+                let id = &self.plan.steps[index].step.id;
+                match &effect.steps[index].status {
+                    StepStatus::Done => {
+                        if let Some(a) = effect.steps[index].address {
+                            names.insert(id.clone(), a);
+                        }
+                    }
+                    StepStatus::InFlight { .. } => {
+                        let Some(tx) = state.steps.get(id).and_then(|s| s.tx.clone()) else {
+                            continue;
+                        };
+                        progress(Progress::Resumed {
+                            step: id,
+                            hash: tx.hash(),
+                        });
+                        let request = request_of(&tx.raw, tx.gas_limit).ok_or_else(|| {
+                            DeployError::io(
+                                &path,
+                                format!("step `{id}`: the journaled transaction does not decode"),
+                            )
+                        })?;
+                        let mut on_event = self.journaling(id, &journal, &path, progress);
+                        match self
+                            .lifecycle
+                            .resume(self.providers, self.signer, &request, tx, &mut on_event.0)
+                            .await
+                        {
+                            Ok(done) => {
+                                on_event
+                                    .1
+                                    .lock()
+                                    .ok()
+                                    .and_then(|mut e| e.take())
+                                    .map_or(Ok(()), Err)?;
+                                self.finish(
+                                    id,
+                                    &done,
+                                    &mut state,
+                                    &mut names,
+                                    &mut outcome,
+                                    progress,
+                                )?;
+                            }
+                            Err(TxError::NonceUsed { .. }) => to_send.push(index),
+                            Err(e) => return Err(tx_error(id, e)),
+                        }
+                    }
+                    _ => to_send.push(index),
+                }
+            }
+            self.send_level(
+                &to_send,
+                &journal,
+                &path,
+                &mut state,
+                &mut names,
+                &mut outcome,
+                &nonces,
+                progress,
+            )
+            .await?;
+            outcome.records.extend(self.write_records(&state).await?);
+        }
+        outcome.records.sort();
+        outcome.records.dedup();
+        Ok(outcome)
+    }
+
+    /// An event handler that journals the lifecycle's steps and reports
+    /// them; a journal error is kept for the caller.
+    #[allow(clippy::type_complexity)]
+    fn journaling<'s>(
+        &'s self,
+        step: &'s str,
+        journal: &'s Arc<Mutex<Journal>>,
+        path: &'s Path,
+        progress: &'s (dyn Fn(Progress<'_>) + Sync),
+    ) -> (
+        impl FnMut(TxEvent) + Send + 's,
+        Arc<Mutex<Option<DeployError>>>,
+    ) {
+        let failed = Arc::new(Mutex::new(None));
+        let keep = failed.clone();
+        let handler = move |event: TxEvent| {
+            let record = match &event {
+                TxEvent::Bumped { hash, fees, raw } => Some(Record::Bumped {
+                    step: step.to_owned(),
+                    hash: *hash,
+                    fees: *fees,
+                    raw: raw.clone(),
+                }),
+                TxEvent::Included { hash, block } => Some(Record::Included {
+                    step: step.to_owned(),
+                    hash: *hash,
+                    block: *block,
+                }),
+                TxEvent::Confirmed {
+                    hash,
+                    block,
+                    success,
+                    gas_used,
+                } => Some(Record::Confirmed {
+                    step: step.to_owned(),
+                    hash: *hash,
+                    block: *block,
+                    success: *success,
+                    gas_used: *gas_used,
+                }),
+                _ => None,
+            };
+            if let Some(record) = record {
+                let written = journal
+                    .lock()
+                    .map_err(|_| DeployError::io(path, "journal lock poisoned"))
+                    .and_then(|mut j| j.append(&record));
+                if let Err(e) = written
+                    && let Ok(mut slot) = keep.lock()
+                {
+                    slot.get_or_insert(e);
+                }
+            }
+            progress(Progress::Tx {
+                step,
+                event: &event,
+            });
+        };
+        (handler, failed)
+    }
+
+    /// Signs, journals and sends every step of a level, then follows them
+    /// all at once.
+    #[allow(clippy::too_many_arguments)]
+    async fn send_level(
+        &self,
+        indexes: &[usize],
+        journal: &Arc<Mutex<Journal>>,
+        path: &Path,
+        state: &mut JournalState,
+        names: &mut Names,
+        outcome: &mut Outcome,
+        nonces: &NonceTracker,
+        progress: &(dyn Fn(Progress<'_>) + Sync),
+    ) -> Result<(), DeployError> {
+        let mut waiting: Vec<(&str, TxRequest, SignedTx)> = Vec::new();
+        let mut first_error = None;
+        for &index in indexes {
+            let checked = &self.plan.steps[index];
+            let id = checked.step.id.as_str();
+            let prepared = prepare(checked, names)
+                .map_err(|m| DeployError::Other(format!("step `{id}`: {m}")))?;
+            let mut input: StepInput = prepared.input;
+            if let (Some(address), Some(_)) = (input.address, input.salt) {
+                if !code(self.providers, address).await?.is_empty() {
+                    let record = Record::Found {
+                        step: id.to_owned(),
+                        input: input.clone(),
+                    };
+                    journal
+                        .lock()
+                        .map_err(|_| DeployError::io(path, "journal lock poisoned"))?
+                        .append(&record)?;
+                    apply(state, record);
+                    names.insert(id.to_owned(), address);
+                    progress(Progress::Found { step: id, address });
+                    continue;
+                }
+                if code(self.providers, crate::CREATE2_PROXY).await?.is_empty() {
+                    return Err(DeployError::Other(format!(
+                        "step `{id}` deploys with CREATE2, but chain {} has no deterministic deployment proxy at {}: deploy it first (its presigned transaction is published with it) or drop the salt",
+                        self.env.chain.id,
+                        crate::CREATE2_PROXY
+                    )));
+                }
+            }
+            let mut report = |event: TxEvent| {
+                progress(Progress::Tx {
+                    step: id,
+                    event: &event,
+                })
+            };
+            let tx = match self
+                .lifecycle
+                .sign(
+                    self.providers,
+                    nonces,
+                    self.signer,
+                    &prepared.request,
+                    &mut report,
+                )
+                .await
+            {
+                Ok(tx) => tx,
+                Err(e) => {
+                    first_error = Some(tx_error(id, e));
+                    break;
+                }
+            };
+            if checked.artifact.is_some() && input.address.is_none() {
+                input.address = Some(self.signer.address().create(tx.nonce));
+            }
+            let record = Record::Sent {
+                step: id.to_owned(),
+                input,
+                tx: tx.clone(),
+            };
+            journal
+                .lock()
+                .map_err(|_| DeployError::io(path, "journal lock poisoned"))?
+                .append(&record)?;
+            apply(state, record);
+            if let Err(e) = Lifecycle::broadcast(self.providers, &tx).await {
+                first_error = Some(tx_error(id, e));
+                break;
+            }
+            outcome.sent += 1;
+            let mut request = prepared.request;
+            request.gas_limit = Some(tx.gas_limit);
+            waiting.push((id, request, tx));
+        }
+        let follows = waiting.into_iter().map(|(id, request, tx)| {
+            let (mut handler, failed) = self.journaling(id, journal, path, progress);
+            async move {
+                let result = self
+                    .lifecycle
+                    .wait(self.providers, self.signer, &request, tx, &mut handler)
+                    .await;
+                let journal_error = failed.lock().ok().and_then(|mut e| e.take());
+                (id, result, journal_error)
+            }
+        });
+        for (id, result, journal_error) in futures::future::join_all(follows).await {
+            if let Some(e) = journal_error {
+                first_error.get_or_insert(e);
+            }
+            match result {
+                Ok(done) => {
+                    if let Err(e) = self.finish(id, &done, state, names, outcome, progress) {
+                        first_error.get_or_insert(e);
+                    }
+                }
+                Err(e) => {
+                    first_error.get_or_insert(tx_error(id, e));
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Takes a step's final event into the state.
+    fn finish(
+        &self,
+        id: &str,
+        done: &TxEvent,
+        state: &mut JournalState,
+        names: &mut Names,
+        outcome: &mut Outcome,
+        progress: &(dyn Fn(Progress<'_>) + Sync),
+    ) -> Result<(), DeployError> {
+        let TxEvent::Confirmed {
+            hash,
+            block,
+            success,
+            gas_used,
+        } = *done
+        else {
+            return Err(DeployError::Other(format!(
+                "step `{id}`: the transaction did not complete"
+            )));
+        };
+        apply(
+            state,
+            Record::Confirmed {
+                step: id.to_owned(),
+                hash,
+                block,
+                success,
+                gas_used,
+            },
+        );
+        outcome.blocks.insert(block);
+        if !success {
+            return Err(DeployError::Reverted {
+                step: id.to_owned(),
+                hash,
+            });
+        }
+        let address = state.steps.get(id).and_then(|s| s.input.address);
+        if let Some(address) = address {
+            names.insert(id.to_owned(), address);
+        }
+        progress(Progress::Done {
+            step: id,
+            address,
+            block,
+            gas_used,
+        });
+        Ok(())
+    }
+
+    /// Writes the record of every deployed step that is done.
+    async fn write_records(&self, state: &JournalState) -> Result<Vec<PathBuf>, DeployError> {
+        let mut written = Vec::new();
+        for checked in &self.plan.steps {
+            let (Some(artifact), Some(step)) =
+                (&checked.artifact, state.steps.get(&checked.step.id))
+            else {
+                continue;
+            };
+            let Some(address) = step.input.address.filter(|_| step.done()) else {
+                continue;
+            };
+            let deployed = code(self.providers, address).await?;
+            let record = DeploymentRecord {
+                name: checked.step.id.clone(),
+                contract: step.input.what.clone(),
+                address,
+                chain_id: self.env.chain.id,
+                plan: self.plan.plan.name.clone(),
+                transaction_hash: step.included_hash,
+                block: step.block,
+                deployer: self.signer.address(),
+                bytecode_hash: step.input.bytecode_hash.unwrap_or_default(),
+                deployed_bytecode_hash: code_hash(&deployed),
+                constructor_args: step.input.encoded_args.clone(),
+                args: step.input.args.clone(),
+                salt: step.input.salt,
+                libraries: step.input.libraries.clone(),
+                abi: artifact.abi.clone(),
+            };
+            written.push(record.write(self.root, &self.env.name)?);
+        }
+        Ok(written)
+    }
+}
+
+fn apply(state: &mut JournalState, record: Record) {
+    state.apply(record);
+}
