@@ -256,6 +256,20 @@ impl Lifecycle {
         }
     }
 
+    /// Sends again at a nonce already used: if an earlier version was
+    /// mined meanwhile the node refuses with "nonce too low", which the
+    /// next receipt check resolves.
+    async fn repush(providers: &Providers, raw: &Bytes) -> Result<(), TxError> {
+        match Self::push(providers, raw).await {
+            Err(TxError::Provider(ProviderError::Rpc { message, .. }))
+                if message.contains("nonce too low") || message.contains("underpriced") =>
+            {
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
     /// Sends `request` signed by `signer` and follows it to finality.
     pub async fn send(
         &self,
@@ -387,7 +401,7 @@ impl Lifecycle {
             }
             if !Self::known(providers, tx.hash()).await? {
                 events(TxEvent::Dropped { hash: tx.hash() });
-                Self::push(providers, &tx.raw).await?;
+                Self::repush(providers, &tx.raw).await?;
                 sent_at = Instant::now();
             } else if sent_at.elapsed() >= self.fees.bump_after {
                 if bumps >= self.fees.bump_limit {
@@ -408,7 +422,7 @@ impl Lifecycle {
                 tx.hashes.push(hash);
                 tx.raw = raw;
                 tx.fees = fees;
-                Self::push(providers, &tx.raw).await?;
+                Self::repush(providers, &tx.raw).await?;
                 bumps += 1;
                 sent_at = Instant::now();
             }

@@ -98,6 +98,17 @@ async fn rpc(providers: &Providers, method: &str, params: Value) -> Value {
     providers.request(method, params).await.expect(method)
 }
 
+/// Waits until the node holds `hash` (events come before the send).
+async fn until_known(providers: &Providers, hash: alloy_primitives::B256) {
+    for _ in 0..500 {
+        if rpc(providers, "eth_getTransactionByHash", json!([hash])).await != Value::Null {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{hash} never reached the node");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_transfer_is_included_and_confirmed() {
     let node = node_with(Mining::Auto).await;
@@ -152,6 +163,7 @@ async fn a_stuck_transaction_is_repriced_and_the_replacement_lands() {
     else {
         panic!("bumped after a second without a block")
     };
+    until_known(&providers, replacement).await;
     let (
         FeeQuote::Eip1559 {
             max_fee: a,
@@ -202,6 +214,7 @@ async fn a_dropped_transaction_is_sent_again() {
     let TxEvent::Sent { hash, .. } = next(&events) else {
         panic!("sent")
     };
+    until_known(&providers, hash).await;
     rpc(&providers, "anvil_dropTransaction", json!([hash])).await;
     assert_eq!(next(&events), TxEvent::Dropped { hash });
     // Re-sent: the node has it again; mine it.
@@ -230,6 +243,7 @@ async fn a_reorg_before_finality_is_waited_out() {
     let TxEvent::Sent { hash, .. } = next(&events) else {
         panic!("sent")
     };
+    until_known(&providers, hash).await;
     rpc(&providers, "evm_mine", json!([])).await;
     assert_eq!(next(&events), TxEvent::Included { hash, block: 1 });
     // Replace block 1 before the three confirmations.

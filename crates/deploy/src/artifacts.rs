@@ -131,7 +131,9 @@ impl Artifacts {
                     .iter()
                     .filter(|a| {
                         let n = a.name.to_ascii_lowercase();
-                        n.contains(&wanted) || wanted.contains(&n)
+                        n.contains(&wanted)
+                            || wanted.contains(&n)
+                            || strsim::levenshtein(&n, &wanted) <= 2
                     })
                     .map(|a| a.id.as_str())
                     .take(5)

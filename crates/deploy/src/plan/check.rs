@@ -157,62 +157,69 @@ impl Plan {
             if let Some(v) = &step.value {
                 v.refs(&mut refs);
             }
+            match &step.action {
+                Action::Deploy { libraries, .. } => {
+                    libraries.values().for_each(|l| l.refs(&mut refs))
+                }
+                Action::Call { to, .. } => to.refs(&mut refs),
+            }
+            refs.sort();
+            refs.dedup();
+            // Undefined names are reported once, not again by each check
+            // that meets them.
+            let undefined = refs.iter().any(|name| !names.contains_key(name));
             let (artifact, function) = match &step.action {
                 Action::Deploy {
                     artifact,
                     libraries,
                     ..
-                } => {
-                    libraries.values().for_each(|l| l.refs(&mut refs));
-                    match artifacts.find(artifact) {
-                        Err(m) => {
-                            errors.push(error(&self, step, m));
-                            (None, None)
-                        }
-                        Ok(found) if found.bytecode.is_empty() => {
-                            errors.push(error(
-                                &self,
-                                step,
-                                format!(
-                                    "{} is abstract or an interface: it has no code to deploy",
-                                    found.id
-                                ),
-                            ));
-                            (None, None)
-                        }
-                        Ok(found) => {
-                            let needed = found.needed_libraries();
-                            for lib in &needed {
-                                let short = lib.rsplit(':').next().unwrap_or(lib);
-                                if !libraries.contains_key(lib) && !libraries.contains_key(short) {
-                                    errors.push(error(&self, step, format!("{} needs library {lib}: add `libraries = {{ {short} = \"@…\" }}`", found.id)));
-                                }
-                            }
-                            for given in libraries.keys() {
-                                if !needed
-                                    .iter()
-                                    .any(|n| n == given || n.rsplit(':').next() == Some(given))
-                                {
-                                    errors.push(error(
-                                        &self,
-                                        step,
-                                        format!("{} does not use a library `{given}`", found.id),
-                                    ));
-                                }
-                            }
-                            for (name, lib) in libraries {
-                                if let Err(m) =
-                                    encode::value(lib, &alloy_dyn_abi::DynSolType::Address, &names)
-                                {
-                                    errors.push(error(&self, step, format!("library {name}: {m}")));
-                                }
-                            }
-                            (Some(found.clone()), None)
-                        }
+                } => match artifacts.find(artifact) {
+                    Err(m) => {
+                        errors.push(error(&self, step, m));
+                        (None, None)
                     }
-                }
+                    Ok(found) if found.bytecode.is_empty() => {
+                        errors.push(error(
+                            &self,
+                            step,
+                            format!(
+                                "{} is abstract or an interface: it has no code to deploy",
+                                found.id
+                            ),
+                        ));
+                        (None, None)
+                    }
+                    Ok(found) => {
+                        let needed = found.needed_libraries();
+                        for lib in &needed {
+                            let short = lib.rsplit(':').next().unwrap_or(lib);
+                            if !libraries.contains_key(lib) && !libraries.contains_key(short) {
+                                errors.push(error(&self, step, format!("{} needs library {lib}: add `libraries = {{ {short} = \"@…\" }}`", found.id)));
+                            }
+                        }
+                        for given in libraries.keys() {
+                            if !needed
+                                .iter()
+                                .any(|n| n == given || n.rsplit(':').next() == Some(given))
+                            {
+                                errors.push(error(
+                                    &self,
+                                    step,
+                                    format!("{} does not use a library `{given}`", found.id),
+                                ));
+                            }
+                        }
+                        for (name, lib) in libraries.iter().filter(|_| !undefined) {
+                            if let Err(m) =
+                                encode::value(lib, &alloy_dyn_abi::DynSolType::Address, &names)
+                            {
+                                errors.push(error(&self, step, format!("library {name}: {m}")));
+                            }
+                        }
+                        (Some(found.clone()), None)
+                    }
+                },
                 Action::Call { function: name, to } => {
-                    to.refs(&mut refs);
                     let target_abi = match to {
                         Expr::Ref(id) => deploys.get(id.as_str()).and_then(|d| match &d.action {
                             Action::Deploy { artifact, .. } => {
@@ -224,7 +231,8 @@ impl Plan {
                     };
                     let target_known =
                         matches!(to, Expr::Ref(id) if deploys.contains_key(id.as_str()));
-                    if target_known && target_abi.is_none() {
+                    let to_undefined = matches!(to, Expr::Ref(id) if !names.contains_key(id));
+                    if (target_known && target_abi.is_none()) || to_undefined {
                         // The target's artifact is missing: reported at its own step.
                         (None, None)
                     } else {
@@ -275,7 +283,7 @@ impl Plan {
                 artifact,
                 function,
             };
-            if checked_step.artifact.is_some() || checked_step.function.is_some() {
+            if !undefined && (checked_step.artifact.is_some() || checked_step.function.is_some()) {
                 if let Err(m) = encode::arguments(checked_step.params(), &step.args, &names) {
                     errors.push(error(&self, step, m));
                 }

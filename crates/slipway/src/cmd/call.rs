@@ -4,7 +4,7 @@
 use std::{process::ExitCode, time::Duration};
 
 use alloy_dyn_abi::{DynSolType, DynSolValue, FunctionExt, JsonAbiExt, Specifier};
-use alloy_json_abi::Function;
+use alloy_json_abi::{Function, JsonAbi};
 use alloy_primitives::{Address, Bytes, U256, hex};
 use clap::Args;
 use eyre::{Result, WrapErr, bail, eyre};
@@ -25,8 +25,9 @@ pub(crate) struct Target {
     /// The environment.
     #[arg(long, default_value = "development")]
     env: String,
-    /// The contract's address.
-    to: Address,
+    /// The contract: an address, or the name of a deployment record of the
+    /// environment (`slipway deployments`).
+    to: String,
     /// The function: `name(types)`, optionally with outputs as cast writes
     /// them, `balanceOf(address)(uint256)`, or `function f(…) returns (…)`.
     signature: String,
@@ -69,8 +70,47 @@ fn parse_signature(text: &str) -> Result<Function> {
 }
 
 impl Target {
-    fn calldata(&self) -> Result<(Function, Bytes)> {
-        let function = parse_signature(&self.signature)?;
+    /// The address, and the ABI when the contract is named by its record.
+    fn resolve(&self, config: &slipway_config::Config) -> Result<(Address, Option<JsonAbi>)> {
+        if let Ok(address) = self.to.parse::<Address>() {
+            return Ok((address, None));
+        }
+        let records = slipway_deploy::read_records(&config.root, &self.env)?;
+        let Some(record) = records.into_iter().find(|r| r.name == self.to) else {
+            bail!(
+                "`{}` is neither an address nor a contract deployed to {} (see `slipway deployments --env {}`)",
+                self.to,
+                self.env,
+                self.env
+            );
+        };
+        Ok((record.address, Some(record.abi)))
+    }
+
+    /// The function: a signature, or a name the record's ABI knows.
+    fn function(&self, abi: Option<&JsonAbi>) -> Result<Function> {
+        let name = self.signature.trim();
+        match abi {
+            Some(abi) if !name.contains('(') => {
+                let found: Vec<&Function> = abi.functions().filter(|f| f.name == name).collect();
+                match found.as_slice() {
+                    [one] => Ok((*one).clone()),
+                    [] => bail!("`{}` has no function `{name}`", self.to),
+                    many => bail!(
+                        "`{name}` is overloaded: write one of {}",
+                        many.iter()
+                            .map(|f| f.signature())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                }
+            }
+            _ => parse_signature(name),
+        }
+    }
+
+    fn calldata(&self, abi: Option<&JsonAbi>) -> Result<(Function, Bytes)> {
+        let function = self.function(abi)?;
         if function.inputs.len() != self.args.len() {
             bail!(
                 "{} takes {} argument{}, {} given",
@@ -110,15 +150,13 @@ impl CallArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
         let env = config.environment(&self.target.env)?;
-        let (function, data) = self.target.calldata()?;
+        let (to, abi) = self.target.resolve(&config)?;
+        let (function, data) = self.target.calldata(abi.as_ref())?;
         runtime()?.block_on(async {
             let connection = connect(&config, &env).await?;
             let result: Result<Bytes, ProviderError> = connection
                 .providers
-                .request(
-                    "eth_call",
-                    json!([{ "to": self.target.to, "data": data }, "latest"]),
-                )
+                .request("eth_call", json!([{ "to": to, "data": data }, "latest"]))
                 .await;
             match result {
                 Ok(output) if function.outputs.is_empty() => {
@@ -159,7 +197,8 @@ impl SendArgs {
                 env.name
             );
         }
-        let (_, data) = self.target.calldata()?;
+        let (to, abi) = self.target.resolve(&config)?;
+        let (_, data) = self.target.calldata(abi.as_ref())?;
         let signer: ChainSigner = resolve_signer(&env, config.vars(), &ask_password)?;
         let lifecycle = Lifecycle {
             chain_id: env.chain.id,
@@ -169,7 +208,7 @@ impl SendArgs {
             timeout: Duration::from_secs(600),
         };
         let request = TxRequest {
-            to: Some(self.target.to),
+            to: Some(to),
             value: self.value,
             data,
             gas_limit: None,

@@ -1,0 +1,473 @@
+//! `slipway deploy` end to end on a small project (a linked library,
+//! constructor arguments, CREATE2, calls between contracts): deployed and
+//! run again with nothing sent; a crash after every journal record resumed
+//! with nothing lost and nothing sent twice; a changed contract shown and
+//! redeployed only when asked; a journal from another chain refused until
+//! `--reset`; plan errors located by file, line and step.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use alloy_primitives::{Address, B256, Bytes, hex, keccak256};
+use common::slipway;
+use serde_json::{Value, json};
+use slipway_config::{DevnetSettings, Hardfork};
+use slipway_devnet::{Mining, NodeSettings, rpc::ServerHandle};
+
+/// Dev account 0 of the public test mnemonic.
+const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const DEV_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for entry in std::fs::read_dir(from).expect("read") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The fixture project, copied to `tmp/p` and built.
+fn project(tmp: &tempfile::TempDir) -> PathBuf {
+    let dir = tmp.path().join("p");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deploy"),
+        &dir,
+    );
+    slipway(&dir).arg("build").assert().success();
+    dir
+}
+
+/// A `slipway node`-like chain with durable state, automining.
+async fn node(state: &Path, chain_id: u64) -> ServerHandle {
+    let settings = NodeSettings {
+        devnet: DevnetSettings {
+            chain_id,
+            ..DevnetSettings::default()
+        },
+        hardfork: Hardfork::default(),
+        state_dir: Some(state.to_path_buf()),
+        fresh: true,
+        mining: Mining::Auto,
+        owner: "deploy test node".into(),
+    };
+    slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("node")
+}
+
+async fn rpc(url: &str, method: &str, params: Value) -> Value {
+    let answer: Value = reqwest::Client::new()
+        .post(url)
+        .json(&json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    answer["result"].clone()
+}
+
+fn record(dir: &Path, env: &str, name: &str) -> Value {
+    let path = dir.join(format!("deployments/{env}/{name}.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("record")).expect("json")
+}
+
+fn address_of(record: &Value) -> Address {
+    record["address"]
+        .as_str()
+        .expect("address")
+        .parse()
+        .expect("an address")
+}
+
+fn journal_lines(dir: &Path, env: &str) -> usize {
+    std::fs::read_to_string(dir.join(format!("deployments/{env}/app.journal.jsonl")))
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
+}
+
+/// `slipway deploy --env staging` against `url`.
+fn staging(dir: &Path, url: &str) -> assert_cmd::Command {
+    let mut cmd = slipway(dir);
+    cmd.args(["deploy", "--env", "staging"])
+        .env("NODE_URL", url)
+        .env("DEPLOYER_KEY", DEV_KEY)
+        .env_remove(slipway_deploy::FAILPOINT_VAR);
+    cmd
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_links_uses_create2_and_a_second_run_sends_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    slipway(&dir).arg("deploy").assert().success();
+
+    let fees = record(&dir, "development", "Fees");
+    let vault = record(&dir, "development", "Vault");
+    let registry = record(&dir, "development", "Registry");
+    // Linked: the record names the library, and the library's code runs.
+    assert_eq!(vault["libraries"]["Fees"], fees["address"]);
+    let net = slipway(&dir)
+        .args(["call", "Vault", "net", "10000"])
+        .output()
+        .expect("call");
+    assert_eq!(
+        String::from_utf8_lossy(&net.stdout).trim(),
+        "9975",
+        "{net:?}"
+    );
+    // Constructor arguments as given, ABI-encoded in the record.
+    assert_eq!(vault["args"], json!([DEV_ADDRESS, "25"]));
+    let encoded: Bytes = vault["constructorArgs"]
+        .as_str()
+        .expect("hex")
+        .parse()
+        .expect("bytes");
+    assert_eq!(encoded.len(), 64);
+    assert_eq!(encoded[63], 25);
+
+    // CREATE2: the address computed independently from the artifact.
+    let artifact: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("out/Registry.sol/Registry.json")).expect("artifact"),
+    )
+    .expect("json");
+    let init: Bytes = artifact["bytecode"]["object"]
+        .as_str()
+        .expect("bytecode")
+        .parse()
+        .expect("hex");
+    let salt = keccak256("registry-v1");
+    let proxy: Address = "0x4e59b44847b379578588920ca78fbf26c0b4956c"
+        .parse()
+        .expect("proxy");
+    assert_eq!(address_of(&registry), proxy.create2_from_code(salt, &init));
+
+    // The calls after the deploys: the registry holds the vault.
+    let key = B256::from(keccak256("VAULT"));
+    let entry = slipway(&dir)
+        .args(["call", "Registry", "entries"])
+        .arg(key.to_string())
+        .output()
+        .expect("call");
+    assert_eq!(
+        String::from_utf8_lossy(&entry.stdout)
+            .trim()
+            .parse::<Address>()
+            .expect("an address"),
+        address_of(&vault)
+    );
+
+    // Again: nothing to send, the journal does not grow.
+    let lines = journal_lines(&dir, "development");
+    let again = slipway(&dir).arg("deploy").output().expect("deploy");
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("nothing to send"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(journal_lines(&dir, "development"), lines);
+    let listed = slipway(&dir)
+        .args(["deployments", "--json"])
+        .output()
+        .expect("list");
+    let listed: Value = serde_json::from_slice(&listed.stdout).expect("json");
+    let names: Vec<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Fees", "Registry", "Vault"]);
+}
+
+/// Records without what differs between two runs on two chains by design
+/// (transaction hashes and blocks).
+fn comparable(dir: &Path, env: &str) -> Vec<Value> {
+    ["Fees", "Registry", "Vault"]
+        .iter()
+        .map(|name| {
+            let mut r = record(dir, env, name);
+            r.as_object_mut().expect("object").remove("transactionHash");
+            r.as_object_mut().expect("object").remove("block");
+            r
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_after_any_journal_record_is_finished_by_the_next_run() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    let state = tmp.path().join("chain");
+
+    // The uninterrupted run everything is compared with.
+    let reference_node = node(&state, 1337).await;
+    staging(&dir, &reference_node.url).assert().success();
+    let reference = comparable(&dir, "staging");
+    let total = journal_lines(&dir, "staging");
+    let sent = rpc(
+        &reference_node.url,
+        "eth_getTransactionCount",
+        json!([DEV_ADDRESS, "latest"]),
+    )
+    .await;
+    reference_node.stop().await;
+    assert_eq!(sent, json!("0x5"), "five transactions in the plan");
+    assert!(
+        total > 10,
+        "begin + sent/included/confirmed per step: {total}"
+    );
+
+    for crash_after in 1..total {
+        std::fs::remove_dir_all(dir.join("deployments")).expect("clean");
+        let chain = node(&state, 1337).await;
+        let crashed = staging(&dir, &chain.url)
+            .env(slipway_deploy::FAILPOINT_VAR, crash_after.to_string())
+            .output()
+            .expect("run");
+        assert!(
+            !crashed.status.success(),
+            "the fail-point stops it at record {crash_after}"
+        );
+        assert_eq!(journal_lines(&dir, "staging"), crash_after);
+
+        let resumed = staging(&dir, &chain.url).output().expect("resume");
+        assert!(
+            resumed.status.success(),
+            "resume after record {crash_after}: {}",
+            stderr(&resumed)
+        );
+        let count = rpc(
+            &chain.url,
+            "eth_getTransactionCount",
+            json!([DEV_ADDRESS, "latest"]),
+        )
+        .await;
+        assert_eq!(
+            count, sent,
+            "no duplicate after a crash at record {crash_after}"
+        );
+        assert_eq!(
+            comparable(&dir, "staging"),
+            reference,
+            "records after a crash at record {crash_after}"
+        );
+        // Nothing skipped: the last call's effect is there.
+        let vault = address_of(&record(&dir, "staging", "Vault"));
+        let registry = rpc(
+            &chain.url,
+            "eth_call",
+            json!([{ "to": vault, "data": "0x7b103999" }, "latest"]),
+        )
+        .await;
+        assert_eq!(
+            registry.as_str().map(|r| r[26..].to_owned()),
+            Some(hex::encode(address_of(&record(
+                &dir, "staging", "Registry"
+            )))),
+            "vault.registry() after a crash at record {crash_after}"
+        );
+        chain.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_contract_is_shown_and_redeployed_only_when_asked() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    slipway(&dir).arg("deploy").assert().success();
+    let first = address_of(&record(&dir, "development", "Vault"));
+
+    let source = dir.join("contracts/src/Vault.sol");
+    let text = std::fs::read_to_string(&source).expect("source");
+    std::fs::write(
+        &source,
+        text.replace(
+            "    address public registry;",
+            "    address public registry;\n    uint256 public constant VERSION = 2;",
+        ),
+    )
+    .expect("write");
+    let lines = journal_lines(&dir, "development");
+    let refused = slipway(&dir).arg("deploy").output().expect("deploy");
+    assert!(!refused.status.success());
+    let message = stderr(&refused);
+    assert!(message.contains("step `Vault` is done"), "{message}");
+    assert!(message.contains("bytecode: 0x"), "{message}");
+    assert!(message.contains("--redeploy Vault"), "{message}");
+    assert_eq!(journal_lines(&dir, "development"), lines, "nothing sent");
+
+    let redeployed = slipway(&dir)
+        .args(["deploy", "--redeploy", "Vault"])
+        .output()
+        .expect("deploy");
+    assert!(redeployed.status.success(), "{}", stderr(&redeployed));
+    let second = address_of(&record(&dir, "development", "Vault"));
+    assert_ne!(first, second, "a new Vault");
+    // Its dependents ran again: the registry points at the new one.
+    let key = B256::from(keccak256("VAULT"));
+    let entry = slipway(&dir)
+        .args(["call", "Registry", "entries"])
+        .arg(key.to_string())
+        .output()
+        .expect("call");
+    assert_eq!(
+        String::from_utf8_lossy(&entry.stdout)
+            .trim()
+            .parse::<Address>()
+            .expect("an address"),
+        second
+    );
+    let version = slipway(&dir)
+        .args(["call", "Vault", "VERSION"])
+        .output()
+        .expect("call");
+    assert_eq!(String::from_utf8_lossy(&version.stdout).trim(), "2");
+
+    // Unchanged steps are not redeployed on request.
+    let unchanged = slipway(&dir)
+        .args(["deploy", "--redeploy", "Fees"])
+        .output()
+        .expect("deploy");
+    assert!(!unchanged.status.success());
+    assert!(
+        stderr(&unchanged).contains("unchanged"),
+        "{}",
+        stderr(&unchanged)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journal_from_another_chain_is_refused_until_reset() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    let first = node(&tmp.path().join("a"), 1337).await;
+    staging(&dir, &first.url).assert().success();
+    first.stop().await;
+
+    // A new chain behind the same URL variable: the journal's chain is gone.
+    let second = node(&tmp.path().join("b"), 1337).await;
+    let refused = staging(&dir, &second.url).output().expect("deploy");
+    assert!(!refused.status.success());
+    let message = stderr(&refused);
+    assert!(message.contains("no longer exists"), "{message}");
+    assert!(message.contains("--reset"), "{message}");
+    let count = rpc(
+        &second.url,
+        "eth_getTransactionCount",
+        json!([DEV_ADDRESS, "latest"]),
+    )
+    .await;
+    assert_eq!(count, json!("0x0"), "nothing sent to the new chain");
+
+    staging(&dir, &second.url).arg("--reset").assert().success();
+    let kept: Vec<String> = std::fs::read_dir(dir.join("deployments/staging"))
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.ends_with(".old"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the old journal is kept aside: {kept:?}");
+    second.stop().await;
+}
+
+#[test]
+fn plan_errors_name_the_file_line_and_step() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    std::fs::write(
+        dir.join("deploy/broken.toml"),
+        r#"[[step]]
+deploy = "Valt"
+
+[[step]]
+id = "Vault"
+deploy = "Vault"
+args = ["@deployer"]
+
+[[step]]
+id = "typed"
+deploy = "Vault"
+args = ["@deployer", "a lot"]
+libraries = { Fees = "@Fees" }
+
+[[step]]
+id = "ghost"
+call = "set"
+to = "@Nowhere"
+args = ["role:X", "@deployer"]
+
+[[step]]
+id = "a"
+call = "set(bytes32,address)"
+to = "@deployer"
+args = ["role:A", "@deployer"]
+after = ["b"]
+
+[[step]]
+id = "b"
+call = "set(bytes32,address)"
+to = "@deployer"
+args = ["role:B", "@deployer"]
+after = ["a"]
+"#,
+    )
+    .expect("plan");
+    let out = slipway(&dir)
+        .args(["deploy", "--dry-run", "--plan", "broken"])
+        .output()
+        .expect("deploy");
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    for expected in [
+        "deploy/broken.toml:1: step `Valt`: no artifact `Valt` in the build (did you mean",
+        "deploy/broken.toml:4: step `Vault`: contracts/src/Vault.sol:Vault needs library contracts/src/Fees.sol:Fees",
+        "deploy/broken.toml:4: step `Vault`: takes 2 arguments (address owner_, uint16 feeBps_), 1 given",
+        "deploy/broken.toml:9: step `typed`: `@Fees` is not defined",
+        "deploy/broken.toml:15: step `ghost`: `@Nowhere` is not defined",
+        "deploy/broken.toml:21: step `a`: the steps form a cycle: a → b → a",
+    ] {
+        assert!(
+            message.contains(expected),
+            "missing `{expected}` in:\n{message}"
+        );
+    }
+    assert_eq!(
+        message.matches("@Nowhere").count(),
+        1,
+        "reported once:\n{message}"
+    );
+    // A type error is reported where the references are all defined.
+    std::fs::write(
+        dir.join("deploy/typed.toml"),
+        "[[step]]\ndeploy = \"Fees\"\n\n[[step]]\ndeploy = \"Vault\"\nargs = [\"@deployer\", \"a lot\"]\nlibraries = { Fees = \"@Fees\" }\n",
+    )
+    .expect("plan");
+    let typed = slipway(&dir)
+        .args(["deploy", "--dry-run", "--plan", "typed"])
+        .output()
+        .expect("deploy");
+    assert!(!typed.status.success());
+    assert!(
+        stderr(&typed).contains(
+            "deploy/typed.toml:4: step `Vault`: argument 2 (feeBps_): `a lot` is not a uint16"
+        ),
+        "{}",
+        stderr(&typed)
+    );
+    assert!(
+        !dir.join("deployments").exists(),
+        "nothing written for a plan that does not check"
+    );
+}
