@@ -130,12 +130,18 @@ impl Config {
                 });
             }
         };
-        Resolver {
+        let mut environment = Resolver {
             source: &self.source,
             vars: &self.vars,
             name,
         }
-        .resolve(raw)
+        .resolve(raw)?;
+        // A keystore path in slipway.toml is the project's, wherever the
+        // command runs from.
+        if let crate::Signer::Keystore { path, .. } = &mut environment.signer {
+            *path = self.path(path);
+        }
+        Ok(environment)
     }
 
     /// Absolute path of a project-relative path.

@@ -5,24 +5,11 @@
 
 mod common;
 
-use common::{slipway, starter_project};
+use common::{rpc, slipway, starter_project};
 use std::net::TcpListener;
 
 use predicates::prelude::*;
 use serde_json::{Value, json};
-
-async fn rpc(url: &str, method: &str, params: Value) -> Value {
-    let answer: Value = reqwest::Client::new()
-        .post(url)
-        .json(&json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
-    answer["result"].clone()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn call_and_send_reach_the_development_chain() {

@@ -10,10 +10,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use alloy_primitives::{Address, B256, Bytes, hex, keccak256};
-use common::slipway;
+use common::{node, rpc, slipway};
 use serde_json::{Value, json};
-use slipway_config::{DevnetSettings, Hardfork};
-use slipway_devnet::{Mining, NodeSettings, rpc::ServerHandle};
 
 /// Dev account 0 of the public test mnemonic.
 const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -41,37 +39,6 @@ fn project(tmp: &tempfile::TempDir) -> PathBuf {
     );
     slipway(&dir).arg("build").assert().success();
     dir
-}
-
-/// A `slipway node`-like chain with durable state, automining.
-async fn node(state: &Path, chain_id: u64) -> ServerHandle {
-    let settings = NodeSettings {
-        devnet: DevnetSettings {
-            chain_id,
-            ..DevnetSettings::default()
-        },
-        hardfork: Hardfork::default(),
-        state_dir: Some(state.to_path_buf()),
-        fresh: true,
-        mining: Mining::Auto,
-        owner: "deploy test node".into(),
-    };
-    slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
-        .await
-        .expect("node")
-}
-
-async fn rpc(url: &str, method: &str, params: Value) -> Value {
-    let answer: Value = reqwest::Client::new()
-        .post(url)
-        .json(&json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
-    answer["result"].clone()
 }
 
 fn record(dir: &Path, env: &str, name: &str) -> Value {

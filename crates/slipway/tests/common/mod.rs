@@ -28,3 +28,36 @@ pub fn starter_project(tmp: &tempfile::TempDir) -> PathBuf {
         .success();
     dir
 }
+
+/// A chain with durable state in `state`, automining, as `slipway node`
+/// serves it.
+pub async fn node(state: &Path, chain_id: u64) -> slipway_devnet::rpc::ServerHandle {
+    let settings = slipway_devnet::NodeSettings {
+        devnet: slipway_config::DevnetSettings {
+            chain_id,
+            ..slipway_config::DevnetSettings::default()
+        },
+        hardfork: slipway_config::Hardfork::default(),
+        state_dir: Some(state.to_path_buf()),
+        fresh: true,
+        mining: slipway_devnet::Mining::Auto,
+        owner: "test node".into(),
+    };
+    slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("node")
+}
+
+/// One JSON-RPC request; its `result`.
+pub async fn rpc(url: &str, method: &str, params: serde_json::Value) -> serde_json::Value {
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(url)
+        .json(&serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    answer["result"].clone()
+}

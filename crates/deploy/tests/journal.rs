@@ -1,0 +1,130 @@
+//! The journal read back: any sequence of records round-trips; a final line
+//! cut short by a crash is ignored (what it announced had not happened); a
+//! damaged line in the middle is an error naming its line.
+
+use alloy_primitives::{Address, B256, Bytes, U256};
+use proptest::prelude::*;
+use slipway_chain::{FeeQuote, SignedTx};
+use slipway_deploy::{Journal, Record, StepInput};
+
+fn input(step: u8) -> StepInput {
+    StepInput {
+        kind: "deploy".into(),
+        what: format!("contracts/src/C{step}.sol:C{step}"),
+        bytecode_hash: Some(B256::repeat_byte(step)),
+        to: None,
+        args: vec![step.to_string()],
+        encoded_args: Bytes::from(vec![step; 32]),
+        value: U256::from(step),
+        salt: None,
+        libraries: Default::default(),
+        address: Some(Address::repeat_byte(step)),
+    }
+}
+
+fn record() -> impl Strategy<Value = Record> {
+    (0u8..4, any::<u64>(), any::<u128>(), 0u8..6).prop_map(|(step, n, fee, kind)| {
+        let name = format!("s{step}");
+        let hash = B256::from(U256::from(n));
+        match kind {
+            0 => Record::Begin {
+                plan: "p".into(),
+                chain_id: n,
+                genesis: hash,
+                deployer: Address::repeat_byte(1),
+            },
+            1 => Record::Sent {
+                step: name,
+                input: input(step),
+                tx: SignedTx {
+                    nonce: n,
+                    gas_limit: n / 2,
+                    fees: FeeQuote::Eip1559 {
+                        max_fee: fee,
+                        priority_fee: fee / 3,
+                    },
+                    hashes: vec![hash],
+                    raw: Bytes::from(n.to_be_bytes().to_vec()),
+                },
+            },
+            2 => Record::Bumped {
+                step: name,
+                hash,
+                fees: FeeQuote::Legacy { gas_price: fee },
+                raw: Bytes::from(vec![1, 2, 3]),
+            },
+            3 => Record::Included {
+                step: name,
+                hash,
+                block: n,
+            },
+            4 => Record::Confirmed {
+                step: name,
+                hash,
+                block: n,
+                success: n % 2 == 0,
+                gas_used: n / 3,
+            },
+            _ => Record::Found {
+                step: name,
+                input: input(step),
+            },
+        }
+    })
+}
+
+proptest! {
+    #[test]
+    fn records_round_trip(records in proptest::collection::vec(record(), 0..20)) {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let path = tmp.path().join("deployments/x/p.journal.jsonl");
+        let mut journal = Journal::open(&path).expect("open");
+        for r in &records {
+            journal.append(r).expect("append");
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let back: Vec<Record> = text.lines().map(|l| serde_json::from_str(l).expect("record")).collect();
+        prop_assert_eq!(&back, &records);
+        prop_assert_eq!(Journal::read(&path).expect("state").records, records.len());
+    }
+}
+
+#[test]
+fn a_line_cut_short_at_the_end_is_ignored_and_cut_off_before_appending() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("p.journal.jsonl");
+    let included = Record::Included {
+        step: "a".into(),
+        hash: B256::repeat_byte(7),
+        block: 3,
+    };
+    let line = serde_json::to_string(&included).expect("json");
+    std::fs::write(&path, format!("{line}\n{}", &line[..line.len() / 2])).expect("write");
+    let state = Journal::read(&path).expect("state");
+    assert_eq!(state.records, 1, "the half line is not a record");
+    let mut journal = Journal::open(&path).expect("open");
+    journal.append(&included).expect("append");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert_eq!(
+        text,
+        format!("{line}\n{line}\n"),
+        "the half line was cut off"
+    );
+}
+
+#[test]
+fn a_damaged_line_in_the_middle_is_an_error_with_its_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("p.journal.jsonl");
+    std::fs::write(
+        &path,
+        "{\"record\":\"included\",\"step\":\"a\",\"hash\":\"0x01\",\"block\":1}\nnot json\n{}\n",
+    )
+    .expect("write");
+    let error = Journal::read(&path).expect_err("damaged").to_string();
+    assert!(
+        error.contains("line 1") || error.contains("line 2"),
+        "{error}"
+    );
+    assert!(error.contains("--reset"), "{error}");
+}

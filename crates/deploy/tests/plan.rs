@@ -1,0 +1,132 @@
+//! Reading plans for an environment: overrides, params and variables
+//! applied; development accounts refused off the embedded chain; syntax
+//! errors located; the CREATE2 address equal to alloy's own computation.
+
+use std::path::Path;
+
+use alloy_primitives::{Address, B256, keccak256};
+use slipway_config::{Config, Vars};
+use slipway_deploy::{CREATE2_PROXY, Expr, Plan, create2_address, role_hash};
+
+fn environment(name: &str) -> slipway_config::Environment {
+    let config = Config::parse(
+        Path::new("/p"),
+        "/p/slipway.toml".into(),
+        "[environments.staging]\nrpc = [\"http://127.0.0.1:1\"]\n".into(),
+        Vars::default(),
+    )
+    .expect("config");
+    config.environment(name).expect("environment")
+}
+
+const PLAN: &str = r#"
+[accounts]
+guardian = "dev:1"
+treasury = "${TREASURY}"
+
+[params]
+threshold = 2
+
+[environments.staging.accounts]
+guardian = "0x00000000000000000000000000000000000000aa"
+
+[environments.staging.params]
+threshold = 3
+
+[[step]]
+id = "grant"
+call = "grantRole(bytes32,address)"
+to = "@guardian"
+args = ["role:OPERATOR_ROLE", "param:threshold"]
+"#;
+
+fn vars() -> Vars {
+    Vars::from_map([(
+        "TREASURY".to_owned(),
+        "0x00000000000000000000000000000000000000bb".to_owned(),
+    )])
+}
+
+#[test]
+fn overrides_params_and_variables_apply_per_environment() {
+    let file = Path::new("deploy/x.toml");
+    let dev = Plan::parse(file, PLAN, &environment("development"), &vars()).expect("dev");
+    assert_eq!(
+        dev.accounts["guardian"],
+        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+            .parse::<Address>()
+            .expect("dev 1")
+    );
+    assert_eq!(dev.accounts["treasury"], Address::with_last_byte(0xbb));
+    assert_eq!(dev.steps[0].args[1], Expr::Literal(toml::Value::Integer(2)));
+    let staging = Plan::parse(file, PLAN, &environment("staging"), &vars()).expect("staging");
+    assert_eq!(staging.accounts["guardian"], Address::with_last_byte(0xaa));
+    assert_eq!(
+        staging.steps[0].args[1],
+        Expr::Literal(toml::Value::Integer(3))
+    );
+    assert_eq!(staging.steps[0].line, 15, "the line of its [[step]] header");
+}
+
+#[test]
+fn development_accounts_and_missing_variables_are_refused_with_lines() {
+    let file = Path::new("deploy/x.toml");
+    let text = PLAN.replace(
+        "[environments.staging.accounts]\nguardian = \"0x00000000000000000000000000000000000000aa\"\n",
+        "",
+    );
+    let errors = Plan::parse(file, &text, &environment("staging"), &Vars::default())
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        errors.contains("deploy/x.toml:3: account `guardian`: `dev:1` is a development account"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("deploy/x.toml:4: account `treasury`: ${TREASURY} is not set"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_syntax_error_names_its_line_and_unknown_keys_are_refused() {
+    let file = Path::new("deploy/x.toml");
+    let errors = Plan::parse(
+        file,
+        "[[step]]\ndeploy = \"A\"\nargs = [1,\n",
+        &environment("development"),
+        &Vars::default(),
+    )
+    .expect_err("syntax")
+    .to_string();
+    assert!(errors.starts_with("deploy/x.toml:"), "{errors}");
+    let unknown = Plan::parse(
+        file,
+        "[[step]]\ndeploy = \"A\"\nargz = []\n",
+        &environment("development"),
+        &Vars::default(),
+    )
+    .expect_err("unknown key")
+    .to_string();
+    assert!(unknown.contains("argz"), "{unknown}");
+}
+
+#[test]
+fn roles_hash_as_access_control_does() {
+    assert_eq!(role_hash("DEFAULT_ADMIN_ROLE"), B256::ZERO);
+    assert_eq!(role_hash("OPERATOR_ROLE"), keccak256("OPERATOR_ROLE"));
+}
+
+#[test]
+fn create2_addresses_match_alloys_computation() {
+    for (salt, code) in [
+        (B256::ZERO, vec![0x00]),
+        (keccak256("registry-v1"), vec![0x60, 0x80, 0x60, 0x40, 0x52]),
+        (B256::repeat_byte(0xff), vec![0xfe; 300]),
+    ] {
+        assert_eq!(
+            create2_address(salt, &code),
+            CREATE2_PROXY.create2_from_code(salt, &code)
+        );
+    }
+}

@@ -1,0 +1,238 @@
+//! The bundled plan, `deploy/bridge.toml`, on all three environments: the
+//! embedded development chain (then again with nothing sent), staging
+//! against a node with Polygon Amoy's chain id, and production against a
+//! node with chain id 1 — refused while a multisig is required, then sent
+//! with `multisig = false` and `--yes` from an encrypted keystore.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use alloy_primitives::keccak256;
+use common::{node, rpc, slipway};
+use serde_json::{Value, json};
+
+const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const DEV_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+/// The repository's suite, plan and configuration in `tmp/p` (the npm
+/// packages linked, not copied).
+fn repository_copy(tmp: &tempfile::TempDir) -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tmp.path().join("p");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .args(["contracts", "deploy", "slipway.toml", "package.json"].map(|p| repo.join(p)))
+        .arg(&dir)
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    std::os::unix::fs::symlink(repo.join("node_modules"), dir.join("node_modules")).expect("link");
+    dir
+}
+
+async fn eth_call(url: &str, to: &str, data: String) -> String {
+    rpc(
+        url,
+        "eth_call",
+        json!([{ "to": to, "data": data }, "latest"]),
+    )
+    .await
+    .as_str()
+    .expect("result")
+    .to_owned()
+}
+
+fn bridge(dir: &Path, env: &str) -> Value {
+    let text = std::fs::read_to_string(dir.join(format!("deployments/{env}/Bridge.json")))
+        .expect("record");
+    serde_json::from_str(&text).expect("json")
+}
+
+/// The validators and other accounts staging and production take from the
+/// environment: dev accounts 1 to 6 here.
+fn accounts(cmd: &mut assert_cmd::Command) {
+    let addresses = [
+        (
+            "BRIDGE_GUARDIAN",
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+        ),
+        (
+            "BRIDGE_VALIDATOR_1",
+            "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+        ),
+        (
+            "BRIDGE_VALIDATOR_2",
+            "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+        ),
+        (
+            "BRIDGE_VALIDATOR_3",
+            "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+        ),
+        (
+            "BRIDGE_RECOVERY",
+            "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+        ),
+        (
+            "BRIDGE_TREASURY",
+            "0x976EA74026E726554dB657fA54763abd0C3a0aa9",
+        ),
+    ];
+    for (name, value) in addresses {
+        cmd.env(name, value);
+    }
+}
+
+/// `hasRole(role, account)` selector 0x91d14854.
+fn has_role(role: &str, account: &str) -> String {
+    format!(
+        "0x91d14854{}{:0>64}",
+        alloy_primitives::hex::encode(keccak256(role)),
+        account.trim_start_matches("0x").to_ascii_lowercase()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bundled_plan_deploys_on_every_environment() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = repository_copy(&tmp);
+
+    // Development: the embedded chain, nothing to start.
+    slipway(&dir).arg("deploy").assert().success();
+    let dev = bridge(&dir, "development");
+    let again = slipway(&dir).arg("deploy").output().expect("deploy");
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing to send"));
+    let threshold = slipway(&dir)
+        .args(["call", "Bridge", "threshold"])
+        .output()
+        .expect("call");
+    assert_eq!(String::from_utf8_lossy(&threshold.stdout).trim(), "2");
+    let remote = slipway(&dir)
+        .args(["call", "Bridge", "remoteBridge", "138"])
+        .output()
+        .expect("call");
+    assert_eq!(
+        String::from_utf8_lossy(&remote.stdout)
+            .trim()
+            .to_ascii_lowercase(),
+        dev["address"]
+            .as_str()
+            .expect("address")
+            .to_ascii_lowercase()
+    );
+
+    // Staging: Amoy's chain id, key from the environment, accounts from it too.
+    let amoy = node(&tmp.path().join("amoy"), 80002).await;
+    std::fs::write(
+        dir.join("slipway.toml"),
+        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
+            + "\n[environments.staging]\nrpc = [\"${AMOY_URL}\"]\nconfirmations = 1\n",
+    )
+    .expect("config");
+    let mut staging = slipway(&dir);
+    staging
+        .args(["deploy", "--env", "staging"])
+        .env("AMOY_URL", &amoy.url)
+        .env("STAGING_PRIVATE_KEY", DEV_KEY);
+    accounts(&mut staging);
+    let out = staging.output().expect("deploy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let staged = bridge(&dir, "staging");
+    assert_eq!(staged["chainId"], json!(80002));
+    let guardian = eth_call(
+        &amoy.url,
+        staged["address"].as_str().expect("address"),
+        has_role(
+            "GUARDIAN_ROLE",
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+        ),
+    )
+    .await;
+    assert!(guardian.ends_with('1'), "guardian role granted: {guardian}");
+
+    // Production: chain 1 through its two provider variables.
+    let mainnet = node(&tmp.path().join("mainnet"), 1).await;
+    let mut import = slipway(&dir);
+    import
+        .args([
+            "account",
+            "import",
+            "deployer",
+            "--private-key-env",
+            "KEY",
+            "--password-env",
+            "PASSWORD",
+            "--dir",
+        ])
+        .arg(dir.join(".slipway/keystores"))
+        .env("KEY", DEV_KEY)
+        .env("PASSWORD", "correct horse");
+    import.assert().success();
+    let production = |extra: &[&str]| {
+        let mut cmd = slipway(&dir);
+        cmd.args(["deploy", "--env", "production"])
+            .args(extra)
+            .env("MAINNET_RPC_URL", &mainnet.url)
+            .env("MAINNET_RPC_URL_FALLBACK", &mainnet.url)
+            .env("SLIPWAY_KEYSTORE_PASSWORD", "correct horse");
+        accounts(&mut cmd);
+        cmd.output().expect("deploy")
+    };
+    let refused = production(&["--yes"]);
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("requires a Safe multisig"), "{message}");
+    assert!(message.contains("multisig = false"), "{message}");
+    assert!(
+        !dir.join("deployments/production").exists(),
+        "nothing sent or written"
+    );
+
+    let config = std::fs::read_to_string(dir.join("slipway.toml")).expect("config");
+    assert!(config.contains("[environments.production]\n"));
+    std::fs::write(
+        dir.join("slipway.toml"),
+        config.replace(
+            "[environments.production]\n",
+            "[environments.production]\nmultisig = false\nconfirmations = 1\n",
+        ),
+    )
+    .expect("config");
+    let unconfirmed = production(&[]);
+    assert!(!unconfirmed.status.success());
+    assert!(
+        String::from_utf8_lossy(&unconfirmed.stderr).contains("--yes"),
+        "{}",
+        String::from_utf8_lossy(&unconfirmed.stderr)
+    );
+    let sent = production(&["--yes"]);
+    assert!(
+        sent.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let live = bridge(&dir, "production");
+    assert_eq!(live["chainId"], json!(1));
+    assert_eq!(
+        live["deployer"].as_str().map(str::to_ascii_lowercase),
+        Some(DEV_ADDRESS.to_ascii_lowercase())
+    );
+    let threshold = eth_call(
+        &mainnet.url,
+        live["address"].as_str().expect("address"),
+        "0x42cde4e8".into(),
+    )
+    .await;
+    assert!(
+        threshold.ends_with('3'),
+        "production's threshold of 3: {threshold}"
+    );
+    amoy.stop().await;
+    mainnet.stop().await;
+}
