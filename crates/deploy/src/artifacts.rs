@@ -30,6 +30,9 @@ pub struct Artifact {
     pub deployed_links: LinkReferences,
     /// Immutable slots in the runtime code: AST id → byte ranges.
     pub immutables: BTreeMap<String, Vec<(usize, usize)>>,
+    /// solc's metadata JSON, as the compiler wrote it (its hash is the one
+    /// appended to the code).
+    pub raw_metadata: Option<String>,
 }
 
 fn ranges(offsets: &[Offsets]) -> Vec<(usize, usize)> {
@@ -102,6 +105,7 @@ impl Artifacts {
                     deployed_bytecode,
                     deployed_links,
                     immutables,
+                    raw_metadata: artifact.raw_metadata.clone(),
                 })
             })
             .collect();

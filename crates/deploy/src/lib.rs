@@ -19,6 +19,7 @@ mod journal;
 mod plan;
 mod records;
 mod run;
+pub mod verify;
 
 pub use artifacts::{Artifact, Artifacts, LinkReferences};
 pub use create2::{CREATE2_PROXY, create2_address};

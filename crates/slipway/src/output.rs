@@ -44,3 +44,18 @@ pub(crate) fn status(global: &GlobalOpts, verb: &str, rest: &str) {
         eprintln!("{:>12} {rest}", verb.green().bold());
     }
 }
+
+/// A results table: the house style, wrapped to the terminal (160 columns
+/// when stdout is not one).
+pub(crate) fn table(header: &[&str]) -> comfy_table::Table {
+    use std::io::IsTerminal;
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_header(header.iter().copied());
+    if !std::io::stdout().is_terminal() {
+        table.set_width(160);
+    }
+    table
+}

@@ -10,7 +10,6 @@ use std::{
 
 use alloy_primitives::utils::format_ether;
 use clap::Args;
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use eyre::{Result, bail};
 use slipway_chain::{Lifecycle, TxEvent, resolve_signer};
 use slipway_config::{Environment, Multisig, Target};
@@ -52,6 +51,10 @@ pub(crate) struct DeployArgs {
     /// Print the effect (and with it what was done) as JSON.
     #[arg(long)]
     json: bool,
+    /// Afterwards, check the deployed contracts against the build and
+    /// verify them on explorers (`slipway verify`).
+    #[arg(long)]
+    verify: bool,
 }
 
 /// List the contracts deployed to an environment (deployments/<env>/).
@@ -112,14 +115,8 @@ fn lifecycle(env: &Environment) -> Lifecycle {
 }
 
 fn effect_table(effect: &Effect) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["Level", "Step", "Action", "Status", "Address", "Est. gas"]);
-    if !std::io::stdout().is_terminal() {
-        table.set_width(160);
-    }
+    let mut table =
+        crate::output::table(&["Level", "Step", "Action", "Status", "Address", "Est. gas"]);
     for s in &effect.steps {
         let status = match &s.status {
             StepStatus::Done => "done".to_owned(),
@@ -254,7 +251,7 @@ impl DeployArgs {
             redeploy: self.redeploy.clone(),
             reset: self.reset,
         };
-        runtime()?.block_on(async {
+        let deployed = runtime()?.block_on(async {
             let connection = connect(&config, &env).await?;
             let deployment = Deployment {
                 root: &config.root,
@@ -322,7 +319,18 @@ impl DeployArgs {
                 ),
             );
             Ok(ExitCode::SUCCESS)
-        })
+        })?;
+        if !self.verify || self.dry_run {
+            return Ok(deployed);
+        }
+        let names: Vec<String> = plan
+            .steps
+            .iter()
+            .filter(|s| s.artifact.is_some())
+            .map(|s| s.step.id.clone())
+            .collect();
+        let ok = super::verify::verify(global, &config, &env, &names, (false, false, self.json))?;
+        Ok(if ok { deployed } else { ExitCode::FAILURE })
     }
 }
 
@@ -346,14 +354,8 @@ impl DeploymentsArgs {
             );
             return Ok(ExitCode::SUCCESS);
         }
-        let mut table = Table::new();
-        table.load_preset(UTF8_FULL_CONDENSED).set_header([
-            "Name",
-            "Address",
-            "Contract",
-            "Block",
-            "Transaction",
-        ]);
+        let mut table =
+            crate::output::table(&["Name", "Address", "Contract", "Block", "Transaction"]);
         for r in &records {
             table.add_row(vec![
                 r.name.clone(),

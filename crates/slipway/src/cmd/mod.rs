@@ -12,6 +12,7 @@ mod node;
 mod snapshot;
 mod test;
 mod test_report;
+mod verify;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -96,6 +97,8 @@ enum Command {
     Deploy(deploy::DeployArgs),
     /// List the contracts deployed to an environment.
     Deployments(deploy::DeploymentsArgs),
+    /// Check deployed contracts against the build; verify them on explorers.
+    Verify(verify::VerifyArgs),
 }
 
 impl Cli {
@@ -113,6 +116,7 @@ impl Cli {
             Command::Send(args) => args.run(&self.global),
             Command::Deploy(args) => args.run(&self.global),
             Command::Deployments(args) => args.run(&self.global),
+            Command::Verify(args) => args.run(&self.global),
         }
     }
 }

@@ -1,0 +1,194 @@
+//! Etherscan's v2 API (one endpoint for every chain, chosen by `chainid`):
+//! `getsourcecode` to see whether a contract is verified,
+//! `verifysourcecode` with the standard JSON input, then
+//! `checkverifystatus` until it passes or fails. Answers are
+//! `{status, message, result}`; "Max rate limit reached" is retried with
+//! backoff. The API key goes in the request only, never in output.
+
+use alloy_primitives::{Address, Bytes, hex};
+use serde::Deserialize;
+use serde_json::Value;
+use slipway_config::Secret;
+
+use super::{
+    Submission,
+    explorer::{Attempt, ExplorerCheck, Pacing, transport, with_backoff},
+};
+
+/// An Etherscan-v2-compatible API.
+#[derive(Clone, Debug)]
+pub struct Etherscan {
+    http: reqwest::Client,
+    url: String,
+    key: Secret,
+    chain_id: u64,
+    pacing: Pacing,
+}
+
+#[derive(Debug, Deserialize)]
+struct Answer {
+    status: String,
+    #[serde(default)]
+    message: String,
+    result: Value,
+}
+
+impl Answer {
+    fn text(&self) -> String {
+        match &self.result {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    fn ok(&self) -> bool {
+        self.status == "1"
+    }
+}
+
+fn already(text: &str) -> bool {
+    text.to_ascii_lowercase().contains("already verified")
+}
+
+impl Etherscan {
+    /// A client of `url` (e.g. `https://api.etherscan.io/v2/api`) for `chain_id`.
+    pub fn new(url: &str, key: Secret, chain_id: u64, pacing: Pacing) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            url: url.to_owned(),
+            key,
+            chain_id,
+            pacing,
+        }
+    }
+
+    async fn ask(&self, build: impl Fn() -> reqwest::RequestBuilder) -> Result<Answer, String> {
+        with_backoff(self.pacing, || async {
+            let response = build().send().await.map_err(transport)?;
+            let status = response.status();
+            let answer: Answer = response.json().await.map_err(|e| {
+                Attempt::Failed(format!(
+                    "HTTP {status}: not an Etherscan answer ({})",
+                    e.without_url()
+                ))
+            })?;
+            if answer.text().to_ascii_lowercase().contains("rate limit") {
+                return Err(Attempt::RateLimited(answer.text()));
+            }
+            Ok(answer)
+        })
+        .await
+    }
+
+    fn get(
+        &self,
+        params: Vec<(&'static str, String)>,
+    ) -> impl Fn() -> reqwest::RequestBuilder + '_ {
+        move || {
+            self.http
+                .get(&self.url)
+                .query(&[
+                    ("chainid", self.chain_id.to_string()),
+                    ("apikey", self.key.expose().to_owned()),
+                ])
+                .query(&params)
+        }
+    }
+
+    /// Whether the explorer already has the source of `address`.
+    pub async fn is_verified(&self, address: Address) -> Result<bool, String> {
+        let answer = self
+            .ask(self.get(vec![
+                ("module", "contract".into()),
+                ("action", "getsourcecode".into()),
+                ("address", address.to_string()),
+            ]))
+            .await?;
+        Ok(answer.ok()
+            && answer.result[0]["SourceCode"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty()))
+    }
+
+    /// Verifies `address` as `submission` with constructor `args`.
+    pub async fn verify(
+        &self,
+        address: Address,
+        submission: &Submission,
+        args: &Bytes,
+    ) -> ExplorerCheck {
+        match self.run(address, submission, args).await {
+            Ok(check) => check,
+            Err(reason) => ExplorerCheck::Failed { reason },
+        }
+    }
+
+    async fn run(
+        &self,
+        address: Address,
+        submission: &Submission,
+        args: &Bytes,
+    ) -> Result<ExplorerCheck, String> {
+        if self.is_verified(address).await? {
+            return Ok(ExplorerCheck::AlreadyVerified);
+        }
+        let source = serde_json::to_string(&submission.input).map_err(|e| e.to_string())?;
+        let form = [
+            ("module", "contract".to_owned()),
+            ("action", "verifysourcecode".to_owned()),
+            ("apikey", self.key.expose().to_owned()),
+            ("codeformat", "solidity-standard-json-input".to_owned()),
+            ("sourceCode", source),
+            ("contractaddress", address.to_string()),
+            ("contractname", submission.contract.clone()),
+            ("compilerversion", format!("v{}", submission.compiler)),
+            // Etherscan's spelling.
+            ("constructorArguements", hex::encode(args)),
+        ];
+        let submitted = self
+            .ask(|| {
+                self.http
+                    .post(&self.url)
+                    .query(&[("chainid", self.chain_id.to_string())])
+                    .form(&form)
+            })
+            .await?;
+        if !submitted.ok() {
+            let text = submitted.text();
+            return Ok(if already(&text) {
+                ExplorerCheck::AlreadyVerified
+            } else {
+                ExplorerCheck::Rejected {
+                    reason: format!("{} ({})", text, submitted.message),
+                }
+            });
+        }
+        let guid = submitted.text();
+        for _ in 0..self.pacing.polls {
+            tokio::time::sleep(self.pacing.poll).await;
+            let status = self
+                .ask(self.get(vec![
+                    ("module", "contract".into()),
+                    ("action", "checkverifystatus".into()),
+                    ("guid", guid.clone()),
+                ]))
+                .await?;
+            let text = status.text();
+            if status.ok() {
+                return Ok(ExplorerCheck::Verified);
+            }
+            if already(&text) {
+                return Ok(ExplorerCheck::AlreadyVerified);
+            }
+            if !text.to_ascii_lowercase().contains("pending") {
+                return Ok(ExplorerCheck::Rejected { reason: text });
+            }
+        }
+        Ok(ExplorerCheck::Failed {
+            reason: format!(
+                "still pending after {} checks (guid {guid})",
+                self.pacing.polls
+            ),
+        })
+    }
+}

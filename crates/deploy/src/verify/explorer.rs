@@ -1,0 +1,111 @@
+//! What an explorer said, and the retry policy both clients share: a
+//! rate-limited request is tried again with exponential backoff.
+
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use serde::Serialize;
+
+/// The outcome of a submission to an explorer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum ExplorerCheck {
+    /// Verified by this submission.
+    Verified,
+    /// It was verified before: nothing was submitted.
+    AlreadyVerified,
+    /// The explorer refused it, with its reason.
+    Rejected {
+        /// The explorer's words.
+        reason: String,
+    },
+    /// Not checked, and why (no API key, a local chain).
+    Skipped {
+        /// Why.
+        reason: String,
+    },
+    /// The explorer could not be asked (network, unexpected answers).
+    Failed {
+        /// What happened.
+        reason: String,
+    },
+}
+
+impl ExplorerCheck {
+    /// Whether it counts as a failure.
+    pub fn failed(&self) -> bool {
+        matches!(
+            self,
+            ExplorerCheck::Rejected { .. } | ExplorerCheck::Failed { .. }
+        )
+    }
+}
+
+/// Why a request did not give an answer.
+#[derive(Debug)]
+pub(crate) enum Attempt {
+    /// The explorer asked to slow down: try again later.
+    RateLimited(String),
+    /// Anything else: give up.
+    Failed(String),
+}
+
+/// How often and how long clients wait.
+#[derive(Clone, Copy, Debug)]
+pub struct Pacing {
+    /// Between status polls.
+    pub poll: Duration,
+    /// Polls before giving up.
+    pub polls: usize,
+    /// First backoff after a rate limit (doubling).
+    pub backoff: Duration,
+    /// Retries after rate limits.
+    pub retries: usize,
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Self {
+            poll: Duration::from_secs(3),
+            polls: 40,
+            backoff: Duration::from_secs(1),
+            retries: 6,
+        }
+    }
+}
+
+/// Runs `request` until it answers, retrying rate limits with backoff.
+pub(crate) async fn with_backoff<T, F, Fut>(pacing: Pacing, request: F) -> Result<T, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Attempt>>,
+{
+    request
+        .retry(
+            ExponentialBuilder::default()
+                .with_min_delay(pacing.backoff)
+                .with_max_times(pacing.retries),
+        )
+        .sleep(tokio::time::sleep)
+        .when(|e| matches!(e, Attempt::RateLimited(_)))
+        .await
+        .map_err(|e| match e {
+            Attempt::RateLimited(m) => {
+                format!("still rate-limited after {} retries: {m}", pacing.retries)
+            }
+            Attempt::Failed(m) => m,
+        })
+}
+
+/// A transport error without the URL (it may carry an API key).
+pub(crate) fn transport(e: reqwest::Error) -> Attempt {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    Attempt::Failed(text)
+}

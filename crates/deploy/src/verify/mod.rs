@@ -1,0 +1,16 @@
+//! `slipway verify`: the bytecode on chain against the build
+//! ([`compare_runtime`], [`compare_arguments`]) and source verification on
+//! Etherscan-v2-compatible ([`Etherscan`]) and Sourcify-compatible
+//! ([`Sourcify`]) explorers.
+
+mod bytecode;
+mod etherscan;
+mod explorer;
+mod input;
+mod sourcify;
+
+pub use bytecode::{CodeCheck, compare_arguments, compare_runtime};
+pub use etherscan::Etherscan;
+pub use explorer::{ExplorerCheck, Pacing};
+pub use input::{Submission, submission};
+pub use sourcify::Sourcify;
