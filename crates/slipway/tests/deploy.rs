@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use alloy_primitives::{Address, B256, Bytes, hex, keccak256};
-use common::{node, rpc, slipway};
+use common::{node, node_with, rpc, slipway};
 use serde_json::{Value, json};
 
 /// Dev account 0 of the public test mnemonic.
@@ -437,4 +437,107 @@ after = ["a"]
         !dir.join("deployments").exists(),
         "nothing written for a plan that does not check"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fee_bump_is_journaled_and_the_record_names_the_replacement() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    let config = dir.join("slipway.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        text.replace(
+            "confirmations = 1\n",
+            "confirmations = 1\nfees = { bump_after = \"300ms\", bump_limit = 20 }\n",
+        ),
+    )
+    .expect("config");
+    std::fs::write(
+        dir.join("deploy/one.toml"),
+        "[[step]]\ndeploy = \"Registry\"\n",
+    )
+    .expect("plan");
+    // Blocks only when the test mines one: the deploy must re-price.
+    let chain = node_with(
+        &tmp.path().join("chain"),
+        1337,
+        slipway_devnet::Mining::Manual,
+    )
+    .await;
+    let mut deploy = std::process::Command::new(assert_cmd::cargo::cargo_bin("slipway"))
+        .args(["--root"])
+        .arg(&dir)
+        .args([
+            "--color", "never", "deploy", "--env", "staging", "--plan", "one",
+        ])
+        .env("NODE_URL", &chain.url)
+        .env("DEPLOYER_KEY", DEV_KEY)
+        .env_remove(slipway_deploy::FAILPOINT_VAR)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let journal = dir.join("deployments/staging/one.journal.jsonl");
+    let mut bumped = false;
+    for _ in 0..400 {
+        if std::fs::read_to_string(&journal).is_ok_and(|t| t.contains("\"record\":\"bumped\"")) {
+            bumped = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(bumped, "no bump journaled within 20 s");
+    let mut status = None;
+    for _ in 0..400 {
+        rpc(&chain.url, "evm_mine", json!([])).await;
+        if let Some(done) = deploy.try_wait().expect("wait") {
+            status = Some(done);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let status = status.expect("the deploy finished once blocks came");
+    assert!(status.success());
+    let records: Vec<Value> = std::fs::read_to_string(&journal)
+        .expect("journal")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("record"))
+        .collect();
+    let kinds: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r["record"].as_str())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"begin"));
+    assert_eq!(kinds[1], "sent");
+    assert!(
+        kinds.contains(&"bumped") && kinds.ends_with(&["included", "confirmed"]),
+        "{kinds:?}"
+    );
+    let included = records
+        .iter()
+        .find(|r| r["record"] == "included")
+        .expect("included");
+    let recorded = record(&dir, "staging", "Registry");
+    assert_eq!(recorded["transactionHash"], included["hash"]);
+    // What landed is one of the versions the journal announced before it left.
+    let announced: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["record"] == "bumped")
+        .map(|r| &r["hash"])
+        .chain(records.iter().filter_map(|r| r["tx"]["hashes"].get(0)))
+        .collect();
+    assert!(announced.contains(&&included["hash"]), "{announced:?}");
+    let count = rpc(
+        &chain.url,
+        "eth_getTransactionCount",
+        json!([DEV_ADDRESS, "latest"]),
+    )
+    .await;
+    assert_eq!(
+        count,
+        json!("0x1"),
+        "one transaction, however many versions"
+    );
+    chain.stop().await;
 }

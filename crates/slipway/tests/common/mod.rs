@@ -32,6 +32,15 @@ pub fn starter_project(tmp: &tempfile::TempDir) -> PathBuf {
 /// A chain with durable state in `state`, automining, as `slipway node`
 /// serves it.
 pub async fn node(state: &Path, chain_id: u64) -> slipway_devnet::rpc::ServerHandle {
+    node_with(state, chain_id, slipway_devnet::Mining::Auto).await
+}
+
+/// [`node`] with the given block production.
+pub async fn node_with(
+    state: &Path,
+    chain_id: u64,
+    mining: slipway_devnet::Mining,
+) -> slipway_devnet::rpc::ServerHandle {
     let settings = slipway_devnet::NodeSettings {
         devnet: slipway_config::DevnetSettings {
             chain_id,
@@ -40,7 +49,7 @@ pub async fn node(state: &Path, chain_id: u64) -> slipway_devnet::rpc::ServerHan
         hardfork: slipway_config::Hardfork::default(),
         state_dir: Some(state.to_path_buf()),
         fresh: true,
-        mining: slipway_devnet::Mining::Auto,
+        mining,
         owner: "test node".into(),
     };
     slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
