@@ -70,6 +70,13 @@ fn staging(dir: &Path, url: &str) -> assert_cmd::Command {
     cmd
 }
 
+/// Replaces `from` (which must be there) by `to` in a file.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{} has no `{from}`", path.display());
+    std::fs::write(path, text.replace(from, to)).expect("write");
+}
+
 fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -257,16 +264,11 @@ async fn a_changed_contract_is_shown_and_redeployed_only_when_asked() {
     slipway(&dir).arg("deploy").assert().success();
     let first = address_of(&record(&dir, "development", "Vault"));
 
-    let source = dir.join("contracts/src/Vault.sol");
-    let text = std::fs::read_to_string(&source).expect("source");
-    std::fs::write(
-        &source,
-        text.replace(
-            "    address public registry;",
-            "    address public registry;\n    uint256 public constant VERSION = 2;",
-        ),
-    )
-    .expect("write");
+    edit(
+        &dir.join("contracts/src/Vault.sol"),
+        "    address public registry;",
+        "    address public registry;\n    uint256 public constant VERSION = 2;",
+    );
     let lines = journal_lines(&dir, "development");
     let refused = slipway(&dir).arg("deploy").output().expect("deploy");
     assert!(!refused.status.success());
@@ -443,16 +445,11 @@ after = ["a"]
 async fn a_fee_bump_is_journaled_and_the_record_names_the_replacement() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = project(&tmp);
-    let config = dir.join("slipway.toml");
-    let text = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(
-        &config,
-        text.replace(
-            "confirmations = 1\n",
-            "confirmations = 1\nfees = { bump_after = \"300ms\", bump_limit = 20 }\n",
-        ),
-    )
-    .expect("config");
+    edit(
+        &dir.join("slipway.toml"),
+        "confirmations = 1\n",
+        "confirmations = 1\nfees = { bump_after = \"300ms\", bump_limit = 20 }\n",
+    );
     std::fs::write(
         dir.join("deploy/one.toml"),
         "[[step]]\ndeploy = \"Registry\"\n",
