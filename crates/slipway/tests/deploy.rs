@@ -204,7 +204,7 @@ async fn a_crash_after_any_journal_record_is_finished_by_the_next_run() {
         "begin + sent/included/confirmed per step: {total}"
     );
 
-    for crash_after in 1..total {
+    for crash_after in 1..=total {
         std::fs::remove_dir_all(dir.join("deployments")).expect("clean");
         let chain = node(&state, 1337).await;
         let crashed = staging(&dir, &chain.url)
