@@ -539,7 +539,7 @@ impl Deployment<'_> {
                         .lock()
                         .map_err(|_| DeployError::io(path, "journal lock poisoned"))?
                         .append(&record)?;
-                    apply(state, record);
+                    state.apply(record);
                     names.insert(id.to_owned(), address);
                     progress(Progress::Found { step: id, address });
                     continue;
@@ -587,7 +587,7 @@ impl Deployment<'_> {
                 .lock()
                 .map_err(|_| DeployError::io(path, "journal lock poisoned"))?
                 .append(&record)?;
-            apply(state, record);
+            state.apply(record);
             if let Err(e) = Lifecycle::broadcast(self.providers, &tx).await {
                 first_error = Some(tx_error(id, e));
                 break;
@@ -647,16 +647,13 @@ impl Deployment<'_> {
                 "step `{id}`: the transaction did not complete"
             )));
         };
-        apply(
-            state,
-            Record::Confirmed {
-                step: id.to_owned(),
-                hash,
-                block,
-                success,
-                gas_used,
-            },
-        );
+        state.apply(Record::Confirmed {
+            step: id.to_owned(),
+            hash,
+            block,
+            success,
+            gas_used,
+        });
         outcome.blocks.insert(block);
         if !success {
             return Err(DeployError::Reverted {
@@ -711,8 +708,4 @@ impl Deployment<'_> {
         }
         Ok(written)
     }
-}
-
-fn apply(state: &mut JournalState, record: Record) {
-    state.apply(record);
 }
