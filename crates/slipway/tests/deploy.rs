@@ -538,3 +538,55 @@ async fn a_fee_bump_is_journaled_and_the_record_names_the_replacement() {
     );
     chain.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journaled_transaction_whose_nonce_went_elsewhere_is_signed_again() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    let chain = node(&tmp.path().join("chain"), 1337).await;
+    // Killed right after journaling the first step's transaction, unsent.
+    let crashed = staging(&dir, &chain.url)
+        .env(slipway_deploy::FAILPOINT_VAR, "2")
+        .output()
+        .expect("run");
+    assert!(!crashed.status.success());
+    // Meanwhile the deployer's key sends something else with that nonce.
+    slipway(&dir)
+        .args(["send", "--env", "staging", "--value", "1"])
+        .arg("0x00000000000000000000000000000000000b0b00")
+        .arg("ping()")
+        .env("NODE_URL", &chain.url)
+        .env("DEPLOYER_KEY", DEV_KEY)
+        .assert()
+        .success();
+    let resumed = staging(&dir, &chain.url).output().expect("resume");
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    // The step was signed again at the next nonce: Fees is CREATE's address
+    // for nonce 1, and the plan's five transactions follow the outside one.
+    let deployer: Address = DEV_ADDRESS.parse().expect("address");
+    assert_eq!(
+        address_of(&record(&dir, "staging", "Fees")),
+        deployer.create(1)
+    );
+    let count = rpc(
+        &chain.url,
+        "eth_getTransactionCount",
+        json!([DEV_ADDRESS, "latest"]),
+    )
+    .await;
+    assert_eq!(count, json!("0x6"));
+    let net = staging_call(&dir, &chain.url, &["call", "Vault", "net", "10000"]);
+    assert_eq!(net, "9975");
+    chain.stop().await;
+}
+
+/// `slipway call --env staging …` against `url`; its output.
+fn staging_call(dir: &Path, url: &str, args: &[&str]) -> String {
+    let out = slipway(dir)
+        .args(args)
+        .args(["--env", "staging"])
+        .env("NODE_URL", url)
+        .output()
+        .expect("call");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
