@@ -302,13 +302,10 @@ impl Lifecycle {
         let gas_limit = match request.gas_limit {
             Some(limit) => limit,
             None => {
-                let mut call =
-                    json!({ "from": from, "value": request.value, "data": request.data });
-                if let Some(to) = request.to {
-                    call["to"] = json!(to);
-                }
-                let estimate: String = providers.request("eth_estimateGas", json!([call])).await?;
-                number(&estimate).saturating_mul(6) / 5
+                Self::estimate_gas(providers, from, request)
+                    .await?
+                    .saturating_mul(6)
+                    / 5
             }
         };
         let fees = estimate(providers, &self.fees).await?;
@@ -328,6 +325,21 @@ impl Lifecycle {
             hashes: vec![hash],
             raw,
         })
+    }
+
+    /// The chain's gas estimate for `request` sent by `from` (without the
+    /// margin `sign` adds).
+    pub async fn estimate_gas(
+        providers: &Providers,
+        from: Address,
+        request: &TxRequest,
+    ) -> Result<u64, ProviderError> {
+        let mut call = json!({ "from": from, "value": request.value, "data": request.data });
+        if let Some(to) = request.to {
+            call["to"] = json!(to);
+        }
+        let estimate: String = providers.request("eth_estimateGas", json!([call])).await?;
+        Ok(number(&estimate))
     }
 
     /// Sends a signed transaction's latest version to the providers.

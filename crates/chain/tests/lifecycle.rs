@@ -270,23 +270,34 @@ async fn a_reorg_before_finality_is_waited_out() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_journaled_transaction_never_sent_is_sent_on_resume() {
+/// An automining node and a client for it.
+async fn automining() -> (slipway_devnet::rpc::ServerHandle, Providers) {
     let node = node_with(Mining::Auto).await;
     let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    (node, providers)
+}
+
+/// The transfer signed by dev account 0, not sent (as a journal holds it
+/// when the process dies before sending).
+async fn signed_transfer(life: &Lifecycle, providers: &Providers) -> slipway_chain::SignedTx {
+    life.sign(
+        providers,
+        &NonceTracker::new(),
+        &dev_signer(),
+        &transfer(),
+        &mut |_| {},
+    )
+    .await
+    .expect("signed")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journaled_transaction_never_sent_is_sent_on_resume() {
+    let (_node, providers) = automining().await;
     let signer = dev_signer();
     let life = lifecycle(1);
     // Signed (and journaled) but the process died before sending it.
-    let tx = life
-        .sign(
-            &providers,
-            &NonceTracker::new(),
-            &signer,
-            &transfer(),
-            &mut |_| {},
-        )
-        .await
-        .expect("signed");
+    let tx = signed_transfer(&life, &providers).await;
     let nothing: Value = rpc(&providers, "eth_getTransactionByHash", json!([tx.hash()])).await;
     assert_eq!(nothing, Value::Null, "not sent by signing");
     let done = life
@@ -314,20 +325,10 @@ async fn a_journaled_transaction_never_sent_is_sent_on_resume() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_journaled_transaction_whose_nonce_went_elsewhere_is_reported() {
-    let node = node_with(Mining::Auto).await;
-    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let (_node, providers) = automining().await;
     let signer = dev_signer();
     let life = lifecycle(1);
-    let lost = life
-        .sign(
-            &providers,
-            &NonceTracker::new(),
-            &signer,
-            &transfer(),
-            &mut |_| {},
-        )
-        .await
-        .expect("signed");
+    let lost = signed_transfer(&life, &providers).await;
     // Another transaction takes nonce 0 before the journaled one is sent.
     let mut other = transfer();
     other.value = U256::from(7);

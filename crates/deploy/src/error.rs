@@ -33,12 +33,14 @@ pub enum DeployError {
     #[error(transparent)]
     Provider(#[from] slipway_chain::ProviderError),
     /// A transaction failed to reach finality.
-    #[error("step `{step}`: {source}")]
+    #[error(
+        "step `{step}`: {error}; the steps done so far stay done: fix the cause and run the same command again"
+    )]
     Tx {
         /// The step.
         step: String,
         /// Why.
-        source: slipway_chain::TxError,
+        error: slipway_chain::TxError,
     },
     /// A transaction was included but reverted.
     #[error(

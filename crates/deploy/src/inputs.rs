@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
-use alloy_primitives::{Address, Bytes, TxKind, keccak256};
+use alloy_primitives::{Address, Bytes, TxKind};
 use slipway_chain::TxRequest;
 
 use crate::{
@@ -173,9 +173,4 @@ pub(crate) fn request_of(raw: &Bytes, gas_limit: u64) -> Option<TxRequest> {
         data: envelope.input().clone(),
         gas_limit: Some(gas_limit),
     })
-}
-
-/// keccak256 of code.
-pub(crate) fn code_hash(code: &[u8]) -> alloy_primitives::B256 {
-    keccak256(code)
 }

@@ -22,7 +22,7 @@ use crate::{
     CheckedPlan, DeployError, DeploymentRecord, Effect, Journal, JournalState, Record, StepEffect,
     StepInput, StepStatus,
     encode::Names,
-    inputs::{code_hash, diff, prepare, request_of},
+    inputs::{diff, prepare, request_of},
     plan::Action,
 };
 
@@ -110,10 +110,10 @@ async fn code(providers: &Providers, address: Address) -> Result<Bytes, DeployEr
         .await?)
 }
 
-fn tx_error(step: &str, source: TxError) -> DeployError {
+fn tx_error(step: &str, error: TxError) -> DeployError {
     DeployError::Tx {
         step: step.to_owned(),
-        source,
+        error,
     }
 }
 
@@ -302,7 +302,10 @@ impl Deployment<'_> {
                     && !after_resent
                     && let Ok(p) = &prepared
                 {
-                    effect.gas = self.estimate_gas(&p.request).await;
+                    effect.gas =
+                        Lifecycle::estimate_gas(self.providers, self.signer.address(), &p.request)
+                            .await
+                            .ok();
                 }
                 effects.insert(index, effect);
             }
@@ -318,20 +321,6 @@ impl Deployment<'_> {
             depth: self.plan.depth(),
             state,
         })
-    }
-
-    async fn estimate_gas(&self, request: &TxRequest) -> Option<u64> {
-        let mut call =
-            json!({ "from": self.signer.address(), "value": request.value, "data": request.data });
-        if let Some(to) = request.to {
-            call["to"] = json!(to);
-        }
-        let answer: String = self
-            .providers
-            .request("eth_estimateGas", json!([call]))
-            .await
-            .ok()?;
-        u64::from_str_radix(answer.trim_start_matches("0x"), 16).ok()
     }
 
     /// Runs the plan: what `effect` found to do, level by level.
@@ -439,10 +428,10 @@ impl Deployment<'_> {
                 progress,
             )
             .await?;
-            outcome.records.extend(self.write_records(&state).await?);
+            outcome
+                .records
+                .extend(self.write_records(&state, indexes).await?);
         }
-        outcome.records.sort();
-        outcome.records.dedup();
         Ok(outcome)
     }
 
@@ -674,10 +663,15 @@ impl Deployment<'_> {
         Ok(())
     }
 
-    /// Writes the record of every deployed step that is done.
-    async fn write_records(&self, state: &JournalState) -> Result<Vec<PathBuf>, DeployError> {
+    /// Writes the records of the deploy steps of a level that are done
+    /// (once the level is through, so each record is written once a run).
+    async fn write_records(
+        &self,
+        state: &JournalState,
+        level: &[usize],
+    ) -> Result<Vec<PathBuf>, DeployError> {
         let mut written = Vec::new();
-        for checked in &self.plan.steps {
+        for checked in level.iter().map(|&i| &self.plan.steps[i]) {
             let (Some(artifact), Some(step)) =
                 (&checked.artifact, state.steps.get(&checked.step.id))
             else {
@@ -697,7 +691,7 @@ impl Deployment<'_> {
                 block: step.block,
                 deployer: self.signer.address(),
                 bytecode_hash: step.input.bytecode_hash.unwrap_or_default(),
-                deployed_bytecode_hash: code_hash(&deployed),
+                deployed_bytecode_hash: alloy_primitives::keccak256(&deployed),
                 constructor_args: step.input.encoded_args.clone(),
                 args: step.input.args.clone(),
                 salt: step.input.salt,

@@ -70,6 +70,20 @@ fn staging(dir: &Path, url: &str) -> assert_cmd::Command {
     cmd
 }
 
+/// `slipway call ARGS…` on the development chain; its output.
+fn call(dir: &Path, args: &[&str]) -> String {
+    let out = slipway(dir).arg("call").args(args).output().expect("call");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// The address the Registry holds under keccak256("VAULT").
+fn registered_vault(dir: &Path) -> Address {
+    let key = B256::from(keccak256("VAULT")).to_string();
+    call(dir, &["Registry", "entries", &key])
+        .parse()
+        .expect("an address")
+}
+
 /// Replaces `from` (which must be there) by `to` in a file.
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).expect("read");
@@ -92,15 +106,7 @@ async fn a_plan_links_uses_create2_and_a_second_run_sends_nothing() {
     let registry = record(&dir, "development", "Registry");
     // Linked: the record names the library, and the library's code runs.
     assert_eq!(vault["libraries"]["Fees"], fees["address"]);
-    let net = slipway(&dir)
-        .args(["call", "Vault", "net", "10000"])
-        .output()
-        .expect("call");
-    assert_eq!(
-        String::from_utf8_lossy(&net.stdout).trim(),
-        "9975",
-        "{net:?}"
-    );
+    assert_eq!(call(&dir, &["Vault", "net", "10000"]), "9975");
     // Constructor arguments as given, ABI-encoded in the record.
     assert_eq!(vault["args"], json!([DEV_ADDRESS, "25"]));
     let encoded: Bytes = vault["constructorArgs"]
@@ -128,19 +134,7 @@ async fn a_plan_links_uses_create2_and_a_second_run_sends_nothing() {
     assert_eq!(address_of(&registry), proxy.create2_from_code(salt, &init));
 
     // The calls after the deploys: the registry holds the vault.
-    let key = B256::from(keccak256("VAULT"));
-    let entry = slipway(&dir)
-        .args(["call", "Registry", "entries"])
-        .arg(key.to_string())
-        .output()
-        .expect("call");
-    assert_eq!(
-        String::from_utf8_lossy(&entry.stdout)
-            .trim()
-            .parse::<Address>()
-            .expect("an address"),
-        address_of(&vault)
-    );
+    assert_eq!(registered_vault(&dir), address_of(&vault));
 
     // Again: nothing to send, the journal does not grow.
     let lines = journal_lines(&dir, "development");
@@ -286,24 +280,8 @@ async fn a_changed_contract_is_shown_and_redeployed_only_when_asked() {
     let second = address_of(&record(&dir, "development", "Vault"));
     assert_ne!(first, second, "a new Vault");
     // Its dependents ran again: the registry points at the new one.
-    let key = B256::from(keccak256("VAULT"));
-    let entry = slipway(&dir)
-        .args(["call", "Registry", "entries"])
-        .arg(key.to_string())
-        .output()
-        .expect("call");
-    assert_eq!(
-        String::from_utf8_lossy(&entry.stdout)
-            .trim()
-            .parse::<Address>()
-            .expect("an address"),
-        second
-    );
-    let version = slipway(&dir)
-        .args(["call", "Vault", "VERSION"])
-        .output()
-        .expect("call");
-    assert_eq!(String::from_utf8_lossy(&version.stdout).trim(), "2");
+    assert_eq!(registered_vault(&dir), second);
+    assert_eq!(call(&dir, &["Vault", "VERSION"]), "2");
 
     // Unchanged steps are not redeployed on request.
     let unchanged = slipway(&dir)

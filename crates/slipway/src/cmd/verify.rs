@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use alloy_primitives::{B256, Bytes};
+use alloy_primitives::Bytes;
 use clap::Args;
 use eyre::{Result, bail};
 use serde::Serialize;
@@ -195,7 +195,7 @@ async fn check(
                     env.chain.id,
                     record.address,
                     &submitted,
-                    record.transaction_hash.filter(|h| *h != B256::ZERO),
+                    record.transaction_hash,
                 )
                 .await
         }
