@@ -69,11 +69,12 @@ async fn main() {
         }
     });
 
-    let alone = Providers::new(vec![url(&node.url)], TIMEOUT);
+    let alone = Providers::new(vec![url(&node.url)], TIMEOUT).expect("providers");
     let (first, rest) = measure(&alone).await;
     println!("healthy alone:            first {first:7.2} ms, then {rest:.3} ms/request");
     for (name, dead) in [("refusing", &refused), ("silent (500 ms timeout)", &silent)] {
-        let providers = Providers::new(vec![url(dead), url(&node.url)], TIMEOUT);
+        let providers =
+            Providers::new(vec![url(dead), url(&node.url)], TIMEOUT).expect("providers");
         let (first, rest) = measure(&providers).await;
         let tries = providers.health()[0].1.errors;
         println!(

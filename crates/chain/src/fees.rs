@@ -33,6 +33,35 @@ pub enum FeeQuote {
     },
 }
 
+/// Wei per gas in gwei, as wallets show it (`1.5 gwei`, `0.000000001 gwei`).
+fn gwei(wei: u128) -> String {
+    let whole = wei / 1_000_000_000;
+    let fraction = wei % 1_000_000_000;
+    if fraction == 0 {
+        format!("{whole} gwei")
+    } else {
+        let digits = format!("{fraction:09}");
+        format!("{whole}.{} gwei", digits.trim_end_matches('0'))
+    }
+}
+
+impl std::fmt::Display for FeeQuote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FeeQuote::Eip1559 {
+                max_fee,
+                priority_fee,
+            } => write!(
+                f,
+                "max fee {}, priority fee {}",
+                gwei(*max_fee),
+                gwei(*priority_fee)
+            ),
+            FeeQuote::Legacy { gas_price } => write!(f, "gas price {}", gwei(*gas_price)),
+        }
+    }
+}
+
 /// Wei per gas as decimal text in JSON: u128 does not survive serde's
 /// buffering of tagged enums, and JSON numbers lose precision above 2^53.
 mod wei_text {
@@ -199,6 +228,19 @@ pub async fn estimate(providers: &Providers, policy: &FeePolicy) -> Result<FeeQu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fees_show_in_gwei() {
+        let quote = FeeQuote::Eip1559 {
+            max_fee: 30_500_000_000,
+            priority_fee: 1_000_000_000,
+        };
+        assert_eq!(quote.to_string(), "max fee 30.5 gwei, priority fee 1 gwei");
+        assert_eq!(
+            FeeQuote::Legacy { gas_price: 7 }.to_string(),
+            "gas price 0.000000007 gwei"
+        );
+    }
 
     const GWEI: u128 = 1_000_000_000;
 

@@ -1,5 +1,7 @@
 //! slipway's access to chains, shared by every command that touches one
-//! (deploy, verify, monitor, emergency operations): providers with failover
+//! (deploy, verify, monitor, emergency operations): every outside
+//! connection over TLS with proxies and failures by cause (`net`),
+//! providers over HTTP(S) or WebSocket with failover
 //! and the chain-id check (`provider.rs`), fees under the policy's cap
 //! (`fees.rs`), nonces reconciled with the chain (`nonce.rs`), the
 //! transaction lifecycle (`lifecycle.rs`), and who signs: dev accounts, a key from the environment, Web3 Secret Storage
@@ -10,14 +12,16 @@
 mod fees;
 mod keystore;
 mod lifecycle;
+pub mod net;
 mod nonce;
 mod provider;
 mod scrypt;
 mod signer;
+mod ws;
 
 pub use fees::{FeeError, FeeQuote, bump, estimate, quote_1559};
 pub use keystore::{KeystoreError, Keystores, Password};
-pub use lifecycle::{Lifecycle, SignedTx, TxError, TxEvent, TxRequest};
+pub use lifecycle::{Lifecycle, Shortfall, SignedTx, TxError, TxEvent, TxRequest};
 pub use nonce::{NonceCheck, NonceTracker};
 pub use provider::{Health, ProviderError, Providers};
 pub use signer::{ChainSigner, LocalKey, SignerError, resolve_signer};

@@ -129,6 +129,9 @@ pub enum TxError {
         /// The last hash sent.
         hash: B256,
     },
+    /// The sender cannot pay for the transaction.
+    #[error(transparent)]
+    InsufficientFunds(Box<Shortfall>),
     /// The timeout passed.
     #[error("not final after {0:?}; last hash {1}")]
     Timeout(Duration, B256),
@@ -142,6 +145,33 @@ pub enum TxError {
         /// The nonce.
         nonce: u64,
     },
+}
+
+/// What a sender lacks, worded as geth words it whatever the node said,
+/// with the amounts.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "insufficient funds for gas * price + value: {from} has {have} wei, the transaction needs {need} wei ({}); fund the account or lower the fee cap",
+    cost_breakdown(.gas, .value)
+)]
+pub struct Shortfall {
+    /// The sender.
+    pub from: Address,
+    /// Its balance.
+    pub have: U256,
+    /// What the transaction may cost at most.
+    pub need: U256,
+    /// The gas limit and the price per gas (the fee cap), once known.
+    pub gas: Option<(u64, u128)>,
+    /// Wei sent.
+    pub value: U256,
+}
+
+fn cost_breakdown(gas: &Option<(u64, u128)>, value: &U256) -> String {
+    match gas {
+        Some((gas, price)) => format!("gas {gas} * price {price} + value {value}"),
+        None => format!("value {value}, before gas"),
+    }
 }
 
 /// A signed transaction on its way: everything needed to follow it, also
@@ -299,6 +329,20 @@ impl Lifecycle {
         let from = signer.address();
         let (nonce, check) = nonces.reserve(providers, from).await?;
         events(TxEvent::Nonce { nonce, check });
+        let balance = Self::balance(providers, from).await?;
+        let short = |need: U256, gas: Option<(u64, u128)>| {
+            TxError::InsufficientFunds(Box::new(Shortfall {
+                from,
+                have: balance,
+                need,
+                gas,
+                value: request.value,
+            }))
+        };
+        if balance < request.value {
+            // Nodes word this differently, or fail the estimate with it.
+            return Err(short(request.value, None));
+        }
         let gas_limit = match request.gas_limit {
             Some(limit) => limit,
             None => {
@@ -309,6 +353,14 @@ impl Lifecycle {
             }
         };
         let fees = estimate(providers, &self.fees).await?;
+        let price = match fees {
+            FeeQuote::Eip1559 { max_fee, .. } => max_fee,
+            FeeQuote::Legacy { gas_price } => gas_price,
+        };
+        let need = U256::from(gas_limit) * U256::from(price) + request.value;
+        if balance < need {
+            return Err(short(need, Some((gas_limit, price))));
+        }
         let (hash, raw) = self
             .sign_at(signer, request, nonce, gas_limit, fees)
             .await?;
@@ -325,6 +377,12 @@ impl Lifecycle {
             hashes: vec![hash],
             raw,
         })
+    }
+
+    async fn balance(providers: &Providers, from: Address) -> Result<U256, ProviderError> {
+        providers
+            .request("eth_getBalance", json!([from, "latest"]))
+            .await
     }
 
     /// The chain's gas estimate for `request` sent by `from` (without the

@@ -34,6 +34,23 @@ pub enum NonceCheck {
     },
 }
 
+impl std::fmt::Display for NonceCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NonceCheck::InStep => f.write_str("in step with the chain"),
+            NonceCheck::UsedOutside { expected, chain } => write!(
+                f,
+                "nonces {expected} to {} were used outside this run; continuing at {chain}",
+                chain.saturating_sub(1)
+            ),
+            NonceCheck::ChainBehind { expected, chain } => write!(
+                f,
+                "the chain is at {chain} but this run sent up to {expected}: earlier transactions were dropped and are sent again"
+            ),
+        }
+    }
+}
+
 /// Nonces of the signers this process sends for.
 #[derive(Debug, Default)]
 pub struct NonceTracker {

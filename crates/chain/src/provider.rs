@@ -2,16 +2,26 @@
 //! healthiest provider first and fails over on a connection error, a
 //! timeout, HTTP 429/5xx or a rate-limit error; each provider's errors and
 //! latency are kept. An answer that is a real JSON-RPC error (a revert, bad
-//! parameters) is returned as it is, without failover.
+//! parameters) is returned as it is, without failover. `http(s)://` URLs
+//! are posted to; `ws(s)://` URLs keep one WebSocket each (`ws.rs`). Every
+//! connection is made by [`crate::net`]: TLS, proxies, failures by cause.
 
 use std::{
-    sync::Mutex,
+    sync::{
+        Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use slipway_config::RpcUrl;
+
+use crate::{
+    net::{HttpClient, NetError, NetSettings, Timeouts},
+    ws::WsConnection,
+};
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +86,14 @@ pub struct Health {
 struct Endpoint {
     url: RpcUrl,
     health: Mutex<Health>,
+    /// The open WebSocket of a `ws(s)://` provider.
+    ws: tokio::sync::Mutex<Option<WsConnection>>,
+}
+
+impl Endpoint {
+    fn is_websocket(&self) -> bool {
+        matches!(self.url.expose().scheme(), "ws" | "wss")
+    }
 }
 
 /// Failures that move a request to the next provider.
@@ -88,7 +106,8 @@ enum Attempt {
 /// An environment's providers.
 pub struct Providers {
     endpoints: Vec<Endpoint>,
-    client: reqwest::Client,
+    client: HttpClient,
+    next_id: AtomicU64,
 }
 
 impl std::fmt::Debug for Providers {
@@ -114,23 +133,47 @@ fn is_rate_limit(code: i64, message: &str) -> bool {
         || message.contains("exceeded")
 }
 
+/// A JSON-RPC answer as an attempt's outcome.
+fn interpret(answer: Value) -> Attempt {
+    if let Some(error) = answer.get("error") {
+        let code = error.get("code").and_then(Value::as_i64).unwrap_or(0);
+        let message = error
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        if is_rate_limit(code, &message) {
+            return Attempt::Failover(format!("rate limited ({message})"));
+        }
+        return Attempt::RpcError(code, message, error.get("data").cloned());
+    }
+    match answer.get("result") {
+        Some(result) => Attempt::Answer(result.clone()),
+        None => Attempt::Failover("answer without result".into()),
+    }
+}
+
 impl Providers {
-    /// The providers at `urls`, each request timing out after `timeout`.
-    pub fn new(urls: Vec<RpcUrl>, timeout: Duration) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .build()
-            .unwrap_or_default();
+    /// The providers at `urls`, each request timing out after `timeout`,
+    /// connecting as the process environment says (trust, proxies).
+    pub fn new(urls: Vec<RpcUrl>, timeout: Duration) -> Result<Self, NetError> {
+        let client = HttpClient::new(&NetSettings::from_env(), Timeouts::uniform(timeout))?;
+        Ok(Self::with_client(urls, client))
+    }
+
+    /// The providers at `urls`, reached through `client`.
+    pub fn with_client(urls: Vec<RpcUrl>, client: HttpClient) -> Self {
         Self {
             endpoints: urls
                 .into_iter()
                 .map(|url| Endpoint {
                     url,
                     health: Mutex::new(Health::default()),
+                    ws: tokio::sync::Mutex::new(None),
                 })
                 .collect(),
             client,
+            next_id: AtomicU64::new(1),
         }
     }
 
@@ -171,42 +214,75 @@ impl Providers {
     }
 
     async fn attempt(&self, endpoint: &Endpoint, body: &Value) -> Attempt {
-        let response = match self
+        let answer = if endpoint.is_websocket() {
+            match self.ws_answer(endpoint, body).await {
+                Ok(answer) => answer,
+                Err(failover) => return failover,
+            }
+        } else {
+            match self.http_answer(endpoint, body).await {
+                Ok(answer) => answer,
+                Err(failover) => return failover,
+            }
+        };
+        interpret(answer)
+    }
+
+    /// Why a request to `endpoint` failed, by cause, without its URL (the
+    /// caller prefixes the redacted one).
+    fn failover(&self, endpoint: &Endpoint, error: &(dyn std::error::Error + 'static)) -> Attempt {
+        let failure = self
             .client
+            .failure(error, endpoint.url.expose(), endpoint.url.redacted());
+        Attempt::Failover(failure.explain())
+    }
+
+    async fn http_answer(&self, endpoint: &Endpoint, body: &Value) -> Result<Value, Attempt> {
+        let response = self
+            .client
+            .inner()
             .post(endpoint.url.expose().clone())
             .json(body)
             .send()
             .await
-        {
-            Ok(r) => r,
-            Err(e) if e.is_timeout() => return Attempt::Failover("timed out".into()),
-            Err(e) if e.is_connect() => return Attempt::Failover("connection failed".into()),
-            Err(_) => return Attempt::Failover("request failed".into()),
-        };
+            .map_err(|e| self.failover(endpoint, &e))?;
         let status = response.status();
         if status.as_u16() == 429 || status.is_server_error() {
-            return Attempt::Failover(format!("HTTP {}", status.as_u16()));
+            return Err(Attempt::Failover(format!("HTTP {}", status.as_u16())));
         }
-        let answer: Value = match response.json().await {
-            Ok(v) => v,
-            Err(e) if e.is_timeout() => return Attempt::Failover("timed out".into()),
-            Err(_) => return Attempt::Failover(format!("HTTP {}: not JSON-RPC", status.as_u16())),
-        };
-        if let Some(error) = answer.get("error") {
-            let code = error.get("code").and_then(Value::as_i64).unwrap_or(0);
-            let message = error
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            if is_rate_limit(code, &message) {
-                return Attempt::Failover(format!("rate limited ({message})"));
+        response.json().await.map_err(|e| {
+            if e.is_timeout() {
+                self.failover(endpoint, &e)
+            } else {
+                Attempt::Failover(format!("HTTP {}: not JSON-RPC", status.as_u16()))
             }
-            return Attempt::RpcError(code, message, error.get("data").cloned());
+        })
+    }
+
+    async fn ws_answer(&self, endpoint: &Endpoint, body: &Value) -> Result<Value, Attempt> {
+        let mut body = body.clone();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        body["id"] = json!(id);
+        let mut open = endpoint.ws.lock().await;
+        if open.is_none() {
+            let connection = WsConnection::open(&self.client, endpoint.url.expose())
+                .await
+                .map_err(|e| self.failover(endpoint, &*e))?;
+            *open = Some(connection);
         }
-        match answer.get("result") {
-            Some(result) => Attempt::Answer(result.clone()),
-            None => Attempt::Failover("answer without result".into()),
+        let Some(connection) = open.as_mut() else {
+            return Err(Attempt::Failover("WebSocket not open".into()));
+        };
+        match connection
+            .request(&body, id, self.client.timeouts().request)
+            .await
+        {
+            Ok(answer) => Ok(answer),
+            Err(e) => {
+                // A broken socket is opened again on the next request.
+                *open = None;
+                Err(self.failover(endpoint, &*e))
+            }
         }
     }
 

@@ -25,7 +25,8 @@ fn policy(priority_fee: PriorityFee, cap: Option<u128>, eip1559: bool) -> FeePol
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quotes_follow_the_chain_and_the_policy() {
     let node = node().await;
-    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let providers =
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
     // The dev chain starts at a 1 gwei base fee, falling while blocks are empty.
     let quote = estimate(
         &providers,

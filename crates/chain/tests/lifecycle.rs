@@ -6,32 +6,14 @@ mod common;
 
 use std::{sync::mpsc, time::Duration};
 
-use alloy_primitives::{U256, address};
-use common::{node_with, url};
+use alloy_primitives::U256;
+use common::{dev_signer, node_with, transfer, url};
 use serde_json::{Value, json};
-use slipway_chain::{
-    ChainSigner, FeeQuote, Lifecycle, NonceTracker, Providers, SignerError, TxEvent, TxRequest,
-    resolve_signer,
-};
-use slipway_config::{Config, FeePolicy, PriorityFee, Vars};
+use slipway_chain::{FeeQuote, Lifecycle, NonceTracker, Providers, TxEvent};
+use slipway_config::{FeePolicy, PriorityFee};
 use slipway_devnet::Mining;
 
 const GWEI: u128 = 1_000_000_000;
-
-fn dev_signer() -> ChainSigner {
-    let config = Config::parse(
-        std::path::Path::new("/p"),
-        "/p/slipway.toml".into(),
-        String::new(),
-        Vars::default(),
-    )
-    .expect("config");
-    let environment = config.environment("development").expect("development");
-    resolve_signer(&environment, config.vars(), &|_| {
-        Err(SignerError::Password("none".into()))
-    })
-    .expect("dev 0")
-}
 
 fn lifecycle(confirmations: u64) -> Lifecycle {
     Lifecycle {
@@ -50,15 +32,6 @@ fn lifecycle(confirmations: u64) -> Lifecycle {
     }
 }
 
-fn transfer() -> TxRequest {
-    TxRequest {
-        to: Some(address!("00000000000000000000000000000000000b0b00")),
-        value: U256::from(1_000),
-        data: Default::default(),
-        gas_limit: Some(21_000),
-    }
-}
-
 /// Runs the lifecycle in the background; its events arrive on the channel.
 fn start(
     url: String,
@@ -69,7 +42,8 @@ fn start(
 ) {
     let (sender, events) = mpsc::channel();
     let task = tokio::spawn(async move {
-        let providers = Providers::new(vec![common::url(&url)], Duration::from_secs(5));
+        let providers =
+            Providers::new(vec![common::url(&url)], Duration::from_secs(5)).expect("providers");
         let mut report = move |event: TxEvent| {
             let _ = sender.send(event);
         };
@@ -144,7 +118,8 @@ async fn a_transfer_is_included_and_confirmed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stuck_transaction_is_repriced_and_the_replacement_lands() {
     let node = node_with(Mining::Manual).await;
-    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let providers =
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
     let (events, task) = start(node.url.clone(), lifecycle(1));
     let _nonce = next(&events);
     let TxEvent::Sent {
@@ -206,7 +181,8 @@ async fn a_stuck_transaction_is_repriced_and_the_replacement_lands() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_transaction_is_sent_again() {
     let node = node_with(Mining::Manual).await;
-    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let providers =
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
     let mut slow = lifecycle(1);
     slow.fees.bump_after = Duration::from_secs(30);
     let (events, task) = start(node.url.clone(), slow);
@@ -235,7 +211,8 @@ async fn a_dropped_transaction_is_sent_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reorg_before_finality_is_waited_out() {
     let node = node_with(Mining::Manual).await;
-    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let providers =
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
     let mut slow = lifecycle(3);
     slow.fees.bump_after = Duration::from_secs(30);
     let (events, task) = start(node.url.clone(), slow);
@@ -273,7 +250,8 @@ async fn a_reorg_before_finality_is_waited_out() {
 /// An automining node and a client for it.
 async fn automining() -> (slipway_devnet::rpc::ServerHandle, Providers) {
     let node = node_with(Mining::Auto).await;
-    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let providers =
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
     (node, providers)
 }
 

@@ -25,7 +25,8 @@ async fn send_outside(providers: &Providers) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outside_use_is_detected_and_nonces_are_never_reused_or_skipped() {
     let node = node().await;
-    let providers = Providers::new(vec![url(&node.url)], Duration::from_secs(5));
+    let providers =
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
     let tracker = NonceTracker::new();
 
     assert_eq!(

@@ -1,5 +1,7 @@
 //! The explorer clients against local servers that answer as Etherscan's v2
-//! API and Sourcify's v2 API document: submit, a rate limit retried with
+//! API and Sourcify's v2 API document, reached over TLS through stunnel
+//! with a certificate from a CA the test makes (as users reach the real
+//! ones over HTTPS): submit, a rate limit retried with
 //! backoff, a pending status polled, verified; an already verified contract
 //! reported and not resubmitted; a rejection's reason passed on; the API key
 //! never in a result.
@@ -18,8 +20,10 @@ use axum::{
     routing::{get, post},
 };
 use serde_json::{Value, json};
+use slipway_chain::net::{HttpClient, NetSettings, ProxySettings, Timeouts, Trust};
 use slipway_config::Secret;
 use slipway_deploy::verify::{Etherscan, ExplorerCheck, Pacing, Sourcify, Submission};
+use slipway_testkit::{TestCa, TlsFront};
 
 const KEY: &str = "test-key-7f3a";
 
@@ -44,13 +48,39 @@ fn submission(name: &str) -> Submission {
     }
 }
 
-async fn serve(router: Router) -> String {
+/// An imitation served over TLS by stunnel, with a client that trusts the
+/// CA of its certificate (and nothing else).
+struct Served {
+    url: String,
+    http: HttpClient,
+    _front: TlsFront,
+    _ca: TestCa,
+}
+
+fn client(trust: Trust) -> HttpClient {
+    let settings = NetSettings {
+        trust,
+        proxy: ProxySettings::none(),
+        hosts: Vec::new(),
+        system_dns: false,
+    };
+    HttpClient::new(&settings, Timeouts::uniform(Duration::from_secs(10))).expect("client")
+}
+
+async fn serve(router: Router, path: &str) -> Served {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, router).await });
-    url
+    let ca = TestCa::new();
+    let front = TlsFront::start(addr, &ca.server(&["127.0.0.1"]));
+    Served {
+        url: front.https(path),
+        http: client(Trust::only(ca.root())),
+        _front: front,
+        _ca: ca,
+    }
 }
 
 /// What the fake Etherscan saw and holds.
@@ -160,23 +190,29 @@ async fn scan_post(
     answer("1", "OK", json!(guid))
 }
 
-async fn etherscan() -> (String, Shared) {
+async fn etherscan() -> (Served, Shared) {
     let shared: Shared = Arc::default();
     let router = Router::new()
         .route("/v2/api", get(scan_get).post(scan_post))
         .with_state(shared.clone());
-    (format!("{}/v2/api", serve(router).await), shared)
+    (serve(router, "/v2/api").await, shared)
 }
 
 #[tokio::test]
 async fn etherscan_verifies_after_a_rate_limit_and_a_pending_status() {
-    let (url, scan) = etherscan().await;
+    let (served, scan) = etherscan().await;
     {
         let mut s = scan.lock().expect("lock");
         s.rate_limit_next_submit = true;
         s.pending_polls = 2;
     }
-    let client = Etherscan::new(&url, Secret::new(KEY), 80002, pacing());
+    let client = Etherscan::new(
+        served.http.clone(),
+        &served.url,
+        Secret::new(KEY),
+        80002,
+        pacing(),
+    );
     let address = Address::repeat_byte(0x11);
     let args = Bytes::from(vec![0xab; 32]);
     assert_eq!(
@@ -209,13 +245,19 @@ async fn etherscan_verifies_after_a_rate_limit_and_a_pending_status() {
 
 #[tokio::test]
 async fn etherscan_reports_a_verified_contract_without_resubmitting() {
-    let (url, scan) = etherscan().await;
+    let (served, scan) = etherscan().await;
     let address = Address::repeat_byte(0x22);
     scan.lock()
         .expect("lock")
         .verified
         .insert(address.to_string().to_lowercase());
-    let client = Etherscan::new(&url, Secret::new(KEY), 1, pacing());
+    let client = Etherscan::new(
+        served.http.clone(),
+        &served.url,
+        Secret::new(KEY),
+        1,
+        pacing(),
+    );
     let check = client
         .verify(address, &submission("Vault"), &Bytes::new())
         .await;
@@ -228,8 +270,14 @@ async fn etherscan_reports_a_verified_contract_without_resubmitting() {
 
 #[tokio::test]
 async fn etherscan_passes_on_the_reason_of_a_rejection() {
-    let (url, _scan) = etherscan().await;
-    let client = Etherscan::new(&url, Secret::new(KEY), 1, pacing());
+    let (served, _scan) = etherscan().await;
+    let client = Etherscan::new(
+        served.http.clone(),
+        &served.url,
+        Secret::new(KEY),
+        1,
+        pacing(),
+    );
     let check = client
         .verify(
             Address::repeat_byte(0x33),
@@ -245,23 +293,29 @@ async fn etherscan_passes_on_the_reason_of_a_rejection() {
 
 #[tokio::test]
 async fn etherscan_keys_never_appear_in_results() {
-    let (url, _scan) = etherscan().await;
+    let (served, _scan) = etherscan().await;
     let wrong = "wrong-key-secret-9";
-    let refused = Etherscan::new(&url, Secret::new(wrong), 1, pacing())
-        .verify(
-            Address::repeat_byte(0x44),
-            &submission("Vault"),
-            &Bytes::new(),
-        )
-        .await;
+    let refused = Etherscan::new(
+        served.http.clone(),
+        &served.url,
+        Secret::new(wrong),
+        1,
+        pacing(),
+    )
+    .verify(
+        Address::repeat_byte(0x44),
+        &submission("Vault"),
+        &Bytes::new(),
+    )
+    .await;
     assert!(refused.failed(), "{refused:?}");
     assert!(!format!("{refused:?}").contains(wrong));
     // A server that is not there: the transport error must not carry the
     // URL with its query (the key).
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let closed = format!("http://{}/v2/api", listener.local_addr().expect("addr"));
+    let closed = format!("https://{}/v2/api", listener.local_addr().expect("addr"));
     drop(listener);
-    let unreachable = Etherscan::new(&closed, Secret::new(KEY), 1, pacing())
+    let unreachable = Etherscan::new(served.http.clone(), &closed, Secret::new(KEY), 1, pacing())
         .verify(
             Address::repeat_byte(0x44),
             &submission("Vault"),
@@ -273,6 +327,38 @@ async fn etherscan_keys_never_appear_in_results() {
         "{unreachable:?}"
     );
     assert!(!format!("{unreachable:?}").contains(KEY), "{unreachable:?}");
+    assert!(
+        format!("{unreachable:?}").contains("connection refused"),
+        "{unreachable:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_explorer_behind_an_untrusted_certificate_is_refused_by_cause() {
+    let (served, scan) = etherscan().await;
+    let stranger = TestCa::new();
+    let check = Etherscan::new(
+        client(Trust::only(stranger.root())),
+        &served.url,
+        Secret::new(KEY),
+        1,
+        pacing(),
+    )
+    .verify(
+        Address::repeat_byte(0x55),
+        &submission("Vault"),
+        &Bytes::new(),
+    )
+    .await;
+    let ExplorerCheck::Failed { reason } = &check else {
+        panic!("{check:?}")
+    };
+    assert!(reason.contains("certificate not trusted"), "{reason}");
+    assert!(!reason.contains(KEY), "{reason}");
+    assert!(
+        scan.lock().expect("lock").submissions.is_empty(),
+        "nothing reached the server"
+    );
 }
 
 /// What the fake Sourcify holds.
@@ -368,25 +454,25 @@ async fn job(State(s): State<SharedSource>, Path(id): Path<String>) -> Json<Valu
     }
 }
 
-async fn sourcify() -> (String, SharedSource) {
+async fn sourcify() -> (Served, SharedSource) {
     let shared: SharedSource = Arc::default();
     let router = Router::new()
         .route("/v2/contract/{chain}/{address}", get(contract))
         .route("/v2/verify/{chain}/{address}", post(submit))
         .route("/v2/verify/{id}", get(job))
         .with_state(shared.clone());
-    (serve(router).await, shared)
+    (serve(router, "").await, shared)
 }
 
 #[tokio::test]
 async fn sourcify_verifies_after_a_rate_limit_then_reports_it_verified() {
-    let (url, source) = sourcify().await;
+    let (served, source) = sourcify().await;
     {
         let mut s = source.lock().expect("lock");
         s.rate_limit_next = true;
         s.pending_polls = 2;
     }
-    let client = Sourcify::new(&url, pacing());
+    let client = Sourcify::new(served.http.clone(), &served.url, pacing());
     let address = Address::repeat_byte(0x55);
     let creation = alloy_primitives::B256::repeat_byte(9);
     let check = client
@@ -415,8 +501,8 @@ async fn sourcify_verifies_after_a_rate_limit_then_reports_it_verified() {
 
 #[tokio::test]
 async fn sourcify_passes_on_a_mismatch() {
-    let (url, _source) = sourcify().await;
-    let check = Sourcify::new(&url, pacing())
+    let (served, _source) = sourcify().await;
+    let check = Sourcify::new(served.http.clone(), &served.url, pacing())
         .verify(1, Address::repeat_byte(0x66), &submission("Bad"), None)
         .await;
     let ExplorerCheck::Rejected { reason } = check else {

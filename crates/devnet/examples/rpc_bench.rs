@@ -85,7 +85,7 @@ where
 }
 
 async fn transfers(url: String, count: usize, inflight: usize) {
-    let client = reqwest::Client::new();
+    let client = slipway_testkit::http();
     let chain_id = u64::from_str_radix(
         rpc(&client, &url, "eth_chainId", json!([]))
             .await
@@ -168,7 +168,7 @@ async fn transfers(url: String, count: usize, inflight: usize) {
 }
 
 async fn calls(url: String, count: usize, inflight: usize) {
-    let client = reqwest::Client::new();
+    let client = slipway_testkit::http();
     let from = rpc(&client, &url, "eth_accounts", json!([]))
         .await
         .expect("accounts")[0]
@@ -239,6 +239,7 @@ fn report(kind: &str, count: usize, failures: usize, elapsed: Duration, latencie
 }
 
 async fn start(url: String, command: Vec<String>) {
+    slipway_testkit::install_crypto();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_millis(200))
         .build()

@@ -58,6 +58,7 @@ async fn count_of(provider: &impl Provider, at: Address) -> U256 {
 #[tokio::test]
 async fn deploy_call_events_and_log_filters() {
     let (_node, server) = common::spawn(None, Mining::Auto).await;
+    slipway_testkit::install_crypto();
     let provider = ProviderBuilder::new().connect_http(server.url.parse().expect("url"));
     assert_eq!(provider.get_chain_id().await.expect("chain id"), 1337);
     assert_eq!(provider.get_accounts().await.expect("accounts")[0], ALICE);
@@ -122,6 +123,7 @@ async fn deploy_call_events_and_log_filters() {
 #[tokio::test]
 async fn reverts_answer_like_geth_and_reverted_transactions_are_mined() {
     let (_node, server) = common::spawn(None, Mining::Auto).await;
+    slipway_testkit::install_crypto();
     let provider = ProviderBuilder::new().connect_http(server.url.parse().expect("url"));
     let fixture = deploy(&provider).await;
 
@@ -171,6 +173,7 @@ async fn reverts_answer_like_geth_and_reverted_transactions_are_mined() {
 #[tokio::test]
 async fn snapshot_revert_time_travel_and_impersonation() {
     let (_node, server) = common::spawn(None, Mining::Auto).await;
+    slipway_testkit::install_crypto();
     let provider = ProviderBuilder::new().connect_http(server.url.parse().expect("url"));
     let fixture = deploy(&provider).await;
 
@@ -297,6 +300,7 @@ async fn snapshot_revert_time_travel_and_impersonation() {
 #[tokio::test]
 async fn manual_mining_pending_nonces_replacement_and_drops() {
     let (_node, server) = common::spawn(None, Mining::Manual).await;
+    slipway_testkit::install_crypto();
     let provider = ProviderBuilder::new().connect_http(server.url.parse().expect("url"));
     let base: u64 = provider.get_block_number().await.expect("n");
     let send = |nonce: u64, tip: u128, value: u64| {
@@ -451,6 +455,7 @@ async fn manual_mining_pending_nonces_replacement_and_drops() {
 #[tokio::test]
 async fn rollback_removes_transactions_and_fee_history_reports_blocks() {
     let (_node, server) = common::spawn(None, Mining::Auto).await;
+    slipway_testkit::install_crypto();
     let provider = ProviderBuilder::new().connect_http(server.url.parse().expect("url"));
     let mut hashes = Vec::new();
     for i in 0..3u64 {
@@ -616,7 +621,7 @@ async fn protocol_errors_are_answered_and_never_take_the_node_down() {
     assert_eq!(body["result"], "0x0");
 
     // CORS preflight for browser dApps.
-    let preflight = reqwest::Client::new()
+    let preflight = slipway_testkit::http()
         .request(reqwest::Method::OPTIONS, url)
         .header("origin", "http://localhost:3000")
         .header("access-control-request-method", "POST")
@@ -639,6 +644,7 @@ async fn interval_mining_produces_blocks_on_its_own_and_can_be_switched() {
         Mining::Interval(std::time::Duration::from_millis(100)),
     )
     .await;
+    slipway_testkit::install_crypto();
     let provider = ProviderBuilder::new().connect_http(server.url.parse().expect("url"));
     // A transaction waits for the next tick instead of being mined at once.
     let hash = *provider

@@ -6,31 +6,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use alloy_primitives::keccak256;
-use common::{node, rpc, slipway};
+use common::{DEV_ADDRESS, DEV_KEY, accounts, node, repository_copy, rpc, slipway};
 use serde_json::{Value, json};
-
-const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const DEV_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-
-/// The repository's suite, plan and configuration in `tmp/p` (the npm
-/// packages linked, not copied).
-fn repository_copy(tmp: &tempfile::TempDir) -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dir = tmp.path().join("p");
-    std::fs::create_dir_all(&dir).expect("dir");
-    let status = std::process::Command::new("cp")
-        .arg("-r")
-        .args(["contracts", "deploy", "slipway.toml", "package.json"].map(|p| repo.join(p)))
-        .arg(&dir)
-        .status()
-        .expect("cp");
-    assert!(status.success());
-    std::os::unix::fs::symlink(repo.join("node_modules"), dir.join("node_modules")).expect("link");
-    dir
-}
 
 async fn eth_call(url: &str, to: &str, data: String) -> String {
     rpc(
@@ -48,40 +28,6 @@ fn bridge(dir: &Path, env: &str) -> Value {
     let text = std::fs::read_to_string(dir.join(format!("deployments/{env}/Bridge.json")))
         .expect("record");
     serde_json::from_str(&text).expect("json")
-}
-
-/// The validators and other accounts staging and production take from the
-/// environment: dev accounts 1 to 6 here.
-fn accounts(cmd: &mut assert_cmd::Command) {
-    let addresses = [
-        (
-            "BRIDGE_GUARDIAN",
-            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-        ),
-        (
-            "BRIDGE_VALIDATOR_1",
-            "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
-        ),
-        (
-            "BRIDGE_VALIDATOR_2",
-            "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-        ),
-        (
-            "BRIDGE_VALIDATOR_3",
-            "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
-        ),
-        (
-            "BRIDGE_RECOVERY",
-            "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
-        ),
-        (
-            "BRIDGE_TREASURY",
-            "0x976EA74026E726554dB657fA54763abd0C3a0aa9",
-        ),
-    ];
-    for (name, value) in addresses {
-        cmd.env(name, value);
-    }
 }
 
 /// `hasRole(role, account)` selector 0x91d14854.

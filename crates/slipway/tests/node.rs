@@ -64,7 +64,7 @@ async fn call(
 async fn sigkill_under_load_loses_no_acknowledged_transaction() {
     let tmp = tempfile::tempdir().expect("tmp");
     let (mut child, url) = start(tmp.path());
-    let client = reqwest::Client::new();
+    let client = slipway_testkit::http();
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
 
     let mut senders = Vec::new();

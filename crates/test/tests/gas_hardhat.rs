@@ -278,7 +278,7 @@ async fn gas_matches_hardhat_transaction_for_transaction() {
     );
 
     let hardhat = start_hardhat();
-    let client = reqwest::Client::new();
+    let client = slipway_testkit::http();
     wait_ready(&client, &hardhat.url).await;
     let accounts = rpc(&client, &hardhat.url, "eth_accounts", json!([])).await;
     let from = accounts[0].as_str().expect("account").to_owned();

@@ -2,7 +2,9 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use slipway_config::{DevnetSettings, Hardfork, RpcUrl};
+use alloy_primitives::{U256, address};
+use slipway_chain::{ChainSigner, SignerError, TxRequest, resolve_signer};
+use slipway_config::{Config, DevnetSettings, Hardfork, RpcUrl, Vars};
 use slipway_devnet::{Mining, NodeSettings};
 
 pub async fn node() -> slipway_devnet::rpc::ServerHandle {
@@ -29,4 +31,31 @@ pub async fn node_with(mining: Mining) -> slipway_devnet::rpc::ServerHandle {
 
 pub fn url(text: &str) -> RpcUrl {
     RpcUrl::new(text.parse().expect("url"), false)
+}
+
+/// Dev account 0 of the test mnemonic, as the development environment
+/// resolves it.
+pub fn dev_signer() -> ChainSigner {
+    let config = Config::parse(
+        std::path::Path::new("/p"),
+        "/p/slipway.toml".into(),
+        String::new(),
+        Vars::default(),
+    )
+    .expect("config");
+    let environment = config.environment("development").expect("development");
+    resolve_signer(&environment, config.vars(), &|_| {
+        Err(SignerError::Password("none".into()))
+    })
+    .expect("dev 0")
+}
+
+/// 1,000 wei to a fixed address, 21,000 gas.
+pub fn transfer() -> TxRequest {
+    TxRequest {
+        to: Some(address!("00000000000000000000000000000000000b0b00")),
+        value: U256::from(1_000),
+        data: Default::default(),
+        gas_limit: Some(21_000),
+    }
 }

@@ -8,6 +8,7 @@
 use alloy_primitives::{Address, Bytes, hex};
 use serde::Deserialize;
 use serde_json::Value;
+use slipway_chain::net::HttpClient;
 use slipway_config::Secret;
 
 use super::{
@@ -18,7 +19,7 @@ use super::{
 /// An Etherscan-v2-compatible API.
 #[derive(Clone, Debug)]
 pub struct Etherscan {
-    http: reqwest::Client,
+    http: HttpClient,
     url: String,
     key: Secret,
     chain_id: u64,
@@ -51,10 +52,11 @@ fn already(text: &str) -> bool {
 }
 
 impl Etherscan {
-    /// A client of `url` (e.g. `https://api.etherscan.io/v2/api`) for `chain_id`.
-    pub fn new(url: &str, key: Secret, chain_id: u64, pacing: Pacing) -> Self {
+    /// A client of `url` (e.g. `https://api.etherscan.io/v2/api`) for
+    /// `chain_id`, connecting through `http`.
+    pub fn new(http: HttpClient, url: &str, key: Secret, chain_id: u64, pacing: Pacing) -> Self {
         Self {
-            http: reqwest::Client::new(),
+            http,
             url: url.to_owned(),
             key,
             chain_id,
@@ -64,7 +66,10 @@ impl Etherscan {
 
     async fn ask(&self, build: impl Fn() -> reqwest::RequestBuilder) -> Result<Answer, String> {
         with_backoff(self.pacing, || async {
-            let response = build().send().await.map_err(transport)?;
+            let response = build()
+                .send()
+                .await
+                .map_err(|e| transport(&self.http, &self.url, e))?;
             let status = response.status();
             let answer: Answer = response.json().await.map_err(|e| {
                 Attempt::Failed(format!(
@@ -86,6 +91,7 @@ impl Etherscan {
     ) -> impl Fn() -> reqwest::RequestBuilder + '_ {
         move || {
             self.http
+                .inner()
                 .get(&self.url)
                 .query(&[
                     ("chainid", self.chain_id.to_string()),
@@ -148,6 +154,7 @@ impl Etherscan {
         let submitted = self
             .ask(|| {
                 self.http
+                    .inner()
                     .post(&self.url)
                     .query(&[("chainid", self.chain_id.to_string())])
                     .form(&form)

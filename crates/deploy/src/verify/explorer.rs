@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use serde::Serialize;
+use slipway_chain::net::HttpClient;
+use slipway_config::RpcUrl;
+use url::Url;
 
 /// The outcome of a submission to an explorer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -97,15 +100,16 @@ where
         })
 }
 
-/// A transport error without the URL (it may carry an API key).
-pub(crate) fn transport(e: reqwest::Error) -> Attempt {
+/// A transport error by its cause, with the explorer's URL redacted as RPC
+/// URLs are (`https://host/***`: the API key travels in the query, and a
+/// custom explorer may carry one in its path).
+pub(crate) fn transport(http: &HttpClient, base: &str, e: reqwest::Error) -> Attempt {
     let e = e.without_url();
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
+    match Url::parse(base) {
+        Ok(url) => {
+            let shown = RpcUrl::new(url.clone(), false).redacted();
+            Attempt::Failed(http.failure(&e, &url, shown).to_string())
+        }
+        Err(_) => Attempt::Failed("the explorer URL does not parse".into()),
     }
-    Attempt::Failed(text)
 }

@@ -7,6 +7,7 @@
 use alloy_primitives::{Address, B256};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use slipway_chain::net::HttpClient;
 
 use super::{
     Submission,
@@ -16,7 +17,7 @@ use super::{
 /// A Sourcify-compatible server.
 #[derive(Clone, Debug)]
 pub struct Sourcify {
-    http: reqwest::Client,
+    http: HttpClient,
     url: String,
     pacing: Pacing,
 }
@@ -30,10 +31,11 @@ fn reason(body: &Value) -> String {
 }
 
 impl Sourcify {
-    /// A client of `url` (e.g. `https://sourcify.dev/server`).
-    pub fn new(url: &str, pacing: Pacing) -> Self {
+    /// A client of `url` (e.g. `https://sourcify.dev/server`), connecting
+    /// through `http`.
+    pub fn new(http: HttpClient, url: &str, pacing: Pacing) -> Self {
         Self {
-            http: reqwest::Client::new(),
+            http,
             url: url.trim_end_matches('/').to_owned(),
             pacing,
         }
@@ -44,7 +46,10 @@ impl Sourcify {
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<(StatusCode, Value), String> {
         with_backoff(self.pacing, || async {
-            let response = build().send().await.map_err(transport)?;
+            let response = build()
+                .send()
+                .await
+                .map_err(|e| transport(&self.http, &self.url, e))?;
             let status = response.status();
             let body: Value = response.json().await.unwrap_or(Value::Null);
             if status == StatusCode::TOO_MANY_REQUESTS {
@@ -77,7 +82,7 @@ impl Sourcify {
         creation: Option<B256>,
     ) -> Result<ExplorerCheck, String> {
         let contract = format!("{}/v2/contract/{chain_id}/{address}", self.url);
-        let (status, body) = self.ask(|| self.http.get(&contract)).await?;
+        let (status, body) = self.ask(|| self.http.inner().get(&contract)).await?;
         if status.is_success() && !body["match"].is_null() {
             return Ok(ExplorerCheck::AlreadyVerified);
         }
@@ -90,7 +95,9 @@ impl Sourcify {
             request["creationTransactionHash"] = json!(hash);
         }
         let verify = format!("{}/v2/verify/{chain_id}/{address}", self.url);
-        let (status, body) = self.ask(|| self.http.post(&verify).json(&request)).await?;
+        let (status, body) = self
+            .ask(|| self.http.inner().post(&verify).json(&request))
+            .await?;
         if status == StatusCode::CONFLICT {
             return Ok(ExplorerCheck::AlreadyVerified);
         }
@@ -105,7 +112,7 @@ impl Sourcify {
         let job = format!("{}/v2/verify/{id}", self.url);
         for _ in 0..self.pacing.polls {
             tokio::time::sleep(self.pacing.poll).await;
-            let (_, body) = self.ask(|| self.http.get(&job)).await?;
+            let (_, body) = self.ask(|| self.http.inner().get(&job)).await?;
             if body["isJobCompleted"].as_bool() != Some(true) {
                 continue;
             }

@@ -65,7 +65,7 @@ pub async fn raw(url: &str, body: serde_json::Value) -> serde_json::Value {
 
 /// Posts text; returns status and parsed body.
 pub async fn raw_text(url: &str, body: String) -> (u16, serde_json::Value) {
-    let response = reqwest::Client::new()
+    let response = slipway_testkit::http()
         .post(url)
         .header("content-type", "application/json")
         .body(body)

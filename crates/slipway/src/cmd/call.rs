@@ -10,7 +10,8 @@ use clap::Args;
 use eyre::{Result, WrapErr, bail, eyre};
 use serde_json::json;
 use slipway_chain::{
-    ChainSigner, Lifecycle, NonceTracker, ProviderError, TxEvent, TxRequest, resolve_signer,
+    ChainSigner, Lifecycle, NonceTracker, ProviderError, TxError, TxEvent, TxRequest,
+    resolve_signer,
 };
 use slipway_test::Decoder;
 
@@ -135,15 +136,77 @@ impl Target {
     }
 }
 
-fn revert_reason(error: &ProviderError) -> Option<String> {
+/// The revert data of a node's error, wherever the node put it (`data`
+/// as hex, or `data.data` as some nodes nest it).
+fn revert_data(error: &ProviderError) -> Option<Vec<u8>> {
     let ProviderError::Rpc {
         data: Some(data), ..
     } = error
     else {
         return None;
     };
-    let bytes = hex::decode(data.as_str()?).ok()?;
-    Some(Decoder::default().revert_reason(&bytes))
+    let text = data
+        .as_str()
+        .or_else(|| data.get("data").and_then(|d| d.as_str()))?;
+    hex::decode(text).ok()
+}
+
+/// Every ABI this project knows: the record's, then each artifact of the
+/// last build (`out/`), so custom errors of libraries and callees decode
+/// too. Read only when a revert needs words.
+fn known_abis(config: &slipway_config::Config, record: Option<&JsonAbi>) -> Vec<JsonAbi> {
+    let mut abis: Vec<JsonAbi> = record.into_iter().cloned().collect();
+    let out = config.path(&config.project.out);
+    let Ok(dirs) = std::fs::read_dir(&out) else {
+        return abis;
+    };
+    for dir in dirs.flatten().filter(|d| d.path().is_dir()) {
+        if dir.file_name() == "build-info" {
+            continue;
+        }
+        let Ok(files) = std::fs::read_dir(dir.path()) else {
+            continue;
+        };
+        for file in files.flatten() {
+            #[derive(serde::Deserialize)]
+            struct WithAbi {
+                abi: JsonAbi,
+            }
+            if let Ok(text) = std::fs::read_to_string(file.path())
+                && let Ok(artifact) = serde_json::from_str::<WithAbi>(&text)
+            {
+                abis.push(artifact.abi);
+            }
+        }
+    }
+    abis
+}
+
+/// A revert in words: custom errors by name and arguments, `Error(string)`
+/// as its text, `Panic` with its meaning.
+fn revert_reason(
+    error: &ProviderError,
+    config: &slipway_config::Config,
+    record: Option<&JsonAbi>,
+) -> Option<String> {
+    let data = revert_data(error)?;
+    let abis = known_abis(config, record);
+    Some(Decoder::new(&abis).revert_reason(&data))
+}
+
+/// Whether `to` has code on the chain.
+async fn has_code(providers: &slipway_chain::Providers, to: Address) -> Result<bool> {
+    let code: Bytes = providers
+        .request("eth_getCode", json!([to, "latest"]))
+        .await?;
+    Ok(!code.is_empty())
+}
+
+fn no_contract(to: Address, env: &str) -> String {
+    format!(
+        "no contract at {} on {env}: check the address, or deploy first (`slipway deploy --env {env}`)",
+        to.to_checksum(None)
+    )
 }
 
 impl CallArgs {
@@ -154,6 +217,10 @@ impl CallArgs {
         let (function, data) = self.target.calldata(abi.as_ref())?;
         runtime()?.block_on(async {
             let connection = connect(&config, &env).await?;
+            // A call to an address without code "succeeds" with nothing.
+            if !has_code(&connection.providers, to).await? {
+                bail!(no_contract(to, &env.name));
+            }
             let result: Result<Bytes, ProviderError> = connection
                 .providers
                 .request("eth_call", json!([{ "to": to, "data": data }, "latest"]))
@@ -175,7 +242,7 @@ impl CallArgs {
                     }
                     Ok(ExitCode::SUCCESS)
                 }
-                Err(error) => match revert_reason(&error) {
+                Err(error) => match revert_reason(&error, &config, abi.as_ref()) {
                     Some(reason) => {
                         eprintln!("reverted: {reason}");
                         Ok(ExitCode::FAILURE)
@@ -185,6 +252,24 @@ impl CallArgs {
             }
         })
     }
+}
+
+/// A lifecycle step in words, for stderr (the confirmation is reported
+/// with its outcome once the command has it).
+fn progress_line(event: &TxEvent) -> Option<String> {
+    Some(match event {
+        TxEvent::Nonce { nonce, check } => format!("     Nonce {nonce}: {check}"),
+        TxEvent::Sent { hash, fees, .. } => format!("   Sending {hash} ({fees})"),
+        TxEvent::Bumped { hash, fees, .. } => {
+            format!("  Repriced (not included in time): sending {hash} ({fees})")
+        }
+        TxEvent::Dropped { hash } => format!("   Dropped {hash} by the node: sent again"),
+        TxEvent::Included { block, .. } => format!("  Included in block {block}"),
+        TxEvent::Reorged { block, .. } => {
+            format!("   Reorged out of block {block}: waiting for inclusion again")
+        }
+        TxEvent::Confirmed { .. } => return None,
+    })
 }
 
 impl SendArgs {
@@ -216,23 +301,20 @@ impl SendArgs {
         let quiet = global.quiet;
         runtime()?.block_on(async {
             let connection = connect(&config, &env).await?;
+            // Sending value to an account is fine; calling a function on
+            // one does nothing, which deserves a word.
+            if !has_code(&connection.providers, to).await? && !quiet {
+                eprintln!(
+                    "warning: {}; the transaction only transfers its value",
+                    no_contract(to, &env.name)
+                );
+            }
             let mut progress = |event: TxEvent| {
-                if quiet {
-                    return;
-                }
-                match event {
-                    TxEvent::Nonce { nonce, check } => eprintln!("     Nonce {nonce} ({check:?})"),
-                    TxEvent::Sent { hash, .. } => eprintln!("      Sent {hash}"),
-                    TxEvent::Bumped { hash, fees, .. } => eprintln!("    Bumped {hash} ({fees:?})"),
-                    TxEvent::Dropped { hash } => eprintln!("   Dropped {hash}: sent again"),
-                    TxEvent::Included { block, .. } => eprintln!("  Included in block {block}"),
-                    TxEvent::Reorged { block, .. } => {
-                        eprintln!("   Reorged out of block {block}: waiting again")
-                    }
-                    TxEvent::Confirmed { .. } => {}
+                if let Some(line) = progress_line(&event).filter(|_| !quiet) {
+                    eprintln!("{line}");
                 }
             };
-            let done = lifecycle
+            let sent = lifecycle
                 .send(
                     &connection.providers,
                     &NonceTracker::new(),
@@ -240,7 +322,20 @@ impl SendArgs {
                     &request,
                     &mut progress,
                 )
-                .await?;
+                .await;
+            let done = match sent {
+                Ok(done) => done,
+                Err(TxError::Provider(error)) => {
+                    return match revert_reason(&error, &config, abi.as_ref()) {
+                        Some(reason) => {
+                            eprintln!("reverted (nothing sent: the gas estimate failed): {reason}");
+                            Ok(ExitCode::FAILURE)
+                        }
+                        None => Err(error.into()),
+                    };
+                }
+                Err(other) => return Err(other.into()),
+            };
             let TxEvent::Confirmed {
                 hash,
                 block,

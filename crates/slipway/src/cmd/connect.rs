@@ -58,7 +58,7 @@ pub(crate) async fn connect(config: &Config, env: &Environment) -> Result<Connec
             }
         }
     };
-    let providers = Providers::new(urls, Duration::from_secs(10));
+    let providers = Providers::new(urls, Duration::from_secs(10))?;
     providers.check_chain(env.chain.id).await?;
     Ok(Connection {
         providers,

@@ -10,7 +10,10 @@ use clap::Args;
 use eyre::{Result, bail};
 use serde::Serialize;
 use serde_json::json;
-use slipway_chain::Providers;
+use slipway_chain::{
+    Providers,
+    net::{HttpClient, NetSettings, Timeouts},
+};
 use slipway_config::{Config, Environment, Secret, Target};
 use slipway_deploy::{
     Artifacts, DeploymentRecord, read_records,
@@ -32,6 +35,11 @@ use super::{
 /// Sourcify).
 const ETHERSCAN_URL: &str = "https://api.etherscan.io/v2/api";
 const SOURCIFY_URL: &str = "https://sourcify.dev/server";
+/// Explorers answer a submission of the whole standard JSON input slowly.
+const EXPLORER_TIMEOUTS: Timeouts = Timeouts {
+    connect: std::time::Duration::from_secs(10),
+    request: std::time::Duration::from_secs(60),
+};
 
 /// Check deployed contracts against the build and verify their source on
 /// explorers.
@@ -86,8 +94,14 @@ struct Explorers {
 }
 
 impl Explorers {
-    fn new(config: &Config, env: &Environment, no_etherscan: bool, no_sourcify: bool) -> Self {
+    fn new(
+        config: &Config,
+        env: &Environment,
+        no_etherscan: bool,
+        no_sourcify: bool,
+    ) -> Result<Self> {
         let vars = config.vars();
+        let http = HttpClient::new(&NetSettings::from_env(), EXPLORER_TIMEOUTS)?;
         let local = matches!(env.target, Target::Embedded(_));
         let etherscan = if no_etherscan {
             Err("--no-etherscan".to_owned())
@@ -97,6 +111,7 @@ impl Explorers {
             match vars.get("ETHERSCAN_API_KEY") {
                 None => Err("set ETHERSCAN_API_KEY".to_owned()),
                 Some(key) => Ok(Etherscan::new(
+                    http.clone(),
                     vars.get("SLIPWAY_ETHERSCAN_URL").unwrap_or(ETHERSCAN_URL),
                     Secret::new(key),
                     env.chain.id,
@@ -110,14 +125,15 @@ impl Explorers {
             Err("a local chain".to_owned())
         } else {
             Ok(Sourcify::new(
+                http,
                 vars.get("SLIPWAY_SOURCIFY_URL").unwrap_or(SOURCIFY_URL),
                 Pacing::default(),
             ))
         };
-        Self {
+        Ok(Self {
             etherscan,
             sourcify,
-        }
+        })
     }
 }
 
@@ -256,7 +272,7 @@ pub(crate) fn verify(
         bail!("compilation failed: nothing to compare with");
     }
     let artifacts = Artifacts::from_output(&build.output, &config.root);
-    let explorers = Explorers::new(config, env, no_etherscan, no_sourcify);
+    let explorers = Explorers::new(config, env, no_etherscan, no_sourcify)?;
     let verdicts = runtime()?.block_on(async {
         let connection = connect(config, env).await?;
         let mut verdicts = Vec::new();

@@ -59,7 +59,7 @@ pub async fn node_with(
 
 /// One JSON-RPC request; its `result`.
 pub async fn rpc(url: &str, method: &str, params: serde_json::Value) -> serde_json::Value {
-    let answer: serde_json::Value = reqwest::Client::new()
+    let answer: serde_json::Value = slipway_testkit::http()
         .post(url)
         .json(&serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }))
         .send()
@@ -69,4 +69,58 @@ pub async fn rpc(url: &str, method: &str, params: serde_json::Value) -> serde_js
         .await
         .expect("json");
     answer["result"].clone()
+}
+
+pub const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+pub const DEV_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+/// The repository's suite, plan and configuration in `tmp/p` (the npm
+/// packages linked, not copied).
+pub fn repository_copy(tmp: &tempfile::TempDir) -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tmp.path().join("p");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .args(["contracts", "deploy", "slipway.toml", "package.json"].map(|p| repo.join(p)))
+        .arg(&dir)
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    std::os::unix::fs::symlink(repo.join("node_modules"), dir.join("node_modules")).expect("link");
+    dir
+}
+
+/// The validators and other accounts staging and production take from the
+/// environment: dev accounts 1 to 6 here.
+pub fn accounts(cmd: &mut assert_cmd::Command) {
+    let addresses = [
+        (
+            "BRIDGE_GUARDIAN",
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+        ),
+        (
+            "BRIDGE_VALIDATOR_1",
+            "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+        ),
+        (
+            "BRIDGE_VALIDATOR_2",
+            "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+        ),
+        (
+            "BRIDGE_VALIDATOR_3",
+            "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+        ),
+        (
+            "BRIDGE_RECOVERY",
+            "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+        ),
+        (
+            "BRIDGE_TREASURY",
+            "0x976EA74026E726554dB657fA54763abd0C3a0aa9",
+        ),
+    ];
+    for (name, value) in addresses {
+        cmd.env(name, value);
+    }
 }

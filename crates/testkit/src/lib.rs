@@ -1,0 +1,21 @@
+//! Test support for slipway's crates: the outside programs its clients are
+//! tested against, as users meet them. A certificate authority made for the
+//! test with the `openssl` command ([`TestCa`]); a TLS front that is not
+//! written here, Debian's stunnel ([`TlsFront`]); an HTTP proxy, Debian's
+//! tinyproxy ([`Proxy`]); and a node no one here wrote, Foundry's anvil from
+//! npm ([`Anvil`]). Each listens on 127.0.0.1 on a free port and is stopped
+//! by its PID when dropped. Only tests and benchmarks use this crate.
+
+mod anvil;
+mod ca;
+mod http;
+mod process;
+mod proxy;
+mod tls_front;
+
+pub use anvil::Anvil;
+pub use ca::{Cert, TestCa};
+pub use http::{http, install_crypto};
+pub use process::{Running, free_port, workspace_root};
+pub use proxy::Proxy;
+pub use tls_front::TlsFront;
