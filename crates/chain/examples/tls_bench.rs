@@ -140,10 +140,7 @@ async fn main() {
     println!("| | plain HTTP | HTTPS (TLS 1.3) | TLS / plain |");
     println!("|---|---:|---:|---:|");
     println!(
-        "| first request (connect{}) | {:.0} µs | {:.0} µs | {:.2} |",
-        ", + handshake for TLS",
-        first_http,
-        first_tls,
+        "| first request (connect, + handshake for TLS) | {first_http:.0} µs | {first_tls:.0} µs | {:.2} |",
         first_tls / first_http
     );
     println!(
