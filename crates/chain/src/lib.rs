@@ -1,6 +1,6 @@
 //! slipway's access to chains, shared by every command that touches one
 //! (deploy, verify, monitor, emergency operations): every outside
-//! connection over TLS with proxies and failures by cause (`net`),
+//! connection over TLS with proxies and failures by cause (slipway-net),
 //! providers over HTTP(S) or WebSocket with failover
 //! and the chain-id check (`provider.rs`), fees under the policy's cap
 //! (`fees.rs`), nonces reconciled with the chain (`nonce.rs`), the
@@ -12,12 +12,13 @@
 mod fees;
 mod keystore;
 mod lifecycle;
-pub mod net;
 mod nonce;
 mod provider;
 mod scrypt;
 mod signer;
-mod ws;
+
+/// Outside connections (TLS, proxies, failures by cause), re-exported.
+pub use slipway_net as net;
 
 pub use fees::{FeeError, FeeQuote, bump, estimate, quote_1559};
 pub use keystore::{KeystoreError, Keystores, Password};

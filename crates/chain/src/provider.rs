@@ -18,10 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use slipway_config::RpcUrl;
 
-use crate::{
-    net::{HttpClient, NetError, NetSettings, Timeouts},
-    ws::WsConnection,
-};
+use slipway_net::{HttpClient, NetError, NetSettings, Timeouts, WsConnection};
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]

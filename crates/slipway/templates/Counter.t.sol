@@ -23,6 +23,12 @@ contract CounterTest is Test {
         assertEq(counter.number(), x, "setNumber stores its argument");
     }
 
+    function test_Decrement() public {
+        counter.setNumber(2);
+        counter.decrement();
+        assertEq(counter.number(), 1, "decrement counts down by one");
+    }
+
     function test_RevertWhen_DecrementAtZero() public {
         vm.expectRevert(Counter.Underflow.selector);
         counter.decrement();

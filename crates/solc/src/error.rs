@@ -74,6 +74,28 @@ pub enum SolcError {
         /// Packages imported.
         packages: String,
     },
+    /// The native compiler could not be downloaded or did not run.
+    #[error("solc {version} (native): {reason}; set SLIPWAY_OFFLINE=1 to use solcjs instead")]
+    Download {
+        /// The version.
+        version: Version,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A downloaded compiler does not match the list's checksum.
+    #[error(
+        "the download of solc {version} does not match the {digest} the binary list gives (expected {expected}, got {actual}): refused, nothing installed; check SLIPWAY_SOLC_MIRROR or any proxy in between"
+    )]
+    Checksum {
+        /// The version.
+        version: Version,
+        /// `sha256` or `keccak256`.
+        digest: &'static str,
+        /// What the list says.
+        expected: String,
+        /// What the bytes hash to.
+        actual: String,
+    },
     /// A remapping could not be parsed.
     #[error("bad remapping `{0}`: expected prefix=target")]
     Remapping(String),

@@ -1,15 +1,17 @@
 //! The Solidity compiler for slipway: finds or installs the pinned solc
-//! (native on PATH or in the svm cache, else solcjs from npm through a small
-//! shim), compiles a project through foundry-compilers with an incremental
+//! (native on PATH or in the svm cache, else the native build from the
+//! official binary list with its checksums, else — offline, or when the
+//! list cannot be reached — solcjs from npm through a small shim), compiles a project through foundry-compilers with an incremental
 //! content-hash cache, writes `out/<File.sol>/<Contract>.json` artifacts and
 //! build-info, and turns the compiler's diagnostics into values.
 //!
-//! It must not print: callers render [`BuildReport`]s. It never downloads
-//! anything except an explicit npm install of the pinned solcjs, on first use.
+//! It must not print: callers render [`BuildReport`]s. It downloads only the
+//! pinned compiler, on first use, and never while offline.
 
 mod build;
 mod diagnostics;
 mod error;
+pub mod native;
 mod project;
 mod resolve;
 mod sizes;

@@ -1,5 +1,6 @@
 //! Finding the pinned compiler: an explicit path, a native solc of exactly
-//! that version on PATH or in the svm cache, or solcjs from npm.
+//! that version on PATH, in the svm cache or in slipway's cache (installed
+//! from the official binary list, `native.rs`), or solcjs from npm.
 
 use std::{
     path::{Path, PathBuf},
@@ -8,7 +9,11 @@ use std::{
 
 use semver::Version;
 
-use crate::{Result, SolcError, solcjs};
+use crate::{
+    Result, SolcError,
+    native::{self, NativeOptions},
+    solcjs,
+};
 
 /// Where the compiler came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -20,6 +25,8 @@ pub enum CompilerKind {
     Path,
     /// A native solc in the svm cache.
     Svm,
+    /// A native solc slipway installed from the official binary list.
+    Native,
     /// The npm `solc` package run by node through slipway's shim.
     SolcJs,
 }
@@ -33,6 +40,9 @@ pub struct Compiler {
     pub version: Version,
     /// How it was found.
     pub kind: CompilerKind,
+    /// Why the native compiler was not used, when solcjs stands in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Inputs to resolution that come from outside the project file.
@@ -44,11 +54,15 @@ pub struct ResolveOptions {
     pub search_path: Option<std::ffi::OsString>,
     /// Per-user cache directory (`SLIPWAY_HOME`, else the platform cache dir).
     pub cache_dir: Option<PathBuf>,
+    /// Whether and how to install the native compiler from the binary list
+    /// (`None`: never try).
+    pub native: Option<NativeOptions>,
 }
 
 impl ResolveOptions {
-    /// Options from the process environment and the configured path.
-    pub fn from_env(configured: Option<&Path>) -> Self {
+    /// Options from the process environment and the configured path;
+    /// `offline` (`--offline`) adds to `SLIPWAY_OFFLINE`.
+    pub fn from_env(configured: Option<&Path>, offline: bool) -> Self {
         let explicit = std::env::var_os("SLIPWAY_SOLC")
             .filter(|v| !v.is_empty())
             .map(|v| (PathBuf::from(v), "SLIPWAY_SOLC"))
@@ -57,6 +71,7 @@ impl ResolveOptions {
             explicit,
             search_path: None,
             cache_dir: None,
+            native: Some(NativeOptions::from_env(offline)),
         }
     }
 }
@@ -92,6 +107,7 @@ pub fn resolve(
             path: path.clone(),
             version: found,
             kind: CompilerKind::Explicit,
+            note: None,
         });
     }
 
@@ -108,6 +124,7 @@ pub fn resolve(
                         path,
                         version: found,
                         kind: CompilerKind::Path,
+                        note: None,
                     });
                 }
                 Ok(found) => {
@@ -130,19 +147,39 @@ pub fn resolve(
                 path,
                 version: found,
                 kind: CompilerKind::Svm,
+                note: None,
             });
         }
     }
+
+    let cache = cache_dir(options);
+    let note = match &options.native {
+        Some(native_options) => match native::ensure(version, &cache, native_options, progress)? {
+            Ok(path) => {
+                return Ok(Compiler {
+                    version: probe_version(&path)?,
+                    path,
+                    kind: CompilerKind::Native,
+                    note: None,
+                });
+            }
+            Err(skipped) => Some(format!(
+                "solc {version} from npm (solcjs), not native: {skipped}"
+            )),
+        },
+        None => None,
+    };
 
     let node = which::which_in("node", search.clone(), &cwd).ok();
     let npm = which::which_in("npm", search, &cwd).ok();
     match (node, npm) {
         (Some(_), Some(npm)) => {
-            let path = solcjs::ensure_installed(version, &npm, &cache_dir(options), progress)?;
+            let path = solcjs::ensure_installed(version, &npm, &cache, progress)?;
             Ok(Compiler {
                 path,
                 version: version.clone(),
                 kind: CompilerKind::SolcJs,
+                note,
             })
         }
         _ => Err(SolcError::NoCompiler {

@@ -89,10 +89,13 @@ pub(crate) fn compile(
     profile: Profile,
     quiet_diagnostics: bool,
 ) -> Result<BuildReport> {
-    let options = ResolveOptions::from_env(config.compiler.path.as_deref());
+    let options = ResolveOptions::from_env(config.compiler.path.as_deref(), global.offline);
     let compiler = slipway_solc::resolve(&config.compiler.version, &options, &|line| {
         status(global, "Installing", line)
     })?;
+    if let Some(note) = &compiler.note {
+        status(global, "Compiler", note);
+    }
     let started = Instant::now();
     let spinner = (!global.quiet).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();

@@ -76,6 +76,14 @@ fn files(name: &str) -> Vec<(&'static str, String)> {
             "contracts/test/Counter.t.sol",
             include_str!("../../templates/Counter.t.sol").to_owned(),
         ),
+        (
+            "deploy/counter.toml",
+            include_str!("../../templates/counter.toml").to_owned(),
+        ),
+        (
+            ".gas-snapshot",
+            include_str!("../../templates/gas-snapshot").to_owned(),
+        ),
     ];
     starter
         .into_iter()

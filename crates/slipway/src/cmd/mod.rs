@@ -44,6 +44,10 @@ pub(crate) struct GlobalOpts {
     /// traces of failing tests, -vvvv debug logging; RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
+    /// Never use the network for the compiler (also SLIPWAY_OFFLINE=1):
+    /// solcjs from npm stands in for the native solc.
+    #[arg(long, global = true)]
+    pub(crate) offline: bool,
     /// Colour: auto (TTY and no NO_COLOR), always or never.
     #[arg(long, global = true, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub(crate) color: String,

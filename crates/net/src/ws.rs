@@ -14,12 +14,12 @@ use tokio_tungstenite::{
 };
 use url::Url;
 
-use crate::net::HttpClient;
+use crate::HttpClient;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Why a WebSocket provider could not be used, in words; the underlying
-/// error is its source so that [`crate::net::classify`] finds the cause.
+/// error is its source so that [`crate::classify`] finds the cause.
 #[derive(Debug, thiserror::Error)]
 #[error("{what}")]
 pub(crate) struct WsError {
@@ -36,13 +36,13 @@ fn ws_error(what: &'static str, source: impl Into<BoxError>) -> BoxError {
 }
 
 /// An open WebSocket to a provider.
-pub(crate) struct WsConnection {
+pub struct WsConnection {
     stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
 }
 
 impl WsConnection {
     /// Connects to `url` within the client's connect timeout.
-    pub(crate) async fn open(client: &HttpClient, url: &Url) -> Result<Self, BoxError> {
+    pub async fn open(client: &HttpClient, url: &Url) -> Result<Self, BoxError> {
         if client.proxy_for(url).is_some() {
             return Err(Box::new(WsError {
                 what: "WebSocket providers are not reached through HTTPS_PROXY yet: list the host in NO_PROXY, or use the provider's https:// URL",
@@ -69,7 +69,7 @@ impl WsConnection {
             .ok_or_else(|| ws_error("connecting", "the URL has no port"))?;
         let addrs: Vec<std::net::SocketAddr> = match host.trim_matches(['[', ']']).parse() {
             Ok(ip) => vec![std::net::SocketAddr::new(ip, port)],
-            Err(_) => crate::net::resolve(client.settings(), host)
+            Err(_) => crate::resolve(client.settings(), host)
                 .await?
                 .into_iter()
                 .map(|mut a| {
@@ -94,7 +94,7 @@ impl WsConnection {
 
     /// Sends `body` (whose id is `id`) and waits, up to `limit`, for the
     /// answer with that id.
-    pub(crate) async fn request(
+    pub async fn request(
         &mut self,
         body: &Value,
         id: u64,

@@ -1,13 +1,16 @@
-//! Every outside connection slipway makes — RPC providers, explorers, and
-//! later the Safe service and webhooks — goes through this module: HTTPS
-//! and WSS with rustls ([`tls`]), proxies from the environment ([`proxy`]),
-//! connect and request timeouts, and failures that name their real cause
-//! and what to do ([`error`]).
+//! Every outside connection slipway makes — RPC providers, explorers, the
+//! compiler's binary list, and later the Safe service and webhooks — goes
+//! through this crate: HTTPS and WSS with rustls and graviola's pure-Rust
+//! cryptography (`tls.rs`: no OpenSSL, no C compiler), proxies from the
+//! environment (`proxy.rs`), connect and request timeouts, and failures
+//! that name their real cause and what to do (`error.rs`). It knows nothing
+//! of chains or JSON-RPC methods: `ws.rs` only carries JSON messages.
 
 mod error;
 mod proxy;
 mod resolve;
 mod tls;
+mod ws;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -17,12 +20,10 @@ use url::Url;
 pub use error::{Cause, DnsFailure, Failure, NetError, classify};
 pub use proxy::ProxySettings;
 pub use tls::{Trust, client_config};
+pub use ws::WsConnection;
 
 /// The addresses of `host` as slipway's clients resolve it (port 0).
-pub(crate) async fn resolve(
-    settings: &NetSettings,
-    host: &str,
-) -> Result<Vec<SocketAddr>, DnsFailure> {
+pub async fn resolve(settings: &NetSettings, host: &str) -> Result<Vec<SocketAddr>, DnsFailure> {
     resolve::Resolver::new(settings).lookup(host).await
 }
 
