@@ -7,6 +7,7 @@ use slipway_config::Config;
 
 use crate::{
     Compiler, Diagnostic, DiagnosticSeverity, Profile, Result, SolcError,
+    key::{BuildInputs, key_path, reusable},
     project::{CompileOutput, check_node_modules, project},
     sizes::{ContractSize, object_len},
 };
@@ -59,6 +60,28 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
     ];
     check_node_modules(&config.root, &source_dirs)?;
     let project = project(config, compiler, profile)?;
+    let inputs = BuildInputs {
+        compiler_version: compiler.version.to_string(),
+        compiler_kind: compiler.kind,
+        settings: serde_json::to_string(&project.settings.settings).unwrap_or_default(),
+        remappings: project
+            .paths
+            .remappings
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        libs: project.paths.libraries.clone(),
+        profile: format!("{profile:?}"),
+    };
+    let key_file = key_path(
+        project.cache_path().parent().unwrap_or(&config.root),
+        profile,
+    );
+    let stored = std::fs::read_to_string(&key_file).ok();
+    if !reusable(stored.as_deref(), &inputs) {
+        // Something outside the sources changed: nothing cached is trusted.
+        let _ = std::fs::remove_file(project.cache_path());
+    }
     let mut output = project
         .compile()
         .map_err(|e| SolcError::Build(Box::new(e)))?;
@@ -77,6 +100,11 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
                 .map_err(|e| SolcError::Build(Box::new(e)))?;
         }
     }
+
+    if let Some(dir) = key_file.parent() {
+        std::fs::create_dir_all(dir).map_err(SolcError::io("cannot create", dir))?;
+    }
+    std::fs::write(&key_file, inputs.key()).map_err(SolcError::io("cannot write", &key_file))?;
 
     let diagnostics = output
         .output()

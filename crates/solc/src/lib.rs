@@ -11,6 +11,7 @@
 mod build;
 mod diagnostics;
 mod error;
+mod key;
 pub mod native;
 mod project;
 mod resolve;
@@ -20,6 +21,7 @@ mod solcjs;
 pub use build::{BuildReport, build};
 pub use diagnostics::{Diagnostic, DiagnosticSeverity};
 pub use error::{Result, SolcError};
+pub use key::{BuildInputs, reusable};
 pub use project::{CompileOutput, Profile, STATE_DIR, project};
 pub use resolve::{Compiler, CompilerKind, ResolveOptions, cache_dir, probe_version, resolve};
 pub use sizes::{CODE_SIZE_LIMIT, ContractSize, INITCODE_SIZE_LIMIT};

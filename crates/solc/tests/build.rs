@@ -391,3 +391,101 @@ fn missing_node_modules_names_the_install_command() {
         "{text}"
     );
 }
+
+/// The cache key covers what is not a source: a changed `remappings.txt`
+/// (an added remapping once left the build "unchanged" with artifacts
+/// whose metadata disagreed), changed
+/// settings and a changed EVM version each compile again; the same inputs
+/// twice do not.
+#[test]
+fn inputs_besides_the_sources_are_never_stale() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    let header = "// SPDX-License-Identifier: MIT\npragma solidity 0.8.20;\n";
+    write(
+        &root.join("contracts/src/A.sol"),
+        &format!(
+            "{header}import {{X}} from \"lib1/X.sol\";\ncontract A {{ function x() external pure returns (uint) {{ return X.value(); }} }}\n"
+        ),
+    );
+    for (dir, value) in [("one", 1), ("two", 2)] {
+        write(
+            &root.join(format!("vendor/{dir}/X.sol")),
+            &format!(
+                "{header}library X {{ function value() internal pure returns (uint) {{ return {value}; }} }}\n"
+            ),
+        );
+    }
+    let compiler = solcjs();
+    let load = || Config::load(root).expect("config");
+    let build = |config: &Config| {
+        let report = slipway_solc::build(config, &compiler, Profile::Default).expect("build");
+        assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+        report
+    };
+    let artifact = || fs::read_to_string(root.join("out/A.sol/A.json")).expect("artifact");
+
+    write(&root.join("remappings.txt"), "lib1/=vendor/one/\n");
+    assert!(!build(&load()).unchanged);
+    let with_one = artifact();
+    assert!(
+        with_one.contains("vendor/one/X.sol"),
+        "built against vendor/one"
+    );
+    assert!(build(&load()).unchanged, "the same inputs twice");
+
+    // A remapping no import uses still changes the metadata (and with it
+    // the bytecode's metadata hash): every artifact is compiled again.
+    write(
+        &root.join("remappings.txt"),
+        "lib1/=vendor/one/\nunused/=vendor/two/\n",
+    );
+    assert!(
+        !build(&load()).unchanged,
+        "an added remapping compiles again"
+    );
+    assert!(
+        artifact().contains("unused/=vendor/two/"),
+        "the metadata names it"
+    );
+    assert_ne!(artifact(), with_one);
+
+    write(&root.join("remappings.txt"), "lib1/=vendor/two/\n");
+    let remapped = build(&load());
+    assert!(
+        !remapped.unchanged,
+        "a changed remappings.txt compiles again"
+    );
+    let with_two = artifact();
+    assert!(
+        with_two.contains("vendor/two/X.sol"),
+        "built against vendor/two"
+    );
+    assert!(
+        !with_two.contains("vendor/one/X.sol"),
+        "nothing of vendor/one is left"
+    );
+
+    write(
+        &root.join("slipway.toml"),
+        "[compiler]\noptimizer_runs = 999\n",
+    );
+    assert!(
+        !build(&load()).unchanged,
+        "changed optimizer runs compile again"
+    );
+    assert!(build(&load()).unchanged);
+    write(
+        &root.join("slipway.toml"),
+        "[compiler]\noptimizer_runs = 999\nevm_version = \"paris\"\n",
+    );
+    assert!(
+        !build(&load()).unchanged,
+        "a changed EVM version compiles again"
+    );
+    write(
+        &root.join("slipway.toml"),
+        "[compiler]\noptimizer_runs = 999\nevm_version = \"paris\"\nvia_ir = true\n",
+    );
+    assert!(!build(&load()).unchanged, "via-IR compiles again");
+}
