@@ -29,7 +29,11 @@ struct Nginx(Child);
 
 impl Drop for Nginx {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        // SIGTERM: the master stops its workers (a SIGKILL would orphan them).
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
         let _ = self.0.wait();
     }
 }
@@ -60,6 +64,7 @@ fn nginx(dir: &std::path::Path, backend: std::net::SocketAddr, ca: &TestCa) -> (
         .arg(&config)
         .args(["-g", "daemon off;"])
         .stdin(Stdio::null())
+        .stdout(Stdio::null())
         .spawn()
         .expect("nginx (apt-get install nginx-core libnginx-mod-stream)");
     let started = Instant::now();
