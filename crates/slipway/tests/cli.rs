@@ -51,6 +51,32 @@ fn init_then_build_succeeds_at_once() {
         .assert()
         .success()
         .stderr(predicate::str::contains("compilation skipped"));
+    // The no-op fast path never hides a change: deleted artifacts, a new
+    // source file.
+    fs::remove_dir_all(dir.join("out")).expect("rm out");
+    slipway(&dir)
+        .arg("build")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Compiled"));
+    assert!(dir.join("out/Counter.sol/Counter.json").is_file());
+    fs::write(
+        dir.join("contracts/src/Extra.sol"),
+        "// SPDX-License-Identifier: MIT\npragma solidity 0.8.20;\ncontract Extra {}\n",
+    )
+    .expect("new source");
+    slipway(&dir)
+        .args(["build", "--sizes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Compiled 1 file"))
+        .stdout(predicate::str::contains("contracts/src/Extra.sol:Extra"));
+    slipway(&dir)
+        .args(["build", "--sizes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("compilation skipped"))
+        .stdout(predicate::str::contains("contracts/src/Extra.sol:Extra"));
 
     // A second init refuses to overwrite.
     let mut again = Command::cargo_bin("slipway").expect("binary");

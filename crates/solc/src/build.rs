@@ -7,7 +7,8 @@ use slipway_config::Config;
 
 use crate::{
     Compiler, Diagnostic, DiagnosticSeverity, Profile, Result, SolcError,
-    key::{BuildInputs, key_path, reusable},
+    fingerprint::Fingerprint,
+    key::{BuildInputs, fingerprint_path, key_path, reusable},
     project::{CompileOutput, check_node_modules, project},
     sizes::{ContractSize, object_len},
 };
@@ -52,6 +53,27 @@ fn is_test_size_warning(diagnostic: &Diagnostic, test_dir: &Path) -> bool {
             .is_some_and(|f| Path::new(f).starts_with(test_dir))
 }
 
+/// The contract sizes of the last build when nothing it depends on changed
+/// since (the no-op fast path: no source is parsed); `None` when a build is
+/// needed.
+pub fn up_to_date(
+    config: &Config,
+    compiler: &Compiler,
+    profile: Profile,
+) -> Result<Option<Vec<ContractSize>>> {
+    let project = project(config, compiler, profile)?;
+    let cache_dir = project.cache_path().parent().unwrap_or(&config.root);
+    let Some(fingerprint) = Fingerprint::read(&fingerprint_path(cache_dir, profile)) else {
+        return Ok(None);
+    };
+    let source_dirs = [
+        config.path(&config.project.src),
+        config.path(&config.project.test),
+    ];
+    let key = BuildInputs::of(&project, compiler, profile).key();
+    Ok(fingerprint.still_holds(&key, &source_dirs))
+}
+
 /// Compiles the project of `config` with `compiler` in `profile`.
 pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<BuildReport> {
     let source_dirs = [
@@ -60,23 +82,13 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
     ];
     check_node_modules(&config.root, &source_dirs)?;
     let project = project(config, compiler, profile)?;
-    let inputs = BuildInputs {
-        compiler_version: compiler.version.to_string(),
-        compiler_kind: compiler.kind,
-        settings: serde_json::to_string(&project.settings.settings).unwrap_or_default(),
-        remappings: project
-            .paths
-            .remappings
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
-        libs: project.paths.libraries.clone(),
-        profile: format!("{profile:?}"),
-    };
-    let key_file = key_path(
-        project.cache_path().parent().unwrap_or(&config.root),
-        profile,
-    );
+    let inputs = BuildInputs::of(&project, compiler, profile);
+    let cache_dir = project.cache_path().parent().unwrap_or(&config.root);
+    let key_file = key_path(cache_dir, profile);
+    let fingerprint_file = fingerprint_path(cache_dir, profile);
+    // Whatever happens next, the old fingerprint no longer speaks for the
+    // project until this build has finished cleanly.
+    let _ = std::fs::remove_file(&fingerprint_file);
     let stored = std::fs::read_to_string(&key_file).ok();
     if !reusable(stored.as_deref(), &inputs) {
         // Something outside the sources changed: nothing cached is trusted.
@@ -145,6 +157,20 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
         .collect();
     contracts.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
     contracts.dedup_by(|a, b| a.source == b.source && a.name == b.name);
+
+    let clean = !output.has_compiler_errors();
+    if clean
+        && let Ok(cache) = project.read_cache_file()
+        && let Some(fingerprint) = Fingerprint::take(
+            inputs.key(),
+            cache.files.keys().map(|p| config.root.join(p)),
+            &source_dirs,
+            project.artifacts_path(),
+            contracts.clone(),
+        )
+    {
+        fingerprint.write(&fingerprint_file);
+    }
 
     Ok(BuildReport {
         compiler: compiler.clone(),

@@ -34,6 +34,30 @@ pub struct BuildInputs {
 }
 
 impl BuildInputs {
+    /// The inputs of building `project` with `compiler` in `profile`.
+    pub(crate) fn of(
+        project: &foundry_compilers::Project<
+            foundry_compilers::solc::SolcCompiler,
+            foundry_compilers::ConfigurableArtifacts,
+        >,
+        compiler: &crate::Compiler,
+        profile: Profile,
+    ) -> Self {
+        Self {
+            compiler_version: compiler.version.to_string(),
+            compiler_kind: compiler.kind,
+            settings: serde_json::to_string(&project.settings.settings).unwrap_or_default(),
+            remappings: project
+                .paths
+                .remappings
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            libs: project.paths.libraries.clone(),
+            profile: format!("{profile:?}"),
+        }
+    }
+
     /// The key: a hash of all inputs, in hex.
     pub fn key(&self) -> String {
         let json = serde_json::to_vec(self).unwrap_or_default();
@@ -46,6 +70,14 @@ pub(crate) fn key_path(cache_dir: &Path, profile: Profile) -> PathBuf {
     cache_dir.join(match profile {
         Profile::Default => "build-key",
         Profile::Coverage => "coverage-build-key",
+    })
+}
+
+/// Where a profile's fingerprint (the no-op fast path) is kept.
+pub(crate) fn fingerprint_path(cache_dir: &Path, profile: Profile) -> PathBuf {
+    cache_dir.join(match profile {
+        Profile::Default => "build-fingerprint.json",
+        Profile::Coverage => "coverage-build-fingerprint.json",
     })
 }
 

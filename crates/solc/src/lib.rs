@@ -11,6 +11,7 @@
 mod build;
 mod diagnostics;
 mod error;
+mod fingerprint;
 mod key;
 pub mod native;
 mod project;
@@ -18,7 +19,7 @@ mod resolve;
 mod sizes;
 mod solcjs;
 
-pub use build::{BuildReport, build};
+pub use build::{BuildReport, build, up_to_date};
 pub use diagnostics::{Diagnostic, DiagnosticSeverity};
 pub use error::{Result, SolcError};
 pub use key::{BuildInputs, reusable};

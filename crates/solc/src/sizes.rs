@@ -1,7 +1,7 @@
 //! Contract code sizes against the EIP-170 and EIP-3860 limits.
 
 use foundry_compilers::artifacts::BytecodeObject;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// EIP-170: the largest runtime code a contract may have.
 pub const CODE_SIZE_LIMIT: usize = 24_576;
@@ -9,7 +9,7 @@ pub const CODE_SIZE_LIMIT: usize = 24_576;
 pub const INITCODE_SIZE_LIMIT: usize = 2 * CODE_SIZE_LIMIT;
 
 /// Sizes of one contract.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ContractSize {
     /// Source file, relative to the project root.
     pub source: String,

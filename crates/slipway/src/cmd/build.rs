@@ -7,7 +7,8 @@ use comfy_table::{Cell, Color, Table, presets::UTF8_FULL_CONDENSED};
 use eyre::{Result, bail};
 use slipway_config::Config;
 use slipway_solc::{
-    BuildReport, CODE_SIZE_LIMIT, DiagnosticSeverity, INITCODE_SIZE_LIMIT, Profile, ResolveOptions,
+    BuildReport, CODE_SIZE_LIMIT, Compiler, ContractSize, DiagnosticSeverity, INITCODE_SIZE_LIMIT,
+    Profile, ResolveOptions,
 };
 use yansi::Paint;
 
@@ -37,10 +38,30 @@ impl BuildArgs {
         } else {
             Profile::Default
         };
-        let report = compile(global, &config, profile, self.json)?;
+        let compiler = resolve_compiler(global, &config)?;
+        // The no-op fast path: nothing changed since the last clean build.
+        if !self.json
+            && let Some(contracts) = slipway_solc::up_to_date(&config, &compiler, profile)?
+        {
+            status(
+                global,
+                "Unchanged",
+                "no source changed; compilation skipped",
+            );
+            if self.sizes {
+                print_sizes(&contracts, &config);
+            }
+            return Ok(exit_code(false, &contracts, self.sizes, &config));
+        }
+        let report = compile_with(global, &config, compiler, profile, self.json)?;
         if self.json {
             println!("{}", serde_json::to_string_pretty(&report)?);
-            return Ok(exit_code(&report, self.sizes, &config));
+            return Ok(exit_code(
+                report.has_errors(),
+                &report.contracts,
+                self.sizes,
+                &config,
+            ));
         }
         if report.has_errors() {
             let n = report
@@ -54,9 +75,9 @@ impl BuildArgs {
             );
         }
         if self.sizes {
-            print_sizes(&report, &config);
+            print_sizes(&report.contracts, &config);
         }
-        Ok(exit_code(&report, self.sizes, &config))
+        Ok(exit_code(false, &report.contracts, self.sizes, &config))
     }
 }
 
@@ -69,12 +90,11 @@ fn is_test_support(source: &str, config: &Config) -> bool {
         || source.components().any(|c| c.as_os_str() == "slipway-std")
 }
 
-fn exit_code(report: &BuildReport, sizes: bool, config: &Config) -> ExitCode {
-    let over = report
-        .contracts
+fn exit_code(errors: bool, contracts: &[ContractSize], sizes: bool, config: &Config) -> ExitCode {
+    let over = contracts
         .iter()
         .any(|c| c.over_limit() && !is_test_support(&c.source, config));
-    if report.has_errors() || (sizes && over) {
+    if errors || (sizes && over) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
@@ -89,6 +109,13 @@ pub(crate) fn compile(
     profile: Profile,
     quiet_diagnostics: bool,
 ) -> Result<BuildReport> {
+    let compiler = resolve_compiler(global, config)?;
+    compile_with(global, config, compiler, profile, quiet_diagnostics)
+}
+
+/// The pinned compiler, installed if needed; says why when solcjs stands
+/// in for the native one.
+fn resolve_compiler(global: &GlobalOpts, config: &Config) -> Result<Compiler> {
     let options = ResolveOptions::from_env(config.compiler.path.as_deref(), global.offline);
     let compiler = slipway_solc::resolve(&config.compiler.version, &options, &|line| {
         status(global, "Installing", line)
@@ -96,6 +123,16 @@ pub(crate) fn compile(
     if let Some(note) = &compiler.note {
         status(global, "Compiler", note);
     }
+    Ok(compiler)
+}
+
+fn compile_with(
+    global: &GlobalOpts,
+    config: &Config,
+    compiler: Compiler,
+    profile: Profile,
+    quiet_diagnostics: bool,
+) -> Result<BuildReport> {
     let started = Instant::now();
     let spinner = (!global.quiet).then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
@@ -140,7 +177,7 @@ pub(crate) fn compile(
     Ok(report)
 }
 
-fn print_sizes(report: &BuildReport, config: &Config) {
+fn print_sizes(contracts: &[ContractSize], config: &Config) {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header([
         "Contract",
@@ -158,8 +195,7 @@ fn print_sizes(report: &BuildReport, config: &Config) {
             Color::Green
         }
     };
-    for c in report
-        .contracts
+    for c in contracts
         .iter()
         .filter(|c| (c.runtime > 0 || c.init > 0) && !is_test_support(&c.source, config))
     {
