@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # slipway build against the raw compiler, side by side (hyperfine).
-#  (1) no-op rebuild of the bundled project (goal: under 50 ms);
+#  (1) no-op rebuild of the bundled project (goal: under 50 ms), beside
+#      forge 1.7.1 (npm) doing the same on the same sources, offline through
+#      the same solcjs;
 #  (2) a cold build (no artifacts, no cache) against calling the same solcjs
 #      directly on the very standard-JSON input slipway sends (goal: < 10 %).
 # Usage: bench/build.sh [RESULTS.md]   (needs hyperfine, node, npm ci done)
@@ -36,8 +38,26 @@ echo >>"$out"
 echo '```' >>"$out"
 echo "bench/build.sh" >>"$out"
 echo '```' >>"$out"
+# forge on a copy of the same sources (its own out/ and cache).
+mkdir -p "$work/forge"
+cp -r contracts "$work/forge/"
+ln -s "$PWD/node_modules" "$work/forge/node_modules"
+cat > "$work/forge/foundry.toml" <<TOML
+[profile.default]
+src = "contracts/src"
+test = "contracts/test"
+libs = ["node_modules", "contracts/lib"]
+solc = "$solc_dir/solc"
+offline = true
+optimizer = true
+optimizer_runs = 200
+remappings = ["@openzeppelin/=node_modules/@openzeppelin/", "slipway-std/=contracts/lib/slipway-std/"]
+TOML
+forge=$PWD/node_modules/.bin/forge
+(cd "$work/forge" && "$forge" build >/dev/null 2>&1)
 hyperfine -N --warmup 5 --runs 50 --export-markdown "$work/noop.md" \
-  "$bin --root $work/project -q build"
+  -n "slipway -q build (no-op)" "$bin --root $work/project -q build" \
+  -n "forge build (no-op)" "$forge build --root $work/forge"
 cat "$work/noop.md" >>"$out"
 echo >>"$out"
 cd "$work/project"
