@@ -57,7 +57,7 @@ deploy() {
   rm -rf "$work/p/deployments"
   local start end
   start=$(date +%s.%N)
-  AMOY_URL=$1 "$slipway" --root "$work/p" -q deploy --env staging >/dev/null
+  AMOY_URL=$1 "$slipway" --root "$work/p" -q deploy --env staging >/dev/null || return 1
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }
@@ -75,15 +75,17 @@ for run in $(seq 1 "$runs"); do
   "$anvil" --host 127.0.0.1 --port "$port" --chain-id 80002 --silent &
   pid=$!; pids+=("$pid"); wait_for "http://127.0.0.1:$port"
   a=$(deploy "http://127.0.0.1:$port")
+  stop "$pid"
 
+  # A fresh anvil behind stunnel.
+  port=$(free_port)
+  "$anvil" --host 127.0.0.1 --port "$port" --chain-id 80002 --silent &
+  pid=$!; pids+=("$pid"); wait_for "http://127.0.0.1:$port"
   tls=$(free_port)
   printf 'foreground = yes\npid =\n[f]\naccept = 127.0.0.1:%s\nconnect = 127.0.0.1:%s\ncert = %s\nkey = %s\n' \
     "$tls" "$port" "$work/s.pem" "$work/s.key" > "$work/stunnel.conf"
   stunnel "$work/stunnel.conf" 2>"$work/stunnel.log" &
   spid=$!; pids+=("$spid"); wait_for "https://127.0.0.1:$tls"
-  # A fresh chain for the TLS run too.
-  curl -s -o /dev/null "http://127.0.0.1:$port" -H 'content-type: application/json' \
-    -d '{"jsonrpc":"2.0","id":1,"method":"anvil_reset","params":[]}'
   t=$(deploy "https://127.0.0.1:$tls")
   stop "$spid"; stop "$pid"
   rows+=("| $run | $(printf %.2f "$s") | $(printf %.2f "$a") | $(printf %.2f "$t") | $(echo "scale=2; $a / $s" | bc) | $(echo "scale=2; $t / $a" | bc) |")

@@ -30,6 +30,10 @@ pub struct TxRequest {
     pub gas_limit: Option<u64>,
 }
 
+/// The first pause while waiting for a receipt; pauses double up to
+/// [`Lifecycle::poll`].
+const FIRST_POLL: Duration = Duration::from_millis(25);
+
 /// How the lifecycle waits.
 #[derive(Clone, Debug)]
 pub struct Lifecycle {
@@ -39,7 +43,8 @@ pub struct Lifecycle {
     pub fees: FeePolicy,
     /// Blocks that must include the transaction (1: the including block).
     pub confirmations: u64,
-    /// How often the chain is polled.
+    /// How often the chain is polled once the first quick looks (25 ms,
+    /// doubling) found nothing.
     pub poll: Duration,
     /// Give up after this long without reaching the confirmations.
     pub timeout: Duration,
@@ -450,6 +455,9 @@ impl Lifecycle {
         let started = Instant::now();
         let mut bumps = 0u32;
         let mut sent_at = Instant::now();
+        // A local node answers within milliseconds, a real chain within
+        // seconds: the first looks come quickly, then every `poll`.
+        let mut pause = FIRST_POLL.min(self.poll);
         loop {
             if started.elapsed() > self.timeout {
                 return Err(TxError::Timeout(self.timeout, tx.hash()));
@@ -496,7 +504,8 @@ impl Lifecycle {
                 bumps += 1;
                 sent_at = Instant::now();
             }
-            tokio::time::sleep(self.poll).await;
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(self.poll);
         }
     }
 
