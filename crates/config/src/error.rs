@@ -74,14 +74,20 @@ pub enum ConfigError {
         /// The `.env` file that was consulted.
         dotenv: String,
     },
-    /// The `.env` file is malformed.
-    #[error("{}: malformed .env file", path.display())]
+    /// The `.env` file is malformed. Only the file and line number are
+    /// shown: the line itself may hold a key or a token.
+    #[error(
+        "{}{}: {reason}; fix that line (a value with spaces or `#` goes in quotes)",
+        path.display(),
+        line.map(|l| format!(":{l}")).unwrap_or_default()
+    )]
     DotEnv {
         /// The file.
         path: PathBuf,
-        /// What the parser said.
-        #[source]
-        source: dotenvy::Error,
+        /// The line the parser stopped at (1-based), when known.
+        line: Option<usize>,
+        /// What went wrong, without the line's text.
+        reason: String,
     },
     /// An environment that neither the file nor the presets define.
     #[error("unknown environment `{name}`; known environments: {}", known.join(", "))]

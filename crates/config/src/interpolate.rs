@@ -24,21 +24,41 @@ impl std::fmt::Debug for Vars {
     }
 }
 
+/// A `.env` error that names the file and line but never repeats the
+/// line's text (dotenvy's own message quotes it whole, secret and all).
+fn dotenv_error(path: &Path, error: dotenvy::Error) -> ConfigError {
+    let (line, reason) = match error {
+        dotenvy::Error::LineParse(text, _) => {
+            // The physical line where the unparsable entry starts.
+            let line = std::fs::read_to_string(path).ok().and_then(|file| {
+                let first = text.lines().next().unwrap_or("");
+                file.lines()
+                    .position(|l| !first.is_empty() && l.trim_end() == first.trim_end())
+                    .map(|i| i + 1)
+            });
+            (line, "cannot parse this line".to_owned())
+        }
+        dotenvy::Error::Io(e) => (None, format!("cannot read it: {e}")),
+        dotenvy::Error::EnvVar(e) => (None, e.to_string()),
+        _ => (None, "cannot parse it".to_owned()),
+    };
+    ConfigError::DotEnv {
+        path: path.to_path_buf(),
+        line,
+        reason,
+    }
+}
+
 impl Vars {
     /// The process environment plus `dir/.env` if it exists.
     pub fn load(dir: &Path) -> Result<Self> {
         let path = dir.join(".env");
         let mut dotenv = BTreeMap::new();
         if path.is_file() {
-            let iter = dotenvy::from_path_iter(&path).map_err(|source| ConfigError::DotEnv {
-                path: path.clone(),
-                source,
-            })?;
+            let iter =
+                dotenvy::from_path_iter(&path).map_err(|source| dotenv_error(&path, source))?;
             for item in iter {
-                let (k, v) = item.map_err(|source| ConfigError::DotEnv {
-                    path: path.clone(),
-                    source,
-                })?;
+                let (k, v) = item.map_err(|source| dotenv_error(&path, source))?;
                 dotenv.insert(k, v);
             }
         }

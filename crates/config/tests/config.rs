@@ -319,3 +319,25 @@ fn a_planted_secret_never_shows_in_debug_or_serialized_output() {
     }
     assert!(!format!("{config:?}").contains(secret));
 }
+
+/// A malformed `.env` line is located, never echoed: it may hold a secret.
+#[test]
+fn a_malformed_dotenv_line_is_named_by_number_not_shown() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        tmp.path().join(".env"),
+        "GOOD=1\n# a comment\nAMOY=\"https://h/v3/DOTENVTOKEN999 unterminated\nNEXT=2\n",
+    )
+    .expect(".env");
+    let error = slipway_config::Vars::load(tmp.path()).expect_err("malformed");
+    let text = error.to_string();
+    assert!(text.contains(".env:3: cannot parse this line"), "{text}");
+    assert!(!text.contains("DOTENVTOKEN999"), "{text}");
+    let mut chain = String::new();
+    let mut source = std::error::Error::source(&error);
+    while let Some(e) = source {
+        chain.push_str(&e.to_string());
+        source = e.source();
+    }
+    assert!(!chain.contains("DOTENVTOKEN999"), "{chain}");
+}

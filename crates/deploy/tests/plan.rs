@@ -130,3 +130,21 @@ fn create2_addresses_match_alloys_computation() {
         );
     }
 }
+
+#[test]
+fn a_plan_without_steps_is_refused() {
+    for text in ["", "description = \"nothing\"\n[params]\nx = 1\n"] {
+        let errors = Plan::parse(
+            Path::new("deploy/empty.toml"),
+            text,
+            &environment("development"),
+            &Vars::default(),
+        )
+        .expect_err("no step")
+        .to_string();
+        assert!(
+            errors.contains("deploy/empty.toml:1: the plan has no step"),
+            "{errors}"
+        );
+    }
+}

@@ -243,7 +243,16 @@ impl Plan {
             params: &params,
             vars,
         };
+        let written = step.len();
         let steps: Vec<Step> = step.into_iter().filter_map(|s| reader.step(s)).collect();
+        if written == 0 {
+            at.errors.push(PlanError {
+                file: file.to_path_buf(),
+                line: 1,
+                step: None,
+                message: "the plan has no step: add a `[[step]]` with `deploy = \"Contract\"` or `call = \"function\"` (see docs/deploy.md)".into(),
+            });
+        }
         let mut seen = BTreeMap::new();
         for s in &steps {
             if let Some(first) = seen.insert(s.id.clone(), s.line) {
