@@ -148,3 +148,55 @@ fn a_plan_without_steps_is_refused() {
         );
     }
 }
+
+/// The salt of a deploy step as the plan reads it for development.
+fn salt(salt_value: &str, params: &str, vars: &Vars) -> Result<Option<B256>, String> {
+    let text = format!(
+        "[accounts]\nguardian = \"dev:1\"\n[params]\n{params}\n[[step]]\ndeploy = \"A\"\nsalt = \"{salt_value}\"\n"
+    );
+    let plan = Plan::parse(
+        Path::new("deploy/s.toml"),
+        &text,
+        &environment("development"),
+        vars,
+    )
+    .map_err(|e| e.to_string())?;
+    match &plan.steps[0].action {
+        slipway_deploy::Action::Deploy { salt, .. } => Ok(*salt),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A salt resolves its value as any other field does: a parameter's value
+/// (not the text `param:…`), a variable, a role's hash, an account's
+/// address; a change of the parameter changes the salt.
+#[test]
+fn a_salt_resolves_params_variables_roles_and_accounts() {
+    let none = Vars::default();
+    let label = |text: &str| Some(keccak256(text.as_bytes()));
+    assert_eq!(salt("param:salt", "salt = \"v1\"", &none), Ok(label("v1")));
+    assert_eq!(salt("param:salt", "salt = \"v2\"", &none), Ok(label("v2")));
+    assert_ne!(
+        salt("param:salt", "salt = \"v1\"", &none),
+        Ok(label("param:salt")),
+        "never the literal text"
+    );
+    assert_eq!(
+        salt("param:salt", "salt = 7", &none),
+        Ok(Some(B256::with_last_byte(7)))
+    );
+    let vars = Vars::from_map([("SALT".to_owned(), "from-env".to_owned())]);
+    assert_eq!(salt("${SALT}", "", &vars), Ok(label("from-env")));
+    assert_eq!(
+        salt("role:OPERATOR_ROLE", "", &none),
+        Ok(Some(role_hash("OPERATOR_ROLE")))
+    );
+    let guardian: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+        .parse()
+        .expect("dev 1");
+    assert_eq!(salt("@guardian", "", &none), Ok(Some(guardian.into_word())));
+    let hex = format!("0x{}", "ab".repeat(32));
+    assert_eq!(salt(&hex, "", &none), Ok(Some(B256::repeat_byte(0xab))));
+    let error = salt("@A", "", &none).expect_err("a step's address");
+    assert!(error.contains("must be known before anything is sent"), "{error}");
+}

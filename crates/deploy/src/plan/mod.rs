@@ -242,6 +242,7 @@ impl Plan {
             at: &mut at,
             params: &params,
             vars,
+            accounts: &resolved,
         };
         let written = step.len();
         let steps: Vec<Step> = step.into_iter().filter_map(|s| reader.step(s)).collect();
@@ -319,6 +320,7 @@ struct StepReader<'a, 'b> {
     at: &'a mut Located<'b>,
     params: &'a BTreeMap<String, Spanned<toml::Value>>,
     vars: &'a Vars,
+    accounts: &'a BTreeMap<String, Address>,
 }
 
 impl StepReader<'_, '_> {
@@ -359,16 +361,11 @@ impl StepReader<'_, '_> {
                         "`to` belongs to call steps; a deploy step has none",
                     );
                 }
-                let salt =
-                    raw.salt
-                        .as_ref()
-                        .and_then(|s| match interpolate(s.get_ref(), self.vars) {
-                            Ok(text) => Some(salt_of(&text)),
-                            Err(m) => {
-                                self.at.error(s.span().start, sid, m);
-                                None
-                            }
-                        });
+                let salt = raw.salt.as_ref().and_then(|s| {
+                    let value = toml::Value::String(s.get_ref().clone());
+                    let expr = self.value(&value, s.span().start, sid)?;
+                    self.salt(&expr, s.span().start, sid)
+                });
                 let libraries = raw
                     .libraries
                     .iter()
@@ -421,6 +418,45 @@ impl StepReader<'_, '_> {
             value,
             after,
         })
+    }
+
+    /// A salt from an expression, resolved as every other field resolves
+    /// its values (`param:`, `${VAR}`, `role:`, `@account`): 32 bytes of hex
+    /// as written, an integer as a 32-byte word, a role's hash, an
+    /// account's address, or the keccak256 of any other text.
+    fn salt(&mut self, expr: &Expr, offset: usize, step: Option<&str>) -> Option<B256> {
+        match expr {
+            Expr::Literal(toml::Value::String(text)) => Some(salt_of(text)),
+            Expr::Literal(toml::Value::Integer(n)) => match u64::try_from(*n) {
+                Ok(n) => Some(B256::from(alloy_primitives::U256::from(n))),
+                Err(_) => {
+                    self.at.error(offset, step, "a salt cannot be negative");
+                    None
+                }
+            },
+            Expr::Role(role) => Some(role_hash(role)),
+            Expr::Ref(name) => match self.accounts.get(name) {
+                Some(address) => Some(address.into_word()),
+                None => {
+                    self.at.error(
+                        offset,
+                        step,
+                        format!(
+                            "a salt must be known before anything is sent: `@{name}` is not a named account (a step's or the deployer's address is not)"
+                        ),
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.at.error(
+                    offset,
+                    step,
+                    "a salt is one value: text, 32 bytes of hex, an integer, `role:`, `param:` or an `@account`",
+                );
+                None
+            }
+        }
     }
 
     /// A TOML value as an expression.
