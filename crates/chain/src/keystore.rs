@@ -218,6 +218,11 @@ impl Keystores {
         {
             object.insert("crypto".to_owned(), crypto);
         }
+        // Parameters first: nothing is derived from hostile ones.
+        let crypto = json
+            .get("crypto")
+            .ok_or_else(|| malformed("no crypto object".into()))?;
+        crate::kdf_bounds::check(crypto).map_err(malformed)?;
         // The reader takes a file: a private copy of the normalised JSON
         // (ciphertext only; the key never touches the disk in clear).
         let scratch = tempfile::tempdir().map_err(|source| KeystoreError::Io {

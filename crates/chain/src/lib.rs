@@ -10,6 +10,7 @@
 //! in `Debug`, errors or logs.
 
 mod fees;
+mod kdf_bounds;
 mod keystore;
 mod lifecycle;
 mod nonce;

@@ -153,3 +153,35 @@ fn keystores_round_trip_with_ethers() {
     let decrypted = node(&["decrypt", path.to_str().expect("utf-8"), "from slipway"]);
     assert_eq!(decrypted.parse::<Address>().expect("address"), created);
 }
+
+/// Hostile and damaged keystores (`testdata/keystore-corpus`, each with the
+/// words its refusal must contain in `<file>.expect`) are refused before
+/// any key is derived: no panic, no huge allocation, no hang.
+#[test]
+fn the_hostile_keystore_corpus_is_refused_naming_the_field() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/keystore-corpus");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&corpus).expect("corpus") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let expect = std::fs::read_to_string(path.with_extension("json.expect"))
+            .expect("an .expect file beside each case");
+        let error = Keystores::unlock(&path, &Password::new("testpassword"))
+            .expect_err("hostile keystores are refused");
+        assert!(
+            matches!(error, KeystoreError::Malformed { .. }),
+            "{}: {error}",
+            path.display()
+        );
+        assert!(
+            error.to_string().contains(expect.trim()),
+            "{}: `{error}` does not name {}",
+            path.display(),
+            expect.trim()
+        );
+        seen += 1;
+    }
+    assert!(seen >= 9, "the corpus has {seen} cases");
+}

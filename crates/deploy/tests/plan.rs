@@ -198,5 +198,8 @@ fn a_salt_resolves_params_variables_roles_and_accounts() {
     let hex = format!("0x{}", "ab".repeat(32));
     assert_eq!(salt(&hex, "", &none), Ok(Some(B256::repeat_byte(0xab))));
     let error = salt("@A", "", &none).expect_err("a step's address");
-    assert!(error.contains("must be known before anything is sent"), "{error}");
+    assert!(
+        error.contains("must be known before anything is sent"),
+        "{error}"
+    );
 }
