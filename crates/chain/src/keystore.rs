@@ -11,7 +11,7 @@ use alloy_signer_local::PrivateKeySigner;
 
 use crate::{
     LocalKey,
-    scrypt::{Decrypted, ScryptKeystore},
+    scrypt::{Decrypted, SecretStorage},
 };
 
 /// A keystore password. Its `Debug` never shows it.
@@ -223,52 +223,16 @@ impl Keystores {
             .get("crypto")
             .ok_or_else(|| malformed("no crypto object".into()))?;
         crate::kdf_bounds::check(crypto).map_err(malformed)?;
-        // The reader takes a file: a private copy of the normalised JSON
-        // (ciphertext only; the key never touches the disk in clear).
-        let scratch = tempfile::tempdir().map_err(|source| KeystoreError::Io {
-            path: std::env::temp_dir(),
-            source,
-        })?;
-        let copy = scratch.path().join("keystore.json");
-        std::fs::write(&copy, json.to_string()).map_err(|source| KeystoreError::Io {
-            path: copy.clone(),
-            source,
-        })?;
-        // Parameters outside RFC 7914's bound (geth writes them): scrypt.rs.
-        let outside_rfc = json
-            .pointer("/crypto/kdf")
-            .and_then(serde_json::Value::as_str)
-            == Some("scrypt")
-            && matches!(
-                (
-                    json.pointer("/crypto/kdfparams/n").and_then(serde_json::Value::as_u64),
-                    json.pointer("/crypto/kdfparams/r").and_then(serde_json::Value::as_u64),
-                ),
-                (Some(n), Some(r)) if r < 4 && n >= 1u64 << (16 * r)
-            );
-        if outside_rfc {
-            let keystore = json
-                .get("crypto")
-                .ok_or_else(|| malformed("no crypto object".into()))
-                .and_then(|c| ScryptKeystore::from_json(c).map_err(malformed))?;
-            return match keystore.decrypt(password.expose().as_bytes()) {
-                Decrypted::Key(key) => PrivateKeySigner::from_bytes(&key)
-                    .map(LocalKey::new)
-                    .map_err(|_| KeystoreError::BadKey),
-                Decrypted::WrongPassword => Err(KeystoreError::Decrypt(path.to_path_buf())),
-                Decrypted::Unsupported(reason) => Err(malformed(reason)),
-            };
+        // Decrypted in memory: neither the file nor the key is copied
+        // anywhere (a copy in a temporary directory outlived killed runs).
+        let keystore = SecretStorage::from_json(crypto).map_err(malformed)?;
+        match keystore.decrypt(password.expose().as_bytes()) {
+            Decrypted::Key(key) => PrivateKeySigner::from_bytes(&key)
+                .map(LocalKey::new)
+                .map_err(|_| KeystoreError::BadKey),
+            Decrypted::WrongPassword => Err(KeystoreError::Decrypt(path.to_path_buf())),
+            Decrypted::Unsupported(reason) => Err(malformed(reason)),
         }
-        PrivateKeySigner::decrypt_keystore(&copy, password.expose())
-            .map(LocalKey::new)
-            .map_err(|e| {
-                let reason = e.to_string();
-                if reason.to_ascii_lowercase().contains("mac mismatch") {
-                    KeystoreError::Decrypt(path.to_path_buf())
-                } else {
-                    malformed(reason)
-                }
-            })
     }
 }
 

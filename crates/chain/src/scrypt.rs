@@ -97,10 +97,8 @@ pub(crate) fn scrypt(
 }
 
 /// The fields of a v3 keystore's `crypto` object this reader needs.
-pub(crate) struct ScryptKeystore {
-    pub(crate) n: usize,
-    pub(crate) r: usize,
-    pub(crate) p: usize,
+pub(crate) struct SecretStorage {
+    pub(crate) kdf: Kdf,
     pub(crate) salt: Vec<u8>,
     pub(crate) iv: Vec<u8>,
     pub(crate) ciphertext: Vec<u8>,
@@ -115,8 +113,18 @@ pub(crate) enum Decrypted {
     Unsupported(String),
 }
 
-impl ScryptKeystore {
-    /// Reads the `crypto` object (AES-128-CTR with scrypt only).
+/// How the key-encryption key is derived from the password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kdf {
+    /// scrypt with its cost parameters.
+    Scrypt { n: usize, r: usize, p: usize },
+    /// PBKDF2 with HMAC-SHA256 and `c` iterations.
+    Pbkdf2 { c: u32 },
+}
+
+impl SecretStorage {
+    /// Reads the `crypto` object (AES-128-CTR with scrypt or PBKDF2); the
+    /// parameters' bounds are `kdf_bounds::check`'s, checked before.
     pub(crate) fn from_json(crypto: &serde_json::Value) -> Result<Self, String> {
         let text = |pointer: &str| {
             crypto
@@ -135,13 +143,24 @@ impl ScryptKeystore {
             alloy_primitives::hex::decode(text(pointer)?)
                 .map_err(|_| format!("{pointer} is not hex"))
         };
-        if text("/cipher")? != "aes-128-ctr" || text("/kdf")? != "scrypt" {
-            return Err("only aes-128-ctr with scrypt".into());
+        if text("/cipher")? != "aes-128-ctr" {
+            return Err("only aes-128-ctr".into());
         }
+        let kdf = match text("/kdf")? {
+            "scrypt" => Kdf::Scrypt {
+                n: number("/kdfparams/n")?,
+                r: number("/kdfparams/r")?,
+                p: number("/kdfparams/p")?,
+            },
+            "pbkdf2" => Kdf::Pbkdf2 {
+                c: number("/kdfparams/c")?
+                    .try_into()
+                    .map_err(|_| "crypto.kdfparams.c is too large".to_owned())?,
+            },
+            other => return Err(format!("unknown kdf `{other}`")),
+        };
         let keystore = Self {
-            n: number("/kdfparams/n")?,
-            r: number("/kdfparams/r")?,
-            p: number("/kdfparams/p")?,
+            kdf,
             salt: hex("/kdfparams/salt")?,
             iv: hex("/cipherparams/iv")?,
             ciphertext: hex("/ciphertext")?,
@@ -149,23 +168,34 @@ impl ScryptKeystore {
                 .parse()
                 .map_err(|_| "mac is not 32 bytes of hex".to_owned())?,
         };
-        let sane = keystore.n.is_power_of_two()
-            && keystore.n > 1
-            && keystore.r > 0
-            && keystore.p > 0
-            // At most 1 GiB of memory for the table.
-            && keystore.n.saturating_mul(128).saturating_mul(keystore.r) <= 1 << 30
-            && keystore.r.saturating_mul(keystore.p) < 1 << 30
-            && keystore.iv.len() == 16;
-        if !sane {
-            return Err("scrypt parameters out of range".into());
+        let sane = match keystore.kdf {
+            Kdf::Scrypt { n, r, p } => {
+                n.is_power_of_two()
+                    && n > 1
+                    && r > 0
+                    && p > 0
+                    // At most 1 GiB of memory for the table.
+                    && n.saturating_mul(128).saturating_mul(r) <= 1 << 30
+                    && r.saturating_mul(p) < 1 << 30
+            }
+            Kdf::Pbkdf2 { c } => c > 0,
+        };
+        if !sane || keystore.iv.len() != 16 {
+            return Err("key-derivation parameters out of range".into());
         }
         Ok(keystore)
     }
 
     /// Derives the key, checks the MAC, decrypts.
     pub(crate) fn decrypt(&self, password: &[u8]) -> Decrypted {
-        let derived = scrypt(password, &self.salt, self.n, self.r, self.p, 32);
+        let derived = match self.kdf {
+            Kdf::Scrypt { n, r, p } => scrypt(password, &self.salt, n, r, p, 32),
+            Kdf::Pbkdf2 { c } => {
+                let mut out = vec![0u8; 32];
+                pbkdf2::pbkdf2_hmac::<Sha256>(password, &self.salt, c, &mut out);
+                out
+            }
+        };
         let mac = keccak256([&derived[16..32], self.ciphertext.as_slice()].concat());
         if mac != self.mac {
             return Decrypted::WrongPassword;

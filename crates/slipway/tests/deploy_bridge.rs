@@ -126,7 +126,10 @@ async fn the_bundled_plan_deploys_on_every_environment() {
             .args(extra)
             .env("MAINNET_RPC_URL", &mainnet.url)
             .env("MAINNET_RPC_URL_FALLBACK", &mainnet.url)
-            .env("SLIPWAY_KEYSTORE_PASSWORD", "correct horse");
+            .env("SLIPWAY_KEYSTORE_PASSWORD", "correct horse")
+            // The keystore is decrypted in memory: no temporary copy
+            // (a temporary directory that cannot exist changes nothing).
+            .env("TMPDIR", dir.join("no-such-dir"));
         accounts(&mut cmd);
         cmd.output().expect("deploy")
     };
