@@ -139,6 +139,25 @@ fn a_fresh_project_passes_its_own_gates() {
 }
 
 #[test]
+fn a_missing_source_directory_is_warned_about() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = starter_project(&tmp);
+    let config = fs::read_to_string(dir.join("slipway.toml")).expect("config");
+    fs::write(
+        dir.join("slipway.toml"),
+        config.replace("src = \"contracts/src\"", "src = \"nope/src\""),
+    )
+    .expect("config");
+    slipway(&dir)
+        .arg("build")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "the src directory `nope/src` does not exist",
+        ));
+}
+
+#[test]
 fn a_compile_error_fails_the_build_and_shows_where() {
     let tmp = tempfile::tempdir().expect("tmp");
     let src = tmp.path().join("contracts/src");

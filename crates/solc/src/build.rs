@@ -53,6 +53,32 @@ fn is_test_size_warning(diagnostic: &Diagnostic, test_dir: &Path) -> bool {
             .is_some_and(|f| Path::new(f).starts_with(test_dir))
 }
 
+/// A warning when the configured source directory does not exist: a
+/// mistyped `[project] src` would otherwise build nothing, quietly. (A
+/// project without tests may well have no test directory.)
+fn missing_directories(config: &Config) -> Vec<Diagnostic> {
+    [("src", &config.project.src)]
+        .into_iter()
+        .filter(|(_, dir)| !config.path(dir).is_dir())
+        .map(|(key, dir)| {
+            let message = format!(
+                "the {key} directory `{}` does not exist: nothing is compiled from it; check [project] {key} in slipway.toml",
+                dir.display()
+            );
+            Diagnostic {
+                severity: DiagnosticSeverity::Warning,
+                code: None,
+                kind: "Warning".into(),
+                rendered: format!("Warning: {message}"),
+                message,
+                file: None,
+                line: None,
+                column: None,
+            }
+        })
+        .collect()
+}
+
 /// The contract sizes of the last build when nothing it depends on changed
 /// since (the no-op fast path: no source is parsed); `None` when a build is
 /// needed.
@@ -118,13 +144,15 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
     }
     std::fs::write(&key_file, inputs.key()).map_err(SolcError::io("cannot write", &key_file))?;
 
-    let diagnostics = output
-        .output()
-        .errors
-        .iter()
-        .map(|e| Diagnostic::from_solc(e, root))
-        .filter(|d| !is_test_size_warning(d, &config.project.test))
-        .collect();
+    let mut diagnostics: Vec<Diagnostic> = missing_directories(config);
+    diagnostics.extend(
+        output
+            .output()
+            .errors
+            .iter()
+            .map(|e| Diagnostic::from_solc(e, root))
+            .filter(|d| !is_test_size_warning(d, &config.project.test)),
+    );
     let mut compiled_sources: Vec<PathBuf> = output
         .output()
         .sources
