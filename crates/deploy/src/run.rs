@@ -151,6 +151,35 @@ impl Deployment<'_> {
         }
     }
 
+    /// Refuses a journal that lacks steps the records of this plan on this
+    /// chain hold: an emptied or replaced journal would otherwise send every
+    /// call step again.
+    fn check_records_against(
+        &self,
+        state: &JournalState,
+        journal: &Path,
+    ) -> Result<(), DeployError> {
+        let records = crate::records::read_records(self.root, &self.env.name)?;
+        let mut missing: Vec<String> = records
+            .into_iter()
+            .filter(|r| r.plan == self.plan.plan.name && r.chain_id == self.env.chain.id)
+            .filter(|r| self.plan.step(&r.name).is_some() && !state.steps.contains_key(&r.name))
+            .map(|r| r.name)
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        missing.sort();
+        Err(DeployError::Other(format!(
+            "{}: the records in {} hold {} from plan `{}`, but the journal has no record of {}: it was emptied or replaced. Nothing was sent. Restore the journal (from a backup or version control), or run with --reset to start the plan over (the old journal is kept beside it)",
+            journal.display(),
+            crate::records::dir(self.root, &self.env.name).display(),
+            missing.join(", "),
+            self.plan.plan.name,
+            if missing.len() == 1 { "it" } else { "them" }
+        )))
+    }
+
     /// The plan's effect on the chain; sends nothing and writes nothing.
     pub async fn effect(&self, options: &RunOptions) -> Result<Effect, DeployError> {
         let journal = self.journal_path();
@@ -160,6 +189,9 @@ impl Deployment<'_> {
             Journal::read(&journal)?
         };
         let chain_id = self.env.chain.id;
+        if !options.reset {
+            self.check_records_against(&state, &journal)?;
+        }
         if let Some((written_on, genesis, deployer)) = state.begin {
             if written_on != chain_id {
                 return Err(DeployError::ChainGone {

@@ -568,3 +568,46 @@ fn staging_call(dir: &Path, url: &str, args: &[&str]) -> String {
         .expect("call");
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
+
+/// A journal emptied to 0 bytes, or to its `begin` record alone, while the
+/// records say the plan ran, is refused naming the missing steps: without
+/// the check every call step was sent again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_emptied_journal_is_refused_while_records_hold_its_steps() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    let chain = node(&tmp.path().join("chain"), 1337).await;
+    staging(&dir, &chain.url).assert().success();
+    let sent = rpc(
+        &chain.url,
+        "eth_getTransactionCount",
+        json!([DEV_ADDRESS, "latest"]),
+    )
+    .await;
+    let path = dir.join("deployments/staging/app.journal.jsonl");
+    let full = std::fs::read_to_string(&path).expect("journal");
+    let begin = full.lines().next().expect("a begin record").to_owned() + "\n";
+    for emptied in [String::new(), begin] {
+        std::fs::write(&path, &emptied).expect("empty the journal");
+        let refused = staging(&dir, &chain.url).output().expect("deploy");
+        assert!(!refused.status.success());
+        let message = stderr(&refused);
+        assert!(
+            message.contains("the journal has no record of them")
+                && message.contains("Registry")
+                && message.contains("--reset"),
+            "{message}"
+        );
+        assert_eq!(
+            rpc(
+                &chain.url,
+                "eth_getTransactionCount",
+                json!([DEV_ADDRESS, "latest"])
+            )
+            .await,
+            sent,
+            "nothing sent"
+        );
+    }
+    chain.stop().await;
+}
