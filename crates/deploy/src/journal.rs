@@ -165,6 +165,30 @@ pub struct JournalState {
 }
 
 impl JournalState {
+    /// Whether `record` may follow what was read so far: anything before
+    /// the `begin` record, a second `begin`, or a step's bump, inclusion or
+    /// confirmation before the record that sent it is out of order.
+    /// Records are only ever appended in that order, so such a file was
+    /// edited (reversed lines, for one).
+    pub(crate) fn in_order(&self, record: &Record) -> Result<(), String> {
+        let step = record.step();
+        match (record, self.records) {
+            (Record::Begin { .. }, 0) => {}
+            (Record::Begin { .. }, _) => return Err("a second `begin` record".into()),
+            (_, 0) => return Err("the first record is not the `begin` record".into()),
+            (Record::Bumped { .. } | Record::Included { .. } | Record::Confirmed { .. }, _) => {
+                let id = step.unwrap_or_default();
+                if self.steps.get(id).is_none_or(|s| s.tx.is_none()) {
+                    return Err(format!(
+                        "a record of step `{id}`'s transaction comes before the record that sent it"
+                    ));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     pub(crate) fn apply(&mut self, record: Record) {
         self.records += 1;
         let step = record.step().map(str::to_owned);
@@ -262,7 +286,18 @@ impl Journal {
                 continue;
             }
             match serde_json::from_str::<Record>(line) {
-                Ok(record) => state.apply(record),
+                Ok(record) => {
+                    state.in_order(&record).map_err(|reason| {
+                        DeployError::io(
+                            path,
+                            format!(
+                                "line {}: {reason}; the journal was edited or damaged: restore it, or start over with --reset",
+                                i + 1
+                            ),
+                        )
+                    })?;
+                    state.apply(record);
+                }
                 // Cut short by a crash while being written: not acted on.
                 Err(_) if i + 1 == lines.len() && !complete => {}
                 Err(e) => {

@@ -609,5 +609,43 @@ async fn an_emptied_journal_is_refused_while_records_hold_its_steps() {
             "nothing sent"
         );
     }
+    // Its records in reversed order: refused, naming the first bad line.
+    let reversed: Vec<&str> = full.lines().rev().collect();
+    std::fs::write(&path, reversed.join("\n") + "\n").expect("reverse");
+    let refused = staging(&dir, &chain.url).output().expect("deploy");
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("line 1: the first record is not the `begin` record"),
+        "{}",
+        stderr(&refused)
+    );
+    // A step's confirmation before its sending, further down.
+    let mut lines: Vec<&str> = full.lines().collect();
+    let sent_line = lines
+        .iter()
+        .position(|l| l.contains("\"sent\""))
+        .expect("a sent record");
+    let confirmed_line = lines
+        .iter()
+        .position(|l| l.contains("\"confirmed\""))
+        .expect("a confirmed record");
+    lines.swap(sent_line, confirmed_line);
+    std::fs::write(&path, lines.join("\n") + "\n").expect("swap");
+    let refused = staging(&dir, &chain.url).output().expect("deploy");
+    assert!(
+        stderr(&refused).contains("comes before the record that sent it"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        rpc(
+            &chain.url,
+            "eth_getTransactionCount",
+            json!([DEV_ADDRESS, "latest"])
+        )
+        .await,
+        sent,
+        "nothing sent"
+    );
     chain.stop().await;
 }
