@@ -1,6 +1,8 @@
-//! The journal read back: any sequence of records round-trips; a final line
-//! cut short by a crash is ignored (what it announced had not happened); a
-//! damaged line in the middle is an error naming its line.
+//! The journal read back: any sequence of records in an order the writer
+//! can produce round-trips, and any record moved before what it depends on
+//! is refused; a final line cut short by a crash is ignored (what it
+//! announced had not happened); a damaged line in the middle is an error
+//! naming its line.
 
 use alloy_primitives::{Address, B256, Bytes, U256};
 use proptest::prelude::*;
@@ -73,9 +75,42 @@ fn record() -> impl Strategy<Value = Record> {
     })
 }
 
+/// `records` as the writer orders them: one `begin` first, a step's bump,
+/// inclusion and confirmation only after a record that sent it.
+fn in_writer_order(records: Vec<Record>) -> Vec<Record> {
+    let mut out = vec![Record::Begin {
+        plan: "p".into(),
+        chain_id: 1,
+        genesis: B256::ZERO,
+        deployer: Address::repeat_byte(1),
+    }];
+    let mut sent = std::collections::BTreeSet::new();
+    for record in records {
+        match &record {
+            Record::Begin { .. } => continue,
+            Record::Sent { step, .. } => {
+                sent.insert(step.clone());
+            }
+            Record::Found { step, .. } => {
+                sent.remove(step);
+            }
+            Record::Bumped { step, .. }
+            | Record::Included { step, .. }
+            | Record::Confirmed { step, .. } => {
+                if !sent.contains(step) {
+                    continue;
+                }
+            }
+        }
+        out.push(record);
+    }
+    out
+}
+
 proptest! {
     #[test]
     fn records_round_trip(records in proptest::collection::vec(record(), 0..20)) {
+        let records = in_writer_order(records);
         let tmp = tempfile::tempdir().expect("tmp");
         let path = tmp.path().join("deployments/x/p.journal.jsonl");
         let mut journal = Journal::open(&path).expect("open");
@@ -87,23 +122,41 @@ proptest! {
         prop_assert_eq!(&back, &records);
         prop_assert_eq!(Journal::read(&path).expect("state").records, records.len());
     }
+
+    /// The records of a journal in any other order than written — the
+    /// first moved to the end, as when lines are reversed — are refused.
+    #[test]
+    fn records_out_of_order_are_refused(records in proptest::collection::vec(record(), 1..20)) {
+        let mut records = in_writer_order(records);
+        prop_assume!(records.len() > 1);
+        records.rotate_left(1);
+        let tmp = tempfile::tempdir().expect("tmp");
+        let path = tmp.path().join("p.journal.jsonl");
+        let mut journal = Journal::open(&path).expect("open");
+        for r in &records {
+            journal.append(r).expect("append");
+        }
+        let error = Journal::read(&path).expect_err("out of order").to_string();
+        prop_assert!(error.contains("line 1: the first record is not the `begin` record"), "{}", error);
+    }
 }
 
 #[test]
 fn a_line_cut_short_at_the_end_is_ignored_and_cut_off_before_appending() {
     let tmp = tempfile::tempdir().expect("tmp");
     let path = tmp.path().join("p.journal.jsonl");
-    let included = Record::Included {
-        step: "a".into(),
-        hash: B256::repeat_byte(7),
-        block: 3,
+    let begin = Record::Begin {
+        plan: "p".into(),
+        chain_id: 1,
+        genesis: B256::repeat_byte(7),
+        deployer: Address::repeat_byte(1),
     };
-    let line = serde_json::to_string(&included).expect("json");
+    let line = serde_json::to_string(&begin).expect("json");
     std::fs::write(&path, format!("{line}\n{}", &line[..line.len() / 2])).expect("write");
     let state = Journal::read(&path).expect("state");
     assert_eq!(state.records, 1, "the half line is not a record");
     let mut journal = Journal::open(&path).expect("open");
-    journal.append(&included).expect("append");
+    journal.append(&begin).expect("append");
     let text = std::fs::read_to_string(&path).expect("read");
     assert_eq!(
         text,
