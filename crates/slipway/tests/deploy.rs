@@ -569,6 +569,16 @@ fn staging_call(dir: &Path, url: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
+/// The deployer's transaction count on `url`.
+async fn deployer_nonce(url: &str) -> Value {
+    rpc(
+        url,
+        "eth_getTransactionCount",
+        json!([DEV_ADDRESS, "latest"]),
+    )
+    .await
+}
+
 /// A journal emptied to 0 bytes, or to its `begin` record alone, while the
 /// records say the plan ran, is refused naming the missing steps: without
 /// the check every call step was sent again.
@@ -578,12 +588,7 @@ async fn an_emptied_journal_is_refused_while_records_hold_its_steps() {
     let dir = project(&tmp);
     let chain = node(&tmp.path().join("chain"), 1337).await;
     staging(&dir, &chain.url).assert().success();
-    let sent = rpc(
-        &chain.url,
-        "eth_getTransactionCount",
-        json!([DEV_ADDRESS, "latest"]),
-    )
-    .await;
+    let sent = deployer_nonce(&chain.url).await;
     let path = dir.join("deployments/staging/app.journal.jsonl");
     let full = std::fs::read_to_string(&path).expect("journal");
     let begin = full.lines().next().expect("a begin record").to_owned() + "\n";
@@ -598,16 +603,7 @@ async fn an_emptied_journal_is_refused_while_records_hold_its_steps() {
                 && message.contains("--reset"),
             "{message}"
         );
-        assert_eq!(
-            rpc(
-                &chain.url,
-                "eth_getTransactionCount",
-                json!([DEV_ADDRESS, "latest"])
-            )
-            .await,
-            sent,
-            "nothing sent"
-        );
+        assert_eq!(deployer_nonce(&chain.url).await, sent, "nothing sent");
     }
     // Its records in reversed order: refused, naming the first bad line.
     let reversed: Vec<&str> = full.lines().rev().collect();
@@ -637,15 +633,6 @@ async fn an_emptied_journal_is_refused_while_records_hold_its_steps() {
         "{}",
         stderr(&refused)
     );
-    assert_eq!(
-        rpc(
-            &chain.url,
-            "eth_getTransactionCount",
-            json!([DEV_ADDRESS, "latest"])
-        )
-        .await,
-        sent,
-        "nothing sent"
-    );
+    assert_eq!(deployer_nonce(&chain.url).await, sent, "nothing sent");
     chain.stop().await;
 }
