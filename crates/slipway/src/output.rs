@@ -13,11 +13,13 @@ pub(crate) fn init(global: &GlobalOpts) {
         _ => yansi::whenever(yansi::Condition::TTY_AND_COLOR),
     }
     // `-v`…`-vvv` are also forge's test verbosity (logs at -vv, traces at
-    // -vvv), so other crates' debug output waits for -vvvv.
+    // -vvv), so other crates' debug output waits for -vvvv. The HTTP and
+    // TLS stack's own debug logs name hosts (a token in a host name would
+    // show): only an explicit RUST_LOG turns them on.
     let default = match global.verbose {
         0 => "warn,slipway::console=info",
         1..=3 => "info,slipway=debug",
-        _ => "debug",
+        _ => "debug,hyper=info,hyper_util=info,reqwest=info,rustls=info,tungstenite=info,tokio_tungstenite=info",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
