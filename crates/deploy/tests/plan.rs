@@ -203,3 +203,71 @@ fn a_salt_resolves_params_variables_roles_and_accounts() {
         "{error}"
     );
 }
+
+/// Where a value can be written in a step: the step's TOML with `VALUE` in
+/// that place.
+const FIELDS: [(&str, &str); 5] = [
+    (
+        "args",
+        "[[step]]\nid = \"c\"\ncall = \"f\"\nto = \"@guardian\"\nargs = [VALUE]\n",
+    ),
+    ("to", "[[step]]\nid = \"c\"\ncall = \"f\"\nto = VALUE\n"),
+    (
+        "value",
+        "[[step]]\nid = \"c\"\ncall = \"f\"\nto = \"@guardian\"\nvalue = VALUE\n",
+    ),
+    (
+        "salt",
+        "[[step]]\nid = \"d\"\ndeploy = \"A\"\nsalt = VALUE\n",
+    ),
+    (
+        "libraries",
+        "[[step]]\nid = \"d\"\ndeploy = \"A\"\nlibraries = { L = VALUE }\n",
+    ),
+];
+
+/// The first step of `body` read for development, with `params` and `vars`.
+fn first_step(body: &str, params: &str, vars: &Vars) -> Result<slipway_deploy::Step, String> {
+    let text = format!("[accounts]\nguardian = \"dev:1\"\n[params]\n{params}\n{body}");
+    Plan::parse(
+        Path::new("deploy/f.toml"),
+        &text,
+        &environment("development"),
+        vars,
+    )
+    .map(|plan| plan.steps[0].clone())
+    .map_err(|e| e.to_string())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Every field resolves every value kind the same way: a value written
+    /// directly, through `param:`, or through `${VAR}` gives the same step
+    /// (the salt once hashed the text `param:salt` instead).
+    #[test]
+    fn every_field_resolves_every_kind_of_value_alike(
+        field in 0..FIELDS.len(),
+        base in proptest::prop_oneof![
+            proptest::strategy::Just("@guardian".to_owned()),
+            proptest::strategy::Just("role:OPERATOR_ROLE".to_owned()),
+            "[a-z][a-z0-9-]{0,12}",
+            "[1-9][0-9]{0,6}",
+            "0x[0-9a-f]{64}",
+        ],
+    ) {
+        let (name, body) = FIELDS[field];
+        let direct = first_step(&body.replace("VALUE", &format!("\"{base}\"")), "", &Vars::default());
+        let through_param = first_step(
+            &body.replace("VALUE", "\"param:p\""),
+            &format!("p = \"{base}\""),
+            &Vars::default(),
+        );
+        let through_var = first_step(
+            &body.replace("VALUE", "\"${V}\""),
+            "",
+            &Vars::from_map([("V".to_owned(), base.clone())]),
+        );
+        proptest::prop_assert_eq!(&direct, &through_param, "{} via param:", name);
+        proptest::prop_assert_eq!(&direct, &through_var, "{} via ${{VAR}}", name);
+    }
+}

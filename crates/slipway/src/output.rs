@@ -19,7 +19,9 @@ pub(crate) fn init(global: &GlobalOpts) {
     let default = match global.verbose {
         0 => "warn,slipway::console=info",
         1..=3 => "info,slipway=debug",
-        _ => "debug,hyper=info,hyper_util=info,reqwest=info,rustls=info,tungstenite=info,tokio_tungstenite=info",
+        _ => {
+            "debug,hyper=info,hyper_util=info,reqwest=info,rustls=info,tungstenite=info,tokio_tungstenite=info"
+        }
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
