@@ -205,12 +205,24 @@ impl Keystores {
                 }
             }
         })?;
+        Self::unlock_text(&text, path, password)
+    }
+
+    /// Decrypts a keystore's JSON text (`path` names it in errors). Any
+    /// text is answered: hostile parameters and damaged files are errors,
+    /// never a panic, a huge allocation or a hang (fuzzed:
+    /// `crates/chain/fuzz`).
+    pub fn unlock_text(
+        text: &str,
+        path: &Path,
+        password: &Password,
+    ) -> Result<LocalKey, KeystoreError> {
         let malformed = |reason: String| KeystoreError::Malformed {
             path: path.to_path_buf(),
             reason,
         };
         let mut json: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| malformed(format!("not JSON: {e}")))?;
+            serde_json::from_str(text).map_err(|e| malformed(format!("not JSON: {e}")))?;
         // The definition's examples and ethers write `Crypto`; geth `crypto`.
         if let Some(object) = json.as_object_mut()
             && !object.contains_key("crypto")

@@ -185,3 +185,25 @@ fn the_hostile_keystore_corpus_is_refused_naming_the_field() {
     }
     assert!(seen >= 9, "the corpus has {seen} cases");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+    /// Random texts, and a genuine keystore with one character replaced,
+    /// are answered without a panic (the fuzz target's property, on stable).
+    #[test]
+    fn any_text_is_answered_without_a_panic(
+        noise in ".{0,200}",
+        at in 0usize..PBKDF2.len(),
+        replacement in proptest::char::any(),
+    ) {
+        let path = Path::new("random.json");
+        let password = Password::new("testpassword");
+        let _ = Keystores::unlock_text(&noise, path, &password);
+        let mut damaged: Vec<char> = PBKDF2.chars().collect();
+        damaged[at] = replacement;
+        let damaged: String = damaged.into_iter().collect();
+        // A cheap iteration count, so that damage elsewhere still derives.
+        let damaged = damaged.replace("\"c\":262144", "\"c\":1");
+        let _ = Keystores::unlock_text(&damaged, path, &password);
+    }
+}
