@@ -691,3 +691,28 @@ async fn interval_mining_produces_blocks_on_its_own_and_can_be_switched() {
         "only the explicit evm_mine added a block"
     );
 }
+
+/// `eth_feeHistory` takes at most 100 reward percentiles, as geth does: a
+/// request with 10,000 once grew the node by 130 MB.
+#[tokio::test]
+async fn fee_history_refuses_more_than_a_hundred_percentiles() {
+    let (_node, server) = common::spawn(None, Mining::Auto).await;
+    let percentiles =
+        |n: usize| -> Vec<f64> { (0..n).map(|i| i as f64 * 100.0 / n as f64).collect() };
+    let ask = |n: usize| {
+        serde_json::json!({
+            "jsonrpc": "2.0", "id": 1, "method": "eth_feeHistory",
+            "params": ["0x1", "latest", percentiles(n)],
+        })
+    };
+    let hundred = common::raw(&server.url, ask(100)).await;
+    assert!(hundred.get("result").is_some(), "{hundred}");
+    let refused = common::raw(&server.url, ask(101)).await;
+    assert_eq!(refused["error"]["code"], -32602, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at most 100")),
+        "{refused}"
+    );
+}

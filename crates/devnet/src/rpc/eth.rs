@@ -192,12 +192,22 @@ pub(crate) fn dispatch(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Option<R
     })
 }
 
+/// Most reward percentiles one `eth_feeHistory` may ask for.
+const MAX_PERCENTILES: usize = 100;
+
 fn fee_history(node: &Node, p: &Params<'_>) -> RpcResult {
     let count: U64 = p.required(0, "blockCount", "a block count (quantity)")?;
     let newest: BlockNumberOrTag = p.required(1, "newestBlock", BLOCK)?;
     let percentiles: Vec<f64> = p
         .optional(2, "rewardPercentiles", "an array of increasing percentiles")?
         .unwrap_or_default();
+    // geth's bound: a long list costs a sort per block for each entry.
+    if percentiles.len() > MAX_PERCENTILES {
+        return Err(RpcError::invalid_params(format!(
+            "{} rewardPercentiles given; at most {MAX_PERCENTILES}",
+            percentiles.len()
+        )));
+    }
     if percentiles.windows(2).any(|w| w[0] > w[1])
         || percentiles.iter().any(|x| !(0.0..=100.0).contains(x))
     {

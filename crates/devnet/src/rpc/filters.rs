@@ -33,13 +33,20 @@ pub(super) fn logs_matching(chain: &Chain, filter: &Filter) -> Result<Vec<Log>, 
             "fromBlock {from} is after toBlock {to}"
         )));
     }
-    if to - from > MAX_RANGE {
+    check_span(from, to)?;
+    Ok(logs_in(chain, filter, from, to))
+}
+
+/// Refuses a query over more than [`MAX_RANGE`] blocks (`from..=to`
+/// inclusive: 100,001 blocks once passed).
+fn check_span(from: u64, to: u64) -> Result<(), RpcError> {
+    let blocks = to - from + 1;
+    if blocks > MAX_RANGE {
         return Err(RpcError::server(format!(
-            "query spans {} blocks; at most {MAX_RANGE} at a time",
-            to - from + 1
+            "query spans {blocks} blocks; at most {MAX_RANGE} at a time: split it"
         )));
     }
-    Ok(logs_in(chain, filter, from, to))
+    Ok(())
 }
 
 /// Matching logs in blocks `from..=to`.
@@ -170,5 +177,18 @@ impl Filters {
             FilterKind::Logs(filter) => logs_matching(chain, filter),
             _ => Err(RpcError::server("filter is not a log filter")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_span_of_exactly_the_limit_passes_and_one_more_block_does_not() {
+        assert!(check_span(0, MAX_RANGE - 1).is_ok());
+        assert!(check_span(7, 7).is_ok());
+        let error = check_span(0, MAX_RANGE).expect_err("100,001 blocks");
+        assert!(format!("{error:?}").contains("100001 blocks"), "{error:?}");
     }
 }
