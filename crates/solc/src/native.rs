@@ -249,6 +249,7 @@ fn install(target: &Path, bytes: &[u8], version: &Version) -> Result<()> {
         let _ = fs::remove_file(&partial);
         return Err(SolcError::io("cannot write", &partial)(e));
     }
+    wait_until_executable(&partial);
     match probe_version(&partial) {
         Ok(found)
             if (found.major, found.minor, found.patch)
@@ -266,6 +267,26 @@ fn install(target: &Path, bytes: &[u8], version: &Version) -> Result<()> {
         }
     }
     fs::rename(&partial, target).map_err(SolcError::io("cannot move into place", target))
+}
+
+/// Waits, briefly, until a just-written executable can be run: another
+/// thread of this process that forks between our write and our exec holds
+/// the written file open until its child execs, and Linux refuses to run
+/// a file open for writing (ETXTBSY; rust-lang/rust#114554).
+fn wait_until_executable(path: &Path) {
+    for _ in 0..100 {
+        match std::process::Command::new(path)
+            .arg("--version")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+        {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            _ => return,
+        }
+    }
 }
 
 fn recently_unreachable(cache: &Path, now: SystemTime) -> Option<String> {
