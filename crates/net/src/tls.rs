@@ -57,18 +57,24 @@ impl Trust {
 
     fn roots(&self) -> Result<RootCertStore, NetError> {
         let mut roots = RootCertStore::empty();
-        if self.system {
-            // The store OpenSSL would use with neither variable set; the
-            // variables add to it instead of replacing it.
-            for dir in openssl_probe::candidate_cert_dirs() {
-                let found = rustls_native_certs::load_certs_from_paths(None, Some(dir));
-                roots.add_parsable_certificates(found.certs);
-            }
+        let system: Vec<&Path> = if self.system {
+            openssl_probe::candidate_cert_dirs().collect()
+        } else {
+            Vec::new()
+        };
+        // The store OpenSSL would use with neither variable set; the
+        // variables add to it instead of replacing it.
+        for dir in &system {
+            let found = rustls_native_certs::load_certs_from_paths(None, Some(dir));
+            roots.add_parsable_certificates(found.certs);
         }
-        for file in &self.files {
+        // Files and directories the system store already holds (many
+        // machines point SSL_CERT_FILE/SSL_CERT_DIR at it) are not read twice.
+        let in_system = |path: &Path| system.iter().any(|dir| path.starts_with(dir));
+        for file in self.files.iter().filter(|f| !in_system(f)) {
             add_named(&mut roots, Some(file), None, "SSL_CERT_FILE")?;
         }
-        for dir in &self.dirs {
+        for dir in self.dirs.iter().filter(|d| !in_system(d)) {
             add_named(&mut roots, None, Some(dir), "SSL_CERT_DIR")?;
         }
         Ok(roots)
