@@ -7,7 +7,7 @@ mod common;
 use std::{sync::mpsc, time::Duration};
 
 use alloy_primitives::U256;
-use common::{dev_signer, node_with, transfer, url};
+use common::{dev_signer, node_with, transfer, until_known, url};
 use serde_json::{Value, json};
 use slipway_chain::{FeeQuote, Lifecycle, NonceTracker, Providers, TxEvent};
 use slipway_config::{FeePolicy, PriorityFee};
@@ -70,17 +70,6 @@ fn next(events: &mpsc::Receiver<TxEvent>) -> TxEvent {
 
 async fn rpc(providers: &Providers, method: &str, params: Value) -> Value {
     providers.request(method, params).await.expect(method)
-}
-
-/// Waits until the node holds `hash` (events come before the send).
-async fn until_known(providers: &Providers, hash: alloy_primitives::B256) {
-    for _ in 0..500 {
-        if rpc(providers, "eth_getTransactionByHash", json!([hash])).await != Value::Null {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("{hash} never reached the node");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

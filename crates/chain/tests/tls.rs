@@ -43,6 +43,16 @@ struct Network {
     front: TlsFront,
 }
 
+impl Network {
+    /// Providers for the TLS front, trusting only the test CA.
+    fn providers(&self) -> Providers {
+        connect(
+            &[self.front.https("/")],
+            &settings(Trust::only(self.ca.root())),
+        )
+    }
+}
+
 fn network(extra: &[&str]) -> Network {
     let ca = TestCa::new();
     let anvil = Anvil::start(AMOY, extra);
@@ -204,10 +214,7 @@ async fn https_proxy_and_no_proxy_are_honoured() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_wrong_chain_behind_https_is_refused() {
     let net = network(&[]);
-    let providers = connect(
-        &[net.front.https("/")],
-        &settings(Trust::only(net.ca.root())),
-    );
+    let providers = net.providers();
     let error = providers.check_chain(1).await.expect_err("wrong chain");
     assert!(
         matches!(
@@ -236,10 +243,7 @@ fn policy(bump_after: Duration) -> FeePolicy {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fees_and_a_transfer_over_tls_on_anvil() {
     let net = network(&[]);
-    let providers = connect(
-        &[net.front.https("/")],
-        &settings(Trust::only(net.ca.root())),
-    );
+    let providers = net.providers();
     let quote = estimate(&providers, &policy(Duration::from_secs(30)))
         .await
         .expect("fees from anvil's eth_feeHistory");
@@ -279,10 +283,7 @@ async fn fees_and_a_transfer_over_tls_on_anvil() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fee_bump_lands_under_anvils_manual_mining() {
     let net = network(&["--no-mining"]);
-    let providers = connect(
-        &[net.front.https("/")],
-        &settings(Trust::only(net.ca.root())),
-    );
+    let providers = net.providers();
     let (sender, events) = std::sync::mpsc::channel();
     let lifecycle = Lifecycle {
         chain_id: AMOY,
@@ -320,16 +321,7 @@ async fn a_fee_bump_lands_under_anvils_manual_mining() {
             _ => continue,
         }
     };
-    for _ in 0..500 {
-        let pending: Value = providers
-            .request("eth_getTransactionByHash", json!([replacement]))
-            .await
-            .expect("lookup");
-        if pending != Value::Null {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    common::until_known(&providers, replacement).await;
     let _: Value = providers
         .request("evm_mine", json!([]))
         .await

@@ -59,3 +59,19 @@ pub fn transfer() -> TxRequest {
         gas_limit: Some(21_000),
     }
 }
+
+/// Waits until the node behind `providers` holds `hash` (lifecycle events
+/// come just before the send).
+pub async fn until_known(providers: &slipway_chain::Providers, hash: alloy_primitives::B256) {
+    for _ in 0..500 {
+        let known: serde_json::Value = providers
+            .request("eth_getTransactionByHash", serde_json::json!([hash]))
+            .await
+            .expect("eth_getTransactionByHash");
+        if !known.is_null() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("{hash} never reached the node");
+}
