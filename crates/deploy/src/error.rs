@@ -73,6 +73,21 @@ pub enum DeployError {
         /// Why.
         reason: String,
     },
+    /// Another `deploy` is running on the same environment.
+    #[error(
+        "another deployment to {} is running: {} holds its lock. Wait for it to finish (or stop it), then run again; nothing was sent",
+        dir.display(),
+        holder.as_ref().map_or_else(|| "another process".to_owned(), ToString::to_string)
+    )]
+    InUse {
+        /// The environment's deployments directory.
+        dir: PathBuf,
+        /// Who holds it.
+        holder: Option<slipway_log::Owner>,
+    },
+    /// The journal's file cannot be used.
+    #[error(transparent)]
+    Log(slipway_log::LogError),
     /// Something else that stops the deployment, with what to do.
     #[error("{0}")]
     Other(String),

@@ -5,16 +5,12 @@
 //! what was never started. A final line cut short by a crash is ignored:
 //! what it announced had not happened yet.
 
-use std::{
-    collections::BTreeMap,
-    fs::{File, OpenOptions},
-    io::Write,
-    path::{Path, PathBuf},
-};
+use std::{collections::BTreeMap, path::Path};
 
 use alloy_primitives::{Address, B256, Bytes, U256};
 use serde::{Deserialize, Serialize};
 use slipway_chain::{FeeQuote, SignedTx};
+use slipway_log::{Format, Log, LogError, Owner, OwnerLock};
 
 use crate::DeployError;
 
@@ -259,98 +255,82 @@ impl JournalState {
     }
 }
 
-/// An open journal, appended to.
+/// The journal's file format: slipway-log's checksummed lines; journals
+/// written before checksums (bare JSON lines) still read.
+const FORMAT: Format = Format {
+    what: "deploy journal",
+    magic: None,
+    legacy_json: true,
+};
+
+/// The lock that makes one `deploy` at a time write an environment's
+/// journals.
+pub const LOCK_FILE: &str = ".deploy.lock";
+
+/// An open journal, appended to, with its environment's lock held.
 #[derive(Debug)]
 pub struct Journal {
-    path: PathBuf,
-    file: File,
+    log: Log<Record>,
+    _lock: OwnerLock,
     written: usize,
     failpoint: Option<usize>,
+}
+
+fn damaged(path: &Path, line: usize, reason: impl std::fmt::Display) -> DeployError {
+    DeployError::io(
+        path,
+        format!(
+            "line {line}: {reason}; the journal was edited or damaged: restore it, or start over with --reset"
+        ),
+    )
 }
 
 impl Journal {
     /// Reads `path` (absent: empty).
     pub fn read(path: &Path) -> Result<JournalState, DeployError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(JournalState::default());
-            }
-            Err(e) => return Err(DeployError::io(path, e)),
-        };
+        let records = Log::<Record>::read(path, &FORMAT).map_err(|e| match e {
+            LogError::Corrupt { line, reason, .. } => damaged(path, line, reason),
+            other => DeployError::Log(other),
+        })?;
         let mut state = JournalState::default();
-        let complete = text.ends_with('\n');
-        let lines: Vec<&str> = text.lines().collect();
-        for (i, line) in lines.iter().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match serde_json::from_str::<Record>(line) {
-                Ok(record) => {
-                    state.in_order(&record).map_err(|reason| {
-                        DeployError::io(
-                            path,
-                            format!(
-                                "line {}: {reason}; the journal was edited or damaged: restore it, or start over with --reset",
-                                i + 1
-                            ),
-                        )
-                    })?;
-                    state.apply(record);
-                }
-                // Cut short by a crash while being written: not acted on.
-                Err(_) if i + 1 == lines.len() && !complete => {}
-                Err(e) => {
-                    return Err(DeployError::io(
-                        path,
-                        format!(
-                            "line {}: not a journal record ({e}); the journal was edited or damaged: restore it, or start over with --reset",
-                            i + 1
-                        ),
-                    ));
-                }
-            }
+        for (i, record) in records.into_iter().enumerate() {
+            state
+                .in_order(&record)
+                .map_err(|reason| damaged(path, FORMAT.line_of(i), reason))?;
+            state.apply(record);
         }
         Ok(state)
     }
 
     /// Opens `path` for appending (creating it and its directory), first
-    /// cutting off a final line a crash left incomplete.
-    pub fn open(path: &Path) -> Result<Self, DeployError> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| DeployError::io(dir, e))?;
-        }
-        if let Ok(text) = std::fs::read_to_string(path)
-            && !text.is_empty()
-            && !text.ends_with('\n')
-        {
-            let keep = text.rfind('\n').map_or(0, |i| i + 1);
-            std::fs::write(path, &text[..keep]).map_err(|e| DeployError::io(path, e))?;
-        }
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| DeployError::io(path, e))?;
+    /// taking the lock of its environment — a second `deploy` on the same
+    /// environment is refused, told which process holds it — then cutting
+    /// off, in place, a final line a crash left incomplete.
+    pub fn open(path: &Path, command: &str) -> Result<Self, DeployError> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let lock = OwnerLock::acquire(&dir.join(LOCK_FILE), dir, &Owner::this_process(command))
+            .map_err(|e| match e {
+                LogError::Held { what, holder } => DeployError::InUse { dir: what, holder },
+                other => DeployError::Log(other),
+            })?;
+        let opened = Log::open(path, &FORMAT).map_err(|e| match e {
+            LogError::Corrupt { line, reason, .. } => damaged(path, line, reason),
+            other => DeployError::Log(other),
+        })?;
         let failpoint = std::env::var(FAILPOINT_VAR)
             .ok()
             .and_then(|v| v.parse().ok());
         Ok(Self {
-            path: path.to_path_buf(),
-            file,
+            log: opened.log,
+            _lock: lock,
             written: 0,
             failpoint,
         })
     }
 
-    /// Appends `record` and flushes it to disk before returning.
+    /// Appends `record` and makes it durable before returning.
     pub fn append(&mut self, record: &Record) -> Result<(), DeployError> {
-        let mut line = serde_json::to_string(record).map_err(|e| DeployError::io(&self.path, e))?;
-        line.push('\n');
-        self.file
-            .write_all(line.as_bytes())
-            .and_then(|()| self.file.sync_data())
-            .map_err(|e| DeployError::io(&self.path, e))?;
+        self.log.append_durable(record).map_err(DeployError::Log)?;
         self.written += 1;
         if self.failpoint == Some(self.written) {
             // The test hook: die as a killed process would, mid-plan.
@@ -361,6 +341,6 @@ impl Journal {
 
     /// The file.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.log.path()
     }
 }

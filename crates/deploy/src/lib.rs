@@ -25,7 +25,7 @@ pub use artifacts::{Artifact, Artifacts, LinkReferences};
 pub use create2::{CREATE2_PROXY, create2_address};
 pub use effect::{Effect, StepEffect, StepStatus};
 pub use error::{DeployError, PlanError, PlanErrors};
-pub use journal::{FAILPOINT_VAR, Journal, JournalState, Record, StepInput};
+pub use journal::{FAILPOINT_VAR, Journal, JournalState, LOCK_FILE, Record, StepInput};
 pub use plan::{Action, CheckedPlan, CheckedStep, Expr, Plan, Step, find_plan, role_hash};
 pub use records::{DeploymentRecord, read_records};
 pub use run::{Deployment, Outcome, Progress, RunOptions};

@@ -373,7 +373,11 @@ impl Deployment<'_> {
             let aside = path.with_extension(format!("jsonl.{stamp}.old"));
             std::fs::rename(&path, &aside).map_err(|e| DeployError::io(&path, e))?;
         }
-        let journal = Arc::new(Mutex::new(Journal::open(&path)?));
+        let command = format!(
+            "slipway deploy {} --env {}",
+            self.plan.plan.name, self.env.name
+        );
+        let journal = Arc::new(Mutex::new(Journal::open(&path, &command)?));
         let append = |record: &Record| -> Result<(), DeployError> {
             journal
                 .lock()

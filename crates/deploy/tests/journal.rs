@@ -113,12 +113,20 @@ proptest! {
         let records = in_writer_order(records);
         let tmp = tempfile::tempdir().expect("tmp");
         let path = tmp.path().join("deployments/x/p.journal.jsonl");
-        let mut journal = Journal::open(&path).expect("open");
+        let mut journal = Journal::open(&path, "a test").expect("open");
         for r in &records {
             journal.append(r).expect("append");
         }
         let text = std::fs::read_to_string(&path).expect("read");
-        let back: Vec<Record> = text.lines().map(|l| serde_json::from_str(l).expect("record")).collect();
+        // Each line: the CRC-32 of the JSON, a space, the JSON.
+        let back: Vec<Record> = text
+            .lines()
+            .map(|l| {
+                let (crc, json) = l.split_once(' ').expect("checksum");
+                assert_eq!(u32::from_str_radix(crc, 16).expect("hex"), crc32fast::hash(json.as_bytes()));
+                serde_json::from_str(json).expect("record")
+            })
+            .collect();
         prop_assert_eq!(&back, &records);
         prop_assert_eq!(Journal::read(&path).expect("state").records, records.len());
     }
@@ -132,7 +140,7 @@ proptest! {
         records.rotate_left(1);
         let tmp = tempfile::tempdir().expect("tmp");
         let path = tmp.path().join("p.journal.jsonl");
-        let mut journal = Journal::open(&path).expect("open");
+        let mut journal = Journal::open(&path, "a test").expect("open");
         for r in &records {
             journal.append(r).expect("append");
         }
@@ -155,14 +163,48 @@ fn a_line_cut_short_at_the_end_is_ignored_and_cut_off_before_appending() {
     std::fs::write(&path, format!("{line}\n{}", &line[..line.len() / 2])).expect("write");
     let state = Journal::read(&path).expect("state");
     assert_eq!(state.records, 1, "the half line is not a record");
-    let mut journal = Journal::open(&path).expect("open");
+    let mut journal = Journal::open(&path, "a test").expect("open");
     journal.append(&begin).expect("append");
     let text = std::fs::read_to_string(&path).expect("read");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "the half line was cut off: {text}");
+    assert_eq!(lines[0], line, "the old line is kept as it was");
     assert_eq!(
-        text,
-        format!("{line}\n{line}\n"),
-        "the half line was cut off"
+        lines[1],
+        format!("{:08x} {line}", crc32fast::hash(line.as_bytes()))
     );
+}
+
+#[test]
+fn a_second_deploy_on_the_same_environment_is_refused_with_the_holder_named() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let env_dir = tmp.path().join("deployments/staging");
+    let first =
+        Journal::open(&env_dir.join("core.journal.jsonl"), "slipway deploy core").expect("first");
+    // Another plan, same environment: one deployment at a time.
+    let error = Journal::open(
+        &env_dir.join("tokens.journal.jsonl"),
+        "slipway deploy tokens",
+    )
+    .expect_err("second");
+    assert!(
+        matches!(&error, slipway_deploy::DeployError::InUse { holder: Some(h), .. }
+            if h.pid == std::process::id() && h.command == "slipway deploy core"),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("another deployment to")
+            && text.contains("slipway deploy core")
+            && text.contains("nothing was sent"),
+        "{text}"
+    );
+    drop(first);
+    Journal::open(
+        &env_dir.join("tokens.journal.jsonl"),
+        "slipway deploy tokens",
+    )
+    .expect("free once the first is done");
 }
 
 #[test]

@@ -15,6 +15,26 @@ pub enum DevnetError {
     /// A state directory cannot be used.
     #[error("{0}")]
     State(String),
+    /// Another process holds the state directory.
+    #[error(
+        "the dev chain in {} is in use by {}; stop that process, or reach the chain over its JSON-RPC URL instead of opening its files",
+        dir.display(),
+        holder.as_ref().map_or_else(|| "another process".to_owned(), ToString::to_string)
+    )]
+    InUse {
+        /// The state directory.
+        dir: std::path::PathBuf,
+        /// Who holds it, when its record reads.
+        holder: Option<slipway_log::Owner>,
+    },
+    /// The durable log is damaged.
+    #[error(
+        "{0}; the state was left untouched: move the directory away, or start over with --fresh"
+    )]
+    Damaged(#[source] slipway_log::LogError),
+    /// The durable log cannot be used.
+    #[error(transparent)]
+    Log(slipway_log::LogError),
     /// File-system trouble.
     #[error("{action} {}", path.display())]
     Io {
@@ -26,6 +46,16 @@ pub enum DevnetError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl From<slipway_log::LogError> for DevnetError {
+    fn from(error: slipway_log::LogError) -> Self {
+        match error {
+            slipway_log::LogError::Held { what, holder } => Self::InUse { dir: what, holder },
+            e @ slipway_log::LogError::Corrupt { .. } => Self::Damaged(e),
+            e => Self::Log(e),
+        }
+    }
 }
 
 impl DevnetError {

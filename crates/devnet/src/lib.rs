@@ -23,7 +23,8 @@ pub use error::{DevnetError, Result};
 pub use genesis::{CREATE2_DEPLOYER, GenesisSpec, INITIAL_BASE_FEE};
 pub use node::{Event, Mining, Node, NodeSettings};
 pub use pool::{Pool, PoolTx};
-pub use store::Store;
+pub use slipway_log::{Holder, Owner};
+pub use store::{LOCK_FILE, Store, holder};
 pub use types::{MinedBlock, MinedTx, Record};
 
 /// Starts a chain in this process and serves it on `addr` (use port 0 for a

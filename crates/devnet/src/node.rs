@@ -1,7 +1,7 @@
 //! A running dev chain: the [`Chain`] behind a lock, its durable log, and the
 //! events (new blocks, pending transactions) that subscriptions follow.
 
-use std::{fs::File, path::PathBuf, sync::Arc, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use alloy_primitives::B256;
 use parking_lot::Mutex;
@@ -37,8 +37,8 @@ pub struct NodeSettings {
     pub fresh: bool,
     /// Block production.
     pub mining: Mining,
-    /// Describes this process to others refused the state lock.
-    pub owner: String,
+    /// This process, as others refused the state lock are told.
+    pub owner: slipway_log::Owner,
 }
 
 /// Something that happened on the chain.
@@ -55,8 +55,7 @@ pub enum Event {
 enum Log {
     File {
         store: Mutex<Store>,
-        sync: Mutex<(File, u64)>,
-        path: PathBuf,
+        sync: Mutex<(slipway_log::SyncHandle, u64)>,
     },
     Memory(Mutex<Vec<Record>>),
 }
@@ -98,10 +97,11 @@ impl Node {
                 (chain, Log::Memory(Mutex::new(records)))
             }
             Some(dir) => {
-                if settings.fresh && dir.exists() {
-                    std::fs::remove_dir_all(dir).map_err(DevnetError::io("cannot remove", dir))?;
-                }
-                let (mut store, records) = Store::open(dir, &settings.owner)?;
+                let owner = slipway_log::Owner {
+                    chain_id: Some(settings.devnet.chain_id),
+                    ..settings.owner.clone()
+                };
+                let (mut store, records) = Store::open(dir, &owner, settings.fresh)?;
                 let chain = if records.is_empty() {
                     let mut chain = Chain::new(wanted, accounts);
                     let genesis = chain.take_unsaved();
@@ -113,16 +113,13 @@ impl Node {
                     chain
                 };
                 let handle = store.sync_handle()?;
-                handle
-                    .sync_data()
-                    .map_err(DevnetError::io("cannot sync", dir))?;
+                handle.sync()?;
                 let written = chain.records_len();
                 (
                     chain,
                     Log::File {
                         store: Mutex::new(store),
                         sync: Mutex::new((handle, written)),
-                        path: dir.join("chain.log"),
                     },
                 )
             }
@@ -189,21 +186,26 @@ impl Node {
 
     /// Group commit: one fsync covers every append made before it.
     fn sync(&self, written: u64) -> Result<()> {
-        let Log::File { sync, path, .. } = &self.log else {
+        let Log::File { sync, .. } = &self.log else {
             return Ok(());
         };
         let mut synced = sync.lock();
         if synced.1 >= written {
             return Ok(());
         }
-        synced.0.sync_data().map_err(|source| DevnetError::Io {
-            action: "cannot sync",
-            path: path.clone(),
-            source,
-        })?;
+        synced.0.sync()?;
         // Everything appended before this fsync began is now durable.
         synced.1 = written.max(synced.1);
         Ok(())
+    }
+
+    /// Records in the state directory's owner record that the chain is
+    /// served at `url`; a chain kept in memory has no record.
+    pub fn serving(&self, url: &str) -> Result<()> {
+        match &self.log {
+            Log::File { store, .. } => store.lock().set_url(url),
+            Log::Memory(_) => Ok(()),
+        }
     }
 
     /// Removes the last `depth` blocks (state as after the block before them).

@@ -166,6 +166,51 @@ fn a_second_owner_is_refused_with_the_holder_named() {
     );
 }
 
+/// `--fresh` takes the lock before it discards anything: the chain of a
+/// running node is never deleted under it.
+#[tokio::test]
+async fn fresh_is_refused_while_a_node_holds_the_chain_and_deletes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let state = dir.path().join("devnet");
+    let (_node, server) = common::spawn(Some(state.clone()), Mining::Auto).await;
+    let hash = transfer(&server.url, 7).await;
+    let log = std::fs::read(state.join("chain.log")).expect("log");
+
+    let mut fresh = common::settings(Some(state.clone()), Mining::Auto);
+    fresh.fresh = true;
+    let err = Node::open(&fresh).expect_err("held").to_string();
+    assert!(err.contains("in use by process"), "{err}");
+    assert_eq!(std::fs::read(state.join("chain.log")).expect("log"), log);
+    let receipt = rpc(&server.url, "eth_getTransactionReceipt", json!([hash])).await;
+    assert_eq!(receipt["status"], "0x1");
+
+    // The holder's record names the URL it serves and its chain.
+    match slipway_devnet::holder(&state).expect("holder") {
+        slipway_devnet::Holder::Held(Some(owner)) => {
+            assert_eq!(owner.url.as_deref(), Some(server.url.as_str()));
+            assert_eq!(owner.chain_id, Some(1337));
+            assert_eq!(owner.pid, std::process::id());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn fresh_starts_over_once_the_lock_is_taken() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let node = open(dir.path()).expect("open");
+    node.write(|chain| {
+        chain.mine_block();
+    })
+    .expect("mine");
+    assert_eq!(node.read(|c| c.head().header.number), 1);
+    drop(node);
+    let mut fresh = common::settings(Some(dir.path().to_path_buf()), Mining::Auto);
+    fresh.fresh = true;
+    let node = Node::open(&fresh).expect("fresh");
+    assert_eq!(node.read(|c| c.head().header.number), 0);
+}
+
 #[test]
 fn a_corrupt_or_foreign_log_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -188,7 +233,7 @@ fn a_corrupt_or_foreign_log_is_refused_and_left_untouched() {
     std::fs::write(&log, &damaged).expect("write");
     let err = open(dir.path()).expect_err("corrupt").to_string();
     assert!(
-        err.contains("record 2") && err.contains("corrupt") && err.contains("--fresh"),
+        err.contains("line 3") && err.contains("damaged") && err.contains("--fresh"),
         "{err}"
     );
     assert_eq!(

@@ -41,7 +41,7 @@ async fn call_and_send_reach_the_development_chain() {
         state_dir: Some(config.path(&devnet.state_dir)),
         fresh: true,
         mining: slipway_devnet::Mining::Auto,
-        owner: format!("slipway node on http://127.0.0.1:{port}"),
+        owner: "slipway node".into(),
     };
     let node = slipway_devnet::spawn(settings, format!("127.0.0.1:{port}").parse().expect("addr"))
         .await

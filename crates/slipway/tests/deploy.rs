@@ -477,7 +477,7 @@ async fn a_fee_bump_is_journaled_and_the_record_names_the_replacement() {
     let records: Vec<Value> = std::fs::read_to_string(&journal)
         .expect("journal")
         .lines()
-        .map(|l| serde_json::from_str(l).expect("record"))
+        .map(|l| serde_json::from_str(l.split_once(' ').expect("checksum").1).expect("record"))
         .collect();
     let kinds: Vec<&str> = records
         .iter()

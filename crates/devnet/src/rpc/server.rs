@@ -71,6 +71,8 @@ pub async fn serve(node: Arc<Node>, addr: SocketAddr) -> std::io::Result<ServerH
         .with_state(ctx.clone());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+    ctx.node.serving(&url).map_err(std::io::Error::other)?;
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -81,7 +83,7 @@ pub async fn serve(node: Arc<Node>, addr: SocketAddr) -> std::io::Result<ServerH
         }
     });
     Ok(ServerHandle {
-        url: format!("http://{addr}"),
+        url,
         ws_url: format!("ws://{addr}"),
         addr,
         ctx,

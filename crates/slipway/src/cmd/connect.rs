@@ -29,32 +29,31 @@ pub(crate) async fn connect(config: &Config, env: &Environment) -> Result<Connec
         Target::Rpc(urls) => (urls.clone(), None),
         Target::Embedded(devnet) => {
             let state_dir = config.path(&devnet.state_dir);
-            let settings = NodeSettings {
-                devnet: devnet.clone(),
-                hardfork: env.hardfork,
-                state_dir: Some(state_dir.clone()),
-                fresh: false,
-                mining: Mining::Auto,
-                owner: format!(
-                    "slipway ({})",
-                    std::env::args().skip(1).collect::<Vec<_>>().join(" ")
-                ),
-            };
-            match slipway_devnet::spawn(settings, "127.0.0.1:0".parse()?).await {
-                Ok(server) => (vec![local(&server.url)?], Some(server)),
-                Err(e) => {
-                    // In use: a running `slipway node` names its URL in the lock.
-                    let holder =
-                        std::fs::read_to_string(state_dir.join("owner.lock")).unwrap_or_default();
-                    let Some(url) = holder
-                        .split_whitespace()
-                        .find(|w| w.starts_with("http://"))
-                        .map(|w| w.trim_end_matches(')'))
-                    else {
-                        bail!("cannot open the development chain: {e}");
-                    };
-                    (vec![local(url)?], None)
-                }
+            // A running `slipway node` holds the chain: reach it at the URL
+            // its owner record gives.
+            if let slipway_devnet::Holder::Held(holder) = slipway_devnet::holder(&state_dir)? {
+                let Some(url) = holder.as_ref().and_then(|o| o.url.clone()) else {
+                    bail!(
+                        "the development chain in {} is in use by {}, which does not serve it over JSON-RPC: stop it, or start `slipway node`",
+                        state_dir.display(),
+                        holder.map_or_else(|| "another process".to_owned(), |o| o.to_string())
+                    );
+                };
+                (vec![local(&url)?], None)
+            } else {
+                let settings = NodeSettings {
+                    devnet: devnet.clone(),
+                    hardfork: env.hardfork,
+                    state_dir: Some(state_dir.clone()),
+                    fresh: false,
+                    mining: Mining::Auto,
+                    owner: slipway_devnet::Owner::this_process(format!(
+                        "slipway {}",
+                        std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+                    )),
+                };
+                let server = slipway_devnet::spawn(settings, "127.0.0.1:0".parse()?).await?;
+                (vec![local(&server.url)?], Some(server))
             }
         }
     };

@@ -118,7 +118,7 @@ impl NodeArgs {
                 state_dir: Some(state_dir.clone()),
                 fresh: self.fresh,
                 mining,
-                owner: format!("slipway node on http://{addr}"),
+                owner: slipway_devnet::Owner::this_process("slipway node"),
             };
             let node = tokio::task::spawn_blocking(move || Node::open(&settings)).await??;
             let server = slipway_devnet::rpc::serve(node.clone(), addr).await?;

@@ -1,0 +1,75 @@
+//! What can go wrong with a log or its lock.
+
+use std::path::PathBuf;
+
+use crate::Owner;
+
+/// Why a log or its lock could not be used. The file is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    /// A file operation failed.
+    #[error("{}: {action}: {source}", path.display())]
+    Io {
+        /// What was being done (`cannot open`, `cannot sync`, …).
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file does not start with the expected header line.
+    #[error(
+        "{} is not a {what} (its first line is not `{magic}`); it was left untouched",
+        path.display()
+    )]
+    NotALog {
+        /// The file.
+        path: PathBuf,
+        /// What it should be.
+        what: &'static str,
+        /// The header it should start with.
+        magic: &'static str,
+    },
+    /// A line other than a torn last one is damaged.
+    #[error("{}: line {line} (byte {offset}) is damaged: {reason}", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// Byte offset of the line.
+        offset: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A record could not be encoded.
+    #[error("cannot encode a record for {}: {source}", path.display())]
+    Encode {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: serde_json::Error,
+    },
+    /// Another process holds the lock.
+    #[error("{} is in use by {}", what.display(), holder.as_ref().map_or_else(|| "another process".to_owned(), ToString::to_string))]
+    Held {
+        /// What is locked (the directory or file the lock guards).
+        what: PathBuf,
+        /// Its holder, when it wrote its record.
+        holder: Option<Owner>,
+    },
+}
+
+impl LogError {
+    pub(crate) fn io(
+        action: &'static str,
+        path: &std::path::Path,
+    ) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.to_path_buf();
+        move |source| Self::Io {
+            action,
+            path,
+            source,
+        }
+    }
+}
