@@ -3,11 +3,9 @@
 //! the policy's cap, which is never exceeded — a quote above it is an error,
 //! not a transaction.
 
-use serde::Deserialize;
-use serde_json::json;
 use slipway_config::{FeePolicy, PriorityFee};
 
-use crate::{ProviderError, Providers, provider::quantity};
+use crate::{ChainClient, ProviderError};
 
 /// Blocks of history a percentile tip looks at.
 const HISTORY_BLOCKS: u64 = 10;
@@ -105,16 +103,8 @@ pub enum FeeError {
     #[error(transparent)]
     Provider(#[from] ProviderError),
     /// The fee history was not usable.
-    #[error("eth_feeHistory gave no usable base fee")]
+    #[error("the chain's fee history gave no usable base fee")]
     NoHistory,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FeeHistory {
-    base_fee_per_gas: Vec<String>,
-    #[serde(default)]
-    reward: Option<Vec<Vec<String>>>,
 }
 
 /// The tip: fixed, or the median over recent blocks of the requested
@@ -182,10 +172,9 @@ pub fn bump(quote: FeeQuote, percent: u32, cap: Option<u128>) -> Result<FeeQuote
 }
 
 /// The fees to send with now, from the providers and the policy.
-pub async fn estimate(providers: &Providers, policy: &FeePolicy) -> Result<FeeQuote, FeeError> {
+pub async fn estimate(client: &ChainClient, policy: &FeePolicy) -> Result<FeeQuote, FeeError> {
     if !policy.eip1559 {
-        let price: String = providers.request("eth_gasPrice", json!([])).await?;
-        let gas_price = quantity(&price).ok_or(FeeError::NoHistory)?;
+        let gas_price = client.gas_price().await?;
         if let Some(cap) = policy.max_fee_cap
             && gas_price > cap
         {
@@ -200,23 +189,14 @@ pub async fn estimate(providers: &Providers, policy: &FeePolicy) -> Result<FeeQu
         PriorityFee::Percentile(p) => p,
         PriorityFee::Fixed(_) => 50.0,
     };
-    let history: FeeHistory = providers
-        .request(
-            "eth_feeHistory",
-            json!([format!("0x{HISTORY_BLOCKS:x}"), "latest", [percentile]]),
-        )
-        .await?;
+    let history = client.fee_history(HISTORY_BLOCKS, percentile).await?;
     // The last entry is the base fee of the next block.
-    let base_fee = history
-        .base_fee_per_gas
-        .last()
-        .and_then(|b| quantity(b))
-        .ok_or(FeeError::NoHistory)?;
+    let base_fee = *history.base_fee_per_gas.last().ok_or(FeeError::NoHistory)?;
     let rewards: Vec<u128> = history
         .reward
         .unwrap_or_default()
         .iter()
-        .filter_map(|block| block.first().and_then(|r| quantity(r)))
+        .filter_map(|block| block.first().copied())
         .collect();
     quote_1559(
         base_fee,

@@ -9,6 +9,8 @@
 //! wallets: anything implementing `alloy_signer::Signer`). Keys never appear
 //! in `Debug`, errors or logs.
 
+mod client;
+mod connect;
 mod fees;
 mod kdf_bounds;
 mod keystore;
@@ -17,10 +19,13 @@ mod nonce;
 mod provider;
 mod scrypt;
 mod signer;
+mod transport;
 
 /// Outside connections (TLS, proxies, failures by cause), re-exported.
 pub use slipway_net as net;
 
+pub use client::{CallRequest, ChainClient};
+pub use connect::{ConnectError, connect};
 pub use fees::{FeeError, FeeQuote, bump, estimate, quote_1559};
 pub use keystore::{KeystoreError, Keystores, Password};
 pub use lifecycle::{Lifecycle, Shortfall, SignedTx, TxError, TxEvent, TxRequest};

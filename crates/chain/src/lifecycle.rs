@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 use alloy_consensus::{SignableTransaction, TxEip1559, TxLegacy, TypedTransaction};
 use alloy_eips::eip2718::Encodable2718;
 use alloy_primitives::{Address, B256, Bytes, TxKind, U256};
+use alloy_rpc_types_eth::TransactionReceipt;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use slipway_config::FeePolicy;
 
 use crate::{
-    ChainSigner, FeeError, FeeQuote, NonceCheck, NonceTracker, ProviderError, Providers,
-    SignerError, bump, estimate,
+    CallRequest, ChainClient, ChainSigner, FeeError, FeeQuote, NonceCheck, NonceTracker,
+    ProviderError, SignerError, bump, estimate,
 };
 
 /// What to send.
@@ -117,7 +117,7 @@ pub enum TxEvent {
 /// Why a transaction did not reach finality.
 #[derive(Debug, thiserror::Error)]
 pub enum TxError {
-    /// The providers failed.
+    /// The client failed.
     #[error(transparent)]
     Provider(#[from] ProviderError),
     /// No fee could be chosen under the cap.
@@ -202,21 +202,7 @@ impl SignedTx {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Receipt {
-    transaction_hash: B256,
-    block_number: String,
-    block_hash: B256,
-    status: Option<String>,
-    gas_used: String,
-}
-
-fn number(text: &str) -> u64 {
-    crate::provider::quantity(text)
-        .and_then(|n| u64::try_from(n).ok())
-        .unwrap_or(0)
-}
+type Receipt = TransactionReceipt;
 
 impl Lifecycle {
     async fn sign_at(
@@ -260,11 +246,9 @@ impl Lifecycle {
         Ok((*envelope.tx_hash(), envelope.encoded_2718().into()))
     }
 
-    async fn receipt(providers: &Providers, hashes: &[B256]) -> Result<Option<Receipt>, TxError> {
+    async fn receipt(client: &ChainClient, hashes: &[B256]) -> Result<Option<Receipt>, TxError> {
         for hash in hashes {
-            let receipt: Option<Receipt> = providers
-                .request("eth_getTransactionReceipt", json!([hash]))
-                .await?;
+            let receipt = client.receipt(*hash).await?;
             if receipt.is_some() {
                 return Ok(receipt);
             }
@@ -272,18 +256,12 @@ impl Lifecycle {
         Ok(None)
     }
 
-    async fn known(providers: &Providers, hash: B256) -> Result<bool, TxError> {
-        let tx: Option<serde_json::Value> = providers
-            .request("eth_getTransactionByHash", json!([hash]))
-            .await?;
-        Ok(tx.is_some())
+    async fn known(client: &ChainClient, hash: B256) -> Result<bool, TxError> {
+        Ok(client.transaction(hash).await?.is_some())
     }
 
-    async fn push(providers: &Providers, raw: &Bytes) -> Result<(), TxError> {
-        match providers
-            .request::<B256>("eth_sendRawTransaction", json!([raw]))
-            .await
-        {
+    async fn push(client: &ChainClient, raw: &Bytes) -> Result<(), TxError> {
+        match client.send_raw(raw).await {
             Ok(_) => Ok(()),
             // A node that has it already is fine: it is pending.
             Err(ProviderError::Rpc { message, .. }) if message.contains("already known") => Ok(()),
@@ -294,8 +272,8 @@ impl Lifecycle {
     /// Sends again at a nonce already used: if an earlier version was
     /// mined meanwhile the node refuses with "nonce too low", which the
     /// next receipt check resolves.
-    async fn repush(providers: &Providers, raw: &Bytes) -> Result<(), TxError> {
-        match Self::push(providers, raw).await {
+    async fn repush(client: &ChainClient, raw: &Bytes) -> Result<(), TxError> {
+        match Self::push(client, raw).await {
             Err(TxError::Provider(ProviderError::Rpc { message, .. }))
                 if message.contains("nonce too low") || message.contains("underpriced") =>
             {
@@ -308,33 +286,31 @@ impl Lifecycle {
     /// Sends `request` signed by `signer` and follows it to finality.
     pub async fn send(
         &self,
-        providers: &Providers,
+        client: &ChainClient,
         nonces: &NonceTracker,
         signer: &ChainSigner,
         request: &TxRequest,
         events: &mut (dyn FnMut(TxEvent) + Send),
     ) -> Result<TxEvent, TxError> {
-        let tx = self
-            .sign(providers, nonces, signer, request, events)
-            .await?;
-        Self::broadcast(providers, &tx).await?;
-        self.wait(providers, signer, request, tx, events).await
+        let tx = self.sign(client, nonces, signer, request, events).await?;
+        Self::broadcast(client, &tx).await?;
+        self.wait(client, signer, request, tx, events).await
     }
 
     /// Reserves a nonce, estimates gas (+20 %) and fees, and signs; reports
     /// `Nonce` and then `Sent` (before anything leaves: journal it then).
     pub async fn sign(
         &self,
-        providers: &Providers,
+        client: &ChainClient,
         nonces: &NonceTracker,
         signer: &ChainSigner,
         request: &TxRequest,
         events: &mut (dyn FnMut(TxEvent) + Send),
     ) -> Result<SignedTx, TxError> {
         let from = signer.address();
-        let (nonce, check) = nonces.reserve(providers, from).await?;
+        let (nonce, check) = nonces.reserve(client, from).await?;
         events(TxEvent::Nonce { nonce, check });
-        let balance = Self::balance(providers, from).await?;
+        let balance = client.balance(from).await?;
         let short = |need: U256, gas: Option<(u64, u128)>| {
             TxError::InsufficientFunds(Box::new(Shortfall {
                 from,
@@ -351,13 +327,13 @@ impl Lifecycle {
         let gas_limit = match request.gas_limit {
             Some(limit) => limit,
             None => {
-                Self::estimate_gas(providers, from, request)
+                Self::estimate_gas(client, from, request)
                     .await?
                     .saturating_mul(6)
                     / 5
             }
         };
-        let fees = estimate(providers, &self.fees).await?;
+        let fees = estimate(client, &self.fees).await?;
         let price = match fees {
             FeeQuote::Eip1559 { max_fee, .. } => max_fee,
             FeeQuote::Legacy { gas_price } => gas_price,
@@ -384,30 +360,26 @@ impl Lifecycle {
         })
     }
 
-    async fn balance(providers: &Providers, from: Address) -> Result<U256, ProviderError> {
-        providers
-            .request("eth_getBalance", json!([from, "latest"]))
-            .await
-    }
-
     /// The chain's gas estimate for `request` sent by `from` (without the
     /// margin `sign` adds).
     pub async fn estimate_gas(
-        providers: &Providers,
+        client: &ChainClient,
         from: Address,
         request: &TxRequest,
     ) -> Result<u64, ProviderError> {
-        let mut call = json!({ "from": from, "value": request.value, "data": request.data });
-        if let Some(to) = request.to {
-            call["to"] = json!(to);
-        }
-        let estimate: String = providers.request("eth_estimateGas", json!([call])).await?;
-        Ok(number(&estimate))
+        client
+            .estimate_gas(&CallRequest {
+                from: Some(from),
+                to: request.to,
+                value: request.value,
+                data: request.data.clone(),
+            })
+            .await
     }
 
-    /// Sends a signed transaction's latest version to the providers.
-    pub async fn broadcast(providers: &Providers, tx: &SignedTx) -> Result<(), TxError> {
-        Self::push(providers, &tx.raw).await
+    /// Sends a signed transaction's latest version to the client.
+    pub async fn broadcast(client: &ChainClient, tx: &SignedTx) -> Result<(), TxError> {
+        Self::push(client, &tx.raw).await
     }
 
     /// Follows a transaction a journal recorded before a crash: if one of
@@ -416,29 +388,23 @@ impl Lifecycle {
     /// transaction, [`TxError::NonceUsed`].
     pub async fn resume(
         &self,
-        providers: &Providers,
+        client: &ChainClient,
         signer: &ChainSigner,
         request: &TxRequest,
         tx: SignedTx,
         events: &mut (dyn FnMut(TxEvent) + Send),
     ) -> Result<TxEvent, TxError> {
-        if Self::receipt(providers, &tx.hashes).await?.is_none() {
-            let mined: String = providers
-                .request(
-                    "eth_getTransactionCount",
-                    json!([signer.address(), "latest"]),
-                )
-                .await?;
-            if number(&mined) > tx.nonce {
+        if Self::receipt(client, &tx.hashes).await?.is_none() {
+            if client.mined_nonce(signer.address()).await? > tx.nonce {
                 // A version may have been mined between the two questions.
-                if Self::receipt(providers, &tx.hashes).await?.is_none() {
+                if Self::receipt(client, &tx.hashes).await?.is_none() {
                     return Err(TxError::NonceUsed { nonce: tx.nonce });
                 }
             } else {
-                Self::broadcast(providers, &tx).await?;
+                Self::broadcast(client, &tx).await?;
             }
         }
-        self.wait(providers, signer, request, tx, events).await
+        self.wait(client, signer, request, tx, events).await
     }
 
     /// Waits for a sent transaction: re-prices it when not included in
@@ -446,7 +412,7 @@ impl Lifecycle {
     /// after a reorg.
     pub async fn wait(
         &self,
-        providers: &Providers,
+        client: &ChainClient,
         signer: &ChainSigner,
         request: &TxRequest,
         mut tx: SignedTx,
@@ -462,13 +428,13 @@ impl Lifecycle {
             if started.elapsed() > self.timeout {
                 return Err(TxError::Timeout(self.timeout, tx.hash()));
             }
-            if let Some(receipt) = Self::receipt(providers, &tx.hashes).await? {
-                let block = number(&receipt.block_number);
+            if let Some(receipt) = Self::receipt(client, &tx.hashes).await? {
+                let block = receipt.block_number.unwrap_or_default();
                 events(TxEvent::Included {
                     hash: receipt.transaction_hash,
                     block,
                 });
-                match self.confirm(providers, &receipt, events).await? {
+                match self.confirm(client, &receipt, events).await? {
                     Some(done) => return Ok(done),
                     // Reorged out: wait for inclusion again (re-sent below if dropped).
                     None => {
@@ -477,9 +443,9 @@ impl Lifecycle {
                     }
                 }
             }
-            if !Self::known(providers, tx.hash()).await? {
+            if !Self::known(client, tx.hash()).await? {
                 events(TxEvent::Dropped { hash: tx.hash() });
-                Self::repush(providers, &tx.raw).await?;
+                Self::repush(client, &tx.raw).await?;
                 sent_at = Instant::now();
             } else if sent_at.elapsed() >= self.fees.bump_after {
                 if bumps >= self.fees.bump_limit {
@@ -500,7 +466,7 @@ impl Lifecycle {
                 tx.hashes.push(hash);
                 tx.raw = raw;
                 tx.fees = fees;
-                Self::repush(providers, &tx.raw).await?;
+                Self::repush(client, &tx.raw).await?;
                 bumps += 1;
                 sent_at = Instant::now();
             }
@@ -513,14 +479,14 @@ impl Lifecycle {
     /// reorg removed the transaction first.
     async fn confirm(
         &self,
-        providers: &Providers,
+        client: &ChainClient,
         receipt: &Receipt,
         events: &mut (dyn FnMut(TxEvent) + Send),
     ) -> Result<Option<TxEvent>, TxError> {
-        let block = number(&receipt.block_number);
+        let block = receipt.block_number.unwrap_or_default();
         let started = Instant::now();
         loop {
-            let current = Self::receipt(providers, &[receipt.transaction_hash]).await?;
+            let current = Self::receipt(client, &[receipt.transaction_hash]).await?;
             if current
                 .as_ref()
                 .is_none_or(|r| r.block_hash != receipt.block_hash)
@@ -531,13 +497,13 @@ impl Lifecycle {
                 });
                 return Ok(None);
             }
-            let head = providers.agreed_block_number().await?;
+            let head = client.agreed_block_number().await?;
             if head + 1 >= block + self.confirmations {
                 let done = TxEvent::Confirmed {
                     hash: receipt.transaction_hash,
                     block,
-                    success: receipt.status.as_deref() == Some("0x1"),
-                    gas_used: number(&receipt.gas_used),
+                    success: receipt.status(),
+                    gas_used: receipt.gas_used,
                 };
                 events(done.clone());
                 return Ok(Some(done));

@@ -5,9 +5,8 @@
 use std::{collections::HashMap, sync::Mutex};
 
 use alloy_primitives::Address;
-use serde_json::json;
 
-use crate::{ProviderError, Providers, provider::quantity};
+use crate::{ChainClient, ProviderError};
 
 /// What reconciling found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,19 +67,10 @@ impl NonceTracker {
     /// the caller re-sends what was dropped from there.
     pub async fn reserve(
         &self,
-        providers: &Providers,
+        client: &ChainClient,
         signer: Address,
     ) -> Result<(u64, NonceCheck), ProviderError> {
-        let pending: String = providers
-            .request("eth_getTransactionCount", json!([signer, "pending"]))
-            .await?;
-        let chain = quantity(&pending)
-            .and_then(|n| u64::try_from(n).ok())
-            .ok_or_else(|| ProviderError::BadAnswer {
-                method: "eth_getTransactionCount".into(),
-                url: String::new(),
-                reason: format!("{pending} is not a count"),
-            })?;
+        let chain = client.pending_nonce(signer).await?;
         let mut next = self.next.lock().map_err(|_| ProviderError::AllFailed {
             method: "nonce".into(),
             reasons: vec!["nonce state poisoned".into()],

@@ -115,11 +115,6 @@ impl std::fmt::Debug for Providers {
     }
 }
 
-/// A JSON-RPC quantity (`0x…` hex) as a number.
-pub(crate) fn quantity(text: &str) -> Option<u128> {
-    u128::from_str_radix(text.trim_start_matches("0x"), 16).ok()
-}
-
 /// JSON-RPC errors that mean "try elsewhere": rate limits and overload.
 fn is_rate_limit(code: i64, message: &str) -> bool {
     let message = message.to_ascii_lowercase();
@@ -349,11 +344,9 @@ impl Providers {
         for endpoint in &self.endpoints {
             match self.attempt(endpoint, &body).await {
                 Attempt::Answer(value) => {
-                    let n = value
-                        .as_str()
-                        .and_then(quantity)
-                        .and_then(|n| u64::try_from(n).ok())
-                        .ok_or_else(|| ProviderError::BadAnswer {
+                    let n = serde_json::from_value::<alloy_primitives::U64>(value.clone())
+                        .map(|n| n.to::<u64>())
+                        .map_err(|_| ProviderError::BadAnswer {
                             method: method.to_owned(),
                             url: endpoint.url.redacted(),
                             reason: format!("{value} is not a quantity"),

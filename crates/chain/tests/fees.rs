@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{node, url};
-use slipway_chain::{FeeError, FeeQuote, Providers, estimate};
+use slipway_chain::{ChainClient, FeeError, FeeQuote, Providers, estimate};
 use slipway_config::{FeePolicy, PriorityFee};
 
 const GWEI: u128 = 1_000_000_000;
@@ -25,15 +25,13 @@ fn policy(priority_fee: PriorityFee, cap: Option<u128>, eip1559: bool) -> FeePol
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quotes_follow_the_chain_and_the_policy() {
     let node = node().await;
-    let providers =
-        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
+    let client = ChainClient::remote(
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers"),
+    );
     // The dev chain starts at a 1 gwei base fee, falling while blocks are empty.
-    let quote = estimate(
-        &providers,
-        &policy(PriorityFee::Fixed(2 * GWEI), None, true),
-    )
-    .await
-    .expect("1559");
+    let quote = estimate(&client, &policy(PriorityFee::Fixed(2 * GWEI), None, true))
+        .await
+        .expect("1559");
     let FeeQuote::Eip1559 {
         max_fee,
         priority_fee,
@@ -47,12 +45,9 @@ async fn quotes_follow_the_chain_and_the_policy() {
         "{max_fee}"
     );
 
-    let percentile = estimate(
-        &providers,
-        &policy(PriorityFee::Percentile(50.0), None, true),
-    )
-    .await
-    .expect("percentile");
+    let percentile = estimate(&client, &policy(PriorityFee::Percentile(50.0), None, true))
+        .await
+        .expect("percentile");
     assert!(
         matches!(
             percentile,
@@ -64,7 +59,7 @@ async fn quotes_follow_the_chain_and_the_policy() {
         "no transactions yet: {percentile:?}"
     );
 
-    let legacy = estimate(&providers, &policy(PriorityFee::Fixed(0), None, false))
+    let legacy = estimate(&client, &policy(PriorityFee::Fixed(0), None, false))
         .await
         .expect("legacy");
     assert!(
@@ -73,7 +68,7 @@ async fn quotes_follow_the_chain_and_the_policy() {
     );
 
     let capped = estimate(
-        &providers,
+        &client,
         &policy(PriorityFee::Fixed(2 * GWEI), Some(GWEI), true),
     )
     .await;
@@ -81,7 +76,7 @@ async fn quotes_follow_the_chain_and_the_policy() {
         matches!(capped, Err(FeeError::AboveCap { cap, .. }) if cap == GWEI),
         "{capped:?}"
     );
-    let legacy_capped = estimate(&providers, &policy(PriorityFee::Fixed(0), Some(1), false)).await;
+    let legacy_capped = estimate(&client, &policy(PriorityFee::Fixed(0), Some(1), false)).await;
     assert!(
         matches!(legacy_capped, Err(FeeError::AboveCap { cap: 1, .. })),
         "{legacy_capped:?}"

@@ -9,7 +9,7 @@ use std::{sync::mpsc, time::Duration};
 use alloy_primitives::U256;
 use common::{dev_signer, node_with, transfer, until_known, url};
 use serde_json::{Value, json};
-use slipway_chain::{FeeQuote, Lifecycle, NonceTracker, Providers, TxEvent};
+use slipway_chain::{ChainClient, FeeQuote, Lifecycle, NonceTracker, Providers, TxEvent};
 use slipway_config::{FeePolicy, PriorityFee};
 use slipway_devnet::Mining;
 
@@ -42,14 +42,15 @@ fn start(
 ) {
     let (sender, events) = mpsc::channel();
     let task = tokio::spawn(async move {
-        let providers =
-            Providers::new(vec![common::url(&url)], Duration::from_secs(5)).expect("providers");
+        let client = ChainClient::remote(
+            Providers::new(vec![common::url(&url)], Duration::from_secs(5)).expect("providers"),
+        );
         let mut report = move |event: TxEvent| {
             let _ = sender.send(event);
         };
         lifecycle
             .send(
-                &providers,
+                &client,
                 &NonceTracker::new(),
                 &dev_signer(),
                 &transfer(),
@@ -107,8 +108,10 @@ async fn a_transfer_is_included_and_confirmed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stuck_transaction_is_repriced_and_the_replacement_lands() {
     let node = node_with(Mining::Manual).await;
-    let providers =
-        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
+    let client = ChainClient::remote(
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers"),
+    );
+    let providers = client.providers().expect("remote");
     let (events, task) = start(node.url.clone(), lifecycle(1));
     let _nonce = next(&events);
     let TxEvent::Sent {
@@ -127,7 +130,7 @@ async fn a_stuck_transaction_is_repriced_and_the_replacement_lands() {
     else {
         panic!("bumped after a second without a block")
     };
-    until_known(&providers, replacement).await;
+    until_known(providers, replacement).await;
     let (
         FeeQuote::Eip1559 {
             max_fee: a,
@@ -146,7 +149,7 @@ async fn a_stuck_transaction_is_repriced_and_the_replacement_lands() {
         ((a * 112).div_ceil(100), (b * 112).div_ceil(100)),
         "+12 % on both fees"
     );
-    rpc(&providers, "evm_mine", json!([])).await;
+    rpc(providers, "evm_mine", json!([])).await;
     let done = task.await.expect("join").expect("confirmed");
     let TxEvent::Confirmed {
         hash,
@@ -157,9 +160,9 @@ async fn a_stuck_transaction_is_repriced_and_the_replacement_lands() {
         panic!("{done:?}")
     };
     assert_eq!(hash, replacement, "the replacement is what the chain holds");
-    let mined = rpc(&providers, "eth_getTransactionByHash", json!([replacement])).await;
+    let mined = rpc(providers, "eth_getTransactionByHash", json!([replacement])).await;
     assert_eq!(mined["maxFeePerGas"], json!(format!("{c:#x}")));
-    let original_tx = rpc(&providers, "eth_getTransactionReceipt", json!([original])).await;
+    let original_tx = rpc(providers, "eth_getTransactionReceipt", json!([original])).await;
     assert_eq!(
         original_tx,
         Value::Null,
@@ -170,8 +173,10 @@ async fn a_stuck_transaction_is_repriced_and_the_replacement_lands() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_transaction_is_sent_again() {
     let node = node_with(Mining::Manual).await;
-    let providers =
-        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
+    let client = ChainClient::remote(
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers"),
+    );
+    let providers = client.providers().expect("remote");
     let mut slow = lifecycle(1);
     slow.fees.bump_after = Duration::from_secs(30);
     let (events, task) = start(node.url.clone(), slow);
@@ -179,17 +184,17 @@ async fn a_dropped_transaction_is_sent_again() {
     let TxEvent::Sent { hash, .. } = next(&events) else {
         panic!("sent")
     };
-    until_known(&providers, hash).await;
-    rpc(&providers, "anvil_dropTransaction", json!([hash])).await;
+    until_known(providers, hash).await;
+    rpc(providers, "anvil_dropTransaction", json!([hash])).await;
     assert_eq!(next(&events), TxEvent::Dropped { hash });
     // Re-sent: the node has it again; mine it.
     for _ in 0..200 {
-        if rpc(&providers, "eth_getTransactionByHash", json!([hash])).await != Value::Null {
+        if rpc(providers, "eth_getTransactionByHash", json!([hash])).await != Value::Null {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    rpc(&providers, "evm_mine", json!([])).await;
+    rpc(providers, "evm_mine", json!([])).await;
     let done = task.await.expect("join").expect("confirmed");
     assert!(
         matches!(done, TxEvent::Confirmed { hash: h, .. } if h == hash),
@@ -200,8 +205,10 @@ async fn a_dropped_transaction_is_sent_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reorg_before_finality_is_waited_out() {
     let node = node_with(Mining::Manual).await;
-    let providers =
-        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
+    let client = ChainClient::remote(
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers"),
+    );
+    let providers = client.providers().expect("remote");
     let mut slow = lifecycle(3);
     slow.fees.bump_after = Duration::from_secs(30);
     let (events, task) = start(node.url.clone(), slow);
@@ -209,15 +216,15 @@ async fn a_reorg_before_finality_is_waited_out() {
     let TxEvent::Sent { hash, .. } = next(&events) else {
         panic!("sent")
     };
-    until_known(&providers, hash).await;
-    rpc(&providers, "evm_mine", json!([])).await;
+    until_known(providers, hash).await;
+    rpc(providers, "evm_mine", json!([])).await;
     assert_eq!(next(&events), TxEvent::Included { hash, block: 1 });
     // Replace block 1 before the three confirmations.
-    rpc(&providers, "anvil_rollback", json!([1])).await;
+    rpc(providers, "anvil_rollback", json!([1])).await;
     assert_eq!(next(&events), TxEvent::Reorged { hash, block: 1 });
     let mut included_again = false;
     for _ in 0..500 {
-        rpc(&providers, "evm_mine", json!([])).await;
+        rpc(providers, "evm_mine", json!([])).await;
         if let Ok(event) = events.recv_timeout(Duration::from_millis(50))
             && matches!(event, TxEvent::Included { .. })
         {
@@ -227,7 +234,7 @@ async fn a_reorg_before_finality_is_waited_out() {
     }
     assert!(included_again, "included again after the reorg");
     for _ in 0..3 {
-        rpc(&providers, "evm_mine", json!([])).await;
+        rpc(providers, "evm_mine", json!([])).await;
     }
     let done = task.await.expect("join").expect("confirmed");
     assert!(
@@ -237,18 +244,19 @@ async fn a_reorg_before_finality_is_waited_out() {
 }
 
 /// An automining node and a client for it.
-async fn automining() -> (slipway_devnet::rpc::ServerHandle, Providers) {
+async fn automining() -> (slipway_devnet::rpc::ServerHandle, ChainClient) {
     let node = node_with(Mining::Auto).await;
-    let providers =
-        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
-    (node, providers)
+    let client = ChainClient::remote(
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers"),
+    );
+    (node, client)
 }
 
 /// The transfer signed by dev account 0, not sent (as a journal holds it
 /// when the process dies before sending).
-async fn signed_transfer(life: &Lifecycle, providers: &Providers) -> slipway_chain::SignedTx {
+async fn signed_transfer(life: &Lifecycle, client: &ChainClient) -> slipway_chain::SignedTx {
     life.sign(
-        providers,
+        client,
         &NonceTracker::new(),
         &dev_signer(),
         &transfer(),
@@ -260,15 +268,16 @@ async fn signed_transfer(life: &Lifecycle, providers: &Providers) -> slipway_cha
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_journaled_transaction_never_sent_is_sent_on_resume() {
-    let (_node, providers) = automining().await;
+    let (_node, client) = automining().await;
+    let providers = client.providers().expect("remote");
     let signer = dev_signer();
     let life = lifecycle(1);
     // Signed (and journaled) but the process died before sending it.
-    let tx = signed_transfer(&life, &providers).await;
-    let nothing: Value = rpc(&providers, "eth_getTransactionByHash", json!([tx.hash()])).await;
+    let tx = signed_transfer(&life, &client).await;
+    let nothing: Value = rpc(providers, "eth_getTransactionByHash", json!([tx.hash()])).await;
     assert_eq!(nothing, Value::Null, "not sent by signing");
     let done = life
-        .resume(&providers, &signer, &transfer(), tx.clone(), &mut |_| {})
+        .resume(&client, &signer, &transfer(), tx.clone(), &mut |_| {})
         .await
         .expect("resumed");
     assert!(
@@ -277,12 +286,12 @@ async fn a_journaled_transaction_never_sent_is_sent_on_resume() {
     );
     // Resuming again finds it on chain and sends nothing new.
     let again = life
-        .resume(&providers, &signer, &transfer(), tx.clone(), &mut |_| {})
+        .resume(&client, &signer, &transfer(), tx.clone(), &mut |_| {})
         .await
         .expect("found");
     assert_eq!(again, done);
     let count = rpc(
-        &providers,
+        providers,
         "eth_getTransactionCount",
         json!([signer.address(), "latest"]),
     )
@@ -292,24 +301,18 @@ async fn a_journaled_transaction_never_sent_is_sent_on_resume() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_journaled_transaction_whose_nonce_went_elsewhere_is_reported() {
-    let (_node, providers) = automining().await;
+    let (_node, client) = automining().await;
     let signer = dev_signer();
     let life = lifecycle(1);
-    let lost = signed_transfer(&life, &providers).await;
+    let lost = signed_transfer(&life, &client).await;
     // Another transaction takes nonce 0 before the journaled one is sent.
     let mut other = transfer();
     other.value = U256::from(7);
-    life.send(
-        &providers,
-        &NonceTracker::new(),
-        &signer,
-        &other,
-        &mut |_| {},
-    )
-    .await
-    .expect("other sent");
+    life.send(&client, &NonceTracker::new(), &signer, &other, &mut |_| {})
+        .await
+        .expect("other sent");
     let error = life
-        .resume(&providers, &signer, &transfer(), lost, &mut |_| {})
+        .resume(&client, &signer, &transfer(), lost, &mut |_| {})
         .await
         .expect_err("nonce used");
     assert!(

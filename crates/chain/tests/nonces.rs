@@ -8,7 +8,7 @@ use std::time::Duration;
 use alloy_primitives::{Address, address};
 use common::{node, url};
 use serde_json::{Value, json};
-use slipway_chain::{NonceCheck, NonceTracker, Providers};
+use slipway_chain::{ChainClient, NonceCheck, NonceTracker, Providers};
 
 const DEV_0: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
 
@@ -25,28 +25,30 @@ async fn send_outside(providers: &Providers) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outside_use_is_detected_and_nonces_are_never_reused_or_skipped() {
     let node = node().await;
-    let providers =
-        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers");
+    let client = ChainClient::remote(
+        Providers::new(vec![url(&node.url)], Duration::from_secs(5)).expect("providers"),
+    );
+    let providers = client.providers().expect("remote");
     let tracker = NonceTracker::new();
 
     assert_eq!(
-        tracker.reserve(&providers, DEV_0).await.expect("first"),
+        tracker.reserve(&client, DEV_0).await.expect("first"),
         (0, NonceCheck::InStep)
     );
     // The reserved nonce 0 is used (by the node's own signing, as a send would).
-    send_outside(&providers).await;
+    send_outside(providers).await;
     assert_eq!(
-        tracker.reserve(&providers, DEV_0).await.expect("second"),
+        tracker.reserve(&client, DEV_0).await.expect("second"),
         (1, NonceCheck::InStep)
     );
-    send_outside(&providers).await;
+    send_outside(providers).await;
 
     // Another tool sends twice with this key.
-    send_outside(&providers).await;
-    send_outside(&providers).await;
+    send_outside(providers).await;
+    send_outside(providers).await;
     assert_eq!(
         tracker
-            .reserve(&providers, DEV_0)
+            .reserve(&client, DEV_0)
             .await
             .expect("after outside use"),
         (
@@ -59,7 +61,7 @@ async fn outside_use_is_detected_and_nonces_are_never_reused_or_skipped() {
     );
 
     // Nonce 4 was reserved but its transaction never reached the chain.
-    let (nonce, check) = tracker.reserve(&providers, DEV_0).await.expect("dropped");
+    let (nonce, check) = tracker.reserve(&client, DEV_0).await.expect("dropped");
     assert_eq!(
         (nonce, check),
         (

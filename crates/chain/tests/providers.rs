@@ -16,7 +16,7 @@ use axum::{
     Router, body::Bytes, extract::State, http::StatusCode, response::IntoResponse, routing::post,
 };
 use serde_json::json;
-use slipway_chain::{ProviderError, Providers};
+use slipway_chain::{ChainClient, ProviderError, Providers};
 
 mod common;
 
@@ -98,11 +98,14 @@ async fn every_kind_of_fault_fails_over_and_the_healthy_provider_is_preferred() 
         let (faulty, faulty_url) = proxy(&node.url).await;
         let (good, good_url) = proxy(&node.url).await;
         faulty.mode.store(mode, Ordering::SeqCst);
-        let providers = Providers::new(
-            vec![url(&faulty_url), url(&good_url)],
-            Duration::from_millis(500),
-        )
-        .expect("providers");
+        let client = ChainClient::remote(
+            Providers::new(
+                vec![url(&faulty_url), url(&good_url)],
+                Duration::from_millis(500),
+            )
+            .expect("providers"),
+        );
+        let providers = client.providers().expect("remote");
         let block: String = providers
             .request("eth_blockNumber", json!([]))
             .await
@@ -131,11 +134,14 @@ async fn every_kind_of_fault_fails_over_and_the_healthy_provider_is_preferred() 
     }
     // A refused connection.
     let (good, good_url) = proxy(&node.url).await;
-    let providers = Providers::new(
-        vec![url(&dead_url()), url(&good_url)],
-        Duration::from_millis(500),
-    )
-    .expect("providers");
+    let client = ChainClient::remote(
+        Providers::new(
+            vec![url(&dead_url()), url(&good_url)],
+            Duration::from_millis(500),
+        )
+        .expect("providers"),
+    );
+    let providers = client.providers().expect("remote");
     let _: String = providers
         .request("eth_chainId", json!([]))
         .await
@@ -148,11 +154,14 @@ async fn a_provider_dying_mid_run_is_left_behind() {
     let node = node().await;
     let (first, first_url) = proxy(&node.url).await;
     let (second, second_url) = proxy(&node.url).await;
-    let providers = Providers::new(
-        vec![url(&first_url), url(&second_url)],
-        Duration::from_millis(500),
-    )
-    .expect("providers");
+    let client = ChainClient::remote(
+        Providers::new(
+            vec![url(&first_url), url(&second_url)],
+            Duration::from_millis(500),
+        )
+        .expect("providers"),
+    );
+    let providers = client.providers().expect("remote");
     for _ in 0..3 {
         let _: String = providers
             .request("eth_blockNumber", json!([]))
@@ -180,11 +189,14 @@ async fn json_rpc_errors_are_answers_not_failures() {
     let node = node().await;
     let (first, first_url) = proxy(&node.url).await;
     let (second, second_url) = proxy(&node.url).await;
-    let providers = Providers::new(
-        vec![url(&first_url), url(&second_url)],
-        Duration::from_millis(500),
-    )
-    .expect("providers");
+    let client = ChainClient::remote(
+        Providers::new(
+            vec![url(&first_url), url(&second_url)],
+            Duration::from_millis(500),
+        )
+        .expect("providers"),
+    );
+    let providers = client.providers().expect("remote");
     let err = providers
         .request::<String>("eth_getBalance", json!(["not an address", "latest"]))
         .await
@@ -205,8 +217,10 @@ async fn json_rpc_errors_are_answers_not_failures() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_chain_is_refused_and_all_failures_are_listed() {
     let node = node().await;
-    let providers =
-        Providers::new(vec![url(&node.url)], Duration::from_millis(500)).expect("providers");
+    let client = ChainClient::remote(
+        Providers::new(vec![url(&node.url)], Duration::from_millis(500)).expect("providers"),
+    );
+    let providers = client.providers().expect("remote");
     providers
         .check_chain(1337)
         .await
@@ -219,8 +233,11 @@ async fn a_wrong_chain_is_refused_and_all_failures_are_listed() {
     assert!(err.to_string().contains("is on chain 1337"), "{err}");
 
     let keyed = url(&format!("{}v3/secret-api-key-1234", dead_url()));
-    let providers = Providers::new(vec![keyed, url(&dead_url())], Duration::from_millis(300))
-        .expect("providers");
+    let client = ChainClient::remote(
+        Providers::new(vec![keyed, url(&dead_url())], Duration::from_millis(300))
+            .expect("providers"),
+    );
+    let providers = client.providers().expect("remote");
     let err = providers
         .request::<String>("eth_chainId", json!([]))
         .await
@@ -237,8 +254,10 @@ async fn a_wrong_chain_is_refused_and_all_failures_are_listed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_provider_can_delay_a_confirmation_never_fake_one() {
     let node = node().await;
-    let providers =
-        Providers::new(vec![url(&node.url)], Duration::from_millis(500)).expect("providers");
+    let client = ChainClient::remote(
+        Providers::new(vec![url(&node.url)], Duration::from_millis(500)).expect("providers"),
+    );
+    let providers = client.providers().expect("remote");
     let _: serde_json::Value = providers
         .request("evm_mine", json!([]))
         .await

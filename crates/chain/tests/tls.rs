@@ -12,7 +12,7 @@ use alloy_primitives::U256;
 use common::{dev_signer, transfer};
 use serde_json::{Value, json};
 use slipway_chain::{
-    FeeQuote, Lifecycle, NonceTracker, ProviderError, Providers, TxEvent, estimate,
+    ChainClient, FeeQuote, Lifecycle, NonceTracker, ProviderError, Providers, TxEvent, estimate,
     net::{HttpClient, NetSettings, ProxySettings, Timeouts, Trust},
 };
 use slipway_config::{FeePolicy, PriorityFee};
@@ -243,8 +243,9 @@ fn policy(bump_after: Duration) -> FeePolicy {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fees_and_a_transfer_over_tls_on_anvil() {
     let net = network(&[]);
-    let providers = net.providers();
-    let quote = estimate(&providers, &policy(Duration::from_secs(30)))
+    let client = ChainClient::remote(net.providers());
+    let providers = client.providers().expect("remote");
+    let quote = estimate(&client, &policy(Duration::from_secs(30)))
         .await
         .expect("fees from anvil's eth_feeHistory");
     assert!(matches!(quote, FeeQuote::Eip1559 { priority_fee, .. } if priority_fee == GWEI));
@@ -257,7 +258,7 @@ async fn fees_and_a_transfer_over_tls_on_anvil() {
     };
     let done = lifecycle
         .send(
-            &providers,
+            &client,
             &NonceTracker::new(),
             &dev_signer(),
             &transfer(),
@@ -283,7 +284,8 @@ async fn fees_and_a_transfer_over_tls_on_anvil() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fee_bump_lands_under_anvils_manual_mining() {
     let net = network(&["--no-mining"]);
-    let providers = net.providers();
+    let client = ChainClient::remote(net.providers());
+    let providers = client.providers().expect("remote");
     let (sender, events) = std::sync::mpsc::channel();
     let lifecycle = Lifecycle {
         chain_id: AMOY,
@@ -296,7 +298,7 @@ async fn a_fee_bump_lands_under_anvils_manual_mining() {
         let url = net.front.https("/");
         let trust = Trust::only(net.ca.root());
         tokio::spawn(async move {
-            let own = connect(&[url], &settings(trust));
+            let own = ChainClient::remote(connect(&[url], &settings(trust)));
             lifecycle
                 .send(
                     &own,
@@ -321,7 +323,7 @@ async fn a_fee_bump_lands_under_anvils_manual_mining() {
             _ => continue,
         }
     };
-    common::until_known(&providers, replacement).await;
+    common::until_known(providers, replacement).await;
     let _: Value = providers
         .request("evm_mine", json!([]))
         .await

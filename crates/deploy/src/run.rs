@@ -10,10 +10,8 @@ use std::{
 };
 
 use alloy_primitives::{Address, B256, Bytes};
-use serde::Deserialize;
-use serde_json::json;
 use slipway_chain::{
-    ChainSigner, FeeQuote, Lifecycle, NonceTracker, Providers, SignedTx, TxError, TxEvent,
+    ChainClient, ChainSigner, FeeQuote, Lifecycle, NonceTracker, SignedTx, TxError, TxEvent,
     TxRequest, estimate,
 };
 use slipway_config::Environment;
@@ -92,22 +90,15 @@ pub struct Deployment<'a> {
     /// The plan.
     pub plan: &'a CheckedPlan,
     /// The chain.
-    pub providers: &'a Providers,
+    pub client: &'a ChainClient,
     /// Who signs.
     pub signer: &'a ChainSigner,
     /// How transactions are followed.
     pub lifecycle: Lifecycle,
 }
 
-#[derive(Deserialize)]
-struct Block {
-    hash: B256,
-}
-
-async fn code(providers: &Providers, address: Address) -> Result<Bytes, DeployError> {
-    Ok(providers
-        .request("eth_getCode", json!([address, "latest"]))
-        .await?)
+async fn code(client: &ChainClient, address: Address) -> Result<Bytes, DeployError> {
+    Ok(client.code(address).await?)
 }
 
 fn tx_error(step: &str, error: TxError) -> DeployError {
@@ -201,16 +192,12 @@ impl Deployment<'_> {
                     ),
                 });
             }
-            let block: Block = self
-                .providers
-                .request("eth_getBlockByNumber", json!(["0x0", false]))
-                .await?;
-            if block.hash != genesis {
+            let chain_genesis = self.client.genesis_hash().await?;
+            if chain_genesis != genesis {
                 return Err(DeployError::ChainGone {
                     journal,
                     reason: format!(
-                        "it was written on the chain whose genesis block is {genesis}; this chain's is {}",
-                        block.hash
+                        "it was written on the chain whose genesis block is {genesis}; this chain's is {chain_genesis}"
                     ),
                 });
             }
@@ -237,7 +224,7 @@ impl Deployment<'_> {
             }
             accepted.extend(self.plan.dependents(id));
         }
-        let fees = estimate(self.providers, &self.lifecycle.fees).await.ok();
+        let fees = estimate(self.client, &self.lifecycle.fees).await.ok();
         let fee_per_gas = match fees {
             Some(FeeQuote::Eip1559 { max_fee, .. }) => max_fee,
             Some(FeeQuote::Legacy { gas_price }) => gas_price,
@@ -271,7 +258,7 @@ impl Deployment<'_> {
                 match state.steps.get(&id) {
                     Some(done) if done.done() => {
                         if let Some(address) = done.input.address {
-                            if deploys && code(self.providers, address).await?.is_empty() {
+                            if deploys && code(self.client, address).await?.is_empty() {
                                 return Err(DeployError::ChainGone {
                                     journal,
                                     reason: format!(
@@ -335,7 +322,7 @@ impl Deployment<'_> {
                     && let Ok(p) = &prepared
                 {
                     effect.gas =
-                        Lifecycle::estimate_gas(self.providers, self.signer.address(), &p.request)
+                        Lifecycle::estimate_gas(self.client, self.signer.address(), &p.request)
                             .await
                             .ok();
                 }
@@ -385,14 +372,11 @@ impl Deployment<'_> {
                 .append(record)
         };
         if effect.state.begin.is_none() {
-            let block: Block = self
-                .providers
-                .request("eth_getBlockByNumber", json!(["0x0", false]))
-                .await?;
+            let genesis = self.client.genesis_hash().await?;
             append(&Record::Begin {
                 plan: self.plan.plan.name.clone(),
                 chain_id: self.env.chain.id,
-                genesis: block.hash,
+                genesis,
                 deployer: self.signer.address(),
             })?;
         }
@@ -427,7 +411,7 @@ impl Deployment<'_> {
                         let mut on_event = self.journaling(id, &journal, &path, progress);
                         match self
                             .lifecycle
-                            .resume(self.providers, self.signer, &request, tx, &mut on_event.0)
+                            .resume(self.client, self.signer, &request, tx, &mut on_event.0)
                             .await
                         {
                             Ok(done) => {
@@ -555,7 +539,7 @@ impl Deployment<'_> {
                 .map_err(|m| DeployError::Other(format!("step `{id}`: {m}")))?;
             let mut input: StepInput = prepared.input;
             if let (Some(address), Some(_)) = (input.address, input.salt) {
-                if !code(self.providers, address).await?.is_empty() {
+                if !code(self.client, address).await?.is_empty() {
                     let record = Record::Found {
                         step: id.to_owned(),
                         input: input.clone(),
@@ -569,7 +553,7 @@ impl Deployment<'_> {
                     progress(Progress::Found { step: id, address });
                     continue;
                 }
-                if code(self.providers, crate::CREATE2_PROXY).await?.is_empty() {
+                if code(self.client, crate::CREATE2_PROXY).await?.is_empty() {
                     return Err(DeployError::Other(format!(
                         "step `{id}` deploys with CREATE2, but chain {} has no deterministic deployment proxy at {}: deploy it first (its presigned transaction is published with it) or drop the salt",
                         self.env.chain.id,
@@ -586,7 +570,7 @@ impl Deployment<'_> {
             let tx = match self
                 .lifecycle
                 .sign(
-                    self.providers,
+                    self.client,
                     nonces,
                     self.signer,
                     &prepared.request,
@@ -613,7 +597,7 @@ impl Deployment<'_> {
                 .map_err(|_| DeployError::io(path, "journal lock poisoned"))?
                 .append(&record)?;
             state.apply(record);
-            if let Err(e) = Lifecycle::broadcast(self.providers, &tx).await {
+            if let Err(e) = Lifecycle::broadcast(self.client, &tx).await {
                 first_error = Some(tx_error(id, e));
                 break;
             }
@@ -627,7 +611,7 @@ impl Deployment<'_> {
             async move {
                 let result = self
                     .lifecycle
-                    .wait(self.providers, self.signer, &request, tx, &mut handler)
+                    .wait(self.client, self.signer, &request, tx, &mut handler)
                     .await;
                 let journal_error = failed.lock().ok().and_then(|mut e| e.take());
                 (id, result, journal_error)
@@ -716,7 +700,7 @@ impl Deployment<'_> {
             let Some(address) = step.input.address.filter(|_| step.done()) else {
                 continue;
             };
-            let deployed = code(self.providers, address).await?;
+            let deployed = code(self.client, address).await?;
             let record = DeploymentRecord {
                 name: checked.step.id.clone(),
                 contract: step.input.what.clone(),

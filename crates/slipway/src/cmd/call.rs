@@ -8,7 +8,6 @@ use alloy_json_abi::{Function, JsonAbi};
 use alloy_primitives::{Address, Bytes, U256, hex};
 use clap::Args;
 use eyre::{Result, WrapErr, bail, eyre};
-use serde_json::json;
 use slipway_chain::{
     ChainSigner, Lifecycle, NonceTracker, ProviderError, TxError, TxEvent, TxRequest,
     resolve_signer,
@@ -195,11 +194,8 @@ fn revert_reason(
 }
 
 /// Whether `to` has code on the chain.
-async fn has_code(providers: &slipway_chain::Providers, to: Address) -> Result<bool> {
-    let code: Bytes = providers
-        .request("eth_getCode", json!([to, "latest"]))
-        .await?;
-    Ok(!code.is_empty())
+async fn has_code(client: &slipway_chain::ChainClient, to: Address) -> Result<bool> {
+    Ok(!client.code(to).await?.is_empty())
 }
 
 fn no_contract(to: Address, env: &str) -> String {
@@ -218,12 +214,15 @@ impl CallArgs {
         runtime()?.block_on(async {
             let connection = connect(&config, &env).await?;
             // A call to an address without code "succeeds" with nothing.
-            if !has_code(&connection.providers, to).await? {
+            if !has_code(&connection, to).await? {
                 bail!(no_contract(to, &env.name));
             }
-            let result: Result<Bytes, ProviderError> = connection
-                .providers
-                .request("eth_call", json!([{ "to": to, "data": data }, "latest"]))
+            let result = connection
+                .call(&slipway_chain::CallRequest {
+                    to: Some(to),
+                    data,
+                    ..Default::default()
+                })
                 .await;
             match result {
                 Ok(output) if function.outputs.is_empty() => {
@@ -303,7 +302,7 @@ impl SendArgs {
             let connection = connect(&config, &env).await?;
             // Sending value to an account is fine; calling a function on
             // one does nothing, which deserves a word.
-            if !has_code(&connection.providers, to).await? && !quiet {
+            if !has_code(&connection, to).await? && !quiet {
                 eprintln!(
                     "warning: {}; the transaction only transfers its value",
                     no_contract(to, &env.name)
@@ -316,7 +315,7 @@ impl SendArgs {
             };
             let sent = lifecycle
                 .send(
-                    &connection.providers,
+                    &connection,
                     &NonceTracker::new(),
                     &signer,
                     &request,

@@ -1,68 +1,20 @@
-//! Reaching an environment's chain: its RPC providers, or for the embedded
-//! development chain the running `slipway node` (found through its owner
-//! lock) or the chain opened in this process for the command's duration.
+//! Reaching an environment's chain (`slipway_chain::connect`), the runtime
+//! for chain work, and the terminal's password prompt.
 
-use std::{io::IsTerminal, time::Duration};
+use std::io::IsTerminal;
 
-use eyre::{Result, WrapErr, bail};
-use slipway_chain::{Password, Providers, SignerError};
-use slipway_config::{Config, Environment, RpcUrl, Target};
-use slipway_devnet::{Mining, NodeSettings, rpc::ServerHandle};
+use eyre::Result;
+use slipway_chain::{ChainClient, Password, SignerError};
+use slipway_config::{Config, Environment};
 
-/// A connection; the in-process chain (if any) lives as long as it does.
-pub(crate) struct Connection {
-    pub(crate) providers: Providers,
-    _node: Option<ServerHandle>,
-}
-
-fn local(url: &str) -> Result<RpcUrl> {
-    Ok(RpcUrl::new(
-        url.parse()
-            .wrap_err_with(|| format!("`{url}` is not a URL"))?,
-        false,
-    ))
-}
-
-/// Connects to `env`'s chain and checks its chain id before anything else.
-pub(crate) async fn connect(config: &Config, env: &Environment) -> Result<Connection> {
-    let (urls, node) = match &env.target {
-        Target::Rpc(urls) => (urls.clone(), None),
-        Target::Embedded(devnet) => {
-            let state_dir = config.path(&devnet.state_dir);
-            // A running `slipway node` holds the chain: reach it at the URL
-            // its owner record gives.
-            if let slipway_devnet::Holder::Held(holder) = slipway_devnet::holder(&state_dir)? {
-                let Some(url) = holder.as_ref().and_then(|o| o.url.clone()) else {
-                    bail!(
-                        "the development chain in {} is in use by {}, which does not serve it over JSON-RPC: stop it, or start `slipway node`",
-                        state_dir.display(),
-                        holder.map_or_else(|| "another process".to_owned(), |o| o.to_string())
-                    );
-                };
-                (vec![local(&url)?], None)
-            } else {
-                let settings = NodeSettings {
-                    devnet: devnet.clone(),
-                    hardfork: env.hardfork,
-                    state_dir: Some(state_dir.clone()),
-                    fresh: false,
-                    mining: Mining::Auto,
-                    owner: slipway_devnet::Owner::this_process(format!(
-                        "slipway {}",
-                        std::env::args().skip(1).collect::<Vec<_>>().join(" ")
-                    )),
-                };
-                let server = slipway_devnet::spawn(settings, "127.0.0.1:0".parse()?).await?;
-                (vec![local(&server.url)?], Some(server))
-            }
-        }
-    };
-    let providers = Providers::new(urls, Duration::from_secs(10))?;
-    providers.check_chain(env.chain.id).await?;
-    Ok(Connection {
-        providers,
-        _node: node,
-    })
+/// Connects to `env`'s chain (in process for the embedded one, unless a
+/// `slipway node` serves it) and checks its chain id.
+pub(crate) async fn connect(config: &Config, env: &Environment) -> Result<ChainClient> {
+    let command = format!(
+        "slipway {}",
+        std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+    );
+    Ok(slipway_chain::connect(config, env, &command).await?)
 }
 
 /// A runtime for a command's chain work.

@@ -257,7 +257,7 @@ impl DeployArgs {
                 root: &config.root,
                 env: &env,
                 plan: &plan,
-                providers: &connection.providers,
+                client: &connection,
                 signer: &signer,
                 lifecycle: lifecycle(&env),
             };

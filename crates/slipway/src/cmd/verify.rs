@@ -5,13 +5,11 @@
 
 use std::process::ExitCode;
 
-use alloy_primitives::Bytes;
 use clap::Args;
 use eyre::{Result, bail};
 use serde::Serialize;
-use serde_json::json;
 use slipway_chain::{
-    Providers,
+    ChainClient,
     net::{HttpClient, NetSettings, Timeouts},
 };
 use slipway_config::{Config, Environment, Secret, Target};
@@ -140,7 +138,7 @@ impl Explorers {
 async fn check(
     config: &Config,
     env: &Environment,
-    providers: &Providers,
+    client: &ChainClient,
     artifacts: &Artifacts,
     explorers: &Explorers,
     record: &DeploymentRecord,
@@ -160,9 +158,7 @@ async fn check(
             return Ok(verdict);
         }
     };
-    let code: Bytes = providers
-        .request("eth_getCode", json!([record.address, "latest"]))
-        .await?;
+    let code = client.code(record.address).await?;
     verdict.bytecode = compare_runtime(artifact, &record.libraries, record.address, &code);
     verdict.arguments = match record.transaction_hash {
         None => CodeCheck::Match {
@@ -170,17 +166,12 @@ async fn check(
                 "no creation transaction recorded (found at its CREATE2 address)".into(),
             ],
         },
-        Some(hash) => {
-            let tx: Option<serde_json::Value> = providers
-                .request("eth_getTransactionByHash", json!([hash]))
-                .await?;
-            match tx.and_then(|t| t["input"].as_str().and_then(|i| i.parse::<Bytes>().ok())) {
-                Some(input) => compare_arguments(artifact, record, &input),
-                None => CodeCheck::Mismatch {
-                    reason: format!("the creation transaction {hash} is not on this chain"),
-                },
-            }
-        }
+        Some(hash) => match client.transaction_input(hash).await? {
+            Some(input) => compare_arguments(artifact, record, &input),
+            None => CodeCheck::Mismatch {
+                reason: format!("the creation transaction {hash} is not on this chain"),
+            },
+        },
     };
     if matches!(verdict.bytecode, CodeCheck::Mismatch { .. }) {
         return Ok(verdict);
@@ -277,17 +268,7 @@ pub(crate) fn verify(
         let connection = connect(config, env).await?;
         let mut verdicts = Vec::new();
         for record in &records {
-            verdicts.push(
-                check(
-                    config,
-                    env,
-                    &connection.providers,
-                    &artifacts,
-                    &explorers,
-                    record,
-                )
-                .await?,
-            );
+            verdicts.push(check(config, env, &connection, &artifacts, &explorers, record).await?);
         }
         Ok::<_, eyre::Report>(verdicts)
     })?;
