@@ -85,6 +85,9 @@ pub enum DeployError {
         /// Who holds it.
         holder: Option<slipway_log::Owner>,
     },
+    /// Deployment records cannot be read or written.
+    #[error(transparent)]
+    Records(#[from] slipway_contracts::RecordError),
     /// The journal's file cannot be used.
     #[error(transparent)]
     Log(slipway_log::LogError),

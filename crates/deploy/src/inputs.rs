@@ -43,7 +43,7 @@ pub(crate) fn prepare(step: &CheckedStep, names: &Names) -> Result<Prepared, Str
                     }
                 })
                 .collect::<Result<_, String>>()?;
-            let mut init = artifact.link(&libraries)?;
+            let mut init = artifact.link(&libraries).map_err(|e| e.to_string())?;
             let encoded_args = DynSolValue::Tuple(values).abi_encode_params();
             init.extend_from_slice(&encoded_args);
             let salt: Option<alloy_primitives::B256> = *salt;

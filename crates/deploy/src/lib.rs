@@ -9,7 +9,6 @@
 //! The crate prints nothing: [`Deployment`] reports progress through a
 //! callback and returns values the CLI renders.
 
-mod artifacts;
 mod create2;
 mod effect;
 mod encode;
@@ -17,15 +16,12 @@ mod error;
 mod inputs;
 mod journal;
 mod plan;
-mod records;
 mod run;
 pub mod verify;
 
-pub use artifacts::{Artifact, Artifacts, LinkReferences};
 pub use create2::{CREATE2_PROXY, create2_address};
 pub use effect::{Effect, StepEffect, StepStatus};
 pub use error::{DeployError, PlanError, PlanErrors};
 pub use journal::{FAILPOINT_VAR, Journal, JournalState, LOCK_FILE, Record, StepInput};
 pub use plan::{Action, CheckedPlan, CheckedStep, Expr, Plan, Step, find_plan, role_hash};
-pub use records::{DeploymentRecord, read_records};
 pub use run::{Deployment, Outcome, Progress, RunOptions};

@@ -17,8 +17,8 @@ use slipway_chain::{
 use slipway_config::Environment;
 
 use crate::{
-    CheckedPlan, DeployError, DeploymentRecord, Effect, Journal, JournalState, Record, StepEffect,
-    StepInput, StepStatus,
+    CheckedPlan, DeployError, Effect, Journal, JournalState, Record, StepEffect, StepInput,
+    StepStatus,
     encode::Names,
     inputs::{diff, prepare, request_of},
     plan::Action,
@@ -111,7 +111,7 @@ fn tx_error(step: &str, error: TxError) -> DeployError {
 impl Deployment<'_> {
     /// `deployments/<env>/<plan>.journal.jsonl`.
     pub fn journal_path(&self) -> PathBuf {
-        crate::records::dir(self.root, &self.env.name)
+        slipway_contracts::records_dir(self.root, &self.env.name)
             .join(format!("{}.journal.jsonl", self.plan.plan.name))
     }
 
@@ -150,7 +150,7 @@ impl Deployment<'_> {
         state: &JournalState,
         journal: &Path,
     ) -> Result<(), DeployError> {
-        let records = crate::records::read_records(self.root, &self.env.name)?;
+        let records = slipway_contracts::read_records(self.root, &self.env.name)?;
         let mut missing: Vec<String> = records
             .into_iter()
             .filter(|r| r.plan == self.plan.plan.name && r.chain_id == self.env.chain.id)
@@ -164,7 +164,7 @@ impl Deployment<'_> {
         Err(DeployError::Other(format!(
             "{}: the records in {} hold {} from plan `{}`, but the journal has no record of {}: it was emptied or replaced. Nothing was sent. Restore the journal (from a backup or version control), or run with --reset to start the plan over (the old journal is kept beside it)",
             journal.display(),
-            crate::records::dir(self.root, &self.env.name).display(),
+            slipway_contracts::records_dir(self.root, &self.env.name).display(),
             missing.join(", "),
             self.plan.plan.name,
             if missing.len() == 1 { "it" } else { "them" }
@@ -371,16 +371,17 @@ impl Deployment<'_> {
                 .map_err(|_| DeployError::io(&path, "journal lock poisoned"))?
                 .append(record)
         };
-        if effect.state.begin.is_none() {
-            let genesis = self.client.genesis_hash().await?;
-            append(&Record::Begin {
+        let mut state = effect.state.clone();
+        if state.begin.is_none() {
+            let begin = Record::Begin {
                 plan: self.plan.plan.name.clone(),
                 chain_id: self.env.chain.id,
-                genesis,
+                genesis: self.client.genesis_hash().await?,
                 deployer: self.signer.address(),
-            })?;
+            };
+            append(&begin)?;
+            state.apply(begin);
         }
-        let mut state = effect.state.clone();
         let mut names = self.names();
         let nonces = NonceTracker::new();
         let mut outcome = Outcome::default();
@@ -701,11 +702,12 @@ impl Deployment<'_> {
                 continue;
             };
             let deployed = code(self.client, address).await?;
-            let record = DeploymentRecord {
+            let record = slipway_contracts::DeploymentRecord {
                 name: checked.step.id.clone(),
                 contract: step.input.what.clone(),
                 address,
                 chain_id: self.env.chain.id,
+                genesis: state.begin.map(|(_, genesis, _)| genesis),
                 plan: self.plan.plan.name.clone(),
                 transaction_hash: step.included_hash,
                 block: step.block,

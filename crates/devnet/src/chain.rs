@@ -540,7 +540,11 @@ impl Chain {
             gas_limit: self.genesis.gas_limit,
             gas_used: 0,
             timestamp,
-            extra_data: Bytes::new(),
+            extra_data: if number == 0 && !self.genesis.nonce.is_zero() {
+                Bytes::copy_from_slice(self.genesis.nonce.as_slice())
+            } else {
+                Bytes::new()
+            },
             mix_hash: keccak256(number.to_be_bytes()),
             nonce: Default::default(),
             base_fee_per_gas: (fork >= Hardfork::London).then_some(base_fee),

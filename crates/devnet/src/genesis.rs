@@ -1,6 +1,6 @@
 //! The first block: funded dev accounts and the predeployed CREATE2 proxy.
 
-use alloy_primitives::{Address, Bytes, U256, address, bytes};
+use alloy_primitives::{Address, B256, Bytes, U256, address, bytes, keccak256};
 use serde::{Deserialize, Serialize};
 use slipway_config::{DevnetSettings, Hardfork};
 
@@ -29,6 +29,28 @@ pub struct GenesisSpec {
     pub timestamp: u64,
     /// Funded accounts and their balances.
     pub alloc: Vec<(Address, U256)>,
+    /// Drawn when the chain is created and kept in block 0's extra data, so
+    /// that two chains made with the same settings in the same second still
+    /// have different genesis hashes: records and journals of a chain that
+    /// was started over are told apart by it. (Chains created before it
+    /// was kept have zero.)
+    #[serde(default)]
+    pub nonce: B256,
+}
+
+/// A value no other chain created on this machine shares: the clock in
+/// nanoseconds, the process and a counter, hashed.
+fn unique_nonce() -> B256 {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut seed = Vec::with_capacity(32);
+    seed.extend_from_slice(&nanos.to_be_bytes());
+    seed.extend_from_slice(&std::process::id().to_be_bytes());
+    seed.extend_from_slice(&count.to_be_bytes());
+    keccak256(seed)
 }
 
 impl GenesisSpec {
@@ -46,6 +68,7 @@ impl GenesisSpec {
             hardfork,
             timestamp,
             alloc: accounts.iter().map(|a| (*a, balance)).collect(),
+            nonce: unique_nonce(),
         }
     }
 }

@@ -26,7 +26,8 @@ use revm::{
     state::AccountInfo,
 };
 use slipway_config::{Config, Vars};
-use slipway_test::{DEFAULT_SENDER, Decoder, RunOptions, TestContract, TestFilter, TestStatus};
+use slipway_contracts::Decoder;
+use slipway_test::{DEFAULT_SENDER, RunOptions, TestContract, TestFilter, TestStatus};
 
 const UNIT_TESTS: &str = "^test_(Passes|StartsFromSetUpState|ChangesDoNotLeak|ApproxEqAbs)$";
 

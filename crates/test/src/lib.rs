@@ -14,7 +14,6 @@
 
 mod cheatcodes;
 mod coverage;
-mod decode;
 mod discover;
 mod filter;
 mod fuzz;
@@ -26,7 +25,6 @@ mod trace;
 
 pub use cheatcodes::{CHEATCODE_ADDRESS, Names, TestEnv};
 pub use coverage::{CoverageHits, CoverageMap, CoverageReport, FileCoverage, Ratio};
-pub use decode::Decoder;
 pub use discover::{TestContract, TestFunction, discover};
 pub use filter::{FilterError, TestFilter};
 pub use gas::{ContractGas, GasRecord, GasReport, GasStats};

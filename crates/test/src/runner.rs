@@ -2,6 +2,7 @@
 //! copy of the state after `setUp()`; fuzz tests many times over generated
 //! inputs.
 
+use slipway_contracts::Decoder;
 use std::{
     path::{Path, PathBuf},
     sync::Mutex,
@@ -16,7 +17,7 @@ use serde::Serialize;
 use slipway_evm::{BlockContext, ChainEnv, Outcome, State, Status, TxInput};
 
 use crate::{
-    Decoder, GasRecord, TestContract, TestFilter, TestFunction,
+    GasRecord, TestContract, TestFilter, TestFunction,
     cheatcodes::{Names, TestEnv, TestInspector},
     coverage::{CoverageHits, CoverageRecorder, FrameCode},
     fuzz::{Dictionary, Generator, shrink},

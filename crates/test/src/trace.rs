@@ -7,7 +7,9 @@ use std::{collections::HashMap, fmt::Write};
 use alloy_primitives::{Address, Bytes, Log, U256};
 use revm::interpreter::InstructionResult;
 
-use crate::{CHEATCODE_ADDRESS, Decoder, Names};
+use slipway_contracts::Decoder;
+
+use crate::{CHEATCODE_ADDRESS, Names};
 
 /// What kind of frame a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use slipway_config::{Config, Vars};
-use slipway_test::{Decoder, RunOptions, TestFilter, TestStatus};
+use slipway_contracts::Decoder;
+use slipway_test::{RunOptions, TestFilter, TestStatus};
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

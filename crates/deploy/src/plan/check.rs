@@ -9,7 +9,9 @@ use alloy_json_abi::{Function, Param};
 use alloy_primitives::Address;
 
 use super::{Action, Expr, Plan, Step};
-use crate::{Artifact, Artifacts, PlanError, PlanErrors, encode};
+use slipway_contracts::{Artifact, Artifacts};
+
+use crate::{PlanError, PlanErrors, encode};
 
 /// A step with what it deploys or calls.
 #[derive(Clone, Debug)]
@@ -175,7 +177,7 @@ impl Plan {
                     ..
                 } => match artifacts.find(artifact) {
                     Err(m) => {
-                        errors.push(error(&self, step, m));
+                        errors.push(error(&self, step, m.to_string()));
                         (None, None)
                     }
                     Ok(found) if found.bytecode.is_empty() => {

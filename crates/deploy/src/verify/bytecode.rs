@@ -11,7 +11,9 @@ use alloy_dyn_abi::{DynSolType, DynSolValue, Specifier};
 use alloy_primitives::{Address, Bytes, hex};
 use serde::Serialize;
 
-use crate::{Artifact, DeploymentRecord, artifacts::fill, encode::shown};
+use slipway_contracts::{Artifact, DeploymentRecord, fill};
+
+use crate::encode::shown;
 
 /// The outcome of a comparison.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -59,7 +61,9 @@ pub fn compare_runtime(
     let mut built = artifact.deployed_bytecode.clone();
     let mut set_aside = Vec::new();
     if let Err(reason) = fill(&mut built, &artifact.deployed_links, libraries) {
-        return CodeCheck::Mismatch { reason };
+        return CodeCheck::Mismatch {
+            reason: reason.to_string(),
+        };
     }
     let linked: usize = artifact.deployed_links.values().map(BTreeMap::len).sum();
     if linked > 0 {

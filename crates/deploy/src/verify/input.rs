@@ -8,7 +8,7 @@ use std::{collections::BTreeMap, path::Path};
 use alloy_primitives::{Address, B256, keccak256};
 use serde_json::{Value, json};
 
-use crate::Artifact;
+use slipway_contracts::Artifact;
 
 /// A contract as an explorer is asked to verify it.
 #[derive(Clone, Debug)]

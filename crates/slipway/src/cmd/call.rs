@@ -12,7 +12,7 @@ use slipway_chain::{
     ChainSigner, Lifecycle, NonceTracker, ProviderError, TxError, TxEvent, TxRequest,
     resolve_signer,
 };
-use slipway_test::Decoder;
+use slipway_contracts::{ChainIdentity, Decoder, DeploymentRecord};
 
 use super::{
     GlobalOpts,
@@ -70,12 +70,15 @@ fn parse_signature(text: &str) -> Result<Function> {
 }
 
 impl Target {
-    /// The address, and the ABI when the contract is named by its record.
-    fn resolve(&self, config: &slipway_config::Config) -> Result<(Address, Option<JsonAbi>)> {
+    /// The address, and the record when the contract is named by it.
+    fn resolve(
+        &self,
+        config: &slipway_config::Config,
+    ) -> Result<(Address, Option<DeploymentRecord>)> {
         if let Ok(address) = self.to.parse::<Address>() {
             return Ok((address, None));
         }
-        let records = slipway_deploy::read_records(&config.root, &self.env)?;
+        let records = slipway_contracts::read_records(&config.root, &self.env)?;
         let Some(record) = records.into_iter().find(|r| r.name == self.to) else {
             bail!(
                 "`{}` is neither an address nor a contract deployed to {} (see `slipway deployments --env {}`)",
@@ -84,7 +87,7 @@ impl Target {
                 self.env
             );
         };
-        Ok((record.address, Some(record.abi)))
+        Ok((record.address, Some(record)))
     }
 
     /// The function: a signature, or a name the record's ABI knows.
@@ -193,6 +196,22 @@ fn revert_reason(
     Some(Decoder::new(&abis).revert_reason(&data))
 }
 
+/// Refuses a record written on another chain than the one reached.
+async fn check_record(
+    client: &slipway_chain::ChainClient,
+    env: &slipway_config::Environment,
+    record: Option<&DeploymentRecord>,
+) -> Result<()> {
+    if let Some(record) = record {
+        let here = ChainIdentity {
+            chain_id: env.chain.id,
+            genesis: Some(client.genesis_hash().await?),
+        };
+        record.check_chain(&env.name, here)?;
+    }
+    Ok(())
+}
+
 /// Whether `to` has code on the chain.
 async fn has_code(client: &slipway_chain::ChainClient, to: Address) -> Result<bool> {
     Ok(!client.code(to).await?.is_empty())
@@ -209,10 +228,12 @@ impl CallArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
         let env = config.environment(&self.target.env)?;
-        let (to, abi) = self.target.resolve(&config)?;
+        let (to, record) = self.target.resolve(&config)?;
+        let abi = record.as_ref().map(|r| r.abi.clone());
         let (function, data) = self.target.calldata(abi.as_ref())?;
         runtime()?.block_on(async {
             let connection = connect(&config, &env).await?;
+            check_record(&connection, &env, record.as_ref()).await?;
             // A call to an address without code "succeeds" with nothing.
             if !has_code(&connection, to).await? {
                 bail!(no_contract(to, &env.name));
@@ -281,7 +302,8 @@ impl SendArgs {
                 env.name
             );
         }
-        let (to, abi) = self.target.resolve(&config)?;
+        let (to, record) = self.target.resolve(&config)?;
+        let abi = record.as_ref().map(|r| r.abi.clone());
         let (_, data) = self.target.calldata(abi.as_ref())?;
         let signer: ChainSigner = resolve_signer(&env, config.vars(), &ask_password)?;
         let lifecycle = Lifecycle {
@@ -300,6 +322,7 @@ impl SendArgs {
         let quiet = global.quiet;
         runtime()?.block_on(async {
             let connection = connect(&config, &env).await?;
+            check_record(&connection, &env, record.as_ref()).await?;
             // Sending value to an account is fine; calling a function on
             // one does nothing, which deserves a word.
             if !has_code(&connection, to).await? && !quiet {

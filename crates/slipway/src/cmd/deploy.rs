@@ -13,9 +13,8 @@ use clap::Args;
 use eyre::{Result, bail};
 use slipway_chain::{Lifecycle, TxEvent, resolve_signer};
 use slipway_config::{Environment, Multisig, Target};
-use slipway_deploy::{
-    Artifacts, Deployment, Effect, Plan, Progress, RunOptions, StepStatus, find_plan, read_records,
-};
+use slipway_contracts::{Artifacts, read_records};
+use slipway_deploy::{Deployment, Effect, Plan, Progress, RunOptions, StepStatus, find_plan};
 use slipway_solc::Profile;
 
 use super::{

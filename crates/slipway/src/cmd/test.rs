@@ -5,10 +5,10 @@ use std::{path::PathBuf, process::ExitCode, sync::Arc};
 use clap::Args;
 use eyre::{Result, WrapErr, bail};
 use slipway_config::Config;
+use slipway_contracts::Decoder;
 use slipway_solc::{BuildReport, Profile};
 use slipway_test::{
-    ContractOutcome, CoverageHits, Decoder, FuzzOptions, GasReport, InvariantOptions, RunOptions,
-    TestFilter,
+    ContractOutcome, CoverageHits, FuzzOptions, GasReport, InvariantOptions, RunOptions, TestFilter,
 };
 
 use super::{GlobalOpts, test_report};

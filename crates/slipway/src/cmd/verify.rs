@@ -13,12 +13,10 @@ use slipway_chain::{
     net::{HttpClient, NetSettings, Timeouts},
 };
 use slipway_config::{Config, Environment, Secret, Target};
-use slipway_deploy::{
-    Artifacts, DeploymentRecord, read_records,
-    verify::{
-        CodeCheck, Etherscan, ExplorerCheck, Pacing, Sourcify, compare_arguments, compare_runtime,
-        submission,
-    },
+use slipway_contracts::{Artifacts, DeploymentRecord, read_records};
+use slipway_deploy::verify::{
+    CodeCheck, Etherscan, ExplorerCheck, Pacing, Sourcify, compare_arguments, compare_runtime,
+    submission,
 };
 use slipway_solc::Profile;
 
@@ -154,7 +152,9 @@ async fn check(
     let artifact = match artifacts.find(&record.contract) {
         Ok(a) => a,
         Err(reason) => {
-            verdict.bytecode = CodeCheck::Mismatch { reason };
+            verdict.bytecode = CodeCheck::Mismatch {
+                reason: reason.to_string(),
+            };
             return Ok(verdict);
         }
     };
@@ -266,6 +266,13 @@ pub(crate) fn verify(
     let explorers = Explorers::new(config, env, no_etherscan, no_sourcify)?;
     let verdicts = runtime()?.block_on(async {
         let connection = connect(config, env).await?;
+        let here = slipway_contracts::ChainIdentity {
+            chain_id: env.chain.id,
+            genesis: Some(connection.genesis_hash().await?),
+        };
+        for record in &records {
+            record.check_chain(&env.name, here)?;
+        }
         let mut verdicts = Vec::new();
         for record in &records {
             verdicts.push(check(config, env, &connection, &artifacts, &explorers, record).await?);

@@ -10,6 +10,7 @@ mod mock;
 mod snapshot;
 mod strings;
 
+use slipway_contracts::Decoder;
 use std::{collections::HashMap, sync::Arc};
 
 use alloy_primitives::{Address, B256, Bytes, Log, U256, address};
@@ -29,7 +30,6 @@ use revm::{
 use slipway_evm::ConsoleCollector;
 
 use crate::{
-    Decoder,
     coverage::{CoverageRecorder, FrameCode},
     gas::{RawGasRecord, call_intrinsic, create_intrinsic, transaction_gas},
     trace::{CallKind, Tracer},

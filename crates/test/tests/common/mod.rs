@@ -6,7 +6,8 @@
 use std::{collections::HashMap, path::PathBuf, sync::Arc};
 
 use slipway_config::{Config, Vars};
-use slipway_test::{ContractOutcome, Decoder, RunOptions, TestContract, TestFilter, TestStatus};
+use slipway_contracts::Decoder;
+use slipway_test::{ContractOutcome, RunOptions, TestContract, TestFilter, TestStatus};
 
 pub struct Suite {
     pub contracts: Vec<TestContract>,

@@ -1,5 +1,6 @@
-//! The build's contracts as deploy needs them: ABI, creation code with its
-//! library placeholders, and linking by address.
+//! The artifact index: the build's contracts with their ABI, creation and
+//! runtime code (library placeholders zeroed, their slots kept), immutable
+//! slots and metadata; found by name or path; linked by address.
 
 use std::{collections::BTreeMap, path::Path};
 
@@ -7,6 +8,8 @@ use alloy_json_abi::JsonAbi;
 use alloy_primitives::{Address, B256, keccak256};
 use foundry_compilers::artifacts::{BytecodeObject, CompactBytecode, Offsets};
 use slipway_solc::CompileOutput;
+
+use crate::{FindError, LinkError};
 
 /// Where a library's address goes: `file` → `library` → byte ranges.
 pub type LinkReferences = BTreeMap<String, BTreeMap<String, Vec<(usize, usize)>>>;
@@ -115,7 +118,7 @@ impl Artifacts {
     }
 
     /// The artifact `name` (`Name`, `File.sol:Name` or `path/File.sol:Name`).
-    pub fn find(&self, name: &str) -> Result<&Artifact, String> {
+    pub fn find(&self, name: &str) -> Result<&Artifact, FindError> {
         let matches: Vec<&Artifact> = self
             .0
             .iter()
@@ -130,7 +133,7 @@ impl Artifacts {
             [one] => Ok(one),
             [] => {
                 let wanted = name.rsplit(':').next().unwrap_or(name).to_ascii_lowercase();
-                let close: Vec<&str> = self
+                let close = self
                     .0
                     .iter()
                     .filter(|a| {
@@ -139,26 +142,18 @@ impl Artifacts {
                             || wanted.contains(&n)
                             || strsim::levenshtein(&n, &wanted) <= 2
                     })
-                    .map(|a| a.id.as_str())
+                    .map(|a| a.id.clone())
                     .take(5)
                     .collect();
-                Err(if close.is_empty() {
-                    format!("no artifact `{name}` in the build")
-                } else {
-                    format!(
-                        "no artifact `{name}` in the build (did you mean {}?)",
-                        close.join(", ")
-                    )
+                Err(FindError::NotFound {
+                    name: name.to_owned(),
+                    close,
                 })
             }
-            many => Err(format!(
-                "`{name}` names {} artifacts: write one of {}",
-                many.len(),
-                many.iter()
-                    .map(|a| a.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            many => Err(FindError::Ambiguous {
+                name: name.to_owned(),
+                candidates: many.iter().map(|a| a.id.clone()).collect(),
+            }),
         }
     }
 }
@@ -178,7 +173,7 @@ impl Artifact {
     }
 
     /// The creation code with `libraries` (by `Name` or `file:Name`) filled in.
-    pub fn link(&self, libraries: &BTreeMap<String, Address>) -> Result<Vec<u8>, String> {
+    pub fn link(&self, libraries: &BTreeMap<String, Address>) -> Result<Vec<u8>, LinkError> {
         let mut code = self.bytecode.clone();
         fill(&mut code, &self.links, libraries)?;
         Ok(code)
@@ -186,27 +181,120 @@ impl Artifact {
 }
 
 /// Writes each library's address into its slots in `code`.
-pub(crate) fn fill(
+pub fn fill(
     code: &mut [u8],
     links: &LinkReferences,
     libraries: &BTreeMap<String, Address>,
-) -> Result<(), String> {
+) -> Result<(), LinkError> {
     for (file, libs) in links {
         for (lib, slots) in libs {
             let address = libraries
                 .get(&format!("{file}:{lib}"))
                 .or_else(|| libraries.get(lib))
-                .ok_or_else(|| {
-                    format!("library {file}:{lib} is not linked: add it to `libraries`")
-                })?;
+                .ok_or_else(|| LinkError::Missing(format!("{file}:{lib}")))?;
             for &(start, length) in slots {
                 let slot = code
                     .get_mut(start..start + length)
                     .filter(|s| s.len() == 20)
-                    .ok_or_else(|| format!("library slot {start}+{length} is outside the code"))?;
+                    .ok_or(LinkError::OutOfRange { start, length })?;
                 slot.copy_from_slice(address.as_slice());
             }
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn artifact(id: &str) -> Artifact {
+        Artifact {
+            id: id.into(),
+            name: id.rsplit(':').next().unwrap_or(id).into(),
+            abi: JsonAbi::new(),
+            bytecode: vec![],
+            links: BTreeMap::new(),
+            deployed_bytecode: vec![],
+            deployed_links: BTreeMap::new(),
+            immutables: BTreeMap::new(),
+            raw_metadata: None,
+        }
+    }
+
+    fn index() -> Artifacts {
+        Artifacts(vec![
+            artifact("src/Bridge.sol:Bridge"),
+            artifact("src/Token.sol:Token"),
+            artifact("test/mocks/Token.sol:Token"),
+        ])
+    }
+
+    #[test]
+    fn found_by_name_or_path() {
+        let index = index();
+        assert_eq!(
+            index.find("Bridge").expect("name").id,
+            "src/Bridge.sol:Bridge"
+        );
+        assert_eq!(
+            index.find("Token.sol:Token").err(),
+            Some(FindError::Ambiguous {
+                name: "Token.sol:Token".into(),
+                candidates: vec![
+                    "src/Token.sol:Token".into(),
+                    "test/mocks/Token.sol:Token".into()
+                ],
+            })
+        );
+        assert_eq!(
+            index.find("src/Token.sol:Token").expect("path").id,
+            "src/Token.sol:Token"
+        );
+    }
+
+    #[test]
+    fn a_close_name_is_suggested() {
+        let error = index().find("Brigde").expect_err("typo");
+        assert_eq!(
+            error.to_string(),
+            "no artifact `Brigde` in the build (did you mean src/Bridge.sol:Bridge?)"
+        );
+        assert_eq!(
+            index().find("Vault").expect_err("none").to_string(),
+            "no artifact `Vault` in the build"
+        );
+    }
+
+    #[test]
+    fn linking_fills_every_slot_or_names_the_missing_library() {
+        let mut a = artifact("src/A.sol:A");
+        a.bytecode = vec![0xaa; 50];
+        a.links = BTreeMap::from([(
+            "src/Lib.sol".to_owned(),
+            BTreeMap::from([("Lib".to_owned(), vec![(5, 20)])]),
+        )]);
+        assert_eq!(
+            a.link(&BTreeMap::new()),
+            Err(LinkError::Missing("src/Lib.sol:Lib".into()))
+        );
+        let lib = Address::repeat_byte(0x11);
+        let linked = a
+            .link(&BTreeMap::from([("Lib".to_owned(), lib)]))
+            .expect("linked");
+        assert_eq!(&linked[5..25], lib.as_slice());
+        assert_eq!(linked[4], 0xaa);
+        assert_eq!(linked[25], 0xaa);
+        a.links
+            .get_mut("src/Lib.sol")
+            .expect("lib")
+            .insert("Lib".into(), vec![(40, 20)]);
+        assert_eq!(
+            a.link(&BTreeMap::from([("Lib".to_owned(), lib)])),
+            Err(LinkError::OutOfRange {
+                start: 40,
+                length: 20
+            })
+        );
+    }
 }

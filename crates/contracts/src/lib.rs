@@ -1,0 +1,21 @@
+//! What every chain-facing part of slipway knows about the project's
+//! contracts, below deploy, verify, call and the coming monitor and ops:
+//!
+//! - the artifact index of a build ([`Artifacts`]): find a contract by name
+//!   or path, with close-name suggestions; creation and runtime code with
+//!   library slots, linking;
+//! - ABI decoding ([`Decoder`]) of calldata, return data, reverts and
+//!   events, from every ABI of the build;
+//! - deployment records ([`DeploymentRecord`], `deployments/<env>/*.json`),
+//!   which carry the chain's genesis hash so that a record from another
+//!   chain is detected wherever it is read.
+
+mod artifacts;
+mod decode;
+mod error;
+mod records;
+
+pub use artifacts::{Artifact, Artifacts, LinkReferences, fill};
+pub use decode::Decoder;
+pub use error::{ChainIdentity, FindError, LinkError, OtherChain, RecordError};
+pub use records::{DeploymentRecord, read_records, records_dir};
