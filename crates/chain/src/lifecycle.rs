@@ -50,6 +50,25 @@ pub struct Lifecycle {
     pub timeout: Duration,
 }
 
+impl Lifecycle {
+    /// The lifecycle of every transaction sent to `env` (deploy, send, and
+    /// the coming ops): its chain id, fee policy and confirmations; quick
+    /// polls on the embedded chain, half-second ones on a real network;
+    /// 15 minutes before giving up.
+    pub fn for_env(env: &slipway_config::Environment) -> Self {
+        Self {
+            chain_id: env.chain.id,
+            fees: env.fees.clone(),
+            confirmations: env.confirmations.max(1),
+            poll: match env.target {
+                slipway_config::Target::Embedded(_) => Duration::from_millis(100),
+                slipway_config::Target::Rpc(_) => Duration::from_millis(500),
+            },
+            timeout: Duration::from_secs(900),
+        }
+    }
+}
+
 /// A step of the lifecycle.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TxEvent {

@@ -4,8 +4,11 @@
 // The binary is where printing belongs (the lints guard the libraries).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod args;
 mod cmd;
 mod output;
+mod render;
+mod session;
 
 use clap::Parser;
 
@@ -16,7 +19,8 @@ fn main() -> std::process::ExitCode {
         Ok(code) => code,
         Err(report) => {
             output::error(&report);
-            std::process::ExitCode::FAILURE
+            // 2: an error stopped the command (1 is a failed check).
+            std::process::ExitCode::from(2)
         }
     }
 }

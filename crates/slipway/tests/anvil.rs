@@ -261,7 +261,8 @@ async fn bad_networks_stop_the_command_before_anything_is_sent() {
     let mut untrusted = staging(&dir, &amoy, &["deploy"]);
     untrusted.env_remove("SSL_CERT_FILE");
     let refused = run(untrusted);
-    assert_eq!(refused.status.code(), Some(1));
+    // 2: an error stopped the command (1 would be a failed check).
+    assert_eq!(refused.status.code(), Some(2));
     let message = text(&refused);
     assert!(message.contains("certificate not trusted"), "{message}");
     assert!(message.contains("SSL_CERT_FILE"), "{message}");

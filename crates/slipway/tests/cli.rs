@@ -167,17 +167,18 @@ fn a_compile_error_fails_the_build_and_shows_where() {
         "pragma solidity 0.8.20;\ncontract Oops { function f() public { undefinedThing(); } }\n",
     )
     .expect("write");
+    // A compile error stops the command: 2 (1 is a failed check).
     slipway(tmp.path())
         .arg("build")
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("DeclarationError"))
         .stderr(predicate::str::contains("contracts/src/Oops.sol:2:"))
         .stderr(predicate::str::contains("compilation failed with 1 error"));
     slipway(tmp.path())
         .args(["build", "--json"])
         .assert()
-        .code(1)
+        .code(2)
         .stdout(predicate::str::contains("\"severity\": \"error\""));
 }
 

@@ -16,6 +16,7 @@ mod key;
 pub mod native;
 mod project;
 mod resolve;
+mod session;
 mod sizes;
 mod solcjs;
 
@@ -25,4 +26,5 @@ pub use error::{Result, SolcError};
 pub use key::{BuildInputs, reusable};
 pub use project::{CompileOutput, Profile, STATE_DIR, project};
 pub use resolve::{Compiler, CompilerKind, ResolveOptions, cache_dir, probe_version, resolve};
+pub use session::{BuildEvent, BuildRequest, Built, compile, compile_project, compiler};
 pub use sizes::{CODE_SIZE_LIMIT, ContractSize, INITCODE_SIZE_LIMIT};

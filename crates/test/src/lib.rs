@@ -19,16 +19,22 @@ mod filter;
 mod fuzz;
 mod gas;
 mod invariant;
+mod junit;
 mod runner;
 mod snapshot;
+mod suite;
 mod trace;
 
 pub use cheatcodes::{CHEATCODE_ADDRESS, Names, TestEnv};
-pub use coverage::{CoverageHits, CoverageMap, CoverageReport, FileCoverage, Ratio};
+pub use coverage::{
+    CoverageGate, CoverageHits, CoverageMap, CoverageReport, FileCoverage, GateShortfall, Ratio,
+    measure as measure_coverage,
+};
 pub use discover::{TestContract, TestFunction, discover};
 pub use filter::{FilterError, TestFilter};
 pub use gas::{ContractGas, GasRecord, GasReport, GasStats};
 pub use invariant::{InvariantOptions, InvariantReport};
+pub use junit::{failure_reason, gas_figures, junit};
 pub use runner::{
     ContractOutcome, Counterexample, DEFAULT_SENDER, FuzzOptions, FuzzReport, RunOptions,
     TestOutcome, TestStatus, run, run_with_coverage,
@@ -37,3 +43,4 @@ pub use snapshot::{
     GasChange, Snapshot, SnapshotError, SnapshotGas, compare_snapshots, format_snapshot,
     parse_snapshot, snapshot_of,
 };
+pub use suite::{FilterPatterns, SuiteError, SuiteRequest, SuiteRun, Summary, run_suite};

@@ -1,4 +1,4 @@
-//! `slipway verify`: the bytecode on chain against the build
+//! `slipway verify` (`session.rs`: the use case): the bytecode on chain against the build
 //! ([`compare_runtime`], [`compare_arguments`]) and source verification on
 //! Etherscan-v2-compatible ([`Etherscan`]) and Sourcify-compatible
 //! ([`Sourcify`]) explorers.
@@ -7,10 +7,12 @@ mod bytecode;
 mod etherscan;
 mod explorer;
 mod input;
+mod session;
 mod sourcify;
 
 pub use bytecode::{CodeCheck, compare_arguments, compare_runtime};
 pub use etherscan::Etherscan;
 pub use explorer::{ExplorerCheck, Pacing};
 pub use input::{Submission, submission};
+pub use session::{Explorers, Verdict, VerifyError, select_records, verify_records};
 pub use sourcify::Sourcify;

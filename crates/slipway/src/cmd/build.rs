@@ -1,19 +1,18 @@
 //! `slipway build`: compile with the pinned compiler, show diagnostics and sizes.
 
-use std::{process::ExitCode, time::Instant};
+use std::process::ExitCode;
 
 use clap::Args;
 use comfy_table::{Cell, Color, Table, presets::UTF8_FULL_CONDENSED};
 use eyre::{Result, bail};
 use slipway_config::Config;
 use slipway_solc::{
-    BuildReport, CODE_SIZE_LIMIT, Compiler, ContractSize, DiagnosticSeverity, INITCODE_SIZE_LIMIT,
-    Profile, ResolveOptions,
+    BuildRequest, Built, CODE_SIZE_LIMIT, ContractSize, DiagnosticSeverity, INITCODE_SIZE_LIMIT,
+    Profile,
 };
-use yansi::Paint;
 
 use super::GlobalOpts;
-use crate::output::status;
+use crate::render;
 
 /// Compile the project.
 #[derive(Debug, Args)]
@@ -33,35 +32,31 @@ pub(crate) struct BuildArgs {
 impl BuildArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let profile = if self.coverage_profile {
-            Profile::Coverage
-        } else {
-            Profile::Default
+        let request = BuildRequest {
+            profile: if self.coverage_profile {
+                Profile::Coverage
+            } else {
+                Profile::Default
+            },
+            offline: global.offline,
+            // The no-op fast path: nothing changed since the last clean build.
+            allow_unchanged: !self.json,
         };
-        let compiler = resolve_compiler(global, &config)?;
-        // The no-op fast path: nothing changed since the last clean build.
-        if !self.json
-            && let Some(contracts) = slipway_solc::up_to_date(&config, &compiler, profile)?
-        {
-            status(
-                global,
-                "Unchanged",
-                "no source changed; compilation skipped",
-            );
-            if self.sizes {
-                print_sizes(&contracts, &config);
+        let progress = render::build::Progress::new(global);
+        let built = slipway_solc::compile_project(&config, request, &|e| progress.on(e))?;
+        let report = match built {
+            Built::Unchanged { contracts, .. } => {
+                render::build::unchanged(global);
+                if self.sizes {
+                    print_sizes(&contracts, &config);
+                }
+                return Ok(exit_code(&contracts, self.sizes, &config));
             }
-            return Ok(exit_code(false, &contracts, self.sizes, &config));
-        }
-        let report = compile_with(global, &config, compiler, profile, self.json)?;
+            Built::Compiled(report) => report,
+        };
+        progress.finished(&report, self.json);
         if self.json {
             println!("{}", serde_json::to_string_pretty(&report)?);
-            return Ok(exit_code(
-                report.has_errors(),
-                &report.contracts,
-                self.sizes,
-                &config,
-            ));
         }
         if report.has_errors() {
             let n = report
@@ -74,10 +69,10 @@ impl BuildArgs {
                 if n == 1 { "" } else { "s" }
             );
         }
-        if self.sizes {
+        if self.sizes && !self.json {
             print_sizes(&report.contracts, &config);
         }
-        Ok(exit_code(false, &report.contracts, self.sizes, &config))
+        Ok(exit_code(&report.contracts, self.sizes, &config))
     }
 }
 
@@ -90,91 +85,16 @@ fn is_test_support(source: &str, config: &Config) -> bool {
         || source.components().any(|c| c.as_os_str() == "slipway-std")
 }
 
-fn exit_code(errors: bool, contracts: &[ContractSize], sizes: bool, config: &Config) -> ExitCode {
+/// 1 when `--sizes` finds a contract over a limit (a gate), else 0.
+fn exit_code(contracts: &[ContractSize], sizes: bool, config: &Config) -> ExitCode {
     let over = contracts
         .iter()
         .any(|c| c.over_limit() && !is_test_support(&c.source, config));
-    if errors || (sizes && over) {
-        ExitCode::FAILURE
+    if sizes && over {
+        crate::cmd::CHECK_FAILED.into()
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// Resolves the compiler and builds, rendering progress and diagnostics to
-/// stderr (unless `quiet_diagnostics`, for JSON output).
-pub(crate) fn compile(
-    global: &GlobalOpts,
-    config: &Config,
-    profile: Profile,
-    quiet_diagnostics: bool,
-) -> Result<BuildReport> {
-    let compiler = resolve_compiler(global, config)?;
-    compile_with(global, config, compiler, profile, quiet_diagnostics)
-}
-
-/// The pinned compiler, installed if needed; says why when solcjs stands
-/// in for the native one.
-fn resolve_compiler(global: &GlobalOpts, config: &Config) -> Result<Compiler> {
-    let options = ResolveOptions::from_env(config.compiler.path.as_deref(), global.offline);
-    let compiler = slipway_solc::resolve(&config.compiler.version, &options, &|line| {
-        status(global, "Installing", line)
-    })?;
-    if let Some(note) = &compiler.note {
-        status(global, "Compiler", note);
-    }
-    Ok(compiler)
-}
-
-fn compile_with(
-    global: &GlobalOpts,
-    config: &Config,
-    compiler: Compiler,
-    profile: Profile,
-    quiet_diagnostics: bool,
-) -> Result<BuildReport> {
-    let started = Instant::now();
-    let spinner = (!global.quiet).then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_message(format!("compiling with solc {}", compiler.version));
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        bar
-    });
-    let report = slipway_solc::build(config, &compiler, profile);
-    if let Some(bar) = spinner {
-        bar.finish_and_clear();
-    }
-    let report = report?;
-    if !quiet_diagnostics {
-        for d in &report.diagnostics {
-            let head = match d.severity {
-                DiagnosticSeverity::Error => d.rendered.red().to_string(),
-                DiagnosticSeverity::Warning => d.rendered.yellow().to_string(),
-                DiagnosticSeverity::Info => d.rendered.clone(),
-            };
-            eprintln!("{head}\n");
-        }
-        if report.unchanged {
-            status(
-                global,
-                "Unchanged",
-                "no source changed; compilation skipped",
-            );
-        } else {
-            let n = report.compiled_sources.len();
-            status(
-                global,
-                "Compiled",
-                &format!(
-                    "{n} file{} with solc {} in {:.2?}",
-                    if n == 1 { "" } else { "s" },
-                    compiler.version,
-                    started.elapsed()
-                ),
-            );
-        }
-    }
-    Ok(report)
 }
 
 fn print_sizes(contracts: &[ContractSize], config: &Config) {

@@ -1,7 +1,7 @@
 //! `slipway call` and `slipway send`: a function of a contract on an
 //! environment's chain, read or sent through the chain layer.
 
-use std::{process::ExitCode, time::Duration};
+use std::process::ExitCode;
 
 use alloy_dyn_abi::{DynSolType, DynSolValue, FunctionExt, JsonAbiExt, Specifier};
 use alloy_json_abi::{Function, JsonAbi};
@@ -14,10 +14,8 @@ use slipway_chain::{
 };
 use slipway_contracts::{ChainIdentity, Decoder, DeploymentRecord};
 
-use super::{
-    GlobalOpts,
-    connect::{ask_password, connect, runtime},
-};
+use super::{CHECK_FAILED, GlobalOpts};
+use crate::session::{ask_password, connect, runtime};
 
 /// What both commands take.
 #[derive(Debug, Args)]
@@ -265,7 +263,7 @@ impl CallArgs {
                 Err(error) => match revert_reason(&error, &config, abi.as_ref()) {
                     Some(reason) => {
                         eprintln!("reverted: {reason}");
-                        Ok(ExitCode::FAILURE)
+                        Ok(ExitCode::from(CHECK_FAILED))
                     }
                     None => Err(error.into()),
                 },
@@ -306,13 +304,7 @@ impl SendArgs {
         let abi = record.as_ref().map(|r| r.abi.clone());
         let (_, data) = self.target.calldata(abi.as_ref())?;
         let signer: ChainSigner = resolve_signer(&env, config.vars(), &ask_password)?;
-        let lifecycle = Lifecycle {
-            chain_id: env.chain.id,
-            fees: env.fees.clone(),
-            confirmations: env.confirmations.max(1),
-            poll: Duration::from_millis(250),
-            timeout: Duration::from_secs(600),
-        };
+        let lifecycle = Lifecycle::for_env(&env);
         let request = TxRequest {
             to: Some(to),
             value: self.value,
@@ -351,7 +343,7 @@ impl SendArgs {
                     return match revert_reason(&error, &config, abi.as_ref()) {
                         Some(reason) => {
                             eprintln!("reverted (nothing sent: the gas estimate failed): {reason}");
-                            Ok(ExitCode::FAILURE)
+                            Ok(ExitCode::from(CHECK_FAILED))
                         }
                         None => Err(error.into()),
                     };
@@ -375,7 +367,7 @@ impl SendArgs {
             Ok(if success {
                 ExitCode::SUCCESS
             } else {
-                ExitCode::FAILURE
+                ExitCode::from(CHECK_FAILED)
             })
         })
     }

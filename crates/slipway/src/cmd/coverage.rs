@@ -6,13 +6,11 @@ use std::{path::PathBuf, process::ExitCode};
 use clap::{Args, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use eyre::{Result, WrapErr, bail};
-use slipway_test::{CoverageMap, CoverageReport, Ratio};
+use slipway_solc::Profile;
+use slipway_test::{CoverageGate, CoverageReport, SuiteRequest, measure_coverage, run_suite};
 
-use super::{
-    GlobalOpts,
-    test::{Mode, Selection},
-    test_report,
-};
+use super::{CHECK_FAILED, GlobalOpts};
+use crate::{args::Selection, render};
 
 /// A form of the report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -89,34 +87,20 @@ impl CoverageArgs {
             }
         }
         let json = self.reports.contains(&ReportKind::Json);
-        let run = self.selection.run(
-            global,
-            Mode {
-                quiet_build: json,
-                coverage: true,
-                ..Mode::default()
-            },
-        )?;
-        let config = &run.config;
-        let excluded: Vec<PathBuf> = config
-            .project
-            .libs
-            .iter()
-            .cloned()
-            .chain([config.project.test.clone()])
-            .collect();
-        let map = CoverageMap::from_build(
-            &run.build.output,
-            &config.root,
-            &config.project.src,
-            &excluded,
-        );
-        let report = map.report(&run.hits);
-        let summary_counts = test_report::Summary::of(&run.results);
+        let config = global.config()?;
+        let build = render::build::compile(global, &config, Profile::Coverage, json)?;
+        let request = SuiteRequest {
+            coverage: true,
+            trace_failures: global.verbose >= 3,
+            ..self.selection.request()
+        };
+        let run = run_suite(&config, &build, &request)?;
+        let report = measure_coverage(&config, &build, &run.hits);
+        let summary_counts = run.summary();
         if summary_counts.failed > 0 && !json {
             print!(
                 "{}",
-                test_report::text(&run.results, global.verbose, run.seed)
+                render::tests::text(&run.results, global.verbose, run.seed)
             );
             println!();
         }
@@ -132,6 +116,13 @@ impl CoverageArgs {
         if self.reports.contains(&ReportKind::Summary) && !json {
             println!("{}", summary(&report));
         }
+        let configured = CoverageGate::of(&config);
+        let gate = CoverageGate {
+            min_lines: self.min_lines.unwrap_or(configured.min_lines),
+            min_branches: self.min_branches.unwrap_or(configured.min_branches),
+            min_functions: self.min_functions.unwrap_or(configured.min_functions),
+        };
+        let short = gate.check(&report);
         if json {
             println!(
                 "{}",
@@ -144,49 +135,9 @@ impl CoverageArgs {
                         "functions": report.functions(),
                     },
                     "tests": summary_counts,
+                    "gate": short,
                 }))?
             );
-        }
-
-        let gates = [
-            (
-                "lines",
-                self.min_lines.unwrap_or(config.gates.min_lines),
-                report.lines(),
-                0,
-            ),
-            (
-                "branches",
-                self.min_branches.unwrap_or(config.gates.min_branches),
-                report.branches(),
-                1,
-            ),
-            (
-                "functions",
-                self.min_functions.unwrap_or(config.gates.min_functions),
-                report.functions(),
-                2,
-            ),
-        ];
-        let mut short = Vec::new();
-        for (what, minimum, total, index) in gates {
-            if total.percent() < minimum {
-                let files: Vec<String> = report
-                    .files
-                    .iter()
-                    .filter_map(|f| {
-                        let ratio: Ratio =
-                            [f.line_ratio(), f.branch_ratio(), f.function_ratio()][index];
-                        (ratio.percent() < minimum)
-                            .then(|| format!("{} ({:.2}%)", f.path.display(), ratio.percent()))
-                    })
-                    .collect();
-                short.push(format!(
-                    "{what} {:.2}% < {minimum}% — short: {}",
-                    total.percent(),
-                    files.join(", ")
-                ));
-            }
         }
         if !short.is_empty() {
             eprintln!("coverage below the gate:");
@@ -204,7 +155,7 @@ impl CoverageArgs {
         Ok(if short.is_empty() && summary_counts.failed == 0 {
             ExitCode::SUCCESS
         } else {
-            ExitCode::FAILURE
+            CHECK_FAILED.into()
         })
     }
 }

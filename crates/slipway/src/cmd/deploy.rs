@@ -5,24 +5,27 @@ use std::{
     io::{BufRead, IsTerminal, Write},
     path::PathBuf,
     process::ExitCode,
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 use alloy_primitives::utils::format_ether;
 use clap::Args;
 use eyre::{Result, bail};
 use slipway_chain::{Lifecycle, TxEvent, resolve_signer};
-use slipway_config::{Environment, Multisig, Target};
+use slipway_config::{Environment, Multisig};
 use slipway_contracts::{Artifacts, read_records};
-use slipway_deploy::{Deployment, Effect, Plan, Progress, RunOptions, StepStatus, find_plan};
+use slipway_deploy::{
+    Deployment, Effect, Plan, Progress, RunOptions, StepStatus, find_plan,
+    verify::{Explorers, Verdict, select_records, verify_records},
+};
 use slipway_solc::Profile;
 
-use super::{
-    GlobalOpts,
-    build::compile,
-    connect::{ask_password, connect, runtime},
+use super::{CHECK_FAILED, GlobalOpts};
+use crate::{
+    output::status,
+    render,
+    session::{ask_password, connect, runtime},
 };
-use crate::output::status;
 
 /// Deploy a plan (deploy/<name>.toml) to an environment: show its effect,
 /// then send what is not done yet, journaled so that a rerun finishes it.
@@ -98,19 +101,6 @@ fn confirm_production(env: &Environment, yes: bool) -> Result<()> {
         bail!("not confirmed: nothing was sent");
     }
     Ok(())
-}
-
-fn lifecycle(env: &Environment) -> Lifecycle {
-    Lifecycle {
-        chain_id: env.chain.id,
-        fees: env.fees.clone(),
-        confirmations: env.confirmations.max(1),
-        poll: match env.target {
-            Target::Embedded(_) => Duration::from_millis(100),
-            Target::Rpc(_) => Duration::from_millis(500),
-        },
-        timeout: Duration::from_secs(900),
-    }
 }
 
 fn effect_table(effect: &Effect) -> String {
@@ -231,7 +221,7 @@ impl DeployArgs {
         let env = config.environment(&self.env)?;
         check_multisig(&env)?;
         let file = find_plan(&config.root, self.plan.as_deref()).map_err(|m| eyre::eyre!(m))?;
-        let build = compile(global, &config, Profile::Default, self.json)?;
+        let build = render::build::compile(global, &config, Profile::Default, self.json)?;
         if build.has_errors() {
             bail!("compilation failed: nothing was deployed");
         }
@@ -258,7 +248,7 @@ impl DeployArgs {
                 plan: &plan,
                 client: &connection,
                 signer: &signer,
-                lifecycle: lifecycle(&env),
+                lifecycle: Lifecycle::for_env(&env),
             };
             let effect = deployment.effect(&options).await?;
             if self.json {
@@ -328,8 +318,24 @@ impl DeployArgs {
             .filter(|s| s.artifact.is_some())
             .map(|s| s.step.id.clone())
             .collect();
-        let ok = super::verify::verify(global, &config, &env, &names, (false, false, self.json))?;
-        Ok(if ok { deployed } else { ExitCode::FAILURE })
+        let records = select_records(&config, &env, &names)?;
+        let explorers = Explorers::for_env(&config, &env, true, true)?;
+        let verdicts = runtime()?.block_on(async {
+            let client = connect(&config, &env).await?;
+            Ok::<_, eyre::Report>(
+                verify_records(&config, &env, &client, &artifacts, &explorers, &records).await?,
+            )
+        })?;
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&verdicts)?);
+        } else {
+            println!("{}", render::verify::table(&verdicts));
+        }
+        Ok(if verdicts.iter().any(Verdict::failed) {
+            CHECK_FAILED.into()
+        } else {
+            deployed
+        })
     }
 }
 

@@ -4,17 +4,20 @@ mod account;
 mod build;
 mod call;
 mod config;
-mod connect;
 mod coverage;
 mod deploy;
 mod init;
 mod node;
 mod snapshot;
 mod test;
-mod test_report;
 mod verify;
 
 use std::{path::PathBuf, process::ExitCode};
+
+/// The exit code of a command whose check failed: failing tests, a gate
+/// below its threshold, drift, a mismatch, a reverted call. (0: success;
+/// 2: an error stopped the command — see `main`.)
+pub(crate) const CHECK_FAILED: u8 = 1;
 
 use clap::{Args, Parser, Subcommand};
 use eyre::Result;

@@ -5,14 +5,15 @@ use std::process::ExitCode;
 
 use clap::Args;
 use eyre::{Result, WrapErr, bail};
-use slipway_test::{GasChange, compare_snapshots, format_snapshot, parse_snapshot, snapshot_of};
+use slipway_solc::Profile;
+use slipway_test::{
+    GasChange, SuiteRequest, compare_snapshots, format_snapshot, parse_snapshot, run_suite,
+    snapshot_of,
+};
 use yansi::Paint;
 
-use super::{
-    GlobalOpts,
-    test::{Mode, Selection},
-    test_report,
-};
+use super::{CHECK_FAILED, GlobalOpts};
+use crate::{args::Selection, render};
 
 /// Write the gas of every test to .gas-snapshot, or compare with it.
 #[derive(Debug, Args)]
@@ -63,29 +64,30 @@ impl SnapshotArgs {
         {
             bail!("--tolerance must be a percentage between 0 and 1000, not {t}");
         }
+        let config = global.config()?;
+        let build = render::build::compile(global, &config, Profile::Default, false)?;
         // A fixed default seed, so fuzz tests give the same figures each run.
-        let run = self.selection.run(
-            global,
-            Mode {
-                default_seed: Some(0),
-                ..Mode::default()
-            },
-        )?;
-        let summary = test_report::Summary::of(&run.results);
+        let request = SuiteRequest {
+            default_seed: Some(0),
+            trace_failures: global.verbose >= 3,
+            ..self.selection.request()
+        };
+        let run = run_suite(&config, &build, &request)?;
+        let summary = run.summary();
         if summary.failed > 0 {
             print!(
                 "{}",
-                test_report::text(&run.results, global.verbose, run.seed)
+                render::tests::text(&run.results, global.verbose, run.seed)
             );
             println!();
-            bail!(
+            eprintln!(
                 "{} test{} failed: fix them before taking or checking a gas snapshot",
                 summary.failed,
                 if summary.failed == 1 { "" } else { "s" }
             );
+            return Ok(CHECK_FAILED.into());
         }
-        let path = run
-            .config
+        let path = config
             .root
             .join(self.snap.as_deref().unwrap_or(".gas-snapshot".as_ref()));
         let current = snapshot_of(&run.results);
@@ -102,7 +104,7 @@ impl SnapshotArgs {
             )
         })?;
         let saved = parse_snapshot(&text).wrap_err_with(|| format!("in {}", path.display()))?;
-        let tolerance = self.tolerance.unwrap_or(run.config.gates.gas_tolerance);
+        let tolerance = self.tolerance.unwrap_or(config.gates.gas_tolerance);
         let changes = compare_snapshots(&saved, &current, tolerance);
         for change in &changes {
             println!("{}", describe(change));
@@ -118,7 +120,7 @@ impl SnapshotArgs {
             );
         }
         Ok(if self.check && regressions > 0 {
-            ExitCode::FAILURE
+            CHECK_FAILED.into()
         } else {
             ExitCode::SUCCESS
         })

@@ -3,6 +3,7 @@
 //! source through the compiler's source maps, and the items counted read from
 //! its AST (see `items.rs`).
 
+mod gate;
 mod items;
 pub(crate) mod recorder;
 mod report;
@@ -13,6 +14,7 @@ use std::{
 };
 
 use foundry_compilers::artifacts::sourcemap::{self, SourceElement};
+pub use gate::{CoverageGate, GateShortfall, measure};
 use items::{FileItems, Lines, Span};
 pub(crate) use recorder::{CodeHits, CoverageRecorder, FrameCode};
 pub use report::{CoverageReport, FileCoverage, Ratio};

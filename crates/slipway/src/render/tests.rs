@@ -1,66 +1,11 @@
-//! How `slipway test` shows results: forge-style text, and JUnit XML.
+//! Test results as the terminal shows them, forge-style: a block per
+//! contract, a line per test, logs and traces of failures; the gas report.
 
 use std::fmt::Write;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use eyre::Result;
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
-use serde::Serialize;
-use slipway_test::{ContractOutcome, GasReport, GasStats, TestOutcome, TestStatus};
+use slipway_test::{ContractOutcome, GasReport, GasStats, TestStatus, failure_reason, gas_figures};
 use yansi::Paint;
-
-/// Counts of a run.
-#[derive(Debug, Serialize)]
-pub(crate) struct Summary {
-    pub(crate) passed: usize,
-    pub(crate) failed: usize,
-    pub(crate) skipped: usize,
-}
-
-impl Summary {
-    pub(crate) fn of(results: &[ContractOutcome]) -> Self {
-        let count = |f: fn(&TestStatus) -> bool| {
-            results
-                .iter()
-                .flat_map(|c| &c.tests)
-                .filter(|t| f(&t.status))
-                .count()
-        };
-        Self {
-            passed: count(|s| matches!(s, TestStatus::Pass)),
-            failed: count(|s| matches!(s, TestStatus::Fail(_))),
-            skipped: count(|s| matches!(s, TestStatus::Skip(_))),
-        }
-    }
-}
-
-/// The reason of a failure, with the counterexample of a fuzz test.
-fn failure_reason(test: &TestOutcome, reason: &str) -> String {
-    match test.fuzz.as_ref().and_then(|f| f.counterexample.as_ref()) {
-        Some(c) => format!(
-            "{reason}; counterexample: calldata={} args=[{}]{}",
-            c.calldata,
-            c.args.join(", "),
-            if c.replayed {
-                " (replayed from .slipway/cache/fuzz/failures)"
-            } else {
-                ""
-            }
-        ),
-        None => reason.to_owned(),
-    }
-}
-
-fn gas_figures(test: &TestOutcome) -> String {
-    match (&test.fuzz, &test.invariant) {
-        (Some(f), _) => format!("runs: {}, μ: {}, ~: {}", f.runs, f.mean_gas, f.median_gas),
-        (_, Some(i)) => format!(
-            "runs: {}, calls: {}, reverts: {}",
-            i.runs, i.calls, i.reverts
-        ),
-        _ => format!("gas: {}", test.gas),
-    }
-}
 
 /// The text report: one block per contract, one line per test; logs of
 /// failing tests (of all with `-vv`), traces of failing tests (`-vvv`).
@@ -165,40 +110,4 @@ pub(crate) fn gas_table(report: &GasReport) -> String {
         "Gas of the calls and deployments unit tests and setUp() make themselves, each priced as a transaction of its own (calls without the 21,000 + calldata intrinsic cost; deployments whole)."
     );
     out
-}
-
-/// The JUnit XML report: a suite per contract, a case per test.
-pub(crate) fn junit(results: &[ContractOutcome]) -> Result<String> {
-    let mut report = Report::new("slipway test");
-    for contract in results {
-        let mut suite = TestSuite::new(format!("{}:{}", contract.source, contract.name));
-        for test in &contract.tests {
-            let status = match &test.status {
-                TestStatus::Pass => TestCaseStatus::success(),
-                TestStatus::Fail(reason) => {
-                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                    status.set_message(failure_reason(test, reason));
-                    if let Some(trace) = &test.trace {
-                        status.set_description(trace.clone());
-                    }
-                    status
-                }
-                TestStatus::Skip(reason) => {
-                    let mut status = TestCaseStatus::skipped();
-                    status.set_message(reason.clone());
-                    status
-                }
-            };
-            let mut case = TestCase::new(test.signature.clone(), status);
-            case.set_classname(contract.name.clone());
-            case.set_time(test.duration);
-            if !test.logs.is_empty() {
-                case.set_system_out(test.logs.join("\n"));
-            }
-            case.add_property(quick_junit::Property::new("gas", gas_figures(test)));
-            suite.add_test_case(case);
-        }
-        report.add_test_suite(suite);
-    }
-    Ok(report.to_string()?)
 }

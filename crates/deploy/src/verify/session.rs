@@ -1,0 +1,272 @@
+//! The verify use case: an environment's deployment records (all, or the
+//! named ones) checked against the build on the chain — runtime code and
+//! constructor arguments — and submitted to the explorers that apply.
+//! `deploy` runs it after a plan; `verify` on its own.
+
+use serde::Serialize;
+use slipway_chain::{
+    ChainClient, ProviderError,
+    net::{HttpClient, NetError, NetSettings, Timeouts},
+};
+use slipway_config::{Config, Environment, Secret, Target};
+use slipway_contracts::{Artifacts, ChainIdentity, DeploymentRecord, RecordError, read_records};
+
+use super::{
+    CodeCheck, Etherscan, ExplorerCheck, Pacing, Sourcify, compare_arguments, compare_runtime,
+    submission,
+};
+
+/// Default endpoints; `SLIPWAY_ETHERSCAN_URL` / `SLIPWAY_SOURCIFY_URL`
+/// point elsewhere (a Blockscout's Etherscan-compatible API, a self-hosted
+/// Sourcify).
+const ETHERSCAN_URL: &str = "https://api.etherscan.io/v2/api";
+const SOURCIFY_URL: &str = "https://sourcify.dev/server";
+/// Explorers answer a submission of the whole standard JSON input slowly.
+const EXPLORER_TIMEOUTS: Timeouts = Timeouts {
+    connect: std::time::Duration::from_secs(10),
+    request: std::time::Duration::from_secs(60),
+};
+
+/// Why verification could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// A record named on the command line does not exist.
+    #[error("no record `{name}` in deployments/{env}/ (see `slipway deployments --env {env}`)")]
+    NoSuchRecord {
+        /// The name.
+        name: String,
+        /// The environment.
+        env: String,
+    },
+    /// The environment has no records.
+    #[error("nothing deployed to {env} yet: deployments/{env}/ has no records")]
+    NothingDeployed {
+        /// The environment.
+        env: String,
+    },
+    /// The records cannot be read, or belong to another chain.
+    #[error(transparent)]
+    Records(#[from] RecordError),
+    /// The chain could not be asked.
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// The explorers' HTTP client could not be built.
+    #[error(transparent)]
+    Net(#[from] NetError),
+}
+
+/// One contract's checks.
+#[derive(Debug, Serialize)]
+pub struct Verdict {
+    /// The record's name.
+    pub name: String,
+    /// Its address, checksummed.
+    pub address: String,
+    /// The runtime code against the build.
+    pub bytecode: CodeCheck,
+    /// The constructor arguments against the creation transaction.
+    pub arguments: CodeCheck,
+    /// Etherscan's answer.
+    pub etherscan: ExplorerCheck,
+    /// Sourcify's answer.
+    pub sourcify: ExplorerCheck,
+}
+
+impl Verdict {
+    /// Whether a check failed (a mismatch, a rejection or a failure).
+    pub fn failed(&self) -> bool {
+        matches!(self.bytecode, CodeCheck::Mismatch { .. })
+            || matches!(self.arguments, CodeCheck::Mismatch { .. })
+            || self.etherscan.failed()
+            || self.sourcify.failed()
+    }
+}
+
+fn skipped(reason: &str) -> ExplorerCheck {
+    ExplorerCheck::Skipped {
+        reason: reason.into(),
+    }
+}
+
+/// The explorers of an environment, or why each is skipped.
+#[derive(Debug)]
+pub struct Explorers {
+    etherscan: Result<Etherscan, String>,
+    sourcify: Result<Sourcify, String>,
+}
+
+impl Explorers {
+    /// The explorers `env` submits to: none for a local chain, Etherscan
+    /// with `ETHERSCAN_API_KEY`, Sourcify always; `etherscan` / `sourcify`
+    /// false leave one out (`--no-etherscan`, `--no-sourcify`).
+    pub fn for_env(
+        config: &Config,
+        env: &Environment,
+        etherscan: bool,
+        sourcify: bool,
+    ) -> Result<Self, NetError> {
+        let vars = config.vars();
+        let http = HttpClient::new(&NetSettings::from_env(), EXPLORER_TIMEOUTS)?;
+        let local = matches!(env.target, Target::Embedded(_));
+        let etherscan = if !etherscan {
+            Err("--no-etherscan".to_owned())
+        } else if local {
+            Err("a local chain".to_owned())
+        } else {
+            match vars.get("ETHERSCAN_API_KEY") {
+                None => Err("set ETHERSCAN_API_KEY".to_owned()),
+                Some(key) => Ok(Etherscan::new(
+                    http.clone(),
+                    vars.get("SLIPWAY_ETHERSCAN_URL").unwrap_or(ETHERSCAN_URL),
+                    Secret::new(key),
+                    env.chain.id,
+                    Pacing::default(),
+                )),
+            }
+        };
+        let sourcify = if !sourcify {
+            Err("--no-sourcify".to_owned())
+        } else if local {
+            Err("a local chain".to_owned())
+        } else {
+            Ok(Sourcify::new(
+                http,
+                vars.get("SLIPWAY_SOURCIFY_URL").unwrap_or(SOURCIFY_URL),
+                Pacing::default(),
+            ))
+        };
+        Ok(Self {
+            etherscan,
+            sourcify,
+        })
+    }
+}
+
+/// The records of `env` named by `names` (all when empty).
+pub fn select_records(
+    config: &Config,
+    env: &Environment,
+    names: &[String],
+) -> Result<Vec<DeploymentRecord>, VerifyError> {
+    let mut records = read_records(&config.root, &env.name)?;
+    if let Some(name) = names
+        .iter()
+        .find(|name| !records.iter().any(|r| &r.name == *name))
+    {
+        return Err(VerifyError::NoSuchRecord {
+            name: name.clone(),
+            env: env.name.clone(),
+        });
+    }
+    if !names.is_empty() {
+        records.retain(|r| names.contains(&r.name));
+    }
+    if records.is_empty() {
+        return Err(VerifyError::NothingDeployed {
+            env: env.name.clone(),
+        });
+    }
+    Ok(records)
+}
+
+/// Checks `records` of `env` on the chain `client` reaches, against
+/// `artifacts` (the build), and submits them to `explorers`. A record
+/// written on another chain stops it before anything is checked.
+pub async fn verify_records(
+    config: &Config,
+    env: &Environment,
+    client: &ChainClient,
+    artifacts: &Artifacts,
+    explorers: &Explorers,
+    records: &[DeploymentRecord],
+) -> Result<Vec<Verdict>, VerifyError> {
+    let here = ChainIdentity {
+        chain_id: env.chain.id,
+        genesis: Some(client.genesis_hash().await?),
+    };
+    for record in records {
+        record.check_chain(&env.name, here)?;
+    }
+    let mut verdicts = Vec::with_capacity(records.len());
+    for record in records {
+        verdicts.push(check(config, env, client, artifacts, explorers, record).await?);
+    }
+    Ok(verdicts)
+}
+
+async fn check(
+    config: &Config,
+    env: &Environment,
+    client: &ChainClient,
+    artifacts: &Artifacts,
+    explorers: &Explorers,
+    record: &DeploymentRecord,
+) -> Result<Verdict, VerifyError> {
+    let mut verdict = Verdict {
+        name: record.name.clone(),
+        address: record.address.to_checksum(None),
+        bytecode: CodeCheck::Match { set_aside: vec![] },
+        arguments: CodeCheck::Match { set_aside: vec![] },
+        etherscan: skipped("the bytecode does not match the build"),
+        sourcify: skipped("the bytecode does not match the build"),
+    };
+    let artifact = match artifacts.find(&record.contract) {
+        Ok(a) => a,
+        Err(reason) => {
+            verdict.bytecode = CodeCheck::Mismatch {
+                reason: reason.to_string(),
+            };
+            return Ok(verdict);
+        }
+    };
+    let code = client.code(record.address).await?;
+    verdict.bytecode = compare_runtime(artifact, &record.libraries, record.address, &code);
+    verdict.arguments = match record.transaction_hash {
+        None => CodeCheck::Match {
+            set_aside: vec![
+                "no creation transaction recorded (found at its CREATE2 address)".into(),
+            ],
+        },
+        Some(hash) => match client.transaction_input(hash).await? {
+            Some(input) => compare_arguments(artifact, record, &input),
+            None => CodeCheck::Mismatch {
+                reason: format!("the creation transaction {hash} is not on this chain"),
+            },
+        },
+    };
+    if matches!(verdict.bytecode, CodeCheck::Mismatch { .. }) {
+        return Ok(verdict);
+    }
+    let submitted = match submission(&config.root, artifact, &record.libraries) {
+        Ok(s) => s,
+        Err(reason) => {
+            verdict.etherscan = ExplorerCheck::Failed {
+                reason: reason.clone(),
+            };
+            verdict.sourcify = ExplorerCheck::Failed { reason };
+            return Ok(verdict);
+        }
+    };
+    verdict.etherscan = match &explorers.etherscan {
+        Ok(explorer) => {
+            explorer
+                .verify(record.address, &submitted, &record.constructor_args)
+                .await
+        }
+        Err(why) => skipped(why),
+    };
+    verdict.sourcify = match &explorers.sourcify {
+        Ok(explorer) => {
+            explorer
+                .verify(
+                    env.chain.id,
+                    record.address,
+                    &submitted,
+                    record.transaction_hash,
+                )
+                .await
+        }
+        Err(why) => skipped(why),
+    };
+    Ok(verdict)
+}

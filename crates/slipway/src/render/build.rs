@@ -1,0 +1,107 @@
+//! A build as the terminal shows it: the compiler's installation and notes,
+//! a spinner while solc runs, its diagnostics, and what was compiled.
+
+use std::{cell::RefCell, time::Instant};
+
+use eyre::Result;
+use slipway_config::Config;
+use slipway_solc::{BuildEvent, BuildReport, DiagnosticSeverity, Profile};
+use yansi::Paint;
+
+use crate::{cmd::GlobalOpts, output::status};
+
+/// Renders [`BuildEvent`]s as they come.
+pub(crate) struct Progress<'g> {
+    global: &'g GlobalOpts,
+    spinner: RefCell<Option<(indicatif::ProgressBar, Instant)>>,
+}
+
+impl<'g> Progress<'g> {
+    pub(crate) fn new(global: &'g GlobalOpts) -> Self {
+        Self {
+            global,
+            spinner: RefCell::new(None),
+        }
+    }
+
+    /// Shows one event.
+    pub(crate) fn on(&self, event: BuildEvent<'_>) {
+        match event {
+            BuildEvent::Installing(line) => status(self.global, "Installing", line),
+            BuildEvent::CompilerNote(note) => status(self.global, "Compiler", note),
+            BuildEvent::Compiling(compiler) => {
+                if !self.global.quiet {
+                    let bar = indicatif::ProgressBar::new_spinner();
+                    bar.set_message(format!("compiling with solc {}", compiler.version));
+                    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                    *self.spinner.borrow_mut() = Some((bar, Instant::now()));
+                }
+            }
+        }
+    }
+
+    /// Ends the spinner; how long compilation took.
+    fn finish(&self) -> Option<std::time::Duration> {
+        self.spinner.borrow_mut().take().map(|(bar, started)| {
+            bar.finish_and_clear();
+            started.elapsed()
+        })
+    }
+
+    /// Shows the outcome of a build: diagnostics (unless `quiet`, for
+    /// JSON output) and what was compiled.
+    pub(crate) fn finished(&self, report: &BuildReport, quiet: bool) {
+        let took = self.finish();
+        if quiet {
+            return;
+        }
+        for d in &report.diagnostics {
+            let head = match d.severity {
+                DiagnosticSeverity::Error => d.rendered.red().to_string(),
+                DiagnosticSeverity::Warning => d.rendered.yellow().to_string(),
+                DiagnosticSeverity::Info => d.rendered.clone(),
+            };
+            eprintln!("{head}\n");
+        }
+        if report.unchanged {
+            unchanged(self.global);
+        } else {
+            let n = report.compiled_sources.len();
+            status(
+                self.global,
+                "Compiled",
+                &format!(
+                    "{n} file{} with solc {}{}",
+                    if n == 1 { "" } else { "s" },
+                    report.compiler.version,
+                    took.map(|t| format!(" in {t:.2?}")).unwrap_or_default()
+                ),
+            );
+        }
+    }
+}
+
+/// "Unchanged": nothing was compiled.
+pub(crate) fn unchanged(global: &GlobalOpts) {
+    status(
+        global,
+        "Unchanged",
+        "no source changed; compilation skipped",
+    );
+}
+
+/// Builds the project (for commands that go on to test, deploy or verify),
+/// showing progress and diagnostics (unless `quiet`).
+pub(crate) fn compile(
+    global: &GlobalOpts,
+    config: &Config,
+    profile: Profile,
+    quiet: bool,
+) -> Result<BuildReport> {
+    let progress = Progress::new(global);
+    let report = slipway_solc::compile(config, profile, global.offline, &|e| progress.on(e));
+    progress.finish();
+    let report = report?;
+    progress.finished(&report, quiet);
+    Ok(report)
+}

@@ -1,0 +1,44 @@
+//! Verification verdicts as a table (`verify`, and `deploy` after a plan).
+
+use slipway_deploy::verify::{CodeCheck, ExplorerCheck, Verdict};
+
+fn code_cell(check: &CodeCheck) -> String {
+    match check {
+        CodeCheck::Match { set_aside } if set_aside.is_empty() => "match".into(),
+        CodeCheck::Match { set_aside } => format!("match; set aside: {}", set_aside.join(", ")),
+        CodeCheck::Mismatch { reason } => format!("MISMATCH: {reason}"),
+    }
+}
+
+fn explorer_cell(check: &ExplorerCheck) -> String {
+    match check {
+        ExplorerCheck::Verified => "verified".into(),
+        ExplorerCheck::AlreadyVerified => "already verified".into(),
+        ExplorerCheck::Rejected { reason } => format!("REJECTED: {reason}"),
+        ExplorerCheck::Skipped { reason } => format!("skipped ({reason})"),
+        ExplorerCheck::Failed { reason } => format!("FAILED: {reason}"),
+    }
+}
+
+/// The verdicts, one row per contract.
+pub(crate) fn table(verdicts: &[Verdict]) -> String {
+    let mut table = crate::output::table(&[
+        "Contract",
+        "Address",
+        "Bytecode",
+        "Constructor args",
+        "Etherscan",
+        "Sourcify",
+    ]);
+    for v in verdicts {
+        table.add_row(vec![
+            v.name.clone(),
+            v.address.clone(),
+            code_cell(&v.bytecode),
+            code_cell(&v.arguments),
+            explorer_cell(&v.etherscan),
+            explorer_cell(&v.sourcify),
+        ]);
+    }
+    table.to_string()
+}

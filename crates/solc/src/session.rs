@@ -1,0 +1,106 @@
+//! The build use case as every command needs it: find (or install) the
+//! pinned compiler, then compile — or, where the caller allows it, notice
+//! that nothing changed since the last clean build and compile nothing.
+//! Slow steps are reported as [`BuildEvent`]s; the caller renders them.
+
+use slipway_config::Config;
+
+use crate::{BuildReport, Compiler, ContractSize, Profile, ResolveOptions, Result};
+
+/// What a build is asked to do.
+#[derive(Clone, Copy, Debug)]
+pub struct BuildRequest {
+    /// Which compiler settings.
+    pub profile: Profile,
+    /// Never use the network for the compiler (`--offline`).
+    pub offline: bool,
+    /// Return [`Built::Unchanged`] without reading the compile output
+    /// when nothing changed (callers that only report sizes).
+    pub allow_unchanged: bool,
+}
+
+/// Something slow or worth telling, as the build goes.
+#[derive(Clone, Copy, Debug)]
+pub enum BuildEvent<'a> {
+    /// The compiler is being installed (a line of what happens).
+    Installing(&'a str),
+    /// Why the compiler used is not the native one.
+    CompilerNote(&'a str),
+    /// Compilation starts.
+    Compiling(&'a Compiler),
+}
+
+/// What a build produced.
+#[derive(Debug)]
+pub enum Built {
+    /// Nothing changed since the last clean build: its contract sizes.
+    Unchanged {
+        /// The compiler.
+        compiler: Compiler,
+        /// Every contract with its code sizes.
+        contracts: Vec<ContractSize>,
+    },
+    /// A build ran (possibly finding everything in its cache).
+    Compiled(Box<BuildReport>),
+}
+
+/// The pinned compiler of `config`, installed if needed.
+pub fn compiler(
+    config: &Config,
+    offline: bool,
+    events: &dyn Fn(BuildEvent<'_>),
+) -> Result<Compiler> {
+    let options = ResolveOptions::from_env(config.compiler.path.as_deref(), offline);
+    let compiler = crate::resolve(&config.compiler.version, &options, &|line| {
+        events(BuildEvent::Installing(line));
+    })?;
+    if let Some(note) = &compiler.note {
+        events(BuildEvent::CompilerNote(note));
+    }
+    Ok(compiler)
+}
+
+/// Builds the project of `config` as `request` says.
+pub fn compile_project(
+    config: &Config,
+    request: BuildRequest,
+    events: &dyn Fn(BuildEvent<'_>),
+) -> Result<Built> {
+    let compiler = compiler(config, request.offline, events)?;
+    if request.allow_unchanged
+        && let Some(contracts) = crate::up_to_date(config, &compiler, request.profile)?
+    {
+        return Ok(Built::Unchanged {
+            compiler,
+            contracts,
+        });
+    }
+    Ok(Built::Compiled(Box::new(compile_with(
+        config,
+        &compiler,
+        request.profile,
+        events,
+    )?)))
+}
+
+/// Builds the project of `config` in `profile`, always producing the
+/// compile output (for callers that go on to test, deploy or verify).
+pub fn compile(
+    config: &Config,
+    profile: Profile,
+    offline: bool,
+    events: &dyn Fn(BuildEvent<'_>),
+) -> Result<BuildReport> {
+    let compiler = compiler(config, offline, events)?;
+    compile_with(config, &compiler, profile, events)
+}
+
+fn compile_with(
+    config: &Config,
+    compiler: &Compiler,
+    profile: Profile,
+    events: &dyn Fn(BuildEvent<'_>),
+) -> Result<BuildReport> {
+    events(BuildEvent::Compiling(compiler));
+    crate::build(config, compiler, profile)
+}
