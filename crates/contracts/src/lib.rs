@@ -6,6 +6,8 @@
 //!   library slots, linking;
 //! - ABI decoding ([`Decoder`]) of calldata, return data, reverts and
 //!   events, from every ABI of the build;
+//! - a function call as people write it ([`Invocation`]): by address or
+//!   record, by signature or name, arguments as Solidity writes them;
 //! - deployment records ([`DeploymentRecord`], `deployments/<env>/*.json`),
 //!   which carry the chain's genesis hash so that a record from another
 //!   chain is detected wherever it is read.
@@ -13,9 +15,11 @@
 mod artifacts;
 mod decode;
 mod error;
+mod invoke;
 mod records;
 
 pub use artifacts::{Artifact, Artifacts, LinkReferences, fill};
 pub use decode::Decoder;
 pub use error::{ChainIdentity, FindError, LinkError, OtherChain, RecordError};
+pub use invoke::{Invocation, InvokeError, revert_data};
 pub use records::{DeploymentRecord, read_records, records_dir};

@@ -14,6 +14,7 @@ mod effect;
 mod encode;
 mod error;
 mod inputs;
+mod invoke;
 mod journal;
 mod plan;
 mod run;
@@ -22,6 +23,9 @@ pub mod verify;
 pub use create2::{CREATE2_PROXY, create2_address};
 pub use effect::{Effect, StepEffect, StepStatus};
 pub use error::{DeployError, PlanError, PlanErrors};
+pub use invoke::{
+    CallOutcome, InvokeRunError, SendEvent, SendOutcome, call, check_direct_signing, send,
+};
 pub use journal::{FAILPOINT_VAR, Journal, JournalState, LOCK_FILE, Record, StepInput};
 pub use plan::{Action, CheckedPlan, CheckedStep, Expr, Plan, Step, find_plan, role_hash};
 pub use run::{Deployment, Outcome, Progress, RunOptions};

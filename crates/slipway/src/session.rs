@@ -7,14 +7,19 @@ use eyre::Result;
 use slipway_chain::{ChainClient, Password, SignerError};
 use slipway_config::{Config, Environment};
 
+/// How this process describes itself to others (the dev chain's owner
+/// record, a deployment lock): its command line.
+pub(crate) fn command_line() -> String {
+    format!(
+        "slipway {}",
+        std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+    )
+}
+
 /// Connects to `env`'s chain (in process for the embedded one, unless a
 /// `slipway node` serves it) and checks its chain id.
 pub(crate) async fn connect(config: &Config, env: &Environment) -> Result<ChainClient> {
-    let command = format!(
-        "slipway {}",
-        std::env::args().skip(1).collect::<Vec<_>>().join(" ")
-    );
-    Ok(slipway_chain::connect(config, env, &command).await?)
+    Ok(slipway_chain::connect(config, env, &command_line()).await?)
 }
 
 /// A runtime for a command's chain work.

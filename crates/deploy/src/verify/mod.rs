@@ -14,5 +14,7 @@ pub use bytecode::{CodeCheck, compare_arguments, compare_runtime};
 pub use etherscan::Etherscan;
 pub use explorer::{ExplorerCheck, Pacing};
 pub use input::{Submission, submission};
-pub use session::{Explorers, Verdict, VerifyError, select_records, verify_records};
+pub use session::{
+    Explorers, Verdict, VerifyError, VerifyRequest, select_records, verify, verify_records,
+};
 pub use sourcify::Sourcify;

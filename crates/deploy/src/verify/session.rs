@@ -53,6 +53,35 @@ pub enum VerifyError {
     /// The explorers' HTTP client could not be built.
     #[error(transparent)]
     Net(#[from] NetError),
+    /// The chain could not be reached.
+    #[error(transparent)]
+    Connect(#[from] slipway_chain::ConnectError),
+}
+
+/// What to verify and where to submit.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyRequest {
+    /// Records to check (all when empty).
+    pub names: Vec<String>,
+    /// Submit to Etherscan (when the environment has a key).
+    pub etherscan: bool,
+    /// Submit to Sourcify.
+    pub sourcify: bool,
+}
+
+/// The whole use case: the records `request` names, checked on `env`'s
+/// chain (reached for `command`) against `artifacts` and submitted.
+pub async fn verify(
+    config: &Config,
+    env: &Environment,
+    artifacts: &Artifacts,
+    request: &VerifyRequest,
+    command: &str,
+) -> Result<Vec<Verdict>, VerifyError> {
+    let records = select_records(config, env, &request.names)?;
+    let explorers = Explorers::for_env(config, env, request.etherscan, request.sourcify)?;
+    let client = slipway_chain::connect(config, env, command).await?;
+    verify_records(config, env, &client, artifacts, &explorers, &records).await
 }
 
 /// One contract's checks.

@@ -16,7 +16,7 @@ use slipway_config::{Environment, Multisig};
 use slipway_contracts::{Artifacts, read_records};
 use slipway_deploy::{
     Deployment, Effect, Plan, Progress, RunOptions, StepStatus, find_plan,
-    verify::{Explorers, Verdict, select_records, verify_records},
+    verify::{VerifyRequest, verify},
 };
 use slipway_solc::Profile;
 
@@ -24,7 +24,7 @@ use super::{CHECK_FAILED, GlobalOpts};
 use crate::{
     output::status,
     render,
-    session::{ask_password, connect, runtime},
+    session::{ask_password, command_line, connect, runtime},
 };
 
 /// Deploy a plan (deploy/<name>.toml) to an environment: show its effect,
@@ -318,20 +318,15 @@ impl DeployArgs {
             .filter(|s| s.artifact.is_some())
             .map(|s| s.step.id.clone())
             .collect();
-        let records = select_records(&config, &env, &names)?;
-        let explorers = Explorers::for_env(&config, &env, true, true)?;
-        let verdicts = runtime()?.block_on(async {
-            let client = connect(&config, &env).await?;
-            Ok::<_, eyre::Report>(
-                verify_records(&config, &env, &client, &artifacts, &explorers, &records).await?,
-            )
-        })?;
-        if self.json {
-            println!("{}", serde_json::to_string_pretty(&verdicts)?);
-        } else {
-            println!("{}", render::verify::table(&verdicts));
-        }
-        Ok(if verdicts.iter().any(Verdict::failed) {
+        let request = VerifyRequest {
+            names,
+            etherscan: true,
+            sourcify: true,
+        };
+        let verdicts =
+            runtime()?.block_on(verify(&config, &env, &artifacts, &request, &command_line()))?;
+        let failed = render::verify::show(&verdicts, self.json)?;
+        Ok(if failed {
             CHECK_FAILED.into()
         } else {
             deployed

@@ -20,8 +20,18 @@ fn explorer_cell(check: &ExplorerCheck) -> String {
     }
 }
 
+/// Prints the verdicts (a table, or JSON); whether any check failed.
+pub(crate) fn show(verdicts: &[Verdict], json: bool) -> eyre::Result<bool> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(verdicts)?);
+    } else {
+        println!("{}", table(verdicts));
+    }
+    Ok(verdicts.iter().any(Verdict::failed))
+}
+
 /// The verdicts, one row per contract.
-pub(crate) fn table(verdicts: &[Verdict]) -> String {
+fn table(verdicts: &[Verdict]) -> String {
     let mut table = crate::output::table(&[
         "Contract",
         "Address",

@@ -1,0 +1,203 @@
+//! The `call` and `send` use cases: a function of a contract on an
+//! environment's chain, read without a transaction or sent and followed to
+//! its confirmations, with a revert worded from the project's ABIs. A
+//! record written on another chain is refused first.
+
+use alloy_primitives::{Address, B256, U256};
+use slipway_chain::{
+    CallRequest, ChainClient, ChainSigner, Lifecycle, NonceTracker, ProviderError, TxError,
+    TxEvent, TxRequest,
+};
+use slipway_config::{Config, Environment, Multisig};
+use slipway_contracts::{ChainIdentity, Invocation, RecordError, revert_data};
+
+/// Why a call or send stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum InvokeRunError {
+    /// Nothing at the address (a call there "succeeds" with nothing).
+    #[error(
+        "no contract at {} on {env}: check the address, or deploy first (`slipway deploy --env {env}`)",
+        .to.to_checksum(None)
+    )]
+    NoContract {
+        /// The address.
+        to: Address,
+        /// The environment.
+        env: String,
+    },
+    /// The environment signs through a Safe.
+    #[error(
+        "environment `{0}` requires a Safe multisig for state changes; `slipway send` signs directly and is refused there"
+    )]
+    MultisigRequired(String),
+    /// The answer does not decode.
+    #[error(transparent)]
+    Invoke(#[from] slipway_contracts::InvokeError),
+    /// The record belongs to another chain.
+    #[error(transparent)]
+    Records(#[from] RecordError),
+    /// The chain could not be asked.
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// The transaction did not reach finality.
+    #[error(transparent)]
+    Tx(#[from] TxError),
+    /// The lifecycle ended without a confirmation.
+    #[error("the transaction did not complete")]
+    Incomplete,
+}
+
+/// What a call answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallOutcome {
+    /// The decoded return values (one per output; raw hex without outputs).
+    Returned(Vec<String>),
+    /// It reverted: the reason in words.
+    Reverted(String),
+}
+
+/// What a send came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Final: included, with its confirmations.
+    Confirmed {
+        /// The transaction.
+        hash: B256,
+        /// Its block.
+        block: u64,
+        /// Gas used.
+        gas_used: u64,
+        /// Whether it succeeded.
+        success: bool,
+    },
+    /// The gas estimate reverted: nothing was sent. The reason in words.
+    Reverted(String),
+}
+
+/// Something a send reports as it goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SendEvent {
+    /// The address has no code: the transaction only moves its value.
+    NoCode(Address),
+    /// A step of the transaction's lifecycle.
+    Tx(TxEvent),
+}
+
+async fn check_record(
+    env: &Environment,
+    client: &ChainClient,
+    invocation: &Invocation,
+) -> Result<(), InvokeRunError> {
+    if let Some(record) = &invocation.record {
+        let here = ChainIdentity {
+            chain_id: env.chain.id,
+            genesis: Some(client.genesis_hash().await?),
+        };
+        record.check_chain(&env.name, here)?;
+    }
+    Ok(())
+}
+
+/// The reason of a revert a node reported, if it is one.
+fn reverted(config: &Config, invocation: &Invocation, error: &ProviderError) -> Option<String> {
+    let ProviderError::Rpc {
+        data: Some(data), ..
+    } = error
+    else {
+        return None;
+    };
+    let data = revert_data(data)?;
+    Some(invocation.revert_reason(&config.path(&config.project.out), &data))
+}
+
+/// Calls `invocation` on `env`'s chain without a transaction.
+pub async fn call(
+    config: &Config,
+    env: &Environment,
+    client: &ChainClient,
+    invocation: &Invocation,
+) -> Result<CallOutcome, InvokeRunError> {
+    check_record(env, client, invocation).await?;
+    if client.code(invocation.to).await?.is_empty() {
+        return Err(InvokeRunError::NoContract {
+            to: invocation.to,
+            env: env.name.clone(),
+        });
+    }
+    let request = CallRequest {
+        to: Some(invocation.to),
+        data: invocation.calldata.clone(),
+        ..CallRequest::default()
+    };
+    match client.call(&request).await {
+        Ok(output) => Ok(CallOutcome::Returned(invocation.decode_output(&output)?)),
+        Err(error) => match reverted(config, invocation, &error) {
+            Some(reason) => Ok(CallOutcome::Reverted(reason)),
+            None => Err(error.into()),
+        },
+    }
+}
+
+/// Refuses direct signing where `env` signs through a Safe — checked
+/// before anyone is asked for a key.
+pub fn check_direct_signing(env: &Environment) -> Result<(), InvokeRunError> {
+    if env.multisig != Multisig::Off {
+        return Err(InvokeRunError::MultisigRequired(env.name.clone()));
+    }
+    Ok(())
+}
+
+/// Sends `invocation` with `value` wei, signed by `signer`, and follows it
+/// to its confirmations. Refused where the environment signs through a
+/// Safe.
+pub async fn send(
+    config: &Config,
+    env: &Environment,
+    client: &ChainClient,
+    signer: &ChainSigner,
+    invocation: &Invocation,
+    value: U256,
+    events: &mut (dyn FnMut(SendEvent) + Send),
+) -> Result<SendOutcome, InvokeRunError> {
+    check_direct_signing(env)?;
+    check_record(env, client, invocation).await?;
+    // Sending value to an account is fine; calling a function on one does
+    // nothing, which deserves a word.
+    if client.code(invocation.to).await?.is_empty() {
+        events(SendEvent::NoCode(invocation.to));
+    }
+    let request = TxRequest {
+        to: Some(invocation.to),
+        value,
+        data: invocation.calldata.clone(),
+        gas_limit: None,
+    };
+    let sent = Lifecycle::for_env(env)
+        .send(
+            client,
+            &NonceTracker::new(),
+            signer,
+            &request,
+            &mut |event| events(SendEvent::Tx(event)),
+        )
+        .await;
+    match sent {
+        Ok(TxEvent::Confirmed {
+            hash,
+            block,
+            success,
+            gas_used,
+        }) => Ok(SendOutcome::Confirmed {
+            hash,
+            block,
+            gas_used,
+            success,
+        }),
+        Ok(_) => Err(InvokeRunError::Incomplete),
+        Err(TxError::Provider(error)) => match reverted(config, invocation, &error) {
+            Some(reason) => Ok(SendOutcome::Reverted(reason)),
+            None => Err(TxError::Provider(error).into()),
+        },
+        Err(other) => Err(other.into()),
+    }
+}
