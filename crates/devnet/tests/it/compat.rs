@@ -1,7 +1,7 @@
 //! Compatibility with a client library nobody here wrote: ethers v6 (npm)
 //! runs a deploy / call / event / revert / snapshot scenario against the node.
 
-mod common;
+use crate::common;
 
 use slipway_devnet::Mining;
 

@@ -4,7 +4,7 @@
 //! an untrusted CA, a wrong name, an expired certificate, a refused port,
 //! an unknown host, a proxy that refuses — each say their cause.
 
-mod common;
+use crate::common;
 
 use std::{net::SocketAddr, time::Duration};
 

@@ -1,7 +1,7 @@
 //! Every cheatcode of the fixture suite (`Expect.t.sol`) at its boundary,
 //! and the call trace of a failing test.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

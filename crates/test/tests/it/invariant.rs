@@ -2,7 +2,7 @@
 //! with targets narrowed as in forge-std, one that breaks and shrinks to its
 //! two-call minimum, saved and replayed.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

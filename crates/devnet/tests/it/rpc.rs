@@ -1,6 +1,6 @@
 //! The dev chain through a real client (alloy's provider) over real sockets.
 
-mod common;
+use crate::common;
 
 use alloy_network::TransactionBuilder;
 use alloy_primitives::{Address, B256, U256, address};

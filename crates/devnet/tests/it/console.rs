@@ -1,6 +1,6 @@
 //! `console.log` from contracts is collected with the transaction it came from.
 
-mod common;
+use crate::common;
 
 use alloy_consensus::{TxEip1559, TxEnvelope};
 use alloy_primitives::{TxKind, U256};

@@ -1,6 +1,6 @@
 //! The runner on a fixture suite compiled with the real compiler.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

@@ -5,7 +5,7 @@
 //! redeployed only when asked; a journal from another chain refused until
 //! `--reset`; plan errors located by file, line and step.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! Reaching the development chain: in process with no socket at all, or
 //! through the running node that holds it (its typed owner record).
 
-mod common;
+use crate::common;
 
 use std::{path::Path, time::Duration};
 
@@ -116,7 +116,7 @@ fn development_chain_is_reached_in_process_without_a_socket() {
     let output = std::process::Command::new(std::env::current_exe().expect("exe"))
         .args([
             "--exact",
-            "child_uses_the_development_chain",
+            "connect::child_uses_the_development_chain",
             "--include-ignored",
             "--test-threads=1",
         ])

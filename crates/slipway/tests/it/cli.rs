@@ -1,6 +1,6 @@
 //! The `slipway` binary as a user runs it.
 
-mod common;
+use crate::common;
 
 use common::{slipway, starter_project};
 use std::fs;

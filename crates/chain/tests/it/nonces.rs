@@ -1,7 +1,7 @@
 //! Nonces reconciled with `slipway node`: in step, used outside slipway, and
 //! the chain behind after a dropped transaction.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

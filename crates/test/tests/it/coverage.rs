@@ -11,7 +11,7 @@
 //! - branches: require (9) true only, if (18) false only, ?: (27) true only
 //!   → 3/6.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

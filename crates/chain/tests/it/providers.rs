@@ -18,7 +18,7 @@ use axum::{
 use serde_json::json;
 use slipway_chain::{ChainClient, ProviderError, Providers};
 
-mod common;
+use crate::common;
 
 use common::{node, url};
 

@@ -4,7 +4,7 @@
 //! neighbour changed and tampered constructor arguments are caught; an
 //! explorer that cannot be reached fails the command; `deploy --verify`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@
 //! errors in words; an untrusted certificate, the wrong chain and a
 //! refusing proxy stop the command before anything is sent.
 
-mod common;
+use crate::common;
 
 use std::{
     path::{Path, PathBuf},

@@ -1,6 +1,6 @@
 //! The durable log: restarts lose nothing, bad or busy state is refused.
 
-mod common;
+use crate::common;
 
 use alloy_primitives::{Address, U256, address};
 use serde_json::json;

@@ -3,7 +3,7 @@
 //! a read, a transaction followed to confirmation, a decoded revert, and
 //! bad input refused before anything is sent.
 
-mod common;
+use crate::common;
 
 use common::{rpc, slipway, starter_project};
 use std::net::TcpListener;

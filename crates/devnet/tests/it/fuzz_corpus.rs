@@ -1,7 +1,7 @@
 //! The fuzz target's saved corpus, replayed on stable (CI has no nightly), and
 //! random request bodies: every one is answered in JSON-RPC form, none panics.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

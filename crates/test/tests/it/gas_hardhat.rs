@@ -5,7 +5,7 @@
 //! report's figures must equal them minus the intrinsic cost (deployments:
 //! the whole transaction).
 
-mod common;
+use crate::common;
 
 use std::{
     net::TcpListener,

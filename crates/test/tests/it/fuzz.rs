@@ -1,7 +1,7 @@
 //! Fuzz tests of the fixture suite (`Fuzz.t.sol`): properties that hold,
 //! failures shrunk to their known minimum, saved and replayed first.
 
-mod common;
+use crate::common;
 
 use std::{path::Path, sync::OnceLock};
 

@@ -1,8 +1,6 @@
 //! Random transaction sequences never panic the chain and conserve value:
 //! the total of all balances only falls by the base fees burnt.
 
-mod common;
-
 use alloy_consensus::{TxEip1559, TxEnvelope, TxLegacy};
 use alloy_primitives::{Address, TxKind, U256};
 use proptest::prelude::*;

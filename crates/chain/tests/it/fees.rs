@@ -1,7 +1,7 @@
 //! Fees from `slipway node`'s fee history under each kind of policy, and the
 //! cap that stops a send instead of overpaying.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! WebSocket: requests, and eth_subscribe for heads, logs and pending transactions.
 
-mod common;
+use crate::common;
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 //! node with chain id 1 — refused while a multisig is required, then sent
 //! with `multisig = false` and `--yes` from an encrypted keystore.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

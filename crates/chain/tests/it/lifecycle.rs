@@ -2,7 +2,7 @@
 //! confirmations, a fee bump observed on chain under manual mining, a
 //! dropped transaction re-sent, a reorg before finality waited out.
 
-mod common;
+use crate::common;
 
 use std::{sync::mpsc, time::Duration};
 

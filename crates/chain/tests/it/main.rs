@@ -1,0 +1,12 @@
+//! The integration tests of slipway-chain, as one test binary (one link of
+//! revm, alloy and the rest instead of one per file).
+
+mod common;
+mod connect;
+mod fees;
+mod keystore;
+mod lifecycle;
+mod nonces;
+mod providers;
+mod signer;
+mod tls;

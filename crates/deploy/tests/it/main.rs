@@ -1,0 +1,6 @@
+//! The integration tests of slipway-deploy, as one test binary (one link of
+//! revm, alloy and the rest instead of one per file).
+
+mod explorers;
+mod journal;
+mod plan;

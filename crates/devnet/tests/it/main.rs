@@ -1,0 +1,11 @@
+//! The integration tests of slipway-devnet, as one test binary (one link of
+//! revm, alloy and the rest instead of one per file).
+
+mod chain_props;
+mod common;
+mod compat;
+mod console;
+mod durability;
+mod fuzz_corpus;
+mod rpc;
+mod ws;

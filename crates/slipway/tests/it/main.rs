@@ -1,0 +1,13 @@
+//! The integration tests of the slipway binary, as one test binary (one link of
+//! revm, alloy and the rest instead of one per file).
+
+mod account;
+mod anvil;
+mod call;
+mod cli;
+mod common;
+mod deploy;
+mod deploy_bridge;
+mod layout;
+mod node;
+mod verify;

@@ -1,0 +1,5 @@
+//! The integration tests of slipway-solc, as one test binary (one link of
+//! revm, alloy and the rest instead of one per file).
+
+mod build;
+mod native;

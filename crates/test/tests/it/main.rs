@@ -1,0 +1,11 @@
+//! The integration tests of slipway-test, as one test binary (one link of
+//! revm, alloy and the rest instead of one per file).
+
+mod cheatcodes;
+mod common;
+mod coverage;
+mod fuzz;
+mod gas_hardhat;
+mod invariant;
+mod ported;
+mod runner;
