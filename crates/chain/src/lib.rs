@@ -32,3 +32,5 @@ pub use lifecycle::{Lifecycle, Shortfall, SignedTx, TxError, TxEvent, TxRequest}
 pub use nonce::{NonceCheck, NonceTracker};
 pub use provider::{Health, ProviderError, Providers};
 pub use signer::{ChainSigner, LocalKey, SignerError, resolve_signer};
+/// Dev accounts of a mnemonic (the one derivation, shared with the dev chain).
+pub use slipway_devnet::{DevAccount, derive_account as dev_account};

@@ -3,7 +3,7 @@
 use std::{fmt, sync::Arc};
 
 use alloy_primitives::{Address, B256};
-use alloy_signer_local::{MnemonicBuilder, PrivateKeySigner, coins_bip39::English};
+use alloy_signer_local::PrivateKeySigner;
 use slipway_config::{Environment, Multisig, Signer, Target, Vars};
 
 use crate::{KeystoreError, Keystores, Password};
@@ -129,12 +129,9 @@ pub fn resolve_signer(
             let Target::Embedded(devnet) = &env.target else {
                 return Err(SignerError::DevOutsideDevelopment(env.name.clone()));
             };
-            let key = MnemonicBuilder::<English>::default()
-                .phrase(devnet.mnemonic.as_str())
-                .index(*index)
-                .and_then(|b| b.build())
+            let key = slipway_devnet::derive_account(&devnet.mnemonic, *index)
                 .map_err(|_| SignerError::Derive(*index))?;
-            Ok(ChainSigner::Local(LocalKey::new(key)))
+            Ok(ChainSigner::Local(LocalKey::new(key.signer)))
         }
         Signer::Env { var } => {
             let why = if env.name == "production" {

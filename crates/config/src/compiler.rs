@@ -42,39 +42,6 @@ impl Default for CompilerConfig {
     }
 }
 
-/// EVM versions solc accepts in `settings.evmVersion`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-#[allow(missing_docs)]
-pub enum EvmVersion {
-    Byzantium,
-    Constantinople,
-    Petersburg,
-    Istanbul,
-    Berlin,
-    London,
-    Paris,
-    Shanghai,
-    Cancun,
-    Prague,
-    Osaka,
-}
-
-impl EvmVersion {
-    /// The name solc uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Byzantium => "byzantium",
-            Self::Constantinople => "constantinople",
-            Self::Petersburg => "petersburg",
-            Self::Istanbul => "istanbul",
-            Self::Berlin => "berlin",
-            Self::London => "london",
-            Self::Paris => "paris",
-            Self::Shanghai => "shanghai",
-            Self::Cancun => "cancun",
-            Self::Prague => "prague",
-            Self::Osaka => "osaka",
-        }
-    }
-}
+/// EVM versions solc accepts in `settings.evmVersion`: the hardforks, by
+/// the same names (one enum for both).
+pub type EvmVersion = crate::Hardfork;

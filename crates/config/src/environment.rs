@@ -130,6 +130,25 @@ pub enum Hardfork {
     Osaka,
 }
 
+impl Hardfork {
+    /// The name solc (`evmVersion`) and the configuration use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Byzantium => "byzantium",
+            Self::Constantinople => "constantinople",
+            Self::Petersburg => "petersburg",
+            Self::Istanbul => "istanbul",
+            Self::Berlin => "berlin",
+            Self::London => "london",
+            Self::Paris => "paris",
+            Self::Shanghai => "shanghai",
+            Self::Cancun => "cancun",
+            Self::Prague => "prague",
+            Self::Osaka => "osaka",
+        }
+    }
+}
+
 /// How the priority fee is chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -104,12 +104,23 @@ impl Vars {
 }
 
 /// A failure to expand a template.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum ExpandError {
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ExpandError {
     /// `${NAME}` with NAME unset.
+    #[error("${{{0}}} is not set (in the environment or .env)")]
     Unset(String),
     /// `${` without a closing brace or with an invalid name.
+    #[error("{0}")]
     Malformed(String),
+}
+
+impl Vars {
+    /// Expands every `${NAME}` in `template` from these variables; `$$` is a
+    /// literal `$`; a name must be letters, digits and `_`. The one
+    /// implementation, for `slipway.toml` and deploy plans alike.
+    pub fn expand(&self, template: &str) -> Result<String, ExpandError> {
+        expand(template, self).map(|(text, _)| text)
+    }
 }
 
 /// Expands every `${NAME}` in `template`; `$$` is a literal `$`. Returns the

@@ -30,7 +30,7 @@ pub use environment::{
 pub use error::{ConfigError, Location, Result};
 pub use fuzz::{FuzzConfig, InvariantConfig};
 pub use gates::{Gates, LintSeverity, MonitorConfig};
-pub use interpolate::Vars;
+pub use interpolate::{ExpandError, Vars};
 pub use load::{CONFIG_FILE, Config};
 pub use project::ProjectConfig;
 pub use secret::{REDACTED, RpcUrl, Secret};

@@ -37,9 +37,23 @@ impl DevAccount {
     }
 }
 
-/// The first `count` accounts of `mnemonic`. The seed (2,048 rounds of
-/// PBKDF2) is computed once and each account derived from the common parent.
+/// The first `count` accounts of `mnemonic` (BIP-44 `m/44'/60'/0'/0/i`,
+/// as Hardhat, anvil and wallets derive them) — the one derivation of dev
+/// accounts: the chain funds them, `dev:N` signers and plan accounts use
+/// them. The seed (2,048 rounds of PBKDF2) is computed once and each
+/// account derived from the common parent.
 pub fn derive_accounts(mnemonic: &str, count: u32) -> Result<Vec<DevAccount>> {
+    derive_range(mnemonic, 0..count)
+}
+
+/// Account `index` of `mnemonic`.
+pub fn derive_account(mnemonic: &str, index: u32) -> Result<DevAccount> {
+    derive_range(mnemonic, index..index.saturating_add(1))?
+        .pop()
+        .ok_or_else(|| DevnetError::Config(format!("cannot derive dev account {index}")))
+}
+
+fn derive_range(mnemonic: &str, indices: std::ops::Range<u32>) -> Result<Vec<DevAccount>> {
     use alloy_signer_local::coins_bip39::{English, Mnemonic};
     use coins_bip32::xkeys::Parent;
 
@@ -51,7 +65,7 @@ pub fn derive_accounts(mnemonic: &str, count: u32) -> Result<Vec<DevAccount>> {
         .map_err(|e| bad(&e))?
         .derive_path("m/44'/60'/0'/0")
         .map_err(|e| bad(&e))?;
-    (0..count)
+    indices
         .map(|i| {
             let child = parent.derive_child(i).map_err(|e| bad(&e))?;
             let key: &k256::ecdsa::SigningKey = child.as_ref();
@@ -88,5 +102,8 @@ mod tests {
             accounts[0].signer.to_bytes().to_string(),
             "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
         );
+        let one = derive_account(slipway_config::DEV_MNEMONIC, 2).expect("one");
+        assert_eq!(one.address, accounts[2].address);
+        assert!(derive_account("not a mnemonic", 0).is_err());
     }
 }

@@ -13,7 +13,7 @@ use alloy_primitives::{Address, B256, Bytes, U256, keccak256, logs_bloom};
 use slipway_config::Hardfork;
 use slipway_evm::{
     AccountDiff, BlockContext, ChainEnv, ConsoleCollector, Outcome, State, StateDiff, Status,
-    TxInput, spec_id,
+    TxInput,
 };
 
 use crate::{
@@ -87,7 +87,7 @@ impl Chain {
     pub fn new(genesis: GenesisSpec, accounts: Vec<DevAccount>) -> Self {
         let env = ChainEnv {
             chain_id: genesis.chain_id,
-            spec: spec_id(genesis.hardfork),
+            hardfork: genesis.hardfork,
             unlimited_code_size: false,
             unlimited_tx_gas: false,
         };

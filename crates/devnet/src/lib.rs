@@ -17,7 +17,7 @@ pub mod rpc;
 mod store;
 mod types;
 
-pub use accounts::{DevAccount, derive_accounts};
+pub use accounts::{DevAccount, derive_account, derive_accounts};
 pub use chain::{Chain, TxLocation};
 pub use error::{DevnetError, Result};
 pub use genesis::{CREATE2_DEPLOYER, GenesisSpec, INITIAL_BASE_FEE};

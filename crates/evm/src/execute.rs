@@ -11,7 +11,9 @@ use revm::{
     state::EvmState,
 };
 
-use crate::{AccountDiff, State, StateDiff};
+use slipway_config::Hardfork;
+
+use crate::{AccountDiff, State, StateDiff, spec_id};
 
 /// Chain-wide execution settings.
 #[derive(Clone, Debug)]
@@ -19,7 +21,7 @@ pub struct ChainEnv {
     /// EIP-155 chain id.
     pub chain_id: u64,
     /// EVM rules.
-    pub spec: SpecId,
+    pub hardfork: Hardfork,
     /// Lift the EIP-170 / EIP-3860 code size limits (tests do, as forge does).
     pub unlimited_code_size: bool,
     /// Lift the per-transaction gas cap of EIP-7825 (tests run with more gas
@@ -163,7 +165,7 @@ impl State {
     fn context(&mut self, env: &ChainEnv, block: &BlockContext, tx: &TxInput) -> Ctx<'_> {
         let skip_nonce = tx.nonce.is_none();
         let unlimited = env.unlimited_code_size;
-        let mut cfg = CfgEnv::new_with_spec(env.spec);
+        let mut cfg = CfgEnv::new_with_spec(spec_id(env.hardfork));
         cfg.chain_id = env.chain_id;
         cfg.disable_nonce_check = skip_nonce;
         if unlimited {
@@ -187,7 +189,7 @@ impl State {
         tx: &TxInput,
         commit: bool,
     ) -> Result<Outcome, ExecError> {
-        let spec = env.spec;
+        let spec = spec_id(env.hardfork);
         let tx_env = tx_env(env, tx);
         let mut evm = self.context(env, block, tx).build_mainnet();
         let result = evm
@@ -209,7 +211,7 @@ impl State {
     where
         I: for<'a> Inspector<Ctx<'a>>,
     {
-        let spec = env.spec;
+        let spec = spec_id(env.hardfork);
         let tx_env = tx_env(env, tx);
         let mut evm = self
             .context(env, block, tx)
@@ -306,7 +308,7 @@ mod tests {
     fn env() -> ChainEnv {
         ChainEnv {
             chain_id: 1337,
-            spec: SpecId::OSAKA,
+            hardfork: Hardfork::Osaka,
             unlimited_code_size: false,
             unlimited_tx_gas: false,
         }

@@ -3,8 +3,10 @@
 //! state diffs that can be stored and replayed, and the `console.log`
 //! inspector.
 //!
-//! This crate and `slipway-test` are the only ones that use revm types; the
-//! rest of the workspace goes through the types defined here. It does no I/O.
+//! This crate and the test runner are the only ones that use revm types
+//! (revm is not re-exported, and settings name hardforks, not revm spec
+//! ids); the rest of the workspace goes through the types defined here. It
+//! does no I/O.
 
 mod console;
 mod diff;
@@ -17,5 +19,3 @@ pub use diff::{AccountDiff, StateDiff};
 pub use execute::{BlockContext, ChainEnv, ExecError, Outcome, Status, TxInput};
 pub use spec::spec_id;
 pub use state::{Account, State};
-
-pub use revm;

@@ -49,6 +49,16 @@ pub(crate) fn status(global: &GlobalOpts, verb: &str, rest: &str) {
     }
 }
 
+/// `n` and the noun, plural unless `n` is 1: `count(2, "file")` is
+/// "2 files" (regular plurals only).
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A results table: the house style, wrapped to the terminal (160 columns
 /// when stdout is not one).
 pub(crate) fn table(header: &[&str]) -> comfy_table::Table {

@@ -10,6 +10,12 @@ pub type Result<T, E = SolcError> = std::result::Result<T, E>;
 /// What can go wrong finding a compiler or building with it.
 #[derive(Debug, thiserror::Error)]
 pub enum SolcError {
+    /// `[compiler] evm_version` names a version the compiler driver does
+    /// not know.
+    #[error(
+        "[compiler] evm_version = \"{0}\" is not an EVM version this build of slipway can pass to solc; choose an earlier one"
+    )]
+    UnknownEvmVersion(String),
     /// No way to get the pinned compiler.
     #[error(
         "no Solidity compiler {version} available: install Node.js 18+ (node and npm on PATH) so \

@@ -83,7 +83,11 @@ pub fn project(
     settings.evm_version = config
         .compiler
         .evm_version
-        .and_then(|v| EvmVersion::from_str(v.as_str()).ok());
+        .map(|v| {
+            EvmVersion::from_str(v.as_str())
+                .map_err(|_| SolcError::UnknownEvmVersion(v.as_str().to_owned()))
+        })
+        .transpose()?;
 
     let solc = Solc::new_with_version(&compiler.path, compiler.version.clone());
     ProjectBuilder::<SolcCompiler, ConfigurableArtifacts>::new(artifacts)

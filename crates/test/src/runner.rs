@@ -12,7 +12,6 @@ use std::{
 use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
 use alloy_primitives::{Address, Bytes, U256, address, keccak256};
 use rayon::prelude::*;
-use revm::primitives::hardfork::SpecId;
 use serde::Serialize;
 use slipway_evm::{BlockContext, ChainEnv, Outcome, State, Status, TxInput};
 
@@ -69,7 +68,7 @@ pub struct RunOptions {
     /// Chain id tests see (forge's 31337).
     pub chain_id: u64,
     /// EVM rules.
-    pub spec: SpecId,
+    pub hardfork: slipway_config::Hardfork,
     /// Gas each call may use.
     pub gas_limit: u64,
     /// Fuzzing.
@@ -91,7 +90,7 @@ impl Default for RunOptions {
     fn default() -> Self {
         Self {
             chain_id: 31_337,
-            spec: SpecId::PRAGUE,
+            hardfork: slipway_config::Hardfork::Prague,
             gas_limit: 1 << 40,
             fuzz: FuzzOptions::default(),
             invariant: InvariantOptions::default(),
@@ -793,7 +792,7 @@ pub fn run_with_coverage(
     let bench = Bench {
         env: ChainEnv {
             chain_id: options.chain_id,
-            spec: options.spec,
+            hardfork: options.hardfork,
             unlimited_code_size: true,
             unlimited_tx_gas: true,
         },

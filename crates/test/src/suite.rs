@@ -157,7 +157,7 @@ pub fn run_suite(
         .or(request.default_seed)
         .unwrap_or_else(fresh_seed);
     let options = RunOptions {
-        spec: slipway_evm::spec_id(hardfork),
+        hardfork,
         fuzz: FuzzOptions {
             runs: request.fuzz_runs.unwrap_or(config.fuzz.runs),
             seed,

@@ -12,7 +12,6 @@ use std::{
 };
 
 use alloy_primitives::{Address, B256, keccak256};
-use alloy_signer_local::{MnemonicBuilder, coins_bip39::English};
 use slipway_config::{Environment, Target, Vars};
 use toml::Spanned;
 
@@ -152,25 +151,10 @@ impl Located<'_> {
     }
 }
 
-/// `${VAR}` replaced from `vars`; an unset variable is named in the error.
+/// `${VAR}` replaced from `vars` as in `slipway.toml` (`$$` is a `$`); an
+/// unset variable is named in the error.
 fn interpolate(text: &str, vars: &Vars) -> Result<String, String> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after
-            .find('}')
-            .ok_or_else(|| format!("`{text}`: `${{` without a closing `}}`"))?;
-        let name = &after[..end];
-        let value = vars
-            .get(name)
-            .ok_or_else(|| format!("${{{name}}} is not set (in the environment or .env)"))?;
-        out.push_str(value);
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
+    vars.expand(text).map_err(|e| e.to_string())
 }
 
 impl Plan {
@@ -303,12 +287,9 @@ fn account_address(text: &str, env: &Environment, vars: &Vars) -> Result<Address
         let index: u32 = index
             .parse()
             .map_err(|_| format!("`{text}`: dev:N takes an account number"))?;
-        let key = MnemonicBuilder::<English>::default()
-            .phrase(devnet.mnemonic.as_str())
-            .index(index)
-            .and_then(|b| b.build())
+        let account = slipway_chain::dev_account(&devnet.mnemonic, index)
             .map_err(|e| format!("`{text}`: {e}"))?;
-        return Ok(key.address());
+        return Ok(account.address);
     }
     text.parse::<Address>().map_err(|_| {
         format!("`{text}` is not an address (0x and 40 hex digits), `${{VAR}}` or `dev:N`")

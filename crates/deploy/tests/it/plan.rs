@@ -187,6 +187,10 @@ fn a_salt_resolves_params_variables_roles_and_accounts() {
     );
     let vars = Vars::from_map([("SALT".to_owned(), "from-env".to_owned())]);
     assert_eq!(salt("${SALT}", "", &vars), Ok(label("from-env")));
+    // The same expansion as slipway.toml's: `$$` is a `$`, names are checked.
+    assert_eq!(salt("$$${SALT}", "", &vars), Ok(label("$from-env")));
+    let bad = salt("${1SALT}", "", &vars).expect_err("not a name");
+    assert!(bad.contains("is not a variable name"), "{bad}");
     assert_eq!(
         salt("role:OPERATOR_ROLE", "", &none),
         Ok(Some(role_hash("OPERATOR_ROLE")))

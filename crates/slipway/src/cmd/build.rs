@@ -1,9 +1,10 @@
 //! `slipway build`: compile with the pinned compiler, show diagnostics and sizes.
 
+use crate::output::count;
 use std::process::ExitCode;
 
 use clap::Args;
-use comfy_table::{Cell, Color, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{Cell, Color};
 use eyre::{Result, bail};
 use slipway_config::Config;
 use slipway_solc::{
@@ -64,10 +65,7 @@ impl BuildArgs {
                 .iter()
                 .filter(|d| d.severity == DiagnosticSeverity::Error)
                 .count();
-            bail!(
-                "compilation failed with {n} error{}",
-                if n == 1 { "" } else { "s" }
-            );
+            bail!("compilation failed with {}", count(n, "error"));
         }
         if self.sizes && !self.json {
             print_sizes(&report.contracts, &config);
@@ -98,8 +96,7 @@ fn exit_code(contracts: &[ContractSize], sizes: bool, config: &Config) -> ExitCo
 }
 
 fn print_sizes(contracts: &[ContractSize], config: &Config) {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+    let mut table = crate::output::table(&[
         "Contract",
         "Runtime size (B)",
         "Initcode size (B)",

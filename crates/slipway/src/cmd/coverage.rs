@@ -1,10 +1,10 @@
 //! `slipway coverage`: line, statement, branch and function coverage of the
 //! sources, with the SOP's gate.
 
+use crate::output::count;
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Args, ValueEnum};
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use eyre::{Result, WrapErr, bail};
 use slipway_solc::Profile;
 use slipway_test::{CoverageGate, CoverageReport, SuiteRequest, measure_coverage, run_suite};
@@ -46,14 +46,8 @@ pub(crate) struct CoverageArgs {
 }
 
 fn summary(report: &CoverageReport) -> String {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header([
-        "File",
-        "% Lines",
-        "% Statements",
-        "% Branches",
-        "% Funcs",
-    ]);
+    let mut table =
+        crate::output::table(&["File", "% Lines", "% Statements", "% Branches", "% Funcs"]);
     for file in &report.files {
         table.add_row([
             file.path.display().to_string(),
@@ -147,9 +141,8 @@ impl CoverageArgs {
         }
         if summary_counts.failed > 0 {
             eprintln!(
-                "{} test{} failed: coverage counts only what the passing code ran",
-                summary_counts.failed,
-                if summary_counts.failed == 1 { "" } else { "s" }
+                "{} failed: coverage counts only what the passing code ran",
+                count(summary_counts.failed, "test")
             );
         }
         Ok(if short.is_empty() && summary_counts.failed == 0 {

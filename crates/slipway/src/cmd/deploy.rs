@@ -1,6 +1,7 @@
 //! `slipway deploy` and `slipway deployments`: a plan's effect shown, then
 //! run through the journal; the records it leaves, listed.
 
+use crate::output::count;
 use std::{
     io::{BufRead, IsTerminal, Write},
     path::PathBuf,
@@ -141,15 +142,13 @@ fn effect_table(effect: &Effect) -> String {
     }
     let (gas, unknown) = effect.gas();
     format!(
-        "{table}\n{} transaction{} to send in {} level{}; estimated gas {gas}{} (at most {} ETH at {} gwei)",
-        effect.sends(),
-        if effect.sends() == 1 { "" } else { "s" },
-        effect.depth,
-        if effect.depth == 1 { "" } else { "s" },
+        "{table}\n{} to send in {}; estimated gas {gas}{} (at most {} ETH at {} gwei)",
+        count(effect.sends(), "transaction"),
+        count(effect.depth, "level"),
         if unknown > 0 {
             format!(
-                " + {unknown} step{} estimated once what they call exists",
-                if unknown == 1 { "" } else { "s" }
+                " + {} estimated once what they call exists",
+                count(unknown, "step")
             )
         } else {
             String::new()
@@ -263,7 +262,11 @@ impl DeployArgs {
                         env.name,
                         env.chain.id,
                         effect.deployer,
-                        effect.journal.strip_prefix(&config.root).unwrap_or(&effect.journal).display()
+                        effect
+                            .journal
+                            .strip_prefix(&config.root)
+                            .unwrap_or(&effect.journal)
+                            .display()
                     ),
                 );
                 println!("{}", effect_table(&effect));
@@ -278,12 +281,23 @@ impl DeployArgs {
             if effect.sends() > 0 {
                 confirm_production(&env, self.yes)?;
             }
-            if effect.sends() == 0 && !effect.steps.iter().any(|s| matches!(s.status, StepStatus::InFlight { .. })) {
-                let outcome = deployment.execute(effect, &options, &|p| report(global, p)).await?;
+            if effect.sends() == 0
+                && !effect
+                    .steps
+                    .iter()
+                    .any(|s| matches!(s.status, StepStatus::InFlight { .. }))
+            {
+                let outcome = deployment
+                    .execute(effect, &options, &|p| report(global, p))
+                    .await?;
                 status(
                     global,
                     "Done",
-                    &format!("nothing to send: the plan is done on {} ({} record{} checked)", env.name, outcome.records.len(), if outcome.records.len() == 1 { "" } else { "s" }),
+                    &format!(
+                        "nothing to send: the plan is done on {} ({} checked)",
+                        env.name,
+                        count(outcome.records.len(), "record")
+                    ),
                 );
                 return Ok(ExitCode::SUCCESS);
             }
@@ -295,15 +309,12 @@ impl DeployArgs {
                 global,
                 "Deployed",
                 &format!(
-                    "{} transaction{} in {} block{} (plan depth {}) in {:.1?}; {} record{} in deployments/{}/",
-                    outcome.sent,
-                    if outcome.sent == 1 { "" } else { "s" },
-                    outcome.blocks.len(),
-                    if outcome.blocks.len() == 1 { "" } else { "s" },
+                    "{} in {} (plan depth {}) in {:.1?}; {} in deployments/{}/",
+                    count(outcome.sent, "transaction"),
+                    count(outcome.blocks.len(), "block"),
                     plan.depth(),
                     started.elapsed(),
-                    outcome.records.len(),
-                    if outcome.records.len() == 1 { "" } else { "s" },
+                    count(outcome.records.len(), "record"),
                     env.name
                 ),
             );

@@ -1,6 +1,7 @@
 //! `slipway snapshot`: the gas of every test in `.gas-snapshot`, and the
 //! check of a change against it.
 
+use crate::output::count;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -81,9 +82,8 @@ impl SnapshotArgs {
             );
             println!();
             eprintln!(
-                "{} test{} failed: fix them before taking or checking a gas snapshot",
-                summary.failed,
-                if summary.failed == 1 { "" } else { "s" }
+                "{} failed: fix them before taking or checking a gas snapshot",
+                count(summary.failed, "test")
             );
             return Ok(CHECK_FAILED.into());
         }
@@ -114,9 +114,8 @@ impl SnapshotArgs {
             println!("No gas changes against {}", path.display());
         } else {
             println!(
-                "\n{} change{}, {regressions} beyond the {tolerance}% tolerance",
-                changes.len(),
-                if changes.len() == 1 { "" } else { "s" }
+                "\n{}, {regressions} beyond the {tolerance}% tolerance",
+                count(changes.len(), "change")
             );
         }
         Ok(if self.check && regressions > 0 {

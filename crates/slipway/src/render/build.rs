@@ -1,6 +1,7 @@
 //! A build as the terminal shows it: the compiler's installation and notes,
 //! a spinner while solc runs, its diagnostics, and what was compiled.
 
+use crate::output::count;
 use std::{cell::RefCell, time::Instant};
 
 use eyre::Result;
@@ -71,8 +72,8 @@ impl<'g> Progress<'g> {
                 self.global,
                 "Compiled",
                 &format!(
-                    "{n} file{} with solc {}{}",
-                    if n == 1 { "" } else { "s" },
+                    "{} with solc {}{}",
+                    count(n, "file"),
                     report.compiler.version,
                     took.map(|t| format!(" in {t:.2?}")).unwrap_or_default()
                 ),

@@ -1,9 +1,9 @@
 //! Test results as the terminal shows them, forge-style: a block per
 //! contract, a line per test, logs and traces of failures; the gas report.
 
+use crate::output::count;
 use std::fmt::Write;
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use slipway_test::{ContractOutcome, GasReport, GasStats, TestStatus, failure_reason, gas_figures};
 use yansi::Paint;
 
@@ -16,8 +16,8 @@ pub(crate) fn text(results: &[ContractOutcome], verbosity: u8, seed: u64) -> Str
         let n = contract.tests.len();
         let _ = writeln!(
             out,
-            "\nRan {n} test{} for {}:{}",
-            if n == 1 { "" } else { "s" },
+            "\nRan {} for {}:{}",
+            count(n, "test"),
             contract.source,
             contract.name
         );
@@ -86,9 +86,8 @@ pub(crate) fn gas_table(report: &GasReport) -> String {
         ]
     };
     for (name, contract) in &report.contracts {
-        let mut table = Table::new();
-        table.load_preset(UTF8_FULL_CONDENSED);
-        table.set_header([name.as_str(), "calls", "min", "avg", "median", "max"]);
+        let mut table =
+            crate::output::table(&[name.as_str(), "calls", "min", "avg", "median", "max"]);
         if let Some(deployment) = &contract.deployment {
             let size = contract
                 .size

@@ -192,7 +192,7 @@ fn slipway_evm_gas(sender: Address, init_code: &[u8]) -> Vec<u64> {
     state.apply(&state.balance_diff(sender, U256::from(10).pow(U256::from(24))));
     let env = ChainEnv {
         chain_id: 31_337,
-        spec: revm::primitives::hardfork::SpecId::PRAGUE,
+        hardfork: slipway_config::Hardfork::Prague,
         unlimited_code_size: false,
         unlimited_tx_gas: false,
     };

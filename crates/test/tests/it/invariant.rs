@@ -19,7 +19,7 @@ fn options() -> RunOptions {
     // Small campaigns: the debug build runs them.
     options.invariant.runs = 32;
     options.invariant.depth = 25;
-    options.spec = revm::primitives::hardfork::SpecId::OSAKA;
+    options.hardfork = slipway_config::Hardfork::Osaka;
     options
 }
 
