@@ -62,7 +62,8 @@ pub enum DeployError {
         /// What differs.
         reason: String,
     },
-    /// Steps already deployed changed in the plan.
+    /// Steps already deployed changed in the plan (the refusal lists them
+    /// with what to do).
     #[error("{0}")]
     Changed(String),
     /// The journal cannot be read or written.
@@ -91,9 +92,75 @@ pub enum DeployError {
     /// The journal's file cannot be used.
     #[error(transparent)]
     Log(slipway_log::LogError),
-    /// Something else that stops the deployment, with what to do.
-    #[error("{0}")]
-    Other(String),
+    /// Records hold steps the journal does not: it was emptied or replaced.
+    #[error(
+        "{}: the records in {} hold {} from plan `{plan}`, but the journal has no record of {}: it was emptied or replaced. Nothing was sent. Restore the journal (from a backup or version control), or run with --reset to start the plan over (the old journal is kept beside it)",
+        journal.display(),
+        records.display(),
+        missing.join(", "),
+        if missing.len() == 1 { "it" } else { "them" }
+    )]
+    JournalEmptied {
+        /// The journal.
+        journal: PathBuf,
+        /// The records directory.
+        records: PathBuf,
+        /// The steps recorded but not journaled.
+        missing: Vec<String>,
+        /// The plan.
+        plan: String,
+    },
+    /// The plan was started by another signer.
+    #[error(
+        "{}: the plan was started by {started_by}; this signer is {signer}. Finish it with the same signer, or start over with --reset",
+        journal.display()
+    )]
+    OtherSigner {
+        /// The journal.
+        journal: PathBuf,
+        /// Who started it.
+        started_by: alloy_primitives::Address,
+        /// Who signs now.
+        signer: alloy_primitives::Address,
+    },
+    /// `--redeploy` names no step of the plan.
+    #[error("--redeploy {step}: the plan has no such step (steps: {})", .steps.join(", "))]
+    UnknownStep {
+        /// The step named.
+        step: String,
+        /// The plan's steps.
+        steps: Vec<String>,
+    },
+    /// `--redeploy` names a step that is done and unchanged.
+    #[error(
+        "--redeploy {0}: the step is done and unchanged, so there is nothing to redeploy (--reset starts the whole plan over)"
+    )]
+    NothingToRedeploy(String),
+    /// A step's inputs cannot be prepared (encoding, linking).
+    #[error("step `{step}`: {reason}")]
+    Prepare {
+        /// The step.
+        step: String,
+        /// Why.
+        reason: String,
+    },
+    /// CREATE2 without the deterministic deployment proxy on chain.
+    #[error(
+        "step `{step}` deploys with CREATE2, but chain {chain_id} has no deterministic deployment proxy at {}: deploy it first (its presigned transaction is published with it) or drop the salt",
+        crate::CREATE2_PROXY
+    )]
+    NoCreate2Proxy {
+        /// The step.
+        step: String,
+        /// The chain.
+        chain_id: u64,
+    },
+    /// A step's lifecycle ended without its confirmation.
+    #[error("step `{0}`: the transaction did not complete")]
+    Incomplete(String),
+    /// No plan file could be chosen.
+    #[error(transparent)]
+    FindPlan(#[from] crate::plan::FindPlanError),
 }
 
 impl DeployError {

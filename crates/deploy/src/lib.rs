@@ -27,5 +27,7 @@ pub use invoke::{
     CallOutcome, InvokeRunError, SendEvent, SendOutcome, call, check_direct_signing, send,
 };
 pub use journal::{FAILPOINT_VAR, Journal, JournalState, LOCK_FILE, Record, StepInput};
-pub use plan::{Action, CheckedPlan, CheckedStep, Expr, Plan, Step, find_plan, role_hash};
+pub use plan::{
+    Action, CheckedPlan, CheckedStep, Expr, FindPlanError, Plan, Step, find_plan, role_hash,
+};
 pub use run::{Deployment, Outcome, Progress, RunOptions};

@@ -161,14 +161,12 @@ impl Deployment<'_> {
             return Ok(());
         }
         missing.sort();
-        Err(DeployError::Other(format!(
-            "{}: the records in {} hold {} from plan `{}`, but the journal has no record of {}: it was emptied or replaced. Nothing was sent. Restore the journal (from a backup or version control), or run with --reset to start the plan over (the old journal is kept beside it)",
-            journal.display(),
-            slipway_contracts::records_dir(self.root, &self.env.name).display(),
-            missing.join(", "),
-            self.plan.plan.name,
-            if missing.len() == 1 { "it" } else { "them" }
-        )))
+        Err(DeployError::JournalEmptied {
+            journal: journal.to_path_buf(),
+            records: slipway_contracts::records_dir(self.root, &self.env.name),
+            missing,
+            plan: self.plan.plan.name.clone(),
+        })
     }
 
     /// The plan's effect on the chain; sends nothing and writes nothing.
@@ -202,25 +200,20 @@ impl Deployment<'_> {
                 });
             }
             if deployer != self.signer.address() {
-                return Err(DeployError::Other(format!(
-                    "{}: the plan was started by {deployer}; this signer is {}. Finish it with the same signer, or start over with --reset",
-                    journal.display(),
-                    self.signer.address()
-                )));
+                return Err(DeployError::OtherSigner {
+                    journal,
+                    started_by: deployer,
+                    signer: self.signer.address(),
+                });
             }
         }
         let mut accepted = BTreeSet::new();
         for id in &options.redeploy {
             if self.plan.step(id).is_none() {
-                return Err(DeployError::Other(format!(
-                    "--redeploy {id}: the plan has no such step (steps: {})",
-                    self.plan
-                        .steps
-                        .iter()
-                        .map(|s| s.step.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
+                return Err(DeployError::UnknownStep {
+                    step: id.clone(),
+                    steps: self.plan.steps.iter().map(|s| s.step.id.clone()).collect(),
+                });
             }
             accepted.extend(self.plan.dependents(id));
         }
@@ -280,9 +273,7 @@ impl Deployment<'_> {
                             changes.insert(0, "it depends on a step this run sends again".into());
                         }
                         if options.redeploy.contains(&id) && changes.is_empty() {
-                            return Err(DeployError::Other(format!(
-                                "--redeploy {id}: the step is done and unchanged, so there is nothing to redeploy (--reset starts the whole plan over)"
-                            )));
+                            return Err(DeployError::NothingToRedeploy(id));
                         }
                         effect.status = if changes.is_empty() {
                             StepStatus::Done
@@ -536,8 +527,10 @@ impl Deployment<'_> {
         for &index in indexes {
             let checked = &self.plan.steps[index];
             let id = checked.step.id.as_str();
-            let prepared = prepare(checked, names)
-                .map_err(|m| DeployError::Other(format!("step `{id}`: {m}")))?;
+            let prepared = prepare(checked, names).map_err(|reason| DeployError::Prepare {
+                step: id.to_owned(),
+                reason,
+            })?;
             let mut input: StepInput = prepared.input;
             if let (Some(address), Some(_)) = (input.address, input.salt) {
                 if !code(self.client, address).await?.is_empty() {
@@ -555,11 +548,10 @@ impl Deployment<'_> {
                     continue;
                 }
                 if code(self.client, crate::CREATE2_PROXY).await?.is_empty() {
-                    return Err(DeployError::Other(format!(
-                        "step `{id}` deploys with CREATE2, but chain {} has no deterministic deployment proxy at {}: deploy it first (its presigned transaction is published with it) or drop the salt",
-                        self.env.chain.id,
-                        crate::CREATE2_PROXY
-                    )));
+                    return Err(DeployError::NoCreate2Proxy {
+                        step: id.to_owned(),
+                        chain_id: self.env.chain.id,
+                    });
                 }
             }
             let mut report = |event: TxEvent| {
@@ -653,9 +645,7 @@ impl Deployment<'_> {
             gas_used,
         } = *done
         else {
-            return Err(DeployError::Other(format!(
-                "step `{id}`: the transaction did not complete"
-            )));
+            return Err(DeployError::Incomplete(id.to_owned()));
         };
         state.apply(Record::Confirmed {
             step: id.to_owned(),

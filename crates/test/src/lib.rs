@@ -27,8 +27,8 @@ mod trace;
 
 pub use cheatcodes::{CHEATCODE_ADDRESS, Names, TestEnv};
 pub use coverage::{
-    CoverageGate, CoverageHits, CoverageMap, CoverageReport, FileCoverage, GateShortfall, Ratio,
-    measure as measure_coverage,
+    CoverageError, CoverageGate, CoverageHits, CoverageMap, CoverageReport, FileCoverage,
+    GateShortfall, Ratio, measure as measure_coverage,
 };
 pub use discover::{TestContract, TestFunction, discover};
 pub use filter::{FilterError, TestFilter};

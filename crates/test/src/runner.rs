@@ -416,9 +416,12 @@ impl Bench<'_> {
                 hits.add(name.to_owned(), init, counts);
             }
         }
-        if let Ok(mut all) = self.coverage.lock() {
-            all.merge(&hits);
-        }
+        // Counts only ever add up: a test that panicked while merging
+        // left whole counts behind, so they are kept, never dropped.
+        self.coverage
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .merge(&hits);
     }
 
     /// Runs a test function with `data` from the fixture's state, recording

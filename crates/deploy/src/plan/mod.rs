@@ -517,8 +517,25 @@ fn salt_of(text: &str) -> B256 {
         .unwrap_or_else(|_| keccak256(text.as_bytes()))
 }
 
+/// Why no plan could be chosen.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FindPlanError {
+    /// `--plan` names no file.
+    #[error("no plan at {}", .0.display())]
+    NoSuchFile(PathBuf),
+    /// There is no `deploy/` directory.
+    #[error("no {} directory: write a plan there (deploy/<name>.toml)", .0.display())]
+    NoDirectory(PathBuf),
+    /// `deploy/` holds no plan.
+    #[error("no plan in {}: write deploy/<name>.toml", .0.display())]
+    NoPlan(PathBuf),
+    /// `deploy/` holds several and none was chosen.
+    #[error("{} plans in deploy/; choose one with --plan: {}", .0.len(), .0.join(", "))]
+    Several(Vec<String>),
+}
+
 /// The plan to use: `--plan FILE`, or the only `*.toml` in `deploy/`.
-pub fn find_plan(root: &Path, given: Option<&Path>) -> Result<PathBuf, String> {
+pub fn find_plan(root: &Path, given: Option<&Path>) -> Result<PathBuf, FindPlanError> {
     if let Some(path) = given {
         let path = if path.is_absolute() {
             path.to_path_buf()
@@ -530,34 +547,23 @@ pub fn find_plan(root: &Path, given: Option<&Path>) -> Result<PathBuf, String> {
         return if path.is_file() {
             Ok(path)
         } else {
-            Err(format!("no plan at {}", path.display()))
+            Err(FindPlanError::NoSuchFile(path))
         };
     }
     let dir = root.join("deploy");
     let mut plans: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|_| {
-            format!(
-                "no {} directory: write a plan there (deploy/<name>.toml)",
-                dir.display()
-            )
-        })?
+        .map_err(|_| FindPlanError::NoDirectory(dir.clone()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     plans.sort();
     match plans.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(format!(
-            "no plan in {}: write deploy/<name>.toml",
-            dir.display()
-        )),
-        many => Err(format!(
-            "{} plans in deploy/; choose one with --plan: {}",
-            many.len(),
+        [] => Err(FindPlanError::NoPlan(dir)),
+        many => Err(FindPlanError::Several(
             many.iter()
                 .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-                .collect::<Vec<_>>()
-                .join(", ")
+                .collect(),
         )),
     }
 }

@@ -89,7 +89,7 @@ impl CoverageArgs {
             ..self.selection.request()
         };
         let run = run_suite(&config, &build, &request)?;
-        let report = measure_coverage(&config, &build, &run.hits);
+        let report = measure_coverage(&config, &build, &run.hits)?;
         let summary_counts = run.summary();
         if summary_counts.failed > 0 && !json {
             print!(

@@ -219,7 +219,7 @@ impl DeployArgs {
         let config = global.config()?;
         let env = config.environment(&self.env)?;
         check_multisig(&env)?;
-        let file = find_plan(&config.root, self.plan.as_deref()).map_err(|m| eyre::eyre!(m))?;
+        let file = find_plan(&config.root, self.plan.as_deref())?;
         let build = render::build::compile(global, &config, Profile::Default, self.json)?;
         if build.has_errors() {
             bail!("compilation failed: nothing was deployed");

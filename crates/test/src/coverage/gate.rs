@@ -106,7 +106,11 @@ impl CoverageGate {
 
 /// The coverage of the project's sources (not its libraries or tests) by
 /// the instructions `hits` counted, from a coverage-profile `build`.
-pub fn measure(config: &Config, build: &BuildReport, hits: &CoverageHits) -> CoverageReport {
+pub fn measure(
+    config: &Config,
+    build: &BuildReport,
+    hits: &CoverageHits,
+) -> Result<CoverageReport, crate::CoverageError> {
     let excluded: Vec<PathBuf> = config
         .project
         .libs
@@ -114,6 +118,8 @@ pub fn measure(config: &Config, build: &BuildReport, hits: &CoverageHits) -> Cov
         .cloned()
         .chain([config.project.test.clone()])
         .collect();
-    CoverageMap::from_build(&build.output, &config.root, &config.project.src, &excluded)
-        .report(hits)
+    Ok(
+        CoverageMap::from_build(&build.output, &config.root, &config.project.src, &excluded)?
+            .report(hits),
+    )
 }

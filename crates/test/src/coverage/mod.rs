@@ -15,9 +15,24 @@ use std::{
 
 use foundry_compilers::artifacts::sourcemap::{self, SourceElement};
 pub use gate::{CoverageGate, GateShortfall, measure};
+
 use items::{FileItems, Lines, Span};
 pub(crate) use recorder::{CodeHits, CoverageRecorder, FrameCode};
 pub use report::{CoverageReport, FileCoverage, Ratio};
+
+/// Why coverage could not be measured.
+#[derive(Debug, thiserror::Error)]
+pub enum CoverageError {
+    /// A source the build compiled cannot be read (its lines are counted
+    /// from the text).
+    #[error("cannot read {} to count its lines: {error}", path.display())]
+    Source {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
+}
 
 /// Instruction counts of a test run, by contract name and code (init or
 /// runtime).
@@ -110,7 +125,7 @@ impl CoverageMap {
         root: &Path,
         src_dir: &Path,
         exclude: &[PathBuf],
-    ) -> Self {
+    ) -> Result<Self, CoverageError> {
         let mut map = Self::default();
         for (id, artifact) in output.artifact_ids() {
             let source = id
@@ -124,7 +139,9 @@ impl CoverageMap {
                 && !map.files.contains_key(&file)
                 && let Ok(ast) = serde_json::to_value(ast)
             {
-                let text = std::fs::read_to_string(root.join(&source)).unwrap_or_default();
+                let path = root.join(&source);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|error| CoverageError::Source { path, error })?;
                 map.files.insert(
                     file,
                     (
@@ -153,7 +170,7 @@ impl CoverageMap {
                 }
             }
         }
-        map
+        Ok(map)
     }
 
     /// The coverage of every reported file given the run's `hits`.

@@ -40,7 +40,8 @@ fn measure() -> CoverageReport {
     let (results, hits) =
         slipway_test::run_with_coverage(&suite.contracts, &filter, &suite.decoder, &options);
     assert_eq!(results[0].tests.len(), 3);
-    let map = CoverageMap::from_build(&report.output, &config.root, &config.project.src, &[]);
+    let map = CoverageMap::from_build(&report.output, &config.root, &config.project.src, &[])
+        .expect("sources readable");
     map.report(&hits)
 }
 
@@ -164,4 +165,37 @@ fn genhtml_accepts_the_lcov_report() {
         "{stdout}"
     );
     assert!(dir.path().join("html/index.html").is_file());
+}
+
+/// A source that cannot be read is an error naming it, not a file with no
+/// lines (its coverage would read as complete).
+#[test]
+fn an_unreadable_source_is_an_error_not_empty_coverage() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let src = tmp.path().join("contracts/src");
+    std::fs::create_dir_all(&src).expect("src");
+    std::fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/contracts/src/Covered.sol"),
+        src.join("Covered.sol"),
+    )
+    .expect("copy");
+    let config = slipway_config::Config::parse(
+        tmp.path(),
+        tmp.path().join("slipway.toml"),
+        "[project]\nsrc = \"contracts/src\"\n".into(),
+        slipway_config::Vars::default(),
+    )
+    .expect("config");
+    let compiler = slipway_solc::resolve(&config.compiler.version, &Default::default(), &|_| {})
+        .expect("solc");
+    let report =
+        slipway_solc::build(&config, &compiler, slipway_solc::Profile::Coverage).expect("build");
+    assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+    std::fs::remove_file(src.join("Covered.sol")).expect("remove");
+    let error = CoverageMap::from_build(&report.output, &config.root, &config.project.src, &[])
+        .expect_err("unreadable");
+    assert!(
+        error.to_string().contains("contracts/src/Covered.sol"),
+        "{error}"
+    );
 }
