@@ -211,7 +211,7 @@ impl Keystores {
     /// Decrypts a keystore's JSON text (`path` names it in errors). Any
     /// text is answered: hostile parameters and damaged files are errors,
     /// never a panic, a huge allocation or a hang (fuzzed:
-    /// `crates/chain/fuzz`).
+    /// `fuzz/`, target `keystore`).
     pub fn unlock_text(
         text: &str,
         path: &Path,

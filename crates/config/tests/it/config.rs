@@ -341,3 +341,55 @@ fn a_malformed_dotenv_line_is_named_by_number_not_shown() {
     }
     assert!(!chain.contains("DOTENVTOKEN999"), "{chain}");
 }
+
+/// `slipway.toml` as a fuzz target sees it: the text parsed, and the
+/// development environment and every environment the text configures
+/// resolved (the presets of the others need variables a test does not
+/// set). The first error, or none.
+pub(crate) fn parse_everything(text: &str) -> Result<(), String> {
+    let root = std::path::Path::new("/p");
+    let config = Config::parse(
+        root,
+        root.join("slipway.toml"),
+        text.to_owned(),
+        slipway_config::Vars::default(),
+    )
+    .map_err(|e| e.to_string())?;
+    for name in config.environment_names() {
+        if name == "development" || text.contains(&format!("environments.{name}")) {
+            config.environment(&name).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// The fuzz corpus (`testdata/config-corpus`, the seeds of the `config`
+/// fuzz target): each file beside its `.expect` — `ok`, or words its
+/// refusal must contain (the key or the line), so an error always says
+/// where.
+#[test]
+fn the_config_corpus_parses_or_is_refused_naming_the_place() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/config-corpus");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&corpus).expect("corpus") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        seen += 1;
+        let text = std::fs::read_to_string(&path).expect("case");
+        let expect = std::fs::read_to_string(path.with_extension("toml.expect"))
+            .expect("an .expect file beside each case");
+        match (parse_everything(&text), expect.trim()) {
+            (Ok(()), "ok") => {}
+            (Ok(()), words) => panic!("{}: accepted, expected `{words}`", path.display()),
+            (Err(error), "ok") => panic!("{}: {error}", path.display()),
+            (Err(error), words) => assert!(
+                error.contains(words),
+                "{}: `{error}` does not name {words}",
+                path.display()
+            ),
+        }
+    }
+    assert!(seen >= 10, "only {seen} cases");
+}

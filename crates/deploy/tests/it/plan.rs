@@ -275,3 +275,75 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&direct, &through_var, "{} via ${{VAR}}", name);
     }
 }
+
+/// The build a plan of the fuzz corpus is checked against: one `Counter`
+/// with `setNumber(uint256)`.
+fn counter_build() -> slipway_contracts::Artifacts {
+    let abi: alloy_json_abi::JsonAbi = serde_json::from_str(
+        r#"[{"type":"constructor","inputs":[],"stateMutability":"nonpayable"},
+            {"type":"function","name":"setNumber","inputs":[{"name":"n","type":"uint256"}],"outputs":[],"stateMutability":"nonpayable"}]"#,
+    )
+    .expect("abi");
+    slipway_contracts::Artifacts(vec![slipway_contracts::Artifact {
+        id: "src/Counter.sol:Counter".into(),
+        name: "Counter".into(),
+        abi,
+        bytecode: vec![0x60, 0x00],
+        links: Default::default(),
+        deployed_bytecode: vec![0x00],
+        deployed_links: Default::default(),
+        immutables: Default::default(),
+        raw_metadata: None,
+    }])
+}
+
+/// A plan as the `plan` fuzz target reads it: parsed for development and
+/// checked against [`counter_build`]. The first error, or none.
+fn read_and_check(text: &str) -> Result<(), String> {
+    Plan::parse(
+        Path::new("deploy/case.toml"),
+        text,
+        &environment("development"),
+        &Vars::default(),
+    )
+    .and_then(|plan| plan.check(&counter_build()))
+    .map(|_| ())
+    .map_err(|e| e.to_string())
+}
+
+/// The fuzz corpus (`testdata/plan-corpus`, the seeds of the `plan` fuzz
+/// target): each plan beside its `.expect` — `ok`, or words its refusal
+/// must contain; every refusal is located (`deploy/case.toml:LINE`).
+#[test]
+fn the_plan_corpus_checks_or_is_refused_with_its_line() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/plan-corpus");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&corpus).expect("corpus") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        seen += 1;
+        let text = std::fs::read_to_string(&path).expect("case");
+        let expect = std::fs::read_to_string(path.with_extension("toml.expect"))
+            .expect("an .expect file beside each case");
+        match (read_and_check(&text), expect.trim()) {
+            (Ok(()), "ok") => {}
+            (Ok(()), words) => panic!("{}: accepted, expected `{words}`", path.display()),
+            (Err(error), "ok") => panic!("{}: {error}", path.display()),
+            (Err(error), words) => {
+                assert!(
+                    error.contains(words),
+                    "{}: `{error}` does not name {words}",
+                    path.display()
+                );
+                assert!(
+                    error.contains("deploy/case.toml:"),
+                    "{}: `{error}` has no location",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(seen >= 10, "only {seen} cases");
+}
