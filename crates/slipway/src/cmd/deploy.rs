@@ -104,6 +104,16 @@ fn confirm_production(env: &Environment, yes: bool) -> Result<()> {
     Ok(())
 }
 
+/// Wei as ether without trailing zeros: `0.000689425`, `1`.
+fn ether(wei: alloy_primitives::U256) -> String {
+    let text = format_ether(wei);
+    match text.split_once('.') {
+        Some((whole, fraction)) if fraction.trim_end_matches('0').is_empty() => whole.to_owned(),
+        Some((whole, fraction)) => format!("{whole}.{}", fraction.trim_end_matches('0')),
+        None => text,
+    }
+}
+
 fn effect_table(effect: &Effect) -> String {
     let mut table =
         crate::output::table(&["Level", "Step", "Action", "Status", "Address", "Est. gas"]);
@@ -153,7 +163,7 @@ fn effect_table(effect: &Effect) -> String {
         } else {
             String::new()
         },
-        format_ether(effect.cost_wei()),
+        ether(alloy_primitives::U256::from(effect.cost_wei())),
         effect.fee_per_gas as f64 / 1e9,
     )
 }

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const DEV_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
-fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("dir");
     for entry in std::fs::read_dir(from).expect("read") {
         let entry = entry.expect("entry");
@@ -31,7 +31,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The fixture project, copied to `tmp/p` and built.
-fn project(tmp: &tempfile::TempDir) -> PathBuf {
+pub(crate) fn project(tmp: &tempfile::TempDir) -> PathBuf {
     let dir = tmp.path().join("p");
     copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deploy"),
