@@ -2,7 +2,7 @@
 # slipway test against the limit (the same calls on bare revm), and whole
 # `slipway test` runs on the fixture suite and the bundled suite.
 #  (1) in process: µs per unit test and fuzz runs per second, slipway's runner
-#      against bare revm executing the same calls (crates/test/examples/runner_bench.rs);
+#      against bare revm executing the same calls (crates/test-runner/examples/runner_bench.rs);
 #  (2) hyperfine: `slipway test` end to end (build cache warm), tests per second;
 #  (3) hyperfine: `slipway coverage` against `slipway test` on the same suites
 #      (the instrumentation's cost; both caches warm).
@@ -17,12 +17,12 @@ trap 'rm -rf "$work"' EXIT
 echo "## slipway test ($(date -u +%Y-%m-%d), $(nproc) cores)"
 echo
 echo "### In process, against bare revm"
-cargo run --release --quiet -p slipway-test --example runner_bench 500
+cargo run --release --quiet -p slipway-test-runner --example runner_bench 500
 
 # The fixture suite as a project of its own (its failing tests fail on
 # purpose: hyperfine ignores the exit status).
 mkdir -p "$work/fixtures/contracts"
-cp -r crates/test/testdata/contracts/test crates/test/testdata/contracts/src "$work/fixtures/contracts/"
+cp -r crates/test-runner/testdata/contracts/test crates/test-runner/testdata/contracts/src "$work/fixtures/contracts/"
 cp -r contracts/lib "$work/fixtures/contracts/"
 "$bin" --root "$work/fixtures" -q test >/dev/null || true
 # The bundled project.

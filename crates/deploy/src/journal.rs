@@ -51,7 +51,7 @@ pub struct StepInput {
 /// One line of the journal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "record", rename_all = "snake_case")]
-pub enum Record {
+pub enum JournalRecord {
     /// The first line: which chain and who deploys.
     Begin {
         /// The plan.
@@ -114,15 +114,15 @@ pub enum Record {
     },
 }
 
-impl Record {
+impl JournalRecord {
     fn step(&self) -> Option<&str> {
         match self {
-            Record::Begin { .. } => None,
-            Record::Sent { step, .. }
-            | Record::Bumped { step, .. }
-            | Record::Included { step, .. }
-            | Record::Confirmed { step, .. }
-            | Record::Found { step, .. } => Some(step),
+            JournalRecord::Begin { .. } => None,
+            JournalRecord::Sent { step, .. }
+            | JournalRecord::Bumped { step, .. }
+            | JournalRecord::Included { step, .. }
+            | JournalRecord::Confirmed { step, .. }
+            | JournalRecord::Found { step, .. } => Some(step),
         }
     }
 }
@@ -166,13 +166,18 @@ impl JournalState {
     /// confirmation before the record that sent it is out of order.
     /// Records are only ever appended in that order, so such a file was
     /// edited (reversed lines, for one).
-    pub(crate) fn in_order(&self, record: &Record) -> Result<(), String> {
+    pub(crate) fn in_order(&self, record: &JournalRecord) -> Result<(), String> {
         let step = record.step();
         match (record, self.records) {
-            (Record::Begin { .. }, 0) => {}
-            (Record::Begin { .. }, _) => return Err("a second `begin` record".into()),
+            (JournalRecord::Begin { .. }, 0) => {}
+            (JournalRecord::Begin { .. }, _) => return Err("a second `begin` record".into()),
             (_, 0) => return Err("the first record is not the `begin` record".into()),
-            (Record::Bumped { .. } | Record::Included { .. } | Record::Confirmed { .. }, _) => {
+            (
+                JournalRecord::Bumped { .. }
+                | JournalRecord::Included { .. }
+                | JournalRecord::Confirmed { .. },
+                _,
+            ) => {
                 let id = step.unwrap_or_default();
                 if self.steps.get(id).is_none_or(|s| s.tx.is_none()) {
                     return Err(format!(
@@ -185,17 +190,17 @@ impl JournalState {
         Ok(())
     }
 
-    pub(crate) fn apply(&mut self, record: Record) {
+    pub(crate) fn apply(&mut self, record: JournalRecord) {
         self.records += 1;
         let step = record.step().map(str::to_owned);
         match record {
-            Record::Begin {
+            JournalRecord::Begin {
                 chain_id,
                 genesis,
                 deployer,
                 ..
             } => self.begin = Some((chain_id, genesis, deployer)),
-            Record::Sent { input, tx, .. } => {
+            JournalRecord::Sent { input, tx, .. } => {
                 self.steps.insert(
                     step.unwrap_or_default(),
                     StepState {
@@ -207,7 +212,7 @@ impl JournalState {
                     },
                 );
             }
-            Record::Found { input, .. } => {
+            JournalRecord::Found { input, .. } => {
                 self.steps.insert(
                     step.unwrap_or_default(),
                     StepState {
@@ -219,7 +224,7 @@ impl JournalState {
                     },
                 );
             }
-            Record::Bumped {
+            JournalRecord::Bumped {
                 hash, fees, raw, ..
             } => {
                 if let Some(tx) = self
@@ -232,13 +237,13 @@ impl JournalState {
                     tx.raw = raw;
                 }
             }
-            Record::Included { hash, block, .. } => {
+            JournalRecord::Included { hash, block, .. } => {
                 if let Some(s) = self.steps.get_mut(step.as_deref().unwrap_or_default()) {
                     s.block = Some(block);
                     s.included_hash = Some(hash);
                 }
             }
-            Record::Confirmed {
+            JournalRecord::Confirmed {
                 hash,
                 block,
                 success,
@@ -270,7 +275,7 @@ pub const LOCK_FILE: &str = ".deploy.lock";
 /// An open journal, appended to, with its environment's lock held.
 #[derive(Debug)]
 pub struct Journal {
-    log: Log<Record>,
+    log: Log<JournalRecord>,
     _lock: OwnerLock,
     written: usize,
     failpoint: Option<usize>,
@@ -288,7 +293,7 @@ fn damaged(path: &Path, line: usize, reason: impl std::fmt::Display) -> DeployEr
 impl Journal {
     /// Reads `path` (absent: empty).
     pub fn read(path: &Path) -> Result<JournalState, DeployError> {
-        let records = Log::<Record>::read(path, &FORMAT).map_err(|e| match e {
+        let records = Log::<JournalRecord>::read(path, &FORMAT).map_err(|e| match e {
             LogError::Corrupt { line, reason, .. } => damaged(path, line, reason),
             other => DeployError::Log(other),
         })?;
@@ -329,7 +334,7 @@ impl Journal {
     }
 
     /// Appends `record` and makes it durable before returning.
-    pub fn append(&mut self, record: &Record) -> Result<(), DeployError> {
+    pub fn append(&mut self, record: &JournalRecord) -> Result<(), DeployError> {
         self.log.append_durable(record).map_err(DeployError::Log)?;
         self.written += 1;
         if self.failpoint == Some(self.written) {

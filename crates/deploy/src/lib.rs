@@ -26,8 +26,8 @@ pub use error::{DeployError, PlanError, PlanErrors};
 pub use invoke::{
     CallOutcome, InvokeRunError, SendEvent, SendOutcome, call, check_direct_signing, send,
 };
-pub use journal::{FAILPOINT_VAR, Journal, JournalState, LOCK_FILE, Record, StepInput};
+pub use journal::{FAILPOINT_VAR, Journal, JournalRecord, JournalState, LOCK_FILE, StepInput};
 pub use plan::{
     Action, CheckedPlan, CheckedStep, Expr, FindPlanError, Plan, Step, find_plan, role_hash,
 };
-pub use run::{Deployment, Outcome, Progress, RunOptions};
+pub use run::{DeployOptions, Deployed, Deployment, Progress};

@@ -17,7 +17,7 @@ use slipway_chain::{
 use slipway_config::Environment;
 
 use crate::{
-    CheckedPlan, DeployError, Effect, Journal, JournalState, Record, StepEffect, StepInput,
+    CheckedPlan, DeployError, Effect, Journal, JournalRecord, JournalState, StepEffect, StepInput,
     StepStatus,
     encode::Names,
     inputs::{diff, prepare, request_of},
@@ -26,7 +26,7 @@ use crate::{
 
 /// Choices of one run.
 #[derive(Clone, Debug, Default)]
-pub struct RunOptions {
+pub struct DeployOptions {
     /// Steps done before that changed and are to be sent again.
     pub redeploy: Vec<String>,
     /// Start the plan over: the journal is set aside.
@@ -72,7 +72,7 @@ pub enum Progress<'a> {
 
 /// What a run did.
 #[derive(Clone, Debug, Default)]
-pub struct Outcome {
+pub struct Deployed {
     /// Transactions sent (replacements not counted).
     pub sent: usize,
     /// Distinct blocks that included this run's transactions.
@@ -170,7 +170,7 @@ impl Deployment<'_> {
     }
 
     /// The plan's effect on the chain; sends nothing and writes nothing.
-    pub async fn effect(&self, options: &RunOptions) -> Result<Effect, DeployError> {
+    pub async fn effect(&self, options: &DeployOptions) -> Result<Effect, DeployError> {
         let journal = self.journal_path();
         let state = if options.reset {
             JournalState::default()
@@ -337,9 +337,9 @@ impl Deployment<'_> {
     pub async fn execute(
         &self,
         effect: Effect,
-        options: &RunOptions,
+        options: &DeployOptions,
         progress: &(dyn Fn(Progress<'_>) + Sync),
-    ) -> Result<Outcome, DeployError> {
+    ) -> Result<Deployed, DeployError> {
         if let Some(refusal) = effect.refusal() {
             return Err(DeployError::Changed(refusal));
         }
@@ -356,7 +356,7 @@ impl Deployment<'_> {
             self.plan.plan.name, self.env.name
         );
         let journal = Arc::new(Mutex::new(Journal::open(&path, &command)?));
-        let append = |record: &Record| -> Result<(), DeployError> {
+        let append = |record: &JournalRecord| -> Result<(), DeployError> {
             journal
                 .lock()
                 .map_err(|_| DeployError::io(&path, "journal lock poisoned"))?
@@ -364,7 +364,7 @@ impl Deployment<'_> {
         };
         let mut state = effect.state.clone();
         if state.begin.is_none() {
-            let begin = Record::Begin {
+            let begin = JournalRecord::Begin {
                 plan: self.plan.plan.name.clone(),
                 chain_id: self.env.chain.id,
                 genesis: self.client.genesis_hash().await?,
@@ -375,7 +375,7 @@ impl Deployment<'_> {
         }
         let mut names = self.names();
         let nonces = NonceTracker::new();
-        let mut outcome = Outcome::default();
+        let mut outcome = Deployed::default();
         for indexes in &self.plan.levels {
             let mut to_send = Vec::new();
             for &index in indexes {
@@ -464,13 +464,13 @@ impl Deployment<'_> {
         let keep = failed.clone();
         let handler = move |event: TxEvent| {
             let record = match &event {
-                TxEvent::Bumped { hash, fees, raw } => Some(Record::Bumped {
+                TxEvent::Bumped { hash, fees, raw } => Some(JournalRecord::Bumped {
                     step: step.to_owned(),
                     hash: *hash,
                     fees: *fees,
                     raw: raw.clone(),
                 }),
-                TxEvent::Included { hash, block } => Some(Record::Included {
+                TxEvent::Included { hash, block } => Some(JournalRecord::Included {
                     step: step.to_owned(),
                     hash: *hash,
                     block: *block,
@@ -480,7 +480,7 @@ impl Deployment<'_> {
                     block,
                     success,
                     gas_used,
-                } => Some(Record::Confirmed {
+                } => Some(JournalRecord::Confirmed {
                     step: step.to_owned(),
                     hash: *hash,
                     block: *block,
@@ -518,7 +518,7 @@ impl Deployment<'_> {
         path: &Path,
         state: &mut JournalState,
         names: &mut Names,
-        outcome: &mut Outcome,
+        outcome: &mut Deployed,
         nonces: &NonceTracker,
         progress: &(dyn Fn(Progress<'_>) + Sync),
     ) -> Result<(), DeployError> {
@@ -534,7 +534,7 @@ impl Deployment<'_> {
             let mut input: StepInput = prepared.input;
             if let (Some(address), Some(_)) = (input.address, input.salt) {
                 if !code(self.client, address).await?.is_empty() {
-                    let record = Record::Found {
+                    let record = JournalRecord::Found {
                         step: id.to_owned(),
                         input: input.clone(),
                     };
@@ -580,7 +580,7 @@ impl Deployment<'_> {
             if checked.artifact.is_some() && input.address.is_none() {
                 input.address = Some(self.signer.address().create(tx.nonce));
             }
-            let record = Record::Sent {
+            let record = JournalRecord::Sent {
                 step: id.to_owned(),
                 input,
                 tx: tx.clone(),
@@ -635,7 +635,7 @@ impl Deployment<'_> {
         done: &TxEvent,
         state: &mut JournalState,
         names: &mut Names,
-        outcome: &mut Outcome,
+        outcome: &mut Deployed,
         progress: &(dyn Fn(Progress<'_>) + Sync),
     ) -> Result<(), DeployError> {
         let TxEvent::Confirmed {
@@ -647,7 +647,7 @@ impl Deployment<'_> {
         else {
             return Err(DeployError::Incomplete(id.to_owned()));
         };
-        state.apply(Record::Confirmed {
+        state.apply(JournalRecord::Confirmed {
             step: id.to_owned(),
             hash,
             block,

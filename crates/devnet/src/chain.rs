@@ -12,7 +12,7 @@ use alloy_eips::{eip1559::BaseFeeParams, eip7685::EMPTY_REQUESTS_HASH};
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256, logs_bloom};
 use slipway_config::Hardfork;
 use slipway_evm::{
-    AccountDiff, BlockContext, ChainEnv, ConsoleCollector, Outcome, State, StateDiff, Status,
+    AccountDiff, BlockContext, ChainEnv, ConsoleCollector, Execution, State, StateDiff, Status,
     TxInput,
 };
 
@@ -21,7 +21,7 @@ use crate::{
     accounts::DevAccount,
     genesis::{CREATE2_DEPLOYER, CREATE2_DEPLOYER_CODE, GenesisSpec, INITIAL_BASE_FEE},
     pool::{Pool, PoolError, PoolTx},
-    types::{MinedBlock, MinedTx, Record},
+    types::{ChainRecord, MinedBlock, MinedTx},
 };
 
 /// A saved point to return to with `evm_revert`.
@@ -66,7 +66,7 @@ pub struct Chain {
     impersonated: HashSet<Address>,
     /// Records emitted so far (the durable log's length).
     records: u64,
-    unsaved: Vec<Record>,
+    unsaved: Vec<ChainRecord>,
     console: Vec<(B256, Vec<String>)>,
     /// Mine each transaction as it arrives.
     pub automine: bool,
@@ -108,13 +108,13 @@ impl Chain {
             console: Vec::new(),
             automine: true,
         };
-        chain.apply(Record::Genesis(genesis), true);
+        chain.apply(ChainRecord::Genesis(genesis), true);
         chain
     }
 
     /// Rebuilds a chain from its records (the first must be the genesis).
-    pub fn replay(records: &[Record], accounts: Vec<DevAccount>) -> Result<Self> {
-        let Some(Record::Genesis(genesis)) = records.first() else {
+    pub fn replay(records: &[ChainRecord], accounts: Vec<DevAccount>) -> Result<Self> {
+        let Some(ChainRecord::Genesis(genesis)) = records.first() else {
             return Err(DevnetError::State(
                 "the log does not start with a genesis record".into(),
             ));
@@ -122,7 +122,7 @@ impl Chain {
         let mut chain = Self::new(genesis.clone(), accounts);
         chain.unsaved.clear();
         for (i, record) in records.iter().enumerate().skip(1) {
-            if let Record::Rewind { to_record } = record {
+            if let ChainRecord::Rewind { to_record } = record {
                 let keep = usize::try_from(*to_record).unwrap_or(usize::MAX);
                 if keep >= i {
                     return Err(DevnetError::State(format!(
@@ -142,9 +142,9 @@ impl Chain {
     }
 
     /// Applies a record; `emit` also queues it for the durable log.
-    fn apply(&mut self, record: Record, emit: bool) {
+    fn apply(&mut self, record: ChainRecord, emit: bool) {
         match &record {
-            Record::Genesis(g) => {
+            ChainRecord::Genesis(g) => {
                 let mut diff = StateDiff::default();
                 for (address, balance) in &g.alloc {
                     diff.accounts.insert(
@@ -173,18 +173,18 @@ impl Chain {
                     undo: StateDiff::default(),
                 });
             }
-            Record::Block(block) => {
+            ChainRecord::Block(block) => {
                 self.state.apply(&block.diff);
                 self.index_block(block);
             }
-            Record::Edit(diff) => self.state.apply(diff),
-            Record::Clock { offset, next } => {
+            ChainRecord::Edit(diff) => self.state.apply(diff),
+            ChainRecord::Clock { offset, next } => {
                 self.clock = Clock {
                     offset: *offset,
                     next: *next,
                 }
             }
-            Record::Rewind { .. } => {}
+            ChainRecord::Rewind { .. } => {}
         }
         self.records += 1;
         if emit {
@@ -196,7 +196,7 @@ impl Chain {
     fn push_block(&mut self, block: MinedBlock) {
         self.index_block(&block);
         self.records += 1;
-        self.unsaved.push(Record::Block(Box::new(block)));
+        self.unsaved.push(ChainRecord::Block(Box::new(block)));
     }
 
     /// Indexes a block's transactions and makes it the head.
@@ -219,7 +219,7 @@ impl Chain {
     }
 
     /// Records not yet written to the durable log (taken by the node).
-    pub fn take_unsaved(&mut self) -> Vec<Record> {
+    pub fn take_unsaved(&mut self) -> Vec<ChainRecord> {
         std::mem::take(&mut self.unsaved)
     }
 
@@ -589,7 +589,7 @@ impl Chain {
 
     /// Executes a call without committing it. A call that names no gas
     /// price runs with a zero base fee, as geth's `eth_call` does.
-    pub fn call(&self, input: &TxInput, number: Option<u64>) -> Result<Outcome> {
+    pub fn call(&self, input: &TxInput, number: Option<u64>) -> Result<Execution> {
         let (mut state, mut context) = match number {
             Some(n) => (
                 self.state_at(n)
@@ -609,7 +609,7 @@ impl Chain {
     }
 
     /// Executes a call on a given state (state overrides).
-    pub fn call_on(&self, state: &mut State, input: &TxInput) -> Result<Outcome> {
+    pub fn call_on(&self, state: &mut State, input: &TxInput) -> Result<Execution> {
         let mut context = self.next_block_context();
         if input.gas_price == 0 {
             context.base_fee = 0;
@@ -624,7 +624,7 @@ impl Chain {
         &self,
         input: &TxInput,
         number: Option<u64>,
-    ) -> Result<std::result::Result<u64, Outcome>> {
+    ) -> Result<std::result::Result<u64, Execution>> {
         let mut probe = input.clone();
         probe.gas_limit = self.genesis.gas_limit;
         let full = self.call(&probe, number)?;
@@ -646,7 +646,7 @@ impl Chain {
 
     /// Applies a state edit.
     pub fn edit(&mut self, diff: StateDiff) {
-        self.apply(Record::Edit(diff), true);
+        self.apply(ChainRecord::Edit(diff), true);
     }
 
     /// Moves the clock forward; returns the new offset.
@@ -667,7 +667,7 @@ impl Chain {
                 ))
             })?;
         self.apply(
-            Record::Clock {
+            ChainRecord::Clock {
                 offset,
                 next: self.clock.next,
             },
@@ -692,7 +692,7 @@ impl Chain {
         // Both are below 2^40: no overflow.
         let offset = timestamp as i64 - now() as i64;
         self.apply(
-            Record::Clock {
+            ChainRecord::Clock {
                 offset,
                 next: Some(timestamp),
             },
@@ -733,7 +733,7 @@ impl Chain {
         self.pool = snap.pool;
         self.clock = snap.clock;
         self.apply(
-            Record::Rewind {
+            ChainRecord::Rewind {
                 to_record: snap.record,
             },
             true,
@@ -811,7 +811,7 @@ pub(crate) fn tx_input(e: &TxEnvelope, sender: Address) -> TxInput {
     }
 }
 
-fn mined_tx(tx: PoolTx, outcome: &Outcome, cumulative: u64, base_fee: u128) -> MinedTx {
+fn mined_tx(tx: PoolTx, outcome: &Execution, cumulative: u64, base_fee: u128) -> MinedTx {
     let e = &tx.envelope;
     let effective_gas_price = match e.max_priority_fee_per_gas() {
         Some(tip) => e.max_fee_per_gas().min(base_fee + tip),

@@ -25,7 +25,7 @@ pub use node::{Event, Mining, Node, NodeSettings};
 pub use pool::{Pool, PoolTx};
 pub use slipway_log::{Holder, Owner};
 pub use store::{LOCK_FILE, Store, holder};
-pub use types::{MinedBlock, MinedTx, Record};
+pub use types::{ChainRecord, MinedBlock, MinedTx};
 
 /// Starts a chain in this process and serves it on `addr` (use port 0 for a
 /// free port); the handle's `url` reaches it and `stop()` ends it. For a chain

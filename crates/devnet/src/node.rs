@@ -9,7 +9,7 @@ use slipway_config::{DevnetSettings, Hardfork};
 use tokio::sync::broadcast;
 
 use crate::{
-    Chain, DevnetError, GenesisSpec, MinedBlock, Record, Result, accounts::derive_accounts,
+    Chain, ChainRecord, DevnetError, GenesisSpec, MinedBlock, Result, accounts::derive_accounts,
     store::Store,
 };
 
@@ -57,7 +57,7 @@ enum Log {
         store: Mutex<Store>,
         sync: Mutex<(slipway_log::SyncHandle, u64)>,
     },
-    Memory(Mutex<Vec<Record>>),
+    Memory(Mutex<Vec<ChainRecord>>),
 }
 
 /// A running chain.
@@ -173,7 +173,7 @@ impl Node {
         let _ = self.events.send(Event::Pending(hash));
     }
 
-    fn append(&self, records: &[Record]) -> Result<u64> {
+    fn append(&self, records: &[ChainRecord]) -> Result<u64> {
         match &self.log {
             Log::File { store, .. } => store.lock().append(records),
             Log::Memory(all) => {
@@ -229,7 +229,7 @@ impl Node {
             let automine = chain.automine;
             let mut rebuilt = Chain::replay(&records[..=keep], accounts)?;
             rebuilt.automine = automine;
-            let rewind = Record::Rewind {
+            let rewind = ChainRecord::Rewind {
                 to_record: keep as u64,
             };
             *chain = rebuilt;
@@ -244,23 +244,23 @@ impl Node {
 }
 
 /// Index of the record that appended block `number` (genesis is record 0).
-fn last_record_of_block(records: &[Record], number: u64) -> Option<usize> {
+fn last_record_of_block(records: &[ChainRecord], number: u64) -> Option<usize> {
     // Replays resolve rewinds; here the live blocks are those reachable
     // after the last rewind chain, so scan backwards for the newest record
     // of that block number.
     records.iter().enumerate().rev().find_map(|(i, r)| match r {
-        Record::Block(b) if b.header.number == number => Some(i),
-        Record::Genesis(_) if number == 0 => Some(i),
+        ChainRecord::Block(b) if b.header.number == number => Some(i),
+        ChainRecord::Genesis(_) if number == 0 => Some(i),
         _ => None,
     })
 }
 
-fn events_of(records: &[Record], head_before: u64) -> Vec<Event> {
+fn events_of(records: &[ChainRecord], head_before: u64) -> Vec<Event> {
     let mut events = Vec::new();
     for record in records {
         match record {
-            Record::Block(b) => events.push(Event::Block(Arc::new((**b).clone()))),
-            Record::Rewind { .. } => events.push(Event::Rewound(head_before)),
+            ChainRecord::Block(b) => events.push(Event::Block(Arc::new((**b).clone()))),
+            ChainRecord::Rewind { .. } => events.push(Event::Rewound(head_before)),
             _ => {}
         }
     }

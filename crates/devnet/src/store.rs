@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use slipway_log::{Format, Holder, Log, Owner, OwnerLock, SyncHandle};
 
-use crate::{DevnetError, Record, Result};
+use crate::{ChainRecord, DevnetError, Result};
 
 const FORMAT: Format = Format {
     what: "slipway dev chain log",
@@ -22,7 +22,7 @@ pub const LOCK_FILE: &str = "owner.lock";
 #[derive(Debug)]
 pub struct Store {
     dir: PathBuf,
-    log: Log<Record>,
+    log: Log<ChainRecord>,
     lock: OwnerLock,
     owner: Owner,
 }
@@ -32,7 +32,7 @@ impl Store {
     /// `fresh` — discards the chain kept there, and reads every record.
     /// The lock comes first, so `--fresh` can never delete the chain of a
     /// node that is running on it.
-    pub fn open(dir: &Path, owner: &Owner, fresh: bool) -> Result<(Self, Vec<Record>)> {
+    pub fn open(dir: &Path, owner: &Owner, fresh: bool) -> Result<(Self, Vec<ChainRecord>)> {
         let lock = OwnerLock::acquire(&dir.join(LOCK_FILE), dir, owner)?;
         let path = dir.join(LOG);
         if fresh && path.exists() {
@@ -63,7 +63,7 @@ impl Store {
     }
 
     /// Appends records (not yet synced). Returns the log length after them.
-    pub fn append(&mut self, records: &[Record]) -> Result<u64> {
+    pub fn append(&mut self, records: &[ChainRecord]) -> Result<u64> {
         Ok(self.log.append(records)?)
     }
 
@@ -73,7 +73,7 @@ impl Store {
     }
 
     /// Every record, read again from disk (for rollbacks).
-    pub fn read_all(&self) -> Result<Vec<Record>> {
+    pub fn read_all(&self) -> Result<Vec<ChainRecord>> {
         Ok(self.log.read_all(&FORMAT)?)
     }
 }

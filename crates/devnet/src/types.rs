@@ -51,7 +51,7 @@ pub struct MinedBlock {
 /// the chain exactly.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Record {
+pub enum ChainRecord {
     /// The first record: the settings the chain was created with.
     Genesis(crate::GenesisSpec),
     /// A mined block.

@@ -84,7 +84,7 @@ pub enum Status {
 
 /// The result of executing a transaction.
 #[derive(Clone, Debug)]
-pub struct Outcome {
+pub struct Execution {
     /// How it ended.
     pub status: Status,
     /// Gas used, as a receipt reports it (refunds applied).
@@ -99,7 +99,7 @@ pub struct Outcome {
     pub diff: StateDiff,
 }
 
-impl Outcome {
+impl Execution {
     /// Whether execution succeeded.
     pub fn is_success(&self) -> bool {
         self.status == Status::Success
@@ -188,7 +188,7 @@ impl State {
         block: &BlockContext,
         tx: &TxInput,
         commit: bool,
-    ) -> Result<Outcome, ExecError> {
+    ) -> Result<Execution, ExecError> {
         let spec = spec_id(env.hardfork);
         let tx_env = tx_env(env, tx);
         let mut evm = self.context(env, block, tx).build_mainnet();
@@ -207,7 +207,7 @@ impl State {
         tx: &TxInput,
         commit: bool,
         inspector: &mut I,
-    ) -> Result<Outcome, ExecError>
+    ) -> Result<Execution, ExecError>
     where
         I: for<'a> Inspector<Ctx<'a>>,
     {
@@ -229,7 +229,7 @@ impl State {
         state: EvmState,
         spec: SpecId,
         commit: bool,
-    ) -> Result<Outcome, ExecError> {
+    ) -> Result<Execution, ExecError> {
         let diff = diff_of(state, spec);
         if commit {
             self.apply(&diff);
@@ -248,7 +248,7 @@ impl State {
                 None,
             ),
         };
-        Ok(Outcome {
+        Ok(Execution {
             status,
             gas_used,
             output,

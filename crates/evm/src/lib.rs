@@ -16,6 +16,6 @@ mod state;
 
 pub use console::{CONSOLE_ADDRESS, ConsoleCollector, decode_console_log, display_value};
 pub use diff::{AccountDiff, StateDiff};
-pub use execute::{BlockContext, ChainEnv, ExecError, Outcome, Status, TxInput};
+pub use execute::{BlockContext, ChainEnv, ExecError, Execution, Status, TxInput};
 pub use spec::spec_id;
 pub use state::{Account, State};

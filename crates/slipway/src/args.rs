@@ -1,7 +1,7 @@
 //! Arguments several commands share.
 
 use clap::Args;
-use slipway_test::{FilterPatterns, SuiteRequest};
+use slipway_test_runner::{FilterPatterns, SuiteRequest};
 
 /// Which tests run, and how fuzz and invariant tests run (`test`,
 /// `snapshot`, `coverage`).

@@ -7,7 +7,7 @@
 use alloy_primitives::{Address, B256, Bytes, U256};
 use proptest::prelude::*;
 use slipway_chain::{FeeQuote, SignedTx};
-use slipway_deploy::{Journal, Record, StepInput};
+use slipway_deploy::{Journal, JournalRecord, StepInput};
 
 fn input(step: u8) -> StepInput {
     StepInput {
@@ -24,18 +24,18 @@ fn input(step: u8) -> StepInput {
     }
 }
 
-fn record() -> impl Strategy<Value = Record> {
+fn record() -> impl Strategy<Value = JournalRecord> {
     (0u8..4, any::<u64>(), any::<u128>(), 0u8..6).prop_map(|(step, n, fee, kind)| {
         let name = format!("s{step}");
         let hash = B256::from(U256::from(n));
         match kind {
-            0 => Record::Begin {
+            0 => JournalRecord::Begin {
                 plan: "p".into(),
                 chain_id: n,
                 genesis: hash,
                 deployer: Address::repeat_byte(1),
             },
-            1 => Record::Sent {
+            1 => JournalRecord::Sent {
                 step: name,
                 input: input(step),
                 tx: SignedTx {
@@ -49,25 +49,25 @@ fn record() -> impl Strategy<Value = Record> {
                     raw: Bytes::from(n.to_be_bytes().to_vec()),
                 },
             },
-            2 => Record::Bumped {
+            2 => JournalRecord::Bumped {
                 step: name,
                 hash,
                 fees: FeeQuote::Legacy { gas_price: fee },
                 raw: Bytes::from(vec![1, 2, 3]),
             },
-            3 => Record::Included {
+            3 => JournalRecord::Included {
                 step: name,
                 hash,
                 block: n,
             },
-            4 => Record::Confirmed {
+            4 => JournalRecord::Confirmed {
                 step: name,
                 hash,
                 block: n,
                 success: n % 2 == 0,
                 gas_used: n / 3,
             },
-            _ => Record::Found {
+            _ => JournalRecord::Found {
                 step: name,
                 input: input(step),
             },
@@ -77,8 +77,8 @@ fn record() -> impl Strategy<Value = Record> {
 
 /// `records` as the writer orders them: one `begin` first, a step's bump,
 /// inclusion and confirmation only after a record that sent it.
-fn in_writer_order(records: Vec<Record>) -> Vec<Record> {
-    let mut out = vec![Record::Begin {
+fn in_writer_order(records: Vec<JournalRecord>) -> Vec<JournalRecord> {
+    let mut out = vec![JournalRecord::Begin {
         plan: "p".into(),
         chain_id: 1,
         genesis: B256::ZERO,
@@ -87,16 +87,16 @@ fn in_writer_order(records: Vec<Record>) -> Vec<Record> {
     let mut sent = std::collections::BTreeSet::new();
     for record in records {
         match &record {
-            Record::Begin { .. } => continue,
-            Record::Sent { step, .. } => {
+            JournalRecord::Begin { .. } => continue,
+            JournalRecord::Sent { step, .. } => {
                 sent.insert(step.clone());
             }
-            Record::Found { step, .. } => {
+            JournalRecord::Found { step, .. } => {
                 sent.remove(step);
             }
-            Record::Bumped { step, .. }
-            | Record::Included { step, .. }
-            | Record::Confirmed { step, .. } => {
+            JournalRecord::Bumped { step, .. }
+            | JournalRecord::Included { step, .. }
+            | JournalRecord::Confirmed { step, .. } => {
                 if !sent.contains(step) {
                     continue;
                 }
@@ -119,7 +119,7 @@ proptest! {
         }
         let text = std::fs::read_to_string(&path).expect("read");
         // Each line: the CRC-32 of the JSON, a space, the JSON.
-        let back: Vec<Record> = text
+        let back: Vec<JournalRecord> = text
             .lines()
             .map(|l| {
                 let (crc, json) = l.split_once(' ').expect("checksum");
@@ -153,7 +153,7 @@ proptest! {
 fn a_line_cut_short_at_the_end_is_ignored_and_cut_off_before_appending() {
     let tmp = tempfile::tempdir().expect("tmp");
     let path = tmp.path().join("p.journal.jsonl");
-    let begin = Record::Begin {
+    let begin = JournalRecord::Begin {
         plan: "p".into(),
         chain_id: 1,
         genesis: B256::repeat_byte(7),

@@ -7,7 +7,9 @@ use std::{path::PathBuf, process::ExitCode};
 use clap::{Args, ValueEnum};
 use eyre::{Result, WrapErr, bail};
 use slipway_solc::Profile;
-use slipway_test::{CoverageGate, CoverageReport, SuiteRequest, measure_coverage, run_suite};
+use slipway_test_runner::{
+    CoverageGate, CoverageReport, SuiteRequest, measure_coverage, run_suite,
+};
 
 use super::{CHECK_FAILED, GlobalOpts};
 use crate::{args::Selection, render};

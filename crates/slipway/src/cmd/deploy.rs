@@ -16,7 +16,7 @@ use slipway_chain::{Lifecycle, TxEvent, resolve_signer};
 use slipway_config::{Environment, Multisig};
 use slipway_contracts::{Artifacts, read_records};
 use slipway_deploy::{
-    Deployment, Effect, Plan, Progress, RunOptions, StepStatus, find_plan,
+    DeployOptions, Deployment, Effect, Plan, Progress, StepStatus, find_plan,
     verify::{VerifyRequest, verify},
 };
 use slipway_solc::Profile;
@@ -245,7 +245,7 @@ impl DeployArgs {
             .and_then(|p| p.check(&artifacts))
             .map_err(slipway_deploy::DeployError::from)?;
         let signer = resolve_signer(&env, config.vars(), &ask_password)?;
-        let options = RunOptions {
+        let options = DeployOptions {
             redeploy: self.redeploy.clone(),
             reset: self.reset,
         };

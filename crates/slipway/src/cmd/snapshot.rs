@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use eyre::{Result, WrapErr, bail};
 use slipway_solc::Profile;
-use slipway_test::{
+use slipway_test_runner::{
     GasChange, SuiteRequest, compare_snapshots, format_snapshot, parse_snapshot, run_suite,
     snapshot_of,
 };

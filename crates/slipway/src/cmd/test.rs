@@ -5,7 +5,7 @@ use std::{path::PathBuf, process::ExitCode};
 use clap::Args;
 use eyre::{Result, WrapErr};
 use slipway_solc::Profile;
-use slipway_test::{GasReport, SuiteRequest, junit, run_suite};
+use slipway_test_runner::{GasReport, SuiteRequest, junit, run_suite};
 
 use super::{CHECK_FAILED, GlobalOpts};
 use crate::{args::Selection, render};

@@ -4,7 +4,9 @@
 use crate::output::count;
 use std::fmt::Write;
 
-use slipway_test::{ContractOutcome, GasReport, GasStats, TestStatus, failure_reason, gas_figures};
+use slipway_test_runner::{
+    ContractOutcome, GasReport, GasStats, TestStatus, failure_reason, gas_figures,
+};
 use yansi::Paint;
 
 /// The text report: one block per contract, one line per test; logs of

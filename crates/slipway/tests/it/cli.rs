@@ -433,7 +433,7 @@ fn gas_report_and_snapshots_of_the_starter_project() {
         .assert()
         .success()
         .stdout(predicate::str::contains("No gas changes"));
-    let snapshot = slipway_test::parse_snapshot(&text).expect("parses");
+    let snapshot = slipway_test_runner::parse_snapshot(&text).expect("parses");
     let gas = snapshot["CounterTest:test_Increment()"].figure();
 
     // The saved figure 2 % lower: a regression at 0 % tolerance, not at 5 %.

@@ -17,7 +17,7 @@ use slipway_evm::State;
 use crate::{
     CHEATCODE_ADDRESS, TestFunction, TestOutcome, TestStatus,
     fuzz::{Dictionary, Generator, shrink},
-    runner::{Bench, DEFAULT_SENDER, Fixture, test_seed},
+    runner::{DEFAULT_SENDER, Fixture, Harness, test_seed},
 };
 
 /// How invariant tests run.
@@ -77,7 +77,7 @@ struct Target {
 /// `FuzzSelector[]` of forge-std: `(address addr, bytes4[] selectors)[]`.
 type Selectors = Vec<(Address, Vec<[u8; 4]>)>;
 
-impl Bench<'_> {
+impl Harness<'_> {
     /// Calls a no-argument getter of the test contract, if it has one.
     fn getter(&self, fixture: &Fixture<'_>, name: &str) -> Option<Vec<DynSolValue>> {
         let function = fixture.contract.abi.function(name)?.first()?.clone();

@@ -6,7 +6,7 @@ use crate::common;
 use std::sync::OnceLock;
 
 use common::{Suite, by_name, expect_only_failures};
-use slipway_test::{ContractOutcome, TestFilter};
+use slipway_test_runner::{ContractOutcome, TestFilter};
 
 fn compiled() -> &'static Suite {
     static SUITE: OnceLock<Suite> = OnceLock::new();
@@ -17,7 +17,7 @@ fn run(filter: &TestFilter, traces: bool) -> Vec<ContractOutcome> {
     let suite = compiled();
     let mut options = common::options();
     options.trace_failures = traces;
-    slipway_test::run(&suite.contracts, filter, &suite.decoder, &options)
+    slipway_test_runner::run(&suite.contracts, filter, &suite.decoder, &options)
 }
 
 #[test]

@@ -25,7 +25,7 @@ mod snapshot;
 mod suite;
 mod trace;
 
-pub use cheatcodes::{CHEATCODE_ADDRESS, Names, TestEnv};
+pub use cheatcodes::{AddressBook, CHEATCODE_ADDRESS, TestEnv};
 pub use coverage::{
     CoverageError, CoverageGate, CoverageHits, CoverageMap, CoverageReport, FileCoverage,
     GateShortfall, Ratio, measure as measure_coverage,
@@ -40,7 +40,7 @@ pub use runner::{
     TestOutcome, TestStatus, run, run_with_coverage,
 };
 pub use snapshot::{
-    GasChange, Snapshot, SnapshotError, SnapshotGas, compare_snapshots, format_snapshot,
+    GasChange, GasSnapshot, SnapshotError, SnapshotGas, compare_snapshots, format_snapshot,
     parse_snapshot, snapshot_of,
 };
 pub use suite::{FilterPatterns, SuiteError, SuiteRequest, SuiteRun, Summary, run_suite};

@@ -8,7 +8,7 @@ use std::{path::Path, sync::OnceLock};
 use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
 use alloy_primitives::{I256, U256};
 use common::Suite;
-use slipway_test::{ContractOutcome, RunOptions, TestFilter, TestOutcome, TestStatus};
+use slipway_test_runner::{ContractOutcome, RunOptions, TestFilter, TestOutcome, TestStatus};
 
 fn compiled() -> &'static Suite {
     static SUITE: OnceLock<Suite> = OnceLock::new();
@@ -19,7 +19,7 @@ fn run_tests(pattern: &str, options: &RunOptions) -> Vec<ContractOutcome> {
     let suite = compiled();
     let filter =
         TestFilter::new(Some(pattern), None, None, None, Some("Fuzz"), None).expect("filter");
-    slipway_test::run(&suite.contracts, &filter, &suite.decoder, options)
+    slipway_test_runner::run(&suite.contracts, &filter, &suite.decoder, options)
 }
 
 fn one(pattern: &str, options: &RunOptions) -> TestOutcome {

@@ -7,7 +7,7 @@ use std::{collections::HashMap, path::PathBuf, sync::Arc};
 
 use slipway_config::{Config, Vars};
 use slipway_contracts::Decoder;
-use slipway_test::{ContractOutcome, RunOptions, TestContract, TestFilter, TestStatus};
+use slipway_test_runner::{ContractOutcome, RunOptions, TestContract, TestFilter, TestStatus};
 
 pub struct Suite {
     pub contracts: Vec<TestContract>,
@@ -43,7 +43,11 @@ pub fn compile_profile(
     let report = slipway_solc::build(&config, &compiler, profile).expect("build");
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
     let suite = Suite {
-        contracts: slipway_test::discover(&report.output, &config.root, &config.project.test),
+        contracts: slipway_test_runner::discover(
+            &report.output,
+            &config.root,
+            &config.project.test,
+        ),
         decoder: Decoder::from_build(&report.output),
     };
     (suite, report, config)

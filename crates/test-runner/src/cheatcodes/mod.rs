@@ -109,7 +109,7 @@ struct Prank {
 /// What a test run learnt that later runs from the same state need:
 /// names given with `vm.label` and the code each contract was created from.
 #[derive(Debug, Default, Clone)]
-pub struct Names {
+pub struct AddressBook {
     /// `vm.label` names.
     pub labels: HashMap<Address, String>,
     /// Contracts created, with their creation code.
@@ -122,7 +122,7 @@ pub(crate) struct TestInspector<'d> {
     /// Names events in failure messages.
     decoder: Option<&'d Decoder>,
     pub(crate) console: ConsoleCollector,
-    pub(crate) names: Names,
+    pub(crate) names: AddressBook,
     /// Set when `vm.assume(false)` rejected the input.
     pub(crate) rejected: bool,
     pub(crate) tracer: Option<Tracer>,
@@ -167,7 +167,7 @@ fn unknown_selector(data: &[u8]) -> String {
 impl<'d> TestInspector<'d> {
     /// An inspector for a run that starts from a state where `names` were
     /// learnt (the state after `setUp`), reading `env`.
-    pub(crate) fn new(decoder: &'d Decoder, names: Names, env: TestEnv, trace: bool) -> Self {
+    pub(crate) fn new(decoder: &'d Decoder, names: AddressBook, env: TestEnv, trace: bool) -> Self {
         Self {
             decoder: Some(decoder),
             names,

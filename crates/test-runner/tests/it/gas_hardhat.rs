@@ -18,7 +18,7 @@ use alloy_primitives::{Address, Bytes, U256, address, hex};
 use alloy_sol_types::{SolCall, SolValue, sol};
 use serde_json::{Value, json};
 use slipway_evm::{BlockContext, ChainEnv, State, TxInput};
-use slipway_test::{GasRecord, TestFilter, TestStatus};
+use slipway_test_runner::{GasRecord, TestFilter, TestStatus};
 
 sol! {
     function transfer(address to, uint256 amount) external;
@@ -266,7 +266,7 @@ async fn gas_matches_hardhat_transaction_for_transaction() {
     options.gas_report = true;
     let filter =
         TestFilter::new(Some("test_GasSequence"), None, None, None, None, None).expect("filter");
-    let results = slipway_test::run(&suite.contracts, &filter, &suite.decoder, &options);
+    let results = slipway_test_runner::run(&suite.contracts, &filter, &suite.decoder, &options);
     let test = &results[0].tests[0];
     assert_eq!(test.status, TestStatus::Pass);
     let records: &[GasRecord] = &test.gas_records;

@@ -50,7 +50,7 @@ impl std::fmt::Display for SnapshotGas {
 }
 
 /// A snapshot: `Contract:signature` → gas, sorted.
-pub type Snapshot = BTreeMap<String, SnapshotGas>;
+pub type GasSnapshot = BTreeMap<String, SnapshotGas>;
 
 /// A line of a snapshot file that is not in the format.
 #[derive(Debug, thiserror::Error)]
@@ -63,7 +63,7 @@ pub struct SnapshotError {
 }
 
 /// The snapshot of the passing tests of `results`.
-pub fn snapshot_of(results: &[ContractOutcome]) -> Snapshot {
+pub fn snapshot_of(results: &[ContractOutcome]) -> GasSnapshot {
     results
         .iter()
         .flat_map(|c| c.tests.iter().map(move |t| (c, t)))
@@ -83,7 +83,7 @@ pub fn snapshot_of(results: &[ContractOutcome]) -> Snapshot {
 }
 
 /// The file's text: one line per test, sorted.
-pub fn format_snapshot(snapshot: &Snapshot) -> String {
+pub fn format_snapshot(snapshot: &GasSnapshot) -> String {
     let mut out = String::new();
     for (key, gas) in snapshot {
         let _ = writeln!(out, "{key} {gas}");
@@ -99,8 +99,8 @@ fn number<T: std::str::FromStr>(text: &str, what: &str, line: usize) -> Result<T
 }
 
 /// Reads a snapshot file's text.
-pub fn parse_snapshot(text: &str) -> Result<Snapshot, SnapshotError> {
-    let mut snapshot = Snapshot::new();
+pub fn parse_snapshot(text: &str) -> Result<GasSnapshot, SnapshotError> {
+    let mut snapshot = GasSnapshot::new();
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let raw = raw.trim();
@@ -172,7 +172,7 @@ impl GasChange {
 
 /// Every test whose figure differs between `old` and `new`; a rise of more
 /// than `tolerance` percent is a regression.
-pub fn compare_snapshots(old: &Snapshot, new: &Snapshot, tolerance: f64) -> Vec<GasChange> {
+pub fn compare_snapshots(old: &GasSnapshot, new: &GasSnapshot, tolerance: f64) -> Vec<GasChange> {
     let tests: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     tests
         .into_iter()

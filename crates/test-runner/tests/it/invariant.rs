@@ -7,7 +7,7 @@ use crate::common;
 use std::sync::OnceLock;
 
 use common::Suite;
-use slipway_test::{RunOptions, TestFilter, TestOutcome, TestStatus};
+use slipway_test_runner::{RunOptions, TestFilter, TestOutcome, TestStatus};
 
 fn compiled() -> &'static Suite {
     static SUITE: OnceLock<Suite> = OnceLock::new();
@@ -27,7 +27,7 @@ fn run(contract: &str, options: &RunOptions) -> Vec<TestOutcome> {
     let suite = compiled();
     let filter = TestFilter::new(None, None, Some(&format!("^{contract}$")), None, None, None)
         .expect("filter");
-    slipway_test::run(&suite.contracts, &filter, &suite.decoder, options)
+    slipway_test_runner::run(&suite.contracts, &filter, &suite.decoder, options)
         .into_iter()
         .flat_map(|c| c.tests)
         .collect()

@@ -9,7 +9,7 @@ use revm::interpreter::InstructionResult;
 
 use slipway_contracts::Decoder;
 
-use crate::{CHEATCODE_ADDRESS, Names};
+use crate::{AddressBook, CHEATCODE_ADDRESS};
 
 /// What kind of frame a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +91,7 @@ impl Tracer {
     }
 
     /// The trace as text, one frame per line, indented as a tree.
-    pub(crate) fn render(&self, decoder: &Decoder, names: &Names) -> String {
+    pub(crate) fn render(&self, decoder: &Decoder, names: &AddressBook) -> String {
         if self.nodes.is_empty() {
             return String::new();
         }

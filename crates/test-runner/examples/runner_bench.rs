@@ -1,9 +1,9 @@
 //! Measures the test runner against the limit: the same calls executed
 //! directly on revm with no inspector.
 //!
-//! `cargo run --release -p slipway-test --example runner_bench [ITERATIONS]`
+//! `cargo run --release -p slipway-test-runner --example runner_bench [ITERATIONS]`
 //! (used by `bench/test.sh`). It compiles the fixture suite, then times:
-//! (1) unit tests without cheatcodes: `slipway_test::run` against revm
+//! (1) unit tests without cheatcodes: `slipway_test_runner::run` against revm
 //! deploying the contract, running `setUp()` and each test from a clone of
 //! the state after it; (2) fuzz runs of one property: the runner against
 //! revm calling the function with the same number of pre-encoded inputs.
@@ -27,7 +27,7 @@ use revm::{
 };
 use slipway_config::{Config, Vars};
 use slipway_contracts::Decoder;
-use slipway_test::{DEFAULT_SENDER, RunOptions, TestContract, TestFilter, TestStatus};
+use slipway_test_runner::{DEFAULT_SENDER, RunOptions, TestContract, TestFilter, TestStatus};
 
 const UNIT_TESTS: &str = "^test_(Passes|StartsFromSetUpState|ChangesDoNotLeak|ApproxEqAbs)$";
 
@@ -52,7 +52,7 @@ fn compile() -> (Vec<TestContract>, Decoder) {
         slipway_solc::build(&config, &compiler, slipway_solc::Profile::Default).expect("build");
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
     (
-        slipway_test::discover(&report.output, &config.root, &config.project.test),
+        slipway_test_runner::discover(&report.output, &config.root, &config.project.test),
         Decoder::from_build(&report.output),
     )
 }
@@ -141,7 +141,7 @@ fn main() {
         .filter(|t| regex_match(&t.function.name))
         .collect();
     let per_run = selected.len() as u32;
-    let check = slipway_test::run(&contracts, &filter, &decoder, &options);
+    let check = slipway_test_runner::run(&contracts, &filter, &decoder, &options);
     assert!(
         check
             .iter()
@@ -152,7 +152,9 @@ fn main() {
     let (slipway_unit, raw_unit) = fastest_of_rounds(
         || {
             for _ in 0..iterations {
-                std::hint::black_box(slipway_test::run(&contracts, &filter, &decoder, &options));
+                std::hint::black_box(slipway_test_runner::run(
+                    &contracts, &filter, &decoder, &options,
+                ));
             }
         },
         || {
@@ -190,7 +192,7 @@ fn main() {
         None,
     )
     .expect("filter");
-    let result = slipway_test::run(&contracts, &fuzz_filter, &decoder, &fuzz_options);
+    let result = slipway_test_runner::run(&contracts, &fuzz_filter, &decoder, &fuzz_options);
     assert_eq!(result[0].tests[0].status, TestStatus::Pass);
 
     let fuzz_contract = contracts
@@ -217,7 +219,7 @@ fn main() {
         .collect();
     let (slipway_fuzz, raw_fuzz) = fastest_of_rounds(
         || {
-            std::hint::black_box(slipway_test::run(
+            std::hint::black_box(slipway_test_runner::run(
                 &contracts,
                 &fuzz_filter,
                 &decoder,
@@ -275,7 +277,7 @@ fn invariant_rate(contracts: &[TestContract], decoder: &Decoder) {
     let mut calls = 0;
     for _ in 0..3 {
         let started = Instant::now();
-        let results = slipway_test::run(contracts, &filter, decoder, &options);
+        let results = slipway_test_runner::run(contracts, &filter, decoder, &options);
         fastest = fastest.min(started.elapsed());
         let test = &results[0].tests[0];
         assert_eq!(test.status, TestStatus::Pass);

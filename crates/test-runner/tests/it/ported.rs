@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use slipway_config::{Config, Vars};
 use slipway_contracts::Decoder;
-use slipway_test::{RunOptions, TestFilter, TestStatus};
+use slipway_test_runner::{RunOptions, TestFilter, TestStatus};
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -53,9 +53,10 @@ fn a_foundry_test_ports_by_changing_its_imports() {
     let report =
         slipway_solc::build(&config, &compiler, slipway_solc::Profile::Default).expect("build");
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
-    let contracts = slipway_test::discover(&report.output, &config.root, &config.project.test);
+    let contracts =
+        slipway_test_runner::discover(&report.output, &config.root, &config.project.test);
     let decoder = Decoder::from_build(&report.output);
-    let results = slipway_test::run(
+    let results = slipway_test_runner::run(
         &contracts,
         &TestFilter::default(),
         &decoder,

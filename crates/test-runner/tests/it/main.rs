@@ -1,4 +1,4 @@
-//! The integration tests of slipway-test, as one test binary (one link of
+//! The integration tests of slipway-test-runner, as one test binary (one link of
 //! revm, alloy and the rest instead of one per file).
 
 mod cheatcodes;

@@ -15,7 +15,7 @@ use crate::common;
 
 use std::path::PathBuf;
 
-use slipway_test::{CoverageMap, CoverageReport, Ratio, RunOptions, TestFilter};
+use slipway_test_runner::{CoverageMap, CoverageReport, Ratio, RunOptions, TestFilter};
 
 /// The report, computed once for the tests of this file (they share a
 /// build directory).
@@ -38,7 +38,7 @@ fn measure() -> CoverageReport {
         ..common::options()
     };
     let (results, hits) =
-        slipway_test::run_with_coverage(&suite.contracts, &filter, &suite.decoder, &options);
+        slipway_test_runner::run_with_coverage(&suite.contracts, &filter, &suite.decoder, &options);
     assert_eq!(results[0].tests.len(), 3);
     let map = CoverageMap::from_build(&report.output, &config.root, &config.project.src, &[])
         .expect("sources readable");

@@ -5,7 +5,7 @@ use crate::common;
 use std::sync::OnceLock;
 
 use common::{Suite, by_name, expect_only_failures};
-use slipway_test::{ContractOutcome, TestFilter, TestStatus};
+use slipway_test_runner::{ContractOutcome, TestFilter, TestStatus};
 
 fn compiled() -> &'static Suite {
     static SUITE: OnceLock<Suite> = OnceLock::new();
@@ -14,7 +14,7 @@ fn compiled() -> &'static Suite {
 
 fn suite(filter: &TestFilter) -> Vec<ContractOutcome> {
     let suite = compiled();
-    slipway_test::run(&suite.contracts, filter, &suite.decoder, &common::options())
+    slipway_test_runner::run(&suite.contracts, filter, &suite.decoder, &common::options())
 }
 
 fn fail(reason: &str) -> TestStatus {

@@ -13,11 +13,11 @@ use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
 use alloy_primitives::{Address, Bytes, U256, address, keccak256};
 use rayon::prelude::*;
 use serde::Serialize;
-use slipway_evm::{BlockContext, ChainEnv, Outcome, State, Status, TxInput};
+use slipway_evm::{BlockContext, ChainEnv, Execution, State, Status, TxInput};
 
 use crate::{
     GasRecord, TestContract, TestFilter, TestFunction,
-    cheatcodes::{Names, TestEnv, TestInspector},
+    cheatcodes::{AddressBook, TestEnv, TestInspector},
     coverage::{CoverageHits, CoverageRecorder, FrameCode},
     fuzz::{Dictionary, Generator, shrink},
     gas::{RawGasRecord, call_intrinsic},
@@ -207,7 +207,7 @@ pub(crate) struct Fixture<'a> {
     pub(crate) contract: &'a TestContract,
     pub(crate) state: State,
     pub(crate) address: Address,
-    pub(crate) names: Names,
+    pub(crate) names: AddressBook,
     /// Chain settings and block as `setUp` left them.
     pub(crate) chain: ChainEnv,
     pub(crate) block: BlockContext,
@@ -217,7 +217,7 @@ pub(crate) struct Fixture<'a> {
 
 /// One run of a test function.
 struct Run {
-    outcome: Outcome,
+    outcome: Execution,
     logs: Vec<String>,
     rejected: bool,
     trace: Option<String>,
@@ -225,7 +225,7 @@ struct Run {
 }
 
 /// Runs the tests of one run: settings and decoder shared by all.
-pub(crate) struct Bench<'a> {
+pub(crate) struct Harness<'a> {
     env: ChainEnv,
     block: BlockContext,
     pub(crate) options: &'a RunOptions,
@@ -234,7 +234,7 @@ pub(crate) struct Bench<'a> {
     coverage: Mutex<CoverageHits>,
 }
 
-impl Bench<'_> {
+impl Harness<'_> {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn execute(
         &self,
@@ -245,7 +245,7 @@ impl Bench<'_> {
         data: Bytes,
         inspector: &mut TestInspector<'_>,
         commit: bool,
-    ) -> Outcome {
+    ) -> Execution {
         self.execute_from(
             DEFAULT_SENDER,
             chain,
@@ -270,7 +270,7 @@ impl Bench<'_> {
         data: Bytes,
         inspector: &mut TestInspector<'_>,
         commit: bool,
-    ) -> Outcome {
+    ) -> Execution {
         let input = TxInput {
             from,
             to,
@@ -281,7 +281,7 @@ impl Bench<'_> {
         };
         let mut outcome = state
             .transact_with(chain, block, &input, commit, inspector)
-            .unwrap_or_else(|e| Outcome {
+            .unwrap_or_else(|e| Execution {
                 status: Status::Halt(e.to_string()),
                 gas_used: 0,
                 output: Bytes::new(),
@@ -303,7 +303,7 @@ impl Bench<'_> {
         outcome
     }
 
-    pub(crate) fn failure(&self, outcome: &Outcome) -> Option<String> {
+    pub(crate) fn failure(&self, outcome: &Execution) -> Option<String> {
         match &outcome.status {
             Status::Success => None,
             Status::Revert => Some(self.decoder.revert_reason(&outcome.output)),
@@ -319,7 +319,7 @@ impl Bench<'_> {
         // Solidity checks that a callee has code before calling it: give the
         // cheatcode address one STOP byte (the inspector answers first).
         state.apply(&state.code_diff(crate::CHEATCODE_ADDRESS, Bytes::from_static(&[0x00])));
-        let mut inspector = self.inspector(Names::default(), false);
+        let mut inspector = self.inspector(AddressBook::default(), false);
         let deployed = self.execute(
             &self.env,
             &self.block,
@@ -389,7 +389,7 @@ impl Bench<'_> {
         })
     }
 
-    pub(crate) fn inspector(&self, names: Names, trace: bool) -> TestInspector<'_> {
+    pub(crate) fn inspector(&self, names: AddressBook, trace: bool) -> TestInspector<'_> {
         let mut inspector =
             TestInspector::new(self.decoder, names, self.options.env.clone(), trace);
         inspector.coverage = self.options.coverage.then(Default::default);
@@ -397,7 +397,7 @@ impl Bench<'_> {
     }
 
     /// Adds a transaction's instruction counts, by contract name.
-    fn add_coverage(&self, names: &Names, recorder: CoverageRecorder) {
+    fn add_coverage(&self, names: &AddressBook, recorder: CoverageRecorder) {
         let mut hits = CoverageHits::default();
         for (code, counts) in &recorder.hits {
             let (name, init) = match code {
@@ -473,7 +473,7 @@ impl Bench<'_> {
     }
 
     /// A gas record with the contract's and the function's names.
-    fn name_record(&self, names: &Names, record: RawGasRecord) -> GasRecord {
+    fn name_record(&self, names: &AddressBook, record: RawGasRecord) -> GasRecord {
         let contract = names
             .created
             .iter()
@@ -792,7 +792,7 @@ pub fn run_with_coverage(
     decoder: &Decoder,
     options: &RunOptions,
 ) -> (Vec<ContractOutcome>, CoverageHits) {
-    let bench = Bench {
+    let bench = Harness {
         env: ChainEnv {
             chain_id: options.chain_id,
             hardfork: options.hardfork,
