@@ -1,0 +1,390 @@
+//! The cheatcodes themselves: a call to the forge-std `Vm` address decoded
+//! by its selector and answered (or refused, naming the selector).
+
+use super::*;
+
+impl TestInspector<'_> {
+    /// Runs one cheatcode; `Err` is the revert message.
+    pub(super) fn cheat(
+        &mut self,
+        ctx: &mut TestContext<'_>,
+        data: &[u8],
+    ) -> Result<Bytes, String> {
+        use Vm::VmCalls as C;
+        let call = C::abi_decode(data).map_err(|_| unknown_selector(data))?;
+        let db_error = |e: std::convert::Infallible| e.to_string();
+        let depth = ctx.journaled_state.depth();
+        Ok(match call {
+            C::warp(c) => {
+                ctx.block.timestamp = c.newTimestamp;
+                Bytes::new()
+            }
+            C::roll(c) => {
+                ctx.block.number = c.newHeight;
+                Bytes::new()
+            }
+            C::fee(c) => {
+                ctx.block.basefee = u64::try_from(c.newBasefee)
+                    .map_err(|_| "vm.fee: base fee above 2^64".to_owned())?;
+                Bytes::new()
+            }
+            C::chainId(c) => {
+                ctx.cfg.chain_id = u64::try_from(c.newChainId)
+                    .map_err(|_| "vm.chainId: id above 2^64".to_owned())?;
+                Bytes::new()
+            }
+            C::deal(c) => {
+                let mut account = ctx
+                    .journaled_state
+                    .load_account_mut(c.account)
+                    .map_err(db_error)?;
+                account.data.set_balance(c.newBalance);
+                Bytes::new()
+            }
+            C::etch(c) => {
+                ctx.journaled_state
+                    .load_account(c.target)
+                    .map_err(db_error)?;
+                ctx.journaled_state
+                    .set_code(c.target, Bytecode::new_raw(c.newRuntimeBytecode));
+                Bytes::new()
+            }
+            C::store(c) => {
+                ctx.journaled_state
+                    .load_account(c.target)
+                    .map_err(db_error)?;
+                ctx.journaled_state
+                    .sstore(c.target, c.slot.into(), c.value.into())
+                    .map_err(db_error)?;
+                Bytes::new()
+            }
+            C::load(c) => {
+                ctx.journaled_state
+                    .load_account(c.target)
+                    .map_err(db_error)?;
+                let value: U256 = ctx
+                    .journaled_state
+                    .sload(c.target, c.slot.into())
+                    .map_err(db_error)?
+                    .data;
+                Vm::loadCall::abi_encode_returns(&B256::from(value)).into()
+            }
+            C::getNonce(c) => {
+                let account = ctx
+                    .journaled_state
+                    .load_account(c.account)
+                    .map_err(db_error)?;
+                Vm::getNonceCall::abi_encode_returns(&account.data.info.nonce).into()
+            }
+            C::setNonce(c) => {
+                let mut account = ctx
+                    .journaled_state
+                    .load_account_mut(c.account)
+                    .map_err(db_error)?;
+                account.data.set_nonce(c.newNonce);
+                Bytes::new()
+            }
+            C::prank_0(c) => self.start_prank(depth, c.msgSender, None, true)?,
+            C::prank_1(c) => self.start_prank(depth, c.msgSender, Some(c.txOrigin), true)?,
+            C::startPrank_0(c) => self.start_prank(depth, c.msgSender, None, false)?,
+            C::startPrank_1(c) => self.start_prank(depth, c.msgSender, Some(c.txOrigin), false)?,
+            C::stopPrank(_) => {
+                self.prank = None;
+                Bytes::new()
+            }
+            C::expectRevert_0(_) => self.expect_revert(depth, RevertData::Any)?,
+            C::expectRevert_1(c) => {
+                self.expect_revert(depth, RevertData::Selector(c.revertData.0))?
+            }
+            C::expectRevert_2(c) => self.expect_revert(depth, RevertData::Data(c.revertData))?,
+            C::expectEmit_0(_) => self.expect_emit(depth, [true; 4], None),
+            C::expectEmit_1(c) => self.expect_emit(depth, [true; 4], Some(c.emitter)),
+            C::expectEmit_2(c) => self.expect_emit(
+                depth,
+                [c.checkTopic1, c.checkTopic2, c.checkTopic3, c.checkData],
+                None,
+            ),
+            C::expectEmit_3(c) => self.expect_emit(
+                depth,
+                [c.checkTopic1, c.checkTopic2, c.checkTopic3, c.checkData],
+                Some(c.emitter),
+            ),
+            C::expectCall_0(c) => self.expect_call(c.callee, c.data, None, None),
+            C::expectCall_1(c) => self.expect_call(c.callee, c.data, Some(c.msgValue), None),
+            C::expectCall_2(c) => self.expect_call(c.callee, c.data, None, Some(c.count)),
+            C::mockCall_0(c) => self.mock(c.callee, c.data, None, c.returnData, false),
+            C::mockCall_1(c) => self.mock(c.callee, c.data, Some(c.msgValue), c.returnData, false),
+            C::mockCallRevert(c) => self.mock(c.callee, c.data, None, c.revertData, true),
+            C::clearMockedCalls(_) => {
+                self.mocks.clear();
+                Bytes::new()
+            }
+            C::recordLogs(_) => {
+                self.recorded_logs = Some(Vec::new());
+                Bytes::new()
+            }
+            C::getRecordedLogs(_) => {
+                let logs: Vec<Vm::Log> = self
+                    .recorded_logs
+                    .as_mut()
+                    .map(std::mem::take)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|log| Vm::Log {
+                        topics: log.topics().to_vec(),
+                        data: log.data.data.clone(),
+                        emitter: log.address,
+                    })
+                    .collect();
+                Vm::getRecordedLogsCall::abi_encode_returns(&logs).into()
+            }
+            C::addr(c) => {
+                Vm::addrCall::abi_encode_returns(&signer(c.privateKey, "vm.addr")?.address()).into()
+            }
+            C::sign(c) => {
+                let signature = signer(c.privateKey, "vm.sign")?
+                    .sign_hash_sync(&c.digest)
+                    .map_err(|e| format!("vm.sign: {e}"))?;
+                Vm::signCall::abi_encode_returns(&Vm::signReturn {
+                    v: 27 + u8::from(signature.v()),
+                    r: signature.r().into(),
+                    s: signature.s().into(),
+                })
+                .into()
+            }
+            C::label(c) => {
+                self.names.labels.insert(c.account, c.newLabel);
+                Bytes::new()
+            }
+            C::getLabel(c) => {
+                let label = self
+                    .names
+                    .labels
+                    .get(&c.account)
+                    .cloned()
+                    .unwrap_or_else(|| format!("unlabeled:{}", c.account));
+                Vm::getLabelCall::abi_encode_returns(&label).into()
+            }
+            C::assume(c) => {
+                if !c.condition {
+                    self.rejected = true;
+                    return Err("vm.assume rejected this input".into());
+                }
+                Bytes::new()
+            }
+            C::snapshotState(_) => {
+                let id = self.snapshots.save(Snapshot {
+                    journal: ctx.journaled_state.inner.clone(),
+                    block: ctx.block.clone(),
+                    chain_id: ctx.cfg.chain_id,
+                });
+                Vm::snapshotStateCall::abi_encode_returns(&U256::from(id)).into()
+            }
+            C::revertToState(c) => {
+                let done = self.revert_to(ctx, c.snapshotId)?;
+                Vm::revertToStateCall::abi_encode_returns(&done).into()
+            }
+            C::revertToStateAndDelete(c) => {
+                let done = self.revert_to(ctx, c.snapshotId)?;
+                if done {
+                    self.snapshots.delete(c.snapshotId.saturating_to());
+                }
+                Vm::revertToStateAndDeleteCall::abi_encode_returns(&done).into()
+            }
+            C::envUint(c) => Vm::envUintCall::abi_encode_returns(&self.env_var(
+                &c.name,
+                "vm.envUint",
+                strings::parse_uint,
+            )?)
+            .into(),
+            C::envInt(c) => Vm::envIntCall::abi_encode_returns(&self.env_var(
+                &c.name,
+                "vm.envInt",
+                strings::parse_int,
+            )?)
+            .into(),
+            C::envAddress(c) => Vm::envAddressCall::abi_encode_returns(&self.env_var(
+                &c.name,
+                "vm.envAddress",
+                strings::parse_address,
+            )?)
+            .into(),
+            C::envBool(c) => Vm::envBoolCall::abi_encode_returns(&self.env_var(
+                &c.name,
+                "vm.envBool",
+                strings::parse_bool,
+            )?)
+            .into(),
+            C::envBytes32(c) => Vm::envBytes32Call::abi_encode_returns(&self.env_var(
+                &c.name,
+                "vm.envBytes32",
+                strings::parse_bytes32,
+            )?)
+            .into(),
+            C::envString(c) => Vm::envStringCall::abi_encode_returns(&self.env_var(
+                &c.name,
+                "vm.envString",
+                |s| Ok(s.to_owned()),
+            )?)
+            .into(),
+            C::envOr_0(c) => Vm::envOr_0Call::abi_encode_returns(
+                &self
+                    .env_or(&c.name, strings::parse_uint)?
+                    .unwrap_or(c.defaultValue),
+            )
+            .into(),
+            C::envOr_1(c) => Vm::envOr_1Call::abi_encode_returns(
+                &self
+                    .env_or(&c.name, strings::parse_int)?
+                    .unwrap_or(c.defaultValue),
+            )
+            .into(),
+            C::envOr_2(c) => Vm::envOr_2Call::abi_encode_returns(
+                &self
+                    .env_or(&c.name, strings::parse_address)?
+                    .unwrap_or(c.defaultValue),
+            )
+            .into(),
+            C::envOr_3(c) => Vm::envOr_3Call::abi_encode_returns(
+                &self
+                    .env_or(&c.name, strings::parse_bool)?
+                    .unwrap_or(c.defaultValue),
+            )
+            .into(),
+            C::envOr_4(c) => Vm::envOr_4Call::abi_encode_returns(
+                &self
+                    .env_or(&c.name, strings::parse_bytes32)?
+                    .unwrap_or(c.defaultValue),
+            )
+            .into(),
+            C::envOr_5(c) => Vm::envOr_5Call::abi_encode_returns(
+                &self
+                    .env_or(&c.name, |s| Ok(s.to_owned()))?
+                    .unwrap_or(c.defaultValue),
+            )
+            .into(),
+            C::toString_0(c) => string_result(strings::address_string(c.value)),
+            C::toString_1(c) => string_result(c.value.to_string()),
+            C::toString_2(c) => string_result(c.value.to_string()),
+            C::toString_3(c) => string_result(strings::hex_string(c.value.as_slice())),
+            C::toString_4(c) => string_result(c.value.to_string()),
+            C::toString_5(c) => string_result(strings::hex_string(&c.value)),
+        })
+    }
+
+    fn start_prank(
+        &mut self,
+        depth: usize,
+        sender: Address,
+        origin: Option<Address>,
+        once: bool,
+    ) -> Result<Bytes, String> {
+        if self.prank.as_ref().is_some_and(|p| !p.once) && once {
+            return Err("vm.prank: a startPrank is active; call vm.stopPrank first".into());
+        }
+        self.prank = Some(Prank {
+            sender,
+            origin,
+            depth,
+            once,
+        });
+        Ok(Bytes::new())
+    }
+
+    fn expect_revert(&mut self, depth: usize, expected: RevertData) -> Result<Bytes, String> {
+        if self.expect_revert.is_some() {
+            return Err("vm.expectRevert: the previous expectRevert has not been used yet".into());
+        }
+        self.expect_revert = Some(ExpectRevert {
+            expected,
+            depth,
+            armed: false,
+        });
+        Ok(Bytes::new())
+    }
+
+    fn expect_emit(&mut self, depth: usize, checks: [bool; 4], emitter: Option<Address>) -> Bytes {
+        self.emits.push(depth, checks, emitter);
+        Bytes::new()
+    }
+
+    fn expect_call(
+        &mut self,
+        callee: Address,
+        data: Bytes,
+        value: Option<U256>,
+        count: Option<u64>,
+    ) -> Bytes {
+        self.expected_calls.push(ExpectedCall {
+            callee,
+            data,
+            value,
+            count,
+            seen: 0,
+        });
+        Bytes::new()
+    }
+
+    fn mock(
+        &mut self,
+        callee: Address,
+        data: Bytes,
+        value: Option<U256>,
+        result: Bytes,
+        reverts: bool,
+    ) -> Bytes {
+        self.mocks.add(Mock {
+            callee,
+            data,
+            value,
+            result,
+            reverts,
+        });
+        Bytes::new()
+    }
+
+    fn revert_to(&mut self, ctx: &mut TestContext<'_>, id: U256) -> Result<bool, String> {
+        let Some(snapshot) = usize::try_from(id)
+            .ok()
+            .and_then(|id| self.snapshots.get(id))
+        else {
+            return Ok(false);
+        };
+        if snapshot.journal.depth != ctx.journaled_state.depth() {
+            return Err(
+                "vm.revertToState: call it from the same function (call depth) that took the snapshot"
+                    .into(),
+            );
+        }
+        let logs = std::mem::take(&mut ctx.journaled_state.inner.logs);
+        ctx.journaled_state.inner = snapshot.journal.clone();
+        ctx.journaled_state.inner.logs = logs;
+        ctx.block = snapshot.block.clone();
+        ctx.cfg.chain_id = snapshot.chain_id;
+        Ok(true)
+    }
+
+    fn env_or<T>(
+        &self,
+        name: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, String> {
+        self.env
+            .get(name)
+            .map(|text| parse(text).map_err(|e| format!("vm.envOr: ${name}: {e}")))
+            .transpose()
+    }
+
+    fn env_var<T>(
+        &self,
+        name: &str,
+        cheat: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Result<T, String> {
+        let text = self
+            .env
+            .get(name)
+            .ok_or_else(|| format!("{cheat}: environment variable {name:?} is not set"))?;
+        parse(text).map_err(|e| format!("{cheat}: ${name}: {e}"))
+    }
+}

@@ -1,0 +1,312 @@
+//! The inspector hooks revm calls: calls and creations routed to the
+//! cheatcodes, pranks applied, expected reverts, emits and calls settled,
+//! logs and coverage recorded.
+
+use super::*;
+
+impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
+    fn call(
+        &mut self,
+        context: &mut TestContext<'a>,
+        inputs: &mut CallInputs,
+    ) -> Option<CallOutcome> {
+        let depth = context.journaled_state.depth();
+        if let Some(coverage) = &mut self.coverage {
+            coverage.enter(FrameCode::Runtime(inputs.bytecode_address));
+        }
+        if inputs.target_address == CHEATCODE_ADDRESS {
+            let data = inputs.input.bytes(context);
+            if let Some(tracer) = &mut self.tracer {
+                tracer.start(CallKind::Call, CHEATCODE_ADDRESS, U256::ZERO, data.clone());
+            }
+            return Some(match self.cheat(context, &data) {
+                Ok(output) => outcome(inputs, InstructionResult::Return, output),
+                Err(message) => outcome(inputs, InstructionResult::Revert, revert_data(message)),
+            });
+        }
+        if let Some(sender) = self.apply_prank(context, depth) {
+            inputs.caller = sender;
+        }
+        self.arm_expect_revert(depth);
+        // Copying the call data costs: only when something will look at it.
+        if self.expected_calls.is_empty()
+            && self.mocks.is_empty()
+            && self.tracer.is_none()
+            && self.gas.is_none()
+        {
+            return <ConsoleCollector as Inspector<TestContext<'a>>>::call(
+                &mut self.console,
+                context,
+                inputs,
+            );
+        }
+        let input = inputs.input.bytes(context);
+        let value = inputs.call_value();
+        for expected in &mut self.expected_calls {
+            expected.observe(inputs.bytecode_address, &input, value);
+        }
+        if let Some(tracer) = &mut self.tracer {
+            tracer.start(
+                call_kind(inputs),
+                inputs.target_address,
+                value,
+                input.clone(),
+            );
+        }
+        if let Some(mock) = self.mocks.find(inputs.bytecode_address, &input, value) {
+            let result = if mock.reverts {
+                InstructionResult::Revert
+            } else {
+                InstructionResult::Return
+            };
+            return Some(outcome(inputs, result, mock.result.clone()));
+        }
+        let test_contract = context.tx.kind.to().copied();
+        if depth == 1
+            && let Some(gas) = &mut self.gas
+            && Some(inputs.target_address) != test_contract
+            && inputs.target_address != CONSOLE_ADDRESS
+        {
+            gas.open = Some((inputs.target_address, input));
+            let keep = [inputs.target_address, inputs.caller, context.tx.caller];
+            cool_down(context, &keep);
+        }
+        <ConsoleCollector as Inspector<TestContext<'a>>>::call(&mut self.console, context, inputs)
+    }
+
+    fn call_end(
+        &mut self,
+        context: &mut TestContext<'a>,
+        inputs: &CallInputs,
+        outcome: &mut CallOutcome,
+    ) {
+        let depth = context.journaled_state.depth();
+        if inputs.target_address != CHEATCODE_ADDRESS {
+            if let Some(origin) = self.saved_origin.take() {
+                context.tx.caller = origin;
+            }
+            if let Some((result, output)) =
+                self.settle_expect_revert(depth, outcome.result.result, &outcome.result.output)
+            {
+                outcome.result.result = result;
+                outcome.result.output = output;
+            }
+            let decoder = self.decoder;
+            if !inputs.is_static
+                && outcome.result.result.is_ok()
+                && let Some(message) = self
+                    .emits
+                    .on_call_end(depth, &|log| event_name(decoder, log))
+            {
+                outcome.result.result = InstructionResult::Revert;
+                outcome.result.output = revert_data(message);
+            }
+        }
+        if depth == 1
+            && let Some(gas) = &mut self.gas
+            && let Some((target, input)) = gas.open.take()
+        {
+            let spec = context.cfg.spec;
+            let intrinsic = call_intrinsic(&input);
+            let used = transaction_gas(
+                intrinsic,
+                &input,
+                outcome.result.gas.total_gas_spent(),
+                outcome.result.gas.refunded(),
+                spec,
+            );
+            gas.records.push(RawGasRecord {
+                target,
+                input,
+                gas: used - intrinsic,
+                deployed_size: None,
+            });
+        }
+        if let Some(tracer) = &mut self.tracer {
+            tracer.end(
+                outcome.result.result,
+                outcome.result.output.clone(),
+                outcome.result.gas.total_gas_spent(),
+                None,
+            );
+        }
+        if depth == 0 {
+            self.final_block = Some((context.block.clone(), context.cfg.chain_id));
+        }
+        if let Some(coverage) = &mut self.coverage {
+            coverage.exit();
+        }
+    }
+
+    fn create(
+        &mut self,
+        context: &mut TestContext<'a>,
+        inputs: &mut CreateInputs,
+    ) -> Option<CreateOutcome> {
+        let depth = context.journaled_state.depth();
+        if let Some(coverage) = &mut self.coverage {
+            coverage.enter(FrameCode::Init(inputs.init_code().clone()));
+        }
+        if let Some(sender) = self.apply_prank(context, depth) {
+            inputs.set_call(sender);
+        }
+        self.arm_expect_revert(depth);
+        if depth == 1
+            && let Some(gas) = &mut self.gas
+        {
+            gas.open = Some((Address::ZERO, inputs.init_code().clone()));
+            let keep = [inputs.caller(), context.tx.caller];
+            cool_down(context, &keep);
+        }
+        if let Some(tracer) = &mut self.tracer {
+            tracer.start(
+                CallKind::Create,
+                Address::ZERO,
+                inputs.value(),
+                inputs.init_code().clone(),
+            );
+        }
+        None
+    }
+
+    fn create_end(
+        &mut self,
+        context: &mut TestContext<'a>,
+        inputs: &CreateInputs,
+        outcome: &mut CreateOutcome,
+    ) {
+        let depth = context.journaled_state.depth();
+        if let Some(origin) = self.saved_origin.take() {
+            context.tx.caller = origin;
+        }
+        let opened = if depth == 1 {
+            self.gas.as_mut().and_then(|g| g.open.take())
+        } else {
+            None
+        };
+        if let Some(address) = outcome.address.filter(|_| outcome.result.result.is_ok()) {
+            self.names
+                .created
+                .push((address, inputs.init_code().clone()));
+            if let Some(gas) = &mut self.gas
+                && let Some((_, init_code)) = opened
+            {
+                let spec = context.cfg.spec;
+                gas.records.push(RawGasRecord {
+                    target: address,
+                    gas: transaction_gas(
+                        create_intrinsic(&init_code, spec),
+                        &init_code,
+                        outcome.result.gas.total_gas_spent(),
+                        outcome.result.gas.refunded(),
+                        spec,
+                    ),
+                    input: init_code,
+                    deployed_size: Some(outcome.result.output.len()),
+                });
+            }
+        }
+        if let Some((result, output)) =
+            self.settle_expect_revert(depth, outcome.result.result, &outcome.result.output)
+        {
+            outcome.result.result = result;
+            outcome.address = if result.is_ok() {
+                Some(EXPECTED_REVERT_CREATED)
+            } else {
+                None
+            };
+            outcome.result.output = if result.is_ok() { Bytes::new() } else { output };
+        }
+        if let Some(tracer) = &mut self.tracer {
+            tracer.end(
+                outcome.result.result,
+                outcome.result.output.clone(),
+                outcome.result.gas.total_gas_spent(),
+                outcome.address,
+            );
+        }
+        if let Some(coverage) = &mut self.coverage {
+            coverage.exit();
+        }
+    }
+
+    fn step(&mut self, interp: &mut Interpreter, _context: &mut TestContext<'a>) {
+        if let Some(coverage) = &mut self.coverage {
+            let (pc, opcode) = (interp.bytecode.pc(), interp.bytecode.opcode());
+            coverage.step(pc, opcode, || {
+                interp
+                    .stack
+                    .peek(1)
+                    .is_ok_and(|condition| !condition.is_zero())
+            });
+        }
+    }
+
+    fn log(&mut self, _context: &mut TestContext<'a>, log: Log) {
+        self.emits.on_log(&log);
+        if let Some(recorded) = &mut self.recorded_logs {
+            recorded.push(log.clone());
+        }
+        if let Some(tracer) = &mut self.tracer {
+            tracer.log(log);
+        }
+    }
+}
+
+impl TestInspector<'_> {
+    /// The pranked sender for a call or creation starting at `depth`.
+    fn apply_prank(&mut self, ctx: &mut TestContext<'_>, depth: usize) -> Option<Address> {
+        let prank = self.prank.clone().filter(|p| p.depth == depth)?;
+        if let Some(origin) = prank.origin {
+            self.saved_origin = Some(ctx.tx.caller);
+            ctx.tx.caller = origin;
+        }
+        if prank.once {
+            self.prank = None;
+        }
+        // The frame moves value from (and bumps the nonce of) its caller,
+        // which revm expects loaded: a pranked sender may not be yet.
+        if ctx.journaled_state.load_account(prank.sender).is_err() {
+            return None;
+        }
+        Some(prank.sender)
+    }
+
+    fn arm_expect_revert(&mut self, depth: usize) {
+        if let Some(expect) = self
+            .expect_revert
+            .as_mut()
+            .filter(|e| e.depth == depth && !e.armed)
+        {
+            expect.armed = true;
+        }
+    }
+
+    /// Applies an armed `expectRevert` to the end of its call or creation:
+    /// the new result and output, when it changes them.
+    fn settle_expect_revert(
+        &mut self,
+        depth: usize,
+        result: InstructionResult,
+        output: &[u8],
+    ) -> Option<(InstructionResult, Bytes)> {
+        if !self
+            .expect_revert
+            .as_ref()
+            .is_some_and(|e| e.armed && e.depth == depth)
+        {
+            return None;
+        }
+        let expect = self.expect_revert.take()?;
+        Some(match expect.check(result.is_revert(), output) {
+            // The expected revert happened: the caller sees success, with
+            // zeros for return data so that decoding what it expected from
+            // the call (a value, a bool) does not fail.
+            Ok(()) => (
+                InstructionResult::Return,
+                Bytes::from_static(&EXPECTED_REVERT_OUTPUT),
+            ),
+            Err(message) => (InstructionResult::Revert, revert_data(message)),
+        })
+    }
+}
