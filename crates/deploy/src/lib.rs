@@ -9,6 +9,7 @@
 //! The crate prints nothing: [`Deployment`] reports progress through a
 //! callback and returns values the CLI renders.
 
+mod classify;
 mod create2;
 mod effect;
 mod encode;

@@ -19,8 +19,9 @@ use slipway_config::Environment;
 use crate::{
     CheckedPlan, DeployError, Effect, Journal, JournalRecord, JournalState, StepEffect, StepInput,
     StepStatus,
+    classify::{Asked, classify},
     encode::Names,
-    inputs::{diff, prepare, request_of},
+    inputs::{prepare, request_of},
     plan::Action,
 };
 
@@ -248,66 +249,42 @@ impl Deployment<'_> {
                     gas: None,
                     deploys,
                 };
-                match state.steps.get(&id) {
-                    Some(done) if done.done() => {
-                        if let Some(address) = done.input.address {
-                            if deploys && code(self.client, address).await?.is_empty() {
-                                return Err(DeployError::ChainGone {
-                                    journal,
-                                    reason: format!(
-                                        "step `{id}` is recorded at {address}{}, but there is no code there",
-                                        done.block
-                                            .map(|b| format!(" (block {b})"))
-                                            .unwrap_or_default()
-                                    ),
-                                });
-                            }
-                            names.insert(id.clone(), address);
-                            effect.address = Some(address);
-                        }
-                        let mut changes = match &prepared {
-                            Ok(now) => diff(&done.input, &now.input),
-                            Err(e) => vec![e.clone()],
-                        };
-                        if after_resent {
-                            changes.insert(0, "it depends on a step this run sends again".into());
-                        }
-                        if options.redeploy.contains(&id) && changes.is_empty() {
-                            return Err(DeployError::NothingToRedeploy(id));
-                        }
-                        effect.status = if changes.is_empty() {
-                            StepStatus::Done
-                        } else {
-                            let ok = after_resent || accepted.contains(&id);
-                            if ok {
-                                resend.insert(id.clone());
-                            }
-                            StepStatus::Changed {
-                                diff: changes,
-                                accepted: ok,
-                            }
-                        };
-                    }
-                    Some(flying) if flying.confirmed.is_none() => {
-                        resend.insert(id.clone());
-                        if let Some(address) = flying.input.address {
-                            names.insert(id.clone(), address);
-                            effect.address = Some(address);
-                        }
-                        effect.status = StepStatus::InFlight {
-                            hash: flying.tx.as_ref().map(SignedTx::hash).unwrap_or_default(),
-                        };
-                    }
-                    Some(reverted) => {
-                        resend.insert(id.clone());
-                        effect.status = StepStatus::Retry {
-                            hash: reverted.included_hash.unwrap_or_default(),
-                        };
-                    }
-                    None => {
-                        resend.insert(id.clone());
-                    }
+                let journaled = state.steps.get(&id);
+                // The chain's part: a contract the journal says is deployed
+                // must be there.
+                if let Some(done) = journaled.filter(|s| s.done())
+                    && let Some(address) = done.input.address
+                    && deploys
+                    && code(self.client, address).await?.is_empty()
+                {
+                    return Err(DeployError::ChainGone {
+                        journal,
+                        reason: format!(
+                            "step `{id}` is recorded at {address}{}, but there is no code there",
+                            done.block
+                                .map(|b| format!(" (block {b})"))
+                                .unwrap_or_default()
+                        ),
+                    });
                 }
+                let asked = Asked {
+                    now: match &prepared {
+                        Ok(p) => Ok(&p.input),
+                        Err(e) => Err(e.as_str()),
+                    },
+                    after_resent,
+                    accepted: accepted.contains(&id),
+                    redeploy: options.redeploy.contains(&id),
+                };
+                let classified = classify(&id, journaled, asked)?;
+                if let Some(address) = classified.address {
+                    names.insert(id.clone(), address);
+                    effect.address = Some(address);
+                }
+                if classified.resent {
+                    resend.insert(id.clone());
+                }
+                effect.status = classified.status;
                 if effect.status.sends()
                     && !after_resent
                     && let Ok(p) = &prepared
