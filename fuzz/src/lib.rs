@@ -61,6 +61,36 @@ pub fn keystore(data: &[u8]) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
+/// Any bytes as a JSON-RPC request body to the dev chain: answered in
+/// JSON-RPC form (or not at all, for notifications). The answer, if any.
+pub fn rpc_request(data: &[u8]) -> Option<serde_json::Value> {
+    use std::sync::{Arc, OnceLock};
+
+    use slipway_devnet::{Mining, Node, NodeSettings, rpc::Ctx};
+
+    static CTX: OnceLock<Option<(tokio::runtime::Runtime, Arc<Ctx>)>> = OnceLock::new();
+    let (_runtime, ctx) = CTX
+        .get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            let settings = NodeSettings {
+                devnet: Default::default(),
+                hardfork: Default::default(),
+                state_dir: None,
+                fresh: false,
+                mining: Mining::Auto,
+                owner: "fuzz".into(),
+            };
+            let node = Node::open(&settings).ok()?;
+            let ctx = runtime.block_on(async { Ctx::new(node) });
+            Some((runtime, ctx))
+        })
+        .as_ref()?;
+    slipway_devnet::rpc::handle_body(ctx, data)
+}
+
 fn counter_build() -> slipway_contracts::Artifacts {
     const ABI: &str = r#"[{"type":"constructor","inputs":[],"stateMutability":"nonpayable"},
         {"type":"function","name":"setNumber","inputs":[{"name":"n","type":"uint256"}],"outputs":[],"stateMutability":"nonpayable"}]"#;

@@ -82,3 +82,23 @@ fn the_keystore_corpus_replays() {
         "every keystore of the corpus is hostile"
     );
 }
+
+#[test]
+fn the_rpc_corpus_replays_with_json_rpc_answers() {
+    let mut answered = 0;
+    for (path, bytes) in corpus("crates/devnet/testdata/rpc-corpus") {
+        if let Some(answer) = slipway_fuzz::rpc_request(&bytes) {
+            let one = |a: &serde_json::Value| {
+                a.get("jsonrpc").and_then(|v| v.as_str()) == Some("2.0")
+                    && (a.get("result").is_some() || a.get("error").is_some())
+            };
+            let ok = match &answer {
+                serde_json::Value::Array(all) => all.iter().all(one),
+                single => one(single),
+            };
+            assert!(ok, "{}: {answer}", path.display());
+            answered += 1;
+        }
+    }
+    assert!(answered >= 40, "only {answered} answered");
+}

@@ -59,7 +59,7 @@ fn check(answer: Option<Value>) {
 #[test]
 fn the_saved_corpus_is_answered_without_a_panic() {
     let (_runtime, ctx) = ctx();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/rpc_request");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rpc-corpus");
     let mut inputs = 0;
     for entry in std::fs::read_dir(&dir).expect("corpus") {
         let path = entry.expect("entry").path();
