@@ -77,9 +77,7 @@ pub async fn connect(
                     };
                     let node = tokio::task::spawn_blocking(move || Node::open(&settings))
                         .await
-                        .map_err(|e| {
-                            DevnetError::State(format!("the chain failed to open: {e}"))
-                        })??;
+                        .map_err(DevnetError::Startup)??;
                     ChainClient::in_process(Arc::<Node>::clone(&node))
                 }
             }

@@ -66,13 +66,13 @@ pub enum DeployError {
     /// with what to do).
     #[error("{0}")]
     Changed(String),
-    /// The journal cannot be read or written.
-    #[error("{path}: {reason}")]
+    /// The journal cannot be read, written or trusted.
+    #[error("{path}: {problem}")]
     Journal {
         /// The file.
         path: PathBuf,
-        /// Why.
-        reason: String,
+        /// What is wrong.
+        problem: JournalProblem,
     },
     /// Another `deploy` is running on the same environment.
     #[error(
@@ -163,11 +163,37 @@ pub enum DeployError {
     FindPlan(#[from] crate::plan::FindPlanError),
 }
 
+/// What is wrong with a journal.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalProblem {
+    /// A record that cannot be, or cannot be where it is.
+    #[error(
+        "line {line}: {reason}; the journal was edited or damaged: restore it, or start over with --reset"
+    )]
+    Damaged {
+        /// 1-based line.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The file system refused.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// A task writing the journal failed while holding it.
+    #[error(
+        "a task writing the journal failed; nothing more is written: run the same command again"
+    )]
+    Poisoned,
+    /// A journaled transaction's bytes do not decode.
+    #[error("step `{0}`: the journaled transaction does not decode")]
+    Undecodable(String),
+}
+
 impl DeployError {
-    pub(crate) fn io(path: &std::path::Path, e: impl std::fmt::Display) -> Self {
+    pub(crate) fn journal(path: &std::path::Path, problem: impl Into<JournalProblem>) -> Self {
         Self::Journal {
             path: path.to_path_buf(),
-            reason: e.to_string(),
+            problem: problem.into(),
         }
     }
 }

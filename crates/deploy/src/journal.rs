@@ -282,11 +282,12 @@ pub struct Journal {
 }
 
 fn damaged(path: &Path, line: usize, reason: impl std::fmt::Display) -> DeployError {
-    DeployError::io(
+    DeployError::journal(
         path,
-        format!(
-            "line {line}: {reason}; the journal was edited or damaged: restore it, or start over with --reset"
-        ),
+        crate::error::JournalProblem::Damaged {
+            line,
+            reason: reason.to_string(),
+        },
     )
 }
 

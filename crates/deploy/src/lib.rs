@@ -23,7 +23,7 @@ pub mod verify;
 
 pub use create2::{CREATE2_PROXY, create2_address};
 pub use effect::{Effect, StepEffect, StepStatus};
-pub use error::{DeployError, PlanError, PlanErrors};
+pub use error::{DeployError, JournalProblem, PlanError, PlanErrors};
 pub use invoke::{
     CallOutcome, InvokeRunError, SendEvent, SendOutcome, call, check_direct_signing, send,
 };

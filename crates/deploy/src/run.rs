@@ -21,6 +21,7 @@ use crate::{
     StepStatus,
     classify::{Asked, classify},
     encode::Names,
+    error::JournalProblem,
     inputs::{prepare, request_of},
     plan::Action,
 };
@@ -326,7 +327,7 @@ impl Deployment<'_> {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs());
             let aside = path.with_extension(format!("jsonl.{stamp}.old"));
-            std::fs::rename(&path, &aside).map_err(|e| DeployError::io(&path, e))?;
+            std::fs::rename(&path, &aside).map_err(|e| DeployError::journal(&path, e))?;
         }
         let command = format!(
             "slipway deploy {} --env {}",
@@ -336,7 +337,7 @@ impl Deployment<'_> {
         let append = |record: &JournalRecord| -> Result<(), DeployError> {
             journal
                 .lock()
-                .map_err(|_| DeployError::io(&path, "journal lock poisoned"))?
+                .map_err(|_| DeployError::journal(&path, JournalProblem::Poisoned))?
                 .append(record)
         };
         let mut state = effect.state.clone();
@@ -372,10 +373,7 @@ impl Deployment<'_> {
                             hash: tx.hash(),
                         });
                         let request = request_of(&tx.raw, tx.gas_limit).ok_or_else(|| {
-                            DeployError::io(
-                                &path,
-                                format!("step `{id}`: the journaled transaction does not decode"),
-                            )
+                            DeployError::journal(&path, JournalProblem::Undecodable(id.to_owned()))
                         })?;
                         let mut on_event = self.journaling(id, &journal, &path, progress);
                         match self
@@ -469,7 +467,7 @@ impl Deployment<'_> {
             if let Some(record) = record {
                 let written = journal
                     .lock()
-                    .map_err(|_| DeployError::io(path, "journal lock poisoned"))
+                    .map_err(|_| DeployError::journal(path, JournalProblem::Poisoned))
                     .and_then(|mut j| j.append(&record));
                 if let Err(e) = written
                     && let Ok(mut slot) = keep.lock()
@@ -517,7 +515,7 @@ impl Deployment<'_> {
                     };
                     journal
                         .lock()
-                        .map_err(|_| DeployError::io(path, "journal lock poisoned"))?
+                        .map_err(|_| DeployError::journal(path, JournalProblem::Poisoned))?
                         .append(&record)?;
                     state.apply(record);
                     names.insert(id.to_owned(), address);
@@ -564,7 +562,7 @@ impl Deployment<'_> {
             };
             journal
                 .lock()
-                .map_err(|_| DeployError::io(path, "journal lock poisoned"))?
+                .map_err(|_| DeployError::journal(path, JournalProblem::Poisoned))?
                 .append(&record)?;
             state.apply(record);
             if let Err(e) = Lifecycle::broadcast(self.client, &tx).await {

@@ -50,15 +50,20 @@ pub fn derive_accounts(mnemonic: &str, count: u32) -> Result<Vec<DevAccount>> {
 pub fn derive_account(mnemonic: &str, index: u32) -> Result<DevAccount> {
     derive_range(mnemonic, index..index.saturating_add(1))?
         .pop()
-        .ok_or_else(|| DevnetError::Config(format!("cannot derive dev account {index}")))
+        .ok_or_else(|| DevnetError::Mnemonic {
+            index: Some(index),
+            source: "no such account".into(),
+        })
 }
 
 fn derive_range(mnemonic: &str, indices: std::ops::Range<u32>) -> Result<Vec<DevAccount>> {
     use alloy_signer_local::coins_bip39::{English, Mnemonic};
     use coins_bip32::xkeys::Parent;
 
-    let bad =
-        |e: &dyn std::fmt::Display| DevnetError::Config(format!("cannot derive dev accounts: {e}"));
+    let bad = |e: &dyn std::fmt::Display| DevnetError::Mnemonic {
+        index: None,
+        source: e.to_string().into(),
+    };
     let phrase = Mnemonic::<English>::new_from_phrase(mnemonic).map_err(|e| bad(&e))?;
     let parent = phrase
         .master_key(None)

@@ -19,6 +19,7 @@ use slipway_evm::{
 use crate::{
     DevnetError, Result,
     accounts::DevAccount,
+    error::Inconsistency,
     genesis::{CREATE2_DEPLOYER, CREATE2_DEPLOYER_CODE, GenesisSpec, INITIAL_BASE_FEE},
     pool::{Pool, PoolError, PoolTx},
     types::{ChainRecord, MinedBlock, MinedTx},
@@ -115,9 +116,10 @@ impl Chain {
     /// Rebuilds a chain from its records (the first must be the genesis).
     pub fn replay(records: &[ChainRecord], accounts: Vec<DevAccount>) -> Result<Self> {
         let Some(ChainRecord::Genesis(genesis)) = records.first() else {
-            return Err(DevnetError::State(
-                "the log does not start with a genesis record".into(),
-            ));
+            return Err(DevnetError::Inconsistent {
+                dir: None,
+                problem: Inconsistency::NoGenesis,
+            });
         };
         let mut chain = Self::new(genesis.clone(), accounts);
         chain.unsaved.clear();
@@ -125,9 +127,13 @@ impl Chain {
             if let ChainRecord::Rewind { to_record } = record {
                 let keep = usize::try_from(*to_record).unwrap_or(usize::MAX);
                 if keep >= i {
-                    return Err(DevnetError::State(format!(
-                        "record {i} rewinds to record {to_record}, which is not before it"
-                    )));
+                    return Err(DevnetError::Inconsistent {
+                        dir: None,
+                        problem: Inconsistency::RewindForward {
+                            record: i,
+                            to: *to_record,
+                        },
+                    });
                 }
                 let accounts = std::mem::take(&mut chain.accounts);
                 chain = Self::replay(&records[..=keep], accounts)?;

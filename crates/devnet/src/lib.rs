@@ -19,7 +19,7 @@ mod types;
 
 pub use accounts::{DevAccount, derive_account, derive_accounts};
 pub use chain::{Chain, TxLocation};
-pub use error::{DevnetError, Result};
+pub use error::{DevnetError, Inconsistency, Result};
 pub use genesis::{CREATE2_DEPLOYER, GenesisSpec, INITIAL_BASE_FEE};
 pub use node::{Event, Mining, Node, NodeSettings};
 pub use pool::{Pool, PoolTx};
@@ -36,7 +36,7 @@ pub async fn spawn(
 ) -> Result<rpc::ServerHandle> {
     let node = tokio::task::spawn_blocking(move || Node::open(&settings))
         .await
-        .map_err(|e| DevnetError::State(format!("the chain failed to start: {e}")))??;
+        .map_err(DevnetError::Startup)??;
     rpc::serve(node, addr)
         .await
         .map_err(DevnetError::io("cannot listen on", addr.to_string()))

@@ -108,7 +108,7 @@ impl Node {
                     store.append(&genesis)?;
                     chain
                 } else {
-                    let chain = Chain::replay(&records, accounts)?;
+                    let chain = Chain::replay(&records, accounts).map_err(|e| e.in_dir(dir))?;
                     check_compatible(chain.genesis(), &wanted, dir)?;
                     chain
                 };
@@ -223,8 +223,10 @@ impl Node {
                 Log::File { store, .. } => store.lock().read_all()?,
                 Log::Memory(all) => all.lock().clone(),
             };
-            let keep = last_record_of_block(&records, target)
-                .ok_or_else(|| DevnetError::State(format!("block {target} is not in the log")))?;
+            let keep = last_record_of_block(&records, target).ok_or(DevnetError::Inconsistent {
+                dir: None,
+                problem: crate::error::Inconsistency::MissingBlock(target),
+            })?;
             let accounts = chain.accounts().to_vec();
             let automine = chain.automine;
             let mut rebuilt = Chain::replay(&records[..=keep], accounts)?;
@@ -268,12 +270,13 @@ fn events_of(records: &[ChainRecord], head_before: u64) -> Vec<Event> {
 }
 
 fn check_compatible(have: &GenesisSpec, want: &GenesisSpec, dir: &std::path::Path) -> Result<()> {
-    let mismatch = |what: &str, a: String, b: String| {
-        Err(DevnetError::State(format!(
-            "the dev chain in {} was created with {what} {a}, but {b} is asked for; \
-             start over with --fresh (or delete the directory) to use the new settings",
-            dir.display()
-        )))
+    let mismatch = |what: &'static str, have: String, want: String| {
+        Err(DevnetError::SettingsChanged {
+            dir: dir.to_path_buf(),
+            what,
+            have,
+            want,
+        })
     };
     if have.chain_id != want.chain_id {
         return mismatch(

@@ -21,34 +21,81 @@ pub struct Submission {
     pub input: Value,
 }
 
+/// Why no verification request could be made from the build.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmissionError {
+    /// The artifact has no metadata.
+    #[error("{0} has no metadata in its artifact: rebuild")]
+    NoMetadata(String),
+    /// The metadata is not JSON.
+    #[error("{artifact}: metadata does not parse: {source}")]
+    BadMetadata {
+        /// The artifact.
+        artifact: String,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// The metadata lacks a field every solc writes.
+    #[error("the metadata of {artifact} names no {field}")]
+    MissingField {
+        /// The artifact.
+        artifact: String,
+        /// The field.
+        field: &'static str,
+    },
+    /// A source of the build cannot be read.
+    #[error("{path}: cannot read it ({source}); it was part of the build")]
+    Unreadable {
+        /// The source.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A source changed since the build.
+    #[error("{0} changed since it was built: run `slipway build` and deploy what it builds")]
+    Changed(String),
+    /// A linked library without an address.
+    #[error("library {0} has no address in the record")]
+    UnlinkedLibrary(String),
+}
+
 /// The submission for `artifact` deployed with `libraries`.
 pub fn submission(
     root: &Path,
     artifact: &Artifact,
     libraries: &BTreeMap<String, Address>,
-) -> Result<Submission, String> {
+) -> Result<Submission, SubmissionError> {
     let raw = artifact
         .raw_metadata
         .as_deref()
-        .ok_or_else(|| format!("{} has no metadata in its artifact: rebuild", artifact.id))?;
-    let metadata: Value = serde_json::from_str(raw)
-        .map_err(|e| format!("{}: metadata does not parse: {e}", artifact.id))?;
+        .ok_or_else(|| SubmissionError::NoMetadata(artifact.id.clone()))?;
+    let metadata: Value =
+        serde_json::from_str(raw).map_err(|source| SubmissionError::BadMetadata {
+            artifact: artifact.id.clone(),
+            source,
+        })?;
+    let missing = |field| SubmissionError::MissingField {
+        artifact: artifact.id.clone(),
+        field,
+    };
     let compiler = metadata["compiler"]["version"]
         .as_str()
-        .ok_or("the metadata names no compiler version")?
+        .ok_or_else(|| missing("compiler version"))?
         .to_owned();
     let mut sources = serde_json::Map::new();
     for (path, source) in metadata["sources"]
         .as_object()
-        .ok_or("the metadata lists no sources")?
+        .ok_or_else(|| missing("sources"))?
     {
-        let content = std::fs::read_to_string(root.join(path))
-            .map_err(|e| format!("{path}: cannot read it ({e}); it was part of the build"))?;
+        let content = std::fs::read_to_string(root.join(path)).map_err(|source| {
+            SubmissionError::Unreadable {
+                path: path.clone(),
+                source,
+            }
+        })?;
         let expected: Option<B256> = source["keccak256"].as_str().and_then(|h| h.parse().ok());
         if expected.is_some_and(|h| h != keccak256(content.as_bytes())) {
-            return Err(format!(
-                "{path} changed since it was built: run `slipway build` and deploy what it builds"
-            ));
+            return Err(SubmissionError::Changed(path.clone()));
         }
         sources.insert(path.clone(), json!({ "content": content }));
     }
@@ -59,7 +106,7 @@ pub fn submission(
             let address = libraries
                 .get(&format!("{file}:{lib}"))
                 .or_else(|| libraries.get(lib))
-                .ok_or_else(|| format!("library {file}:{lib} has no address in the record"))?;
+                .ok_or_else(|| SubmissionError::UnlinkedLibrary(format!("{file}:{lib}")))?;
             linked
                 .entry(file.clone())
                 .or_default()

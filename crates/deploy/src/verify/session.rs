@@ -268,7 +268,8 @@ async fn check(
     }
     let submitted = match submission(&config.root, artifact, &record.libraries) {
         Ok(s) => s,
-        Err(reason) => {
+        Err(error) => {
+            let reason = error.to_string();
             verdict.etherscan = ExplorerCheck::Failed {
                 reason: reason.clone(),
             };

@@ -153,3 +153,43 @@ fn chains_created_alike_have_different_genesis_hashes_that_survive_replay() {
     let replayed = Chain::replay(&records, accounts.clone()).expect("replay");
     assert_eq!(hash(&replayed), hash(&a));
 }
+
+/// Records that do not make a chain are refused by kind: no genesis first,
+/// a rewind that points forward.
+#[test]
+fn records_that_make_no_chain_are_refused_by_kind() {
+    use slipway_devnet::{ChainRecord, DevnetError, Inconsistency};
+
+    let accounts = derive_accounts(slipway_config::DEV_MNEMONIC, 1).expect("accounts");
+    let settings = slipway_config::DevnetSettings::default();
+    let addresses: Vec<Address> = accounts.iter().map(|a| a.address).collect();
+    let genesis = GenesisSpec::new(&settings, Default::default(), &addresses, 1_700_000_000);
+    let mut chain = Chain::new(genesis, accounts.clone());
+    let mut records = chain.take_unsaved();
+
+    let headless = Chain::replay(&records[1..], accounts.clone()).err();
+    assert!(
+        matches!(
+            headless,
+            Some(DevnetError::Inconsistent {
+                problem: Inconsistency::NoGenesis,
+                ..
+            })
+        ),
+        "{headless:?}"
+    );
+    records.push(ChainRecord::Rewind { to_record: 5 });
+    let forward = Chain::replay(&records, accounts).err();
+    assert!(
+        matches!(
+            &forward,
+            Some(DevnetError::Inconsistent {
+                problem: Inconsistency::RewindForward { to: 5, .. },
+                ..
+            })
+        ),
+        "{forward:?}"
+    );
+    let text = forward.map(|e| e.to_string()).unwrap_or_default();
+    assert!(text.contains("--fresh"), "{text}");
+}
