@@ -2,17 +2,14 @@
 //! runtime code (library placeholders zeroed, their slots kept), immutable
 //! slots and metadata; found by name or path; linked by address.
 
-use std::{collections::BTreeMap, path::Path};
+use std::collections::BTreeMap;
 
 use alloy_json_abi::JsonAbi;
 use alloy_primitives::{Address, B256, keccak256};
-use foundry_compilers::artifacts::{BytecodeObject, CompactBytecode, Offsets};
-use slipway_solc::CompileOutput;
+pub use slipway_solc::LinkReferences;
+use slipway_solc::{BuiltContract, Code};
 
 use crate::{FindError, LinkError};
-
-/// Where a library's address goes: `file` → `library` → byte ranges.
-pub type LinkReferences = BTreeMap<String, BTreeMap<String, Vec<(usize, usize)>>>;
 
 /// One compiled contract.
 #[derive(Clone, Debug)]
@@ -38,77 +35,32 @@ pub struct Artifact {
     pub raw_metadata: Option<String>,
 }
 
-fn ranges(offsets: &[Offsets]) -> Vec<(usize, usize)> {
-    offsets
-        .iter()
-        .map(|o| (o.start as usize, o.length as usize))
-        .collect()
-}
-
-/// Code with placeholders as bytes (placeholders zeroed) and its link slots.
-fn code(bytecode: Option<&CompactBytecode>) -> (Vec<u8>, LinkReferences) {
-    let Some(bytecode) = bytecode else {
-        return (Vec::new(), BTreeMap::new());
-    };
-    let bytes = match &bytecode.object {
-        BytecodeObject::Bytecode(bytes) => bytes.to_vec(),
-        BytecodeObject::Unlinked(hex) => {
-            let mut text = hex.trim_start_matches("0x").to_owned();
-            // `__$<34 hex>$__`: 40 characters, 20 bytes.
-            while let Some(start) = text.find("__$") {
-                text.replace_range(start..(start + 40).min(text.len()), &"0".repeat(40));
-            }
-            alloy_primitives::hex::decode(&text).unwrap_or_default()
-        }
-    };
-    let links = bytecode
-        .link_references
-        .iter()
-        .map(|(file, libs)| {
-            (
-                file.clone(),
-                libs.iter()
-                    .map(|(lib, offsets)| (lib.clone(), ranges(offsets)))
-                    .collect(),
-            )
-        })
-        .collect();
-    (bytes, links)
-}
-
 /// Every contract of a build.
 #[derive(Clone, Debug, Default)]
 pub struct Artifacts(pub Vec<Artifact>);
 
 impl Artifacts {
-    /// The contracts of `output`, ids relative to `root`.
-    pub fn from_output(output: &CompileOutput, root: &Path) -> Self {
-        let mut all: Vec<Artifact> = output
-            .artifact_ids()
-            .filter_map(|(id, artifact)| {
-                let source = id.source.strip_prefix(root).unwrap_or(&id.source);
-                let (bytecode, links) = code(artifact.bytecode.as_ref());
-                let deployed = artifact.deployed_bytecode.as_ref();
-                let (deployed_bytecode, deployed_links) =
-                    code(deployed.and_then(|d| d.bytecode.as_ref()));
-                let immutables = deployed
-                    .map(|d| {
-                        d.immutable_references
-                            .iter()
-                            .map(|(k, v)| (k.clone(), ranges(v)))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+    /// The contracts of a build.
+    pub fn from_build(contracts: &[BuiltContract]) -> Self {
+        let mut all: Vec<Artifact> = contracts
+            .iter()
+            .filter_map(|c| {
+                let code = |code: Option<&Code>| {
+                    code.map(|c| (c.zero_linked(), c.links.clone()))
+                        .unwrap_or_default()
+                };
+                let (bytecode, links) = code(c.bytecode.as_ref());
+                let (deployed_bytecode, deployed_links) = code(c.deployed_bytecode.as_ref());
                 Some(Artifact {
-                    id: format!("{}:{}", source.display(), id.name),
-                    name: id.name.clone(),
-                    abi: artifact.abi.clone()?,
+                    id: c.id(),
+                    name: c.name.clone(),
+                    abi: c.abi.clone()?,
                     bytecode,
                     links,
                     deployed_bytecode,
                     deployed_links,
-                    immutables,
-                    raw_metadata: artifact.raw_metadata.clone(),
+                    immutables: c.immutables.clone(),
+                    raw_metadata: c.raw_metadata.clone(),
                 })
             })
             .collect();

@@ -57,23 +57,23 @@ impl Decoder {
     }
 
     /// A decoder knowing every contract of a build.
-    pub fn from_build(output: &slipway_solc::CompileOutput) -> Self {
+    pub fn from_build(contracts: &[slipway_solc::BuiltContract]) -> Self {
         let mut decoder = Self::default();
-        for (id, artifact) in output.artifact_ids() {
-            if let Some(abi) = &artifact.abi {
+        for contract in contracts {
+            if let Some(abi) = &contract.abi {
                 decoder.add_abi(abi);
                 decoder
                     .abis
-                    .entry(id.name.clone())
+                    .entry(contract.name.clone())
                     .or_insert_with(|| abi.clone());
             }
-            if let Some(code) = artifact
+            if let Some(code) = contract
                 .bytecode
                 .as_ref()
-                .and_then(|b| b.object.as_bytes())
+                .and_then(|b| b.bytes())
                 .filter(|b| !b.is_empty())
             {
-                decoder.creation.push((code.clone(), id.name.clone()));
+                decoder.creation.push((code.clone(), contract.name.clone()));
             }
         }
         // Longest first, so a contract is not taken for one whose code

@@ -9,7 +9,7 @@ use crate::{
     Compiler, Diagnostic, DiagnosticSeverity, Profile, Result, SolcError,
     fingerprint::Fingerprint,
     key::{BuildInputs, fingerprint_path, key_path, reusable},
-    project::{CompileOutput, check_node_modules, project},
+    project::{check_node_modules, project},
     sizes::{ContractSize, object_len},
 };
 
@@ -28,9 +28,10 @@ pub struct BuildReport {
     pub contracts: Vec<ContractSize>,
     /// The artifacts directory.
     pub artifacts_dir: PathBuf,
-    /// The full compile output, for callers that go on to test or deploy.
+    /// Every contract of the build (slipway's own type), for callers that
+    /// go on to test, deploy or verify.
     #[serde(skip)]
-    pub output: CompileOutput,
+    pub artifacts: Vec<crate::BuiltContract>,
 }
 
 impl BuildReport {
@@ -207,6 +208,6 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
         diagnostics,
         contracts,
         artifacts_dir: project.artifacts_path().to_path_buf(),
-        output,
+        artifacts: crate::artifact::contracts_of(&output, root),
     })
 }

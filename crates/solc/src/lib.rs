@@ -8,6 +8,7 @@
 //! It must not print: callers render [`BuildReport`]s. It downloads only the
 //! pinned compiler, on first use, and never while offline.
 
+mod artifact;
 mod build;
 mod diagnostics;
 mod error;
@@ -20,11 +21,13 @@ mod session;
 mod sizes;
 mod solcjs;
 
+pub use artifact::{BuiltContract, Code, CodeObject, LinkReferences};
 pub use build::{BuildReport, build, up_to_date};
 pub use diagnostics::{Diagnostic, DiagnosticSeverity};
 pub use error::{Result, SolcError};
 pub use key::{BuildInputs, reusable};
-pub use project::{CompileOutput, Profile, STATE_DIR, project};
+pub(crate) use project::CompileOutput;
+pub use project::{Profile, STATE_DIR, project};
 pub use resolve::{Compiler, CompilerKind, ResolveOptions, cache_dir, probe_version, resolve};
 pub use session::{BuildEvent, BuildRequest, Built, compile, compile_project, compiler};
 pub use sizes::{CODE_SIZE_LIMIT, ContractSize, INITCODE_SIZE_LIMIT};

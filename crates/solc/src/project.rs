@@ -18,7 +18,7 @@ use slipway_config::Config;
 use crate::{Compiler, Result, SolcError};
 
 /// The compile output type slipway works with.
-pub type CompileOutput = ProjectCompileOutput<SolcCompiler, ConfigurableArtifacts>;
+pub(crate) type CompileOutput = ProjectCompileOutput<SolcCompiler, ConfigurableArtifacts>;
 
 /// A cached build profile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

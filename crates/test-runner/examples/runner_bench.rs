@@ -52,8 +52,8 @@ fn compile() -> (Vec<TestContract>, Decoder) {
         slipway_solc::build(&config, &compiler, slipway_solc::Profile::Default).expect("build");
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
     (
-        slipway_test_runner::discover(&report.output, &config.root, &config.project.test),
-        Decoder::from_build(&report.output),
+        slipway_test_runner::discover(&report.artifacts, &config.project.test),
+        Decoder::from_build(&report.artifacts),
     )
 }
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use alloy_json_abi::{Function, JsonAbi};
 use alloy_primitives::Bytes;
-use slipway_solc::CompileOutput;
+use slipway_solc::BuiltContract;
 
 /// A contract with tests.
 #[derive(Clone, Debug)]
@@ -46,20 +46,16 @@ impl TestFunction {
 
 /// Every contract in a `*.t.sol` file under `test_dir` with a `test…` or
 /// `invariant…` function and deployable code, sorted by source and name.
-pub fn discover(output: &CompileOutput, root: &Path, test_dir: &Path) -> Vec<TestContract> {
-    let mut found: Vec<TestContract> = output
-        .artifact_ids()
-        .filter_map(|(id, artifact)| {
-            let source = id
-                .source
-                .strip_prefix(root)
-                .unwrap_or(&id.source)
-                .to_path_buf();
+pub fn discover(contracts: &[BuiltContract], test_dir: &Path) -> Vec<TestContract> {
+    let mut found: Vec<TestContract> = contracts
+        .iter()
+        .filter_map(|contract| {
+            let source = &contract.source;
             if !source.starts_with(test_dir) || !source.to_string_lossy().ends_with(".t.sol") {
                 return None;
             }
-            let abi = artifact.abi.clone()?;
-            let bytecode = artifact.bytecode.as_ref()?.object.as_bytes()?.clone();
+            let abi = contract.abi.clone()?;
+            let bytecode = contract.bytecode.as_ref()?.bytes()?.clone();
             if bytecode.is_empty() {
                 return None;
             }
@@ -85,7 +81,7 @@ pub fn discover(output: &CompileOutput, root: &Path, test_dir: &Path) -> Vec<Tes
                 .any(|f| f.name == "setUp" && f.inputs.is_empty());
             Some(TestContract {
                 source: source.display().to_string(),
-                name: id.name.clone(),
+                name: contract.name.clone(),
                 abi,
                 bytecode,
                 has_setup,

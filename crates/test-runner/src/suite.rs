@@ -145,8 +145,8 @@ pub fn run_suite(
     if build.has_errors() {
         return Err(SuiteError::Compilation);
     }
-    let contracts = crate::discover(&build.output, &config.root, &config.project.test);
-    let decoder = Decoder::from_build(&build.output);
+    let contracts = crate::discover(&build.artifacts, &config.project.test);
+    let decoder = Decoder::from_build(&build.artifacts);
     let hardfork = config
         .environment("development")
         .map(|e| e.hardfork)

@@ -234,7 +234,7 @@ impl DeployArgs {
         if build.has_errors() {
             bail!("compilation failed: nothing was deployed");
         }
-        let artifacts = Artifacts::from_output(&build.output, &config.root);
+        let artifacts = Artifacts::from_build(&build.artifacts);
         let relative = file
             .strip_prefix(&config.root)
             .unwrap_or(&file)

@@ -45,7 +45,7 @@ impl VerifyArgs {
         if build.has_errors() {
             bail!("compilation failed: nothing to compare with");
         }
-        let artifacts = Artifacts::from_output(&build.output, &config.root);
+        let artifacts = Artifacts::from_build(&build.artifacts);
         let request = VerifyRequest {
             names: self.names,
             etherscan: !self.no_etherscan,

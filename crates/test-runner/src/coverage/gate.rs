@@ -118,8 +118,11 @@ pub fn measure(
         .cloned()
         .chain([config.project.test.clone()])
         .collect();
-    Ok(
-        CoverageMap::from_build(&build.output, &config.root, &config.project.src, &excluded)?
-            .report(hits),
-    )
+    Ok(CoverageMap::from_build(
+        &build.artifacts,
+        &config.root,
+        &config.project.src,
+        &excluded,
+    )?
+    .report(hits))
 }

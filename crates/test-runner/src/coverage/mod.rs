@@ -121,19 +121,15 @@ impl CoverageMap {
     /// Reads a coverage build: the sources under `src_dir` (relative to
     /// `root`) are reported; `exclude` paths (tests, libraries) are not.
     pub fn from_build(
-        output: &slipway_solc::CompileOutput,
+        contracts: &[slipway_solc::BuiltContract],
         root: &Path,
         src_dir: &Path,
         exclude: &[PathBuf],
     ) -> Result<Self, CoverageError> {
         let mut map = Self::default();
-        for (id, artifact) in output.artifact_ids() {
-            let source = id
-                .source
-                .strip_prefix(root)
-                .unwrap_or(&id.source)
-                .to_path_buf();
-            if let (Some(file), Some(ast)) = (artifact.id, &artifact.ast)
+        for contract in contracts {
+            let source = contract.source.clone();
+            if let (Some(file), Some(ast)) = (contract.source_id, &contract.ast)
                 && source.starts_with(src_dir)
                 && !exclude.iter().any(|e| source.starts_with(e))
                 && !map.files.contains_key(&file)
@@ -151,21 +147,17 @@ impl CoverageMap {
                     ),
                 );
             }
-            let creation = artifact
-                .bytecode
-                .as_ref()
-                .and_then(|b| Some((b.object.as_bytes()?.clone(), b.source_map.clone()?)));
-            let runtime = artifact
-                .deployed_bytecode
-                .as_ref()
-                .and_then(|d| d.bytecode.as_ref())
-                .and_then(|b| Some((b.object.as_bytes()?.clone(), b.source_map.clone()?)));
+            let with_map = |code: Option<&slipway_solc::Code>| {
+                code.and_then(|c| Some((c.bytes()?.clone(), c.source_map.clone()?)))
+            };
+            let creation = with_map(contract.bytecode.as_ref());
+            let runtime = with_map(contract.deployed_bytecode.as_ref());
             for (init, code) in [(true, creation), (false, runtime)] {
                 if let Some((code, source_map)) = code
                     && !code.is_empty()
                 {
                     map.code
-                        .entry((id.name.clone(), init))
+                        .entry((contract.name.clone(), init))
                         .or_insert_with(|| map_code(&code, &source_map));
                 }
             }

@@ -40,7 +40,7 @@ fn measure() -> CoverageReport {
     let (results, hits) =
         slipway_test_runner::run_with_coverage(&suite.contracts, &filter, &suite.decoder, &options);
     assert_eq!(results[0].tests.len(), 3);
-    let map = CoverageMap::from_build(&report.output, &config.root, &config.project.src, &[])
+    let map = CoverageMap::from_build(&report.artifacts, &config.root, &config.project.src, &[])
         .expect("sources readable");
     map.report(&hits)
 }
@@ -192,7 +192,7 @@ fn an_unreadable_source_is_an_error_not_empty_coverage() {
         slipway_solc::build(&config, &compiler, slipway_solc::Profile::Coverage).expect("build");
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
     std::fs::remove_file(src.join("Covered.sol")).expect("remove");
-    let error = CoverageMap::from_build(&report.output, &config.root, &config.project.src, &[])
+    let error = CoverageMap::from_build(&report.artifacts, &config.root, &config.project.src, &[])
         .expect_err("unreadable");
     assert!(
         error.to_string().contains("contracts/src/Covered.sol"),
