@@ -115,54 +115,68 @@ impl Effect {
         u128::from(self.gas().0).saturating_mul(self.fee_per_gas)
     }
 
-    /// Why the run must not go on: steps done before that changed and
-    /// were not named with `--redeploy`.
-    pub fn refusal(&self) -> Option<String> {
-        let changed: Vec<String> = self
+    /// The steps done before that the plan changed, unless `--redeploy`
+    /// accepts them: a refusal naming each with its changes, or none.
+    pub fn refusal(&self) -> Option<ChangedSteps> {
+        let steps: Vec<ChangedStep> = self
             .steps
             .iter()
             .filter_map(|s| match &s.status {
                 StepStatus::Changed {
                     diff,
                     accepted: false,
-                } => Some(format!(
-                    "step `{}` is done{} but the plan changed it:\n{}",
-                    s.id,
-                    s.address.map(|a| format!(" (at {a})")).unwrap_or_default(),
-                    diff.iter()
-                        .map(|d| format!("    {d}"))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                )),
+                } => Some(ChangedStep {
+                    id: s.id.clone(),
+                    address: s.address,
+                    changes: diff.clone(),
+                }),
                 _ => None,
             })
             .collect();
-        if changed.is_empty() {
-            return None;
+        (!steps.is_empty()).then_some(ChangedSteps(steps))
+    }
+}
+
+/// A step done before that the plan changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChangedStep {
+    /// The step.
+    pub id: String,
+    /// Where its contract is.
+    pub address: Option<alloy_primitives::Address>,
+    /// What changed, in words.
+    pub changes: Vec<String>,
+}
+
+/// Done steps the plan changed, none accepted with `--redeploy`: nothing is
+/// sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+pub struct ChangedSteps(pub Vec<ChangedStep>);
+
+impl std::fmt::Display for ChangedSteps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for step in &self.0 {
+            writeln!(
+                f,
+                "step `{}` is done{} but the plan changed it:",
+                step.id,
+                step.address
+                    .map(|a| format!(" (at {a})"))
+                    .unwrap_or_default()
+            )?;
+            for change in &step.changes {
+                writeln!(f, "    {change}")?;
+            }
         }
-        let ids: Vec<&str> = self
-            .steps
-            .iter()
-            .filter(|s| {
-                matches!(
-                    s.status,
-                    StepStatus::Changed {
-                        accepted: false,
-                        ..
-                    }
-                )
-            })
-            .map(|s| s.id.as_str())
-            .collect();
-        Some(format!(
-            "{}\nnothing was sent. To send {} again (and the steps that depend on {}), run with {}",
-            changed.join("\n"),
-            if ids.len() == 1 { "it" } else { "them" },
-            if ids.len() == 1 { "it" } else { "them" },
-            ids.iter()
-                .map(|i| format!("--redeploy {i}"))
+        let them = if self.0.len() == 1 { "it" } else { "them" };
+        write!(
+            f,
+            "nothing was sent. To send {them} again (and the steps that depend on {them}), run with {}",
+            self.0
+                .iter()
+                .map(|s| format!("--redeploy {}", s.id))
                 .collect::<Vec<_>>()
                 .join(" ")
-        ))
+        )
     }
 }

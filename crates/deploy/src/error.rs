@@ -64,8 +64,8 @@ pub enum DeployError {
     },
     /// Steps already deployed changed in the plan (the refusal lists them
     /// with what to do).
-    #[error("{0}")]
-    Changed(String),
+    #[error(transparent)]
+    Changed(#[from] crate::ChangedSteps),
     /// The journal cannot be read, written or trusted.
     #[error("{path}: {problem}")]
     Journal {

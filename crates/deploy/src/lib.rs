@@ -22,7 +22,7 @@ mod run;
 pub mod verify;
 
 pub use create2::{CREATE2_PROXY, create2_address};
-pub use effect::{Effect, StepEffect, StepStatus};
+pub use effect::{ChangedStep, ChangedSteps, Effect, StepEffect, StepStatus};
 pub use error::{DeployError, JournalProblem, PlanError, PlanErrors};
 pub use invoke::{
     CallOutcome, InvokeRunError, SendEvent, SendOutcome, call, check_direct_signing, send,

@@ -282,7 +282,9 @@ impl DeployArgs {
                 println!("{}", effect_table(&effect));
             }
             if let Some(refusal) = effect.refusal() {
-                bail!(refusal);
+                return Err(eyre::Report::from(slipway_deploy::DeployError::from(
+                    refusal,
+                )));
             }
             if self.dry_run {
                 status(global, "Dry run", "nothing was sent or written");
