@@ -13,7 +13,7 @@ use slipway_config::Secret;
 
 use super::{
     Submission,
-    explorer::{Attempt, ExplorerCheck, Pacing, transport, with_backoff},
+    explorer::{Attempt, ExplorerCheck, ExplorerError, Pacing, transport, with_backoff},
 };
 
 /// An Etherscan-v2-compatible API.
@@ -64,7 +64,10 @@ impl Etherscan {
         }
     }
 
-    async fn ask(&self, build: impl Fn() -> reqwest::RequestBuilder) -> Result<Answer, String> {
+    async fn ask(
+        &self,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<Answer, ExplorerError> {
         with_backoff(self.pacing, || async {
             let response = build()
                 .send()
@@ -72,10 +75,11 @@ impl Etherscan {
                 .map_err(|e| transport(&self.http, &self.url, e))?;
             let status = response.status();
             let answer: Answer = response.json().await.map_err(|e| {
-                Attempt::Failed(format!(
-                    "HTTP {status}: not an Etherscan answer ({})",
-                    e.without_url()
-                ))
+                Attempt::Failed(ExplorerError::NotAnAnswer {
+                    service: "Etherscan",
+                    status: status.as_u16(),
+                    reason: e.without_url().to_string(),
+                })
             })?;
             if answer.text().to_ascii_lowercase().contains("rate limit") {
                 return Err(Attempt::RateLimited(answer.text()));
@@ -102,7 +106,7 @@ impl Etherscan {
     }
 
     /// Whether the explorer already has the source of `address`.
-    pub async fn is_verified(&self, address: Address) -> Result<bool, String> {
+    pub async fn is_verified(&self, address: Address) -> Result<bool, ExplorerError> {
         let answer = self
             .ask(self.get(vec![
                 ("module", "contract".into()),
@@ -125,7 +129,9 @@ impl Etherscan {
     ) -> ExplorerCheck {
         match self.run(address, submission, args).await {
             Ok(check) => check,
-            Err(reason) => ExplorerCheck::Failed { reason },
+            Err(error) => ExplorerCheck::Failed {
+                reason: error.to_string(),
+            },
         }
     }
 
@@ -134,11 +140,11 @@ impl Etherscan {
         address: Address,
         submission: &Submission,
         args: &Bytes,
-    ) -> Result<ExplorerCheck, String> {
+    ) -> Result<ExplorerCheck, ExplorerError> {
         if self.is_verified(address).await? {
             return Ok(ExplorerCheck::AlreadyVerified);
         }
-        let source = serde_json::to_string(&submission.input).map_err(|e| e.to_string())?;
+        let source = serde_json::to_string(&submission.input)?;
         let form = [
             ("module", "contract".to_owned()),
             ("action", "verifysourcecode".to_owned()),

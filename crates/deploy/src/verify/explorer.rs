@@ -50,7 +50,39 @@ pub(crate) enum Attempt {
     /// The explorer asked to slow down: try again later.
     RateLimited(String),
     /// Anything else: give up.
-    Failed(String),
+    Failed(ExplorerError),
+}
+
+/// Why an explorer could not be asked.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplorerError {
+    /// The request did not get through: by cause, the URL redacted.
+    #[error(transparent)]
+    Transport(#[from] slipway_chain::net::Failure),
+    /// The configured explorer URL does not parse.
+    #[error("the explorer URL does not parse")]
+    BadUrl,
+    /// Still asked to slow down after every retry.
+    #[error("still rate-limited after {retries} retries: {message}")]
+    RateLimited {
+        /// Retries made.
+        retries: usize,
+        /// The explorer's last word.
+        message: String,
+    },
+    /// The answer is not the service's format.
+    #[error("HTTP {status}: not an {service} answer ({reason})")]
+    NotAnAnswer {
+        /// The service.
+        service: &'static str,
+        /// Its HTTP status.
+        status: u16,
+        /// Why it does not read.
+        reason: String,
+    },
+    /// The submission could not be encoded.
+    #[error("the submission does not encode: {0}")]
+    Encode(#[from] serde_json::Error),
 }
 
 /// How often and how long clients wait.
@@ -78,7 +110,7 @@ impl Default for Pacing {
 }
 
 /// Runs `request` until it answers, retrying rate limits with backoff.
-pub(crate) async fn with_backoff<T, F, Fut>(pacing: Pacing, request: F) -> Result<T, String>
+pub(crate) async fn with_backoff<T, F, Fut>(pacing: Pacing, request: F) -> Result<T, ExplorerError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, Attempt>>,
@@ -93,10 +125,11 @@ where
         .when(|e| matches!(e, Attempt::RateLimited(_)))
         .await
         .map_err(|e| match e {
-            Attempt::RateLimited(m) => {
-                format!("still rate-limited after {} retries: {m}", pacing.retries)
-            }
-            Attempt::Failed(m) => m,
+            Attempt::RateLimited(message) => ExplorerError::RateLimited {
+                retries: pacing.retries,
+                message,
+            },
+            Attempt::Failed(error) => error,
         })
 }
 
@@ -108,8 +141,8 @@ pub(crate) fn transport(http: &HttpClient, base: &str, e: reqwest::Error) -> Att
     match Url::parse(base) {
         Ok(url) => {
             let shown = RpcUrl::new(url.clone(), false).redacted();
-            Attempt::Failed(http.failure(&e, &url, shown).to_string())
+            Attempt::Failed(http.failure(&e, &url, shown).into())
         }
-        Err(_) => Attempt::Failed("the explorer URL does not parse".into()),
+        Err(_) => Attempt::Failed(ExplorerError::BadUrl),
     }
 }

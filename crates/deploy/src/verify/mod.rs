@@ -12,7 +12,7 @@ mod sourcify;
 
 pub use bytecode::{CodeCheck, compare_arguments, compare_runtime};
 pub use etherscan::Etherscan;
-pub use explorer::{ExplorerCheck, Pacing};
+pub use explorer::{ExplorerCheck, ExplorerError, Pacing};
 pub use input::{Submission, SubmissionError, submission};
 pub use session::{
     Explorers, Verdict, VerifyError, VerifyRequest, select_records, verify, verify_records,

@@ -11,7 +11,7 @@ use slipway_chain::net::HttpClient;
 
 use super::{
     Submission,
-    explorer::{Attempt, ExplorerCheck, Pacing, transport, with_backoff},
+    explorer::{Attempt, ExplorerCheck, ExplorerError, Pacing, transport, with_backoff},
 };
 
 /// A Sourcify-compatible server.
@@ -44,7 +44,7 @@ impl Sourcify {
     async fn ask(
         &self,
         build: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<(StatusCode, Value), String> {
+    ) -> Result<(StatusCode, Value), ExplorerError> {
         with_backoff(self.pacing, || async {
             let response = build()
                 .send()
@@ -70,7 +70,9 @@ impl Sourcify {
     ) -> ExplorerCheck {
         match self.run(chain_id, address, submission, creation).await {
             Ok(check) => check,
-            Err(reason) => ExplorerCheck::Failed { reason },
+            Err(error) => ExplorerCheck::Failed {
+                reason: error.to_string(),
+            },
         }
     }
 
@@ -80,7 +82,7 @@ impl Sourcify {
         address: Address,
         submission: &Submission,
         creation: Option<B256>,
-    ) -> Result<ExplorerCheck, String> {
+    ) -> Result<ExplorerCheck, ExplorerError> {
         let contract = format!("{}/v2/contract/{chain_id}/{address}", self.url);
         let (status, body) = self.ask(|| self.http.inner().get(&contract)).await?;
         if status.is_success() && !body["match"].is_null() {
