@@ -67,10 +67,53 @@ pub struct Chain {
     impersonated: HashSet<Address>,
     /// Records emitted so far (the durable log's length).
     records: u64,
+    /// Records applied when this chain was replayed from a log.
+    replayed: u64,
     unsaved: Vec<ChainRecord>,
     console: Vec<(B256, Vec<String>)>,
     /// Mine each transaction as it arrives.
     pub automine: bool,
+}
+
+/// The records of a log that make the chain, in order, rewinds resolved:
+/// a rewind to record `k` makes the chain as it stood right after record
+/// `k` was written. Each record points at the live record before it when it
+/// was written (`parent`), so the chain at any point is a path back to the
+/// genesis, and a rewind is one jump: the whole log is walked once.
+fn live_records(records: &[ChainRecord]) -> Result<Vec<usize>> {
+    const NONE: usize = usize::MAX;
+    // The last live record right after each record was written.
+    let mut top_after = vec![0usize; records.len()];
+    // The live record before each applied record.
+    let mut parent = vec![NONE; records.len()];
+    let mut top = 0usize;
+    for (i, record) in records.iter().enumerate().skip(1) {
+        if let ChainRecord::Rewind { to_record } = record {
+            let keep = usize::try_from(*to_record).unwrap_or(usize::MAX);
+            if keep >= i {
+                return Err(DevnetError::Inconsistent {
+                    dir: None,
+                    problem: Inconsistency::RewindForward {
+                        record: i,
+                        to: *to_record,
+                    },
+                });
+            }
+            top = top_after[keep];
+        } else {
+            parent[i] = top;
+            top = i;
+        }
+        top_after[i] = top;
+    }
+    let mut live = Vec::new();
+    let mut at = top;
+    while at != NONE {
+        live.push(at);
+        at = if at == 0 { NONE } else { parent[at] };
+    }
+    live.reverse();
+    Ok(live)
 }
 
 /// The latest timestamp the clock may reach (2^40 s, some 34,800 years on).
@@ -105,6 +148,7 @@ impl Chain {
             next_snapshot: 1,
             impersonated: HashSet::new(),
             records: 0,
+            replayed: 0,
             unsaved: Vec::new(),
             console: Vec::new(),
             automine: true,
@@ -113,7 +157,10 @@ impl Chain {
         chain
     }
 
-    /// Rebuilds a chain from its records (the first must be the genesis).
+    /// Rebuilds a chain from its records (the first must be the genesis),
+    /// applying each live record exactly once: the rewinds are resolved
+    /// first (`live_records`), so snapshot/revert cycles cost one pass, not
+    /// a replay of everything before each rewind.
     pub fn replay(records: &[ChainRecord], accounts: Vec<DevAccount>) -> Result<Self> {
         let Some(ChainRecord::Genesis(genesis)) = records.first() else {
             return Err(DevnetError::Inconsistent {
@@ -121,30 +168,22 @@ impl Chain {
                 problem: Inconsistency::NoGenesis,
             });
         };
+        let live = live_records(records)?;
         let mut chain = Self::new(genesis.clone(), accounts);
         chain.unsaved.clear();
-        for (i, record) in records.iter().enumerate().skip(1) {
-            if let ChainRecord::Rewind { to_record } = record {
-                let keep = usize::try_from(*to_record).unwrap_or(usize::MAX);
-                if keep >= i {
-                    return Err(DevnetError::Inconsistent {
-                        dir: None,
-                        problem: Inconsistency::RewindForward {
-                            record: i,
-                            to: *to_record,
-                        },
-                    });
-                }
-                let accounts = std::mem::take(&mut chain.accounts);
-                chain = Self::replay(&records[..=keep], accounts)?;
-                chain.records = i as u64 + 1;
-                continue;
-            }
-            chain.apply(record.clone(), false);
+        for &i in live.iter().skip(1) {
+            chain.apply(records[i].clone(), false);
+            chain.replayed += 1;
         }
         chain.records = records.len() as u64;
         chain.unsaved.clear();
         Ok(chain)
+    }
+
+    /// Records applied by the replay that built this chain (each live
+    /// record once; rewinds and what they undid are not applied).
+    pub fn replayed_records(&self) -> u64 {
+        self.replayed
     }
 
     /// Applies a record; `emit` also queues it for the durable log.

@@ -193,3 +193,114 @@ fn records_that_make_no_chain_are_refused_by_kind() {
     let text = forward.map(|e| e.to_string()).unwrap_or_default();
     assert!(text.contains("--fresh"), "{text}");
 }
+
+/// What a test run or a Hardhat fixture does to a chain's history.
+#[derive(Debug, Clone)]
+enum HistoryStep {
+    Snapshot,
+    /// Revert to the n-th oldest live snapshot (modulo how many there are).
+    Revert(usize),
+    Transfer(u64),
+    Mine,
+}
+
+fn history_step() -> impl Strategy<Value = HistoryStep> {
+    prop_oneof![
+        3 => Just(HistoryStep::Snapshot),
+        3 => (0..8usize).prop_map(HistoryStep::Revert),
+        4 => (1..1_000u64).prop_map(HistoryStep::Transfer),
+        1 => Just(HistoryStep::Mine),
+    ]
+}
+
+/// Plays `steps` on a new chain; the chain and every record it wrote.
+fn play(steps: &[HistoryStep]) -> (Chain, Vec<slipway_devnet::ChainRecord>) {
+    let accounts = derive_accounts(slipway_config::DEV_MNEMONIC, 2).expect("accounts");
+    let settings = slipway_config::DevnetSettings::default();
+    let addresses: Vec<Address> = accounts.iter().map(|a| a.address).collect();
+    let genesis = GenesisSpec::new(&settings, Default::default(), &addresses, 1_700_000_000);
+    let mut chain = Chain::new(genesis, accounts);
+    let mut snapshots: Vec<u64> = Vec::new();
+    for step in steps {
+        match step {
+            HistoryStep::Snapshot => snapshots.push(chain.snapshot()),
+            HistoryStep::Revert(n) if !snapshots.is_empty() => {
+                let at = n % snapshots.len();
+                assert!(chain.revert(snapshots[at]));
+                // Reverting uses up that snapshot and every later one.
+                snapshots.truncate(at);
+            }
+            HistoryStep::Revert(_) => {}
+            HistoryStep::Transfer(value) => {
+                let nonce = chain.pending_nonce(chain.accounts()[0].address);
+                let tx = signed(
+                    &chain,
+                    Transfer {
+                        from: 0,
+                        to: Address::repeat_byte(0xee),
+                        value: *value,
+                        nonce,
+                        tip: 1_000_000_000,
+                        legacy: false,
+                        gas: 21_000,
+                    },
+                );
+                chain.submit(tx).expect("a valid transfer");
+            }
+            HistoryStep::Mine => {
+                chain.mine_block();
+            }
+        }
+    }
+    let records = chain.take_unsaved();
+    (chain, records)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// A log full of snapshot/revert cycles replays to the very chain that
+    /// wrote it, applying each record at most once (it replayed everything
+    /// before each rewind again: exponential in the cycles).
+    #[test]
+    fn replay_after_snapshots_and_reverts_is_the_chain_and_applies_each_record_once(
+        steps in prop::collection::vec(history_step(), 0..60)
+    ) {
+        let (chain, records) = play(&steps);
+        let accounts = chain.accounts().to_vec();
+        let replayed = Chain::replay(&records, accounts).expect("replay");
+        prop_assert!(replayed.replayed_records() < records.len() as u64);
+        prop_assert_eq!(replayed.head().hash, chain.head().hash);
+        prop_assert_eq!(replayed.blocks().len(), chain.blocks().len());
+        for who in [chain.accounts()[0].address, Address::repeat_byte(0xee)] {
+            prop_assert_eq!(replayed.state().account(who), chain.state().account(who));
+        }
+    }
+}
+
+/// 1,000 fixture-style cycles (snapshot, a transfer, revert) replay with
+/// at most one application per record.
+#[test]
+fn a_thousand_snapshot_revert_cycles_replay_in_one_pass() {
+    let cycle = [
+        HistoryStep::Snapshot,
+        HistoryStep::Transfer(1),
+        HistoryStep::Revert(usize::MAX),
+    ];
+    let mut steps: Vec<HistoryStep> = (0..1_000).flat_map(|_| cycle.clone()).collect();
+    steps.push(HistoryStep::Transfer(7));
+    let (chain, records) = play(&steps);
+    let replayed = Chain::replay(&records, chain.accounts().to_vec()).expect("replay");
+    assert_eq!(replayed.head().hash, chain.head().hash);
+    assert_eq!(
+        chain.head().header.number,
+        1,
+        "only the last transfer is live"
+    );
+    assert_eq!(
+        replayed.replayed_records(),
+        1,
+        "the one live block, of {} records",
+        records.len()
+    );
+}
