@@ -43,7 +43,7 @@ samples=()
 for _ in 1 2 3; do
   samples+=("$("$load" start "$url" -- "$slipway" --root "$work" -q node --port $port --automine | sed 's/.*"ms":\([0-9.]*\).*/\1/')")
 done
-restart=$(printf '%s\n' "${samples[@]}" | sort -n | sed -n 2p)
+restart=$(printf '%s\n' "${samples[@]}" | sort -n | sed -n 2p | xargs printf "%.0f")
 
 "$slipway" --root "$work" -q node --port $port --automine >/dev/null 2>&1 & pid=$!
 wait_up
