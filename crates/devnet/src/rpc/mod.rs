@@ -134,6 +134,15 @@ impl Drop for Ctx {
 /// Handles a request body (single or batch). `None` when nothing is to be
 /// answered (notifications only).
 pub fn handle_body(ctx: &Arc<Ctx>, body: &[u8]) -> Option<Value> {
+    handle_batch(body, |item| handle_one(ctx, item))
+}
+
+/// A body, single or batch, each request answered by `one`; the batch
+/// rules (not empty, at most `MAX_BATCH`) and parse errors as JSON-RPC says.
+pub(crate) fn handle_batch(
+    body: &[u8],
+    mut one: impl FnMut(Value) -> Option<Value>,
+) -> Option<Value> {
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => return Some(response(Value::Null, Err(RpcError::parse(e)))),
@@ -151,55 +160,83 @@ pub fn handle_body(ctx: &Arc<Ctx>, body: &[u8]) -> Option<Value> {
             ))),
         )),
         Value::Array(items) => {
-            let answers: Vec<Value> = items
-                .into_iter()
-                .filter_map(|item| handle_one(ctx, item))
-                .collect();
+            let answers: Vec<Value> = items.into_iter().filter_map(&mut one).collect();
             (!answers.is_empty()).then_some(Value::Array(answers))
         }
-        single => handle_one(ctx, single),
+        single => one(single),
+    }
+}
+
+/// A request object that follows JSON-RPC 2.0.
+pub(crate) struct Request {
+    /// Its id (`Null` for a notification).
+    pub(crate) id: Value,
+    /// No id: nothing is answered.
+    pub(crate) notification: bool,
+    /// The method.
+    pub(crate) method: String,
+    /// Its parameters, as sent.
+    pub(crate) params: Option<Value>,
+}
+
+impl Request {
+    /// The request in `value`, or the error answer for it: an object with
+    /// `"jsonrpc": "2.0"`, a method name and an id that is a number, a
+    /// string or null — over HTTP and WebSocket alike.
+    pub(crate) fn parse(value: Value) -> Result<Self, Value> {
+        let Value::Object(mut obj) = value else {
+            return Err(response(
+                Value::Null,
+                Err(RpcError::invalid_request("a request must be a JSON object")),
+            ));
+        };
+        let id = obj.remove("id");
+        let notification = id.is_none();
+        let id = id.unwrap_or(Value::Null);
+        if !matches!(id, Value::Null | Value::Number(_) | Value::String(_)) {
+            return Err(response(
+                Value::Null,
+                Err(RpcError::invalid_request(
+                    "id must be a number, string or null",
+                )),
+            ));
+        }
+        if obj.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+            return Err(response(
+                id,
+                Err(RpcError::invalid_request("jsonrpc must be \"2.0\"")),
+            ));
+        }
+        let Some(Value::String(method)) = obj.remove("method") else {
+            return Err(response(
+                id,
+                Err(RpcError::invalid_request("method must be a string")),
+            ));
+        };
+        Ok(Self {
+            id,
+            notification,
+            method,
+            params: obj.remove("params"),
+        })
     }
 }
 
 /// Handles one request object.
 pub fn handle_one(ctx: &Arc<Ctx>, request: Value) -> Option<Value> {
-    let Value::Object(mut obj) = request else {
-        return Some(response(
-            Value::Null,
-            Err(RpcError::invalid_request("a request must be a JSON object")),
-        ));
+    let request = match Request::parse(request) {
+        Ok(request) => request,
+        Err(answer) => return Some(answer),
     };
-    let id = obj.remove("id");
-    let is_notification = id.is_none();
-    let id = id.unwrap_or(Value::Null);
-    if !matches!(id, Value::Null | Value::Number(_) | Value::String(_)) {
-        return Some(response(
-            Value::Null,
-            Err(RpcError::invalid_request(
-                "id must be a number, string or null",
-            )),
-        ));
-    }
-    if obj.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-        return Some(response(
-            id,
-            Err(RpcError::invalid_request("jsonrpc must be \"2.0\"")),
-        ));
-    }
-    let Some(Value::String(method)) = obj.remove("method") else {
-        return Some(response(
-            id,
-            Err(RpcError::invalid_request("method must be a string")),
-        ));
-    };
-    let result = Params::new(&method, obj.remove("params")).and_then(|p| call(ctx, &method, &p));
+    let method = &request.method;
+    let result = Params::new(method, request.params).and_then(|p| call(ctx, method, &p));
     if let Err(e) = &result {
         tracing::debug!(method, code = e.code, "{}", e.message);
     }
-    (!is_notification).then(|| response(id, result))
+    (!request.notification).then(|| response(request.id, result))
 }
 
-fn response(id: Value, result: Result<Value, RpcError>) -> Value {
+pub(crate) fn response(id: Value, result: Result<Value, RpcError>) -> Value {
     match result {
         Ok(result) => json!({ "jsonrpc": "2.0", "id": id, "result": result }),
         Err(e) => json!({ "jsonrpc": "2.0", "id": id, "error": e.to_json() }),

@@ -8,7 +8,7 @@ use axum::extract::ws::{Message, WebSocket};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 
-use super::{Ctx, convert, error::RpcError, handle_body};
+use super::{Ctx, Request, convert, error::RpcError, handle_batch, handle_one, response};
 use crate::Event;
 
 enum Subscription {
@@ -32,13 +32,22 @@ pub(super) async fn run(ctx: Arc<Ctx>, socket: WebSocket) {
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     _ => return,
                 };
-                let answer = match subscription_request(&text, &mut subs, &mut next_id) {
-                    Some(answer) => Some(answer),
-                    None => {
-                        let ctx = ctx.clone();
-                        tokio::task::spawn_blocking(move || handle_body(&ctx, text.as_bytes())).await.ok().flatten()
-                    }
+                // Requests as over HTTP (batches too), subscriptions answered
+                // here: the chain's work is synchronous, off the async
+                // threads, with this connection's subscriptions lent to it.
+                let ctx = ctx.clone();
+                let mut lent = (std::mem::take(&mut subs), next_id);
+                let Ok((answer, back)) = tokio::task::spawn_blocking(move || {
+                    let answer = handle_batch(text.as_bytes(), |item| {
+                        answer_one(&ctx, item, &mut lent.0, &mut lent.1)
+                    });
+                    (answer, lent)
+                })
+                .await
+                else {
+                    return;
                 };
+                (subs, next_id) = back;
                 if let Some(answer) = answer
                     && sink.send(Message::Text(answer.to_string().into())).await.is_err()
                 {
@@ -64,60 +73,68 @@ pub(super) async fn run(ctx: Arc<Ctx>, socket: WebSocket) {
     }
 }
 
-/// Answers eth_subscribe / eth_unsubscribe; `None` for other methods.
-fn subscription_request(
-    text: &str,
+/// One request of a WebSocket message: subscriptions here, anything else
+/// as over HTTP; the same JSON-RPC 2.0 checks for both.
+fn answer_one(
+    ctx: &Arc<Ctx>,
+    item: Value,
     subs: &mut HashMap<U256, Subscription>,
     next_id: &mut u64,
 ) -> Option<Value> {
-    let request: Value = serde_json::from_str(text).ok()?;
-    let method = request.get("method")?.as_str()?;
-    let id = request.get("id").cloned().unwrap_or(Value::Null);
-    let params = request.get("params").cloned().unwrap_or(json!([]));
-    let result = match method {
-        "eth_subscribe" => (|| {
-            let kind = params.get(0).and_then(Value::as_str).ok_or_else(|| {
-                RpcError::invalid_params(
-                    "eth_subscribe parameter 1: newHeads, logs or newPendingTransactions",
-                )
-            })?;
-            let sub = match kind {
-                "newHeads" => Subscription::Heads,
-                "newPendingTransactions" => Subscription::Pending,
-                "logs" => {
-                    let filter: Filter =
-                        serde_json::from_value(params.get(1).cloned().unwrap_or(json!({})))
-                            .map_err(|e| {
-                                RpcError::invalid_params(format!(
-                                    "eth_subscribe parameter 2 (filter): {e}"
-                                ))
-                            })?;
-                    Subscription::Logs(Box::new(filter))
-                }
-                other => {
-                    return Err(RpcError::invalid_params(format!(
-                        "unknown subscription `{other}`: use newHeads, logs or newPendingTransactions"
-                    )));
-                }
-            };
-            *next_id += 1;
-            let sub_id = U256::from(*next_id);
-            subs.insert(sub_id, sub);
-            Ok(json!(sub_id))
-        })(),
-        "eth_unsubscribe" => (|| {
-            let sub_id: U256 = serde_json::from_value(params.get(0).cloned().unwrap_or_default())
-                .map_err(|e| {
-                RpcError::invalid_params(format!("eth_unsubscribe parameter 1: {e}"))
-            })?;
-            Ok(json!(subs.remove(&sub_id).is_some()))
-        })(),
-        _ => return None,
+    let is_subscription = item
+        .get("method")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m == "eth_subscribe" || m == "eth_unsubscribe");
+    if !is_subscription {
+        return handle_one(ctx, item);
+    }
+    let request = match Request::parse(item) {
+        Ok(request) => request,
+        Err(answer) => return Some(answer),
     };
-    Some(match result {
-        Ok(r) => json!({ "jsonrpc": "2.0", "id": id, "result": r }),
-        Err(e) => json!({ "jsonrpc": "2.0", "id": id, "error": e.to_json() }),
-    })
+    let result = subscription(&request, subs, next_id);
+    (!request.notification).then(|| response(request.id, result))
+}
+
+/// Answers eth_subscribe / eth_unsubscribe.
+fn subscription(
+    request: &Request,
+    subs: &mut HashMap<U256, Subscription>,
+    next_id: &mut u64,
+) -> Result<Value, RpcError> {
+    let params = request.params.clone().unwrap_or(json!([]));
+    if request.method == "eth_unsubscribe" {
+        let sub_id: U256 = serde_json::from_value(params.get(0).cloned().unwrap_or_default())
+            .map_err(|e| RpcError::invalid_params(format!("eth_unsubscribe parameter 1: {e}")))?;
+        return Ok(json!(subs.remove(&sub_id).is_some()));
+    }
+    let kind = params.get(0).and_then(Value::as_str).ok_or_else(|| {
+        RpcError::invalid_params(
+            "eth_subscribe parameter 1: newHeads, logs or newPendingTransactions",
+        )
+    })?;
+    let sub = match kind {
+        "newHeads" => Subscription::Heads,
+        "newPendingTransactions" => Subscription::Pending,
+        "logs" => {
+            let filter: Filter = serde_json::from_value(
+                params.get(1).cloned().unwrap_or(json!({})),
+            )
+            .map_err(|e| {
+                RpcError::invalid_params(format!("eth_subscribe parameter 2 (filter): {e}"))
+            })?;
+            Subscription::Logs(Box::new(filter))
+        }
+        other => {
+            return Err(RpcError::invalid_params(format!(
+                "unknown subscription `{other}`: use newHeads, logs or newPendingTransactions"
+            )));
+        }
+    };
+    *next_id += 1;
+    let sub_id = U256::from(*next_id);
+    subs.insert(sub_id, sub);
+    Ok(json!(sub_id))
 }
 
 fn notifications(subs: &HashMap<U256, Subscription>, event: &Event) -> Vec<Value> {

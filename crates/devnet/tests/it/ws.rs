@@ -120,3 +120,65 @@ async fn subscriptions_deliver_heads_logs_and_pending_transactions() {
     .await;
     assert_eq!(next(&mut ws).await["error"]["code"], -32602);
 }
+
+/// Over WebSocket the same JSON-RPC 2.0 rules hold as over HTTP —
+/// subscriptions included — and a batch may subscribe.
+#[tokio::test]
+async fn websocket_requests_follow_json_rpc_2_and_batches_may_subscribe() {
+    let (_node, server) = common::spawn(None, Mining::Manual).await;
+    let (mut ws, _) = tokio_tungstenite::connect_async(&server.ws_url)
+        .await
+        .expect("connect");
+
+    for bad in [
+        json!({"jsonrpc": "1.0", "id": 1, "method": "eth_subscribe", "params": ["newHeads"]}),
+        json!({"jsonrpc": "1.0", "id": 1, "method": "eth_chainId"}),
+    ] {
+        send(&mut ws, bad).await;
+        let answer = next(&mut ws).await;
+        assert_eq!(answer["error"]["code"], -32600, "{answer}");
+        assert_eq!(answer["id"], 1);
+    }
+    for bad in [
+        json!({"jsonrpc": "2.0", "id": {"x": 1}, "method": "eth_subscribe", "params": ["newHeads"]}),
+        json!({"jsonrpc": "2.0", "id": [1], "method": "eth_chainId"}),
+    ] {
+        send(&mut ws, bad).await;
+        let answer = next(&mut ws).await;
+        assert_eq!(answer["error"]["code"], -32600, "{answer}");
+        assert_eq!(answer["id"], Value::Null);
+    }
+
+    send(
+        &mut ws,
+        json!([
+            {"jsonrpc": "2.0", "id": 7, "method": "eth_subscribe", "params": ["newHeads"]},
+            {"jsonrpc": "2.0", "id": 8, "method": "eth_chainId"},
+        ]),
+    )
+    .await;
+    let batch = next(&mut ws).await;
+    let answers = batch.as_array().expect("a batch answer");
+    assert_eq!(answers.len(), 2, "{batch}");
+    let subscription = answers
+        .iter()
+        .find(|a| a["id"] == 7)
+        .and_then(|a| a["result"].as_str())
+        .expect("a subscription id")
+        .to_owned();
+    assert!(
+        answers
+            .iter()
+            .any(|a| a["id"] == 8 && a["result"] == "0x539")
+    );
+
+    common::raw(
+        &server.url,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "evm_mine", "params": []}),
+    )
+    .await;
+    let note = next(&mut ws).await;
+    assert_eq!(note["method"], "eth_subscription");
+    assert_eq!(note["params"]["subscription"], subscription);
+    assert_eq!(note["params"]["result"]["number"], "0x1");
+}
