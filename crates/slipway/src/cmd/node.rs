@@ -13,7 +13,8 @@ use crate::output::status;
 /// Run the development chain as a JSON-RPC node (HTTP and WebSocket on one port).
 #[derive(Debug, Args)]
 pub(crate) struct NodeArgs {
-    /// Interface to bind.
+    /// Interface to bind: an IPv4 or IPv6 address (`::1`, `[::1]`) or
+    /// `localhost`.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
     /// Port (0 picks a free one; the chosen port is printed).
@@ -97,9 +98,7 @@ impl NodeArgs {
                 d => Mining::Interval(d),
             }
         };
-        let addr: SocketAddr = format!("{}:{}", self.host, self.port)
-            .parse()
-            .wrap_err_with(|| format!("`{}:{}` is not a host and port", self.host, self.port))?;
+        let addr = bind_address(&self.host, self.port)?;
         let state_dir = self
             .state
             .clone()
@@ -172,5 +171,42 @@ impl NodeArgs {
             Ok::<_, eyre::Report>(())
         })?;
         Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// The address `--host` and `--port` name: an IPv4 or IPv6 address (with
+/// or without brackets), or `localhost` (the IPv4 loopback, as Hardhat and
+/// anvil bind it).
+fn bind_address(host: &str, port: u16) -> Result<SocketAddr> {
+    let host = host.trim();
+    let ip: std::net::IpAddr = if host.eq_ignore_ascii_case("localhost") {
+        std::net::Ipv4Addr::LOCALHOST.into()
+    } else {
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .map_err(|_| {
+                eyre::eyre!(
+                    "--host `{host}` is not an IP address or `localhost` (for example 127.0.0.1, ::1, 0.0.0.0)"
+                )
+            })?
+    };
+    Ok(SocketAddr::new(ip, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_people_write_are_bound() {
+        let at = |h: &str| bind_address(h, 8545).map(|a| a.to_string());
+        assert_eq!(at("127.0.0.1").ok().as_deref(), Some("127.0.0.1:8545"));
+        assert_eq!(at("localhost").ok().as_deref(), Some("127.0.0.1:8545"));
+        assert_eq!(at("::1").ok().as_deref(), Some("[::1]:8545"));
+        assert_eq!(at("[::1]").ok().as_deref(), Some("[::1]:8545"));
+        assert_eq!(at("0.0.0.0").ok().as_deref(), Some("0.0.0.0:8545"));
+        let error = at("my-laptop").expect_err("not an address");
+        assert!(error.to_string().contains("--host `my-laptop`"), "{error}");
     }
 }
