@@ -5,6 +5,7 @@ mod convert;
 mod dev;
 mod error;
 mod eth;
+mod exposure;
 mod filters;
 mod overrides;
 mod params;
@@ -19,7 +20,8 @@ use parking_lot::Mutex;
 use serde_json::{Value, json};
 
 pub use error::{RpcError, revert_reason};
-pub use server::{ServerHandle, serve};
+pub use exposure::Exposure;
+pub use server::{ServerHandle, serve, serve_with};
 
 use crate::Node;
 use filters::{FilterKind, Filters};

@@ -1,5 +1,6 @@
-//! The HTTP + WebSocket server: one port, CORS for browser dApps, body-size
-//! and batch limits.
+//! The HTTP + WebSocket server: one port, the host and origin guard
+//! (`exposure.rs`), CORS for listed browser origins, body-size and batch
+//! limits.
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -12,8 +13,8 @@ use axum::{
     routing::post,
 };
 use serde_json::Value;
-use tower_http::cors::CorsLayer;
 
+use super::exposure::Exposure;
 use super::{Ctx, MAX_BODY, error::RpcError, handle_body};
 use crate::{Mining, Node};
 
@@ -59,16 +60,30 @@ impl Drop for ServerHandle {
     }
 }
 
-/// Serves `node` on `addr` (port 0 picks a free port).
+/// Serves `node` on `addr` (port 0 picks a free port) to the loopback
+/// names only, no browser origin (see [`Exposure`]).
 pub async fn serve(node: Arc<Node>, addr: SocketAddr) -> std::io::Result<ServerHandle> {
+    serve_with(node, addr, Exposure::default()).await
+}
+
+/// Serves `node` on `addr` to the hosts and origins `exposure` allows.
+pub async fn serve_with(
+    node: Arc<Node>,
+    addr: SocketAddr,
+    exposure: Exposure,
+) -> std::io::Result<ServerHandle> {
     let ctx = Ctx::new(node);
     if let Mining::Interval(every) = ctx.node.mining {
         ctx.set_interval(every.as_millis() as u64);
     }
     let app = Router::new()
         .route("/", post(http).get(websocket))
-        .layer(CorsLayer::permissive())
-        .with_state(ctx.clone());
+        .with_state(ctx.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(exposure.clone()),
+            super::exposure::guard,
+        ))
+        .layer(exposure.cors());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");

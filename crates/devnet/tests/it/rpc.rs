@@ -620,21 +620,26 @@ async fn protocol_errors_are_answered_and_never_take_the_node_down() {
     .await;
     assert_eq!(body["result"], "0x0");
 
-    // CORS preflight for browser dApps.
-    let preflight = slipway_testkit::http()
+    // A browser page's preflight gets no CORS grant unless its origin is
+    // listed (web_pages_and_rebound_hosts_cannot_drive_the_node).
+    assert_eq!(preflight(url, "http://localhost:3000").await, None);
+}
+
+/// The CORS grant a browser's preflight from `origin` gets.
+async fn preflight(url: &str, origin: &str) -> Option<String> {
+    let response = slipway_testkit::http()
         .request(reqwest::Method::OPTIONS, url)
-        .header("origin", "http://localhost:3000")
+        .header("origin", origin)
         .header("access-control-request-method", "POST")
         .header("access-control-request-headers", "content-type")
         .send()
         .await
         .expect("options");
-    assert!(
-        preflight
-            .headers()
-            .get("access-control-allow-origin")
-            .is_some()
-    );
+    response
+        .headers()
+        .get("access-control-allow-origin")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 #[tokio::test]
@@ -715,4 +720,95 @@ async fn fee_history_refuses_more_than_a_hundred_percentiles() {
             .is_some_and(|m| m.contains("at most 100")),
         "{refused}"
     );
+}
+
+/// A request as a browser page sends it: with `Host` and `Origin`.
+async fn from_browser(
+    url: &str,
+    host: Option<&str>,
+    origin: Option<&str>,
+) -> (u16, serde_json::Value, Option<String>) {
+    let mut request = slipway_testkit::http()
+        .post(url)
+        .header("content-type", "text/plain")
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"eth_accounts"}"#);
+    if let Some(host) = host {
+        request = request.header("host", host);
+    }
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    let response = request.send().await.expect("send");
+    let status = response.status().as_u16();
+    let allowed = response
+        .headers()
+        .get("access-control-allow-origin")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = response.json().await.unwrap_or_default();
+    (status, body, allowed)
+}
+
+/// The dev accounts are unlocked, so no web page may drive the node: a
+/// foreign `Host` (DNS rebinding) and an unlisted browser `Origin` (a page
+/// posting text/plain) are refused; listed ones are served.
+#[tokio::test]
+async fn web_pages_and_rebound_hosts_cannot_drive_the_node() {
+    let (node, default) = common::spawn(None, Mining::Auto).await;
+    let port = default.addr.port();
+    let (status, body, cors) = from_browser(&default.url, None, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(cors.is_none());
+    let (status, _, _) = from_browser(&default.url, Some(&format!("localhost:{port}")), None).await;
+    assert_eq!(status, 200, "localhost is a loopback name");
+
+    let (status, body, _) =
+        from_browser(&default.url, Some(&format!("evil.example:{port}")), None).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--allow-host evil.example")),
+        "{body}"
+    );
+    let (status, body, _) = from_browser(&default.url, None, Some("https://evil.example")).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--cors-origin https://evil.example")),
+        "{body}"
+    );
+    assert_eq!(node.read(|c| c.head().header.number), 0, "nothing was sent");
+
+    let exposure = slipway_devnet::rpc::Exposure::with(
+        &["devbox.lan".into()],
+        &["http://localhost:3000".into()],
+    );
+    let open =
+        slipway_devnet::rpc::serve_with(node, "127.0.0.1:0".parse().expect("addr"), exposure)
+            .await
+            .expect("serve");
+    let (status, _, cors) = from_browser(
+        &open.url,
+        Some("devbox.lan:8545"),
+        Some("http://localhost:3000"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(cors.as_deref(), Some("http://localhost:3000"));
+    assert_eq!(
+        preflight(&open.url, "http://localhost:3000")
+            .await
+            .as_deref(),
+        Some("http://localhost:3000"),
+        "a listed dApp origin passes its preflight"
+    );
+    let (status, _, _) = from_browser(
+        &open.url,
+        Some("devbox.lan:8545"),
+        Some("http://localhost:4000"),
+    )
+    .await;
+    assert_eq!(status, 403);
 }

@@ -20,6 +20,15 @@ pub(crate) struct NodeArgs {
     /// Port (0 picks a free one; the chosen port is printed).
     #[arg(long, default_value_t = 8545)]
     port: u16,
+    /// Also answer requests naming this host (besides localhost, 127.0.0.1
+    /// and [::1]; `*` for any). Repeatable.
+    #[arg(long, value_name = "HOST")]
+    allow_host: Vec<String>,
+    /// Serve web pages from this origin (e.g. http://localhost:3000; `*` for
+    /// any): by default no page may drive the node, whose accounts are
+    /// unlocked. Repeatable.
+    #[arg(long, value_name = "ORIGIN")]
+    cors_origin: Vec<String>,
     /// The environment whose embedded chain to serve.
     #[arg(long, default_value = "development")]
     env: String,
@@ -120,7 +129,14 @@ impl NodeArgs {
                 owner: slipway_devnet::Owner::this_process("slipway node"),
             };
             let node = tokio::task::spawn_blocking(move || Node::open(&settings)).await??;
-            let server = slipway_devnet::rpc::serve(node.clone(), addr).await?;
+            let exposure = slipway_devnet::rpc::Exposure::with(&self.allow_host, &self.cors_origin);
+            let server = slipway_devnet::rpc::serve_with(node.clone(), addr, exposure).await?;
+            if !addr.ip().is_loopback() {
+                eprintln!(
+                    "warning: listening on {}, beyond this machine, with the dev accounts unlocked: anyone who can reach it can send transactions from them",
+                    addr.ip()
+                );
+            }
             let (head, accounts) = node.read(|c| {
                 (
                     c.head().header.number,

@@ -1,0 +1,168 @@
+//! Who may drive the node. The dev accounts are unlocked, so a web page
+//! must not reach it: requests whose `Host` is not one of the allowed names
+//! are refused (DNS rebinding), and so are requests and WebSocket upgrades
+//! from a browser origin that is not listed (a page posting transactions).
+//! By default only the loopback names are allowed and no origin is.
+
+use std::sync::Arc;
+
+use axum::{
+    body::Body,
+    extract::State,
+    http::{HeaderValue, Method, Request, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+
+/// The hosts and browser origins a node accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exposure {
+    /// Host names (without port) requests may name; `*` allows any.
+    pub hosts: Vec<String>,
+    /// Browser origins (`http://localhost:3000`); `*` allows any.
+    pub origins: Vec<String>,
+}
+
+impl Default for Exposure {
+    fn default() -> Self {
+        Self {
+            hosts: vec!["localhost".into(), "127.0.0.1".into(), "[::1]".into()],
+            origins: Vec::new(),
+        }
+    }
+}
+
+impl Exposure {
+    /// The defaults plus `hosts` (`--allow-host`) and `origins`
+    /// (`--cors-origin`).
+    pub fn with(hosts: &[String], origins: &[String]) -> Self {
+        let mut exposure = Self::default();
+        exposure
+            .hosts
+            .extend(hosts.iter().map(|h| h.to_ascii_lowercase()));
+        exposure.origins = origins.to_vec();
+        exposure
+    }
+
+    /// Whether a request naming `host` (with or without its port) is served.
+    pub fn allows_host(&self, host: &str) -> bool {
+        let name = host_name(host).to_ascii_lowercase();
+        self.hosts.iter().any(|h| h == "*" || *h == name)
+    }
+
+    /// Whether a request from browser origin `origin` is served.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.origins
+            .iter()
+            .any(|o| o == "*" || o.trim_end_matches('/').eq_ignore_ascii_case(origin))
+    }
+
+    /// The CORS answers for the listed origins (none: no CORS headers, so
+    /// a page cannot read an answer either).
+    pub(crate) fn cors(&self) -> CorsLayer {
+        let base = CorsLayer::new()
+            .allow_methods([Method::POST, Method::GET, Method::OPTIONS])
+            .allow_headers(Any);
+        if self.origins.iter().any(|o| o == "*") {
+            return base.allow_origin(Any);
+        }
+        let listed: Vec<HeaderValue> = self
+            .origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+            .collect();
+        base.allow_origin(AllowOrigin::list(listed))
+    }
+}
+
+/// `host:port`, `[v6]:port` or a bare name → the name (`[v6]` keeps its
+/// brackets, as browsers send it).
+fn host_name(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host
+            .split_once(']')
+            .map_or(host, |(name, _)| &host[..=name.len()]);
+    }
+    host.rsplit_once(':').map_or(host, |(name, _)| name)
+}
+
+fn refusal(why: String) -> Response {
+    let body = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": { "code": -32600, "message": why },
+    });
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// The check before every request and WebSocket upgrade.
+pub(crate) async fn guard(
+    State(exposure): State<Arc<Exposure>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    if let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok())
+        && !exposure.allows_host(host)
+    {
+        return refusal(format!(
+            "Host `{host}` is not allowed: the dev node answers localhost, 127.0.0.1 and [::1]; start it with --allow-host {} to accept this name",
+            host_name(host)
+        ));
+    }
+    // Preflights are answered by the CORS layer; a listed origin passes.
+    if request.method() != Method::OPTIONS
+        && let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
+        && !exposure.allows_origin(origin)
+    {
+        return refusal(format!(
+            "requests from the web page at {origin} are refused: the dev accounts are unlocked; start the node with --cors-origin {origin} to allow it"
+        ));
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_names_are_allowed_by_default_and_others_on_request() {
+        let default = Exposure::default();
+        for host in [
+            "localhost",
+            "localhost:8545",
+            "127.0.0.1:8545",
+            "[::1]:8545",
+            "LOCALHOST",
+        ] {
+            assert!(default.allows_host(host), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:8545",
+            "192.168.1.5:8545",
+            "127.0.0.1.evil.example",
+        ] {
+            assert!(!default.allows_host(host), "{host}");
+        }
+        let more = Exposure::with(&["devbox.lan".into()], &[]);
+        assert!(more.allows_host("devbox.lan:8545"));
+        assert!(Exposure::with(&["*".into()], &[]).allows_host("anything:1"));
+    }
+
+    #[test]
+    fn no_origin_is_allowed_unless_listed() {
+        assert!(!Exposure::default().allows_origin("http://localhost:3000"));
+        let listed = Exposure::with(&[], &["http://localhost:3000/".into()]);
+        assert!(listed.allows_origin("http://localhost:3000"));
+        assert!(!listed.allows_origin("https://evil.example"));
+        assert!(Exposure::with(&[], &["*".into()]).allows_origin("https://any.example"));
+    }
+}
