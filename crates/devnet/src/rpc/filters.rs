@@ -1,5 +1,7 @@
 //! Log queries and installed filters (`eth_newFilter` and friends).
 
+use std::time::{Duration, Instant};
+
 use std::collections::HashMap;
 
 use alloy_primitives::{B256, U256};
@@ -87,19 +89,42 @@ struct Installed {
     last_poll: std::time::Instant,
 }
 
-/// Filters installed by clients; unpolled for 5 minutes they expire, as on geth.
+/// Filters installed by clients; unpolled for 5 minutes they expire, as on
+/// geth — checked on a timer (`Ctx`), on every install and before every
+/// pending transaction is buffered, so unpolled filters cannot pile up.
 #[derive(Debug, Default)]
 pub(super) struct Filters {
     inner: Mutex<(u64, HashMap<U256, Installed>)>,
 }
 
-const EXPIRY: std::time::Duration = std::time::Duration::from_secs(300);
+const EXPIRY: Duration = Duration::from_secs(300);
+/// Most filters a node holds at once.
+pub(super) const MAX_FILTERS: usize = 10_000;
+/// Most transaction hashes a pending filter buffers between polls (the
+/// oldest give way).
+pub(super) const MAX_BUFFERED: usize = 10_000;
 
 impl Filters {
     /// Installs a filter starting after block `head`.
-    pub(super) fn install(&self, kind: FilterKind, next_block: u64) -> U256 {
+    pub(super) fn install(&self, kind: FilterKind, next_block: u64) -> Result<U256, RpcError> {
+        self.install_at(kind, next_block, Instant::now())
+    }
+
+    fn install_at(
+        &self,
+        kind: FilterKind,
+        next_block: u64,
+        now: Instant,
+    ) -> Result<U256, RpcError> {
         let mut inner = self.inner.lock();
-        inner.1.retain(|_, f| f.last_poll.elapsed() < EXPIRY);
+        inner
+            .1
+            .retain(|_, f| now.duration_since(f.last_poll) < EXPIRY);
+        if inner.1.len() >= MAX_FILTERS {
+            return Err(RpcError::server(format!(
+                "{MAX_FILTERS} filters are installed: uninstall those you no longer poll (eth_uninstallFilter); unpolled ones expire after 5 minutes"
+            )));
+        }
         inner.0 += 1;
         let id = U256::from(inner.0);
         inner.1.insert(
@@ -107,10 +132,24 @@ impl Filters {
             Installed {
                 kind,
                 next_block,
-                last_poll: std::time::Instant::now(),
+                last_poll: now,
             },
         );
-        id
+        Ok(id)
+    }
+
+    /// Drops the filters not polled for 5 minutes before `now`.
+    pub(super) fn expire(&self, now: Instant) {
+        self.inner
+            .lock()
+            .1
+            .retain(|_, f| now.duration_since(f.last_poll) < EXPIRY);
+    }
+
+    /// How many filters are installed.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.inner.lock().1.len()
     }
 
     /// Removes a filter.
@@ -120,8 +159,19 @@ impl Filters {
 
     /// A pending transaction arrived: remembered by pending filters.
     pub(super) fn pending(&self, hash: B256) {
-        for f in self.inner.lock().1.values_mut() {
+        self.pending_at(hash, Instant::now());
+    }
+
+    fn pending_at(&self, hash: B256, now: Instant) {
+        let mut inner = self.inner.lock();
+        inner
+            .1
+            .retain(|_, f| now.duration_since(f.last_poll) < EXPIRY);
+        for f in inner.1.values_mut() {
             if let FilterKind::Pending(hashes) = &mut f.kind {
+                if hashes.len() >= MAX_BUFFERED {
+                    hashes.remove(0);
+                }
                 hashes.push(hash);
             }
         }
@@ -153,7 +203,7 @@ impl Filters {
             .1
             .get_mut(&id)
             .ok_or_else(|| RpcError::server("filter not found"))?;
-        f.last_poll = std::time::Instant::now();
+        f.last_poll = Instant::now();
         let from = f.next_block;
         let head = chain
             .head()
@@ -214,7 +264,7 @@ mod tests {
         );
         let mut chain = Chain::new(genesis, accounts);
         let filters = Filters::default();
-        let id = filters.install(FilterKind::Blocks, 1);
+        let id = filters.install(FilterKind::Blocks, 1).expect("install");
         for _ in 0..7 {
             chain.mine_block();
         }
@@ -228,6 +278,61 @@ mod tests {
             })
             .collect();
         assert_eq!(polls, [3, 3, 1, 0]);
+    }
+
+    /// Unpolled filters expire after 5 minutes — measured on an injected
+    /// clock — whether or not anything else happens; a polled one stays.
+    #[test]
+    fn unpolled_filters_expire_and_buffers_and_counts_are_capped() {
+        let filters = Filters::default();
+        let start = Instant::now();
+        let minutes = |m: u64| start + Duration::from_secs(60 * m);
+        let idle = filters
+            .install_at(FilterKind::Pending(Vec::new()), 1, start)
+            .expect("install");
+        let busy = filters
+            .install_at(FilterKind::Pending(Vec::new()), 1, minutes(3))
+            .expect("install");
+        filters.expire(minutes(4));
+        assert_eq!(filters.len(), 2, "neither is 5 minutes old yet");
+        filters.pending_at(B256::repeat_byte(1), minutes(6));
+        assert_eq!(filters.len(), 1, "the idle one expired before buffering");
+        assert!(filters.uninstall(busy));
+        assert!(!filters.uninstall(idle), "already gone");
+
+        // A pending filter buffers at most MAX_BUFFERED hashes: the newest.
+        let id = filters
+            .install_at(FilterKind::Pending(Vec::new()), 1, minutes(10))
+            .expect("install");
+        for i in 0..(MAX_BUFFERED + 5) {
+            let mut hash = [0u8; 32];
+            hash[..8].copy_from_slice(&(i as u64).to_be_bytes());
+            filters.pending_at(B256::from(hash), minutes(10));
+        }
+        {
+            let inner = filters.inner.lock();
+            let Some(Installed {
+                kind: FilterKind::Pending(hashes),
+                ..
+            }) = inner.1.get(&id)
+            else {
+                panic!("the pending filter")
+            };
+            assert_eq!(hashes.len(), MAX_BUFFERED);
+            assert_eq!(hashes[0][..8], 5u64.to_be_bytes(), "the oldest gave way");
+        }
+
+        // At most MAX_FILTERS at once; expired ones make room.
+        for _ in 1..MAX_FILTERS {
+            filters
+                .install_at(FilterKind::Blocks, 1, minutes(10))
+                .expect("room");
+        }
+        let full = filters.install_at(FilterKind::Blocks, 1, minutes(10));
+        assert!(full.is_err(), "{} filters", filters.len());
+        filters
+            .install_at(FilterKind::Blocks, 1, minutes(16))
+            .expect("the old ones expired");
     }
 
     #[test]

@@ -63,8 +63,19 @@ impl Ctx {
         let mut events = ctx.node.subscribe();
         if let Ok(handle) = tokio::runtime::Handle::try_current() {
             handle.spawn(async move {
+                // Unpolled filters expire on this timer too, not only when
+                // something else happens.
+                let mut sweep = tokio::time::interval(std::time::Duration::from_secs(60));
                 loop {
-                    let event = match events.recv().await {
+                    let event = tokio::select! {
+                        event = events.recv() => event,
+                        _ = sweep.tick() => {
+                            let Some(ctx) = weak.upgrade() else { return };
+                            ctx.filters.expire(std::time::Instant::now());
+                            continue;
+                        }
+                    };
+                    let event = match event {
                         Ok(e) => e,
                         Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                         Err(_) => return,
@@ -263,18 +274,18 @@ pub(crate) fn call(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Result<Value
                 _ => head + 1,
             };
             Ok(json!(
-                ctx.filters.install(FilterKind::Logs(Box::new(f)), start)
+                ctx.filters.install(FilterKind::Logs(Box::new(f)), start)?
             ))
         }
         "eth_newBlockFilter" => {
             let head = node.read(|c| c.head().header.number);
-            Ok(json!(ctx.filters.install(FilterKind::Blocks, head + 1)))
+            Ok(json!(ctx.filters.install(FilterKind::Blocks, head + 1)?))
         }
         "eth_newPendingTransactionFilter" => {
             let head = node.read(|c| c.head().header.number);
             Ok(json!(
                 ctx.filters
-                    .install(FilterKind::Pending(Vec::new()), head + 1)
+                    .install(FilterKind::Pending(Vec::new()), head + 1)?
             ))
         }
         "eth_getFilterChanges" => {
