@@ -98,11 +98,12 @@ pub(super) struct Filters {
 }
 
 const EXPIRY: Duration = Duration::from_secs(300);
-/// Most filters a node holds at once.
-pub(super) const MAX_FILTERS: usize = 10_000;
+/// Most filters a node holds at once. With [`MAX_BUFFERED`], unpolled
+/// pending filters hold at most a million hashes, 32 MB.
+pub(super) const MAX_FILTERS: usize = 1_000;
 /// Most transaction hashes a pending filter buffers between polls (the
 /// oldest give way).
-pub(super) const MAX_BUFFERED: usize = 10_000;
+pub(super) const MAX_BUFFERED: usize = 1_000;
 
 impl Filters {
     /// Installs a filter starting after block `head`.
