@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Reproduces two classes of issue 16 against a running `slipway node`:
+# Reproduces three classes of issue 16 against a running `slipway node`:
+#  (2) `slipway node --fresh` on the state of a running node: refused, and
+#      the running node still serves the transaction it had mined;
 #  (6) unpolled pending-transaction filters: N filters installed and never
 #      polled, then N transactions; the node's resident memory before and
 #      after (it reached 1.5 GB for 5,000 + 5,000 before filters were
@@ -38,16 +40,21 @@ after=$(rss_kb "$pid")
 
 status() { curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: text/plain' "$@" \
   --data '{"jsonrpc":"2.0","id":1,"method":"eth_accounts"}' "$url"; }
+hash=$(rpc eth_sendTransaction "[{\"from\":\"$from\",\"to\":\"0x00000000000000000000000000000000000000ee\",\"value\":\"0x2\"}]" | sed 's/.*"result":"\([^"]*\)".*/\1/')
+if timeout 20 "$SLIPWAY" --root "$work" -q node --port $((port + 1)) --fresh >/dev/null 2>&1; then fresh=accepted; else fresh=refused; fi
+receipt=$(rpc eth_getTransactionReceipt "[\"$hash\"]" | grep -q '"status":"0x1"' && echo served || echo lost)
+
 foreign_host=$(status -H "Host: evil.example:$port")
 foreign_origin=$(status -H 'Origin: https://evil.example')
 plain=$(status)
 
 {
-  echo "## Unpolled filters and foreign pages ($(date -u +%Y-%m-%d), $(nproc) cores)"
+  echo "## Unpolled filters, foreign pages, --fresh on a running node ($(date -u +%Y-%m-%d), $(nproc) cores)"
   echo
   echo "| what | figure |"
   echo "|:---|---:|"
   echo "| RSS before | $((before / 1024)) MB |"
   echo "| RSS after $n unpolled pending filters and $n transactions | $((after / 1024)) MB |"
   echo "| status: foreign Host / foreign Origin / neither | $foreign_host / $foreign_origin / $plain |"
+  echo "| --fresh on the running node's state / its last receipt | $fresh / $receipt |"
 } >> "$out"
