@@ -34,6 +34,9 @@ enum Reach {
 pub struct ChainClient {
     provider: RootProvider,
     reach: Reach,
+    /// Where answers come from, for errors: the providers (redacted) or
+    /// the embedded dev chain.
+    source: String,
 }
 
 /// A call or transaction to ask the chain about (estimate, call).
@@ -65,8 +68,12 @@ impl CallRequest {
 }
 
 /// An alloy error as the chain layer's error: the typed [`ProviderError`]
-/// a transport carried, or a JSON-RPC error with its code and data.
-fn error(method: &str) -> impl FnOnce(RpcError<TransportErrorKind>) -> ProviderError + '_ {
+/// a transport carried, or a JSON-RPC error with its code and data;
+/// `source` names where the answer came from.
+fn error<'a>(
+    method: &'a str,
+    source: &'a str,
+) -> impl FnOnce(RpcError<TransportErrorKind>) -> ProviderError + 'a {
     move |e| match e {
         RpcError::ErrorResp(payload) => ProviderError::Rpc {
             method: method.to_owned(),
@@ -87,7 +94,7 @@ fn error(method: &str) -> impl FnOnce(RpcError<TransportErrorKind>) -> ProviderE
         }
         RpcError::DeserError { err, text } => ProviderError::BadAnswer {
             method: method.to_owned(),
-            url: String::new(),
+            url: source.to_owned(),
             reason: format!("{err} in {}", text.chars().take(200).collect::<String>()),
         },
         other => ProviderError::AllFailed {
@@ -97,14 +104,31 @@ fn error(method: &str) -> impl FnOnce(RpcError<TransportErrorKind>) -> ProviderE
     }
 }
 
+/// How the embedded chain is named in errors.
+const IN_PROCESS: &str = "the embedded dev chain";
+
 impl ChainClient {
+    fn error<'a>(
+        &'a self,
+        method: &'a str,
+    ) -> impl FnOnce(RpcError<TransportErrorKind>) -> ProviderError + 'a {
+        error(method, &self.source)
+    }
+
     /// A client of the chain behind `providers` (failover, health records).
     pub fn remote(providers: Providers) -> Self {
         let providers = Arc::new(providers);
         let client = RpcClient::new(Failover(providers.clone()), false);
+        let source = providers
+            .health()
+            .into_iter()
+            .map(|(url, _)| url)
+            .collect::<Vec<_>>()
+            .join(", ");
         Self {
             provider: RootProvider::new(client),
             reach: Reach::Providers(providers),
+            source,
         }
     }
 
@@ -115,6 +139,7 @@ impl ChainClient {
         Self {
             provider: RootProvider::new(client),
             reach: Reach::InProcess(ctx),
+            source: IN_PROCESS.to_owned(),
         }
     }
 
@@ -158,7 +183,7 @@ impl ChainClient {
                     return Err(ProviderError::WrongChain {
                         expected,
                         actual,
-                        url: "the embedded dev chain".into(),
+                        url: IN_PROCESS.into(),
                     });
                 }
                 Ok(())
@@ -171,7 +196,7 @@ impl ChainClient {
         self.provider
             .get_chain_id()
             .await
-            .map_err(error("eth_chainId"))
+            .map_err(self.error("eth_chainId"))
     }
 
     /// The head as every answering provider sees it, the lowest: a lagging
@@ -183,7 +208,7 @@ impl ChainClient {
                 .provider
                 .get_block_number()
                 .await
-                .map_err(error("eth_blockNumber")),
+                .map_err(self.error("eth_blockNumber")),
         }
     }
 
@@ -193,12 +218,12 @@ impl ChainClient {
             .provider
             .get_block_by_number(BlockNumberOrTag::Number(0))
             .await
-            .map_err(error("eth_getBlockByNumber"))?;
+            .map_err(self.error("eth_getBlockByNumber"))?;
         block
             .map(|b| b.header.hash)
             .ok_or_else(|| ProviderError::BadAnswer {
                 method: "eth_getBlockByNumber".into(),
-                url: String::new(),
+                url: self.source.clone(),
                 reason: "the chain has no block 0".into(),
             })
     }
@@ -208,7 +233,7 @@ impl ChainClient {
         self.provider
             .get_balance(address)
             .await
-            .map_err(error("eth_getBalance"))
+            .map_err(self.error("eth_getBalance"))
     }
 
     /// `address`'s next nonce counting pending transactions.
@@ -217,7 +242,7 @@ impl ChainClient {
             .get_transaction_count(address)
             .pending()
             .await
-            .map_err(error("eth_getTransactionCount"))
+            .map_err(self.error("eth_getTransactionCount"))
     }
 
     /// `address`'s next nonce counting mined transactions only.
@@ -226,7 +251,7 @@ impl ChainClient {
             .get_transaction_count(address)
             .latest()
             .await
-            .map_err(error("eth_getTransactionCount"))
+            .map_err(self.error("eth_getTransactionCount"))
     }
 
     /// The chain's gas estimate for `request`.
@@ -234,7 +259,7 @@ impl ChainClient {
         self.provider
             .estimate_gas(request.typed())
             .await
-            .map_err(error("eth_estimateGas"))
+            .map_err(self.error("eth_estimateGas"))
     }
 
     /// Runs `request` against the head without a transaction; a revert is
@@ -243,7 +268,7 @@ impl ChainClient {
         self.provider
             .call(request.typed())
             .await
-            .map_err(error("eth_call"))
+            .map_err(self.error("eth_call"))
     }
 
     /// The legacy gas price.
@@ -251,7 +276,7 @@ impl ChainClient {
         self.provider
             .get_gas_price()
             .await
-            .map_err(error("eth_gasPrice"))
+            .map_err(self.error("eth_gasPrice"))
     }
 
     /// Base fees and the `percentile` priority fee of the last `blocks`.
@@ -263,7 +288,7 @@ impl ChainClient {
         self.provider
             .get_fee_history(blocks, BlockNumberOrTag::Latest, &[percentile])
             .await
-            .map_err(error("eth_feeHistory"))
+            .map_err(self.error("eth_feeHistory"))
     }
 
     /// Hands signed bytes to the chain.
@@ -272,7 +297,7 @@ impl ChainClient {
             .send_raw_transaction(raw)
             .await
             .map(|_| ())
-            .map_err(error("eth_sendRawTransaction"))
+            .map_err(self.error("eth_sendRawTransaction"))
     }
 
     /// A transaction's receipt, once included.
@@ -280,7 +305,7 @@ impl ChainClient {
         self.provider
             .get_transaction_receipt(hash)
             .await
-            .map_err(error("eth_getTransactionReceipt"))
+            .map_err(self.error("eth_getTransactionReceipt"))
     }
 
     /// A transaction the chain knows (pending or mined).
@@ -288,7 +313,7 @@ impl ChainClient {
         self.provider
             .get_transaction_by_hash(hash)
             .await
-            .map_err(error("eth_getTransactionByHash"))
+            .map_err(self.error("eth_getTransactionByHash"))
     }
 
     /// The calldata (or init code) of a transaction the chain knows.
@@ -305,6 +330,6 @@ impl ChainClient {
         self.provider
             .get_code_at(address)
             .await
-            .map_err(error("eth_getCode"))
+            .map_err(self.error("eth_getCode"))
     }
 }

@@ -17,7 +17,7 @@ use slipway_config::{Environment, Multisig};
 use slipway_contracts::{Artifacts, read_records};
 use slipway_deploy::{
     DeployOptions, Deployment, Effect, Plan, Progress, StepStatus, find_plan,
-    verify::{VerifyRequest, verify},
+    verify::{Verdict, VerifyRequest, verify},
 };
 use slipway_solc::Profile;
 
@@ -348,7 +348,8 @@ impl DeployArgs {
         };
         let verdicts =
             runtime()?.block_on(verify(&config, &env, &artifacts, &request, &command_line()))?;
-        let failed = render::verify::show(&verdicts, self.json)?;
+        println!("{}", render::verify::text(&verdicts, self.json)?);
+        let failed = verdicts.iter().any(Verdict::failed);
         Ok(if failed {
             CHECK_FAILED.into()
         } else {

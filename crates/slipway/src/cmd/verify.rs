@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 use eyre::{Result, bail};
 use slipway_contracts::Artifacts;
-use slipway_deploy::verify::{VerifyRequest, verify};
+use slipway_deploy::verify::{Verdict, VerifyRequest, verify};
 use slipway_solc::Profile;
 
 use super::{CHECK_FAILED, GlobalOpts};
@@ -53,7 +53,8 @@ impl VerifyArgs {
         };
         let verdicts =
             runtime()?.block_on(verify(&config, &env, &artifacts, &request, &command_line()))?;
-        let failed = render::verify::show(&verdicts, self.json)?;
+        println!("{}", render::verify::text(&verdicts, self.json)?);
+        let failed = verdicts.iter().any(Verdict::failed);
         Ok(if failed {
             CHECK_FAILED.into()
         } else {

@@ -100,9 +100,14 @@ pub(crate) fn compile(
     quiet: bool,
 ) -> Result<BuildReport> {
     let progress = Progress::new(global);
-    let report = slipway_solc::compile(config, profile, global.offline, &|e| progress.on(e));
-    progress.finish();
-    let report = report?;
-    progress.finished(&report, quiet);
-    Ok(report)
+    match slipway_solc::compile(config, profile, global.offline, &|e| progress.on(e)) {
+        Ok(report) => {
+            progress.finished(&report, quiet);
+            Ok(report)
+        }
+        Err(e) => {
+            progress.finish();
+            Err(e.into())
+        }
+    }
 }

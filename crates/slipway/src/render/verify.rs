@@ -20,14 +20,13 @@ fn explorer_cell(check: &ExplorerCheck) -> String {
     }
 }
 
-/// Prints the verdicts (a table, or JSON); whether any check failed.
-pub(crate) fn show(verdicts: &[Verdict], json: bool) -> eyre::Result<bool> {
-    if json {
-        println!("{}", serde_json::to_string_pretty(verdicts)?);
+/// The verdicts as the command prints them: a table, or JSON.
+pub(crate) fn text(verdicts: &[Verdict], json: bool) -> eyre::Result<String> {
+    Ok(if json {
+        serde_json::to_string_pretty(verdicts)?
     } else {
-        println!("{}", table(verdicts));
-    }
-    Ok(verdicts.iter().any(Verdict::failed))
+        table(verdicts)
+    })
 }
 
 /// The verdicts, one row per contract.
