@@ -310,15 +310,24 @@ impl Journal {
 
     /// Opens `path` for appending (creating it and its directory), first
     /// taking the lock of its environment — a second `deploy` on the same
-    /// environment is refused, told which process holds it — then cutting
-    /// off, in place, a final line a crash left incomplete.
-    pub fn open(path: &Path, command: &str) -> Result<Self, DeployError> {
+    /// environment is refused, told which process holds it — then, with
+    /// `reset`, setting the journal there aside
+    /// (`<plan>.journal.jsonl.<unix time>.old`), then cutting off, in
+    /// place, a final line a crash left incomplete.
+    pub fn open(path: &Path, command: &str, reset: bool) -> Result<Self, DeployError> {
         let dir = path.parent().unwrap_or(Path::new("."));
         let lock = OwnerLock::acquire(&dir.join(LOCK_FILE), dir, &Owner::this_process(command))
             .map_err(|e| match e {
                 LogError::Held { what, holder } => DeployError::InUse { dir: what, holder },
                 other => DeployError::Log(other),
             })?;
+        if reset {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let aside = path.with_extension(format!("jsonl.{stamp}.old"));
+            Log::<JournalRecord>::move_to(path, &aside).map_err(DeployError::Log)?;
+        }
         let opened = Log::open(path, &FORMAT).map_err(|e| match e {
             LogError::Corrupt { line, reason, .. } => damaged(path, line, reason),
             other => DeployError::Log(other),

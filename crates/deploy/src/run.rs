@@ -322,18 +322,11 @@ impl Deployment<'_> {
             return Err(DeployError::Changed(refusal));
         }
         let path = self.journal_path();
-        if options.reset && path.exists() {
-            let stamp = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            let aside = path.with_extension(format!("jsonl.{stamp}.old"));
-            std::fs::rename(&path, &aside).map_err(|e| DeployError::journal(&path, e))?;
-        }
         let command = format!(
             "slipway deploy {} --env {}",
             self.plan.plan.name, self.env.name
         );
-        let journal = Arc::new(Mutex::new(Journal::open(&path, &command)?));
+        let journal = Arc::new(Mutex::new(Journal::open(&path, &command, options.reset)?));
         let append = |record: &JournalRecord| -> Result<(), DeployError> {
             journal
                 .lock()

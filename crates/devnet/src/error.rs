@@ -104,7 +104,9 @@ impl From<slipway_log::LogError> for DevnetError {
     fn from(error: slipway_log::LogError) -> Self {
         match error {
             slipway_log::LogError::Held { what, holder } => Self::InUse { dir: what, holder },
-            e @ slipway_log::LogError::Corrupt { .. } => Self::Damaged(e),
+            e @ (slipway_log::LogError::Corrupt { .. }
+            | slipway_log::LogError::Lost { .. }
+            | slipway_log::LogError::BadHead { .. }) => Self::Damaged(e),
             e => Self::Log(e),
         }
     }

@@ -54,8 +54,8 @@ pub enum Event {
 
 enum Log {
     File {
-        store: Mutex<Store>,
-        sync: Mutex<(slipway_log::SyncHandle, u64)>,
+        store: Box<Mutex<Store>>,
+        sync: Box<Mutex<(slipway_log::SyncHandle, u64)>>,
     },
     Memory(Mutex<Vec<ChainRecord>>),
 }
@@ -118,8 +118,8 @@ impl Node {
                 (
                     chain,
                     Log::File {
-                        store: Mutex::new(store),
-                        sync: Mutex::new((handle, written)),
+                        store: Box::new(Mutex::new(store)),
+                        sync: Box::new(Mutex::new((handle, written))),
                     },
                 )
             }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use slipway_log::{Format, Holder, Log, Owner, OwnerLock, SyncHandle};
 
-use crate::{ChainRecord, DevnetError, Result};
+use crate::{ChainRecord, Result};
 
 const FORMAT: Format = Format {
     what: "slipway dev chain log",
@@ -35,8 +35,8 @@ impl Store {
     pub fn open(dir: &Path, owner: &Owner, fresh: bool) -> Result<(Self, Vec<ChainRecord>)> {
         let lock = OwnerLock::acquire(&dir.join(LOCK_FILE), dir, owner)?;
         let path = dir.join(LOG);
-        if fresh && path.exists() {
-            std::fs::remove_file(&path).map_err(DevnetError::io("cannot remove", &path))?;
+        if fresh {
+            Log::<ChainRecord>::remove(&path)?;
         }
         let opened = Log::open(&path, &FORMAT)?;
         Ok((

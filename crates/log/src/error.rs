@@ -42,6 +42,31 @@ pub enum LogError {
         /// What is wrong.
         reason: String,
     },
+    /// Whole records are missing from the end: the head marker names more
+    /// records as durable than the file holds.
+    #[error(
+        "{} holds {found} records, but its head marker {} says {committed} were made durable: records were lost from its end. The file was left untouched; restore it from a backup, or delete the head marker to accept the log as it is",
+        path.display(), head.display()
+    )]
+    Lost {
+        /// The log.
+        path: PathBuf,
+        /// Its head marker.
+        head: PathBuf,
+        /// Records the marker names as durable.
+        committed: u64,
+        /// Records the file holds.
+        found: u64,
+    },
+    /// The head marker itself is damaged.
+    #[error(
+        "{} is damaged (not a head marker whose checksum holds); it was left untouched: delete it to accept the log beside it as it is",
+        path.display()
+    )]
+    BadHead {
+        /// The marker.
+        path: PathBuf,
+    },
     /// A record could not be encoded.
     #[error("cannot encode a record for {}: {source}", path.display())]
     Encode {

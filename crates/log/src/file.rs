@@ -1,15 +1,21 @@
-//! The log file: checksummed JSON lines, appended; a torn tail cut in place.
+//! The log file: checksummed, chained JSON lines, appended; a torn tail
+//! cut in place; a head marker that shows whole records lost.
 
 use std::{
     fs::{File, OpenOptions},
     io::{BufRead, BufReader, Write},
     marker::PhantomData,
     path::{Path, PathBuf},
+    sync::{Arc, Mutex},
 };
 
 use serde::{Serialize, de::DeserializeOwned};
 
-use crate::LogError;
+use crate::{
+    LogError,
+    head::{self, Head},
+    line::{self, Refused, Tip},
+};
 
 /// Test hook: a process opening a log with a torn tail aborts just before
 /// (`before`) or just after (`after`) cutting it, as a crash there would.
@@ -63,7 +69,9 @@ pub struct Opened<R> {
 pub struct Log<R> {
     path: PathBuf,
     file: File,
-    records: u64,
+    /// Shared with sync handles: what a sync that starts now covers.
+    tip: Arc<Mutex<Tip>>,
+    head: Head,
     _records: PhantomData<fn() -> R>,
 }
 
@@ -74,55 +82,47 @@ pub struct Log<R> {
 pub struct SyncHandle {
     file: File,
     path: PathBuf,
+    tip: Arc<Mutex<Tip>>,
+    head: Head,
 }
 
 impl SyncHandle {
-    /// Makes every append so far durable.
+    /// Makes every append so far durable, then names the last of them in
+    /// the head marker.
     pub fn sync(&self) -> Result<(), LogError> {
+        let tip = *lock(&self.tip);
         self.file
             .sync_data()
-            .map_err(LogError::io("cannot sync", &self.path))
+            .map_err(LogError::io("cannot sync", &self.path))?;
+        self.head.write(tip)
     }
 }
 
-/// One line read: a record, or the torn or newline-less end.
-enum Line<R> {
-    Record(R),
-    Torn,
+fn lock(tip: &Mutex<Tip>) -> std::sync::MutexGuard<'_, Tip> {
+    // A panic elsewhere cannot leave a `Tip` half-written: it is `Copy`.
+    tip.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 struct Scan<R> {
     records: Vec<R>,
+    tip: Tip,
     /// Offset where a torn last line starts, and the file's length.
     torn: Option<(u64, u64)>,
     /// The last record has no newline (its checksum holds).
     missing_newline: bool,
+    /// The hash of the record the head marker names, once read.
+    at_head: Option<u32>,
 }
 
-fn encode<R: Serialize>(record: &R, path: &Path, out: &mut Vec<u8>) -> Result<(), LogError> {
-    let json = serde_json::to_vec(record).map_err(|source| LogError::Encode {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    out.extend_from_slice(format!("{:08x} ", crc32fast::hash(&json)).as_bytes());
-    out.extend_from_slice(&json);
-    out.push(b'\n');
-    Ok(())
-}
-
-fn parse<R: DeserializeOwned>(line: &str, format: &Format) -> Result<R, String> {
-    if format.legacy_json && line.starts_with('{') {
-        return serde_json::from_str(line).map_err(|e| format!("not a record ({e})"));
-    }
-    let (crc, json) = line.split_once(' ').ok_or("no checksum")?;
-    let crc = u32::from_str_radix(crc, 16).map_err(|_| "bad checksum field")?;
-    if crc32fast::hash(json.as_bytes()) != crc {
-        return Err("checksum mismatch".into());
-    }
-    serde_json::from_str(json).map_err(|e| format!("not a record ({e})"))
-}
-
-fn scan<R: DeserializeOwned>(path: &Path, format: &Format) -> Result<Option<Scan<R>>, LogError> {
+/// Reads every record at `path` (absent: `None`), checking each line's
+/// checksum and place in the chain, and noting the hash of record
+/// `head.records - 1` to check the head marker against.
+fn scan<R: DeserializeOwned>(
+    path: &Path,
+    format: &Format,
+    head: Option<Tip>,
+) -> Result<Option<Scan<R>>, LogError> {
     let file = match File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -142,10 +142,13 @@ fn scan<R: DeserializeOwned>(path: &Path, format: &Format) -> Result<Option<Scan
     let mut buf = Vec::new();
     let mut offset = 0u64;
     let mut line_no = 0usize;
+    let mut chained = false;
     let mut scan = Scan {
         records: Vec::new(),
+        tip: Tip::default(),
         torn: None,
         missing_newline: false,
+        at_head: None,
     };
     loop {
         buf.clear();
@@ -178,18 +181,29 @@ fn scan<R: DeserializeOwned>(path: &Path, format: &Format) -> Result<Option<Scan
             continue;
         }
         let parsed = match text {
-            Ok(text) => parse::<R>(text, format),
-            Err(_) => Err("not UTF-8".to_owned()),
+            Ok(text) => line::parse::<R>(text, scan.tip, chained, format),
+            Err(_) => Err(Refused::Damaged("not UTF-8".to_owned())),
         };
-        let line = match parsed {
-            Ok(record) => {
+        match parsed {
+            Ok(parsed) => {
                 if !complete {
                     scan.missing_newline = true;
                 }
-                Line::Record(record)
+                chained = parsed.chained;
+                scan.tip = Tip {
+                    records: scan.tip.records + 1,
+                    hash: parsed.hash,
+                };
+                scan.records.push(parsed.record);
+                if head.is_some_and(|h| h.records == scan.tip.records) {
+                    scan.at_head = Some(parsed.hash);
+                }
             }
-            Err(_) if last && !complete => Line::Torn,
-            Err(reason) => {
+            Err(Refused::Damaged(_)) if last && !complete => {
+                scan.torn = Some((offset, len));
+                return Ok(Some(scan));
+            }
+            Err(Refused::Damaged(reason) | Refused::OutOfChain(reason)) => {
                 return Err(LogError::Corrupt {
                     path: path.to_path_buf(),
                     line: line_no,
@@ -197,16 +211,39 @@ fn scan<R: DeserializeOwned>(path: &Path, format: &Format) -> Result<Option<Scan
                     reason,
                 });
             }
-        };
-        match line {
-            Line::Record(record) => scan.records.push(record),
-            Line::Torn => {
-                scan.torn = Some((offset, len));
-                return Ok(Some(scan));
-            }
         }
         offset += n;
     }
+}
+
+/// Refuses a log that holds fewer records than its head marker names as
+/// durable, or whose last durable record is not the one named.
+fn check_head<R>(path: &Path, scan: &Scan<R>, head: Option<Tip>) -> Result<(), LogError> {
+    let Some(head) = head else {
+        return Ok(());
+    };
+    let head_path = head::path_of(path);
+    if head.records > scan.tip.records {
+        return Err(LogError::Lost {
+            path: path.to_path_buf(),
+            head: head_path,
+            committed: head.records,
+            found: scan.tip.records,
+        });
+    }
+    if head.records > 0 && scan.at_head != Some(head.hash) {
+        return Err(LogError::Corrupt {
+            path: path.to_path_buf(),
+            line: usize::try_from(head.records).unwrap_or(usize::MAX),
+            offset: 0,
+            reason: format!(
+                "record {} is not the one the head marker {} names as the last made durable: the log was rewritten",
+                head.records - 1,
+                head_path.display()
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn failpoint(at: &str) {
@@ -215,29 +252,91 @@ fn failpoint(at: &str) {
     }
 }
 
+/// `result`, where a file found absent counts as done.
+fn unless_absent(
+    result: std::io::Result<()>,
+    action: &'static str,
+    path: &Path,
+) -> Result<(), LogError> {
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(LogError::io(action, path)(e)),
+        _ => Ok(()),
+    }
+}
+
+/// Reads the head marker and the records of the log at `path`, and
+/// checks them against each other.
+fn scan_checked<R: DeserializeOwned>(
+    path: &Path,
+    format: &Format,
+) -> Result<Option<Scan<R>>, LogError> {
+    let head = head::read(&head::path_of(path))?;
+    let scanned = scan(path, format, head)?;
+    match &scanned {
+        Some(scan) => check_head(path, scan, head)?,
+        None if head.is_some_and(|h| h.records > 0) => {
+            return Err(LogError::Lost {
+                path: path.to_path_buf(),
+                head: head::path_of(path),
+                committed: head.map_or(0, |h| h.records),
+                found: 0,
+            });
+        }
+        None => {}
+    }
+    Ok(scanned)
+}
+
 impl<R: Serialize + DeserializeOwned> Log<R> {
     /// Reads the records at `path` without opening it for writing (absent:
     /// none). A torn last line is skipped, not cut: that is for the writer.
     pub fn read(path: &Path, format: &Format) -> Result<Vec<R>, LogError> {
-        Ok(scan(path, format)?.map(|s| s.records).unwrap_or_default())
+        Ok(scan_checked(path, format)?
+            .map(|s| s.records)
+            .unwrap_or_default())
+    }
+
+    /// Removes the log at `path` and its head marker (the marker first, so
+    /// a crash in between leaves a log without a marker, which reads).
+    pub fn remove(path: &Path) -> Result<(), LogError> {
+        for file in [head::path_of(path), path.to_path_buf()] {
+            unless_absent(std::fs::remove_file(&file), "cannot remove", &file)?;
+        }
+        Ok(())
+    }
+
+    /// Moves the log at `path` and its head marker to `to` (the marker
+    /// first, so a crash in between leaves a log without a marker, which
+    /// reads). An absent log is not an error.
+    pub fn move_to(path: &Path, to: &Path) -> Result<(), LogError> {
+        for (from, to) in [
+            (head::path_of(path), head::path_of(to)),
+            (path.to_path_buf(), to.to_path_buf()),
+        ] {
+            unless_absent(std::fs::rename(&from, &to), "cannot move", &from)?;
+        }
+        Ok(())
     }
 
     /// Opens the log at `path` for appending, creating it (and its
     /// directory) if needed, and reads its records. A torn last line is cut
     /// in place; a last record without its newline gets it back. Any other
-    /// damage is an error and leaves the file untouched. The caller holds
+    /// damage — a line whose checksum fails, a record out of sequence or
+    /// not following the one before, fewer records than the head marker
+    /// names — is an error and leaves the file untouched. The caller holds
     /// the lock that makes it the only writer.
     pub fn open(path: &Path, format: &Format) -> Result<Opened<R>, LogError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(LogError::io("cannot create", dir))?;
         }
-        let scanned = scan::<R>(path, format)?;
+        let scanned = scan_checked::<R>(path, format)?;
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
             .map_err(LogError::io("cannot open", path))?;
         let mut repair = None;
+        let mut tip = Tip::default();
         let records = match scanned {
             Some(scan) => {
                 if let Some((offset, len)) = scan.torn {
@@ -245,7 +344,6 @@ impl<R: Serialize + DeserializeOwned> Log<R> {
                     file.set_len(offset)
                         .map_err(LogError::io("cannot cut the torn last line of", path))?;
                     failpoint("after");
-                    file.sync_all().map_err(LogError::io("cannot sync", path))?;
                     tracing::warn!(
                         "{}: removed an incomplete last line ({} bytes) left by an interrupted write",
                         path.display(),
@@ -256,7 +354,6 @@ impl<R: Serialize + DeserializeOwned> Log<R> {
                     });
                 } else if scan.missing_newline {
                     file.write_all(b"\n")
-                        .and_then(|()| file.sync_data())
                         .map_err(LogError::io("cannot write", path))?;
                     tracing::warn!(
                         "{}: the last record had lost its newline; its checksum holds, so it was kept",
@@ -264,6 +361,7 @@ impl<R: Serialize + DeserializeOwned> Log<R> {
                     );
                     repair = Some(Repair::RestoredNewline);
                 }
+                tip = scan.tip;
                 scan.records
             }
             None => Vec::new(),
@@ -274,16 +372,19 @@ impl<R: Serialize + DeserializeOwned> Log<R> {
             .len()
             == 0;
         if empty && let Some(magic) = format.magic {
-            writeln!(file, "{magic}")
-                .and_then(|()| file.sync_all())
-                .map_err(LogError::io("cannot write", path))?;
+            writeln!(file, "{magic}").map_err(LogError::io("cannot write", path))?;
         }
-        let count = records.len() as u64;
+        // What was read may sit unsynced in the page cache (its writer was
+        // killed before syncing): make it durable before the marker names it.
+        file.sync_all().map_err(LogError::io("cannot sync", path))?;
+        let head = Head::open(&head::path_of(path))?;
+        head.write(tip)?;
         Ok(Opened {
             log: Self {
                 path: path.to_path_buf(),
                 file,
-                records: count,
+                tip: Arc::new(Mutex::new(tip)),
+                head,
                 _records: PhantomData,
             },
             records,
@@ -294,18 +395,23 @@ impl<R: Serialize + DeserializeOwned> Log<R> {
     /// Appends `records` (written, not yet durable: see [`Self::sync`] and
     /// [`SyncHandle`]). Returns how many records the log holds after them.
     pub fn append(&mut self, records: &[R]) -> Result<u64, LogError> {
+        let mut tip = *lock(&self.tip);
         if records.is_empty() {
-            return Ok(self.records);
+            return Ok(tip.records);
         }
         let mut buf = Vec::new();
         for record in records {
-            encode(record, &self.path, &mut buf)?;
+            tip.hash = line::encode(record, tip, &mut buf).map_err(|source| LogError::Encode {
+                path: self.path.clone(),
+                source,
+            })?;
+            tip.records += 1;
         }
         self.file
             .write_all(&buf)
             .map_err(LogError::io("cannot append to", &self.path))?;
-        self.records += records.len() as u64;
-        Ok(self.records)
+        *lock(&self.tip) = tip;
+        Ok(tip.records)
     }
 
     /// Appends one record and makes it durable before returning.
@@ -315,11 +421,14 @@ impl<R: Serialize + DeserializeOwned> Log<R> {
         Ok(count)
     }
 
-    /// Makes every append so far durable.
+    /// Makes every append so far durable, then names the last of them in
+    /// the head marker.
     pub fn sync(&self) -> Result<(), LogError> {
+        let tip = *lock(&self.tip);
         self.file
             .sync_data()
-            .map_err(LogError::io("cannot sync", &self.path))
+            .map_err(LogError::io("cannot sync", &self.path))?;
+        self.head.write(tip)
     }
 
     /// A handle to make appends durable from another thread.
@@ -330,6 +439,8 @@ impl<R: Serialize + DeserializeOwned> Log<R> {
                 .try_clone()
                 .map_err(LogError::io("cannot reopen", &self.path))?,
             path: self.path.clone(),
+            tip: Arc::clone(&self.tip),
+            head: self.head.try_clone()?,
         })
     }
 
@@ -340,16 +451,21 @@ impl<R: Serialize + DeserializeOwned> Log<R> {
 
     /// Records appended so far (read at open plus appended since).
     pub fn len(&self) -> u64 {
-        self.records
+        lock(&self.tip).records
     }
 
     /// Whether the log holds no record.
     pub fn is_empty(&self) -> bool {
-        self.records == 0
+        self.len() == 0
     }
 
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Its head marker (`<file>.head`).
+    pub fn head_path(&self) -> PathBuf {
+        head::path_of(&self.path)
     }
 }

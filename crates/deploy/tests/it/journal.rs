@@ -113,18 +113,26 @@ proptest! {
         let records = in_writer_order(records);
         let tmp = tempfile::tempdir().expect("tmp");
         let path = tmp.path().join("deployments/x/p.journal.jsonl");
-        let mut journal = Journal::open(&path, "a test").expect("open");
+        let mut journal = Journal::open(&path, "a test", false).expect("open");
         for r in &records {
             journal.append(r).expect("append");
         }
         let text = std::fs::read_to_string(&path).expect("read");
-        // Each line: the CRC-32 of the JSON, a space, the JSON.
+        // Each line: the CRC-32 of the rest, the record's number, the
+        // previous line's CRC (0 for the first), the JSON.
+        let mut prev = 0u32;
         let back: Vec<JournalRecord> = text
             .lines()
-            .map(|l| {
-                let (crc, json) = l.split_once(' ').expect("checksum");
-                assert_eq!(u32::from_str_radix(crc, 16).expect("hex"), crc32fast::hash(json.as_bytes()));
-                serde_json::from_str(json).expect("record")
+            .enumerate()
+            .map(|(i, l)| {
+                let (crc, body) = l.split_once(' ').expect("checksum");
+                let crc = u32::from_str_radix(crc, 16).expect("hex");
+                assert_eq!(crc, crc32fast::hash(body.as_bytes()));
+                let mut fields = body.splitn(3, ' ');
+                assert_eq!(fields.next(), Some(i.to_string().as_str()));
+                assert_eq!(fields.next(), Some(format!("{prev:08x}").as_str()));
+                prev = crc;
+                serde_json::from_str(fields.next().expect("json")).expect("record")
             })
             .collect();
         prop_assert_eq!(&back, &records);
@@ -140,7 +148,7 @@ proptest! {
         records.rotate_left(1);
         let tmp = tempfile::tempdir().expect("tmp");
         let path = tmp.path().join("p.journal.jsonl");
-        let mut journal = Journal::open(&path, "a test").expect("open");
+        let mut journal = Journal::open(&path, "a test", false).expect("open");
         for r in &records {
             journal.append(r).expect("append");
         }
@@ -163,15 +171,17 @@ fn a_line_cut_short_at_the_end_is_ignored_and_cut_off_before_appending() {
     std::fs::write(&path, format!("{line}\n{}", &line[..line.len() / 2])).expect("write");
     let state = Journal::read(&path).expect("state");
     assert_eq!(state.records, 1, "the half line is not a record");
-    let mut journal = Journal::open(&path, "a test").expect("open");
+    let mut journal = Journal::open(&path, "a test", false).expect("open");
     journal.append(&begin).expect("append");
     let text = std::fs::read_to_string(&path).expect("read");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "the half line was cut off: {text}");
     assert_eq!(lines[0], line, "the old line is kept as it was");
+    // Chained after the old bare line: number 1, naming the old line's CRC.
+    let body = format!("1 {:08x} {line}", crc32fast::hash(line.as_bytes()));
     assert_eq!(
         lines[1],
-        format!("{:08x} {line}", crc32fast::hash(line.as_bytes()))
+        format!("{:08x} {body}", crc32fast::hash(body.as_bytes()))
     );
 }
 
@@ -179,12 +189,17 @@ fn a_line_cut_short_at_the_end_is_ignored_and_cut_off_before_appending() {
 fn a_second_deploy_on_the_same_environment_is_refused_with_the_holder_named() {
     let tmp = tempfile::tempdir().expect("tmp");
     let env_dir = tmp.path().join("deployments/staging");
-    let first =
-        Journal::open(&env_dir.join("core.journal.jsonl"), "slipway deploy core").expect("first");
+    let first = Journal::open(
+        &env_dir.join("core.journal.jsonl"),
+        "slipway deploy core",
+        false,
+    )
+    .expect("first");
     // Another plan, same environment: one deployment at a time.
     let error = Journal::open(
         &env_dir.join("tokens.journal.jsonl"),
         "slipway deploy tokens",
+        false,
     )
     .expect_err("second");
     assert!(
@@ -203,6 +218,7 @@ fn a_second_deploy_on_the_same_environment_is_refused_with_the_holder_named() {
     Journal::open(
         &env_dir.join("tokens.journal.jsonl"),
         "slipway deploy tokens",
+        false,
     )
     .expect("free once the first is done");
 }

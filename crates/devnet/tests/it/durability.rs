@@ -281,3 +281,67 @@ fn a_state_made_with_other_settings_is_refused() {
     let node = Node::open(&settings).expect("fresh start");
     assert_eq!(node.read(|c| c.chain_id()), 31337);
 }
+
+/// A chain of `blocks` mined blocks in `dir`, and its log's lines.
+fn mined(dir: &std::path::Path, blocks: u64) -> Vec<String> {
+    {
+        let node = open(dir).expect("open");
+        for _ in 0..blocks {
+            node.write(|c| c.mine_block().header.number).expect("mine");
+        }
+    }
+    std::fs::read_to_string(dir.join("chain.log"))
+        .expect("log")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn write_lines(path: &std::path::Path, lines: &[String]) -> String {
+    let text = lines.iter().map(|l| format!("{l}\n")).collect::<String>();
+    std::fs::write(path, &text).expect("write");
+    text
+}
+
+/// Blocks cut from the end at a line boundary — every remaining line
+/// checks — are refused, not served as a shorter chain; `--fresh` then
+/// starts over.
+#[test]
+fn blocks_cut_from_the_end_at_a_line_boundary_are_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lines = mined(dir.path(), 4);
+    let log = dir.path().join("chain.log");
+    let kept = write_lines(&log, &lines[..lines.len() - 2]);
+    let err = open(dir.path()).expect_err("cut").to_string();
+    assert!(
+        err.contains("lost from its end") && err.contains("--fresh"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&log).expect("log"), kept);
+
+    let mut fresh = common::settings(Some(dir.path().to_path_buf()), Mining::Auto);
+    fresh.fresh = true;
+    let node = Node::open(&fresh).expect("fresh");
+    assert_eq!(node.read(|c| c.head().header.number), 0);
+}
+
+/// A block deleted from the middle, or repeated, breaks the chain of
+/// records: refused, where it happened, before anything is served.
+#[test]
+fn a_block_deleted_or_repeated_in_the_middle_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lines = mined(dir.path(), 4);
+    let log = dir.path().join("chain.log");
+    let mut deleted = lines.clone();
+    deleted.remove(3);
+    let text = write_lines(&log, &deleted);
+    let err = open(dir.path()).expect_err("gap").to_string();
+    assert!(err.contains("line 4") && err.contains("missing"), "{err}");
+    assert_eq!(std::fs::read_to_string(&log).expect("log"), text);
+
+    let mut repeated = lines.clone();
+    repeated.insert(3, lines[2].clone());
+    write_lines(&log, &repeated);
+    let err = open(dir.path()).expect_err("repeat").to_string();
+    assert!(err.contains("line 4") && err.contains("repeated"), "{err}");
+}

@@ -145,25 +145,54 @@ fn legacy_lines_of_bare_json_are_read_where_the_format_allows_them() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// A crash can stop a write at any byte: opening what is left gives a
-    /// prefix of the records, never an error and never a record that was
-    /// not written whole.
+    /// A crash can stop a write at any byte after the last sync: opening
+    /// what is left gives every synced record and a prefix of the rest,
+    /// never an error and never a record that was not written whole.
     #[test]
-    fn a_write_cut_at_any_byte_leaves_a_prefix(count in 1u64..6, cut_back in 0usize..400) {
+    fn a_write_cut_at_any_byte_after_the_last_sync_leaves_a_prefix(
+        synced in 0u64..4,
+        unsynced in 1u64..4,
+        cut_back in 0usize..400,
+    ) {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("x.log");
-        write(&path, &entries(count));
+        let all = entries(synced + unsynced);
+        write(&path, &all[..synced as usize]);
+        let durable_len = std::fs::metadata(&path).expect("meta").len() as usize;
+        {
+            let mut opened = Log::<Entry>::open(&path, &FORMAT).expect("open");
+            opened.log.append(&all[synced as usize..]).expect("append");
+        }
         let whole = std::fs::read(&path).expect("read");
-        let keep = whole.len().saturating_sub(cut_back);
+        let keep = whole.len().saturating_sub(cut_back).max(durable_len);
         std::fs::write(&path, &whole[..keep]).expect("write");
         let opened = Log::<Entry>::open(&path, &FORMAT).expect("open");
         let n = opened.records.len();
-        prop_assert!(n as u64 <= count);
-        prop_assert_eq!(&opened.records[..], &entries(count)[..n]);
+        prop_assert!(n as u64 >= synced);
+        prop_assert_eq!(&opened.records[..], &all[..n]);
         drop(opened);
         // And the file is a clean log again.
         let again = Log::<Entry>::open(&path, &FORMAT).expect("reopen");
         prop_assert_eq!(again.repair, None);
         prop_assert_eq!(again.records.len(), n);
+    }
+
+    /// Once synced, no record may go missing: a cut anywhere inside the
+    /// synced records — at a line boundary or not — is refused, and the
+    /// file is left as it was. (Cutting only the final newline loses
+    /// nothing: that record is kept, tested above.)
+    #[test]
+    fn a_cut_into_synced_records_is_refused(count in 1u64..6, cut_back in 2usize..300) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x.log");
+        write(&path, &entries(count));
+        let whole = std::fs::read(&path).expect("read");
+        let header = FORMAT.magic.map_or(0, |m| m.len() + 1);
+        let keep = whole.len().saturating_sub(cut_back).max(header);
+        std::fs::write(&path, &whole[..keep]).expect("write");
+        let err = Log::<Entry>::open(&path, &FORMAT).expect_err("records lost");
+        let is_lost = matches!(err, LogError::Lost { committed, .. } if committed == count);
+        prop_assert!(is_lost, "{:?}", err);
+        prop_assert_eq!(std::fs::read(&path).expect("read"), whole[..keep].to_vec());
     }
 }
