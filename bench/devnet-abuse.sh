@@ -15,10 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-5000}
 out=${2:-/dev/stdout}
-if [ -z "${SLIPWAY:-}" ]; then
-  cargo build --release --quiet -p slipway
-  SLIPWAY=$PWD/target/release/slipway
-fi
+. bench/slipway-binary.sh
 work=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$work"; }

@@ -80,7 +80,7 @@ pub struct Chain {
 /// `k` was written. Each record points at the live record before it when it
 /// was written (`parent`), so the chain at any point is a path back to the
 /// genesis, and a rewind is one jump: the whole log is walked once.
-fn live_records(records: &[ChainRecord]) -> Result<Vec<usize>> {
+pub(crate) fn live_records(records: &[ChainRecord]) -> Result<Vec<usize>> {
     const NONE: usize = usize::MAX;
     // The last live record right after each record was written.
     let mut top_after = vec![0usize; records.len()];
@@ -230,6 +230,16 @@ impl Chain {
                 }
             }
             ChainRecord::Rewind { .. } => {}
+            ChainRecord::Pending(tx) => {
+                // It was valid when accepted; if it no longer is, mining
+                // drops it, as it would have on the live chain.
+                let _ = self.pool.add((**tx).clone());
+            }
+            ChainRecord::Dropped(hashes) => {
+                for hash in hashes {
+                    self.pool.remove(hash);
+                }
+            }
         }
         self.records += 1;
         if emit {
@@ -240,8 +250,7 @@ impl Chain {
     /// Appends a block whose changes the state already holds.
     fn push_block(&mut self, block: MinedBlock) {
         self.index_block(&block);
-        self.records += 1;
-        self.unsaved.push(ChainRecord::Block(Box::new(block)));
+        self.apply_live(ChainRecord::Block(Box::new(block)));
     }
 
     /// Indexes a block's transactions and makes it the head.
@@ -422,14 +431,16 @@ impl Chain {
         }
     }
 
-    /// Validates and adds a transaction to the pool; mines it when automining.
+    /// Validates and adds a transaction to the pool; mines it when
+    /// automining. One left in the pool is recorded (`Pending`), so that
+    /// it is durable once the node answers with its hash.
     pub fn submit(&mut self, tx: PoolTx) -> Result<B256> {
         self.validate(&tx)?;
         let hash = tx.hash;
         if self.tx_index.contains_key(&hash) {
             return Err(DevnetError::Rejected("already known".into()));
         }
-        self.pool.add(tx).map_err(|e| {
+        self.pool.add(tx.clone()).map_err(|e| {
             DevnetError::Rejected(match e {
                 PoolError::AlreadyKnown => "already known".into(),
                 PoolError::ReplacementUnderpriced => "replacement transaction underpriced".into(),
@@ -438,7 +449,17 @@ impl Chain {
         if self.automine {
             self.mine_block();
         }
+        if self.pool.get(&hash).is_some() {
+            self.apply_live(ChainRecord::Pending(Box::new(tx)));
+        }
         Ok(hash)
+    }
+
+    /// Records a change already made to the live chain (emits it for the
+    /// durable log without applying it again).
+    fn apply_live(&mut self, record: ChainRecord) {
+        self.records += 1;
+        self.unsaved.push(record);
     }
 
     fn validate(&self, tx: &PoolTx) -> Result<()> {
@@ -560,8 +581,11 @@ impl Chain {
                 u128::from(context.base_fee),
             ));
         }
-        for hash in dropped {
-            self.pool.remove(&hash);
+        if !dropped.is_empty() {
+            for hash in &dropped {
+                self.pool.remove(hash);
+            }
+            self.apply_live(ChainRecord::Dropped(dropped));
         }
         let block = self.seal(context, mined, gas_used, diff, undo);
         // The state already holds the block's changes.
@@ -797,12 +821,21 @@ impl Chain {
 
     /// Removes a pending transaction.
     pub fn drop_transaction(&mut self, hash: &B256) -> bool {
-        self.pool.remove(hash).is_some()
+        let found = self.pool.remove(hash).is_some();
+        if found {
+            self.apply_live(ChainRecord::Dropped(vec![*hash]));
+        }
+        found
     }
 
     /// Removes all pending transactions.
     pub fn drop_all_transactions(&mut self) {
+        let (pending, queued) = self.pool.content(|_| 0);
+        let hashes: Vec<B256> = pending.iter().chain(&queued).map(|t| t.hash).collect();
         self.pool.clear();
+        if !hashes.is_empty() {
+            self.apply_live(ChainRecord::Dropped(hashes));
+        }
     }
 }
 

@@ -223,7 +223,7 @@ impl Node {
                 Log::File { store, .. } => store.lock().read_all()?,
                 Log::Memory(all) => all.lock().clone(),
             };
-            let keep = last_record_of_block(&records, target).ok_or(DevnetError::Inconsistent {
+            let keep = record_of_block(&records, target)?.ok_or(DevnetError::Inconsistent {
                 dir: None,
                 problem: crate::error::Inconsistency::MissingBlock(target),
             })?;
@@ -245,16 +245,15 @@ impl Node {
     }
 }
 
-/// Index of the record that appended block `number` (genesis is record 0).
-fn last_record_of_block(records: &[ChainRecord], number: u64) -> Option<usize> {
-    // Replays resolve rewinds; here the live blocks are those reachable
-    // after the last rewind chain, so scan backwards for the newest record
-    // of that block number.
-    records.iter().enumerate().rev().find_map(|(i, r)| match r {
-        ChainRecord::Block(b) if b.header.number == number => Some(i),
-        ChainRecord::Genesis(_) if number == 0 => Some(i),
-        _ => None,
-    })
+/// Index of the live record that appended block `number` (genesis is
+/// record 0). Blocks a rewind undid are not live, even when newer.
+fn record_of_block(records: &[ChainRecord], number: u64) -> Result<Option<usize>> {
+    let live = crate::chain::live_records(records)?;
+    Ok(live.into_iter().rev().find(|&i| match &records[i] {
+        ChainRecord::Block(b) => b.header.number == number,
+        ChainRecord::Genesis(_) => number == 0,
+        _ => false,
+    }))
 }
 
 fn events_of(records: &[ChainRecord], head_before: u64) -> Vec<Event> {

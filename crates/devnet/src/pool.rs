@@ -7,7 +7,7 @@ use alloy_consensus::{Transaction, TxEnvelope};
 use alloy_primitives::{Address, B256};
 
 /// A transaction waiting to be mined.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PoolTx {
     /// The transaction.
     pub envelope: TxEnvelope,

@@ -71,4 +71,11 @@ pub enum ChainRecord {
         /// Index of the last record that stays in effect.
         to_record: u64,
     },
+    /// A transaction accepted into the pool and not mined at once
+    /// (interval or manual mining, or a nonce gap): logged before its hash
+    /// is returned, so a restart still has it.
+    Pending(Box<crate::pool::PoolTx>),
+    /// Transactions that left the pool unmined (`anvil_dropTransaction`,
+    /// or found invalid when a block was built).
+    Dropped(Vec<B256>),
 }

@@ -202,6 +202,10 @@ enum HistoryStep {
     Revert(usize),
     Transfer(u64),
     Mine,
+    /// Automine off (transfers wait in the pool) or back on.
+    ToggleAutomine,
+    /// Drop the n-th pooled transaction (modulo how many there are).
+    Drop(usize),
 }
 
 fn history_step() -> impl Strategy<Value = HistoryStep> {
@@ -210,7 +214,17 @@ fn history_step() -> impl Strategy<Value = HistoryStep> {
         3 => (0..8usize).prop_map(HistoryStep::Revert),
         4 => (1..1_000u64).prop_map(HistoryStep::Transfer),
         1 => Just(HistoryStep::Mine),
+        1 => Just(HistoryStep::ToggleAutomine),
+        1 => (0..8usize).prop_map(HistoryStep::Drop),
     ]
+}
+
+/// The hashes of every pooled transaction, sorted.
+fn pooled(chain: &Chain) -> Vec<alloy_primitives::B256> {
+    let (pending, queued) = chain.pool().content(|_| 0);
+    let mut hashes: Vec<_> = pending.iter().chain(&queued).map(|t| t.hash).collect();
+    hashes.sort();
+    hashes
 }
 
 /// Plays `steps` on a new chain; the chain and every record it wrote.
@@ -250,6 +264,13 @@ fn play(steps: &[HistoryStep]) -> (Chain, Vec<slipway_devnet::ChainRecord>) {
             HistoryStep::Mine => {
                 chain.mine_block();
             }
+            HistoryStep::ToggleAutomine => chain.automine = !chain.automine,
+            HistoryStep::Drop(n) => {
+                let pool = pooled(&chain);
+                if !pool.is_empty() {
+                    assert!(chain.drop_transaction(&pool[n % pool.len()]));
+                }
+            }
         }
     }
     let records = chain.take_unsaved();
@@ -261,7 +282,8 @@ proptest! {
 
     /// A log full of snapshot/revert cycles replays to the very chain that
     /// wrote it, applying each record at most once (it replayed everything
-    /// before each rewind again: exponential in the cycles).
+    /// before each rewind again: exponential in the cycles) — its pool
+    /// too: transactions waiting, dropped, or undone by a revert.
     #[test]
     fn replay_after_snapshots_and_reverts_is_the_chain_and_applies_each_record_once(
         steps in prop::collection::vec(history_step(), 0..60)
@@ -275,6 +297,7 @@ proptest! {
         for who in [chain.accounts()[0].address, Address::repeat_byte(0xee)] {
             prop_assert_eq!(replayed.state().account(who), chain.state().account(who));
         }
+        prop_assert_eq!(pooled(&replayed), pooled(&chain));
     }
 }
 

@@ -1,4 +1,5 @@
-//! `slipway node` as a process: SIGKILL under load loses no acknowledged block.
+//! `slipway node` as a process: SIGKILL under load loses no acknowledged
+//! transaction, mined at once or waiting in the pool.
 
 use std::{
     io::{BufRead, BufReader},
@@ -17,10 +18,16 @@ const ACCOUNTS: [&str; 4] = [
 
 /// Starts `slipway node` on port 0 and returns it with its URL.
 fn start(root: &std::path::Path) -> (Child, String) {
+    start_mining(root, &["--automine"])
+}
+
+/// Starts `slipway node` on port 0 with the given mining flags.
+fn start_mining(root: &std::path::Path, mining: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_slipway"))
         .args(["--root"])
         .arg(root)
-        .args(["node", "--port", "0", "--automine", "--accounts", "4"])
+        .args(["node", "--port", "0", "--accounts", "4"])
+        .args(mining)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -60,16 +67,18 @@ async fn call(
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigkill_under_load_loses_no_acknowledged_transaction() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let (mut child, url) = start(tmp.path());
-    let client = slipway_testkit::http();
+/// Sends transfers from every account until the node dies, which happens
+/// once `kill_after` were acknowledged; returns their hashes.
+async fn send_until_killed(
+    client: &reqwest::Client,
+    url: &str,
+    child: &mut Child,
+    kill_after: usize,
+) -> Vec<String> {
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
-
     let mut senders = Vec::new();
     for from in ACCOUNTS {
-        let (client, url, acknowledged) = (client.clone(), url.clone(), acknowledged.clone());
+        let (client, url, acknowledged) = (client.clone(), url.to_owned(), acknowledged.clone());
         senders.push(tokio::spawn(async move {
             // Until the node dies under us.
             while let Ok(hash) = call(
@@ -86,7 +95,7 @@ async fn sigkill_under_load_loses_no_acknowledged_transaction() {
     }
     // Kill once a good number of transactions were acknowledged.
     loop {
-        if acknowledged.lock().expect("lock").len() >= 150 {
+        if acknowledged.lock().expect("lock").len() >= kill_after {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -97,7 +106,29 @@ async fn sigkill_under_load_loses_no_acknowledged_transaction() {
         s.await.expect("sender");
     }
     let acknowledged = acknowledged.lock().expect("lock").clone();
-    assert!(acknowledged.len() >= 150);
+    assert!(acknowledged.len() >= kill_after);
+    acknowledged
+}
+
+/// Every hash has a successful receipt.
+async fn assert_all_mined(client: &reqwest::Client, url: &str, hashes: &[String]) {
+    for hash in hashes {
+        let receipt = call(client, url, "eth_getTransactionReceipt", json!([hash]))
+            .await
+            .expect("receipt call");
+        assert_eq!(
+            receipt["status"], "0x1",
+            "acknowledged transaction {hash} lost after SIGKILL: {receipt}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_under_load_loses_no_acknowledged_transaction() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (mut child, url) = start(tmp.path());
+    let client = slipway_testkit::http();
+    let acknowledged = send_until_killed(&client, &url, &mut child, 150).await;
 
     let (mut child, url) = start(tmp.path());
     let head = call(&client, &url, "eth_blockNumber", json!([]))
@@ -110,15 +141,7 @@ async fn sigkill_under_load_loses_no_acknowledged_transaction() {
         "{head} blocks for {} acknowledged transactions",
         acknowledged.len()
     );
-    for hash in &acknowledged {
-        let receipt = call(&client, &url, "eth_getTransactionReceipt", json!([hash]))
-            .await
-            .expect("receipt call");
-        assert_eq!(
-            receipt["status"], "0x1",
-            "acknowledged transaction {hash} lost after SIGKILL: {receipt}"
-        );
-    }
+    assert_all_mined(&client, &url, &acknowledged).await;
     // The sink received exactly what the chain says it did.
     let balance = call(
         &client,
@@ -135,6 +158,38 @@ async fn sigkill_under_load_loses_no_acknowledged_transaction() {
         balance, head,
         "one wei per mined transfer, one transfer per block"
     );
+    child.kill().expect("stop");
+    child.wait().expect("reaped");
+}
+
+/// Under interval mining a transaction waits in the pool after its hash is
+/// returned. The block time here is an hour, so every acknowledged
+/// transaction is still pending when the node is killed: each must be
+/// there after the restart, and mined by the next block.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_under_interval_mining_loses_no_pending_transaction() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (mut child, url) = start_mining(tmp.path(), &["--block-time", "3600"]);
+    let client = slipway_testkit::http();
+    let acknowledged = send_until_killed(&client, &url, &mut child, 150).await;
+
+    let (mut child, url) = start_mining(tmp.path(), &["--block-time", "3600"]);
+    let status = call(&client, &url, "txpool_status", json!([]))
+        .await
+        .expect("txpool_status");
+    // A transaction made durable whose answer the kill cut off is there
+    // too: at least every acknowledged one.
+    let pending = status["pending"].as_str().expect("hex");
+    let pending = u64::from_str_radix(pending.trim_start_matches("0x"), 16).expect("count");
+    assert!(
+        pending >= acknowledged.len() as u64,
+        "{pending} pending after the restart, {} acknowledged",
+        acknowledged.len()
+    );
+    call(&client, &url, "evm_mine", json!([]))
+        .await
+        .expect("mine");
+    assert_all_mined(&client, &url, &acknowledged).await;
     child.kill().expect("stop");
     child.wait().expect("reaped");
 }
