@@ -25,11 +25,15 @@ use crate::{
     types::{ChainRecord, MinedBlock, MinedTx},
 };
 
-/// A saved point to return to with `evm_revert`.
+/// A saved point to return to with `evm_revert`. It holds no copy of the
+/// state: only the values changed since it was taken (until the next
+/// snapshot), as they were — memory in proportion to what changed.
 #[derive(Clone, Debug)]
 struct Snapshot {
     record: u64,
-    state: State,
+    /// Applied to the state as it is when the next snapshot is taken (or
+    /// now, for the newest), it gives the state as it was at this one.
+    undo: StateDiff,
     blocks: usize,
     pool: Pool,
     clock: Clock,
@@ -207,7 +211,7 @@ impl Chain {
                         ..Default::default()
                     },
                 );
-                self.state.apply(&diff);
+                self.change_state(&diff);
                 let header = self.header_template(None, g.timestamp, INITIAL_BASE_FEE);
                 let hash = header.hash_slow();
                 self.blocks.push(MinedBlock {
@@ -219,10 +223,10 @@ impl Chain {
                 });
             }
             ChainRecord::Block(block) => {
-                self.state.apply(&block.diff);
+                self.change_state(&block.diff);
                 self.index_block(block);
             }
-            ChainRecord::Edit(diff) => self.state.apply(diff),
+            ChainRecord::Edit(diff) => self.change_state(diff),
             ChainRecord::Clock { offset, next } => {
                 self.clock = Clock {
                     offset: *offset,
@@ -245,6 +249,25 @@ impl Chain {
         if emit {
             self.unsaved.push(record);
         }
+    }
+
+    /// Changes the state, keeping what it overwrites in the newest
+    /// snapshot (if any), so that a revert can put it back.
+    fn change_state(&mut self, diff: &StateDiff) {
+        if let Some(mut newest) = self.snapshots.last_entry() {
+            record_undo(&self.state, diff, &mut newest.get_mut().undo);
+        }
+        self.state.apply(diff);
+    }
+
+    /// Entries (accounts and storage slots) the live snapshots hold: what
+    /// changed since the oldest was taken, never a copy of the state.
+    pub fn snapshot_entries(&self) -> usize {
+        self.snapshots
+            .values()
+            .flat_map(|s| s.undo.accounts.values())
+            .map(|a| 1 + a.storage.len())
+            .sum()
     }
 
     /// Appends a block whose changes the state already holds.
@@ -567,7 +590,7 @@ impl Chain {
                 }
             };
             record_undo(&self.state, &outcome.diff, &mut undo);
-            self.state.apply(&outcome.diff);
+            self.change_state(&outcome.diff);
             diff.merge(outcome.diff.clone());
             gas_used += outcome.gas_used;
             let lines = console.lines();
@@ -778,7 +801,7 @@ impl Chain {
             id,
             Snapshot {
                 record: self.records - 1,
-                state: self.state.clone(),
+                undo: StateDiff::default(),
                 blocks: self.blocks.len(),
                 pool: self.pool.clone(),
                 clock: self.clock,
@@ -789,16 +812,26 @@ impl Chain {
 
     /// `evm_revert`: back to a snapshot (it and later ones are used up).
     pub fn revert(&mut self, id: u64) -> bool {
-        let Some(snap) = self.snapshots.remove(&id) else {
+        if !self.snapshots.contains_key(&id) {
+            return false;
+        }
+        // Newest first: each undo is relative to the snapshot after it.
+        let mut snap = None;
+        while let Some((at, newer)) = self.snapshots.pop_last() {
+            self.state.apply(&newer.undo);
+            if at == id {
+                snap = Some(newer);
+                break;
+            }
+        }
+        let Some(snap) = snap else {
             return false;
         };
-        self.snapshots.retain(|k, _| *k < id);
         for block in self.blocks.drain(snap.blocks..) {
             for tx in &block.transactions {
                 self.tx_index.remove(&tx.hash);
             }
         }
-        self.state = snap.state;
         self.pool = snap.pool;
         self.clock = snap.clock;
         self.apply(
@@ -844,10 +877,10 @@ fn record_undo(state: &State, diff: &StateDiff, undo: &mut StateDiff) {
     for (address, change) in &diff.accounts {
         let before = state.account(*address);
         let entry = undo.accounts.entry(*address).or_insert_with(|| {
-            let existed =
-                before.balance > U256::ZERO || before.nonce > 0 || !before.code.is_empty();
+            // An account that held only storage existed too: undoing must
+            // not destroy it (and its other slots).
             AccountDiff {
-                destroyed: !existed,
+                destroyed: !state.holds(*address),
                 balance: before.balance,
                 nonce: before.nonce,
                 code: None,
@@ -856,6 +889,15 @@ fn record_undo(state: &State, diff: &StateDiff, undo: &mut StateDiff) {
         });
         if change.code.is_some() && entry.code.is_none() && !before.code.is_empty() {
             entry.code = Some(before.code.clone());
+        }
+        if change.destroyed {
+            // Destruction clears every slot, not only those `diff` lists.
+            for slot in state.storage_keys(*address) {
+                entry
+                    .storage
+                    .entry(slot)
+                    .or_insert_with(|| state.storage(*address, slot));
+            }
         }
         for slot in change.storage.keys() {
             entry

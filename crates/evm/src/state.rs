@@ -75,6 +75,21 @@ impl State {
         self.db.storage_ref(address, slot).unwrap_or_default()
     }
 
+    /// Whether the state holds anything for `address`: a balance, a nonce,
+    /// code or a storage slot.
+    pub fn holds(&self, address: Address) -> bool {
+        let account = self.account(address);
+        account.balance > U256::ZERO
+            || account.nonce > 0
+            || !account.code.is_empty()
+            || self
+                .db
+                .cache
+                .accounts
+                .get(&address)
+                .is_some_and(|a| !a.storage.is_empty())
+    }
+
     /// The storage slots held for an account (non-zero or once written).
     pub fn storage_keys(&self, address: Address) -> Vec<U256> {
         self.db

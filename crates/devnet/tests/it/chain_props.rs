@@ -327,3 +327,46 @@ fn a_thousand_snapshot_revert_cycles_replay_in_one_pass() {
         records.len()
     );
 }
+
+/// A snapshot holds what changed after it, not a copy of the state: with
+/// 2,000 storage slots set, a snapshot followed by one changed slot holds
+/// two entries (the account and the slot), and reverting puts the slot
+/// back — also through a newer snapshot taken in between.
+#[test]
+fn a_snapshot_costs_what_changed_since_not_the_state() {
+    use alloy_primitives::U256;
+
+    let accounts = derive_accounts(slipway_config::DEV_MNEMONIC, 1).expect("accounts");
+    let settings = slipway_config::DevnetSettings::default();
+    let addresses: Vec<Address> = accounts.iter().map(|a| a.address).collect();
+    let genesis = GenesisSpec::new(&settings, Default::default(), &addresses, 1_700_000_000);
+    let mut chain = Chain::new(genesis, accounts);
+    let store = Address::repeat_byte(0x5a);
+    for slot in 0..2_000u64 {
+        let diff = chain
+            .state()
+            .storage_diff(store, U256::from(slot), U256::from(slot + 1));
+        chain.edit(diff);
+    }
+    let first = chain.snapshot();
+    assert_eq!(chain.snapshot_entries(), 0, "nothing changed yet");
+    let diff = chain
+        .state()
+        .storage_diff(store, U256::from(7), U256::from(777));
+    chain.edit(diff);
+    assert_eq!(chain.snapshot_entries(), 2, "the account and one slot");
+
+    let second = chain.snapshot();
+    let diff = chain
+        .state()
+        .storage_diff(store, U256::from(8), U256::from(888));
+    chain.edit(diff);
+    assert_eq!(chain.snapshot_entries(), 4);
+    assert!(chain.snapshot() > second);
+
+    assert!(chain.revert(first), "through the newer snapshots");
+    assert_eq!(chain.state().storage(store, U256::from(7)), U256::from(8));
+    assert_eq!(chain.state().storage(store, U256::from(8)), U256::from(9));
+    assert_eq!(chain.snapshot_entries(), 0, "all used up");
+    assert!(!chain.revert(second), "used up by reverting to an older one");
+}
