@@ -499,6 +499,17 @@ impl Chain {
         if matches!(e.tx_type(), TxType::Eip4844) {
             return reject("blob transactions are not supported by the dev chain".into());
         }
+        if matches!(e.tx_type(), TxType::Eip7702) {
+            if self.hardfork() < Hardfork::Prague {
+                return reject(format!(
+                    "transaction type not supported: EIP-7702 transactions need the prague hardfork or later (this chain runs {})",
+                    self.hardfork().as_str()
+                ));
+            }
+            if e.authorization_list().is_none_or(<[_]>::is_empty) {
+                return reject("EIP-7702 transaction with empty auth list".into());
+            }
+        }
         let account = self.state.account(tx.sender);
         if e.nonce() < account.nonce {
             return reject(format!(
@@ -928,6 +939,10 @@ pub(crate) fn tx_input(e: &TxEnvelope, sender: Address) -> TxInput {
                     .collect()
             })
             .unwrap_or_default(),
+        authorization_list: e
+            .authorization_list()
+            .map(<[_]>::to_vec)
+            .unwrap_or_default(),
     }
 }
 
@@ -983,5 +998,7 @@ pub(crate) fn intrinsic_gas(e: &TxEnvelope) -> u64 {
             gas += 2_400 + 1_900 * item.storage_keys.len() as u64;
         }
     }
+    // EIP-7702: each authorization is charged as for a new account.
+    gas += 25_000 * e.authorization_list().map_or(0, <[_]>::len) as u64;
     gas
 }

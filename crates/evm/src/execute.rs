@@ -69,6 +69,9 @@ pub struct TxInput {
     pub nonce: Option<u64>,
     /// EIP-2930 access list.
     pub access_list: Vec<(Address, Vec<B256>)>,
+    /// EIP-7702 authorizations (type 4): each sets its signer's code to a
+    /// delegation to the address it names.
+    pub authorization_list: Vec<alloy_eips::eip7702::SignedAuthorization>,
 }
 
 /// How execution ended.
@@ -142,6 +145,12 @@ fn tx_env(env: &ChainEnv, tx: &TxInput) -> TxEnv {
         nonce: tx.nonce.unwrap_or_default(),
         chain_id: Some(env.chain_id),
         access_list: access_list.into(),
+        authorization_list: tx
+            .authorization_list
+            .iter()
+            .cloned()
+            .map(revm::context_interface::either::Either::Left)
+            .collect(),
         ..Default::default()
     }
 }

@@ -284,8 +284,11 @@ fn rewards(block: &crate::MinedBlock, base: u128, percentiles: &[f64]) -> Vec<u1
 
 /// A call request as EVM input.
 fn call_input(req: &TransactionRequest, gas_cap: u64) -> TxInput {
+    let authorization_list = req.authorization_list.clone().unwrap_or_default();
     TxInput {
-        tx_type: 0,
+        // A call that carries EIP-7702 authorizations runs as a type 4
+        // transaction, so that they apply (and an estimate counts them).
+        tx_type: if authorization_list.is_empty() { 0 } else { 4 },
         from: req.from.unwrap_or_default(),
         to: req.to.and_then(|k| k.to().copied()),
         value: req.value.unwrap_or_default(),
@@ -304,6 +307,7 @@ fn call_input(req: &TransactionRequest, gas_cap: u64) -> TxInput {
                     .collect()
             })
             .unwrap_or_default(),
+        authorization_list,
     }
 }
 

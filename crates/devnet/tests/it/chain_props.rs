@@ -368,5 +368,8 @@ fn a_snapshot_costs_what_changed_since_not_the_state() {
     assert_eq!(chain.state().storage(store, U256::from(7)), U256::from(8));
     assert_eq!(chain.state().storage(store, U256::from(8)), U256::from(9));
     assert_eq!(chain.snapshot_entries(), 0, "all used up");
-    assert!(!chain.revert(second), "used up by reverting to an older one");
+    assert!(
+        !chain.revert(second),
+        "used up by reverting to an older one"
+    );
 }

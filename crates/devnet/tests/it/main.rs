@@ -6,6 +6,7 @@ mod common;
 mod compat;
 mod console;
 mod durability;
+mod eip7702;
 mod fuzz_corpus;
 mod rpc;
 mod ws;
