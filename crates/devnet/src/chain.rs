@@ -2,7 +2,10 @@
 //! change is also emitted as a [`Record`] so that the node can make it
 //! durable; replaying the records rebuilds the same chain.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::{
+    borrow::Cow,
+    collections::{BTreeMap, HashMap, HashSet},
+};
 
 use alloy_consensus::{
     EMPTY_OMMER_ROOT_HASH, EMPTY_ROOT_HASH, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom,
@@ -19,6 +22,7 @@ use slipway_evm::{
 use crate::{
     DevnetError, Result,
     accounts::DevAccount,
+    blocks::{Blocks, EmptyBlock, empty_header},
     error::Inconsistency,
     genesis::{CREATE2_DEPLOYER, CREATE2_DEPLOYER_CODE, GenesisSpec, INITIAL_BASE_FEE},
     pool::{Pool, PoolError, PoolTx},
@@ -62,7 +66,14 @@ pub struct Chain {
     env: ChainEnv,
     accounts: Vec<DevAccount>,
     state: State,
-    blocks: Vec<MinedBlock>,
+    blocks: Blocks,
+    /// The newest block, whole.
+    head: MinedBlock,
+    /// Timestamps of empty blocks mined but not yet recorded: a run of
+    /// them becomes one `EmptyBlocks` record.
+    unlogged_empty: Vec<u64>,
+    /// Numbers of the blocks mined since the node last asked.
+    mined: Vec<u64>,
     tx_index: HashMap<B256, TxLocation>,
     pool: Pool,
     clock: Clock,
@@ -144,7 +155,16 @@ impl Chain {
             env,
             accounts,
             state: State::new(),
-            blocks: Vec::new(),
+            blocks: Blocks::default(),
+            head: MinedBlock {
+                header: Header::default(),
+                hash: B256::ZERO,
+                transactions: Vec::new(),
+                diff: StateDiff::default(),
+                undo: StateDiff::default(),
+            },
+            unlogged_empty: Vec::new(),
+            mined: Vec::new(),
             tx_index: HashMap::new(),
             pool: Pool::default(),
             clock: Clock::default(),
@@ -181,6 +201,7 @@ impl Chain {
         }
         chain.records = records.len() as u64;
         chain.unsaved.clear();
+        chain.mined.clear();
         Ok(chain)
     }
 
@@ -192,6 +213,9 @@ impl Chain {
 
     /// Applies a record; `emit` also queues it for the durable log.
     fn apply(&mut self, record: ChainRecord, emit: bool) {
+        if emit {
+            self.flush_empty();
+        }
         match &record {
             ChainRecord::Genesis(g) => {
                 let mut diff = StateDiff::default();
@@ -214,13 +238,15 @@ impl Chain {
                 self.change_state(&diff);
                 let header = self.header_template(None, g.timestamp, INITIAL_BASE_FEE);
                 let hash = header.hash_slow();
-                self.blocks.push(MinedBlock {
+                let genesis = MinedBlock {
                     header,
                     hash,
                     transactions: Vec::new(),
                     diff,
                     undo: StateDiff::default(),
-                });
+                };
+                self.blocks.push_full(genesis.clone());
+                self.head = genesis;
             }
             ChainRecord::Block(block) => {
                 self.change_state(&block.diff);
@@ -242,6 +268,14 @@ impl Chain {
             ChainRecord::Dropped(hashes) => {
                 for hash in hashes {
                     self.pool.remove(hash);
+                }
+            }
+            ChainRecord::EmptyBlocks(runs) => {
+                for &[first, step, count] in runs {
+                    for i in 0..count {
+                        let base_fee = self.next_base_fee();
+                        self.push_empty(first.saturating_add(step.saturating_mul(i)), base_fee);
+                    }
                 }
             }
         }
@@ -289,7 +323,9 @@ impl Chain {
             );
             self.pool.remove(&tx.hash);
         }
-        self.blocks.push(block.clone());
+        self.blocks.push_full(block.clone());
+        self.head = block.clone();
+        self.mined.push(number);
         self.clock.next = None;
         let state = &self.state;
         self.pool.prune(|a| state.account(a).nonce);
@@ -297,6 +333,18 @@ impl Chain {
 
     /// Records not yet written to the durable log (taken by the node).
     pub fn take_unsaved(&mut self) -> Vec<ChainRecord> {
+        self.flush_empty();
+        std::mem::take(&mut self.unsaved)
+    }
+
+    /// As [`Self::take_unsaved`], but empty blocks are held back until
+    /// `batch` of them are waiting (or another record comes): how interval
+    /// mining keeps an idle day's log to a few hundred records. Held-back
+    /// blocks hold no transaction; a crash loses at most `batch` of them.
+    pub fn take_unsaved_holding_empty(&mut self, batch: usize) -> Vec<ChainRecord> {
+        if self.unlogged_empty.len() >= batch {
+            self.flush_empty();
+        }
         std::mem::take(&mut self.unsaved)
     }
 
@@ -338,22 +386,36 @@ impl Chain {
     /// The latest block.
     pub fn head(&self) -> &MinedBlock {
         // There is always the genesis block.
-        &self.blocks[self.blocks.len() - 1]
+        &self.head
     }
 
-    /// All blocks.
-    pub fn blocks(&self) -> &[MinedBlock] {
-        &self.blocks
+    /// How many blocks the chain has, the genesis included.
+    pub fn block_count(&self) -> u64 {
+        self.blocks.len() as u64
     }
 
-    /// A block by number.
-    pub fn block(&self, number: u64) -> Option<&MinedBlock> {
-        self.blocks.get(usize::try_from(number).ok()?)
+    /// A block by number (an empty block's header is rebuilt: it is kept
+    /// in 56 bytes).
+    pub fn block(&self, number: u64) -> Option<Cow<'_, MinedBlock>> {
+        if number == self.head.header.number {
+            return Some(Cow::Borrowed(&self.head));
+        }
+        self.blocks.get(number)
+    }
+
+    /// The hash of block `number`.
+    pub fn block_hash(&self, number: u64) -> Option<B256> {
+        self.blocks.hash(number)
     }
 
     /// A block by hash.
-    pub fn block_by_hash(&self, hash: B256) -> Option<&MinedBlock> {
-        self.blocks.iter().rev().find(|b| b.hash == hash)
+    pub fn block_by_hash(&self, hash: B256) -> Option<Cow<'_, MinedBlock>> {
+        self.block(self.blocks.number_of(hash)?)
+    }
+
+    /// The blocks mined since the last call (their numbers, oldest first).
+    pub fn take_mined(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.mined)
     }
 
     /// Where a mined transaction is.
@@ -364,7 +426,8 @@ impl Chain {
     /// A mined transaction with its block.
     pub fn mined_tx(&self, hash: &B256) -> Option<(&MinedBlock, usize, &MinedTx)> {
         let loc = self.tx_location(hash)?;
-        let block = self.block(loc.block)?;
+        // Blocks with transactions are kept whole.
+        let block = self.blocks.full(loc.block)?;
         Some((block, loc.index, block.transactions.get(loc.index)?))
     }
 
@@ -383,7 +446,7 @@ impl Chain {
             return Some(std::borrow::Cow::Borrowed(&self.state));
         }
         let mut state = self.state.clone();
-        for block in self.blocks[(number as usize + 1)..].iter().rev() {
+        for block in self.blocks.full_after(number) {
             state.apply(&block.undo);
         }
         Some(std::borrow::Cow::Owned(state))
@@ -481,8 +544,51 @@ impl Chain {
     /// Records a change already made to the live chain (emits it for the
     /// durable log without applying it again).
     fn apply_live(&mut self, record: ChainRecord) {
+        self.flush_empty();
         self.records += 1;
         self.unsaved.push(record);
+    }
+
+    /// Records the empty blocks mined since the last record, as one.
+    fn flush_empty(&mut self) {
+        if self.unlogged_empty.is_empty() {
+            return;
+        }
+        let runs = runs_of(&std::mem::take(&mut self.unlogged_empty));
+        self.records += 1;
+        self.unsaved.push(ChainRecord::EmptyBlocks(runs));
+    }
+
+    /// Appends an empty block (its state is its parent's).
+    fn push_empty(&mut self, timestamp: u64, base_fee: u64) {
+        let number = self.head.header.number + 1;
+        let header = match self.blocks.full(0) {
+            Some(genesis) => empty_header(
+                &genesis.header,
+                number,
+                self.head.hash,
+                self.head.header.state_root,
+                timestamp,
+                base_fee,
+            ),
+            None => return,
+        };
+        let hash = header.hash_slow();
+        self.blocks.push_empty(EmptyBlock {
+            hash,
+            timestamp,
+            base_fee,
+            root_of: self.blocks.last_full(),
+        });
+        self.head = MinedBlock {
+            header,
+            hash,
+            transactions: Vec::new(),
+            diff: StateDiff::default(),
+            undo: StateDiff::default(),
+        };
+        self.mined.push(number);
+        self.clock.next = None;
     }
 
     fn validate(&self, tx: &PoolTx) -> Result<()> {
@@ -615,6 +721,11 @@ impl Chain {
                 u128::from(context.base_fee),
             ));
         }
+        if mined.is_empty() && dropped.is_empty() {
+            self.push_empty(context.timestamp, context.base_fee);
+            self.unlogged_empty.push(context.timestamp);
+            return &self.head;
+        }
         if !dropped.is_empty() {
             for hash in &dropped {
                 self.pool.remove(hash);
@@ -631,7 +742,11 @@ impl Chain {
         let fork = self.genesis.hardfork;
         let number = parent.map_or(0, |p| p.number + 1);
         Header {
-            parent_hash: self.blocks.last().map_or(B256::ZERO, |b| b.hash),
+            parent_hash: if self.blocks.len() == 0 {
+                B256::ZERO
+            } else {
+                self.head.hash
+            },
             ommers_hash: EMPTY_OMMER_ROOT_HASH,
             beneficiary: Address::ZERO,
             state_root: B256::ZERO,
@@ -804,8 +919,37 @@ impl Chain {
         Ok(())
     }
 
+    /// Mines `blocks` blocks `interval` seconds apart, the first at the
+    /// next timestamp (`anvil_mine`/`hardhat_mine`), then keeps the clock
+    /// where they left it. The empty ones among them make one record.
+    pub fn mine_blocks(&mut self, blocks: u64, interval: u64) -> Result<()> {
+        let first = self.next_timestamp();
+        let last = interval
+            .checked_mul(blocks.saturating_sub(1))
+            .and_then(|span| first.checked_add(span))
+            .filter(|t| *t <= MAX_TIMESTAMP)
+            .ok_or_else(|| {
+                DevnetError::Rejected(format!(
+                    "{blocks} blocks {interval} seconds apart would move the clock past {MAX_TIMESTAMP}"
+                ))
+            })?;
+        for i in 0..blocks {
+            self.clock.next = Some(first + interval * i);
+            self.mine_block();
+        }
+        if blocks > 1 {
+            // Later blocks follow on from the last one, as on anvil.
+            let offset = last as i64 - now() as i64;
+            if offset > self.clock.offset {
+                self.apply(ChainRecord::Clock { offset, next: None }, true);
+            }
+        }
+        Ok(())
+    }
+
     /// `evm_snapshot`.
     pub fn snapshot(&mut self) -> u64 {
+        self.flush_empty();
         let id = self.next_snapshot;
         self.next_snapshot += 1;
         self.snapshots.insert(
@@ -826,6 +970,7 @@ impl Chain {
         if !self.snapshots.contains_key(&id) {
             return false;
         }
+        self.flush_empty();
         // Newest first: each undo is relative to the snapshot after it.
         let mut snap = None;
         while let Some((at, newer)) = self.snapshots.pop_last() {
@@ -838,11 +983,16 @@ impl Chain {
         let Some(snap) = snap else {
             return false;
         };
-        for block in self.blocks.drain(snap.blocks..) {
+        for block in self.blocks.truncate(snap.blocks) {
             for tx in &block.transactions {
                 self.tx_index.remove(&tx.hash);
             }
         }
+        self.head = self
+            .blocks
+            .get(self.blocks.len() as u64 - 1)
+            .map(Cow::into_owned)
+            .unwrap_or_else(|| self.head.clone());
         self.pool = snap.pool;
         self.clock = snap.clock;
         self.apply(
@@ -881,6 +1031,26 @@ impl Chain {
             self.apply_live(ChainRecord::Dropped(hashes));
         }
     }
+}
+
+/// Timestamps as `[first, step, count]` runs of evenly spaced ones.
+fn runs_of(timestamps: &[u64]) -> Vec<[u64; 3]> {
+    let mut runs: Vec<[u64; 3]> = Vec::new();
+    for &t in timestamps {
+        match runs.last_mut() {
+            Some([first, step, count]) if *count == 1 && t > *first => {
+                *step = t - *first;
+                *count = 2;
+            }
+            Some([first, step, count])
+                if *count > 1 && Some(t) == first.checked_add(*step * *count) =>
+            {
+                *count += 1;
+            }
+            _ => runs.push([t, 0, 1]),
+        }
+    }
+    runs
 }
 
 /// Records, into `undo`, the values `diff` is about to overwrite in `state`.

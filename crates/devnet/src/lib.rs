@@ -8,6 +8,7 @@
 //! that was reported is never lost.
 
 mod accounts;
+mod blocks;
 mod chain;
 mod error;
 mod genesis;

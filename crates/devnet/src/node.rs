@@ -126,7 +126,7 @@ impl Node {
         };
         let mut chain = chain;
         chain.automine = settings.mining == Mining::Auto;
-        let (events, _) = broadcast::channel(1024);
+        let (events, _) = broadcast::channel(EVENTS);
         Ok(Arc::new(Self {
             chain: Mutex::new(chain),
             log,
@@ -142,12 +142,32 @@ impl Node {
 
     /// Changes the chain; returns once the change is durable.
     pub fn write<R>(&self, f: impl FnOnce(&mut Chain) -> R) -> Result<R> {
+        self.write_holding(f, None)
+    }
+
+    /// As [`Self::write`], but empty blocks are logged only once `batch`
+    /// of them wait (interval mining: an idle day stays a few hundred
+    /// records; a crash loses at most `batch` empty blocks, never a
+    /// transaction).
+    pub fn write_holding_empty<R>(
+        &self,
+        batch: usize,
+        f: impl FnOnce(&mut Chain) -> R,
+    ) -> Result<R> {
+        self.write_holding(f, Some(batch))
+    }
+
+    fn write_holding<R>(&self, f: impl FnOnce(&mut Chain) -> R, batch: Option<usize>) -> Result<R> {
         let (result, written, events) = {
             let mut chain = self.chain.lock();
             let head_before = chain.head().header.number;
             let result = f(&mut chain);
-            let records = chain.take_unsaved();
-            let events = events_of(&records, head_before);
+            let records = match batch {
+                Some(batch) => chain.take_unsaved_holding_empty(batch),
+                None => chain.take_unsaved(),
+            };
+            let mut events = events_of(&records, head_before);
+            events.extend(self.block_events(&mut chain));
             let written = self.append(&records)?;
             for (hash, lines) in chain.take_console() {
                 for line in lines {
@@ -161,6 +181,22 @@ impl Node {
             let _ = self.events.send(event);
         }
         Ok(result)
+    }
+
+    /// Events for the blocks just mined, for subscribers: only the newest
+    /// that the channel can hold (`anvil_mine 100000` must not build
+    /// 100,000 blocks in memory for a subscriber that lags anyway).
+    fn block_events(&self, chain: &mut Chain) -> Vec<Event> {
+        let mined = chain.take_mined();
+        if self.events.receiver_count() == 0 {
+            return Vec::new();
+        }
+        let skip = mined.len().saturating_sub(EVENTS);
+        mined[skip..]
+            .iter()
+            .filter_map(|n| chain.block(*n))
+            .map(|b| Event::Block(Arc::new(b.into_owned())))
+            .collect()
     }
 
     /// Subscribes to chain events.
@@ -219,6 +255,9 @@ impl Node {
                 )));
             }
             let target = head - depth;
+            // Empty blocks held back are logged first: the rewind counts them.
+            let held = chain.take_unsaved();
+            self.append(&held)?;
             let records = match &self.log {
                 Log::File { store, .. } => store.lock().read_all()?,
                 Log::Memory(all) => all.lock().clone(),
@@ -256,17 +295,17 @@ fn record_of_block(records: &[ChainRecord], number: u64) -> Result<Option<usize>
     }))
 }
 
+/// Events a subscriber hears before the blocks mined: a rewind.
 fn events_of(records: &[ChainRecord], head_before: u64) -> Vec<Event> {
-    let mut events = Vec::new();
-    for record in records {
-        match record {
-            ChainRecord::Block(b) => events.push(Event::Block(Arc::new((**b).clone()))),
-            ChainRecord::Rewind { .. } => events.push(Event::Rewound(head_before)),
-            _ => {}
-        }
-    }
-    events
+    records
+        .iter()
+        .filter(|r| matches!(r, ChainRecord::Rewind { .. }))
+        .map(|_| Event::Rewound(head_before))
+        .collect()
 }
+
+/// Events the channel holds for a lagging subscriber.
+const EVENTS: usize = 1024;
 
 fn check_compatible(have: &GenesisSpec, want: &GenesisSpec, dir: &std::path::Path) -> Result<()> {
     let mismatch = |what: &'static str, have: String, want: String| {

@@ -75,6 +75,10 @@ pub enum ChainRecord {
     /// (interval or manual mining, or a nonce gap): logged before its hash
     /// is returned, so a restart still has it.
     Pending(Box<crate::pool::PoolTx>),
+    /// A run of empty blocks (no transaction, no state change), by their
+    /// timestamps: `[first, step, count]` runs of evenly spaced ones — a
+    /// day of interval mining or `anvil_mine 100000` in a few bytes.
+    EmptyBlocks(Vec<[u64; 3]>),
     /// Transactions that left the pool unmined (`anvil_dropTransaction`,
     /// or found invalid when a block was built).
     Dropped(Vec<B256>),

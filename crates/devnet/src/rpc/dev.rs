@@ -163,21 +163,8 @@ fn anvil(node: &Node, method: &str, name: &str, p: &Params<'_>) -> Option<RpcRes
             if blocks > 100_000 {
                 return Err(RpcError::invalid_params("at most 100000 blocks at a time"));
             }
-            write(node, |c| -> Result<(), RpcError> {
-                for i in 0..blocks {
-                    if i > 0 {
-                        let next = c
-                            .head()
-                            .header
-                            .timestamp
-                            .saturating_add(interval.to::<u64>().max(1));
-                        c.set_next_timestamp(next)
-                            .map_err(|e| RpcError::server(e.to_string()))?;
-                    }
-                    c.mine_block();
-                }
-                Ok(())
-            })??;
+            write(node, |c| c.mine_blocks(blocks, interval.to::<u64>().max(1)))?
+                .map_err(|e| RpcError::server(e.to_string()))?;
             Ok(json!(true))
         })(),
         "dropTransaction" => (|| {

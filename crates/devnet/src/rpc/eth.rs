@@ -148,7 +148,7 @@ pub(crate) fn dispatch(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Option<R
                     _ => c.head().header.number,
                 };
                 c.block(n)
-                    .map_or(Ok(Value::Null), |b| to_json(convert::block(b, full)))
+                    .map_or(Ok(Value::Null), |b| to_json(convert::block(&b, full)))
             })
         })(),
         "eth_getBlockByHash" => (|| {
@@ -156,7 +156,7 @@ pub(crate) fn dispatch(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Option<R
             let full: bool = p.optional(1, "full", "a boolean")?.unwrap_or(false);
             node.read(|c| {
                 c.block_by_hash(h)
-                    .map_or(Ok(Value::Null), |b| to_json(convert::block(b, full)))
+                    .map_or(Ok(Value::Null), |b| to_json(convert::block(&b, full)))
             })
         })(),
         "eth_getBlockTransactionCountByNumber" => (|| {
@@ -239,7 +239,7 @@ fn fee_history(node: &Node, p: &Params<'_>) -> RpcResult {
                 history
                     .reward
                     .get_or_insert_with(Vec::new)
-                    .push(rewards(b, base, &percentiles));
+                    .push(rewards(&b, base, &percentiles));
             }
         }
         history.base_fee_per_gas.push(if newest == head {

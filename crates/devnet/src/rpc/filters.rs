@@ -61,7 +61,7 @@ pub(super) fn logs_in(chain: &Chain, filter: &Filter, from: u64, to: u64) -> Vec
         }
         for (i, tx) in block.transactions.iter().enumerate() {
             out.extend(
-                convert::logs(block, i, tx)
+                convert::logs(&block, i, tx)
                     .into_iter()
                     .filter(|l| filter.matches(&l.inner)),
             );
@@ -215,7 +215,7 @@ impl Filters {
         let value = match &mut f.kind {
             FilterKind::Blocks => serde_json::json!(
                 (from..=head)
-                    .filter_map(|n| chain.block(n).map(|b| b.hash))
+                    .filter_map(|n| chain.block_hash(n))
                     .collect::<Vec<_>>()
             ),
             FilterKind::Logs(filter) => {

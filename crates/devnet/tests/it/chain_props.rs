@@ -86,9 +86,33 @@ fn signed(chain: &Chain, t: Transfer) -> PoolTx {
     }
 }
 
+/// Every block of `chain`, oldest first.
+fn all_blocks(chain: &Chain) -> Vec<slipway_devnet::MinedBlock> {
+    (0..chain.block_count())
+        .map(|n| chain.block(n).expect("block").into_owned())
+        .collect()
+}
+
+/// A transfer of `value` wei from the first account to 0xee…ee, at its
+/// next nonce.
+fn transfer_to_ee(chain: &Chain, value: u64) -> PoolTx {
+    let nonce = chain.pending_nonce(chain.accounts()[0].address);
+    signed(
+        chain,
+        Transfer {
+            from: 0,
+            to: Address::repeat_byte(0xee),
+            value,
+            nonce,
+            tip: 1_000_000_000,
+            legacy: false,
+            gas: 21_000,
+        },
+    )
+}
+
 fn burnt(chain: &Chain) -> U256 {
-    chain
-        .blocks()
+    all_blocks(chain)
         .iter()
         .map(|b| {
             U256::from(b.header.base_fee_per_gas.unwrap_or_default())
@@ -127,7 +151,7 @@ proptest! {
             prop_assert_eq!(chain.state().total_balance() + burnt(&chain), initial);
         }
         // Blocks link up.
-        for pair in chain.blocks().windows(2) {
+        for pair in all_blocks(&chain).windows(2) {
             prop_assert_eq!(pair[1].header.parent_hash, pair[0].hash);
             prop_assert_eq!(pair[1].header.number, pair[0].header.number + 1);
             prop_assert!(pair[1].header.gas_used <= pair[1].header.gas_limit);
@@ -246,20 +270,9 @@ fn play(steps: &[HistoryStep]) -> (Chain, Vec<slipway_devnet::ChainRecord>) {
             }
             HistoryStep::Revert(_) => {}
             HistoryStep::Transfer(value) => {
-                let nonce = chain.pending_nonce(chain.accounts()[0].address);
-                let tx = signed(
-                    &chain,
-                    Transfer {
-                        from: 0,
-                        to: Address::repeat_byte(0xee),
-                        value: *value,
-                        nonce,
-                        tip: 1_000_000_000,
-                        legacy: false,
-                        gas: 21_000,
-                    },
-                );
-                chain.submit(tx).expect("a valid transfer");
+                chain
+                    .submit(transfer_to_ee(&chain, *value))
+                    .expect("a valid transfer");
             }
             HistoryStep::Mine => {
                 chain.mine_block();
@@ -293,7 +306,10 @@ proptest! {
         let replayed = Chain::replay(&records, accounts).expect("replay");
         prop_assert!(replayed.replayed_records() < records.len() as u64);
         prop_assert_eq!(replayed.head().hash, chain.head().hash);
-        prop_assert_eq!(replayed.blocks().len(), chain.blocks().len());
+        prop_assert_eq!(replayed.block_count(), chain.block_count());
+        for n in 0..chain.block_count() {
+            prop_assert_eq!(replayed.block_hash(n), chain.block_hash(n));
+        }
         for who in [chain.accounts()[0].address, Address::repeat_byte(0xee)] {
             prop_assert_eq!(replayed.state().account(who), chain.state().account(who));
         }
@@ -372,4 +388,84 @@ fn a_snapshot_costs_what_changed_since_not_the_state() {
         !chain.revert(second),
         "used up by reverting to an older one"
     );
+}
+
+fn new_chain() -> Chain {
+    let accounts = derive_accounts(slipway_config::DEV_MNEMONIC, 1).expect("accounts");
+    let settings = slipway_config::DevnetSettings::default();
+    let addresses: Vec<Address> = accounts.iter().map(|a| a.address).collect();
+    let genesis = GenesisSpec::new(&settings, Default::default(), &addresses, 1_700_000_000);
+    Chain::new(genesis, accounts)
+}
+
+/// `anvil_mine` of many blocks makes one small record, and a replay of it
+/// builds the very same blocks, each header hashing to the hash served.
+/// (10,000 here, for a debug build's speed; bench/devnet-growth.sh mines
+/// 100,000 in a release build.)
+#[test]
+fn ten_thousand_empty_blocks_are_one_small_record_and_replay_alike() {
+    let mut chain = new_chain();
+    let mut records = chain.take_unsaved();
+    chain.mine_blocks(10_000, 12).expect("mine");
+    let mined = chain.take_unsaved();
+    let bytes = serde_json::to_vec(&mined).expect("json").len();
+    assert!(
+        bytes < 1_000,
+        "{} records, {bytes} bytes: {mined:?}",
+        mined.len()
+    );
+    records.extend(mined);
+    assert_eq!(chain.head().header.number, 10_000);
+    let replayed = Chain::replay(&records, chain.accounts().to_vec()).expect("replay");
+    assert_eq!(replayed.head().hash, chain.head().hash);
+    for n in [2, 77, 5_000, 9_999, 10_000] {
+        let block = replayed.block(n).expect("block");
+        assert_eq!(block.hash, block.header.hash_slow(), "block {n}");
+        assert_eq!(Some(block.hash), chain.block_hash(n));
+        let parent = replayed.block(n - 1).expect("parent");
+        assert_eq!(block.header.parent_hash, parent.hash);
+        assert_eq!(block.header.timestamp, parent.header.timestamp + 12);
+        assert_eq!(block.header.state_root, parent.header.state_root);
+    }
+    assert_eq!(
+        replayed
+            .block_by_hash(chain.block_hash(5_000).expect("hash"))
+            .map(|b| b.header.number),
+        Some(5_000)
+    );
+}
+
+/// Interval mining holds empty blocks back until a batch is full, and any
+/// other record — a transaction — logs them first, in order.
+#[test]
+fn empty_interval_blocks_are_logged_by_the_batch_or_before_anything_else() {
+    let mut chain = new_chain();
+    let mut records = chain.take_unsaved();
+    chain.automine = false;
+    for _ in 0..59 {
+        chain.mine_block();
+        assert!(chain.take_unsaved_holding_empty(60).is_empty());
+    }
+    chain.mine_block();
+    let batch = chain.take_unsaved_holding_empty(60);
+    assert_eq!(batch.len(), 1, "one record for sixty blocks");
+    records.extend(batch);
+    chain.mine_block();
+    chain.submit(transfer_to_ee(&chain, 1)).expect("submit");
+    let held = chain.take_unsaved_holding_empty(60);
+    assert!(
+        matches!(
+            held.as_slice(),
+            [
+                slipway_devnet::ChainRecord::EmptyBlocks(_),
+                slipway_devnet::ChainRecord::Pending(_)
+            ]
+        ),
+        "{held:?}"
+    );
+    records.extend(held);
+    let replayed = Chain::replay(&records, chain.accounts().to_vec()).expect("replay");
+    assert_eq!(replayed.head().hash, chain.head().hash);
+    assert_eq!(replayed.head().header.number, 61);
+    assert_eq!(pooled(&replayed), pooled(&chain));
 }

@@ -227,7 +227,8 @@ fn a_corrupt_or_foreign_log_is_refused_and_left_untouched() {
 
     // Flip one character in the middle of a record.
     let mut damaged = lines.clone();
-    let middle = damaged[2].replacen("\"number\"", "\"numbex\"", 1);
+    let middle = damaged[2].replacen("\"empty_blocks\"", "\"empty_blockz\"", 1);
+    assert_ne!(middle, damaged[2], "an empty block record: {}", damaged[2]);
     damaged[2] = &middle;
     let damaged = damaged.join("\n") + "\n";
     std::fs::write(&log, &damaged).expect("write");
