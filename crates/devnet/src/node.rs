@@ -199,6 +199,12 @@ impl Node {
             .collect()
     }
 
+    /// Logs whatever the chain holds back (empty interval blocks waiting
+    /// for their batch) and makes it durable: for a node that stops.
+    pub fn flush(&self) -> Result<()> {
+        self.write(|_| ())
+    }
+
     /// Subscribes to chain events.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()

@@ -346,3 +346,36 @@ fn a_block_deleted_or_repeated_in_the_middle_is_refused() {
     let err = open(dir.path()).expect_err("repeat").to_string();
     assert!(err.contains("line 4") && err.contains("repeated"), "{err}");
 }
+
+/// The interval miner holds empty blocks back for a batch: a crash loses
+/// them (never a transaction), a node that stops logs them first.
+#[test]
+fn held_back_empty_blocks_are_logged_when_the_node_stops() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let settings = common::settings(Some(dir.path().to_path_buf()), Mining::Manual);
+    let mine_five = |node: &Node| {
+        for _ in 0..5 {
+            node.write_holding_empty(60, |c| {
+                c.mine_block();
+            })
+            .expect("mine");
+        }
+    };
+    {
+        let node = Node::open(&settings).expect("open");
+        mine_five(&node);
+        assert_eq!(node.read(|c| c.head().header.number), 5);
+        // Dropped without stopping: as a crash.
+    }
+    let node = Node::open(&settings).expect("reopen");
+    assert_eq!(
+        node.read(|c| c.head().header.number),
+        0,
+        "held back, then lost"
+    );
+    mine_five(&node);
+    node.flush().expect("flush");
+    drop(node);
+    let node = Node::open(&settings).expect("reopen");
+    assert_eq!(node.read(|c| c.head().header.number), 5);
+}

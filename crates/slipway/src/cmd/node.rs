@@ -182,11 +182,23 @@ impl NodeArgs {
             );
             println!("Listening on {} (WebSocket {})", server.url, server.ws_url);
             status(global, "Ready", "Ctrl-C stops the node; the chain is kept");
-            tokio::signal::ctrl_c().await?;
+            stopped().await?;
             server.stop().await;
+            // Empty interval blocks held back for a batch are logged too.
+            tokio::task::spawn_blocking(move || node.flush()).await??;
             Ok::<_, eyre::Report>(())
         })?;
         Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// Waits for Ctrl-C (SIGINT) or SIGTERM, the signals that ask a node to
+/// stop.
+async fn stopped() -> std::io::Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        interrupted = tokio::signal::ctrl_c() => interrupted,
+        _ = term.recv() => Ok(()),
     }
 }
 

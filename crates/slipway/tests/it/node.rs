@@ -193,3 +193,30 @@ async fn sigkill_under_interval_mining_loses_no_pending_transaction() {
     child.kill().expect("stop");
     child.wait().expect("reaped");
 }
+
+/// SIGTERM (what `kill PID` sends) stops the node cleanly: exit 0, and the
+/// chain is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_the_node_cleanly_and_keeps_the_chain() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (mut child, url) = start(tmp.path());
+    let client = slipway_testkit::http();
+    call(&client, &url, "evm_mine", json!([]))
+        .await
+        .expect("mine");
+    let pid = child.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("reaped");
+    assert!(status.success(), "{status:?}");
+    let (mut child, url) = start(tmp.path());
+    let head = call(&client, &url, "eth_blockNumber", json!([]))
+        .await
+        .expect("head");
+    assert_eq!(head, "0x1");
+    child.kill().expect("stop");
+    child.wait().expect("reaped");
+}
