@@ -176,6 +176,26 @@ pub enum JournalProblem {
         /// What is wrong with it.
         reason: String,
     },
+    /// Whole records are missing from its end: its head marker names more
+    /// as written than it holds (emptied, cut, or an older copy put back).
+    #[error(
+        "it holds {found} records, but {committed} were written (its head marker {} says so): records were lost from its end, and the steps they recorded would be sent again. Restore it, or start over with --reset",
+        head.display()
+    )]
+    Lost {
+        /// Records the marker names as written.
+        committed: u64,
+        /// Records the file holds.
+        found: u64,
+        /// The marker.
+        head: std::path::PathBuf,
+    },
+    /// Its head marker is damaged.
+    #[error(
+        "its head marker {} is damaged: restore it, or delete it to accept the journal as it is",
+        .0.display()
+    )]
+    BadHead(std::path::PathBuf),
     /// The file system refused.
     #[error(transparent)]
     Io(#[from] std::io::Error),

@@ -291,13 +291,34 @@ fn damaged(path: &Path, line: usize, reason: impl std::fmt::Display) -> DeployEr
     )
 }
 
+/// A log error, worded for the journal at `path`.
+fn log_error(path: &Path, error: LogError) -> DeployError {
+    match error {
+        LogError::Corrupt { line, reason, .. } => damaged(path, line, reason),
+        LogError::Lost {
+            committed,
+            found,
+            head,
+            ..
+        } => DeployError::journal(
+            path,
+            crate::error::JournalProblem::Lost {
+                committed,
+                found,
+                head,
+            },
+        ),
+        LogError::BadHead { path: head } => {
+            DeployError::journal(path, crate::error::JournalProblem::BadHead(head))
+        }
+        other => DeployError::Log(other),
+    }
+}
+
 impl Journal {
     /// Reads `path` (absent: empty).
     pub fn read(path: &Path) -> Result<JournalState, DeployError> {
-        let records = Log::<JournalRecord>::read(path, &FORMAT).map_err(|e| match e {
-            LogError::Corrupt { line, reason, .. } => damaged(path, line, reason),
-            other => DeployError::Log(other),
-        })?;
+        let records = Log::<JournalRecord>::read(path, &FORMAT).map_err(|e| log_error(path, e))?;
         let mut state = JournalState::default();
         for (i, record) in records.into_iter().enumerate() {
             state
@@ -328,10 +349,7 @@ impl Journal {
             let aside = path.with_extension(format!("jsonl.{stamp}.old"));
             Log::<JournalRecord>::move_to(path, &aside).map_err(DeployError::Log)?;
         }
-        let opened = Log::open(path, &FORMAT).map_err(|e| match e {
-            LogError::Corrupt { line, reason, .. } => damaged(path, line, reason),
-            other => DeployError::Log(other),
-        })?;
+        let opened = Log::open(path, &FORMAT).map_err(|e| log_error(path, e))?;
         let failpoint = std::env::var(FAILPOINT_VAR)
             .ok()
             .and_then(|v| v.parse().ok());

@@ -239,3 +239,36 @@ fn a_damaged_line_in_the_middle_is_an_error_with_its_line() {
     );
     assert!(error.contains("--reset"), "{error}");
 }
+
+/// A step's confirmation before the record that sent it — records written
+/// in that order, each in its place in the sequence — is refused by the
+/// journal's own check, naming the line.
+#[test]
+fn a_confirmation_before_its_sending_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("p.journal.jsonl");
+    let mut journal = Journal::open(&path, "a test", false).expect("open");
+    journal
+        .append(&JournalRecord::Begin {
+            plan: "p".into(),
+            chain_id: 1,
+            genesis: B256::repeat_byte(7),
+            deployer: Address::repeat_byte(1),
+        })
+        .expect("begin");
+    journal
+        .append(&JournalRecord::Confirmed {
+            step: "token".into(),
+            hash: B256::repeat_byte(9),
+            block: 3,
+            success: true,
+            gas_used: 21_000,
+        })
+        .expect("confirmed");
+    drop(journal);
+    let error = Journal::read(&path).expect_err("out of order").to_string();
+    assert!(
+        error.contains("line 2") && error.contains("comes before the record that sent it"),
+        "{error}"
+    );
+}
