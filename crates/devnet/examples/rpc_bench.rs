@@ -2,7 +2,8 @@
 //! (slipway's or Hardhat's), measured from the client side.
 //!
 //! ```text
-//! rpc_bench transfers URL COUNT INFLIGHT   pre-signed ETH transfers via eth_sendRawTransaction
+//! rpc_bench transfers URL COUNT INFLIGHT   pre-signed ETH transfers via eth_sendRawTransaction,
+//!                                          timed until every one has a receipt (mined)
 //! rpc_bench calls URL COUNT INFLIGHT       eth_call of a view function
 //! rpc_bench start URL -- CMD ARGS…         spawn CMD, time until URL answers
 //! ```
@@ -102,6 +103,7 @@ async fn transfers(url: String, count: usize, inflight: usize) {
     // requests are in flight at any time, none waiting on a nonce gap.
     let per = count.div_ceil(inflight);
     let mut signed: Vec<Vec<Bytes>> = Vec::new();
+    let mut last_hashes = Vec::new();
     for account in &accounts {
         let nonce = rpc(
             &client,
@@ -128,6 +130,9 @@ async fn transfers(url: String, count: usize, inflight: usize) {
             };
             let envelope: TxEnvelope = account.sign(tx).expect("sign");
             list.push(envelope.encoded_2718().into());
+            if k + 1 == per as u64 {
+                last_hashes.push(*envelope.tx_hash());
+            }
         }
         signed.push(list);
     }
@@ -155,6 +160,20 @@ async fn transfers(url: String, count: usize, inflight: usize) {
     let mut latencies = Vec::new();
     for w in workers {
         latencies.extend(w.await.expect("worker"));
+    }
+    // Some nodes answer before they mine: the phase ends when each
+    // account's last transfer (and so, by nonce, all before it) is mined.
+    for hash in last_hashes {
+        loop {
+            match rpc(&client, &url, "eth_getTransactionReceipt", json!([hash])).await {
+                Ok(r) if !r.is_null() => break,
+                Ok(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+                Err(_) => {
+                    failures.fetch_add(1, Ordering::SeqCst);
+                    break;
+                }
+            }
+        }
     }
     let elapsed = started.elapsed();
     latencies.sort();
