@@ -162,13 +162,17 @@ async fn transfers(url: String, count: usize, inflight: usize) {
         latencies.extend(w.await.expect("worker"));
     }
     // Some nodes answer before they mine: the phase ends when each
-    // account's last transfer (and so, by nonce, all before it) is mined.
+    // account's last transfer (and so, by nonce, all before it) is mined —
+    // or, after two minutes, counts each account still behind as a failure.
+    let deadline = Instant::now() + Duration::from_secs(120);
     for hash in last_hashes {
         loop {
             match rpc(&client, &url, "eth_getTransactionReceipt", json!([hash])).await {
                 Ok(r) if !r.is_null() => break,
-                Ok(_) => tokio::time::sleep(Duration::from_millis(5)).await,
-                Err(_) => {
+                Ok(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                _ => {
                     failures.fetch_add(1, Ordering::SeqCst);
                     break;
                 }

@@ -490,6 +490,24 @@ impl Chain {
         }
     }
 
+    /// The block being built, as `eth_getBlockByNumber("pending")` shows
+    /// it: the next number, timestamp and base fee, and the ready pool
+    /// transactions, in the order they would be mined (not yet executed:
+    /// its gas used and state root are its parent's).
+    pub fn pending_block(&self) -> (Header, Vec<PoolTx>) {
+        let context = self.next_block_context();
+        let ready = {
+            let state = &self.state;
+            self.pool.ready(|a| state.account(a).nonce)
+        };
+        let mut header =
+            self.header_template(Some(&self.head.header), context.timestamp, context.base_fee);
+        let envelopes: Vec<&TxEnvelope> = ready.iter().map(|t| &t.envelope).collect();
+        header.transactions_root = proofs::calculate_transaction_root(&envelopes);
+        header.state_root = self.head.header.state_root;
+        (header, ready)
+    }
+
     /// The block context a block executed in.
     pub fn block_context(&self, number: u64) -> Option<BlockContext> {
         let h = &self.block(number)?.header;
@@ -874,9 +892,15 @@ impl Chain {
                 "cannot move the clock back ({seconds} seconds); use evm_snapshot/evm_revert to go back"
             )));
         }
+        // The jump starts from the later of the clock and the latest block:
+        // automined blocks run ahead of the wall clock (one a second at
+        // least), and the next block must still come `seconds` after the
+        // latest, as on Hardhat and anvil.
+        let ahead = (self.head.header.timestamp as i64).saturating_sub(now() as i64);
         let offset = self
             .clock
             .offset
+            .max(ahead)
             .checked_add(seconds)
             .filter(|o| *o <= MAX_TIMESTAMP as i64)
             .ok_or_else(|| {

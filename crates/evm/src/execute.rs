@@ -112,9 +112,39 @@ impl Execution {
 /// Why a transaction could not execute at all (it is invalid, not failed).
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError {
-    /// The transaction breaks a validity rule (nonce, funds, gas, fees).
+    /// The sender cannot pay gas × price + value: worded as geth words it,
+    /// which ethers, viem and web3.py recognise.
+    #[error("insufficient funds for gas * price + value: address {address} have {have} want {want}")]
+    InsufficientFunds {
+        /// The sender.
+        address: Address,
+        /// Its balance.
+        have: U256,
+        /// What the transaction may cost.
+        want: U256,
+    },
+    /// The transaction breaks another validity rule (nonce, gas, fees).
     #[error("{0}")]
     Invalid(String),
+}
+
+impl ExecError {
+    fn of<D: std::fmt::Display>(
+        error: revm::context_interface::result::EVMError<D>,
+        sender: Address,
+    ) -> Self {
+        use revm::context_interface::result::{EVMError, InvalidTransaction};
+        match error {
+            EVMError::Transaction(InvalidTransaction::LackOfFundForMaxFee { fee, balance }) => {
+                Self::InsufficientFunds {
+                    address: sender,
+                    have: *balance,
+                    want: *fee,
+                }
+            }
+            other => Self::Invalid(other.to_string()),
+        }
+    }
 }
 
 type Ctx<'a> = MainnetContext<&'a mut CacheDB<EmptyDB>>;
@@ -203,7 +233,7 @@ impl State {
         let mut evm = self.context(env, block, tx).build_mainnet();
         let result = evm
             .transact(tx_env)
-            .map_err(|e| ExecError::Invalid(e.to_string()))?;
+            .map_err(|e| ExecError::of(e, tx.from))?;
         drop(evm);
         self.finish(result.result, result.state, spec, commit)
     }
@@ -227,7 +257,7 @@ impl State {
             .build_mainnet_with_inspector(inspector);
         let result = evm
             .inspect_tx(tx_env)
-            .map_err(|e| ExecError::Invalid(e.to_string()))?;
+            .map_err(|e| ExecError::of(e, tx.from))?;
         drop(evm);
         self.finish(result.result, result.state, spec, commit)
     }

@@ -64,6 +64,38 @@ pub(super) fn block(block: &MinedBlock, full: bool) -> Block<Transaction> {
     }
 }
 
+/// The block being built (`"pending"`): as geth shows it, with no hash,
+/// nonce or miner yet.
+pub(super) fn pending_block(
+    header: alloy_consensus::Header,
+    ready: &[crate::PoolTx],
+    full: bool,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let transactions = if full {
+        BlockTransactions::Full(ready.iter().map(pending_transaction).collect())
+    } else {
+        BlockTransactions::Hashes(ready.iter().map(|t| t.hash).collect())
+    };
+    let block: Block<Transaction> = Block {
+        header: Header {
+            hash: header.hash_slow(),
+            inner: header,
+            total_difficulty: Some(U256::ZERO),
+            size: None,
+        },
+        uncles: Vec::new(),
+        transactions,
+        withdrawals: None,
+    };
+    let mut value = serde_json::to_value(block)?;
+    if let Some(fields) = value.as_object_mut() {
+        for field in ["hash", "nonce", "miner"] {
+            fields.insert(field.into(), serde_json::Value::Null);
+        }
+    }
+    Ok(value)
+}
+
 /// Index of a block's first log of transaction `index`.
 fn first_log_index(block: &MinedBlock, index: usize) -> u64 {
     block.transactions[..index]

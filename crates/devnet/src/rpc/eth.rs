@@ -144,7 +144,11 @@ pub(crate) fn dispatch(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Option<R
                 let n = match tag {
                     BlockNumberOrTag::Earliest => 0,
                     BlockNumberOrTag::Number(n) => n,
-                    BlockNumberOrTag::Pending => return Ok(Value::Null),
+                    BlockNumberOrTag::Pending => {
+                        let (header, ready) = c.pending_block();
+                        return convert::pending_block(header, &ready, full)
+                            .map_err(|e| RpcError::internal(e.to_string()));
+                    }
                     _ => c.head().header.number,
                 };
                 c.block(n)

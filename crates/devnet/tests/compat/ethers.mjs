@@ -58,4 +58,39 @@ const value = { to: wallet.address, amount: 42n };
 const signature = await unlocked.signTypedData(domain, types, value);
 assert.equal(ethers.verifyTypedData(domain, types, value, signature), await unlocked.getAddress());
 
+// Time travel: automined blocks run ahead of the wall clock; an hour's
+// jump still lands at least an hour after the latest block.
+for (let i = 0; i < 5; i++) await (await fixture.bump("ahead")).wait();
+const before = await provider.getBlock("latest");
+await provider.send("evm_increaseTime", [3600]);
+await provider.send("evm_mine", []);
+const after = await provider.getBlock("latest");
+assert.ok(after.timestamp - before.timestamp >= 3600, `${after.timestamp} - ${before.timestamp}`);
+
+// The pending block: the next number and base fee, and what waits in the pool.
+await provider.send("evm_setAutomine", [false]);
+const waiting = await unlocked.sendTransaction({ to: wallet.address, value: 2n });
+const pending = await provider.getBlock("pending");
+assert.ok(pending, "a pending block, not null");
+assert.equal(pending.number, after.number + 1);
+assert.ok(pending.baseFeePerGas > 0n);
+assert.deepEqual([...pending.transactions], [waiting.hash]);
+await provider.send("evm_mine", []);
+await provider.send("evm_setAutomine", [true]);
+assert.equal((await waiting.wait()).status, 1);
+
+// Insufficient funds on eth_estimateGas and eth_call, worded as geth
+// does: ethers names it on an estimate (not "missing revert data"); on a
+// call it reports every node error as a call exception, with the node's
+// message kept.
+const poor = ethers.Wallet.createRandom().address;
+await assert.rejects(provider.estimateGas({ from: poor, to: wallet.address, value: 1n }), (err) => {
+  assert.equal(err.code, "INSUFFICIENT_FUNDS", `${err.code}: ${err.message}`);
+  return true;
+});
+await assert.rejects(provider.call({ from: poor, to: wallet.address, value: 1n }), (err) => {
+  assert.match(err.info?.error?.message ?? "", /^insufficient funds for gas \* price \+ value: address 0x[0-9a-fA-F]{40} have 0 want 1$/);
+  return true;
+});
+
 console.log("ethers compatibility: ok");
