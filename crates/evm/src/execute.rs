@@ -114,7 +114,9 @@ impl Execution {
 pub enum ExecError {
     /// The sender cannot pay gas × price + value: worded as geth words it,
     /// which ethers, viem and web3.py recognise.
-    #[error("insufficient funds for gas * price + value: address {address} have {have} want {want}")]
+    #[error(
+        "insufficient funds for gas * price + value: address {address} have {have} want {want}"
+    )]
     InsufficientFunds {
         /// The sender.
         address: Address,
