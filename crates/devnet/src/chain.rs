@@ -48,6 +48,8 @@ struct Snapshot {
 struct Clock {
     offset: i64,
     next: Option<u64>,
+    /// Base fee forced for the next block (`anvil_setNextBlockBaseFeePerGas`).
+    next_base_fee: Option<u64>,
 }
 
 /// Where a transaction was mined.
@@ -254,11 +256,10 @@ impl Chain {
             }
             ChainRecord::Edit(diff) => self.change_state(diff),
             ChainRecord::Clock { offset, next } => {
-                self.clock = Clock {
-                    offset: *offset,
-                    next: *next,
-                }
+                self.clock.offset = *offset;
+                self.clock.next = *next;
             }
+            ChainRecord::NextBaseFee(fee) => self.clock.next_base_fee = Some(*fee),
             ChainRecord::Rewind { .. } => {}
             ChainRecord::Pending(tx) => {
                 // It was valid when accepted; if it no longer is, mining
@@ -294,6 +295,15 @@ impl Chain {
         self.state.apply(diff);
     }
 
+    /// The live snapshots: id, and the number and hash of the block each
+    /// was taken at.
+    pub fn snapshots(&self) -> impl Iterator<Item = (u64, u64, B256)> + '_ {
+        self.snapshots.iter().map(|(id, s)| {
+            let number = s.blocks as u64 - 1;
+            (*id, number, self.block_hash(number).unwrap_or_default())
+        })
+    }
+
     /// Entries (accounts and storage slots) the live snapshots hold: what
     /// changed since the oldest was taken, never a copy of the state.
     pub fn snapshot_entries(&self) -> usize {
@@ -327,6 +337,7 @@ impl Chain {
         self.head = block.clone();
         self.mined.push(number);
         self.clock.next = None;
+        self.clock.next_base_fee = None;
         let state = &self.state;
         self.pool.prune(|a| state.account(a).nonce);
     }
@@ -460,6 +471,9 @@ impl Chain {
 
     /// Base fee of the next block.
     pub fn next_base_fee(&self) -> u64 {
+        if let Some(forced) = self.clock.next_base_fee {
+            return forced;
+        }
         let h = &self.head().header;
         BaseFeeParams::ethereum().next_block_base_fee(
             h.gas_used,
@@ -607,6 +621,7 @@ impl Chain {
         };
         self.mined.push(number);
         self.clock.next = None;
+        self.clock.next_base_fee = None;
     }
 
     fn validate(&self, tx: &PoolTx) -> Result<()> {
@@ -969,6 +984,11 @@ impl Chain {
             }
         }
         Ok(())
+    }
+
+    /// Forces the next block's base fee (`anvil_setNextBlockBaseFeePerGas`).
+    pub fn set_next_base_fee(&mut self, fee: u64) {
+        self.apply(ChainRecord::NextBaseFee(fee), true);
     }
 
     /// `evm_snapshot`.

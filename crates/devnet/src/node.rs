@@ -250,6 +250,17 @@ impl Node {
         }
     }
 
+    /// `hardhat_reset`: back to the genesis — every block, pooled
+    /// transaction, snapshot and clock change gone (logged as a rewind, so
+    /// a restart agrees).
+    pub fn reset(&self) -> Result<()> {
+        let head = self.read(|c| c.head().header.number);
+        if head > 0 {
+            self.rollback(head)?;
+        }
+        self.write(Chain::drop_all_transactions)
+    }
+
     /// Removes the last `depth` blocks (state as after the block before them).
     pub fn rollback(&self, depth: u64) -> Result<u64> {
         let written = {

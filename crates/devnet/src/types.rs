@@ -75,6 +75,8 @@ pub enum ChainRecord {
     /// (interval or manual mining, or a nonce gap): logged before its hash
     /// is returned, so a restart still has it.
     Pending(Box<crate::pool::PoolTx>),
+    /// The base fee forced for the next block.
+    NextBaseFee(u64),
     /// A run of empty blocks (no transaction, no state change), by their
     /// timestamps: `[first, step, count]` runs of evenly spaced ones — a
     /// day of interval mining or `anvil_mine 100000` in a few bytes.

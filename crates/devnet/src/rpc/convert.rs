@@ -64,36 +64,34 @@ pub(super) fn block(block: &MinedBlock, full: bool) -> Block<Transaction> {
     }
 }
 
-/// The block being built (`"pending"`): as geth shows it, with no hash,
-/// nonce or miner yet.
+/// The block being built (`"pending"`), as anvil shows it: a block like
+/// any other, hashed as it stands now.
 pub(super) fn pending_block(
     header: alloy_consensus::Header,
     ready: &[crate::PoolTx],
     full: bool,
-) -> Result<serde_json::Value, serde_json::Error> {
+) -> Block<Transaction> {
     let transactions = if full {
         BlockTransactions::Full(ready.iter().map(pending_transaction).collect())
     } else {
         BlockTransactions::Hashes(ready.iter().map(|t| t.hash).collect())
     };
-    let block: Block<Transaction> = Block {
+    let size = alloy_rlp::encode(&header).len()
+        + ready
+            .iter()
+            .map(|t| alloy_eips::eip2718::Encodable2718::encode_2718_len(&t.envelope))
+            .sum::<usize>();
+    Block {
         header: Header {
             hash: header.hash_slow(),
-            inner: header,
             total_difficulty: Some(U256::ZERO),
-            size: None,
+            size: Some(U256::from(size)),
+            inner: header.clone(),
         },
         uncles: Vec::new(),
         transactions,
-        withdrawals: None,
-    };
-    let mut value = serde_json::to_value(block)?;
-    if let Some(fields) = value.as_object_mut() {
-        for field in ["hash", "nonce", "miner"] {
-            fields.insert(field.into(), serde_json::Value::Null);
-        }
+        withdrawals: header.withdrawals_root.map(|_| Default::default()),
     }
-    Ok(value)
 }
 
 /// Index of a block's first log of transaction `index`.
@@ -124,6 +122,20 @@ pub(super) fn logs(block: &MinedBlock, index: usize, tx: &MinedTx) -> Vec<Log> {
 }
 
 /// The receipt of a mined transaction.
+/// A receipt as served: alloy's, plus the block's timestamp
+/// (`blockTimestamp`, a plain number, as anvil serves it).
+pub(super) fn receipt_json(
+    block: &MinedBlock,
+    index: usize,
+    tx: &MinedTx,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let mut value = serde_json::to_value(receipt(block, index, tx))?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.insert("blockTimestamp".into(), block.header.timestamp.into());
+    }
+    Ok(value)
+}
+
 pub(super) fn receipt(block: &MinedBlock, index: usize, tx: &MinedTx) -> TransactionReceipt {
     let rpc_logs = logs(block, index, tx);
     let inner = receipt_envelope(tx).map_logs(|_| Log::default());
@@ -137,7 +149,8 @@ pub(super) fn receipt(block: &MinedBlock, index: usize, tx: &MinedTx) -> Transac
         gas_used: tx.gas_used,
         effective_gas_price: tx.effective_gas_price,
         blob_gas_used: None,
-        blob_gas_price: None,
+        // No blobs on the dev chain: from Cancun on, the minimum price.
+        blob_gas_price: block.header.excess_blob_gas.map(|_| 1),
         from: tx.sender,
         to: tx.envelope.to(),
         contract_address: tx.contract_address,

@@ -197,6 +197,70 @@ fn anvil(node: &Node, method: &str, name: &str, p: &Params<'_>) -> Option<RpcRes
             write(node, |c| c.automine = on)?;
             Ok(json!(true))
         })(),
+        "getAutomine" => Ok(json!(node.read(|c| c.automine))),
+        "setNextBlockBaseFeePerGas" => (|| {
+            let fee: U64 = p.required(0, "baseFeePerGas", QUANTITY)?;
+            write(node, |c| c.set_next_base_fee(fee.to()))?;
+            Ok(json!(true))
+        })(),
+        "reset" => (|| {
+            let options: Option<Value> = p.optional(0, "options", "reset options")?;
+            if options
+                .as_ref()
+                .is_some_and(|o| o.get("forking").is_some() || o.get("jsonRpcUrl").is_some())
+            {
+                return Err(RpcError::invalid_params(
+                    "forking is not supported by the slipway dev chain yet: reset takes no options",
+                ));
+            }
+            node.reset().map_err(|e| RpcError::server(e.to_string()))?;
+            Ok(json!(true))
+        })(),
+        "nodeInfo" => Ok(node.read(node_info)),
+        "metadata" => Ok(node.read(metadata)),
         _ => return Some(Err(RpcError::method_not_found(method))),
+    })
+}
+
+/// `anvil_nodeInfo`, in anvil's shape.
+fn node_info(c: &crate::Chain) -> Value {
+    let head = c.head();
+    json!({
+        "currentBlockNumber": U64::from(head.header.number),
+        "currentBlockTimestamp": head.header.timestamp,
+        "currentBlockHash": head.hash,
+        "hardFork": c.hardfork().as_str(),
+        "transactionOrder": "fees",
+        "environment": {
+            "baseFee": U256::from(c.next_base_fee()),
+            "chainId": c.chain_id(),
+            "gasLimit": U256::from(c.genesis().gas_limit),
+            "gasPrice": U256::from(c.next_base_fee() + 1_000_000_000),
+        },
+        "forkConfig": {
+            "forkUrl": null,
+            "forkBlockNumber": null,
+            "forkRetryBackoff": null,
+        },
+    })
+}
+
+/// `hardhat_metadata` (and `anvil_metadata`), in Hardhat's shape: the
+/// instance id is the genesis hash, which is new for every chain.
+fn metadata(c: &crate::Chain) -> Value {
+    let head = c.head();
+    let snapshots: serde_json::Map<String, Value> = c
+        .snapshots()
+        .map(|(id, number, hash)| (id.to_string(), json!([number, hash])))
+        .collect();
+    json!({
+        "clientVersion": concat!("slipway/v", env!("CARGO_PKG_VERSION")),
+        "clientSemver": env!("CARGO_PKG_VERSION"),
+        "chainId": c.chain_id(),
+        "instanceId": c.block_hash(0).unwrap_or_default(),
+        "latestBlockNumber": head.header.number,
+        "latestBlockHash": head.hash,
+        "forkedNetwork": null,
+        "snapshots": snapshots,
     })
 }

@@ -133,7 +133,9 @@ pub(crate) fn dispatch(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Option<R
         "eth_getTransactionReceipt" => (|| {
             let h: B256 = p.required(0, "hash", HASH)?;
             node.read(|c| match c.mined_tx(&h) {
-                Some((b, i, t)) => to_json(convert::receipt(b, i, t)),
+                Some((b, i, t)) => {
+                    convert::receipt_json(b, i, t).map_err(|e| RpcError::internal(e.to_string()))
+                }
                 None => Ok(Value::Null),
             })
         })(),
@@ -146,8 +148,7 @@ pub(crate) fn dispatch(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Option<R
                     BlockNumberOrTag::Number(n) => n,
                     BlockNumberOrTag::Pending => {
                         let (header, ready) = c.pending_block();
-                        return convert::pending_block(header, &ready, full)
-                            .map_err(|e| RpcError::internal(e.to_string()));
+                        return to_json(convert::pending_block(header, &ready, full));
                     }
                     _ => c.head().header.number,
                 };
@@ -155,6 +156,28 @@ pub(crate) fn dispatch(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Option<R
                     .map_or(Ok(Value::Null), |b| to_json(convert::block(&b, full)))
             })
         })(),
+        "eth_getBlockReceipts" => (|| {
+            let id: BlockId = p.required(0, "block", BLOCK)?;
+            node.read(|c| {
+                // Unknown, future or pending: null, as on geth.
+                let Ok(Some(n)) = resolve_block(c, Some(id)) else {
+                    return Ok(Value::Null);
+                };
+                match c.block(n) {
+                    Some(b) => b
+                        .transactions
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| convert::receipt_json(&b, i, t))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(Value::Array)
+                        .map_err(|e| RpcError::internal(e.to_string())),
+                    None => Ok(Value::Null),
+                }
+            })
+        })(),
+        // No blobs on the dev chain: the minimum blob base fee.
+        "eth_blobBaseFee" => Ok(json!(U64::from(1))),
         "eth_getBlockByHash" => (|| {
             let h: B256 = p.required(0, "hash", HASH)?;
             let full: bool = p.optional(1, "full", "a boolean")?.unwrap_or(false);
@@ -239,12 +262,20 @@ fn fee_history(node: &Node, p: &Params<'_>) -> RpcResult {
             history
                 .gas_used_ratio
                 .push(b.header.gas_used as f64 / b.header.gas_limit as f64);
+            if b.header.excess_blob_gas.is_some() {
+                // No blobs on the dev chain: none used, the minimum price.
+                history.base_fee_per_blob_gas.push(1);
+                history.blob_gas_used_ratio.push(0.0);
+            }
             if !percentiles.is_empty() {
                 history
                     .reward
                     .get_or_insert_with(Vec::new)
                     .push(rewards(&b, base, &percentiles));
             }
+        }
+        if !history.base_fee_per_blob_gas.is_empty() {
+            history.base_fee_per_blob_gas.push(1);
         }
         history.base_fee_per_gas.push(if newest == head {
             u128::from(c.next_base_fee())

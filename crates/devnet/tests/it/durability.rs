@@ -9,15 +9,7 @@ use slipway_devnet::{Mining, Node};
 const ALICE: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
 const BOB: Address = address!("70997970C51812dc3A010C7d01b50e0d17dc79C8");
 
-async fn rpc(url: &str, method: &str, params: serde_json::Value) -> serde_json::Value {
-    let body = common::raw(
-        url,
-        json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}),
-    )
-    .await;
-    assert!(body.get("error").is_none(), "{method}: {body}");
-    body["result"].clone()
-}
+use common::rpc;
 
 async fn transfer(url: &str, wei: u64) -> String {
     let hash = rpc(

@@ -63,6 +63,17 @@ pub async fn raw(url: &str, body: serde_json::Value) -> serde_json::Value {
     raw_text(url, body.to_string()).await.1
 }
 
+/// Calls `method` on `url`; its result (an error answer fails the test).
+pub async fn rpc(url: &str, method: &str, params: serde_json::Value) -> serde_json::Value {
+    let body = raw(
+        url,
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}),
+    )
+    .await;
+    assert!(body.get("error").is_none(), "{method} on {url}: {body}");
+    body["result"].clone()
+}
+
 /// Posts text; returns status and parsed body.
 pub async fn raw_text(url: &str, body: String) -> (u16, serde_json::Value) {
     let response = slipway_testkit::http()
