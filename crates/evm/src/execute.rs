@@ -264,6 +264,32 @@ impl State {
         self.finish(result.result, result.state, spec, commit)
     }
 
+    /// Executes `tx` with an inspector watching, changing nothing: revm's
+    /// own result and post-state, for the tracers.
+    pub(crate) fn inspect<I>(
+        &mut self,
+        env: &ChainEnv,
+        block: &BlockContext,
+        tx: &TxInput,
+        inspector: &mut I,
+    ) -> Result<revm::context_interface::result::ResultAndState, ExecError>
+    where
+        I: for<'a> Inspector<Ctx<'a>>,
+    {
+        let tx_env = tx_env(env, tx);
+        let mut evm = self
+            .context(env, block, tx)
+            .build_mainnet_with_inspector(inspector);
+        evm.inspect_tx(tx_env)
+            .map_err(|e| ExecError::of(e, tx.from))
+    }
+
+    /// The database underneath (the state before a transaction, for the
+    /// prestate tracer).
+    pub(crate) fn db(&self) -> &CacheDB<EmptyDB> {
+        &self.db
+    }
+
     fn finish(
         &mut self,
         result: ExecutionResult,

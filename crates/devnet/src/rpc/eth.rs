@@ -115,6 +115,7 @@ pub(crate) fn dispatch(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Option<R
         })(),
         "eth_call" => call(node, p),
         "eth_estimateGas" => estimate_gas(node, p),
+        "eth_createAccessList" => create_access_list(node, p),
         "eth_sendRawTransaction" => send_raw(node, p),
         "eth_sendTransaction" => send_transaction(node, p),
         "eth_sign" => sign_message(node, p, true),
@@ -318,12 +319,23 @@ fn rewards(block: &crate::MinedBlock, base: u128, percentiles: &[f64]) -> Vec<u1
 }
 
 /// A call request as EVM input.
-fn call_input(req: &TransactionRequest, gas_cap: u64) -> TxInput {
+pub(super) fn call_input(req: &TransactionRequest, gas_cap: u64) -> TxInput {
     let authorization_list = req.authorization_list.clone().unwrap_or_default();
+    let has_access_list = req.access_list.as_ref().is_some_and(|l| !l.is_empty());
+    let eip1559 = req.max_fee_per_gas.is_some() || req.max_priority_fee_per_gas.is_some();
     TxInput {
-        // A call that carries EIP-7702 authorizations runs as a type 4
-        // transaction, so that they apply (and an estimate counts them).
-        tx_type: if authorization_list.is_empty() { 0 } else { 4 },
+        // The type the fields make, so that an access list or EIP-7702
+        // authorizations apply (a legacy transaction ignores them) and an
+        // estimate counts them.
+        tx_type: if !authorization_list.is_empty() {
+            4
+        } else if eip1559 {
+            2
+        } else if has_access_list {
+            1
+        } else {
+            0
+        },
         from: req.from.unwrap_or_default(),
         to: req.to.and_then(|k| k.to().copied()),
         value: req.value.unwrap_or_default(),
@@ -347,6 +359,27 @@ fn call_input(req: &TransactionRequest, gas_cap: u64) -> TxInput {
 }
 
 const REQUEST: &str = "a transaction object {from, to, gas, gasPrice, value, data, …}";
+
+/// `eth_createAccessList`: the list, the gas the call uses with it, and
+/// the error if it fails (as geth answers).
+fn create_access_list(node: &Node, p: &Params<'_>) -> RpcResult {
+    let req: TransactionRequest = p.required(0, "transaction", REQUEST)?;
+    let block: Option<BlockId> = p.optional(1, "block", BLOCK)?;
+    node.read(|c| {
+        let number = resolve_block(c, block)?;
+        let input = call_input(&req, c.genesis().gas_limit);
+        let (list, outcome) = c
+            .create_access_list(&input, number)
+            .map_err(|e| RpcError::server(e.to_string()))?;
+        let mut answer = json!({ "accessList": list, "gasUsed": U64::from(outcome.gas_used) });
+        match outcome.status {
+            Status::Success => {}
+            Status::Revert => answer["error"] = json!("execution reverted"),
+            Status::Halt(reason) => answer["error"] = json!(format!("execution halted: {reason}")),
+        }
+        Ok(answer)
+    })
+}
 
 fn call(node: &Node, p: &Params<'_>) -> RpcResult {
     let req: TransactionRequest = p.required(0, "transaction", REQUEST)?;

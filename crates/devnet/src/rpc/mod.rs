@@ -2,6 +2,7 @@
 //! method table.
 
 mod convert;
+mod debug;
 mod dev;
 mod error;
 mod eth;
@@ -262,6 +263,9 @@ pub(crate) fn call(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Result<Value
         return result;
     }
     if let Some(result) = dev::dispatch(ctx, method, p) {
+        return result;
+    }
+    if let Some(result) = debug::dispatch(ctx, method, p) {
         return result;
     }
     let node = &ctx.node;

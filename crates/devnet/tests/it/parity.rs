@@ -101,3 +101,131 @@ async fn result_shapes_match_anvils_key_by_key() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+alloy_sol_types::sol! {
+    function bump(string note) external returns (uint256);
+    function count() external view returns (uint256);
+    function say(string text) external;
+}
+
+/// Call data as hex.
+fn hex_of(call: &impl alloy_sol_types::SolCall) -> String {
+    format!("0x{}", alloy_primitives::hex::encode(call.abi_encode()))
+}
+
+/// Deploys the fixture and calls `bump("traced")` on `url`; the contract's
+/// address and the call's transaction hash.
+async fn deploy_and_bump(url: &str) -> (Value, Value) {
+    let from = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+    let deploy = rpc(
+        url,
+        "eth_sendTransaction",
+        json!([{ "from": from, "data": common::fixture_bytecode(), "gas": "0x200000" }]),
+    )
+    .await;
+    let receipt = rpc(url, "eth_getTransactionReceipt", json!([deploy])).await;
+    let fixture = receipt["contractAddress"].clone();
+    let data = hex_of(&bumpCall {
+        note: "traced".into(),
+    });
+    let hash = rpc(
+        url,
+        "eth_sendTransaction",
+        json!([{ "from": from, "to": fixture, "data": data, "gas": "0x100000" }]),
+    )
+    .await;
+    (fixture, hash)
+}
+
+/// geth's tracers and eth_createAccessList, on the dev chain and on anvil:
+/// the same shapes, and the figures both must agree on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn traces_and_access_lists_match_anvils() {
+    // anvil records opcode steps only when asked.
+    let anvil = slipway_testkit::Anvil::start(1337, &["--steps-tracing"]);
+    let (_node, server) = common::spawn(None, Mining::Auto).await;
+    let ours = deploy_and_bump(&server.url).await;
+    let theirs = deploy_and_bump(&anvil.url()).await;
+    let mut found = Vec::new();
+    for options in [
+        json!({}),
+        json!({ "tracer": "callTracer" }),
+        json!({ "tracer": "callTracer", "tracerConfig": { "withLog": true } }),
+        json!({ "tracer": "prestateTracer" }),
+        json!({ "tracer": "prestateTracer", "tracerConfig": { "diffMode": true } }),
+    ] {
+        let a = rpc(
+            &server.url,
+            "debug_traceTransaction",
+            json!([ours.1, options]),
+        )
+        .await;
+        let b = rpc(
+            &anvil.url(),
+            "debug_traceTransaction",
+            json!([theirs.1, options]),
+        )
+        .await;
+        let mut diffs = Vec::new();
+        differences("", &a, &b, &mut diffs);
+        found.extend(
+            diffs
+                .into_iter()
+                .map(|d| format!("traceTransaction {options}{d}")),
+        );
+        if options == json!({}) {
+            assert_eq!(a["gas"], b["gas"], "struct logger gas");
+            assert_eq!(
+                a["structLogs"].as_array().map(Vec::len),
+                b["structLogs"].as_array().map(Vec::len),
+                "as many steps"
+            );
+        }
+        if options == json!({ "tracer": "callTracer" }) {
+            assert_eq!(a["gasUsed"], b["gasUsed"]);
+            assert_eq!(a["type"], "CALL");
+            assert_eq!(a["to"], ours.0);
+        }
+    }
+    let from = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    let call = |fixture: &Value| {
+        json!([
+            { "from": from, "to": fixture, "data": hex_of(&countCall {}) },
+            "latest",
+            { "tracer": "callTracer" }
+        ])
+    };
+    let a = rpc(&server.url, "debug_traceCall", call(&ours.0)).await;
+    let b = rpc(&anvil.url(), "debug_traceCall", call(&theirs.0)).await;
+    assert_eq!(a["output"], b["output"], "count() on both");
+    let mut diffs = Vec::new();
+    differences("", &a, &b, &mut diffs);
+    found.extend(diffs.into_iter().map(|d| format!("traceCall{d}")));
+
+    // say("x") writes the fixture's slot 0 and calls the console address:
+    // both listed, by both nodes (in another order: anvil lists them as
+    // touched, slipway sorted — the order carries no meaning).
+    let say = hex_of(&sayCall { text: "x".into() });
+    let request = |fixture: &Value| json!([{ "from": from, "to": fixture, "data": say }, "latest"]);
+    let a = rpc(&server.url, "eth_createAccessList", request(&ours.0)).await;
+    let b = rpc(&anvil.url(), "eth_createAccessList", request(&theirs.0)).await;
+    let sorted = |list: &Value| {
+        let mut items = list.as_array().cloned().unwrap_or_default();
+        items.sort_by_key(|i| i["address"].to_string());
+        items
+    };
+    assert_eq!(sorted(&a["accessList"]), sorted(&b["accessList"]));
+    assert_eq!(a["accessList"].as_array().map(Vec::len), Some(2));
+    assert_eq!(a["gasUsed"], b["gasUsed"], "the gas with the list applied");
+    // An estimate with the list applied costs what the list said.
+    let mut with_list = request(&ours.0);
+    with_list[0]["accessList"] = a["accessList"].clone();
+    assert_eq!(
+        rpc(&server.url, "eth_estimateGas", with_list).await,
+        a["gasUsed"]
+    );
+    let mut diffs = Vec::new();
+    differences("", &a, &b, &mut diffs);
+    found.extend(diffs.into_iter().map(|d| format!("createAccessList{d}")));
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
