@@ -10,6 +10,7 @@
 mod accounts;
 mod blocks;
 mod chain;
+pub mod dump;
 mod error;
 mod genesis;
 mod node;

@@ -90,6 +90,16 @@ impl State {
                 .is_some_and(|a| !a.storage.is_empty())
     }
 
+    /// Every address the state holds something for (see [`Self::holds`]).
+    pub fn held_addresses(&self) -> impl Iterator<Item = Address> + '_ {
+        self.db
+            .cache
+            .accounts
+            .keys()
+            .copied()
+            .filter(|a| self.holds(*a))
+    }
+
     /// The storage slots held for an account (non-zero or once written).
     pub fn storage_keys(&self, address: Address) -> Vec<U256> {
         self.db

@@ -217,6 +217,18 @@ fn anvil(node: &Node, method: &str, name: &str, p: &Params<'_>) -> Option<RpcRes
             Ok(json!(true))
         })(),
         "nodeInfo" => Ok(node.read(node_info)),
+        "dumpState" => node
+            .read(crate::dump::dump)
+            .map(|bytes| json!(bytes))
+            .map_err(|e| RpcError::internal(e.to_string())),
+        "loadState" => (|| {
+            let bytes: Bytes = p.required(0, "state", "the hex that anvil_dumpState returns")?;
+            let diff = node
+                .read(|c| crate::dump::load(c.state(), &bytes))
+                .map_err(|e| RpcError::invalid_params(e.to_string()))?;
+            write(node, |c| c.edit(diff))?;
+            Ok(json!(true))
+        })(),
         "metadata" => Ok(node.read(metadata)),
         _ => return Some(Err(RpcError::method_not_found(method))),
     })

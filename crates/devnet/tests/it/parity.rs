@@ -229,3 +229,82 @@ async fn traces_and_access_lists_match_anvils() {
     found.extend(diffs.into_iter().map(|d| format!("createAccessList{d}")));
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// What `addresses` hold on `url`: balance, nonce, code, storage slot 0.
+async fn holdings(url: &str, addresses: &[&str]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for address in addresses {
+        out.push(json!([
+            rpc(url, "eth_getBalance", json!([address, "latest"])).await,
+            rpc(url, "eth_getTransactionCount", json!([address, "latest"])).await,
+            rpc(url, "eth_getCode", json!([address, "latest"])).await,
+            rpc(url, "eth_getStorageAt", json!([address, "0x0", "latest"])).await,
+        ]));
+    }
+    out
+}
+
+/// anvil_dumpState / anvil_loadState both ways: a dump anvil made loads
+/// into the dev chain, and one the dev chain made loads into anvil, each
+/// giving the same balances, nonces, code and storage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_dumps_load_both_ways_with_anvil() {
+    let alice = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+    let store = "0x00000000000000000000000000000000000005a1";
+    let code = "0x00000000000000000000000000000000000000c0";
+
+    // anvil → slipway.
+    let anvil = slipway_testkit::Anvil::start(1337, &[]);
+    rpc(
+        &anvil.url(),
+        "eth_sendTransaction",
+        json!([{ "from": alice, "to": store, "value": "0x2a" }]),
+    )
+    .await;
+    rpc(
+        &anvil.url(),
+        "anvil_setStorageAt",
+        json!([store, "0x0", format!("0x{:064x}", 7)]),
+    )
+    .await;
+    rpc(&anvil.url(), "anvil_setCode", json!([code, "0x6001600055"])).await;
+    let dumped = rpc(&anvil.url(), "anvil_dumpState", json!([])).await;
+    let (_node, server) = common::spawn(None, Mining::Auto).await;
+    assert_eq!(
+        rpc(&server.url, "anvil_loadState", json!([dumped])).await,
+        true
+    );
+    let watched = [alice, store, code];
+    assert_eq!(
+        holdings(&server.url, &watched).await,
+        holdings(&anvil.url(), &watched).await
+    );
+
+    // slipway → anvil.
+    let (fixture, _) = deploy_and_bump(&server.url).await;
+    let fixture = fixture.as_str().expect("address").to_owned();
+    let dumped = rpc(&server.url, "anvil_dumpState", json!([])).await;
+    let fresh = slipway_testkit::Anvil::start(1337, &[]);
+    assert_eq!(
+        rpc(&fresh.url(), "anvil_loadState", json!([dumped])).await,
+        true
+    );
+    let watched = [alice, store, code, fixture.as_str()];
+    assert_eq!(
+        holdings(&fresh.url(), &watched).await,
+        holdings(&server.url, &watched).await
+    );
+
+    // Not a dump: refused, nothing changed.
+    let err = common::raw(
+        &server.url,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "anvil_loadState", "params": ["0x1234"]}),
+    )
+    .await;
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not a state dump")),
+        "{err}"
+    );
+}
