@@ -20,15 +20,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-5000}
 out=${2:-/dev/stdout}
-. bench/slipway-binary.sh
+. bench/node-lib.sh
 work=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 port=8641
 url=http://127.0.0.1:$port
-rpc() { curl -sf -X POST -H 'content-type: application/json' --data "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":$2}" "$url"; }
-rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 "$SLIPWAY" --root "$work" -q node --port $port --automine >/dev/null 2>&1 & pid=$!
 for _ in $(seq 1 300); do rpc eth_chainId '[]' >/dev/null 2>&1 && break; sleep 0.1; done

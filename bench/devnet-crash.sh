@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-10}
 out=${2:-/dev/stdout}
-. bench/slipway-binary.sh
+. bench/node-lib.sh
 work=$(mktemp -d)
 pid=
 senders=()
@@ -27,7 +27,6 @@ cleanup() {
 trap cleanup EXIT
 port=8651
 url=http://127.0.0.1:$port
-rpc() { curl -sf -X POST -H 'content-type: application/json' --data "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":$2}" "$url"; }
 start() {
   "$SLIPWAY" --root "$work/chain" -q node --port $port --block-time 1 >/dev/null 2>&1 & pid=$!
   for _ in $(seq 1 300); do rpc eth_chainId '[]' >/dev/null 2>&1 && return 0; sleep 0.05; done

@@ -15,15 +15,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-125}
 out=${2:-/dev/stdout}
-. bench/slipway-binary.sh
+. bench/node-lib.sh
 work=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 port=8661
 url=http://127.0.0.1:$port
-rpc() { curl -sf -X POST -H 'content-type: application/json' --data "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":$2}" "$url"; }
-rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 log_bytes() { cat "$1/.slipway/devnet/chain.log" "$1/.slipway/devnet/chain.log.head" 2>/dev/null | wc -c || true; }
 start() { # root, extra flags…
   "$SLIPWAY" --root "$1" -q node --port $port "${@:2}" >/dev/null 2>&1 & pid=$!

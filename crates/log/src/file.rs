@@ -90,12 +90,17 @@ impl SyncHandle {
     /// Makes every append so far durable, then names the last of them in
     /// the head marker.
     pub fn sync(&self) -> Result<(), LogError> {
-        let tip = *lock(&self.tip);
-        self.file
-            .sync_data()
-            .map_err(LogError::io("cannot sync", &self.path))?;
-        self.head.write(tip)
+        sync_and_mark(&self.file, &self.path, &self.tip, &self.head)
     }
+}
+
+/// Group commit: makes every append made before it began durable, then
+/// names the last of them in the head marker (never before the sync).
+fn sync_and_mark(file: &File, path: &Path, tip: &Mutex<Tip>, head: &Head) -> Result<(), LogError> {
+    let tip = *lock(tip);
+    file.sync_data()
+        .map_err(LogError::io("cannot sync", path))?;
+    head.write(tip)
 }
 
 fn lock(tip: &Mutex<Tip>) -> std::sync::MutexGuard<'_, Tip> {
@@ -424,11 +429,7 @@ impl<R: Serialize + DeserializeOwned> Log<R> {
     /// Makes every append so far durable, then names the last of them in
     /// the head marker.
     pub fn sync(&self) -> Result<(), LogError> {
-        let tip = *lock(&self.tip);
-        self.file
-            .sync_data()
-            .map_err(LogError::io("cannot sync", &self.path))?;
-        self.head.write(tip)
+        sync_and_mark(&self.file, &self.path, &self.tip, &self.head)
     }
 
     /// A handle to make appends durable from another thread.
