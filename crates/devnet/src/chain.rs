@@ -841,25 +841,29 @@ impl Chain {
     /// Executes a call without committing it. A call that names no gas
     /// price runs with a zero base fee, as geth's `eth_call` does.
     pub fn call(&self, input: &TxInput, number: Option<u64>) -> Result<Execution> {
-        let (mut state, context) = self.call_setting(input, number)?;
+        let (state, context) = self.call_setting(input, number)?;
         state
-            .transact(&self.env, &context, input, false)
+            .simulate(&self.env, &context, input)
             .map_err(|e| DevnetError::Rejected(e.to_string()))
     }
 
     /// The state and block context a call on block `number` (the latest
     /// state and the next block's context for `None`) runs in; a call that
-    /// names no gas price runs with a zero base fee, as on geth.
-    fn call_setting(&self, input: &TxInput, number: Option<u64>) -> Result<(State, BlockContext)> {
+    /// names no gas price runs with a zero base fee, as on geth. The state
+    /// is borrowed where it can be: a call copies nothing.
+    fn call_setting(
+        &self,
+        input: &TxInput,
+        number: Option<u64>,
+    ) -> Result<(Cow<'_, State>, BlockContext)> {
         let (state, mut context) = match number {
             Some(n) => (
                 self.state_at(n)
-                    .ok_or_else(|| DevnetError::Rejected(format!("header not found: block {n}")))?
-                    .into_owned(),
+                    .ok_or_else(|| DevnetError::Rejected(format!("header not found: block {n}")))?,
                 self.block_context(n)
                     .unwrap_or_else(|| self.next_block_context()),
             ),
-            None => (self.state.clone(), self.next_block_context()),
+            None => (Cow::Borrowed(&self.state), self.next_block_context()),
         };
         if input.gas_price == 0 {
             context.base_fee = 0;
@@ -875,8 +879,9 @@ impl Chain {
         number: Option<u64>,
         options: &slipway_evm::geth_trace::GethDebugTracingOptions,
     ) -> Result<slipway_evm::geth_trace::GethTrace> {
-        let (mut state, context) = self.call_setting(input, number)?;
+        let (state, context) = self.call_setting(input, number)?;
         state
+            .into_owned()
             .trace(&self.env, &context, input, options)
             .map_err(|e| DevnetError::Rejected(e.to_string()))
     }
@@ -928,8 +933,9 @@ impl Chain {
         input: &TxInput,
         number: Option<u64>,
     ) -> Result<(alloy_rpc_types_eth::AccessList, Execution)> {
-        let (mut state, context) = self.call_setting(input, number)?;
+        let (state, context) = self.call_setting(input, number)?;
         state
+            .into_owned()
             .create_access_list(&self.env, &context, input)
             .map_err(|e| DevnetError::Rejected(e.to_string()))
     }

@@ -6,6 +6,7 @@ use revm::{
     context::{BlockEnv, CfgEnv, TxEnv, result::ExecutionResult},
     context_interface::{block::BlobExcessGasAndPrice, result::Output},
     database::{CacheDB, EmptyDB},
+    database_interface::{Database, WrapDatabaseRef},
     handler::MainnetContext,
     primitives::hardfork::SpecId,
     state::EvmState,
@@ -202,24 +203,48 @@ fn block_env(block: &BlockContext) -> BlockEnv {
     }
 }
 
+/// A mainnet EVM context over `db` for `tx` in `block`.
+fn context<DB: Database>(
+    db: DB,
+    env: &ChainEnv,
+    block: &BlockContext,
+    tx: &TxInput,
+) -> MainnetContext<DB> {
+    let mut cfg = CfgEnv::new_with_spec(spec_id(env.hardfork));
+    cfg.chain_id = env.chain_id;
+    cfg.disable_nonce_check = tx.nonce.is_none();
+    if env.unlimited_code_size {
+        cfg.limit_contract_code_size = Some(usize::MAX);
+        cfg.limit_contract_initcode_size = Some(usize::MAX);
+    }
+    if env.unlimited_tx_gas {
+        cfg.tx_gas_limit_cap = Some(u64::MAX);
+    }
+    Context::mainnet()
+        .with_db(db)
+        .with_cfg(cfg)
+        .with_block(block_env(block))
+}
+
 impl State {
     fn context(&mut self, env: &ChainEnv, block: &BlockContext, tx: &TxInput) -> Ctx<'_> {
-        let skip_nonce = tx.nonce.is_none();
-        let unlimited = env.unlimited_code_size;
-        let mut cfg = CfgEnv::new_with_spec(spec_id(env.hardfork));
-        cfg.chain_id = env.chain_id;
-        cfg.disable_nonce_check = skip_nonce;
-        if unlimited {
-            cfg.limit_contract_code_size = Some(usize::MAX);
-            cfg.limit_contract_initcode_size = Some(usize::MAX);
-        }
-        if env.unlimited_tx_gas {
-            cfg.tx_gas_limit_cap = Some(u64::MAX);
-        }
-        Context::mainnet()
-            .with_db(&mut self.db)
-            .with_cfg(cfg)
-            .with_block(block_env(block))
+        context(&mut self.db, env, block, tx)
+    }
+
+    /// Executes `tx` on a read-only view of the state, changing nothing
+    /// and copying nothing: what `eth_call` and `eth_estimateGas` need.
+    pub fn simulate(
+        &self,
+        env: &ChainEnv,
+        block: &BlockContext,
+        tx: &TxInput,
+    ) -> Result<Execution, ExecError> {
+        let spec = spec_id(env.hardfork);
+        let mut evm = context(WrapDatabaseRef(&self.db), env, block, tx).build_mainnet();
+        let result = evm
+            .transact(tx_env(env, tx))
+            .map_err(|e| ExecError::of(e, tx.from))?;
+        Ok(outcome(result.result, diff_of(result.state, spec)))
     }
 
     /// Executes `tx`; with `commit` its changes are applied to the state.
@@ -301,28 +326,33 @@ impl State {
         if commit {
             self.apply(&diff);
         }
-        let gas_used = result.tx_gas_used();
-        let (status, output, logs, created) = match result {
-            ExecutionResult::Success { output, logs, .. } => match output {
-                Output::Call(bytes) => (Status::Success, bytes, logs, None),
-                Output::Create(bytes, address) => (Status::Success, bytes, logs, address),
-            },
-            ExecutionResult::Revert { output, .. } => (Status::Revert, output, Vec::new(), None),
-            ExecutionResult::Halt { reason, .. } => (
-                Status::Halt(format!("{reason:?}")),
-                Bytes::new(),
-                Vec::new(),
-                None,
-            ),
-        };
-        Ok(Execution {
-            status,
-            gas_used,
-            output,
-            logs,
-            created,
-            diff,
-        })
+        Ok(outcome(result, diff))
+    }
+}
+
+/// An [`Execution`] from revm's result and the diff it made.
+fn outcome(result: ExecutionResult, diff: StateDiff) -> Execution {
+    let gas_used = result.tx_gas_used();
+    let (status, output, logs, created) = match result {
+        ExecutionResult::Success { output, logs, .. } => match output {
+            Output::Call(bytes) => (Status::Success, bytes, logs, None),
+            Output::Create(bytes, address) => (Status::Success, bytes, logs, address),
+        },
+        ExecutionResult::Revert { output, .. } => (Status::Revert, output, Vec::new(), None),
+        ExecutionResult::Halt { reason, .. } => (
+            Status::Halt(format!("{reason:?}")),
+            Bytes::new(),
+            Vec::new(),
+            None,
+        ),
+    };
+    Execution {
+        status,
+        gas_used,
+        output,
+        logs,
+        created,
+        diff,
     }
 }
 
