@@ -61,8 +61,11 @@ def main():
     singles += [(f"Bytes{n}", f"bytes{n}") for n in range(1, 33)]
     for name, t in singles:
         out.append(function(f"log{name}", f"{t} p0", f"log({t.split()[0]})", "p0"))
-    for t in ["int256", "bytes memory", "bytes32"]:
-        out.append(function("log", f"{t} p0", f"log({t.split()[0]})", "p0"))
+    # forge-std's and Hardhat's overloads exactly: a `log(bytes32)` would
+    # make `console.log("a literal")` ambiguous (a short literal converts
+    # to bytes32 too).
+    out.append(function("log", "int256 p0", "log(int256)", "p0"))
+    out.append(function("log", "string memory p0, int256 p1", "log(string,int256)", "p0, p1"))
     for k in range(1, 5):
         for combo in itertools.product(TYPES, repeat=k):
             params = ", ".join(f"{DECL[t]} p{i}" for i, t in enumerate(combo))

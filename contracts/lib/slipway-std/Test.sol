@@ -3,12 +3,13 @@ pragma solidity >=0.8.0 <0.9.0;
 
 import {Vm} from "./Vm.sol";
 import {console} from "./console.sol";
+import {console2} from "./console2.sol";
 import {stdError} from "./StdError.sol";
 import {StdInvariant} from "./StdInvariant.sol";
 
 /// @title Test: the base contract of slipway tests, with forge-std's names
-/// @notice Written for slipway (MIT): a Foundry test file ports by changing
-/// `forge-std/` to `slipway-std/` in its imports. A failed assertion reverts
+/// @notice Written for slipway (MIT): a Foundry test file's `forge-std/`
+/// imports resolve here when no forge-std is installed. A failed assertion reverts
 /// with both values and the message, which the runner reports.
 abstract contract Test is StdInvariant {
     /// The cheatcode interface at forge-std's address.

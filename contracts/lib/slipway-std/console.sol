@@ -191,12 +191,8 @@ library console {
         _sendLogPayload(abi.encodeWithSignature("log(int256)", p0));
     }
 
-    function log(bytes memory p0) internal pure {
-        _sendLogPayload(abi.encodeWithSignature("log(bytes)", p0));
-    }
-
-    function log(bytes32 p0) internal pure {
-        _sendLogPayload(abi.encodeWithSignature("log(bytes32)", p0));
+    function log(string memory p0, int256 p1) internal pure {
+        _sendLogPayload(abi.encodeWithSignature("log(string,int256)", p0, p1));
     }
 
     function log(uint256 p0) internal pure {

@@ -17,7 +17,9 @@ pub(crate) fn init(global: &GlobalOpts) {
     // TLS stack's own debug logs name hosts (a token in a host name would
     // show): only an explicit RUST_LOG turns them on.
     let default = match global.verbose {
-        0 => "warn,slipway::console=info",
+        // foundry-compilers logs an unresolved import as an error, and solc
+        // then reports it (with the line, and slipway's hint) anyway.
+        0 => "warn,slipway::console=info,foundry_compilers_artifacts_solc::sources=off",
         1..=3 => "info,slipway=debug",
         _ => {
             "debug,hyper=info,hyper_util=info,reqwest=info,rustls=info,tungstenite=info,tokio_tungstenite=info"

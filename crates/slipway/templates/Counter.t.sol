@@ -5,7 +5,7 @@ import {Test} from "slipway-std/Test.sol";
 import {Counter} from "../src/Counter.sol";
 
 /// Tests for `Counter`, run by `slipway test` (forge-std's names: a Foundry
-/// test ports by changing `forge-std/` to `slipway-std/` in its imports).
+/// test's `forge-std/` imports resolve to slipway-std unchanged).
 contract CounterTest is Test {
     Counter internal counter;
 

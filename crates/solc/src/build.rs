@@ -75,6 +75,7 @@ fn missing_directories(config: &Config) -> Vec<Diagnostic> {
                 file: None,
                 line: None,
                 column: None,
+                help: None,
             }
         })
         .collect()

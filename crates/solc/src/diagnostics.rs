@@ -39,6 +39,9 @@ pub struct Diagnostic {
     pub column: Option<usize>,
     /// The compiler's own rendering: location, source line and marker.
     pub rendered: String,
+    /// What to do about it, where slipway knows more than the compiler.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 impl Diagnostic {
@@ -75,8 +78,36 @@ impl Diagnostic {
             line,
             column,
             rendered,
+            help: missing_source_help(&e.message, root),
         }
     }
+}
+
+/// A hint for solc's `Source "PATH" not found`: the library slipway-std
+/// stands in for forge-std and lacks the file, or the import names a
+/// package nothing provides.
+fn missing_source_help(message: &str, root: &Path) -> Option<String> {
+    let path = message
+        .strip_prefix("Source \"")?
+        .split_once("\" not found")?
+        .0;
+    let std_dir = format!("{}/std/{}/", crate::STATE_DIR, crate::std_lib::NAME);
+    if let Some(file) = path.split_once(&std_dir).map(|(_, file)| file) {
+        return Some(format!(
+            "`forge-std/` resolves to slipway-std (no forge-std is installed), and slipway-std has no {file}; \
+             install forge-std (`git submodule add https://github.com/foundry-rs/forge-std lib/forge-std`) \
+             or remap `forge-std/` in slipway.toml's [project] remappings"
+        ));
+    }
+    let package = path
+        .split('/')
+        .next()
+        .filter(|p| !p.starts_with('.') && !root.join(p).is_dir())?;
+    Some(format!(
+        "no file at {path}: a package `{package}/` is found under contracts/lib/{package}/, \
+         node_modules/{package}/ (npm install) or lib/{package}/, or through a remapping in \
+         slipway.toml's [project] remappings"
+    ))
 }
 
 fn line_column(text: &str, offset: usize) -> (usize, usize) {

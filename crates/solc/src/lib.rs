@@ -20,6 +20,7 @@ mod resolve;
 mod session;
 mod sizes;
 mod solcjs;
+pub mod std_lib;
 
 pub use artifact::{BuiltContract, Code, CodeObject, LinkReferences};
 pub use build::{BuildReport, build, up_to_date};

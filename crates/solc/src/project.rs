@@ -105,14 +105,22 @@ pub fn project(
 
 /// The configured remappings, then one per package found in each library
 /// directory (`name/=lib/name/`, `@scope/=node_modules/@scope/`), as Hardhat
-/// resolves npm imports. Earlier entries win on equal prefixes.
+/// resolves npm imports, and in a Foundry project's `lib/`. A Foundry-style
+/// package (a `src/` directory and no Solidity file beside it, as forge-std
+/// is) maps to its `src/`, as forge maps it. Earlier entries win on equal
+/// prefixes. Last, `forge-std/` goes to slipway-std when nothing else
+/// provides it, so that Foundry suites compile unchanged.
 fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
     let mut out: Vec<Remapping> = Vec::new();
     for text in &config.project.remappings {
         let r = Remapping::from_str(text).map_err(|_| SolcError::Remapping(text.clone()))?;
         out.push(r);
     }
-    for lib in libs {
+    let foundry_lib = config.root.join("lib");
+    let scanned = libs
+        .iter()
+        .chain(std::iter::once(&foundry_lib).filter(|l| !libs.contains(l)));
+    for lib in scanned {
         let Ok(entries) = std::fs::read_dir(lib) else {
             continue;
         };
@@ -123,18 +131,52 @@ fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
             .filter(|n| !n.starts_with('.'))
             .collect();
         names.sort();
+        let npm = lib.file_name().is_some_and(|n| n == "node_modules");
         for name in names {
             if out.iter().any(|r| r.name == format!("{name}/")) {
                 continue;
             }
-            out.push(Remapping {
-                context: None,
-                name: format!("{name}/"),
-                path: format!("{}/", lib.join(&name).display()),
-            });
+            let package = lib.join(&name);
+            let target = if !npm && is_foundry_style(&package) {
+                package.join("src")
+            } else {
+                package
+            };
+            out.push(remapping(&name, &target));
         }
     }
+    if !out.iter().any(|r| r.name == "forge-std/") {
+        let std_dir = match out.iter().find(|r| r.name == "slipway-std/") {
+            Some(r) => PathBuf::from(&r.path),
+            None => {
+                let dir = crate::std_lib::materialise(&config.root)?;
+                out.push(remapping(crate::std_lib::NAME, &dir));
+                dir
+            }
+        };
+        out.push(remapping("forge-std", &std_dir));
+    }
     Ok(out)
+}
+
+/// `name/=target/`.
+fn remapping(name: &str, target: &Path) -> Remapping {
+    Remapping {
+        context: None,
+        name: format!("{name}/"),
+        path: format!("{}/", target.display().to_string().trim_end_matches('/')),
+    }
+}
+
+/// A package laid out as forge installs them: its sources under `src/`,
+/// no Solidity file at the top.
+fn is_foundry_style(package: &Path) -> bool {
+    package.join("src").is_dir()
+        && std::fs::read_dir(package).is_ok_and(|entries| {
+            !entries
+                .filter_map(|e| e.ok())
+                .any(|e| e.path().extension().is_some_and(|x| x == "sol"))
+        })
 }
 
 /// Refuses to build when sources import npm packages that `package.json`

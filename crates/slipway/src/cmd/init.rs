@@ -25,36 +25,8 @@ pub(crate) struct InitArgs {
     force: bool,
 }
 
-/// The test library, as this slipway ships it.
-const SLIPWAY_STD: [(&str, &str); 6] = [
-    (
-        "contracts/lib/slipway-std/Test.sol",
-        include_str!("../../../../contracts/lib/slipway-std/Test.sol"),
-    ),
-    (
-        "contracts/lib/slipway-std/Vm.sol",
-        include_str!("../../../../contracts/lib/slipway-std/Vm.sol"),
-    ),
-    (
-        "contracts/lib/slipway-std/console.sol",
-        include_str!("../../../../contracts/lib/slipway-std/console.sol"),
-    ),
-    (
-        "contracts/lib/slipway-std/StdError.sol",
-        include_str!("../../../../contracts/lib/slipway-std/StdError.sol"),
-    ),
-    (
-        "contracts/lib/slipway-std/StdInvariant.sol",
-        include_str!("../../../../contracts/lib/slipway-std/StdInvariant.sol"),
-    ),
-    (
-        "contracts/lib/slipway-std/README.md",
-        include_str!("../../../../contracts/lib/slipway-std/README.md"),
-    ),
-];
-
 /// The files of a new project: path and contents.
-fn files(name: &str) -> Vec<(&'static str, String)> {
+fn files(name: &str) -> Vec<(String, String)> {
     let starter = [
         (
             CONFIG_FILE,
@@ -87,7 +59,13 @@ fn files(name: &str) -> Vec<(&'static str, String)> {
     ];
     starter
         .into_iter()
-        .chain(SLIPWAY_STD.map(|(path, text)| (path, text.to_owned())))
+        .map(|(path, text)| (path.to_owned(), text))
+        .chain(slipway_solc::std_lib::FILES.map(|(name, text)| {
+            (
+                format!("contracts/lib/{}/{name}", slipway_solc::std_lib::NAME),
+                text.to_owned(),
+            )
+        }))
         .collect()
 }
 
@@ -105,7 +83,7 @@ impl InitArgs {
         }
         let name = package_name(&dir);
         for (path, contents) in files(&name) {
-            let target = dir.join(path);
+            let target = dir.join(&path);
             if target.exists() && path != CONFIG_FILE {
                 status(
                     global,

@@ -62,7 +62,10 @@ impl<'g> Progress<'g> {
                 DiagnosticSeverity::Warning => d.rendered.yellow().to_string(),
                 DiagnosticSeverity::Info => d.rendered.clone(),
             };
-            eprintln!("{head}\n");
+            match &d.help {
+                Some(help) => eprintln!("{head}\n  {} {help}\n", "= help:".bold()),
+                None => eprintln!("{head}\n"),
+            }
         }
         if report.unchanged {
             unchanged(self.global);

@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod deploy;
 mod deploy_bridge;
+mod foundry_suite;
 mod human_output;
 mod layout;
 mod node;
