@@ -67,7 +67,12 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../contracts/lib/slipway-std");
         let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
             .expect("test io")
-            .map(|e| e.expect("test io").file_name().into_string().expect("test io"))
+            .map(|e| {
+                e.expect("test io")
+                    .file_name()
+                    .into_string()
+                    .expect("test io")
+            })
             .collect();
         on_disk.sort();
         let mut shipped: Vec<String> = FILES.iter().map(|(n, _)| (*n).to_owned()).collect();
@@ -80,15 +85,27 @@ mod tests {
         let root = tempfile::tempdir().expect("test io");
         let dir = materialise(root.path()).expect("test io");
         let test_sol = dir.join("Test.sol");
-        assert_eq!(std::fs::read_to_string(&test_sol).expect("test io"), FILES[0].1);
-        let written = std::fs::metadata(&test_sol).expect("test io").modified().expect("test io");
+        assert_eq!(
+            std::fs::read_to_string(&test_sol).expect("test io"),
+            FILES[0].1
+        );
+        let written = std::fs::metadata(&test_sol)
+            .expect("test io")
+            .modified()
+            .expect("test io");
         materialise(root.path()).expect("test io");
         assert_eq!(
-            std::fs::metadata(&test_sol).expect("test io").modified().expect("test io"),
+            std::fs::metadata(&test_sol)
+                .expect("test io")
+                .modified()
+                .expect("test io"),
             written
         );
         std::fs::write(&test_sol, "edited").expect("test io");
         materialise(root.path()).expect("test io");
-        assert_eq!(std::fs::read_to_string(&test_sol).expect("test io"), FILES[0].1);
+        assert_eq!(
+            std::fs::read_to_string(&test_sol).expect("test io"),
+            FILES[0].1
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! forge's test filters: `--match-test`, `--match-contract`, `--match-path`
 //! and their `--no-match-…` forms (regular expressions).
 
+use std::{collections::HashSet, sync::Arc};
+
 use regex::Regex;
 
 /// A bad filter pattern.
@@ -22,6 +24,8 @@ pub struct TestFilter {
     no_match_contract: Option<Regex>,
     match_path: Option<Regex>,
     no_match_path: Option<Regex>,
+    /// Only these tests, by contract and function name (`--rerun`).
+    only: Option<Arc<HashSet<(String, String)>>>,
 }
 
 fn compile(flag: &'static str, pattern: Option<&str>) -> Result<Option<Regex>, FilterError> {
@@ -53,7 +57,14 @@ impl TestFilter {
             no_match_contract: compile("no-match-contract", no_match_contract)?,
             match_path: compile("match-path", match_path)?,
             no_match_path: compile("no-match-path", no_match_path)?,
+            only: None,
         })
+    }
+
+    /// This filter narrowed to the named tests: (contract, function name).
+    pub fn only(mut self, tests: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.only = Some(Arc::new(tests.into_iter().collect()));
+        self
     }
 
     fn keeps(yes: &Option<Regex>, no: &Option<Regex>, text: &str) -> bool {
@@ -65,11 +76,19 @@ impl TestFilter {
     pub fn contract(&self, source: &str, name: &str) -> bool {
         Self::keeps(&self.match_contract, &self.no_match_contract, name)
             && Self::keeps(&self.match_path, &self.no_match_path, source)
+            && self
+                .only
+                .as_ref()
+                .is_none_or(|only| only.iter().any(|(c, _)| c == name))
     }
 
-    /// Whether a test function (by name) is selected.
-    pub fn test(&self, name: &str) -> bool {
+    /// Whether a test function (by name) of `contract` is selected.
+    pub fn test(&self, contract: &str, name: &str) -> bool {
         Self::keeps(&self.match_test, &self.no_match_test, name)
+            && self
+                .only
+                .as_ref()
+                .is_none_or(|only| only.iter().any(|(c, t)| c == contract && t == name))
     }
 }
 
@@ -88,12 +107,23 @@ mod tests {
             None,
         )
         .expect("valid");
-        assert!(f.test("test_Transfer"));
-        assert!(!f.test("test_TransferFuzz"));
-        assert!(!f.test("test_Mint"));
+        assert!(f.test("T", "test_Transfer"));
+        assert!(!f.test("T", "test_TransferFuzz"));
+        assert!(!f.test("T", "test_Mint"));
         assert!(f.contract("contracts/test/token/T.t.sol", "TokenTest"));
         assert!(!f.contract("contracts/test/token/T.t.sol", "SkipTest"));
         assert!(!f.contract("contracts/test/vault/V.t.sol", "VaultTest"));
+        let only = f
+            .clone()
+            .only([("TokenTest".to_owned(), "test_Transfer".to_owned())]);
+        assert!(only.test("TokenTest", "test_Transfer"));
+        assert!(
+            !only.test("OtherTest", "test_Transfer"),
+            "same name, other contract"
+        );
+        assert!(!only.test("TokenTest", "test_TransferAll"));
+        assert!(only.contract("contracts/test/token/T.t.sol", "TokenTest"));
+        assert!(!only.contract("contracts/test/token/O.t.sol", "OtherTest"));
         let err = TestFilter::new(Some("("), None, None, None, None, None).expect_err("bad regex");
         assert!(err.to_string().contains("--match-test `(`"), "{err}");
     }

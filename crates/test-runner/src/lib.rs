@@ -9,12 +9,14 @@
 //!
 //! Cheatcodes (calls to the forge-std `Vm` address) are answered by the
 //! cheatcode inspector; one it does not know fails its test and names the
-//! selector. The only I/O here is the fuzz failure cache the caller names;
-//! callers compile and render.
+//! selector. The only I/O here is the fuzz failure cache the caller names
+//! and the last run's failed tests (`.slipway/cache/test-failures.json`,
+//! for `--rerun`); callers compile and render.
 
 mod cheatcodes;
 mod coverage;
 mod discover;
+mod failures;
 mod filter;
 mod fuzz;
 mod gas;
@@ -31,6 +33,7 @@ pub use coverage::{
     GateShortfall, Ratio, measure as measure_coverage,
 };
 pub use discover::{TestContract, TestFunction, discover};
+pub use failures::{FAILURES_FILE, FailedTest, FailuresError, failures_of, record, recorded};
 pub use filter::{FilterError, TestFilter};
 pub use gas::{ContractGas, GasRecord, GasReport, GasStats};
 pub use invariant::{InvariantOptions, InvariantReport};
@@ -43,4 +46,7 @@ pub use snapshot::{
     GasChange, GasSnapshot, SnapshotError, SnapshotGas, compare_snapshots, format_snapshot,
     parse_snapshot, snapshot_of,
 };
-pub use suite::{FilterPatterns, SuiteError, SuiteRequest, SuiteRun, Summary, run_suite};
+pub use suite::{
+    FilterPatterns, ListedContract, Rerun, SuiteError, SuiteRequest, SuiteRun, Summary, list_suite,
+    run_suite,
+};

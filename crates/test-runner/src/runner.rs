@@ -5,7 +5,10 @@
 use slipway_contracts::Decoder;
 use std::{
     path::{Path, PathBuf},
-    sync::Mutex,
+    sync::{
+        Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -84,6 +87,8 @@ pub struct RunOptions {
     pub gas_report: bool,
     /// Count the instructions every run executes, for coverage.
     pub coverage: bool,
+    /// Start no test after one has failed (tests already running finish).
+    pub fail_fast: bool,
 }
 
 impl Default for RunOptions {
@@ -98,6 +103,7 @@ impl Default for RunOptions {
             trace_failures: false,
             gas_report: false,
             coverage: false,
+            fail_fast: false,
         }
     }
 }
@@ -232,6 +238,8 @@ pub(crate) struct Harness<'a> {
     pub(crate) decoder: &'a Decoder,
     /// Instruction counts of every transaction run (with `coverage`).
     coverage: Mutex<CoverageHits>,
+    /// Set when a test failed under `fail_fast`: no further test starts.
+    stopped: AtomicBool,
 }
 
 impl Harness<'_> {
@@ -677,22 +685,39 @@ impl Harness<'_> {
     }
 
     fn contract(&self, contract: &TestContract, filter: &TestFilter) -> ContractOutcome {
-        let selected: Vec<&TestFunction> = contract
-            .tests
-            .iter()
-            .chain(&contract.invariants)
-            .filter(|t| filter.test(&t.function.name))
-            .collect();
-        let mut setup_gas = Vec::new();
-        let tests = match self.set_up(contract) {
-            Err((reason, logs)) => selected
+        let selected: Vec<&TestFunction> = if self.stopped.load(Ordering::Relaxed) {
+            Vec::new()
+        } else {
+            contract
+                .tests
                 .iter()
-                .map(|t| {
-                    let mut outcome = TestOutcome::failed(t.signature(), reason.clone());
-                    outcome.logs = logs.clone();
-                    outcome
-                })
-                .collect(),
+                .chain(&contract.invariants)
+                .filter(|t| filter.test(&contract.name, &t.function.name))
+                .collect()
+        };
+        let mut setup_gas = Vec::new();
+        if selected.is_empty() {
+            return ContractOutcome {
+                source: contract.source.clone(),
+                name: contract.name.clone(),
+                tests: Vec::new(),
+                setup_gas,
+            };
+        }
+        let tests = match self.set_up(contract) {
+            Err((reason, logs)) => {
+                if self.options.fail_fast && !selected.is_empty() {
+                    self.stopped.store(true, Ordering::Relaxed);
+                }
+                selected
+                    .iter()
+                    .map(|t| {
+                        let mut outcome = TestOutcome::failed(t.signature(), reason.clone());
+                        outcome.logs = logs.clone();
+                        outcome
+                    })
+                    .collect()
+            }
             Ok(mut fixture) => {
                 setup_gas = std::mem::take(&mut fixture.setup_gas);
                 // Only fuzz tests need the dictionary: gathering it reads all code.
@@ -713,28 +738,36 @@ impl Harness<'_> {
                 };
                 selected
                     .par_iter()
+                    .filter(|_| !self.stopped.load(Ordering::Relaxed))
                     .map(|test| {
                         // A bug in slipway fails the one test it hit, not the run.
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            if is_invariant(test) {
-                                self.invariant(&fixture, test, &dictionary)
-                            } else if test.is_fuzz() {
-                                self.fuzz(&fixture, test, &dictionary)
-                            } else {
-                                self.unit(&fixture, test)
-                            }
-                        }))
-                        .unwrap_or_else(|panic| {
-                            let why = panic
-                                .downcast_ref::<String>()
-                                .cloned()
-                                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                                .unwrap_or_default();
-                            TestOutcome::failed(
-                                test.signature(),
-                                format!("slipway internal error (please report it): {why}"),
-                            )
-                        })
+                        let outcome =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                if is_invariant(test) {
+                                    self.invariant(&fixture, test, &dictionary)
+                                } else if test.is_fuzz() {
+                                    self.fuzz(&fixture, test, &dictionary)
+                                } else {
+                                    self.unit(&fixture, test)
+                                }
+                            }))
+                            .unwrap_or_else(|panic| {
+                                let why = panic
+                                    .downcast_ref::<String>()
+                                    .cloned()
+                                    .or_else(|| {
+                                        panic.downcast_ref::<&str>().map(|s| (*s).to_owned())
+                                    })
+                                    .unwrap_or_default();
+                                TestOutcome::failed(
+                                    test.signature(),
+                                    format!("slipway internal error (please report it): {why}"),
+                                )
+                            });
+                        if self.options.fail_fast && matches!(outcome.status, TestStatus::Fail(_)) {
+                            self.stopped.store(true, Ordering::Relaxed);
+                        }
+                        outcome
                     })
                     .collect()
             }
@@ -810,6 +843,7 @@ pub fn run_with_coverage(
         options,
         decoder,
         coverage: Mutex::default(),
+        stopped: AtomicBool::new(false),
     };
     let results = contracts
         .par_iter()

@@ -12,7 +12,8 @@ use slipway_solc::BuildReport;
 
 use crate::{
     ContractOutcome, CoverageHits, FilterError, FuzzOptions, InvariantOptions, RunOptions,
-    TestFilter, TestStatus,
+    TestContract, TestFilter, TestStatus,
+    failures::{self, FailuresError},
 };
 
 /// forge's six name filters, as regular expressions.
@@ -55,6 +56,16 @@ pub struct SuiteRequest {
     pub coverage: bool,
     /// Record and render the traces of failing tests.
     pub trace_failures: bool,
+    /// Start no test after one has failed.
+    pub fail_fast: bool,
+    /// Threads to run tests on (default: one per CPU).
+    pub jobs: Option<usize>,
+    /// Run only the tests that failed in the last run (all of them when
+    /// the last run recorded none).
+    pub rerun: bool,
+    /// Record this run's failures for a later `rerun` (`slipway test`
+    /// does; coverage and snapshot runs do not).
+    pub record_failures: bool,
 }
 
 /// Why the tests could not run.
@@ -69,6 +80,38 @@ pub enum SuiteError {
     /// The build has compiler errors.
     #[error("compilation failed; fix the errors above before testing")]
     Compilation,
+    /// The last run's failures could not be read or recorded.
+    #[error(transparent)]
+    Failures(#[from] FailuresError),
+    /// The thread pool for `jobs` could not be started.
+    #[error("cannot start {jobs} test threads: {reason}")]
+    Threads {
+        /// Threads asked for.
+        jobs: usize,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What `--rerun` found to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rerun {
+    /// The tests that failed last time (how many).
+    Failed(usize),
+    /// The last run recorded no failure, or no run recorded any: every
+    /// selected test runs.
+    NothingRecorded,
+}
+
+/// A test contract and its selected tests, for `--list`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ListedContract {
+    /// Source file.
+    pub source: String,
+    /// Contract name.
+    pub name: String,
+    /// Test function names, in order.
+    pub tests: Vec<String>,
 }
 
 /// What a run of the tests produced.
@@ -80,6 +123,11 @@ pub struct SuiteRun {
     pub seed: u64,
     /// Instruction counts (with `coverage`).
     pub hits: CoverageHits,
+    /// A test failed under `fail_fast` and the tests not yet started did
+    /// not run.
+    pub stopped_early: bool,
+    /// What `rerun` ran, when it was asked for.
+    pub rerun: Option<Rerun>,
 }
 
 /// Counts of a run.
@@ -118,34 +166,84 @@ impl SuiteRun {
     }
 }
 
-/// Runs the tests of `build` as `config` and `request` say.
-pub fn run_suite(
-    config: &Config,
-    build: &BuildReport,
-    request: &SuiteRequest,
-) -> Result<SuiteRun, SuiteError> {
-    let f = &request.filter;
-    let filter = TestFilter::new(
+/// The filter a request's patterns make.
+fn filter_of(f: &FilterPatterns) -> Result<TestFilter, SuiteError> {
+    Ok(TestFilter::new(
         f.match_test.as_deref(),
         f.no_match_test.as_deref(),
         f.match_contract.as_deref(),
         f.no_match_contract.as_deref(),
         f.match_path.as_deref(),
         f.no_match_path.as_deref(),
-    )?;
+    )?)
+}
+
+/// The test contracts of `build`, once it compiled.
+fn test_contracts(config: &Config, build: &BuildReport) -> Result<Vec<TestContract>, SuiteError> {
+    if build.has_errors() {
+        return Err(SuiteError::Compilation);
+    }
+    Ok(crate::discover(&build.artifacts, &config.project.test))
+}
+
+/// The tests `filter` selects, without running them (`--list`).
+pub fn list_suite(
+    config: &Config,
+    build: &BuildReport,
+    filter: &FilterPatterns,
+) -> Result<Vec<ListedContract>, SuiteError> {
+    let filter = filter_of(filter)?;
+    Ok(test_contracts(config, build)?
+        .iter()
+        .filter(|c| filter.contract(&c.source, &c.name))
+        .map(|c| ListedContract {
+            source: c.source.clone(),
+            name: c.name.clone(),
+            tests: c
+                .tests
+                .iter()
+                .chain(&c.invariants)
+                .map(|t| t.function.name.clone())
+                .filter(|name| filter.test(&c.name, name))
+                .collect(),
+        })
+        .filter(|c| !c.tests.is_empty())
+        .collect())
+}
+
+/// Runs the tests of `build` as `config` and `request` say, and records
+/// which failed (for a later `rerun`).
+pub fn run_suite(
+    config: &Config,
+    build: &BuildReport,
+    request: &SuiteRequest,
+) -> Result<SuiteRun, SuiteError> {
+    let mut filter = filter_of(&request.filter)?;
     for (flag, value) in [
         ("--fuzz-runs", request.fuzz_runs),
         ("--invariant-runs", request.invariant_runs),
         ("--invariant-depth", request.invariant_depth),
+        (
+            "--jobs",
+            request.jobs.map(|j| j.min(u32::MAX as usize) as u32),
+        ),
     ] {
         if value == Some(0) {
             return Err(SuiteError::Zero(flag));
         }
     }
-    if build.has_errors() {
-        return Err(SuiteError::Compilation);
-    }
-    let contracts = crate::discover(&build.artifacts, &config.project.test);
+    let contracts = test_contracts(config, build)?;
+    let rerun = match request.rerun {
+        false => None,
+        true => match failures::recorded(&config.root)? {
+            Some(failed) if !failed.is_empty() => {
+                let count = failed.len();
+                filter = filter.only(failed.into_iter().map(|f| (f.contract, f.test)));
+                Some(Rerun::Failed(count))
+            }
+            _ => Some(Rerun::NothingRecorded),
+        },
+    };
     let decoder = Decoder::from_build(&build.artifacts);
     let hardfork = config
         .environment("development")
@@ -174,13 +272,42 @@ pub fn run_suite(
         trace_failures: request.trace_failures,
         gas_report: request.gas_report,
         coverage: request.coverage,
+        fail_fast: request.fail_fast,
         ..RunOptions::default()
     };
-    let (results, hits) = crate::run_with_coverage(&contracts, &filter, &decoder, &options);
+    let run = || crate::run_with_coverage(&contracts, &filter, &decoder, &options);
+    let (results, hits) = match request.jobs {
+        None => run(),
+        Some(jobs) => rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map_err(|e| SuiteError::Threads {
+                jobs,
+                reason: e.to_string(),
+            })?
+            .install(run),
+    };
+    let selected: usize = contracts
+        .iter()
+        .filter(|c| filter.contract(&c.source, &c.name))
+        .map(|c| {
+            c.tests
+                .iter()
+                .chain(&c.invariants)
+                .filter(|t| filter.test(&c.name, &t.function.name))
+                .count()
+        })
+        .sum();
+    let ran: usize = results.iter().map(|c| c.tests.len()).sum();
+    if request.record_failures {
+        failures::record(&config.root, &failures::failures_of(&results))?;
+    }
     Ok(SuiteRun {
         results,
         seed,
         hits,
+        stopped_early: request.fail_fast && ran < selected,
+        rerun,
     })
 }
 

@@ -5,10 +5,14 @@ use std::{path::PathBuf, process::ExitCode};
 use clap::Args;
 use eyre::{Result, WrapErr};
 use slipway_solc::Profile;
-use slipway_test_runner::{GasReport, SuiteRequest, junit, run_suite};
+use slipway_test_runner::{GasReport, Rerun, SuiteRequest, junit, list_suite, run_suite};
 
 use super::{CHECK_FAILED, GlobalOpts};
-use crate::{args::Selection, render};
+use crate::{
+    args::Selection,
+    output::{count, status},
+    render,
+};
 
 /// Run the tests.
 #[derive(Debug, Args)]
@@ -25,18 +29,54 @@ pub(crate) struct TestArgs {
     /// Also write a JUnit XML report to FILE (for CI test views).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// List the selected tests instead of running them.
+    #[arg(long)]
+    list: bool,
+    /// Stop at the first failure: no test starts after one has failed.
+    #[arg(long)]
+    fail_fast: bool,
+    /// Threads to run tests on (default: one per CPU).
+    #[arg(short = 'j', long, visible_alias = "threads", value_name = "N")]
+    jobs: Option<usize>,
+    /// Run only the tests that failed last time (every test when none did).
+    #[arg(long)]
+    rerun: bool,
 }
 
 impl TestArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
         let build = render::build::compile(global, &config, Profile::Default, self.json)?;
+        if self.list {
+            let listed = list_suite(&config, &build, &self.selection.request().filter)?;
+            print!("{}", render::tests::list(&listed, self.json)?);
+            return Ok(ExitCode::SUCCESS);
+        }
         let request = SuiteRequest {
             gas_report: self.gas_report,
             trace_failures: global.verbose >= 3,
+            fail_fast: self.fail_fast,
+            jobs: self.jobs,
+            rerun: self.rerun,
+            record_failures: true,
             ..self.selection.request()
         };
         let run = run_suite(&config, &build, &request)?;
+        if !self.json {
+            match run.rerun {
+                Some(Rerun::Failed(n)) => status(
+                    global,
+                    "Rerunning",
+                    &format!("the {} that failed last time", count(n, "test")),
+                ),
+                Some(Rerun::NothingRecorded) => status(
+                    global,
+                    "Rerunning",
+                    "every test: the last run recorded no failure",
+                ),
+                None => {}
+            }
+        }
         let summary = run.summary();
         let results = &run.results;
 
@@ -47,6 +87,7 @@ impl TestArgs {
                     "contracts": results,
                     "summary": summary,
                     "fuzz_seed": run.seed,
+                    "stopped_early": run.stopped_early,
                     "gas_report": self.gas_report.then(|| GasReport::of(results)),
                 }))?
             );
@@ -66,6 +107,11 @@ impl TestArgs {
                 "{} passed, {} failed, {} skipped",
                 summary.passed, summary.failed, summary.skipped
             );
+            if run.stopped_early {
+                println!(
+                    "stopped at the first failure (--fail-fast): the tests not yet started did not run"
+                );
+            }
         }
         if let Some(path) = &self.junit {
             std::fs::write(path, junit(results)?)

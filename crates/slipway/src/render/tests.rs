@@ -5,7 +5,7 @@ use crate::output::count;
 use std::fmt::Write;
 
 use slipway_test_runner::{
-    ContractOutcome, GasReport, GasStats, TestStatus, failure_reason, gas_figures,
+    ContractOutcome, GasReport, GasStats, ListedContract, TestStatus, failure_reason, gas_figures,
 };
 use yansi::Paint;
 
@@ -111,4 +111,31 @@ pub(crate) fn gas_table(report: &GasReport) -> String {
         "Gas of the calls and deployments unit tests and setUp() make themselves, each priced as a transaction of its own (calls without the 21,000 + calldata intrinsic cost; deployments whole)."
     );
     out
+}
+
+/// `--list`, as forge prints it: each file, its test contracts, their
+/// tests; with `json`, forge's `{file: {contract: [tests]}}`.
+pub(crate) fn list(listed: &[ListedContract], json: bool) -> eyre::Result<String> {
+    let mut by_file: std::collections::BTreeMap<&str, serde_json::Map<String, serde_json::Value>> =
+        Default::default();
+    for contract in listed {
+        by_file
+            .entry(&contract.source)
+            .or_default()
+            .insert(contract.name.clone(), serde_json::json!(contract.tests));
+    }
+    if json {
+        return Ok(format!("{}\n", serde_json::to_string(&by_file)?));
+    }
+    let mut out = String::new();
+    for (file, contracts) in &by_file {
+        let _ = writeln!(out, "{file}");
+        for (name, tests) in contracts {
+            let _ = writeln!(out, "  {name}");
+            for test in tests.as_array().into_iter().flatten() {
+                let _ = writeln!(out, "    {}", test.as_str().unwrap_or_default());
+            }
+        }
+    }
+    Ok(out)
 }

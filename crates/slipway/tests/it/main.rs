@@ -12,4 +12,5 @@ mod foundry_suite;
 mod human_output;
 mod layout;
 mod node;
+mod test_cli;
 mod verify;
