@@ -9,6 +9,7 @@ mod cmd;
 mod output;
 mod render;
 mod session;
+mod watch;
 
 use clap::Parser;
 

@@ -10,8 +10,9 @@ use slipway_test_runner::{GasReport, Rerun, SuiteRequest, junit, list_suite, run
 use super::{CHECK_FAILED, GlobalOpts};
 use crate::{
     args::Selection,
-    output::{count, status},
+    output::{self, count, status},
     render,
+    watch::ProjectWatch,
 };
 
 /// Run the tests.
@@ -41,10 +42,31 @@ pub(crate) struct TestArgs {
     /// Run only the tests that failed last time (every test when none did).
     #[arg(long)]
     rerun: bool,
+    /// Run again whenever a Solidity source or the configuration changes
+    /// (only what changed is recompiled); Ctrl-C stops.
+    #[arg(short, long, conflicts_with_all = ["list", "junit"])]
+    watch: bool,
 }
 
 impl TestArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
+        if !self.watch {
+            return self.run_once(global);
+        }
+        let watch = ProjectWatch::new(&global.config()?)?;
+        loop {
+            // A compile error or a bad edit is shown, and the watch goes on.
+            if let Err(report) = self.run_once(global) {
+                output::error(&report);
+            }
+            status(global, "Watching", "for changes (Ctrl-C stops)");
+            let changed = watch.next_change()?;
+            let names: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
+            status(global, "Changed", &names.join(", "));
+        }
+    }
+
+    fn run_once(&self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
         let build = render::build::compile(global, &config, Profile::Default, self.json)?;
         if self.list {

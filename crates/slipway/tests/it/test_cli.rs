@@ -123,11 +123,17 @@ fn rerun_runs_only_what_failed_last_time() {
         .args(["test", "--rerun"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("the 2 tests that failed last time"))
+        .stderr(predicate::str::contains(
+            "the 2 tests that failed last time",
+        ))
         .stdout(predicate::str::contains("test_A_Passes").not())
         .stdout(predicate::str::contains("0 passed, 2 failed"));
     // C is fixed: the rerun runs B and C, and the next one only B.
-    fs::write(dir.join("contracts/test/Flow.t.sol"), flow_test(true, false)).expect("write");
+    fs::write(
+        dir.join("contracts/test/Flow.t.sol"),
+        flow_test(true, false),
+    )
+    .expect("write");
     slipway(&dir)
         .args(["test", "--rerun"])
         .assert()
@@ -141,7 +147,11 @@ fn rerun_runs_only_what_failed_last_time() {
         .stderr(predicate::str::contains("the 1 test that failed last time"))
         .stdout(predicate::str::contains("0 passed, 1 failed"));
     // All fixed: the rerun passes, and records no failure.
-    fs::write(dir.join("contracts/test/Flow.t.sol"), flow_test(false, false)).expect("write");
+    fs::write(
+        dir.join("contracts/test/Flow.t.sol"),
+        flow_test(false, false),
+    )
+    .expect("write");
     slipway(&dir)
         .args(["test", "--rerun"])
         .assert()
@@ -159,5 +169,93 @@ fn rerun_runs_only_what_failed_last_time() {
         .args(["test", "--rerun"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("delete it and run the tests again"));
+        .stderr(predicate::str::contains(
+            "delete it and run the tests again",
+        ));
+}
+
+/// The lines a child writes to stdout and stderr, as they come.
+fn lines_of(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::{BufRead, Read};
+    fn forward(from: impl Read + Send + 'static, tx: std::sync::mpsc::Sender<String>) {
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(from).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    forward(child.stdout.take().expect("stdout"), tx.clone());
+    forward(child.stderr.take().expect("stderr"), tx);
+    rx
+}
+
+/// Reads lines until one contains `wanted`; the lines read. The deadline
+/// only keeps a broken watch from hanging the suite: each step waits for
+/// an event (a line), never for time to pass.
+fn read_until(lines: &std::sync::mpsc::Receiver<String>, wanted: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        match lines.recv_timeout(std::time::Duration::from_secs(300)) {
+            Ok(line) => {
+                let done = line.contains(wanted);
+                seen.push(line);
+                if done {
+                    return seen;
+                }
+            }
+            Err(e) => panic!("no line with {wanted:?} ({e}); read:\n{}", seen.join("\n")),
+        }
+    }
+}
+
+#[test]
+fn watch_reruns_on_save_and_survives_a_compile_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = starter_project(&tmp);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("slipway"))
+        .arg("--root")
+        .arg(&dir)
+        .args(["--color", "never", "test", "--watch"])
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let lines = lines_of(&mut child);
+    read_until(&lines, "4 passed, 0 failed, 0 skipped");
+
+    // A saved test file: the run repeats with the new test.
+    fs::write(
+        dir.join("contracts/test/Flow.t.sol"),
+        flow_test(true, false),
+    )
+    .expect("write");
+    let second = read_until(&lines, "6 passed, 1 failed, 0 skipped");
+    assert!(
+        second
+            .iter()
+            .any(|l| l.contains("[FAIL: b fails] test_B_Fails()")),
+        "{second:?}"
+    );
+    assert!(
+        second.iter().any(|l| l.contains("Compiled 1 file ")),
+        "only the new file is compiled: {second:?}"
+    );
+
+    // A file that does not compile: reported, and the watch goes on.
+    fs::write(dir.join("contracts/test/Flow.t.sol"), "contract {").expect("write");
+    read_until(&lines, "compilation failed");
+    read_until(&lines, "Watching for changes");
+    fs::write(
+        dir.join("contracts/test/Flow.t.sol"),
+        flow_test(false, false),
+    )
+    .expect("write");
+    read_until(&lines, "7 passed, 0 failed, 0 skipped");
+
+    child.kill().expect("kill");
+    child.wait().expect("wait");
 }
