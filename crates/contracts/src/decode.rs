@@ -93,6 +93,23 @@ impl Decoder {
             .map(|(_, name)| name.as_str())
     }
 
+    /// The contracts of the build whose ABI declares the function `input`
+    /// calls, by name, sorted: a guess at a callee whose creation was not
+    /// seen (code put in place by `vm.etch`, or made before the run).
+    pub fn contracts_declaring(&self, input: &[u8]) -> Vec<&str> {
+        let Some(selector) = input.get(..4) else {
+            return Vec::new();
+        };
+        let mut names: Vec<&str> = self
+            .abis
+            .iter()
+            .filter(|(_, abi)| abi.functions().any(|f| f.selector().as_slice() == selector))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
     /// The ABI of the contract `name`.
     pub fn abi(&self, name: &str) -> Option<&JsonAbi> {
         self.abis.get(name)
@@ -177,7 +194,14 @@ impl Decoder {
         Some(event.signature())
     }
 
-    /// The reason a call reverted with `data`.
+    /// The name of the custom error `selector` stands for, if the build
+    /// declares one.
+    pub fn error_name(&self, selector: [u8; 4]) -> Option<&str> {
+        self.errors.get(&selector).map(|e| e.name.as_str())
+    }
+
+    /// Revert data as people read it: a reason string, a panic's meaning,
+    /// or a custom error of the build with its arguments.
     pub fn revert_reason(&self, data: &[u8]) -> String {
         if data.is_empty() {
             return "reverted without a reason".to_owned();

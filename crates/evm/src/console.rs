@@ -41,7 +41,7 @@ impl<CTX: ContextTr, INTR: InterpreterTypes> Inspector<CTX, INTR> for ConsoleCol
 /// The argument types console.sol's multi-argument `log` overloads combine.
 const SCALARS: [&str; 4] = ["uint256", "string", "bool", "address"];
 
-type Table = std::collections::HashMap<[u8; 4], Vec<DynSolType>>;
+type Table = std::collections::HashMap<[u8; 4], (String, Vec<DynSolType>)>;
 
 /// Adds `name(types…)` to the table; `uint`/`int` (older console.sol) decode
 /// as their 256-bit forms.
@@ -56,7 +56,10 @@ fn register(table: &mut Table, name: &str, types: &[&str]) {
         })
         .collect();
     if let Some(parsed) = parsed {
-        table.insert([selector[0], selector[1], selector[2], selector[3]], parsed);
+        table.insert(
+            [selector[0], selector[1], selector[2], selector[3]],
+            (name.to_owned(), parsed),
+        );
     }
 }
 
@@ -81,6 +84,8 @@ fn signatures() -> &'static Table {
                 register(&mut table, "log", &old);
             }
         }
+        // forge-std's one mixed overload beyond the four scalars.
+        register(&mut table, "log", &["string", "int256"]);
         let sized: Vec<String> = (1..=32).map(|n| format!("bytes{n}")).collect();
         let singles = [
             "int256", "int", "uint", "bytes", "string", "bool", "address", "uint256",
@@ -111,13 +116,7 @@ fn capitalised(s: &str) -> String {
 /// format string is not expanded: arguments are joined by spaces, as Hardhat
 /// does for non-string first arguments).
 pub fn decode_console_log(data: &[u8]) -> Option<String> {
-    let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
-    let types = signatures().get(&selector)?;
-    let tuple = DynSolType::Tuple(types.clone());
-    let decoded = tuple.abi_decode_params(data.get(4..)?).ok()?;
-    let DynSolValue::Tuple(values) = decoded else {
-        return None;
-    };
+    let (_, values) = decode(data)?;
     Some(
         values
             .iter()
@@ -125,6 +124,23 @@ pub fn decode_console_log(data: &[u8]) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" "),
     )
+}
+
+/// Decodes one console call as a trace shows it: `log("count", 1)`.
+pub fn decode_console_call(data: &[u8]) -> Option<String> {
+    let (name, values) = decode(data)?;
+    let args: Vec<String> = values.iter().map(|v| display_value(v, true)).collect();
+    Some(format!("{name}({})", args.join(", ")))
+}
+
+fn decode(data: &[u8]) -> Option<(&'static str, Vec<DynSolValue>)> {
+    let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
+    let (name, types) = signatures().get(&selector)?;
+    let tuple = DynSolType::Tuple(types.clone());
+    match tuple.abi_decode_params(data.get(4..)?).ok()? {
+        DynSolValue::Tuple(values) => Some((name.as_str(), values)),
+        _ => None,
+    }
 }
 
 /// A decoded ABI value as people read it: numbers in decimal, addresses
@@ -152,6 +168,7 @@ mod tests {
         function log(string a, uint256 b, address c);
         function logBytes32(bytes32 v);
         function log(bool a);
+        function log(string a, int256 b);
     }
 
     #[test]
@@ -176,6 +193,36 @@ mod tests {
         assert_eq!(
             decode_console_log(&log_1Call { a: true }.abi_encode()).as_deref(),
             Some("true")
+        );
+    }
+
+    #[test]
+    fn a_call_decodes_as_a_trace_shows_it() {
+        let who = Address::repeat_byte(0x11);
+        let call = log_0Call {
+            a: "balance".into(),
+            b: alloy_primitives::U256::from(42),
+            c: who,
+        };
+        assert_eq!(
+            decode_console_call(&call.abi_encode()),
+            Some(format!("log(\"balance\", 42, {})", who.to_checksum(None)))
+        );
+        // forge-std's log(string, int256), which slipway-std has too.
+        let call = log_2Call {
+            a: "delta".into(),
+            b: alloy_primitives::I256::try_from(-5).expect("int"),
+        };
+        assert_eq!(
+            decode_console_call(&call.abi_encode()).as_deref(),
+            Some("log(\"delta\", -5)")
+        );
+        let call = logBytes32Call {
+            v: alloy_primitives::B256::repeat_byte(0xab),
+        };
+        assert_eq!(
+            decode_console_call(&call.abi_encode()),
+            Some(format!("logBytes32(0x{})", "ab".repeat(32)))
         );
     }
 

@@ -480,15 +480,29 @@ impl Harness<'_> {
             .unwrap_or_default()
     }
 
-    /// A gas record with the contract's and the function's names.
+    /// A gas record with the contract's and the function's names. The
+    /// contract is named by the creation code seen at its address, else
+    /// its `vm.label`, else the contracts whose ABI declares the function
+    /// called (`A | B` when several do), and only then as unknown: a gas
+    /// table is never titled by a bare address.
     fn name_record(&self, names: &AddressBook, record: RawGasRecord) -> GasRecord {
-        let contract = names
+        let created = names
             .created
             .iter()
             .rev()
             .find(|(address, _)| *address == record.target)
             .and_then(|(_, code)| self.decoder.contract_name(code))
-            .map_or_else(|| record.target.to_string(), str::to_owned);
+            .map(str::to_owned);
+        let contract = created
+            .or_else(|| names.labels.get(&record.target).cloned())
+            .or_else(|| match record.deployed_size {
+                Some(_) => None,
+                None => {
+                    let declaring = self.decoder.contracts_declaring(&record.input);
+                    (!declaring.is_empty()).then(|| declaring.join(" | "))
+                }
+            })
+            .unwrap_or_else(|| format!("unknown contract ({})", record.target));
         GasRecord {
             contract,
             function: match record.deployed_size {

@@ -8,6 +8,7 @@ use alloy_primitives::{Address, Bytes, Log, U256};
 use revm::interpreter::InstructionResult;
 
 use slipway_contracts::Decoder;
+use slipway_evm::{CONSOLE_ADDRESS, decode_console_call};
 
 use crate::{AddressBook, CHEATCODE_ADDRESS};
 
@@ -101,6 +102,7 @@ impl Tracer {
             .filter_map(|(address, code)| Some((*address, decoder.contract_name(code)?.to_owned())))
             .collect();
         contracts.insert(CHEATCODE_ADDRESS, "VM".to_owned());
+        contracts.insert(CONSOLE_ADDRESS, "console".to_owned());
         for (address, label) in &names.labels {
             contracts.insert(*address, label.clone());
         }
@@ -145,11 +147,12 @@ impl Renderer<'_> {
                     CallKind::CallCode => " [callcode]",
                     _ => "",
                 };
-                format!(
-                    "{}::{}{value}{suffix}",
-                    self.name(node.address),
-                    self.decoder.call(&node.input)
-                )
+                let decoded = match node.address {
+                    CONSOLE_ADDRESS => decode_console_call(&node.input),
+                    _ => None,
+                }
+                .unwrap_or_else(|| self.decoder.call(&node.input));
+                format!("{}::{decoded}{value}{suffix}", self.name(node.address))
             }
         };
         let _ = writeln!(out, "{head}[{}] {call}", node.gas);

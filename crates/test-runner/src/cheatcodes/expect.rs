@@ -4,6 +4,7 @@
 
 use alloy_primitives::{Address, Bytes, Log, U256, hex};
 use alloy_sol_types::{Revert, SolError};
+use slipway_contracts::Decoder;
 
 /// What `expectRevert` expects of the next call at its depth.
 #[derive(Debug, Clone)]
@@ -23,30 +24,74 @@ pub(super) struct ExpectRevert {
 
 impl ExpectRevert {
     /// `Ok` when a call that ended with `reverted`/`output` meets the
-    /// expectation, else the failure message.
-    pub(super) fn check(&self, reverted: bool, output: &[u8]) -> Result<(), String> {
+    /// expectation, else the failure message, both errors decoded with
+    /// the build's errors where `decoder` knows them.
+    pub(super) fn check(
+        &self,
+        reverted: bool,
+        output: &[u8],
+        decoder: Option<&Decoder>,
+    ) -> Result<(), String> {
         if !reverted {
             return Err("vm.expectRevert: the call did not revert".into());
         }
-        let (matches, wanted) = match &self.expected {
-            RevertData::Any => (true, String::new()),
-            RevertData::Selector(s) => (output.get(..4) == Some(s.as_slice()), hex_of(s)),
+        let matches = match &self.expected {
+            RevertData::Any => true,
+            RevertData::Selector(s) => output.get(..4) == Some(s.as_slice()),
             // `expectRevert("reason")` passes the reason as bytes: it also
             // matches `Error(string)` with that reason, as in forge.
-            RevertData::Data(d) => (
+            RevertData::Data(d) => {
                 output == d.as_ref()
-                    || Revert::abi_decode(output).is_ok_and(|r| r.reason.as_bytes() == d.as_ref()),
-                hex_of(d),
-            ),
+                    || Revert::abi_decode(output).is_ok_and(|r| r.reason.as_bytes() == d.as_ref())
+            }
         };
         if matches {
-            Ok(())
-        } else {
-            Err(format!(
-                "vm.expectRevert: the call reverted with {} but {wanted} was expected",
-                hex_of(output)
-            ))
+            return Ok(());
         }
+        let wanted = match &self.expected {
+            RevertData::Any => String::new(),
+            RevertData::Selector(s) => match decoder.and_then(|d| d.error_name(*s)) {
+                Some(name) => format!("{name} (selector {})", hex_of(s)),
+                None => format!("the selector {}", hex_of(s)),
+            },
+            RevertData::Data(d) => expected_data(d, decoder),
+        };
+        Err(format!(
+            "vm.expectRevert: the call reverted with {} but {wanted} was expected",
+            revert_shown(output, decoder)
+        ))
+    }
+}
+
+/// Revert data as a failure message shows it: a reason quoted, a panic
+/// or custom error decoded, else hex.
+fn revert_shown(data: &[u8], decoder: Option<&Decoder>) -> String {
+    if let Ok(revert) = Revert::abi_decode(data) {
+        return format!("{:?}", revert.reason);
+    }
+    match decoder {
+        Some(decoder) => decoder.revert_reason(data),
+        None if data.is_empty() => "no data".into(),
+        None => hex_of(data),
+    }
+}
+
+/// What `expectRevert(bytes)` was given: encoded revert data (a reason, a
+/// custom error with its arguments), or a bare reason's bytes.
+fn expected_data(data: &[u8], decoder: Option<&Decoder>) -> String {
+    let known = Revert::abi_decode(data).is_ok()
+        || data
+            .get(..4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .is_some_and(|s| decoder.is_some_and(|d| d.error_name(s).is_some()));
+    if known {
+        return revert_shown(data, decoder);
+    }
+    match std::str::from_utf8(data) {
+        Ok(text) if !text.is_empty() && !text.chars().any(char::is_control) => {
+            format!("{text:?}")
+        }
+        _ => hex_of(data),
     }
 }
 

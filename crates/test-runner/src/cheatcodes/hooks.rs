@@ -298,15 +298,17 @@ impl TestInspector<'_> {
             return None;
         }
         let expect = self.expect_revert.take()?;
-        Some(match expect.check(result.is_revert(), output) {
-            // The expected revert happened: the caller sees success, with
-            // zeros for return data so that decoding what it expected from
-            // the call (a value, a bool) does not fail.
-            Ok(()) => (
-                InstructionResult::Return,
-                Bytes::from_static(&EXPECTED_REVERT_OUTPUT),
-            ),
-            Err(message) => (InstructionResult::Revert, revert_data(message)),
-        })
+        Some(
+            match expect.check(result.is_revert(), output, self.decoder) {
+                // The expected revert happened: the caller sees success, with
+                // zeros for return data so that decoding what it expected from
+                // the call (a value, a bool) does not fail.
+                Ok(()) => (
+                    InstructionResult::Return,
+                    Bytes::from_static(&EXPECTED_REVERT_OUTPUT),
+                ),
+                Err(message) => (InstructionResult::Revert, revert_data(message)),
+            },
+        )
     }
 }

@@ -137,4 +137,12 @@ fn failing_tests_get_a_decoded_trace_with_labels() {
         trace.contains("└─ ← [Revert] after the labelled call"),
         "{trace}"
     );
+    // console.log is decoded as forge shows it, its address named.
+    assert!(
+        trace.contains(
+            "console::log(\"moved\", 1, 0x5615dEB798BB3E4dFa0139dFa1b3D433Cc23b72f) [staticcall]"
+        ),
+        "console calls are decoded:\n{trace}"
+    );
+    assert!(!trace.contains("636F6e736F6c652e6c6f67"), "{trace}");
 }

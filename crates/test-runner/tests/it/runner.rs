@@ -31,7 +31,7 @@ fn every_kind_of_outcome_is_reported_and_decoded() {
         "contracts without tests are left out"
     );
     let s = by_name(&results);
-    assert_eq!(s.len(), 13 + 18, "{s:#?}");
+    assert_eq!(s.len(), 13 + 20, "{s:#?}");
     assert_eq!(s["OutcomesTest.test_Passes()"], TestStatus::Pass);
     assert_eq!(
         s["OutcomesTest.test_StartsFromSetUpState()"],
@@ -83,7 +83,19 @@ fn every_kind_of_outcome_is_reported_and_decoded() {
                 "test_ExpectRevertFailsWhenNothingReverts",
                 "vm.expectRevert: the call did not revert",
             ),
-            ("test_ExpectRevertFailsOnOtherData", "was expected"),
+            // Both errors decoded with the build's ABIs, as forge shows them.
+            (
+                "test_ExpectRevertFailsOnOtherData",
+                "vm.expectRevert: the call reverted with TooBig(101, 100) but TooBig(102, 100) was expected",
+            ),
+            (
+                "test_ExpectRevertSelectorFailsOnAPanic",
+                "reverted with panic: arithmetic underflow or overflow (0x11) but TooBig (selector 0x",
+            ),
+            (
+                "test_ExpectRevertReasonFailsOnACustomError",
+                "reverted with TooBig(101, 100) but \"too big\" was expected",
+            ),
             (
                 "test_ExpectRevertFailsWhenNoCallFollows",
                 "no call followed it",
@@ -131,4 +143,44 @@ fn filters_select_tests_and_contracts() {
     let none =
         TestFilter::new(None, None, None, None, None, Some("contracts/test/")).expect("filter");
     assert!(suite(&none).is_empty());
+}
+
+#[test]
+fn the_gas_report_names_contracts_whose_creation_it_did_not_see() {
+    let suite = compiled();
+    let mut options = common::options();
+    options.gas_report = true;
+    let filter = TestFilter::new(
+        Some("test_GasOfEtchedCodeIsNamed"),
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    .expect("filter");
+    let results = slipway_test_runner::run(&suite.contracts, &filter, &suite.decoder, &options);
+    let test = &results[0].tests[0];
+    assert_eq!(test.status, TestStatus::Pass);
+    let named: Vec<(&str, Option<&str>)> = test
+        .gas_records
+        .iter()
+        .map(|r| (r.contract.as_str(), r.function.as_deref()))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("GasToken", None),
+            // Etched: the only contract declaring clearNote() names it.
+            ("GasToken", Some("clearNote()")),
+            // Etched and labelled: the label.
+            ("Treasury", Some("clearNote()")),
+        ]
+    );
+    let report = slipway_test_runner::GasReport::of(&results);
+    assert!(
+        report.contracts.keys().all(|name| !name.starts_with("0x")),
+        "no table is titled by an address: {:?}",
+        report.contracts.keys().collect::<Vec<_>>()
+    );
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.20;
 
-import {Test, Vm} from "slipway-std/Test.sol";
+import {Test, Vm, console} from "slipway-std/Test.sol";
 
 contract Emitter {
     event Moved(address indexed from, address indexed to, uint256 amount);
@@ -314,6 +314,7 @@ contract MoreCheatsTest is Test {
     /// Fails on purpose: its trace shows the label given in setUp.
     function test_FailsAfterALabelledCall() public {
         emitter.move(address(1), 1);
+        console.log("moved", uint256(1), address(emitter));
         revert("after the labelled call");
     }
 

@@ -53,3 +53,18 @@ contract GasTest is Test {
         assertEq(token.totalSupply(), 150);
     }
 }
+
+/// Code put in place by `vm.etch`: no creation was seen at those addresses,
+/// yet the gas report names each contract.
+contract GasNamesTest is Test {
+    function test_GasOfEtchedCodeIsNamed() public {
+        GasToken model = new GasToken(10);
+        address etched = address(0xE7C4);
+        vm.etch(etched, address(model).code);
+        GasToken(etched).clearNote();
+        address labelled = address(0x1AB3);
+        vm.etch(labelled, address(model).code);
+        vm.label(labelled, "Treasury");
+        GasToken(labelled).clearNote();
+    }
+}

@@ -220,6 +220,16 @@ contract CheatsTest is Test {
         box.put(101);
     }
 
+    function test_ExpectRevertSelectorFailsOnAPanic() public {
+        vm.expectRevert(Box.TooBig.selector);
+        box.take();
+    }
+
+    function test_ExpectRevertReasonFailsOnACustomError() public {
+        vm.expectRevert("too big");
+        box.put(101);
+    }
+
     function test_ExpectRevertFailsWhenNoCallFollows() public {
         vm.expectRevert();
     }
