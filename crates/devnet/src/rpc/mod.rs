@@ -151,16 +151,76 @@ pub fn handle_body(ctx: &Arc<Ctx>, body: &[u8]) -> Option<Value> {
     handle_batch(body, |item| handle_one(ctx, item))
 }
 
+/// Handles a parsed body (single or batch), as [`handle_body`].
+pub(crate) fn handle_value(ctx: &Arc<Ctx>, value: Value) -> Option<Value> {
+    handle_parsed(value, |item| handle_one(ctx, item))
+}
+
+/// Methods that only read the chain and do little work: answered on the
+/// connection's own task instead of a thread of the blocking pool, whose
+/// hand-off cost more CPU than an `eth_call` itself. Whatever can wait on
+/// the disk (sending, mining) or run long (traces, estimates) stays off
+/// the async threads.
+const QUICK_READS: [&str; 19] = [
+    "eth_call",
+    "eth_chainId",
+    "eth_blockNumber",
+    "eth_getBalance",
+    "eth_getCode",
+    "eth_getStorageAt",
+    "eth_getTransactionCount",
+    "eth_gasPrice",
+    "eth_maxPriorityFeePerGas",
+    "eth_blobBaseFee",
+    "eth_getTransactionReceipt",
+    "eth_getTransactionByHash",
+    "eth_getBlockByNumber",
+    "eth_getBlockByHash",
+    "eth_accounts",
+    "eth_syncing",
+    "net_version",
+    "net_listening",
+    "web3_clientVersion",
+];
+
+/// The largest batch answered on the connection's task.
+const QUICK_BATCH: usize = 16;
+
+/// Whether every request of `body` is a quick read (see [`QUICK_READS`]).
+pub(crate) fn is_quick(body: &Value) -> bool {
+    let quick = |request: &Value| {
+        request
+            .get("method")
+            .and_then(Value::as_str)
+            .is_some_and(|m| QUICK_READS.contains(&m))
+    };
+    match body {
+        Value::Array(items) => {
+            !items.is_empty() && items.len() <= QUICK_BATCH && items.iter().all(quick)
+        }
+        single => quick(single),
+    }
+}
+
 /// A body, single or batch, each request answered by `one`; the batch
 /// rules (not empty, at most `MAX_BATCH`) and parse errors as JSON-RPC says.
-pub(crate) fn handle_batch(
-    body: &[u8],
+pub(crate) fn handle_batch(body: &[u8], one: impl FnMut(Value) -> Option<Value>) -> Option<Value> {
+    match serde_json::from_slice(body) {
+        Ok(value) => handle_parsed(value, one),
+        Err(e) => Some(parse_error(e)),
+    }
+}
+
+/// The answer to a body that is not JSON.
+pub(crate) fn parse_error(e: serde_json::Error) -> Value {
+    response(Value::Null, Err(RpcError::parse(e)))
+}
+
+/// [`handle_batch`] for a body already parsed.
+pub(crate) fn handle_parsed(
+    value: Value,
     mut one: impl FnMut(Value) -> Option<Value>,
 ) -> Option<Value> {
-    let value: Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(e) => return Some(response(Value::Null, Err(RpcError::parse(e)))),
-    };
     match value {
         Value::Array(items) if items.is_empty() => Some(response(
             Value::Null,
@@ -318,4 +378,27 @@ pub(crate) fn call(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Result<Value
 /// blocks (never a transaction: any other record logs them first).
 fn empty_batch(interval_ms: u64) -> usize {
     usize::try_from(60_000 / interval_ms.max(1)).map_or(1, |n| n.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_small_bodies_of_quick_reads_skip_the_blocking_pool() {
+        let call = json!({ "jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [] });
+        let send = json!({ "jsonrpc": "2.0", "id": 2, "method": "eth_sendRawTransaction" });
+        let trace = json!({ "jsonrpc": "2.0", "id": 3, "method": "debug_traceCall" });
+        assert!(is_quick(&call));
+        assert!(!is_quick(&send), "a send waits on the disk");
+        assert!(!is_quick(&trace), "a trace can run long");
+        assert!(is_quick(&json!([call.clone(), call.clone()])));
+        assert!(
+            !is_quick(&json!([call.clone(), send])),
+            "one slow request decides"
+        );
+        assert!(!is_quick(&json!([])));
+        assert!(!is_quick(&Value::Array(vec![call; QUICK_BATCH + 1])));
+        assert!(!is_quick(&json!({ "method": 7 })));
+    }
 }

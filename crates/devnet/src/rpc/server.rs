@@ -15,7 +15,7 @@ use axum::{
 use serde_json::Value;
 
 use super::exposure::Exposure;
-use super::{Ctx, MAX_BODY, error::RpcError, handle_body};
+use super::{Ctx, MAX_BODY, error::RpcError};
 use crate::{Mining, Node};
 
 /// A running server; dropping it (or [`ServerHandle::stop`]) shuts it down.
@@ -130,7 +130,15 @@ async fn http(State(ctx): State<Arc<Ctx>>, body: Body) -> Response {
             );
         }
     };
-    let answer = tokio::task::spawn_blocking(move || handle_body(&ctx, &bytes)).await;
+    let value: Value = match serde_json::from_slice(&bytes) {
+        Ok(value) => value,
+        Err(e) => return json_response(StatusCode::OK, super::parse_error(e)),
+    };
+    let answer = if super::is_quick(&value) {
+        Ok(super::handle_value(&ctx, value))
+    } else {
+        tokio::task::spawn_blocking(move || super::handle_value(&ctx, value)).await
+    };
     match answer {
         Ok(Some(value)) => json_response(StatusCode::OK, value),
         Ok(None) => StatusCode::NO_CONTENT.into_response(),

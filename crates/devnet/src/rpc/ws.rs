@@ -8,7 +8,7 @@ use axum::extract::ws::{Message, WebSocket};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 
-use super::{Ctx, Request, convert, error::RpcError, handle_batch, handle_one, response};
+use super::{Ctx, Request, convert, error::RpcError, handle_one, handle_parsed, response};
 use crate::Event;
 
 enum Subscription {
@@ -35,19 +35,35 @@ pub(super) async fn run(ctx: Arc<Ctx>, socket: WebSocket) {
                 // Requests as over HTTP (batches too), subscriptions answered
                 // here: the chain's work is synchronous, off the async
                 // threads, with this connection's subscriptions lent to it.
-                let ctx = ctx.clone();
-                let mut lent = (std::mem::take(&mut subs), next_id);
-                let Ok((answer, back)) = tokio::task::spawn_blocking(move || {
-                    let answer = handle_batch(text.as_bytes(), |item| {
-                        answer_one(&ctx, item, &mut lent.0, &mut lent.1)
-                    });
-                    (answer, lent)
-                })
-                .await
-                else {
-                    return;
+                // Quick reads are answered here (see `is_quick`).
+                let value: serde_json::Value = match serde_json::from_str(&text) {
+                    Ok(value) => value,
+                    Err(e) => {
+                        let answer = super::parse_error(e);
+                        if sink.send(Message::Text(answer.to_string().into())).await.is_err() {
+                            return;
+                        }
+                        continue;
+                    }
                 };
-                (subs, next_id) = back;
+                let answer = if super::is_quick(&value) {
+                    handle_parsed(value, |item| answer_one(&ctx, item, &mut subs, &mut next_id))
+                } else {
+                    let ctx = ctx.clone();
+                    let mut lent = (std::mem::take(&mut subs), next_id);
+                    let Ok((answer, back)) = tokio::task::spawn_blocking(move || {
+                        let answer = handle_parsed(value, |item| {
+                            answer_one(&ctx, item, &mut lent.0, &mut lent.1)
+                        });
+                        (answer, lent)
+                    })
+                    .await
+                    else {
+                        return;
+                    };
+                    (subs, next_id) = back;
+                    answer
+                };
                 if let Some(answer) = answer
                     && sink.send(Message::Text(answer.to_string().into())).await.is_err()
                 {
