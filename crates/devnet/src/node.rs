@@ -4,7 +4,7 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use alloy_primitives::B256;
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 use slipway_config::{DevnetSettings, Hardfork};
 use tokio::sync::broadcast;
 
@@ -62,7 +62,7 @@ enum Log {
 
 /// A running chain.
 pub struct Node {
-    chain: Mutex<Chain>,
+    chain: RwLock<Chain>,
     log: Log,
     events: broadcast::Sender<Event>,
     /// Mining mode chosen at start (interval mining runs in the server).
@@ -128,7 +128,7 @@ impl Node {
         chain.automine = settings.mining == Mining::Auto;
         let (events, _) = broadcast::channel(EVENTS);
         Ok(Arc::new(Self {
-            chain: Mutex::new(chain),
+            chain: RwLock::new(chain),
             log,
             events,
             mining: settings.mining,
@@ -137,7 +137,7 @@ impl Node {
 
     /// Reads the chain.
     pub fn read<R>(&self, f: impl FnOnce(&Chain) -> R) -> R {
-        f(&self.chain.lock())
+        f(&self.chain.read())
     }
 
     /// Changes the chain; returns once the change is durable.
@@ -159,7 +159,7 @@ impl Node {
 
     fn write_holding<R>(&self, f: impl FnOnce(&mut Chain) -> R, batch: Option<usize>) -> Result<R> {
         let (result, written, events) = {
-            let mut chain = self.chain.lock();
+            let mut chain = self.chain.write();
             let head_before = chain.head().header.number;
             let result = f(&mut chain);
             let records = match batch {
@@ -264,7 +264,7 @@ impl Node {
     /// Removes the last `depth` blocks (state as after the block before them).
     pub fn rollback(&self, depth: u64) -> Result<u64> {
         let written = {
-            let mut chain = self.chain.lock();
+            let mut chain = self.chain.write();
             let head = chain.head().header.number;
             if depth == 0 || depth > head {
                 return Err(DevnetError::Rejected(format!(
