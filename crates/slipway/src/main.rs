@@ -13,6 +13,11 @@ mod watch;
 
 use clap::Parser;
 
+/// mimalloc keeps freed pages for reuse; glibc's allocator handed them back
+/// to the kernel between the dev node's requests (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = cmd::Cli::parse();
     output::init(&cli.global);
