@@ -4,6 +4,7 @@
 // The binary is where printing belongs (the lints guard the libraries).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod alloc;
 mod args;
 mod cmd;
 mod output;
@@ -13,12 +14,8 @@ mod watch;
 
 use clap::Parser;
 
-/// mimalloc keeps freed pages for reuse; glibc's allocator handed them back
-/// to the kernel between the dev node's requests (see Cargo.toml).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> std::process::ExitCode {
+    alloc::configure();
     let cli = cmd::Cli::parse();
     output::init(&cli.global);
     match cli.run() {
