@@ -90,4 +90,50 @@ interface Vm {
     function toString(bytes32 value) external pure returns (string memory stringifiedValue);
     function toString(bool value) external pure returns (string memory stringifiedValue);
     function toString(bytes calldata value) external pure returns (string memory stringifiedValue);
+
+    // ----- environment of the transaction and block -----
+    function txGasPrice(uint256 newGasPrice) external;
+    function prevrandao(bytes32 newPrevrandao) external;
+    function prevrandao(uint256 newPrevrandao) external;
+    function blobBaseFee(uint256 newBlobBaseFee) external;
+    function getBlockNumber() external view returns (uint256 height);
+    function getBlockTimestamp() external view returns (uint256 timestamp);
+
+    // ----- storage access records -----
+    function record() external;
+    function accesses(address target) external returns (bytes32[] memory readSlots, bytes32[] memory writeSlots);
+
+    // ----- artifacts -----
+    function getCode(string calldata artifactPath) external view returns (bytes memory creationBytecode);
+    function getDeployedCode(string calldata artifactPath) external view returns (bytes memory runtimeBytecode);
+
+    // ----- files, under [test] fs_permissions -----
+    function projectRoot() external view returns (string memory path);
+    function exists(string calldata path) external view returns (bool result);
+    function isFile(string calldata path) external view returns (bool result);
+    function isDir(string calldata path) external view returns (bool result);
+    function readFile(string calldata path) external view returns (string memory data);
+    function readFileBinary(string calldata path) external view returns (bytes memory data);
+    function readLine(string calldata path) external view returns (string memory line);
+    function writeFile(string calldata path, string calldata data) external;
+    function writeFileBinary(string calldata path, bytes calldata data) external;
+    function writeLine(string calldata path, string calldata data) external;
+    function closeFile(string calldata path) external;
+    function removeFile(string calldata path) external;
+
+    // ----- commands, with [test] ffi = true -----
+    function ffi(string[] calldata commandInput) external returns (bytes memory result);
+
+    // ----- more expected reverts -----
+    function expectPartialRevert(bytes4 revertData) external;
+    function expectPartialRevert(bytes4 revertData, address reverter) external;
+    function expectRevert(address reverter) external;
+    function expectRevert(bytes4 revertData, address reverter) external;
+    function expectRevert(bytes calldata revertData, address reverter) external;
+    function expectRevert(uint64 count) external;
+    function expectRevert(bytes4 revertData, uint64 count) external;
+    function expectRevert(bytes calldata revertData, uint64 count) external;
+    function expectRevert(address reverter, uint64 count) external;
+    function expectRevert(bytes4 revertData, address reverter, uint64 count) external;
+    function expectRevert(bytes calldata revertData, address reverter, uint64 count) external;
 }

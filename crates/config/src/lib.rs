@@ -21,6 +21,7 @@ mod project;
 mod raw;
 mod secret;
 mod source;
+mod test_host;
 
 pub use chains::{ChainSpec, resolve_chain};
 pub use compiler::{CompilerConfig, DEFAULT_SOLC, EvmVersion};
@@ -34,6 +35,7 @@ pub use interpolate::{ExpandError, Vars};
 pub use load::{CONFIG_FILE, Config};
 pub use project::ProjectConfig;
 pub use secret::{REDACTED, RpcUrl, Secret};
+pub use test_host::{FsAccess, FsPermission, TestConfig};
 
 /// The mnemonic Hardhat, anvil and ganache derive their dev accounts from.
 pub const DEV_MNEMONIC: &str = "test test test test test test test test test test test junk";

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::{
     CompilerConfig, ConfigError, Environment, FuzzConfig, Gates, InvariantConfig, MonitorConfig,
-    ProjectConfig, Result, Vars,
+    ProjectConfig, Result, TestConfig, Vars,
     environment::{PRESETS, Resolver, overlay, preset},
     raw::{RawEnvironment, RawFile},
     source::SourceFile,
@@ -35,6 +35,8 @@ pub struct Config {
     pub fuzz: FuzzConfig,
     /// `[invariant]`.
     pub invariant: InvariantConfig,
+    /// `[test]`: file access and `ffi` for cheatcodes.
+    pub test: TestConfig,
     environments: BTreeMap<String, RawEnvironment>,
     source: SourceFile,
     vars: Vars,
@@ -92,6 +94,7 @@ impl Config {
             monitor: raw.monitor,
             fuzz: raw.fuzz,
             invariant: raw.invariant,
+            test: raw.test,
             environments: raw.environments,
             source,
             vars,

@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use crate::{
     CompilerConfig, FuzzConfig, Gates, Hardfork, InvariantConfig, MonitorConfig, ProjectConfig,
-    Signer,
+    Signer, TestConfig,
 };
 
 /// The whole file.
@@ -22,6 +22,7 @@ pub(crate) struct RawFile {
     pub(crate) monitor: MonitorConfig,
     pub(crate) fuzz: FuzzConfig,
     pub(crate) invariant: InvariantConfig,
+    pub(crate) test: TestConfig,
 }
 
 /// `[environments.<name>]` as written.

@@ -20,6 +20,7 @@ mod failures;
 mod filter;
 mod fuzz;
 mod gas;
+mod host;
 mod invariant;
 mod junit;
 mod runner;
@@ -36,6 +37,7 @@ pub use discover::{TestContract, TestFunction, discover};
 pub use failures::{FAILURES_FILE, FailedTest, FailuresError, failures_of, record, recorded};
 pub use filter::{FilterError, TestFilter};
 pub use gas::{ContractGas, GasRecord, GasReport, GasStats};
+pub use host::TestHost;
 pub use invariant::{InvariantOptions, InvariantReport};
 pub use junit::{failure_reason, gas_figures, junit};
 pub use runner::{

@@ -6,7 +6,7 @@ use slipway_contracts::Decoder;
 use std::{
     path::{Path, PathBuf},
     sync::{
-        Mutex,
+        Arc, Mutex,
         atomic::{AtomicBool, Ordering},
     },
     time::{Duration, Instant},
@@ -24,6 +24,7 @@ use crate::{
     coverage::{CoverageHits, CoverageRecorder, FrameCode},
     fuzz::{Dictionary, Generator, shrink},
     gas::{RawGasRecord, call_intrinsic},
+    host::TestHost,
     invariant::{InvariantOptions, InvariantReport},
 };
 
@@ -89,6 +90,8 @@ pub struct RunOptions {
     pub coverage: bool,
     /// Start no test after one has failed (tests already running finish).
     pub fail_fast: bool,
+    /// Artifacts, files and commands the cheatcodes may reach.
+    pub host: Arc<TestHost>,
 }
 
 impl Default for RunOptions {
@@ -104,6 +107,7 @@ impl Default for RunOptions {
             gas_report: false,
             coverage: false,
             fail_fast: false,
+            host: Arc::default(),
         }
     }
 }
@@ -398,8 +402,13 @@ impl Harness<'_> {
     }
 
     pub(crate) fn inspector(&self, names: AddressBook, trace: bool) -> TestInspector<'_> {
-        let mut inspector =
-            TestInspector::new(self.decoder, names, self.options.env.clone(), trace);
+        let mut inspector = TestInspector::new(
+            self.decoder,
+            names,
+            self.options.env.clone(),
+            self.options.host.clone(),
+            trace,
+        );
         inspector.coverage = self.options.coverage.then(Default::default);
         inspector
     }

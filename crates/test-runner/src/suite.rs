@@ -273,6 +273,11 @@ pub fn run_suite(
         gas_report: request.gas_report,
         coverage: request.coverage,
         fail_fast: request.fail_fast,
+        host: Arc::new(crate::TestHost::new(
+            &config.root,
+            config.test.clone(),
+            &build.artifacts,
+        )),
         ..RunOptions::default()
     };
     let run = || crate::run_with_coverage(&contracts, &filter, &decoder, &options);

@@ -92,11 +92,173 @@ impl TestInspector<'_> {
                 self.prank = None;
                 Bytes::new()
             }
-            C::expectRevert_0(_) => self.expect_revert(depth, RevertData::Any)?,
+            C::expectRevert_0(_) => self.expect_revert(depth, RevertData::Any, None, 1)?,
             C::expectRevert_1(c) => {
-                self.expect_revert(depth, RevertData::Selector(c.revertData.0))?
+                self.expect_revert(depth, RevertData::Selector(c.revertData.0), None, 1)?
             }
-            C::expectRevert_2(c) => self.expect_revert(depth, RevertData::Data(c.revertData))?,
+            C::expectRevert_2(c) => {
+                self.expect_revert(depth, RevertData::Data(c.revertData), None, 1)?
+            }
+            C::expectRevert_3(c) => {
+                self.expect_revert(depth, RevertData::Any, Some(c.reverter), 1)?
+            }
+            C::expectRevert_4(c) => self.expect_revert(
+                depth,
+                RevertData::Selector(c.revertData.0),
+                Some(c.reverter),
+                1,
+            )?,
+            C::expectRevert_5(c) => {
+                self.expect_revert(depth, RevertData::Data(c.revertData), Some(c.reverter), 1)?
+            }
+            C::expectRevert_6(c) => self.expect_revert(depth, RevertData::Any, None, c.count)?,
+            C::expectRevert_7(c) => {
+                self.expect_revert(depth, RevertData::Selector(c.revertData.0), None, c.count)?
+            }
+            C::expectRevert_8(c) => {
+                self.expect_revert(depth, RevertData::Data(c.revertData), None, c.count)?
+            }
+            C::expectRevert_9(c) => {
+                self.expect_revert(depth, RevertData::Any, Some(c.reverter), c.count)?
+            }
+            C::expectRevert_10(c) => self.expect_revert(
+                depth,
+                RevertData::Selector(c.revertData.0),
+                Some(c.reverter),
+                c.count,
+            )?,
+            C::expectRevert_11(c) => self.expect_revert(
+                depth,
+                RevertData::Data(c.revertData),
+                Some(c.reverter),
+                c.count,
+            )?,
+            C::expectPartialRevert_0(c) => {
+                self.expect_revert(depth, RevertData::Partial(c.revertData.0), None, 1)?
+            }
+            C::expectPartialRevert_1(c) => self.expect_revert(
+                depth,
+                RevertData::Partial(c.revertData.0),
+                Some(c.reverter),
+                1,
+            )?,
+            C::txGasPrice(c) => {
+                ctx.tx.gas_price = u128::try_from(c.newGasPrice)
+                    .map_err(|_| "vm.txGasPrice: price above 2^128".to_owned())?;
+                Bytes::new()
+            }
+            C::prevrandao_0(c) => {
+                ctx.block.prevrandao = Some(c.newPrevrandao);
+                Bytes::new()
+            }
+            C::prevrandao_1(c) => {
+                ctx.block.prevrandao = Some(c.newPrevrandao.into());
+                Bytes::new()
+            }
+            C::blobBaseFee(c) => {
+                let price = u128::try_from(c.newBlobBaseFee)
+                    .map_err(|_| "vm.blobBaseFee: fee above 2^128".to_owned())?;
+                ctx.block.blob_excess_gas_and_price =
+                    Some(revm::context_interface::block::BlobExcessGasAndPrice {
+                        excess_blob_gas: 0,
+                        blob_gasprice: price,
+                    });
+                Bytes::new()
+            }
+            C::getBlockNumber(_) => {
+                Vm::getBlockNumberCall::abi_encode_returns(&ctx.block.number).into()
+            }
+            C::getBlockTimestamp(_) => {
+                Vm::getBlockTimestampCall::abi_encode_returns(&ctx.block.timestamp).into()
+            }
+            C::record(_) => {
+                self.accesses = Some(HashMap::new());
+                Bytes::new()
+            }
+            C::accesses(c) => {
+                let (reads, writes) = self
+                    .accesses
+                    .as_ref()
+                    .and_then(|a| a.get(&c.target))
+                    .cloned()
+                    .unwrap_or_default();
+                Vm::accessesCall::abi_encode_returns(&Vm::accessesReturn {
+                    readSlots: reads,
+                    writeSlots: writes,
+                })
+                .into()
+            }
+            C::getCode(c) => Vm::getCodeCall::abi_encode_returns(&self.host.code(
+                &c.artifactPath,
+                false,
+                "vm.getCode",
+            )?)
+            .into(),
+            C::getDeployedCode(c) => Vm::getDeployedCodeCall::abi_encode_returns(&self.host.code(
+                &c.artifactPath,
+                true,
+                "vm.getDeployedCode",
+            )?)
+            .into(),
+            C::projectRoot(_) => string_result(self.host.root().to_string_lossy().into_owned()),
+            C::exists(c) => Vm::existsCall::abi_encode_returns(
+                &self.host.path(&c.path, false, "vm.exists")?.exists(),
+            )
+            .into(),
+            C::isFile(c) => Vm::isFileCall::abi_encode_returns(
+                &self.host.path(&c.path, false, "vm.isFile")?.is_file(),
+            )
+            .into(),
+            C::isDir(c) => Vm::isDirCall::abi_encode_returns(
+                &self.host.path(&c.path, false, "vm.isDir")?.is_dir(),
+            )
+            .into(),
+            C::readFile(c) => {
+                let path = self.host.path(&c.path, false, "vm.readFile")?;
+                string_result(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| format!("vm.readFile: cannot read {}: {e}", c.path))?,
+                )
+            }
+            C::readFileBinary(c) => {
+                let path = self.host.path(&c.path, false, "vm.readFileBinary")?;
+                let data = std::fs::read(&path)
+                    .map_err(|e| format!("vm.readFileBinary: cannot read {}: {e}", c.path))?;
+                Vm::readFileBinaryCall::abi_encode_returns(&Bytes::from(data)).into()
+            }
+            C::readLine(c) => {
+                let path = self.host.path(&c.path, false, "vm.readLine")?;
+                string_result(self.lines.next(&path)?)
+            }
+            C::writeFile(c) => {
+                let path = self.host.path(&c.path, true, "vm.writeFile")?;
+                write_file(&path, c.data.as_bytes(), false, "vm.writeFile")?
+            }
+            C::writeFileBinary(c) => {
+                let path = self.host.path(&c.path, true, "vm.writeFileBinary")?;
+                write_file(&path, &c.data, false, "vm.writeFileBinary")?
+            }
+            C::writeLine(c) => {
+                let path = self.host.path(&c.path, true, "vm.writeLine")?;
+                write_file(
+                    &path,
+                    format!("{}\n", c.data).as_bytes(),
+                    true,
+                    "vm.writeLine",
+                )?
+            }
+            C::closeFile(c) => {
+                let path = self.host.path(&c.path, false, "vm.closeFile")?;
+                self.lines.close(&path);
+                Bytes::new()
+            }
+            C::removeFile(c) => {
+                let path = self.host.path(&c.path, true, "vm.removeFile")?;
+                std::fs::remove_file(&path)
+                    .map_err(|e| format!("vm.removeFile: cannot remove {}: {e}", c.path))?;
+                Bytes::new()
+            }
+            C::ffi(c) => Vm::ffiCall::abi_encode_returns(&self.host.ffi(&c.commandInput)?).into(),
             C::expectEmit_0(_) => self.expect_emit(depth, [true; 4], None),
             C::expectEmit_1(c) => self.expect_emit(depth, [true; 4], Some(c.emitter)),
             C::expectEmit_2(c) => self.expect_emit(
@@ -291,12 +453,20 @@ impl TestInspector<'_> {
         Ok(Bytes::new())
     }
 
-    fn expect_revert(&mut self, depth: usize, expected: RevertData) -> Result<Bytes, String> {
+    fn expect_revert(
+        &mut self,
+        depth: usize,
+        expected: RevertData,
+        reverter: Option<Address>,
+        count: u64,
+    ) -> Result<Bytes, String> {
         if self.expect_revert.is_some() {
             return Err("vm.expectRevert: the previous expectRevert has not been used yet".into());
         }
         self.expect_revert = Some(ExpectRevert {
             expected,
+            reverter,
+            count,
             depth,
             armed: false,
         });
@@ -387,4 +557,28 @@ impl TestInspector<'_> {
             .ok_or_else(|| format!("{cheat}: environment variable {name:?} is not set"))?;
         parse(text).map_err(|e| format!("{cheat}: ${name}: {e}"))
     }
+}
+
+/// Writes (or, with `append`, appends) `data` to `path`, creating its
+/// directory, for the file cheatcodes.
+fn write_file(
+    path: &std::path::Path,
+    data: &[u8],
+    append: bool,
+    cheat: &str,
+) -> Result<Bytes, String> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| format!("{cheat}: cannot write {}: {e}", path.display());
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .open(path)
+        .map_err(fail)?;
+    file.write_all(data).map_err(fail)?;
+    Ok(Bytes::new())
 }

@@ -10,13 +10,22 @@ use slipway_contracts::Decoder;
 #[derive(Debug, Clone)]
 pub(super) enum RevertData {
     Any,
+    /// Exactly these four bytes (`expectRevert(bytes4)`, as forge 1.x: an
+    /// error with arguments needs `expectPartialRevert`).
     Selector([u8; 4]),
+    /// Revert data starting with this selector (`expectPartialRevert`).
+    Partial([u8; 4]),
     Data(Bytes),
 }
 
 #[derive(Debug, Clone)]
 pub(super) struct ExpectRevert {
     pub(super) expected: RevertData,
+    /// The contract the revert must come from.
+    pub(super) reverter: Option<Address>,
+    /// How many of the next calls at `depth` must revert so; 0: the next
+    /// call must not.
+    pub(super) count: u64,
     pub(super) depth: usize,
     /// Set once the call it applies to has started.
     pub(super) armed: bool,
@@ -30,36 +39,65 @@ impl ExpectRevert {
         &self,
         reverted: bool,
         output: &[u8],
+        origin: Option<Address>,
         decoder: Option<&Decoder>,
     ) -> Result<(), String> {
+        if self.count == 0 {
+            return match reverted && self.matches(output, origin) {
+                true => Err(format!(
+                    "vm.expectRevert: the call reverted with {} but no such revert was expected (count 0)",
+                    revert_shown(output, decoder)
+                )),
+                false => Ok(()),
+            };
+        }
         if !reverted {
             return Err("vm.expectRevert: the call did not revert".into());
         }
-        let matches = match &self.expected {
+        if !self.data_matches(output) {
+            let wanted = match &self.expected {
+                RevertData::Any => String::new(),
+                RevertData::Selector(s) | RevertData::Partial(s) => {
+                    let exactly = match self.expected {
+                        RevertData::Selector(_) => " alone",
+                        _ => "",
+                    };
+                    match decoder.and_then(|d| d.error_name(*s)) {
+                        Some(name) => format!("{name} (selector {}{exactly})", hex_of(s)),
+                        None => format!("the selector {}{exactly}", hex_of(s)),
+                    }
+                }
+                RevertData::Data(d) => expected_data(d, decoder),
+            };
+            return Err(format!(
+                "vm.expectRevert: the call reverted with {} but {wanted} was expected",
+                revert_shown(output, decoder)
+            ));
+        }
+        match (self.reverter, origin) {
+            (Some(wanted), Some(from)) if wanted != from => Err(format!(
+                "vm.expectRevert: the revert came from {from} but {wanted} was expected to revert"
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn matches(&self, output: &[u8], origin: Option<Address>) -> bool {
+        self.data_matches(output) && self.reverter.is_none_or(|r| origin == Some(r))
+    }
+
+    fn data_matches(&self, output: &[u8]) -> bool {
+        match &self.expected {
             RevertData::Any => true,
-            RevertData::Selector(s) => output.get(..4) == Some(s.as_slice()),
+            RevertData::Selector(s) => output == s.as_slice(),
+            RevertData::Partial(s) => output.get(..4) == Some(s.as_slice()),
             // `expectRevert("reason")` passes the reason as bytes: it also
             // matches `Error(string)` with that reason, as in forge.
             RevertData::Data(d) => {
                 output == d.as_ref()
                     || Revert::abi_decode(output).is_ok_and(|r| r.reason.as_bytes() == d.as_ref())
             }
-        };
-        if matches {
-            return Ok(());
         }
-        let wanted = match &self.expected {
-            RevertData::Any => String::new(),
-            RevertData::Selector(s) => match decoder.and_then(|d| d.error_name(*s)) {
-                Some(name) => format!("{name} (selector {})", hex_of(s)),
-                None => format!("the selector {}", hex_of(s)),
-            },
-            RevertData::Data(d) => expected_data(d, decoder),
-        };
-        Err(format!(
-            "vm.expectRevert: the call reverted with {} but {wanted} was expected",
-            revert_shown(output, decoder)
-        ))
     }
 }
 

@@ -85,6 +85,11 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
             if let Some(origin) = self.saved_origin.take() {
                 context.tx.caller = origin;
             }
+            self.note_revert(
+                inputs.target_address,
+                outcome.result.result.is_revert(),
+                &outcome.result.output,
+            );
             if let Some((result, output)) =
                 self.settle_expect_revert(depth, outcome.result.result, &outcome.result.output)
             {
@@ -206,6 +211,11 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
                 });
             }
         }
+        self.note_revert(
+            outcome.address.unwrap_or_default(),
+            outcome.result.result.is_revert(),
+            &outcome.result.output,
+        );
         if let Some((result, output)) =
             self.settle_expect_revert(depth, outcome.result.result, &outcome.result.output)
         {
@@ -231,6 +241,20 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
     }
 
     fn step(&mut self, interp: &mut Interpreter, _context: &mut TestContext<'a>) {
+        if let Some(accesses) = &mut self.accesses {
+            let opcode = interp.bytecode.opcode();
+            // SLOAD 0x54, SSTORE 0x55: the slot is on top of the stack. A
+            // write counts as a read too, as forge records it.
+            if (opcode == 0x54 || opcode == 0x55)
+                && let Ok(slot) = interp.stack.peek(0)
+            {
+                let (reads, writes) = accesses.entry(interp.input.target_address).or_default();
+                reads.push(B256::from(slot));
+                if opcode == 0x55 {
+                    writes.push(B256::from(slot));
+                }
+            }
+        }
         if let Some(coverage) = &mut self.coverage {
             let (pc, opcode) = (interp.bytecode.pc(), interp.bytecode.opcode());
             coverage.step(pc, opcode, || {
@@ -279,6 +303,7 @@ impl TestInspector<'_> {
             .filter(|e| e.depth == depth && !e.armed)
         {
             expect.armed = true;
+            self.revert_origin = None;
         }
     }
 
@@ -298,17 +323,45 @@ impl TestInspector<'_> {
             return None;
         }
         let expect = self.expect_revert.take()?;
-        Some(
-            match expect.check(result.is_revert(), output, self.decoder) {
-                // The expected revert happened: the caller sees success, with
-                // zeros for return data so that decoding what it expected from
-                // the call (a value, a bool) does not fail.
-                Ok(()) => (
+        let origin = self.revert_origin.take().map(|(address, _)| address);
+        match expect.check(result.is_revert(), output, origin, self.decoder) {
+            // `count` 0: the call did not revert so; it ends as it ended.
+            Ok(()) if expect.count == 0 => None,
+            // The expected revert happened: the caller sees success, with
+            // zeros for return data so that decoding what it expected from
+            // the call (a value, a bool) does not fail. With a count, the
+            // next calls must revert too.
+            Ok(()) => {
+                if expect.count > 1 {
+                    self.expect_revert = Some(ExpectRevert {
+                        count: expect.count - 1,
+                        armed: false,
+                        ..expect
+                    });
+                }
+                Some((
                     InstructionResult::Return,
                     Bytes::from_static(&EXPECTED_REVERT_OUTPUT),
-                ),
-                Err(message) => (InstructionResult::Revert, revert_data(message)),
-            },
-        )
+                ))
+            }
+            Err(message) => Some((InstructionResult::Revert, revert_data(message))),
+        }
+    }
+
+    /// Notes where a revert came from, for `expectRevert(…, reverter)`: the
+    /// innermost frame that reverted with this data (a caller passing the
+    /// same data up keeps it).
+    fn note_revert(&mut self, address: Address, reverted: bool, output: &Bytes) {
+        if !reverted {
+            return;
+        }
+        if self
+            .revert_origin
+            .as_ref()
+            .is_some_and(|(_, data)| data == output)
+        {
+            return;
+        }
+        self.revert_origin = Some((address, output.clone()));
     }
 }

@@ -41,6 +41,7 @@ use slipway_evm::ConsoleCollector;
 use crate::{
     coverage::{CoverageRecorder, FrameCode},
     gas::{RawGasRecord, call_intrinsic, create_intrinsic, transaction_gas},
+    host::{LineCursors, TestHost},
     trace::{CallKind, Tracer},
 };
 use expect::{EmitQueue, ExpectRevert, ExpectedCall, RevertData};
@@ -106,6 +107,9 @@ pub struct AddressBook {
     pub created: Vec<(Address, Bytes)>,
 }
 
+/// Storage slots a contract read and wrote, in order (`vm.accesses`).
+type SlotAccesses = (Vec<B256>, Vec<B256>);
+
 /// Per-test inspector state; `'d` is the decoder's lifetime.
 #[derive(Debug, Default)]
 pub(crate) struct TestInspector<'d> {
@@ -128,6 +132,14 @@ pub(crate) struct TestInspector<'d> {
     /// The transaction origin to restore after a pranked call.
     saved_origin: Option<Address>,
     expect_revert: Option<ExpectRevert>,
+    /// Where the latest revert came from, and its data (for a reverter).
+    revert_origin: Option<(Address, Bytes)>,
+    /// Storage slots read and written per contract, after `vm.record`.
+    accesses: Option<HashMap<Address, SlotAccesses>>,
+    /// Artifacts, files and commands the cheatcodes reach.
+    host: Arc<TestHost>,
+    /// `vm.readLine` positions.
+    lines: LineCursors,
     emits: EmitQueue,
     expected_calls: Vec<ExpectedCall>,
     mocks: Mocks,
@@ -157,11 +169,18 @@ fn unknown_selector(data: &[u8]) -> String {
 impl<'d> TestInspector<'d> {
     /// An inspector for a run that starts from a state where `names` were
     /// learnt (the state after `setUp`), reading `env`.
-    pub(crate) fn new(decoder: &'d Decoder, names: AddressBook, env: TestEnv, trace: bool) -> Self {
+    pub(crate) fn new(
+        decoder: &'d Decoder,
+        names: AddressBook,
+        env: TestEnv,
+        host: Arc<TestHost>,
+        trace: bool,
+    ) -> Self {
         Self {
             decoder: Some(decoder),
             names,
             env,
+            host,
             tracer: trace.then(Tracer::default),
             gas: None,
             coverage: None,

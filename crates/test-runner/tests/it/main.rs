@@ -6,6 +6,7 @@ mod common;
 mod coverage;
 mod fuzz;
 mod gas_hardhat;
+mod host;
 mod invariant;
 mod ported;
 mod runner;

@@ -59,12 +59,12 @@ fn every_kind_of_outcome_is_reported_and_decoded() {
         s["OutcomesTest.test_RequireMessage()"],
         fail("arithmetic is broken")
     );
-    let ffi = alloy_primitives::keccak256("ffi(string[])");
+    let fork = alloy_primitives::keccak256("createSelectFork(string)");
     assert_eq!(
         s["OutcomesTest.test_UnknownCheatcode()"],
         fail(&format!(
             "unknown cheatcode: selector 0x{} is not implemented by slipway",
-            alloy_primitives::hex::encode(&ffi[..4])
+            alloy_primitives::hex::encode(&fork[..4])
         ))
     );
     assert_eq!(s["OutcomesTest.test_Fuzz(uint256)"], TestStatus::Pass);
