@@ -6,6 +6,7 @@ import {console} from "./console.sol";
 import {console2} from "./console2.sol";
 import {stdError} from "./StdError.sol";
 import {StdInvariant} from "./StdInvariant.sol";
+import {StdStorage, stdStorage} from "./StdStorage.sol";
 
 /// @title Test: the base contract of slipway tests, with forge-std's names
 /// @notice Written for slipway (MIT): a Foundry test file's `forge-std/`
@@ -17,6 +18,16 @@ abstract contract Test is StdInvariant {
 
     /// Lets `slipway test` recognise test contracts the way forge does.
     bool public IS_TEST = true;
+
+    /// forge-std's `stdstore` (tests add `using stdStorage for StdStorage;`).
+    StdStorage internal stdstore;
+    StdStorage private _stdstore;
+
+    using stdStorage for StdStorage;
+
+    /// Where forge deploys CREATE2 contracts from: the deterministic
+    /// deployment proxy.
+    address internal constant CREATE2_FACTORY = 0x4e59b44847b379578588920cA78FbF26c0B4956C;
 
     function fail() internal pure virtual {
         revert("assertion failed");
@@ -216,6 +227,86 @@ abstract contract Test is StdInvariant {
         }
     }
 
+    function assertEq(int256[] memory left, int256[] memory right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(int256[] memory left, int256[] memory right, string memory err) internal pure virtual {
+        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
+            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
+        }
+    }
+
+    function assertEq(bool[] memory left, bool[] memory right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(bool[] memory left, bool[] memory right, string memory err) internal pure virtual {
+        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
+            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
+        }
+    }
+
+    function assertEq(bytes32[] memory left, bytes32[] memory right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(bytes32[] memory left, bytes32[] memory right, string memory err) internal pure virtual {
+        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
+            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
+        }
+    }
+
+    function assertEq(string[] memory left, string[] memory right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(string[] memory left, string[] memory right, string memory err) internal pure virtual {
+        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
+            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
+        }
+    }
+
+    function assertEq(bytes[] memory left, bytes[] memory right) internal pure virtual {
+        assertEq(left, right, "");
+    }
+
+    function assertEq(bytes[] memory left, bytes[] memory right, string memory err) internal pure virtual {
+        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
+            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
+        }
+    }
+
+    /// As `assertApproxEqRel`; `decimals` only says how the values read.
+    function assertApproxEqRelDecimal(uint256 left, uint256 right, uint256 maxPercentDelta, uint256 decimals)
+        internal
+        pure
+        virtual
+    {
+        assertApproxEqRelDecimal(left, right, maxPercentDelta, decimals, "");
+    }
+
+    function assertApproxEqRelDecimal(
+        uint256 left,
+        uint256 right,
+        uint256 maxPercentDelta,
+        uint256 decimals,
+        string memory err
+    ) internal pure virtual {
+        decimals;
+        assertApproxEqRel(left, right, maxPercentDelta, err);
+    }
+
+    /// As `assertApproxEqAbs`; `decimals` only says how the values read.
+    function assertApproxEqAbsDecimal(uint256 left, uint256 right, uint256 maxDelta, uint256 decimals)
+        internal
+        pure
+        virtual
+    {
+        decimals;
+        assertApproxEqAbs(left, right, maxDelta);
+    }
+
     function assertNotEq(bytes32 left, bytes32 right) internal pure virtual {
         assertNotEq(left, right, "");
     }
@@ -274,6 +365,47 @@ abstract contract Test is StdInvariant {
         vm.deal(to, give);
     }
 
+    /// Sets `to`'s balance of the ERC-20 `token` (its `balanceOf` slot,
+    /// found by stdstore).
+    function deal(address token, address to, uint256 give) internal virtual {
+        deal(token, to, give, false);
+    }
+
+    /// As `deal(token, to, give)`; with `adjust`, `totalSupply` moves by the
+    /// same amount.
+    function deal(address token, address to, uint256 give, bool adjust) internal virtual {
+        (, bytes memory balance) = token.staticcall(abi.encodeWithSelector(0x70a08231, to));
+        uint256 before = abi.decode(balance, (uint256));
+        _stdstore.target(token).sig(0x70a08231).with_key(to).checked_write(give);
+        if (adjust) {
+            (, bytes memory supplyData) = token.staticcall(abi.encodeWithSelector(0x18160ddd));
+            uint256 supply = abi.decode(supplyData, (uint256));
+            supply = give < before ? supply - (before - give) : supply + (give - before);
+            _stdstore.target(token).sig(0x18160ddd).checked_write(supply);
+        }
+    }
+
+    /// Deploys the build's contract `what` (`File.sol:Name`, `Name`, …).
+    function deployCode(string memory what) internal virtual returns (address addr) {
+        return deployCode(what, "", 0);
+    }
+
+    function deployCode(string memory what, bytes memory args) internal virtual returns (address addr) {
+        return deployCode(what, args, 0);
+    }
+
+    function deployCode(string memory what, uint256 val) internal virtual returns (address addr) {
+        return deployCode(what, "", val);
+    }
+
+    /// Deploys `what` with constructor `args` and `val` wei.
+    function deployCode(string memory what, bytes memory args, uint256 val) internal virtual returns (address addr) {
+        bytes memory init = abi.encodePacked(vm.getCode(what), args);
+        assembly {
+            addr := create(val, add(init, 0x20), mload(init))
+        }
+        require(addr != address(0), "StdCheats deployCode(string,bytes,uint256): Deployment failed.");
+    }
     /// The next call comes from `msgSender`, funded with 2^128 wei.
     function hoax(address msgSender) internal virtual {
         vm.deal(msgSender, 1 << 128);
@@ -326,7 +458,58 @@ abstract contract Test is StdInvariant {
         vm.warp(block.timestamp - time);
     }
 
-    // ----- helpers -----
+    // ----- helpers (forge-std's StdUtils names) -----
+    /// The address `deployer` creates with CREATE at `nonce`.
+    function computeCreateAddress(address deployer, uint256 nonce) internal pure virtual returns (address) {
+        bytes memory rlp;
+        if (nonce == 0x00) {
+            rlp = abi.encodePacked(bytes1(0xd6), bytes1(0x94), deployer, bytes1(0x80));
+        } else if (nonce <= 0x7f) {
+            rlp = abi.encodePacked(bytes1(0xd6), bytes1(0x94), deployer, uint8(nonce));
+        } else if (nonce <= 0xff) {
+            rlp = abi.encodePacked(bytes1(0xd7), bytes1(0x94), deployer, bytes1(0x81), uint8(nonce));
+        } else if (nonce <= 0xffff) {
+            rlp = abi.encodePacked(bytes1(0xd8), bytes1(0x94), deployer, bytes1(0x82), uint16(nonce));
+        } else if (nonce <= 0xffffff) {
+            rlp = abi.encodePacked(bytes1(0xd9), bytes1(0x94), deployer, bytes1(0x83), uint24(nonce));
+        } else {
+            require(nonce < type(uint64).max, "computeCreateAddress: nonce above 2^64 - 2 (EIP-2681)");
+            // RLP: the nonce's bytes without leading zeros, after their length.
+            uint256 length;
+            for (uint256 n = nonce; n != 0; n >>= 8) length++;
+            bytes memory encoded = new bytes(length);
+            for (uint256 i = 0; i < length; i++) {
+                encoded[length - 1 - i] = bytes1(uint8(nonce >> (8 * i)));
+            }
+            rlp = abi.encodePacked(bytes1(uint8(0xd6 + length)), bytes1(0x94), deployer, bytes1(uint8(0x80 + length)), encoded);
+        }
+        return address(uint160(uint256(keccak256(rlp))));
+    }
+
+    /// The address `deployer` creates with CREATE2 from `salt` and init code hashed to `initCodeHash`.
+    function computeCreate2Address(bytes32 salt, bytes32 initCodeHash, address deployer)
+        internal
+        pure
+        virtual
+        returns (address)
+    {
+        return address(uint160(uint256(keccak256(abi.encodePacked(bytes1(0xff), deployer, salt, initCodeHash)))));
+    }
+
+    /// As above, from forge's CREATE2 deployer.
+    function computeCreate2Address(bytes32 salt, bytes32 initCodeHash) internal pure virtual returns (address) {
+        return computeCreate2Address(salt, initCodeHash, CREATE2_FACTORY);
+    }
+
+    /// `keccak256` of `creationCode` followed by `args`: a CREATE2 init code hash.
+    function hashInitCode(bytes memory creationCode, bytes memory args) internal pure virtual returns (bytes32) {
+        return keccak256(abi.encodePacked(creationCode, args));
+    }
+
+    function hashInitCode(bytes memory creationCode) internal pure virtual returns (bytes32) {
+        return hashInitCode(creationCode, "");
+    }
+
     /// `x` folded into `[min, max]`, as forge-std's `bound` (for fuzz inputs).
     function bound(uint256 x, uint256 min, uint256 max) internal pure virtual returns (uint256) {
         require(min <= max, "bound: max is less than min");

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::{Result, SolcError, project::STATE_DIR};
 
 /// The library's files: name and contents.
-pub const FILES: [(&str, &str); 7] = [
+pub const FILES: [(&str, &str); 8] = [
     (
         "Test.sol",
         include_str!("../../../contracts/lib/slipway-std/Test.sol"),
@@ -32,6 +32,10 @@ pub const FILES: [(&str, &str); 7] = [
     (
         "StdInvariant.sol",
         include_str!("../../../contracts/lib/slipway-std/StdInvariant.sol"),
+    ),
+    (
+        "StdStorage.sol",
+        include_str!("../../../contracts/lib/slipway-std/StdStorage.sol"),
     ),
     (
         "README.md",

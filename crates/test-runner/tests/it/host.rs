@@ -25,12 +25,20 @@ fn run(
     config: TestConfig,
     root: &std::path::Path,
 ) -> std::collections::HashMap<String, slipway_test_runner::TestStatus> {
+    run_path("Host", config, root)
+}
+
+fn run_path(
+    path: &str,
+    config: TestConfig,
+    root: &std::path::Path,
+) -> std::collections::HashMap<String, slipway_test_runner::TestStatus> {
     let (suite, report) = compiled();
     let mut options = common::options();
     options.host = Arc::new(TestHost::new(root, config, &report.artifacts));
     let results = slipway_test_runner::run(
         &suite.contracts,
-        &common::path_filter("Host"),
+        &common::path_filter(path),
         &suite.decoder,
         &options,
     );
@@ -110,4 +118,21 @@ fn ffi_and_files_are_off_unless_allowed() {
         fail("test_Files")
     );
     assert!(!root.path().join("scratch").exists());
+}
+
+#[test]
+fn forge_std_helpers_stdstore_deal_and_deploy_code() {
+    let root = tempfile::tempdir().expect("tmp");
+    let s = run_path("Std\\.t", TestConfig::default(), root.path());
+    expect_only_failures(
+        &s,
+        "StdTest",
+        &[
+            (
+                "test_StdstoreFailsOnAGetterWithoutStorage",
+                "stdStorage find(StdStorage): Slot(s) not found.",
+            ),
+            ("test_ArrayAssertionFails", "strings differ"),
+        ],
+    );
 }
