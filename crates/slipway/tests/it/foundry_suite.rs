@@ -155,3 +155,89 @@ fn an_import_no_package_provides_names_where_packages_are_found() {
             "a package `solmate/` is found under contracts/lib/solmate/, node_modules/solmate/ (npm install) or lib/solmate/",
         ));
 }
+
+/// Every test's outcome by `file:Contract::test()`: `true` for a pass.
+type Outcomes = std::collections::BTreeMap<String, bool>;
+
+fn slipway_outcomes(dir: &Path) -> Outcomes {
+    let out = slipway(dir)
+        .args(["test", "--json", "--fuzz-seed", "1"])
+        .output()
+        .expect("slipway test");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut outcomes = Outcomes::new();
+    for contract in json["contracts"].as_array().expect("contracts") {
+        for test in contract["tests"].as_array().expect("tests") {
+            outcomes.insert(
+                format!(
+                    "{}:{}::{}",
+                    contract["source"].as_str().expect("source"),
+                    contract["name"].as_str().expect("name"),
+                    test["signature"].as_str().expect("signature")
+                ),
+                test["status"] == "pass",
+            );
+        }
+    }
+    outcomes
+}
+
+fn forge_outcomes(dir: &Path, forge: &Path) -> Outcomes {
+    let out = std::process::Command::new(forge)
+        .args(["test", "--json", "--offline"])
+        .current_dir(dir)
+        .output()
+        .expect("forge test");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "forge printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let mut outcomes = Outcomes::new();
+    for (contract, suite) in json.as_object().expect("suites") {
+        for (test, result) in suite["test_results"].as_object().expect("results") {
+            outcomes.insert(format!("{contract}::{test}"), result["status"] == "Success");
+        }
+    }
+    outcomes
+}
+
+/// The bundled suite under forge 1.7.1 (npm, offline through the same
+/// solcjs) with slipway-std remapped as `forge-std/`, and under slipway:
+/// every test passes or fails alike. A difference is a bug in slipway's
+/// runner or cheatcodes.
+#[test]
+fn forge_and_slipway_agree_on_every_test_of_the_bundled_suite() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let forge = repo.join("node_modules/.bin/forge");
+    assert!(forge.exists(), "forge is a devDependency: run npm ci");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = crate::common::repository_copy(&tmp);
+    let build = slipway(&dir)
+        .args(["build", "--json"])
+        .output()
+        .expect("slipway build");
+    let build: serde_json::Value = serde_json::from_slice(&build.stdout).expect("json");
+    let solc = build["compiler"]["path"].as_str().expect("compiler path");
+    fs::write(
+        dir.join("foundry.toml"),
+        format!(
+            "[profile.default]\nsrc = \"contracts/src\"\ntest = \"contracts/test\"\nlibs = [\"node_modules\", \"contracts/lib\"]\nsolc = \"{solc}\"\noffline = true\noptimizer = true\noptimizer_runs = 200\nremappings = [\"@openzeppelin/=node_modules/@openzeppelin/\", \"slipway-std/=contracts/lib/slipway-std/\", \"forge-std/=contracts/lib/slipway-std/\"]\n\n[fuzz]\nseed = \"0x1\"\n"
+        ),
+    )
+    .expect("foundry.toml");
+
+    let ours = slipway_outcomes(&dir);
+    let theirs = forge_outcomes(&dir, &forge);
+    assert!(ours.len() >= 70, "the whole suite ran: {}", ours.len());
+    let differences: Vec<String> = ours
+        .keys()
+        .chain(theirs.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|k| ours.get(*k) != theirs.get(*k))
+        .map(|k| format!("{k}: slipway {:?}, forge {:?}", ours.get(k), theirs.get(k)))
+        .collect();
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
