@@ -132,8 +132,9 @@ impl TestHost {
         ))
     }
 
-    /// Runs `argv` for `vm.ffi` in the project root: its standard output,
-    /// hex-decoded when it is hex (as forge does), else as it is.
+    /// Runs `argv` for `vm.ffi` in the project root: its standard output
+    /// without surrounding whitespace, hex-decoded when it is hex (as forge
+    /// does).
     pub(crate) fn ffi(&self, argv: &[String]) -> Result<Bytes, String> {
         if !self.config.ffi {
             return Err(
@@ -164,7 +165,7 @@ impl TestHost {
         let hex = trimmed.strip_prefix("0x").unwrap_or(trimmed);
         match alloy_primitives::hex::decode(hex) {
             Ok(bytes) if !hex.is_empty() => Ok(bytes.into()),
-            _ => Ok(output.stdout.into()),
+            _ => Ok(Bytes::copy_from_slice(trimmed.as_bytes())),
         }
     }
 }

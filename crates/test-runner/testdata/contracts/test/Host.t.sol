@@ -170,6 +170,6 @@ contract HostTest is Test {
         command[1] = "0x1234";
         assertEq(vm.ffi(command), hex"1234");
         command[1] = "plain text";
-        assertEq(string(vm.ffi(command)), "plain text\n");
+        assertEq(string(vm.ffi(command)), "plain text");
     }
 }
