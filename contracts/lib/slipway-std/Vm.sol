@@ -136,4 +136,32 @@ interface Vm {
     function expectRevert(address reverter, uint64 count) external;
     function expectRevert(bytes4 revertData, address reverter, uint64 count) external;
     function expectRevert(bytes calldata revertData, address reverter, uint64 count) external;
+
+    // ----- JSON (keys: `.a.b`, `$.list[2]`; numbers above 2^64 as strings) -----
+    function keyExistsJson(string calldata json, string calldata key) external view returns (bool);
+    function parseJsonUint(string calldata json, string calldata key) external pure returns (uint256);
+    function parseJsonUintArray(string calldata json, string calldata key) external pure returns (uint256[] memory);
+    function parseJsonInt(string calldata json, string calldata key) external pure returns (int256);
+    function parseJsonBool(string calldata json, string calldata key) external pure returns (bool);
+    function parseJsonAddress(string calldata json, string calldata key) external pure returns (address);
+    function parseJsonAddressArray(string calldata json, string calldata key) external pure returns (address[] memory);
+    function parseJsonString(string calldata json, string calldata key) external pure returns (string memory);
+    function parseJsonStringArray(string calldata json, string calldata key) external pure returns (string[] memory);
+    function parseJsonBytes(string calldata json, string calldata key) external pure returns (bytes memory);
+    function parseJsonBytes32(string calldata json, string calldata key) external pure returns (bytes32);
+    function parseJsonKeys(string calldata json, string calldata key) external pure returns (string[] memory keys);
+    function serializeJson(string calldata objectKey, string calldata value) external returns (string memory json);
+    function serializeUint(string calldata objectKey, string calldata valueKey, uint256 value) external returns (string memory json);
+    function serializeInt(string calldata objectKey, string calldata valueKey, int256 value) external returns (string memory json);
+    function serializeBool(string calldata objectKey, string calldata valueKey, bool value) external returns (string memory json);
+    function serializeAddress(string calldata objectKey, string calldata valueKey, address value) external returns (string memory json);
+    function serializeBytes32(string calldata objectKey, string calldata valueKey, bytes32 value) external returns (string memory json);
+    function serializeBytes(string calldata objectKey, string calldata valueKey, bytes calldata value) external returns (string memory json);
+    function serializeString(string calldata objectKey, string calldata valueKey, string calldata value) external returns (string memory json);
+    function writeJson(string calldata json, string calldata path) external;
+    function writeJson(string calldata json, string calldata path, string calldata valueKey) external;
+
+    // ----- more environment -----
+    function envExists(string calldata name) external view returns (bool result);
+    function envBytes(string calldata name) external view returns (bytes memory value);
 }

@@ -259,6 +259,134 @@ impl TestInspector<'_> {
                 Bytes::new()
             }
             C::ffi(c) => Vm::ffiCall::abi_encode_returns(&self.host.ffi(&c.commandInput)?).into(),
+            C::keyExistsJson(c) => Vm::keyExistsJsonCall::abi_encode_returns(&json::exists(
+                &c.json,
+                &c.key,
+                "vm.keyExistsJson",
+            )?)
+            .into(),
+            C::parseJsonUint(c) => {
+                let cheat = "vm.parseJsonUint";
+                let value = json::as_uint(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                Vm::parseJsonUintCall::abi_encode_returns(&value).into()
+            }
+            C::parseJsonUintArray(c) => {
+                let cheat = "vm.parseJsonUintArray";
+                let values = json::array(&c.json, &c.key, cheat, |v| json::as_uint(v, cheat))?;
+                Vm::parseJsonUintArrayCall::abi_encode_returns(&values).into()
+            }
+            C::parseJsonInt(c) => {
+                let cheat = "vm.parseJsonInt";
+                let value = json::as_int(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                Vm::parseJsonIntCall::abi_encode_returns(&value).into()
+            }
+            C::parseJsonBool(c) => {
+                let cheat = "vm.parseJsonBool";
+                let value = json::as_bool(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                Vm::parseJsonBoolCall::abi_encode_returns(&value).into()
+            }
+            C::parseJsonAddress(c) => {
+                let cheat = "vm.parseJsonAddress";
+                let value = json::as_address(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                Vm::parseJsonAddressCall::abi_encode_returns(&value).into()
+            }
+            C::parseJsonAddressArray(c) => {
+                let cheat = "vm.parseJsonAddressArray";
+                let values = json::array(&c.json, &c.key, cheat, |v| json::as_address(v, cheat))?;
+                Vm::parseJsonAddressArrayCall::abi_encode_returns(&values).into()
+            }
+            C::parseJsonString(c) => {
+                let cheat = "vm.parseJsonString";
+                string_result(json::as_string(
+                    &json::value_at(&c.json, &c.key, cheat)?,
+                    cheat,
+                )?)
+            }
+            C::parseJsonStringArray(c) => {
+                let cheat = "vm.parseJsonStringArray";
+                let values = json::array(&c.json, &c.key, cheat, |v| json::as_string(v, cheat))?;
+                Vm::parseJsonStringArrayCall::abi_encode_returns(&values).into()
+            }
+            C::parseJsonBytes(c) => {
+                let cheat = "vm.parseJsonBytes";
+                let value = json::as_bytes(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                Vm::parseJsonBytesCall::abi_encode_returns(&value).into()
+            }
+            C::parseJsonBytes32(c) => {
+                let cheat = "vm.parseJsonBytes32";
+                let value = json::as_bytes32(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                Vm::parseJsonBytes32Call::abi_encode_returns(&value).into()
+            }
+            C::parseJsonKeys(c) => Vm::parseJsonKeysCall::abi_encode_returns(&json::keys(
+                &c.json,
+                &c.key,
+                "vm.parseJsonKeys",
+            )?)
+            .into(),
+            C::serializeJson(c) => string_result(self.json.replace(&c.objectKey, &c.value)?),
+            C::serializeUint(c) => string_result(self.json.set(
+                &c.objectKey,
+                &c.valueKey,
+                json::number(c.value.to_string()),
+            )),
+            C::serializeInt(c) => string_result(self.json.set(
+                &c.objectKey,
+                &c.valueKey,
+                json::number(c.value.to_string()),
+            )),
+            C::serializeBool(c) => {
+                string_result(self.json.set(&c.objectKey, &c.valueKey, c.value.into()))
+            }
+            C::serializeAddress(c) => string_result(self.json.set(
+                &c.objectKey,
+                &c.valueKey,
+                strings::address_string(c.value).into(),
+            )),
+            C::serializeBytes32(c) => string_result(self.json.set(
+                &c.objectKey,
+                &c.valueKey,
+                strings::hex_string(c.value.as_slice()).into(),
+            )),
+            C::serializeBytes(c) => string_result(self.json.set(
+                &c.objectKey,
+                &c.valueKey,
+                strings::hex_string(&c.value).into(),
+            )),
+            C::serializeString(c) => string_result(self.json.set(
+                &c.objectKey,
+                &c.valueKey,
+                json::string_value(&c.value),
+            )),
+            C::writeJson_0(c) => {
+                let path = self.host.path(&c.path, true, "vm.writeJson")?;
+                write_file(
+                    &path,
+                    json::pretty(&c.json).as_bytes(),
+                    false,
+                    "vm.writeJson",
+                )?
+            }
+            C::writeJson_1(c) => {
+                let path = self.host.path(&c.path, true, "vm.writeJson")?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("vm.writeJson: cannot read {}: {e}", c.path))?;
+                let updated = json::replaced(&text, &c.json, &c.valueKey)?;
+                write_file(&path, updated.as_bytes(), false, "vm.writeJson")?
+            }
+            C::envExists(c) => {
+                Vm::envExistsCall::abi_encode_returns(&self.env.contains_key(c.name.as_str()))
+                    .into()
+            }
+            C::envBytes(c) => Vm::envBytesCall::abi_encode_returns(&self.env_var(
+                &c.name,
+                "vm.envBytes",
+                |s| {
+                    alloy_primitives::hex::decode(s.trim())
+                        .map(Bytes::from)
+                        .map_err(|_| format!("{s:?} is not 0x-hex bytes"))
+                },
+            )?)
+            .into(),
             C::expectEmit_0(_) => self.expect_emit(depth, [true; 4], None),
             C::expectEmit_1(c) => self.expect_emit(depth, [true; 4], Some(c.emitter)),
             C::expectEmit_2(c) => self.expect_emit(

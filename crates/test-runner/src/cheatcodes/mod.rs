@@ -15,6 +15,7 @@ use cool_down::cool_down;
 mod dispatch;
 mod expect;
 mod hooks;
+mod json;
 mod mock;
 mod snapshot;
 mod strings;
@@ -140,6 +141,8 @@ pub(crate) struct TestInspector<'d> {
     host: Arc<TestHost>,
     /// `vm.readLine` positions.
     lines: LineCursors,
+    /// The objects `vm.serialize*` build.
+    json: json::JsonObjects,
     emits: EmitQueue,
     expected_calls: Vec<ExpectedCall>,
     mocks: Mocks,

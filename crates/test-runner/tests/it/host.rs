@@ -83,6 +83,10 @@ fn host_cheatcodes_work_within_their_permissions() {
                 "vm.readFile: the path \"slipway.toml\" is not allowed to be read (it has no fs_permissions entry)",
             ),
             (
+                "test_JsonMissingKeyFails",
+                "vm.parseJsonUint: key \".m\" not found in the JSON",
+            ),
+            (
                 "test_WritingOutsideThePermissionsFails",
                 "vm.writeFile: the path \"../escaped.txt\" is not allowed to be write",
             ),

@@ -172,4 +172,44 @@ contract HostTest is Test {
         command[1] = "plain text";
         assertEq(string(vm.ffi(command)), "plain text");
     }
+
+    function test_JsonReads() public {
+        string memory json =
+            '{"n": 7, "big": "0x10000000000000000", "neg": -3, "ok": true, "who": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "name": "bridge", "data": "0x00ff", "list": [1, "2"], "nested": {"b": 2, "a": 1}}';
+        assertEq(vm.parseJsonUint(json, ".n"), 7);
+        assertEq(vm.parseJsonUint(json, "$.big"), 1 << 64);
+        assertEq(vm.parseJsonInt(json, ".neg"), -3);
+        assertTrue(vm.parseJsonBool(json, ".ok"));
+        assertEq(vm.parseJsonAddress(json, ".who"), 0x70997970C51812dc3A010C7d01b50e0d17dc79C8);
+        assertEq(vm.parseJsonString(json, ".name"), "bridge");
+        assertEq(vm.parseJsonBytes(json, ".data"), hex"00ff");
+        uint256[] memory list = vm.parseJsonUintArray(json, ".list");
+        assertEq(list.length, 2);
+        assertEq(list[1], 2);
+        assertEq(vm.parseJsonUint(json, ".list[0]"), 1);
+        assertEq(vm.parseJsonUint(json, ".nested.b"), 2);
+        string[] memory keys = vm.parseJsonKeys(json, ".nested");
+        assertEq(keys[0], "a");
+        assertTrue(vm.keyExistsJson(json, ".nested.a"));
+        assertFalse(vm.keyExistsJson(json, ".nested.c"));
+    }
+
+    function test_JsonMissingKeyFails() public pure {
+        vm.parseJsonUint('{"n": 1}', ".m");
+    }
+
+    function test_JsonSerializeAndWrite() public {
+        string memory inner = vm.serializeUint("inner", "x", 1);
+        vm.serializeAddress("outer", "who", address(0x1234));
+        vm.serializeUint("outer", "huge", 1 << 100);
+        string memory outer = vm.serializeString("outer", "child", inner);
+        assertEq(vm.parseJsonUint(outer, ".child.x"), 1);
+        assertEq(vm.parseJsonUint(outer, ".huge"), 1 << 100);
+        assertEq(vm.parseJsonAddress(outer, ".who"), address(0x1234));
+        vm.writeJson(outer, "scratch/out.json");
+        string memory back = vm.readFile("scratch/out.json");
+        assertEq(vm.parseJsonUint(back, ".child.x"), 1);
+        vm.writeJson("5", "scratch/out.json", ".child.x");
+        assertEq(vm.parseJsonUint(vm.readFile("scratch/out.json"), ".child.x"), 5);
+    }
 }
