@@ -1,11 +1,13 @@
 //! The allocator: mimalloc. glibc's allocator handed freed pages back to
 //! the kernel between the dev node's requests — page faults and TLB
 //! shootdowns were a tenth of its CPU per `eth_call` (perf) — where
-//! mimalloc reuses them. It purges what stays free at once rather than
-//! a second later: with the delay, memory freed by a burst (100,000 blocks
-//! mined, 500 WebSockets closed) stayed resident (bench/devnet-growth.sh:
-//! +17 MB and 76 MB after closing, against +6 MB and 20 MB purging at once),
-//! at no cost in CPU per request that the benchmarks can see.
+//! mimalloc reuses them. `slipway node`, which runs for days, has it purge
+//! what stays free at once rather than a second later: with the delay,
+//! memory freed by a burst (100,000 blocks mined, 500 WebSockets closed)
+//! stayed resident (bench/devnet-growth.sh: +17 MB and 76 MB after closing,
+//! against +6 MB and 20 MB purging at once), at no cost in CPU per request
+//! that the benchmarks can see. Short commands keep the delay: purging at
+//! once put TLB shootdowns at a tenth of `slipway test`'s time.
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -15,8 +17,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// number still means it).
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Makes freed memory go back to the system at once. Call it first thing.
-pub(crate) fn configure() {
+/// Makes freed memory go back to the system at once, for a long-running
+/// process.
+pub(crate) fn purge_at_once() {
     // SAFETY: `mi_option_set` stores one integer option; it takes no
     // pointer and may be called at any time.
     #[allow(unsafe_code)]

@@ -4,7 +4,7 @@
 // The binary is where printing belongs (the lints guard the libraries).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-mod alloc;
+pub(crate) mod alloc;
 mod args;
 mod cmd;
 mod output;
@@ -15,7 +15,6 @@ mod watch;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    alloc::configure();
     let cli = cmd::Cli::parse();
     output::init(&cli.global);
     match cli.run() {

@@ -73,6 +73,7 @@ fn parse_hardfork(s: &str) -> Result<Hardfork, String> {
 
 impl NodeArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
+        crate::alloc::purge_at_once();
         let config = global.config()?;
         let env = config.environment(&self.env)?;
         let Target::Embedded(mut devnet) = env.target else {

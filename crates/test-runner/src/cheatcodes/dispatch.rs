@@ -429,18 +429,11 @@ impl TestInspector<'_> {
                 Vm::getRecordedLogsCall::abi_encode_returns(&logs).into()
             }
             C::addr(c) => {
-                Vm::addrCall::abi_encode_returns(&signer(c.privateKey, "vm.addr")?.address()).into()
+                Vm::addrCall::abi_encode_returns(&keys::address_of(c.privateKey, "vm.addr")?).into()
             }
             C::sign(c) => {
-                let signature = signer(c.privateKey, "vm.sign")?
-                    .sign_hash_sync(&c.digest)
-                    .map_err(|e| format!("vm.sign: {e}"))?;
-                Vm::signCall::abi_encode_returns(&Vm::signReturn {
-                    v: 27 + u8::from(signature.v()),
-                    r: signature.r().into(),
-                    s: signature.s().into(),
-                })
-                .into()
+                let (v, r, s) = keys::sign(c.privateKey, c.digest, "vm.sign")?;
+                Vm::signCall::abi_encode_returns(&Vm::signReturn { v, r, s }).into()
             }
             C::label(c) => {
                 self.names.labels.insert(c.account, c.newLabel);

@@ -264,7 +264,10 @@ mod tests {
         assert_eq!(number("7".into()), Value::from(7));
         assert_eq!(number("-7".into()), Value::from(-7));
         let big = (U256::from(1u8) << 100usize).to_string();
-        assert_eq!(as_uint(&number(big.clone()), "t"), Ok(U256::from(1u8) << 100usize));
+        assert_eq!(
+            as_uint(&number(big.clone()), "t"),
+            Ok(U256::from(1u8) << 100usize)
+        );
         let file = replaced(r#"{"a": {"b": 1}}"#, "2", ".a.b").expect("replaced");
         assert_eq!(
             serde_json::from_str::<Value>(&file).expect("json")["a"]["b"],

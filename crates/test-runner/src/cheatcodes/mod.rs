@@ -16,6 +16,7 @@ mod dispatch;
 mod expect;
 mod hooks;
 mod json;
+mod keys;
 mod mock;
 mod snapshot;
 mod strings;
@@ -24,7 +25,6 @@ use slipway_contracts::Decoder;
 use std::{collections::HashMap, sync::Arc};
 
 use alloy_primitives::{Address, B256, Bytes, Log, U256, address};
-use alloy_signer::SignerSync;
 use alloy_sol_types::{Revert, SolCall, SolError, SolInterface, sol};
 use revm::{
     Inspector,
@@ -200,11 +200,6 @@ impl<'d> TestInspector<'d> {
             .unmet(&|log| event_name(self.decoder, log))
             .or_else(|| self.expected_calls.iter().find_map(ExpectedCall::unmet))
     }
-}
-
-fn signer(key: U256, cheat: &str) -> Result<alloy_signer_local::PrivateKeySigner, String> {
-    alloy_signer_local::PrivateKeySigner::from_bytes(&B256::from(key))
-        .map_err(|_| format!("{cheat}: {key} is not a valid secp256k1 private key"))
 }
 
 /// An event's name for messages: `Name(types) [topic0]` when the build
