@@ -154,7 +154,14 @@ pub fn resolve(
 
     let cache = cache_dir(options);
     let note = match &options.native {
-        Some(native_options) => match native::ensure(version, &cache, native_options, progress)? {
+        // A native cache of its own (tests) keeps its install and its
+        // "list unreachable" marker out of the per-user cache.
+        Some(native_options) => match native::ensure(
+            version,
+            native_options.cache_dir.as_deref().unwrap_or(&cache),
+            native_options,
+            progress,
+        )? {
             Ok(path) => {
                 return Ok(Compiler {
                     version: probe_version(&path)?,

@@ -368,6 +368,10 @@ pub(crate) fn call(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Result<Value
         "eth_subscribe" | "eth_unsubscribe" => Err(RpcError::server(format!(
             "{method} needs a WebSocket connection (ws://…)"
         ))),
+        "eth_getProof" => Err(RpcError {
+            message: "eth_getProof is not served by the slipway dev chain: its state root is a hash chain of state changes, not a Merkle-Patricia trie, so there is no proof to give (use anvil for proofs)".into(),
+            ..RpcError::method_not_found(method)
+        }),
         _ => Err(RpcError::method_not_found(method)),
     }
 }

@@ -91,3 +91,19 @@ async fn next_base_fee_automine_receipts_and_reset() {
             .is_null()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_proof_is_refused_with_its_reason() {
+    let (_node, server) = common::spawn(None, Mining::Auto).await;
+    let answer = common::raw(
+        &server.url,
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "eth_getProof", "params": ["0x00000000000000000000000000000000000000ee", [], "latest"] }),
+    )
+    .await;
+    assert_eq!(answer["error"]["code"], -32601);
+    let message = answer["error"]["message"].as_str().expect("message");
+    assert!(
+        message.contains("not a Merkle-Patricia trie") && message.contains("anvil"),
+        "{message}"
+    );
+}

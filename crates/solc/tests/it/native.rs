@@ -315,4 +315,7 @@ fn an_untrusted_mirror_is_unreachable_by_its_certificate_and_solcjs_stands_in() 
     let note = compiler.note.expect("says why");
     assert!(note.contains("certificate not trusted"), "{note}");
     assert_eq!(served.requests.load(Ordering::SeqCst), 0);
+    // The "unreachable" marker went to the native cache the options name,
+    // not the per-user one (a test once left it there for a day).
+    assert!(cache.path().join("solc/list-unreachable").is_file());
 }
