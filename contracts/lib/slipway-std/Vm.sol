@@ -150,6 +150,8 @@ interface Vm {
     function parseJsonBytes(string calldata json, string calldata key) external pure returns (bytes memory);
     function parseJsonBytes32(string calldata json, string calldata key) external pure returns (bytes32);
     function parseJsonKeys(string calldata json, string calldata key) external pure returns (string[] memory keys);
+    function parseJson(string calldata json) external pure returns (bytes memory abiEncodedData);
+    function parseJson(string calldata json, string calldata key) external pure returns (bytes memory abiEncodedData);
     function serializeJson(string calldata objectKey, string calldata value) external returns (string memory json);
     function serializeUint(string calldata objectKey, string calldata valueKey, uint256 value) external returns (string memory json);
     function serializeInt(string calldata objectKey, string calldata valueKey, int256 value) external returns (string memory json);

@@ -323,6 +323,12 @@ impl TestInspector<'_> {
                 "vm.parseJsonKeys",
             )?)
             .into(),
+            C::parseJson_0(c) => {
+                Vm::parseJson_0Call::abi_encode_returns(&json::abi_encoded(&c.json, ".")?).into()
+            }
+            C::parseJson_1(c) => {
+                Vm::parseJson_1Call::abi_encode_returns(&json::abi_encoded(&c.json, &c.key)?).into()
+            }
             C::serializeJson(c) => string_result(self.json.replace(&c.objectKey, &c.value)?),
             C::serializeUint(c) => string_result(self.json.set(
                 &c.objectKey,

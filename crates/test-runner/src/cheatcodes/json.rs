@@ -138,6 +138,53 @@ pub(super) fn as_string(value: &Value, cheat: &str) -> Result<String, String> {
     scalar_text(value, cheat)
 }
 
+/// `parseJson`: the value at `key` ABI-encoded with the types forge infers
+/// — a number is a `uint256` (`int256` when negative), `0x` and 40 hex
+/// digits an `address`, 64 a `bytes32`, other even `0x` hex `bytes`, any
+/// other string a `string`, an array of one inferred type an array of it,
+/// an object a tuple of its values in the alphabetical order of its keys
+/// (so `abi.decode(…, (SomeStruct))` works when the struct's fields are in
+/// that order, as in forge).
+pub(super) fn abi_encoded(json: &str, key: &str) -> Result<Bytes, String> {
+    let cheat = "vm.parseJson";
+    let value = value_at(json, key, cheat)?;
+    Ok(infer(&value, cheat)?.abi_encode().into())
+}
+
+fn infer(value: &Value, cheat: &str) -> Result<alloy_dyn_abi::DynSolValue, String> {
+    use alloy_dyn_abi::DynSolValue as V;
+    Ok(match value {
+        Value::Bool(b) => V::Bool(*b),
+        Value::Number(n) if n.as_i64().is_some_and(|i| i < 0) => V::Int(as_int(value, cheat)?, 256),
+        Value::Number(_) => V::Uint(as_uint(value, cheat)?, 256),
+        Value::String(s) => match s.strip_prefix("0x").map(alloy_primitives::hex::decode) {
+            Some(Ok(bytes)) if bytes.len() == 20 => V::Address(Address::from_slice(&bytes)),
+            Some(Ok(bytes)) if bytes.len() == 32 => V::FixedBytes(B256::from_slice(&bytes), 32),
+            Some(Ok(bytes)) => V::Bytes(bytes),
+            _ => V::String(s.clone()),
+        },
+        Value::Array(items) => {
+            let values = items
+                .iter()
+                .map(|item| infer(item, cheat))
+                .collect::<Result<Vec<_>, _>>()?;
+            let same = values.windows(2).all(|w| w[0].as_type() == w[1].as_type());
+            if !same {
+                return Err(format!(
+                    "{cheat}: the array {value} mixes types; read its elements one by one"
+                ));
+            }
+            V::Array(values)
+        }
+        Value::Object(map) => V::Tuple(
+            map.values()
+                .map(|item| infer(item, cheat))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Value::Null => return Err(format!("{cheat}: null has no ABI type")),
+    })
+}
+
 /// An integer as a JSON number when it fits 64 bits, else as a decimal
 /// string (a larger JSON number would come back as a float), which
 /// `parseJsonUint`/`parseJsonInt` read back exactly.

@@ -137,6 +137,10 @@ fn forge_std_helpers_stdstore_deal_and_deploy_code() {
                 "stdStorage find(StdStorage): Slot(s) not found.",
             ),
             ("test_ArrayAssertionFails", "strings differ"),
+            (
+                "test_RewindPastZeroFails",
+                "panic: arithmetic underflow or overflow (0x11)",
+            ),
         ],
     );
 }

@@ -27,6 +27,16 @@ contract Holder {
     }
 }
 
+contract Echo {
+    function sender() external view returns (address) {
+        return msg.sender;
+    }
+
+    function origin() external view returns (address) {
+        return tx.origin;
+    }
+}
+
 /// slipway-std's forge-std surface: stdstore, deal on tokens, deployCode,
 /// the address helpers and the array assertions. `tests/it/host.rs` runs it.
 contract StdTest is Test {
@@ -119,5 +129,58 @@ contract StdTest is Test {
         string[] memory f = new string[](1);
         f[0] = "y";
         assertEq(e, f, "strings differ");
+    }
+
+    function test_SkipRewindAndHoax() public {
+        vm.warp(1000);
+        skip(50);
+        assertEq(block.timestamp, 1050);
+        rewind(1050);
+        assertEq(block.timestamp, 0);
+
+        Echo echo = new Echo();
+        address who = makeAddr("who");
+        hoax(who);
+        assertEq(echo.sender(), who);
+        assertEq(who.balance, 1 << 128);
+        assertEq(echo.sender(), address(this), "hoax covers one call");
+        hoax(who, 5 ether);
+        assertEq(who.balance, 5 ether);
+        assertEq(echo.sender(), who);
+
+        startHoax(who, address(0xBEEF));
+        assertEq(echo.sender(), who);
+        assertEq(echo.origin(), address(0xBEEF));
+        assertEq(echo.sender(), who, "startHoax lasts");
+        vm.stopPrank();
+        assertEq(echo.sender(), address(this));
+    }
+
+    function test_RewindPastZeroFails() public {
+        vm.warp(10);
+        rewind(11);
+    }
+
+    struct Entry {
+        uint256 amount;
+        string name;
+        address who;
+    }
+
+    function test_ParseJsonUntyped() public pure {
+        string memory json =
+            '{"n": 7, "who": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "tag": "0x00000000000000000000000000000000000000000000000000000000000000ff", "list": [1, 2, 3], "entry": {"who": "0x0000000000000000000000000000000000001234", "name": "first", "amount": 5}}';
+        assertEq(abi.decode(vm.parseJson(json, ".n"), (uint256)), 7);
+        assertEq(abi.decode(vm.parseJson(json, ".who"), (address)), 0x70997970C51812dc3A010C7d01b50e0d17dc79C8);
+        assertEq(abi.decode(vm.parseJson(json, ".tag"), (bytes32)), bytes32(uint256(255)));
+        uint256[] memory list = abi.decode(vm.parseJson(json, ".list"), (uint256[]));
+        assertEq(list.length, 3);
+        assertEq(list[2], 3);
+        // An object decodes as a struct whose fields are its keys in
+        // alphabetical order, as in forge.
+        Entry memory entry = abi.decode(vm.parseJson(json, ".entry"), (Entry));
+        assertEq(entry.amount, 5);
+        assertEq(entry.name, "first");
+        assertEq(entry.who, address(0x1234));
     }
 }
