@@ -108,8 +108,9 @@ pub fn project(
 /// resolves npm imports, and in a Foundry project's `lib/`. A Foundry-style
 /// package (a `src/` directory and no Solidity file beside it, as forge-std
 /// is) maps to its `src/`, as forge maps it. Earlier entries win on equal
-/// prefixes. Last, `forge-std/` goes to slipway-std when nothing else
-/// provides it, so that Foundry suites compile unchanged.
+/// prefixes. Last, `forge-std/` goes to slipway-std when a source imports
+/// it and nothing else provides it, so that Foundry suites compile
+/// unchanged.
 fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
     let mut out: Vec<Remapping> = Vec::new();
     for text in &config.project.remappings {
@@ -145,7 +146,15 @@ fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
             out.push(remapping(&name, &target));
         }
     }
-    if !out.iter().any(|r| r.name == "forge-std/") {
+    // Only when a source imports it: a remapping is part of every
+    // contract's metadata, so adding one would change the bytecode (and
+    // CREATE2 addresses) of projects that never use forge-std.
+    let sources = [
+        config.path(&config.project.src),
+        config.path(&config.project.test),
+        config.root.join("contracts/script"),
+    ];
+    if !out.iter().any(|r| r.name == "forge-std/") && imports_package(&sources, "forge-std") {
         let std_dir = match out.iter().find(|r| r.name == "slipway-std/") {
             Some(r) => PathBuf::from(&r.path),
             None => {
@@ -223,7 +232,10 @@ fn imports_package(dirs: &[PathBuf], package: &str) -> bool {
             } else if path.extension().is_some_and(|e| e == "sol")
                 && let Ok(text) = std::fs::read_to_string(&path)
                 && text.lines().any(|l| {
-                    l.trim_start().starts_with("import")
+                    // `import "p/…"`, or the `} from "p/…";` line of an
+                    // import that spans several lines.
+                    let l = l.trim_start();
+                    (l.starts_with("import") || l.starts_with('}') || l.starts_with("from"))
                         && (l.contains(&needle_dq) || l.contains(&needle_sq))
                 })
             {

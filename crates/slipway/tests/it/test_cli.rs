@@ -16,7 +16,7 @@ fn flow_test(b_fails: bool, c_fails: bool) -> String {
         }
     };
     format!(
-        "// SPDX-License-Identifier: MIT\npragma solidity 0.8.20;\nimport {{Test}} from \"forge-std/Test.sol\";\ncontract FlowTest is Test {{\n    function test_A_Passes() public pure {{}}\n    function test_B_Fails() public pure {{ {} }}\n    function test_C_Fails() public pure {{ {} }}\n}}\n",
+        "// SPDX-License-Identifier: MIT\npragma solidity 0.8.20;\nimport {{Test}} from \"slipway-std/Test.sol\";\ncontract FlowTest is Test {{\n    function test_A_Passes() public pure {{}}\n    function test_B_Fails() public pure {{ {} }}\n    function test_C_Fails() public pure {{ {} }}\n}}\n",
         body(b_fails, "b"),
         body(c_fails, "c")
     )
