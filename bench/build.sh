@@ -42,17 +42,8 @@ echo '```' >>"$out"
 mkdir -p "$work/forge"
 cp -r contracts "$work/forge/"
 ln -s "$PWD/node_modules" "$work/forge/node_modules"
-cat > "$work/forge/foundry.toml" <<TOML
-[profile.default]
-src = "contracts/src"
-test = "contracts/test"
-libs = ["node_modules", "contracts/lib"]
-solc = "$solc_dir/solc"
-offline = true
-optimizer = true
-optimizer_runs = 200
-remappings = ["@openzeppelin/=node_modules/@openzeppelin/", "slipway-std/=contracts/lib/slipway-std/"]
-TOML
+. bench/forge-lib.sh
+foundry_toml "$work/forge" "$solc_dir/solc"
 forge=$PWD/node_modules/.bin/forge
 (cd "$work/forge" && "$forge" build >/dev/null 2>&1)
 hyperfine -N --warmup 5 --runs 50 --export-markdown "$work/noop.md" \

@@ -22,16 +22,9 @@ cp -r slipway.toml contracts "$work/suite/"
 ln -s "$PWD/node_modules" "$work/suite/node_modules"
 "$bin" --root "$work/suite" -q test --fuzz-seed 1 >/dev/null
 solc=$("$bin" --root "$work/suite" build --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).compiler.path))')
-cat > "$work/suite/foundry.toml" <<TOML
-[profile.default]
-src = "contracts/src"
-test = "contracts/test"
-libs = ["node_modules", "contracts/lib"]
-solc = "$solc"
-offline = true
-optimizer = true
-optimizer_runs = 200
-remappings = ["@openzeppelin/=node_modules/@openzeppelin/", "slipway-std/=contracts/lib/slipway-std/", "forge-std/=contracts/lib/slipway-std/"]
+. bench/forge-lib.sh
+foundry_toml "$work/suite" "$solc"
+cat >> "$work/suite/foundry.toml" <<TOML
 
 [fuzz]
 runs = 256

@@ -212,9 +212,7 @@ abstract contract Test is StdInvariant {
     }
 
     function assertEq(uint256[] memory left, uint256[] memory right, string memory err) internal pure virtual {
-        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
-            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
-        }
+        _assertEqEncoded(abi.encode(left), abi.encode(right), err);
     }
 
     function assertEq(address[] memory left, address[] memory right) internal pure virtual {
@@ -222,9 +220,7 @@ abstract contract Test is StdInvariant {
     }
 
     function assertEq(address[] memory left, address[] memory right, string memory err) internal pure virtual {
-        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
-            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
-        }
+        _assertEqEncoded(abi.encode(left), abi.encode(right), err);
     }
 
     function assertEq(int256[] memory left, int256[] memory right) internal pure virtual {
@@ -232,9 +228,7 @@ abstract contract Test is StdInvariant {
     }
 
     function assertEq(int256[] memory left, int256[] memory right, string memory err) internal pure virtual {
-        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
-            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
-        }
+        _assertEqEncoded(abi.encode(left), abi.encode(right), err);
     }
 
     function assertEq(bool[] memory left, bool[] memory right) internal pure virtual {
@@ -242,9 +236,7 @@ abstract contract Test is StdInvariant {
     }
 
     function assertEq(bool[] memory left, bool[] memory right, string memory err) internal pure virtual {
-        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
-            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
-        }
+        _assertEqEncoded(abi.encode(left), abi.encode(right), err);
     }
 
     function assertEq(bytes32[] memory left, bytes32[] memory right) internal pure virtual {
@@ -252,9 +244,7 @@ abstract contract Test is StdInvariant {
     }
 
     function assertEq(bytes32[] memory left, bytes32[] memory right, string memory err) internal pure virtual {
-        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
-            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
-        }
+        _assertEqEncoded(abi.encode(left), abi.encode(right), err);
     }
 
     function assertEq(string[] memory left, string[] memory right) internal pure virtual {
@@ -262,9 +252,7 @@ abstract contract Test is StdInvariant {
     }
 
     function assertEq(string[] memory left, string[] memory right, string memory err) internal pure virtual {
-        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
-            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
-        }
+        _assertEqEncoded(abi.encode(left), abi.encode(right), err);
     }
 
     function assertEq(bytes[] memory left, bytes[] memory right) internal pure virtual {
@@ -272,9 +260,7 @@ abstract contract Test is StdInvariant {
     }
 
     function assertEq(bytes[] memory left, bytes[] memory right, string memory err) internal pure virtual {
-        if (keccak256(abi.encode(left)) != keccak256(abi.encode(right))) {
-            _fail(err, string.concat(_str(abi.encode(left)), " != ", _str(abi.encode(right))));
-        }
+        _assertEqEncoded(abi.encode(left), abi.encode(right), err);
     }
 
     /// As `assertApproxEqRel`; `decimals` only says how the values read.
@@ -527,6 +513,11 @@ abstract contract Test is StdInvariant {
             uint256 size = uint256(max) - uint256(min) + 1;
             return int256(uint256(min) + uint256(x) % size);
         }
+    }
+
+    /// Arrays compare by their ABI encoding; a failure shows both in hex.
+    function _assertEqEncoded(bytes memory left, bytes memory right, string memory err) private pure {
+        if (keccak256(left) != keccak256(right)) _fail(err, string.concat(_str(left), " != ", _str(right)));
     }
 
     function _str(bool v) private pure returns (string memory) {

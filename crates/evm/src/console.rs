@@ -171,14 +171,20 @@ mod tests {
         function log(string a, int256 b);
     }
 
-    #[test]
-    fn decodes_common_overloads() {
+    /// `console.log("balance", 42, 0x1111…)`.
+    fn balance_log() -> (Address, log_0Call) {
         let who = Address::repeat_byte(0x11);
         let call = log_0Call {
             a: "balance".into(),
             b: alloy_primitives::U256::from(42),
             c: who,
         };
+        (who, call)
+    }
+
+    #[test]
+    fn decodes_common_overloads() {
+        let (who, call) = balance_log();
         assert_eq!(
             decode_console_log(&call.abi_encode()).as_deref(),
             Some(format!("balance 42 {}", who.to_checksum(None)).as_str())
@@ -198,12 +204,7 @@ mod tests {
 
     #[test]
     fn a_call_decodes_as_a_trace_shows_it() {
-        let who = Address::repeat_byte(0x11);
-        let call = log_0Call {
-            a: "balance".into(),
-            b: alloy_primitives::U256::from(42),
-            c: who,
-        };
+        let (who, call) = balance_log();
         assert_eq!(
             decode_console_call(&call.abi_encode()),
             Some(format!("log(\"balance\", 42, {})", who.to_checksum(None)))

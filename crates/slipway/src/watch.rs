@@ -13,7 +13,7 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use slipway_config::Config;
 
 /// Files at the root whose change reruns the command.
-const ROOT_FILES: [&str; 4] = ["slipway.toml", "remappings.txt", "foundry.toml", ".env"];
+const ROOT_FILES: [&str; 3] = ["slipway.toml", "remappings.txt", ".env"];
 
 /// Watches a project; created before the first run, so that no change made
 /// during it is missed.

@@ -118,7 +118,7 @@ impl TestHost {
         if allowed {
             return Ok(resolved);
         }
-        let wanted = if write { "write" } else { "read" };
+        let wanted = if write { "written" } else { "read" };
         Err(format!(
             "{cheat}: the path {path:?} is not allowed to be {wanted} (it has {}); allow it in slipway.toml: [test] fs_permissions = [{{ access = \"{}\", path = \"…\" }}]",
             match access {

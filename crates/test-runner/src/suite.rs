@@ -193,22 +193,36 @@ pub fn list_suite(
     filter: &FilterPatterns,
 ) -> Result<Vec<ListedContract>, SuiteError> {
     let filter = filter_of(filter)?;
-    Ok(test_contracts(config, build)?
-        .iter()
-        .filter(|c| filter.contract(&c.source, &c.name))
-        .map(|c| ListedContract {
+    Ok(selected(&test_contracts(config, build)?, &filter)
+        .into_iter()
+        .map(|(c, tests)| ListedContract {
             source: c.source.clone(),
             name: c.name.clone(),
-            tests: c
+            tests: tests.into_iter().map(|t| t.function.name.clone()).collect(),
+        })
+        .collect())
+}
+
+/// Each contract `filter` selects, with the tests of it that it selects
+/// (contracts left with none are left out), as the runner selects them.
+fn selected<'c>(
+    contracts: &'c [TestContract],
+    filter: &TestFilter,
+) -> Vec<(&'c TestContract, Vec<&'c crate::TestFunction>)> {
+    contracts
+        .iter()
+        .filter(|c| filter.contract(&c.source, &c.name))
+        .map(|c| {
+            let tests = c
                 .tests
                 .iter()
                 .chain(&c.invariants)
-                .map(|t| t.function.name.clone())
-                .filter(|name| filter.test(&c.name, name))
-                .collect(),
+                .filter(|t| filter.test(&c.name, &t.function.name))
+                .collect::<Vec<_>>();
+            (c, tests)
         })
-        .filter(|c| !c.tests.is_empty())
-        .collect())
+        .filter(|(_, tests)| !tests.is_empty())
+        .collect()
 }
 
 /// Runs the tests of `build` as `config` and `request` say, and records
@@ -292,16 +306,9 @@ pub fn run_suite(
             })?
             .install(run),
     };
-    let selected: usize = contracts
+    let wanted: usize = selected(&contracts, &filter)
         .iter()
-        .filter(|c| filter.contract(&c.source, &c.name))
-        .map(|c| {
-            c.tests
-                .iter()
-                .chain(&c.invariants)
-                .filter(|t| filter.test(&c.name, &t.function.name))
-                .count()
-        })
+        .map(|(_, tests)| tests.len())
         .sum();
     let ran: usize = results.iter().map(|c| c.tests.len()).sum();
     if request.record_failures {
@@ -311,7 +318,7 @@ pub fn run_suite(
         results,
         seed,
         hits,
-        stopped_early: request.fail_fast && ran < selected,
+        stopped_early: request.fail_fast && ran < wanted,
         rerun,
     })
 }

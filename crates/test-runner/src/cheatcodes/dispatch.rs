@@ -267,7 +267,7 @@ impl TestInspector<'_> {
             .into(),
             C::parseJsonUint(c) => {
                 let cheat = "vm.parseJsonUint";
-                let value = json::as_uint(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                let value = json::read(&c.json, &c.key, cheat, json::as_uint)?;
                 Vm::parseJsonUintCall::abi_encode_returns(&value).into()
             }
             C::parseJsonUintArray(c) => {
@@ -277,17 +277,17 @@ impl TestInspector<'_> {
             }
             C::parseJsonInt(c) => {
                 let cheat = "vm.parseJsonInt";
-                let value = json::as_int(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                let value = json::read(&c.json, &c.key, cheat, json::as_int)?;
                 Vm::parseJsonIntCall::abi_encode_returns(&value).into()
             }
             C::parseJsonBool(c) => {
                 let cheat = "vm.parseJsonBool";
-                let value = json::as_bool(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                let value = json::read(&c.json, &c.key, cheat, json::as_bool)?;
                 Vm::parseJsonBoolCall::abi_encode_returns(&value).into()
             }
             C::parseJsonAddress(c) => {
                 let cheat = "vm.parseJsonAddress";
-                let value = json::as_address(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                let value = json::read(&c.json, &c.key, cheat, json::as_address)?;
                 Vm::parseJsonAddressCall::abi_encode_returns(&value).into()
             }
             C::parseJsonAddressArray(c) => {
@@ -297,10 +297,7 @@ impl TestInspector<'_> {
             }
             C::parseJsonString(c) => {
                 let cheat = "vm.parseJsonString";
-                string_result(json::as_string(
-                    &json::value_at(&c.json, &c.key, cheat)?,
-                    cheat,
-                )?)
+                string_result(json::read(&c.json, &c.key, cheat, json::as_string)?)
             }
             C::parseJsonStringArray(c) => {
                 let cheat = "vm.parseJsonStringArray";
@@ -309,12 +306,12 @@ impl TestInspector<'_> {
             }
             C::parseJsonBytes(c) => {
                 let cheat = "vm.parseJsonBytes";
-                let value = json::as_bytes(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                let value = json::read(&c.json, &c.key, cheat, json::as_bytes)?;
                 Vm::parseJsonBytesCall::abi_encode_returns(&value).into()
             }
             C::parseJsonBytes32(c) => {
                 let cheat = "vm.parseJsonBytes32";
-                let value = json::as_bytes32(&json::value_at(&c.json, &c.key, cheat)?, cheat)?;
+                let value = json::read(&c.json, &c.key, cheat, json::as_bytes32)?;
                 Vm::parseJsonBytes32Call::abi_encode_returns(&value).into()
             }
             C::parseJsonKeys(c) => Vm::parseJsonKeysCall::abi_encode_returns(&json::keys(

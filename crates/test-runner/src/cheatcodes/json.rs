@@ -57,6 +57,16 @@ pub(super) fn value_at(json: &str, key: &str, cheat: &str) -> Result<Value, Stri
         .ok_or_else(|| format!("{cheat}: key {key:?} not found in the JSON"))
 }
 
+/// The value at `key` of `json`, read by `parse` (`as_uint`, …).
+pub(super) fn read<T>(
+    json: &str,
+    key: &str,
+    cheat: &str,
+    parse: impl Fn(&Value, &str) -> Result<T, String>,
+) -> Result<T, String> {
+    parse(&value_at(json, key, cheat)?, cheat)
+}
+
 /// Whether `key` exists in `json`.
 pub(super) fn exists(json: &str, key: &str, cheat: &str) -> Result<bool, String> {
     Ok(parse(json, cheat)?.pointer(&pointer(key, cheat)?).is_some())

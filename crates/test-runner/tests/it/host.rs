@@ -88,7 +88,7 @@ fn host_cheatcodes_work_within_their_permissions() {
             ),
             (
                 "test_WritingOutsideThePermissionsFails",
-                "vm.writeFile: the path \"../escaped.txt\" is not allowed to be write",
+                "vm.writeFile: the path \"../escaped.txt\" is not allowed to be written (it has no fs_permissions entry)",
             ),
         ],
     );
