@@ -1,6 +1,6 @@
 //! The `slipway.toml` model: project layout, compiler settings, deployment
 //! environments (with the SOP's development / staging / production presets),
-//! quality gates and monitoring settings.
+//! quality gates, static analysis and monitoring settings.
 //!
 //! Loading validates everything the file says — unknown keys, wrong types and
 //! bad values are errors that name the file, line and key — but interpolation
@@ -9,6 +9,7 @@
 //! production's secrets. This crate reads files and the process environment;
 //! it must not talk to the network or to a compiler.
 
+mod analyze;
 mod chains;
 mod compiler;
 mod environment;
@@ -23,6 +24,7 @@ mod secret;
 mod source;
 mod test_host;
 
+pub use analyze::AnalyzeConfig;
 pub use chains::{ChainSpec, resolve_chain};
 pub use compiler::{CompilerConfig, DEFAULT_SOLC, EvmVersion};
 pub use environment::{

@@ -8,8 +8,8 @@ use std::{
 use serde::Deserialize;
 
 use crate::{
-    CompilerConfig, ConfigError, Environment, FuzzConfig, Gates, InvariantConfig, MonitorConfig,
-    ProjectConfig, Result, TestConfig, Vars,
+    AnalyzeConfig, CompilerConfig, ConfigError, Environment, FuzzConfig, Gates, InvariantConfig,
+    MonitorConfig, ProjectConfig, Result, TestConfig, Vars,
     environment::{PRESETS, Resolver, overlay, preset},
     raw::{RawEnvironment, RawFile},
     source::SourceFile,
@@ -37,6 +37,8 @@ pub struct Config {
     pub invariant: InvariantConfig,
     /// `[test]`: file access and `ffi` for cheatcodes.
     pub test: TestConfig,
+    /// `[analyze]`: detectors, severities and paths for `slipway analyze`.
+    pub analyze: AnalyzeConfig,
     environments: BTreeMap<String, RawEnvironment>,
     source: SourceFile,
     vars: Vars,
@@ -95,6 +97,7 @@ impl Config {
             fuzz: raw.fuzz,
             invariant: raw.invariant,
             test: raw.test,
+            analyze: raw.analyze,
             environments: raw.environments,
             source,
             vars,

@@ -7,8 +7,8 @@ use serde::{Deserialize, Deserializer, de};
 use toml::Spanned;
 
 use crate::{
-    CompilerConfig, FuzzConfig, Gates, Hardfork, InvariantConfig, MonitorConfig, ProjectConfig,
-    Signer, TestConfig,
+    AnalyzeConfig, CompilerConfig, FuzzConfig, Gates, Hardfork, InvariantConfig, MonitorConfig,
+    ProjectConfig, Signer, TestConfig,
 };
 
 /// The whole file.
@@ -23,6 +23,7 @@ pub(crate) struct RawFile {
     pub(crate) fuzz: FuzzConfig,
     pub(crate) invariant: InvariantConfig,
     pub(crate) test: TestConfig,
+    pub(crate) analyze: AnalyzeConfig,
 }
 
 /// `[environments.<name>]` as written.

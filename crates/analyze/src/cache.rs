@@ -1,0 +1,72 @@
+//! The per-file result cache (`.slipway/cache/analyze.json`): a file's
+//! findings, kept under a key that hashes its text and the text of every
+//! file it imports, with slipway's version and detector set. A damaged or
+//! foreign cache is ignored: it only costs time.
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+use serde::{Deserialize, Serialize};
+
+use crate::Finding;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Entry {
+    key: String,
+    findings: Vec<Finding>,
+}
+
+/// The cache.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Cache {
+    files: BTreeMap<PathBuf, Entry>,
+}
+
+impl Cache {
+    /// Reads `file`; empty when it is missing or unreadable.
+    pub(crate) fn load(file: &Path) -> Self {
+        std::fs::read(file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// The findings kept for `path` under `key`.
+    pub(crate) fn get(&self, path: &Path, key: &str) -> Option<&Vec<Finding>> {
+        self.files
+            .get(path)
+            .filter(|e| e.key == key)
+            .map(|e| &e.findings)
+    }
+
+    /// Keeps `findings` for `path` under `key`.
+    pub(crate) fn put(&mut self, path: &Path, key: &str, findings: Vec<Finding>) {
+        self.files.insert(
+            path.to_path_buf(),
+            Entry {
+                key: key.to_owned(),
+                findings,
+            },
+        );
+    }
+
+    /// Forgets files not in `paths`.
+    pub(crate) fn retain(&mut self, paths: &[&Path]) {
+        self.files.retain(|p, _| paths.contains(&p.as_path()));
+    }
+
+    /// Writes the cache (to a temporary file, then renamed over it).
+    pub(crate) fn save(&self, file: &Path) -> std::io::Result<()> {
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = file.with_extension("json.tmp");
+        std::fs::write(
+            &tmp,
+            serde_json::to_vec(self).map_err(std::io::Error::other)?,
+        )?;
+        std::fs::rename(tmp, file)
+    }
+}

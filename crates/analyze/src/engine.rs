@@ -1,0 +1,384 @@
+//! One analysis run: pick the files (configuration, paths), skip the ones
+//! whose text and imports are unchanged since the cached run, read the
+//! typed AST of the rest (and of what they import), run the detectors on
+//! each file in parallel, then place, suppress and fingerprint what they
+//! found.
+
+use std::{
+    collections::{BTreeMap, BTreeSet, HashMap},
+    path::{Path, PathBuf},
+};
+
+use foundry_compilers::artifacts::ast::{Ast, SourceUnit};
+use rayon::prelude::*;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use slipway_config::AnalyzeConfig;
+
+use crate::{
+    Finding, Severity,
+    cache::Cache,
+    detectors::{self, Cx, Detector, Sink},
+    flow::Flow,
+    program::{Program, Unit},
+    suppress::Suppressions,
+};
+
+/// A source file of the build: its path (relative to the root, as the
+/// compiler names it) and its AST as the compiler gave it.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    /// The path.
+    pub path: &'a Path,
+    /// The AST.
+    pub ast: &'a Ast,
+}
+
+/// What a run is asked to do (the command line's part).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Only files under these paths (relative to the root); all when empty.
+    pub paths: Vec<PathBuf>,
+    /// Only these detectors (all when empty).
+    pub only: Vec<String>,
+    /// Not these detectors.
+    pub exclude: Vec<String>,
+    /// Only findings at or above this severity.
+    pub min_severity: Option<Severity>,
+    /// Where per-file results are kept between runs.
+    pub cache_file: Option<PathBuf>,
+}
+
+/// What a run found.
+#[derive(Debug)]
+pub struct Report {
+    /// Every finding, suppressed ones included, by file and line.
+    pub findings: Vec<Finding>,
+    /// Files the detectors ran on in this run.
+    pub files_analysed: usize,
+    /// Files whose results came from the cache.
+    pub files_cached: usize,
+    /// The detectors whose findings are reported.
+    pub detectors: Vec<&'static Detector>,
+}
+
+/// Why a run could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    /// An id names no detector.
+    #[error("{origin} names `{id}`, which is no detector{}; `slipway explain --list` lists them", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    UnknownDetector {
+        /// The id.
+        id: String,
+        /// Where it was written.
+        origin: &'static str,
+        /// The closest id.
+        suggestion: Option<String>,
+    },
+    /// A source file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The compiler's AST of a file has a shape this version cannot read.
+    #[error("cannot read the compiler's AST of {}: {message}", path.display())]
+    Ast {
+        /// The file.
+        path: PathBuf,
+        /// serde's message.
+        message: String,
+    },
+}
+
+fn check_ids<'a>(
+    ids: impl IntoIterator<Item = &'a String>,
+    origin: &'static str,
+) -> Result<(), AnalyzeError> {
+    let known: Vec<&str> = detectors::all().iter().map(|d| d.id).collect();
+    for id in ids {
+        if !known.contains(&id.as_str()) {
+            let suggestion = known
+                .iter()
+                .map(|k| (edit_distance(k, id), *k))
+                .filter(|(d, _)| *d <= 3)
+                .min()
+                .map(|(_, k)| k.to_owned());
+            return Err(AnalyzeError::UnknownDetector {
+                id: id.clone(),
+                origin,
+                suggestion,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The files `ast` imports, as the compiler names them.
+fn imports(ast: &Ast) -> Vec<PathBuf> {
+    ast.nodes
+        .iter()
+        .filter(|n| n.node_type == foundry_compilers::artifacts::ast::NodeType::ImportDirective)
+        .filter_map(|n| n.other.get("absolutePath")?.as_str().map(PathBuf::from))
+        .collect()
+}
+
+/// `file` and everything it imports, directly or not.
+fn closure(file: &Path, sources: &BTreeMap<&Path, &Ast>) -> BTreeSet<PathBuf> {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![file.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        if !seen.insert(next.clone()) {
+            continue;
+        }
+        if let Some(ast) = sources.get(next.as_path()) {
+            stack.extend(imports(ast));
+        }
+    }
+    seen
+}
+
+fn typed(path: &Path, ast: &Ast) -> Result<SourceUnit, AnalyzeError> {
+    let value = serde_json::to_value(ast).map_err(|e| AnalyzeError::Ast {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    SourceUnit::deserialize(value).map_err(|e| AnalyzeError::Ast {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Runs the detectors on the build's sources under `root`.
+pub fn analyze(
+    root: &Path,
+    sources: &[Source<'_>],
+    config: &AnalyzeConfig,
+    options: &Options,
+) -> Result<Report, AnalyzeError> {
+    check_ids(&options.only, "--only")?;
+    check_ids(&options.exclude, "--exclude")?;
+    check_ids(&config.exclude, "[analyze] exclude")?;
+    check_ids(config.severity.keys(), "[analyze.severity]")?;
+
+    let by_path: BTreeMap<&Path, &Ast> = sources.iter().map(|s| (s.path, s.ast)).collect();
+    let selected: Vec<&Path> = by_path
+        .keys()
+        .copied()
+        .filter(|p| !config.excludes(p))
+        .filter(|p| {
+            options.paths.is_empty() || options.paths.iter().any(|want| p.starts_with(want))
+        })
+        .collect();
+
+    let mut texts: HashMap<PathBuf, String> = HashMap::new();
+    let mut text_of = |path: &Path| -> Result<String, AnalyzeError> {
+        if let Some(t) = texts.get(path) {
+            return Ok(t.clone());
+        }
+        let text =
+            std::fs::read_to_string(root.join(path)).map_err(|source| AnalyzeError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        texts.insert(path.to_path_buf(), text.clone());
+        Ok(text)
+    };
+
+    let detector_ids: Vec<&str> = detectors::all().iter().map(|d| d.id).collect();
+    let mut keys = BTreeMap::new();
+    let mut closures = BTreeMap::new();
+    for path in &selected {
+        let files = closure(path, &by_path);
+        let mut hash = Sha256::new();
+        hash.update(concat!("slipway-analyze ", env!("CARGO_PKG_VERSION")).as_bytes());
+        hash.update(detector_ids.join(",").as_bytes());
+        for file in &files {
+            hash.update(file.to_string_lossy().as_bytes());
+            hash.update([0]);
+            hash.update(text_of(file)?.as_bytes());
+            hash.update([0]);
+        }
+        keys.insert(path.to_path_buf(), alloy_hex(&hash.finalize()));
+        closures.insert(path.to_path_buf(), files);
+    }
+
+    let mut cache = options
+        .cache_file
+        .as_deref()
+        .map(Cache::load)
+        .unwrap_or_default();
+    let changed: Vec<&Path> = selected
+        .iter()
+        .copied()
+        .filter(|p| cache.get(p, &keys[*p]).is_none())
+        .collect();
+
+    let mut fresh: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
+    if !changed.is_empty() {
+        let needed: BTreeSet<PathBuf> = changed
+            .iter()
+            .flat_map(|p| closures[*p].iter().cloned())
+            .filter(|p| by_path.contains_key(p.as_path()))
+            .collect();
+        let mut inputs = Vec::new();
+        for path in needed {
+            let text = text_of(&path)?;
+            inputs.push((path, text));
+        }
+        let units: Vec<Unit> = inputs
+            .into_par_iter()
+            .map(|(path, text)| {
+                let ast = typed(&path, by_path[path.as_path()])?;
+                Ok(Unit { path, text, ast })
+            })
+            .collect::<Result<_, AnalyzeError>>()?;
+        let program = Program::new(&units);
+        let results: Vec<(PathBuf, Vec<Finding>)> = units
+            .par_iter()
+            .filter(|u| changed.contains(&u.path.as_path()))
+            .map(|unit| (unit.path.clone(), run_file(&program, unit)))
+            .collect();
+        fresh.extend(results);
+    }
+
+    let files_analysed = fresh.len();
+    let mut findings = Vec::new();
+    for path in &selected {
+        let key = &keys[*path];
+        let found = match fresh.remove(*path) {
+            Some(found) => {
+                cache.put(path, key, found.clone());
+                found
+            }
+            None => cache.get(path, key).cloned().unwrap_or_default(),
+        };
+        findings.extend(found);
+    }
+    cache.retain(&by_path.keys().copied().collect::<Vec<_>>());
+    if let Some(file) = &options.cache_file {
+        // A cache that cannot be written costs the next run time, nothing else.
+        let _ = cache.save(file);
+    }
+
+    let chosen: Vec<&'static Detector> = detectors::all()
+        .into_iter()
+        .filter(|d| options.only.is_empty() || options.only.iter().any(|o| o == d.id))
+        .filter(|d| !options.exclude.iter().any(|e| e == d.id))
+        .filter(|d| !config.exclude.iter().any(|e| e == d.id))
+        .collect();
+    let mut findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| chosen.iter().any(|d| d.id == f.id))
+        .map(|mut f| {
+            if let Some(severity) = config.severity.get(&f.id) {
+                f.severity = *severity;
+            }
+            f
+        })
+        .filter(|f| options.min_severity.is_none_or(|min| f.severity >= min))
+        .collect();
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.id).cmp(&(&b.path, b.line, b.column, &b.id))
+    });
+    Ok(Report {
+        findings,
+        files_analysed,
+        files_cached: selected.len() - files_analysed,
+        detectors: chosen,
+    })
+}
+
+fn alloy_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every detector on one file.
+fn run_file(program: &Program<'_>, unit: &Unit) -> Vec<Finding> {
+    let flow = Flow::new(program);
+    let cx = Cx {
+        program,
+        flow: &flow,
+        unit,
+        contracts: program.declared_in(unit),
+    };
+    let suppressions = Suppressions::of(&unit.text);
+    let mut findings = Vec::new();
+    let mut seen = BTreeSet::new();
+    for detector in detectors::all() {
+        let mut sink = Sink::default();
+        (detector.run)(&cx, &mut sink);
+        for raw in sink.found {
+            if raw.at.index != unit.ast.src.index {
+                continue;
+            }
+            let start = raw.at.start.unwrap_or(0).min(unit.text.len());
+            let length = raw.at.length.unwrap_or(0).min(unit.text.len() - start);
+            if !seen.insert((detector.id, start, length)) {
+                continue;
+            }
+            let (line, column) = unit.line_col(start);
+            let (end_line, end_column) = unit.line_col(start + length);
+            findings.push(Finding {
+                id: detector.id.to_owned(),
+                severity: detector.severity,
+                confidence: detector.confidence,
+                message: raw.message,
+                path: unit.path.clone(),
+                line,
+                column,
+                end_line,
+                end_column,
+                start,
+                length,
+                contract: raw.contract,
+                function: raw.function,
+                fingerprint: String::new(),
+                suppressed: suppressions.find(detector.id, line),
+                baselined: false,
+            });
+        }
+    }
+    fingerprint(unit, &mut findings);
+    findings
+}
+
+/// Fingerprints: the detector, file, contract, function and the flagged
+/// line's text (spaces collapsed), numbered among equal ones — never the
+/// line number, so edits elsewhere in the file leave them alone.
+fn fingerprint(unit: &Unit, findings: &mut [Finding]) {
+    findings.sort_by_key(|f| f.start);
+    let mut occurrences: HashMap<String, usize> = HashMap::new();
+    for f in findings.iter_mut() {
+        let text: Vec<&str> = unit.line(f.line).split_whitespace().collect();
+        let basis = format!(
+            "{}\0{}\0{}\0{}\0{}",
+            f.id,
+            f.path.display(),
+            f.contract.as_deref().unwrap_or(""),
+            f.function.as_deref().unwrap_or(""),
+            text.join(" ")
+        );
+        let n = occurrences.entry(basis.clone()).or_default();
+        *n += 1;
+        let digest = Sha256::digest(format!("{basis}\0{n}").as_bytes());
+        f.fingerprint = alloy_hex(&digest[..16]);
+    }
+}

@@ -1,0 +1,75 @@
+//! What a detector reports, as every output shows it.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use slipway_config::LintSeverity as Severity;
+
+/// How sure a detector is that a finding is real.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Often a false alarm: read it as a question.
+    Low,
+    /// Usually right.
+    Medium,
+    /// Nearly always right.
+    High,
+}
+
+/// Why a finding does not count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// The comment form that suppressed it (`slipway-disable-next-line`,
+    /// `slither-disable-next-line`, `forge-lint: disable-next-line`…).
+    pub kind: String,
+    /// The reason written after `--`, if any.
+    pub reason: Option<String>,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The detector's id (`reentrancy-eth`).
+    pub id: String,
+    /// Its severity (after `[analyze] severity` overrides).
+    pub severity: Severity,
+    /// Its confidence.
+    pub confidence: Confidence,
+    /// What is wrong here.
+    pub message: String,
+    /// The file, as the compiler names it (relative to the project root).
+    pub path: PathBuf,
+    /// 1-based line of the span's start.
+    pub line: usize,
+    /// 1-based column (characters) of the span's start.
+    pub column: usize,
+    /// 1-based line of the span's end.
+    pub end_line: usize,
+    /// 1-based column just past the span's end.
+    pub end_column: usize,
+    /// Byte offset of the span in the file.
+    pub start: usize,
+    /// Byte length of the span.
+    pub length: usize,
+    /// The contract it is in.
+    pub contract: Option<String>,
+    /// The function or modifier it is in.
+    pub function: Option<String>,
+    /// A hash of what was found that survives edits elsewhere in the file
+    /// (not the line number): the baseline and SARIF match on it.
+    pub fingerprint: String,
+    /// Set when an inline comment suppresses it.
+    pub suppressed: Option<Suppression>,
+    /// Set when the baseline holds it.
+    #[serde(default)]
+    pub baselined: bool,
+}
+
+impl Finding {
+    /// Whether it counts toward the exit code.
+    pub fn counts(&self) -> bool {
+        self.suppressed.is_none() && !self.baselined
+    }
+}

@@ -1,0 +1,588 @@
+//! The data-flow layer the detectors share: for each function or modifier,
+//! what it reads and writes in storage, which calls it makes (internal,
+//! external, low-level, sending ether), which events it emits and whether
+//! it checks `msg.sender` — in evaluation order, and flattened through the
+//! modifiers it carries and the internal functions it calls, so a guard in
+//! `onlyRole` → `_checkRole` → `hasRole(role, _msgSender())` is found.
+
+use std::{
+    cell::RefCell,
+    collections::{HashMap, HashSet},
+    rc::Rc,
+};
+
+use foundry_compilers::artifacts::ast::{
+    AssignmentOperator, BinaryOperator, Block, Expression, FunctionCall, FunctionCallKind,
+    FunctionDefinition, IdentifierOrIdentifierPath, ModifierInvocation, SourceLocation, Statement,
+    StorageLocation, UnaryOperator,
+};
+
+use crate::{
+    ast::{self, BodyVisitor, Place},
+    program::{Program, referenced},
+};
+
+/// What kind of call a call expression makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CallKind {
+    /// A call to another contract's function.
+    External,
+    /// `address.call(…)`.
+    LowLevel,
+    /// `address.delegatecall(…)` (or `callcode`).
+    Delegate,
+    /// `address.staticcall(…)`.
+    Static,
+    /// `address.send(…)`.
+    Send,
+    /// `address.transfer(…)` on an address (ether, not a token).
+    Transfer,
+    /// `selfdestruct(…)`.
+    SelfDestruct,
+}
+
+/// One thing a function does.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Effect<'a> {
+    /// A storage variable is read.
+    Read(isize),
+    /// A storage variable is written.
+    Write(isize),
+    /// A call leaves the contract (or destroys it).
+    Call {
+        kind: CallKind,
+        call: &'a FunctionCall,
+        /// It carries ether (`{value: …}`, `send`, `transfer`).
+        value: bool,
+        /// The callee cannot change state (`view`/`pure`, `staticcall`).
+        read_only: bool,
+    },
+    /// An event is emitted.
+    Emit,
+    /// `msg.sender` is checked (compared, or handed to a role or owner
+    /// check).
+    SenderCheck,
+    /// An internal function or modifier runs here (own effects only;
+    /// flattened lists hold what it does instead).
+    Internal(isize),
+}
+
+/// An effect with where it happens.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Located<'a> {
+    pub effect: Effect<'a>,
+    /// The node that does it.
+    pub at: SourceLocation,
+    /// In a flattened list: the call or modifier of the analysed function
+    /// through which it happens (`at` itself when it is the function's own).
+    pub site: SourceLocation,
+    /// The internal function or modifier it was reached through, if any.
+    pub via: Option<isize>,
+}
+
+/// Flattened effects, computed once per function.
+pub(crate) struct Flow<'p, 'a> {
+    program: &'p Program<'a>,
+    flat: RefCell<HashMap<isize, Rc<Vec<Located<'a>>>>>,
+    active: RefCell<HashSet<isize>>,
+}
+
+impl<'p, 'a> Flow<'p, 'a> {
+    pub(crate) fn new(program: &'p Program<'a>) -> Self {
+        Self {
+            program,
+            flat: RefCell::default(),
+            active: RefCell::default(),
+        }
+    }
+
+    /// What function or modifier `id` does, through everything it runs,
+    /// in order.
+    pub(crate) fn flat(&self, id: isize) -> Rc<Vec<Located<'a>>> {
+        if let Some(done) = self.flat.borrow().get(&id) {
+            return done.clone();
+        }
+        if !self.active.borrow_mut().insert(id) {
+            // Recursion: what is known so far is nothing more.
+            return Rc::new(Vec::new());
+        }
+        let own = self.own(id);
+        let mut all = Vec::new();
+        for located in own {
+            match located.effect {
+                Effect::Internal(callee) => {
+                    for inner in self.flat(callee).iter() {
+                        all.push(Located {
+                            site: located.at,
+                            via: Some(inner.via.unwrap_or(callee)),
+                            ..*inner
+                        });
+                    }
+                }
+                _ => all.push(located),
+            }
+        }
+        self.active.borrow_mut().remove(&id);
+        let all = Rc::new(all);
+        self.flat.borrow_mut().insert(id, all.clone());
+        all
+    }
+
+    /// The effects of a function or modifier's own code (modifier
+    /// invocations first), in evaluation order.
+    fn own(&self, id: isize) -> Vec<Located<'a>> {
+        let (body, modifiers): (Option<&'a Block>, &'a [ModifierInvocation]) =
+            if let Some(f) = self.program.function(id) {
+                (f.body.as_ref(), &f.modifiers)
+            } else if let Some(m) = self.program.modifier(id) {
+                (m.body.as_ref(), &[])
+            } else {
+                return Vec::new();
+            };
+        let mut collector = Collector {
+            program: self.program,
+            effects: Vec::new(),
+            aliases: HashMap::new(),
+            assigned_only: HashSet::new(),
+        };
+        let mut out = Vec::new();
+        for invocation in modifiers {
+            let name_ref = match &invocation.modifier_name {
+                IdentifierOrIdentifierPath::Identifier(i) => i.referenced_declaration,
+                IdentifierOrIdentifierPath::IdentifierPath(p) => Some(p.referenced_declaration),
+            };
+            for arg in &invocation.arguments {
+                collector.expr_effects(arg);
+            }
+            if let Some(target) = name_ref {
+                // Base constructor specifiers name contracts, not modifiers.
+                if self.program.modifier(target).is_some() {
+                    collector.push(Effect::Internal(target), invocation.src, Rank::Call);
+                }
+            }
+        }
+        out.append(&mut sorted(std::mem::take(&mut collector.effects)));
+        if let Some(body) = body {
+            ast::walk_block(body, Place::default(), &mut collector);
+        }
+        out.append(&mut sorted(collector.effects));
+        out
+    }
+}
+
+/// Tie-break for effects ending at the same offset: a read happens before
+/// the call that uses it, and the call before the write of its result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    Read,
+    Call,
+    Write,
+    Emit,
+}
+
+fn sorted(mut effects: Vec<(usize, Rank, Located<'_>)>) -> Vec<Located<'_>> {
+    effects.sort_by_key(|(offset, rank, _)| (*offset, *rank));
+    effects.into_iter().map(|(_, _, l)| l).collect()
+}
+
+struct Collector<'p, 'a> {
+    program: &'p Program<'a>,
+    effects: Vec<(usize, Rank, Located<'a>)>,
+    /// Local storage pointers → the state variable they point into.
+    aliases: HashMap<isize, isize>,
+    /// Identifiers only assigned to (by start offset): not reads.
+    assigned_only: HashSet<usize>,
+}
+
+impl<'a> Collector<'_, 'a> {
+    fn push(&mut self, effect: Effect<'a>, at: SourceLocation, rank: Rank) {
+        let start = at.start.unwrap_or(0);
+        let offset = match rank {
+            Rank::Read => start,
+            _ => start + at.length.unwrap_or(0),
+        };
+        self.effects.push((
+            offset,
+            rank,
+            Located {
+                effect,
+                at,
+                site: at,
+                via: None,
+            },
+        ));
+    }
+
+    /// The state variable an assigned expression lands in.
+    fn written_root(&self, expr: &Expression) -> Vec<isize> {
+        match expr {
+            Expression::Identifier(i) => {
+                let Some(id) = i.referenced_declaration else {
+                    return Vec::new();
+                };
+                if self.program.is_storage(id) {
+                    vec![id]
+                } else {
+                    self.aliases.get(&id).copied().into_iter().collect()
+                }
+            }
+            Expression::IndexAccess(e) => self.written_root(&e.base_expression),
+            Expression::IndexRangeAccess(e) => self.written_root(&e.base_expression),
+            Expression::MemberAccess(e) => self.written_root(&e.expression),
+            Expression::TupleExpression(t) => t
+                .components
+                .iter()
+                .flatten()
+                .flat_map(|c| self.written_root(c))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn write(&mut self, target: &Expression, at: SourceLocation) {
+        for var in self.written_root(target) {
+            self.push(Effect::Write(var), at, Rank::Write);
+        }
+    }
+
+    /// Effects of an expression outside a body walk (modifier arguments).
+    fn expr_effects(&mut self, expr: &'a Expression) {
+        let mut all = Vec::new();
+        ast::each_expr(expr, &mut |e| all.push(e));
+        for e in all {
+            self.expression(e, Place::default());
+        }
+    }
+
+    fn call(&mut self, call: &'a FunctionCall, place: Place) {
+        if call.kind != FunctionCallKind::FunctionCall {
+            return;
+        }
+        let (callee, value) = match &call.expression {
+            Expression::FunctionCallOptions(o) => {
+                let value = o.names.iter().zip(&o.options).any(|(name, v)| {
+                    name == "value"
+                        && !matches!(v, Expression::Literal(l) if l.value.as_deref() == Some("0"))
+                });
+                (&o.expression, value)
+            }
+            other => (other, false),
+        };
+        if sender_passed_to_guard(call, callee) {
+            self.push(Effect::SenderCheck, call.src, Rank::Read);
+        }
+        let _ = place;
+        match callee {
+            Expression::Identifier(i) => {
+                if i.name == "selfdestruct" || i.name == "suicide" {
+                    self.push(
+                        Effect::Call {
+                            kind: CallKind::SelfDestruct,
+                            call,
+                            value: true,
+                            read_only: false,
+                        },
+                        call.src,
+                        Rank::Call,
+                    );
+                } else if let Some(id) = i.referenced_declaration
+                    && self.program.function(id).is_some_and(|f| f.body.is_some())
+                {
+                    self.push(Effect::Internal(id), call.src, Rank::Call);
+                }
+            }
+            Expression::MemberAccess(m) => {
+                let base_type = ast::type_of(&m.expression);
+                let on_address = base_type.starts_with("address");
+                let low_level = match m.member_name.as_str() {
+                    "call" if on_address => Some(CallKind::LowLevel),
+                    "delegatecall" | "callcode" if on_address => Some(CallKind::Delegate),
+                    "staticcall" if on_address => Some(CallKind::Static),
+                    "send" if on_address => Some(CallKind::Send),
+                    "transfer" if on_address => Some(CallKind::Transfer),
+                    _ => None,
+                };
+                if let Some(kind) = low_level {
+                    let value = value || matches!(kind, CallKind::Send | CallKind::Transfer);
+                    self.push(
+                        Effect::Call {
+                            kind,
+                            call,
+                            value,
+                            read_only: kind == CallKind::Static,
+                        },
+                        call.src,
+                        Rank::Call,
+                    );
+                    return;
+                }
+                // Writes through array members.
+                if matches!(m.member_name.as_str(), "push" | "pop") {
+                    self.write(&m.expression, call.src);
+                }
+                let target = m.referenced_declaration;
+                let library = target
+                    .and_then(|t| self.program.owner_of(t))
+                    .is_some_and(|c| {
+                        c.kind == foundry_compilers::artifacts::ast::ContractKind::Library
+                    });
+                let callee_type = ast::type_of(callee);
+                if library
+                    || base_type == "type(contract super)"
+                    || base_type.starts_with("type(contract super")
+                {
+                    if let Some(id) = target
+                        && self.program.function(id).is_some_and(|f| f.body.is_some())
+                    {
+                        self.push(Effect::Internal(id), call.src, Rank::Call);
+                    }
+                } else if callee_type.starts_with("function") && callee_type.contains(" external") {
+                    let read_only = callee_type.contains(" view") || callee_type.contains(" pure");
+                    self.push(
+                        Effect::Call {
+                            kind: CallKind::External,
+                            call,
+                            value,
+                            read_only,
+                        },
+                        call.src,
+                        Rank::Call,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<'a> BodyVisitor<'a> for Collector<'_, 'a> {
+    fn statement(&mut self, stmt: &'a Statement, _place: Place) {
+        match stmt {
+            Statement::EmitStatement(e) => self.push(Effect::Emit, e.src, Rank::Emit),
+            Statement::VariableDeclarationStatement(d) => {
+                if let ([Some(var)], Some(value)) = (&d.declarations[..], &d.initial_value)
+                    && var.storage_location == StorageLocation::Storage
+                    && let Some(root) = self.written_root(value).first()
+                {
+                    self.aliases.insert(var.id as isize, *root);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn try_call(&mut self, call: &'a FunctionCall, place: Place) {
+        self.call(call, place);
+    }
+
+    fn expression(&mut self, expr: &'a Expression, place: Place) {
+        match expr {
+            Expression::Identifier(i) => {
+                if let Some(id) = i.referenced_declaration
+                    && self.program.is_storage(id)
+                    && !self.assigned_only.contains(&i.src.start.unwrap_or(0))
+                {
+                    self.push(Effect::Read(id), i.src, Rank::Read);
+                }
+            }
+            Expression::Assignment(a) => {
+                self.write(&a.lhs, a.src);
+                if a.operator == AssignmentOperator::Assign {
+                    lvalue_roots(&a.lhs, &mut self.assigned_only);
+                }
+            }
+            Expression::UnaryOperation(u) => {
+                if matches!(
+                    u.operator,
+                    UnaryOperator::Increment | UnaryOperator::Decrement | UnaryOperator::Delete
+                ) {
+                    self.write(&u.sub_expression, u.src);
+                }
+                if u.operator == UnaryOperator::Delete {
+                    lvalue_roots(&u.sub_expression, &mut self.assigned_only);
+                }
+            }
+            Expression::FunctionCall(call) => self.call(call, place),
+            Expression::BinaryOperation(b)
+                if place.in_condition
+                    && matches!(b.operator, BinaryOperator::Equal | BinaryOperator::NotEqual)
+                    && (is_sender(&b.lhs) || is_sender(&b.rhs)) =>
+            {
+                self.push(Effect::SenderCheck, b.src, Rank::Read);
+            }
+            Expression::IndexAccess(i)
+                if place.in_condition && i.index_expression.as_ref().is_some_and(is_sender) =>
+            {
+                self.push(Effect::SenderCheck, i.src, Rank::Read);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The identifiers an assignment target is rooted in (`x` in `x`, `x[k]`,
+/// `x.f`): written, not read. Index expressions are still reads.
+fn lvalue_roots(expr: &Expression, out: &mut HashSet<usize>) {
+    match expr {
+        Expression::Identifier(i) => {
+            out.insert(i.src.start.unwrap_or(0));
+        }
+        Expression::IndexAccess(e) => lvalue_roots(&e.base_expression, out),
+        Expression::MemberAccess(e) => lvalue_roots(&e.expression, out),
+        Expression::TupleExpression(t) => {
+            for c in t.components.iter().flatten() {
+                lvalue_roots(c, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `msg.sender` or `_msgSender()`.
+pub(crate) fn is_sender(expr: &Expression) -> bool {
+    match expr {
+        Expression::MemberAccess(m) => {
+            m.member_name == "sender"
+                && matches!(&m.expression, Expression::Identifier(i) if i.name == "msg")
+        }
+        Expression::FunctionCall(c) => {
+            c.arguments.is_empty()
+                && matches!(&c.expression, Expression::Identifier(i) if i.name == "_msgSender")
+        }
+        _ => false,
+    }
+}
+
+/// Names of functions that check who the caller is when handed
+/// `msg.sender` (`hasRole`, `_checkRole`, `isOwner`, `onlyAdmin`…).
+fn guard_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "role",
+        "owner",
+        "auth",
+        "admin",
+        "allow",
+        "guard",
+        "check",
+        "only",
+        "whitelist",
+        "permit",
+        "operator",
+        "minter",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+}
+
+fn sender_passed_to_guard(call: &FunctionCall, callee: &Expression) -> bool {
+    let name = match callee {
+        Expression::Identifier(i) => i.name.as_str(),
+        Expression::MemberAccess(m) => m.member_name.as_str(),
+        _ => return false,
+    };
+    guard_name(name) && call.arguments.iter().any(is_sender)
+}
+
+/// Whether `f` is guarded: it, a modifier it carries or an internal
+/// function it calls checks `msg.sender`.
+pub(crate) fn is_guarded(flow: &Flow<'_, '_>, f: &FunctionDefinition) -> bool {
+    flow.flat(f.id as isize)
+        .iter()
+        .any(|l| matches!(l.effect, Effect::SenderCheck))
+}
+
+/// The names of the modifiers `f` carries.
+pub(crate) fn modifier_names(f: &FunctionDefinition) -> Vec<&str> {
+    f.modifiers
+        .iter()
+        .map(|m| match &m.modifier_name {
+            IdentifierOrIdentifierPath::Identifier(i) => i.name.as_str(),
+            IdentifierOrIdentifierPath::IdentifierPath(p) => p.name.as_str(),
+        })
+        .collect()
+}
+
+/// Whether `f` is behind a reentrancy guard (`nonReentrant`, or OZ's
+/// `_nonReentrantBefore`).
+pub(crate) fn is_nonreentrant(program: &Program<'_>, f: &FunctionDefinition) -> bool {
+    let named = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        lower.contains("nonreentrant") || lower.contains("noreentran") || lower == "lock"
+    };
+    if modifier_names(f).into_iter().any(named) {
+        return true;
+    }
+    f.body.as_ref().is_some_and(|body| {
+        body.statements.iter().any(|s| {
+            matches!(s, Statement::ExpressionStatement(e)
+                if matches!(&e.expression, Expression::FunctionCall(c)
+                    if referenced(&c.expression).and_then(|id| program.function(id)).is_some_and(|g| named(&g.name))))
+        })
+    })
+}
+
+/// The parameters of `f` and the locals whose value comes from them
+/// (followed through declarations and assignments).
+pub(crate) fn tainted(program: &Program<'_>, f: &FunctionDefinition) -> HashSet<isize> {
+    let mut set: HashSet<isize> = f
+        .parameters
+        .parameters
+        .iter()
+        .map(|p| p.id as isize)
+        .collect();
+    let Some(body) = &f.body else { return set };
+    struct Flows<'a> {
+        edges: Vec<(Vec<isize>, &'a Expression)>,
+    }
+    impl<'a> BodyVisitor<'a> for Flows<'a> {
+        fn statement(&mut self, stmt: &'a Statement, _place: Place) {
+            if let Statement::VariableDeclarationStatement(d) = stmt
+                && let Some(value) = &d.initial_value
+            {
+                let targets = d
+                    .declarations
+                    .iter()
+                    .flatten()
+                    .map(|v| v.id as isize)
+                    .collect();
+                self.edges.push((targets, value));
+            }
+        }
+        fn expression(&mut self, expr: &'a Expression, _place: Place) {
+            if let Expression::Assignment(a) = expr {
+                let mut targets = Vec::new();
+                ast::each_expr(&a.lhs, &mut |e| {
+                    if let Expression::Identifier(i) = e
+                        && let Some(id) = i.referenced_declaration
+                    {
+                        targets.push(id);
+                    }
+                });
+                self.edges.push((targets, &a.rhs));
+            }
+        }
+    }
+    let mut flows = Flows { edges: Vec::new() };
+    ast::walk_block(body, Place::default(), &mut flows);
+    let _ = program;
+    loop {
+        let before = set.len();
+        for (targets, value) in &flows.edges {
+            if mentions(value, &set) {
+                set.extend(targets.iter().copied());
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
+/// Whether `expr` names any declaration in `ids`.
+pub(crate) fn mentions(expr: &Expression, ids: &HashSet<isize>) -> bool {
+    ast::any_expr(
+        expr,
+        &|e| matches!(e, Expression::Identifier(i) if i.referenced_declaration.is_some_and(|id| ids.contains(&id))),
+    )
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+/// A deposit above 2^128 wei is recorded as its low bits.
+contract UnsafeTypecastBad {
+    mapping(address => uint128) public deposits;
+
+    function record(uint256 amount) external {
+        deposits[msg.sender] = uint128(amount); // finding: unsafe-typecast
+    }
+}
+
+/// Safe: the bound is checked first; widening is always safe.
+contract UnsafeTypecastSafe {
+    mapping(address => uint128) public deposits;
+
+    function record(uint256 amount) external {
+        require(amount <= type(uint128).max, "too large");
+        deposits[msg.sender] = uint128(amount);
+    }
+
+    function widen(uint64 small) external pure returns (uint256) {
+        return uint256(small);
+    }
+}

@@ -1,0 +1,4 @@
+//! The integration tests of slipway-analyze, as one test binary.
+
+mod common;
+mod fixtures;

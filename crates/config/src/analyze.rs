@@ -1,0 +1,72 @@
+//! `[analyze]`: which detectors run where, and at what severity.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::LintSeverity;
+
+/// `[analyze]`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnalyzeConfig {
+    /// Severity overrides: detector id → severity.
+    pub severity: BTreeMap<String, LintSeverity>,
+    /// Detectors that never run.
+    pub exclude: Vec<String>,
+    /// Paths left out: a name without `/` (`lib`) leaves out every
+    /// directory of that name, a path (`contracts/test`) that directory.
+    pub exclude_paths: Vec<String>,
+}
+
+impl Default for AnalyzeConfig {
+    fn default() -> Self {
+        Self {
+            severity: BTreeMap::new(),
+            exclude: Vec::new(),
+            exclude_paths: vec!["node_modules".to_owned(), "lib".to_owned()],
+        }
+    }
+}
+
+impl AnalyzeConfig {
+    /// Whether `path` (relative to the project root) is left out.
+    pub fn excludes(&self, path: &std::path::Path) -> bool {
+        self.exclude_paths.iter().any(|entry| {
+            let entry = entry.trim_end_matches('/');
+            if entry.contains('/') {
+                path.starts_with(entry)
+            } else {
+                path.components().any(|c| c.as_os_str() == entry)
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn dependencies_are_left_out_by_default_and_paths_by_prefix() {
+        let mut config = AnalyzeConfig::default();
+        assert!(config.excludes(Path::new("lib/forge-std/src/Test.sol")));
+        assert!(config.excludes(Path::new("contracts/lib/slipway-std/Test.sol")));
+        assert!(config.excludes(Path::new(
+            "node_modules/@openzeppelin/contracts/token/ERC20/ERC20.sol"
+        )));
+        assert!(
+            !config.excludes(Path::new("contracts/src/library/Math.sol")),
+            "a name, not a prefix of one"
+        );
+        config.exclude_paths = vec!["contracts/test/".to_owned()];
+        assert!(config.excludes(Path::new("contracts/test/Bridge.t.sol")));
+        assert!(!config.excludes(Path::new("contracts/src/Bridge.sol")));
+        assert!(
+            !config.excludes(Path::new("lib/x.sol")),
+            "the defaults were replaced"
+        );
+    }
+}
