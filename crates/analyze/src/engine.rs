@@ -39,6 +39,8 @@ pub struct Source<'a> {
 pub struct Options {
     /// Only files under these paths (relative to the root); all when empty.
     pub paths: Vec<PathBuf>,
+    /// Files under these directories are left out (the test directory).
+    pub skip_dirs: Vec<PathBuf>,
     /// Only these detectors (all when empty).
     pub only: Vec<String>,
     /// Not these detectors.
@@ -183,6 +185,7 @@ pub fn analyze(
         .keys()
         .copied()
         .filter(|p| !config.excludes(p))
+        .filter(|p| !options.skip_dirs.iter().any(|dir| p.starts_with(dir)))
         .filter(|p| {
             options.paths.is_empty() || options.paths.iter().any(|want| p.starts_with(want))
         })
@@ -208,7 +211,7 @@ pub fn analyze(
     for path in &selected {
         let files = closure(path, &by_path);
         let mut hash = Sha256::new();
-        hash.update(concat!("slipway-analyze ", env!("CARGO_PKG_VERSION")).as_bytes());
+        hash.update(engine_stamp().as_bytes());
         hash.update(detector_ids.join(",").as_bytes());
         for file in &files {
             hash.update(file.to_string_lossy().as_bytes());
@@ -304,6 +307,17 @@ pub fn analyze(
         files_cached: selected.len() - files_analysed,
         detectors: chosen,
     })
+}
+
+/// What the detectors' behaviour depends on besides the sources: this
+/// version, and the running program itself (size and modification time),
+/// so that a rebuilt slipway never reuses results of older detector code.
+fn engine_stamp() -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default();
+    format!("slipway-analyze {} {exe}", env!("CARGO_PKG_VERSION"))
 }
 
 fn alloy_hex(bytes: &[u8]) -> String {

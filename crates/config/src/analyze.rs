@@ -17,6 +17,9 @@ pub struct AnalyzeConfig {
     /// Paths left out: a name without `/` (`lib`) leaves out every
     /// directory of that name, a path (`contracts/test`) that directory.
     pub exclude_paths: Vec<String>,
+    /// Analyse the test directory too (off: tests call cheatcodes and
+    /// mocks in ways that are no risk on chain).
+    pub tests: bool,
 }
 
 impl Default for AnalyzeConfig {
@@ -25,6 +28,7 @@ impl Default for AnalyzeConfig {
             severity: BTreeMap::new(),
             exclude: Vec::new(),
             exclude_paths: vec!["node_modules".to_owned(), "lib".to_owned()],
+            tests: false,
         }
     }
 }

@@ -628,6 +628,10 @@ fn unsafe_typecast(cx: &Cx<'_, '_>, sink: &mut Sink) {
             if referenced(arg).is_some_and(|id| casts.compared.contains(&id)) {
                 continue;
             }
+            // Timestamps and block numbers fit in 40 bits for 30,000 years.
+            if to_bits >= 40 && is_clock(cx, arg) {
+                continue;
+            }
             sink.report(
                 c.src,
                 contract,
@@ -645,4 +649,30 @@ fn unsafe_typecast(cx: &Cx<'_, '_>, sink: &mut Sink) {
 
 fn int_name(signed: bool, bits: u32) -> String {
     format!("{}int{bits}", if signed { "" } else { "u" })
+}
+
+/// An expression made of `block.timestamp`, `block.number`, literals and
+/// constants only.
+fn is_clock(cx: &Cx<'_, '_>, expr: &Expression) -> bool {
+    let mut clock = false;
+    let mut other = false;
+    ast::each_expr(expr, &mut |e| match e {
+        Expression::MemberAccess(m)
+            if is_member_of(e, "block", "timestamp") || is_member_of(e, "block", "number") =>
+        {
+            let _ = m;
+            clock = true;
+        }
+        Expression::Identifier(i) if i.name == "block" => {}
+        Expression::Identifier(i) => {
+            let constant = i
+                .referenced_declaration
+                .and_then(|id| cx.program.variable(id))
+                .is_some_and(|v| v.constant);
+            other |= !constant;
+        }
+        Expression::FunctionCall(_) | Expression::IndexAccess(_) => other = true,
+        _ => {}
+    });
+    clock && !other
 }

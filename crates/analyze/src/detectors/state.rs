@@ -526,7 +526,8 @@ fn passed_on(cx: &Cx<'_, '_>, body: &foundry_compilers::artifacts::ast::Block) -
 
 fn missing_zero_check(cx: &Cx<'_, '_>, sink: &mut Sink) {
     for (contract, f) in cx.functions() {
-        if !is_mutating(f) {
+        // Internal functions' parameters are their callers' to check.
+        if !is_entry(f) || !is_mutating(f) {
             continue;
         }
         let Some(body) = &f.body else { continue };

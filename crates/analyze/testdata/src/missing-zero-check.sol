@@ -19,7 +19,8 @@ contract MissingZeroCheckBad {
     }
 }
 
-/// Safe: both are checked.
+/// Safe: both are checked; an internal function leaves the check to its
+/// callers.
 contract MissingZeroCheckSafe {
     address public owner = msg.sender;
 
@@ -35,6 +36,10 @@ contract MissingZeroCheckSafe {
     function pay(address payable to) external {
         require(msg.sender == owner, "not owner");
         require(to != address(0), "zero receiver");
+        _send(to);
+    }
+
+    function _send(address payable to) internal {
         to.transfer(address(this).balance);
     }
 }

@@ -22,4 +22,17 @@ contract UnsafeTypecastSafe {
     function widen(uint64 small) external pure returns (uint256) {
         return uint256(small);
     }
+
+    /// A timestamp fits in 64 bits for billions of years.
+    function stamp() external view returns (uint64, uint64) {
+        return (uint64(block.timestamp), uint64(block.timestamp + 1 days));
+    }
+}
+
+/// A timestamp in 32 bits runs out in 2106, and a sum with a variable can
+/// be anything.
+contract UnsafeTypecastClockBad {
+    function stamp(uint256 delay) external view returns (uint32, uint64) {
+        return (uint32(block.timestamp), uint64(block.timestamp + delay)); // finding: unsafe-typecast
+    }
 }

@@ -1,6 +1,7 @@
 //! Subcommands, one module each.
 
 mod account;
+mod analyze;
 mod build;
 mod call;
 mod config;
@@ -82,6 +83,10 @@ impl GlobalOpts {
 enum Command {
     /// Compile the project's Solidity with the pinned compiler.
     Build(build::BuildArgs),
+    /// Find security problems in the contracts (static analysis of the build).
+    Analyze(analyze::AnalyzeArgs),
+    /// Explain an analysis finding: what, why, an example, how to suppress.
+    Explain(analyze::ExplainArgs),
     /// Create a new project.
     Init(init::InitArgs),
     /// Print the resolved configuration, secrets redacted.
@@ -112,6 +117,8 @@ impl Cli {
     pub(crate) fn run(self) -> Result<ExitCode> {
         match self.command {
             Command::Build(args) => args.run(&self.global),
+            Command::Analyze(args) => args.run(&self.global),
+            Command::Explain(args) => args.run(&self.global),
             Command::Init(args) => args.run(&self.global),
             Command::Config(args) => args.run(&self.global),
             Command::Node(args) => args.run(&self.global),
