@@ -393,3 +393,38 @@ fn the_config_corpus_parses_or_is_refused_naming_the_place() {
     }
     assert!(seen >= 10, "only {seen} cases");
 }
+
+#[test]
+fn analyze_section_holds_severities_exclusions_and_paths() {
+    let config = parse(
+        "[analyze]\nexclude = [\"timestamp\"]\nexclude_paths = [\"contracts/generated\"]\ntests = true\n[analyze.severity]\ncalls-loop = \"medium\"\n",
+        &[],
+    )
+    .expect("valid");
+    assert_eq!(config.analyze.exclude, vec!["timestamp".to_owned()]);
+    assert_eq!(
+        config.analyze.severity.get("calls-loop"),
+        Some(&slipway_config::LintSeverity::Medium)
+    );
+    assert!(config.analyze.tests);
+    assert!(
+        config
+            .analyze
+            .excludes(std::path::Path::new("contracts/generated/A.sol"))
+    );
+    // The defaults leave dependencies out.
+    let default = parse("", &[]).expect("empty");
+    assert!(
+        default
+            .analyze
+            .excludes(std::path::Path::new("node_modules/x/A.sol"))
+    );
+    let error = parse("[analyze]\nexlude = [\"timestamp\"]\n", &[])
+        .expect_err("unknown key")
+        .to_string();
+    assert!(error.contains("exlude"), "{error}");
+    let error = parse("[analyze.severity]\ntimestamp = \"critical\"\n", &[])
+        .expect_err("bad severity")
+        .to_string();
+    assert!(error.contains("critical"), "{error}");
+}

@@ -56,10 +56,20 @@ fn severity(text: &str) -> Severity {
     }
 }
 
-/// `path` (absolute, or relative to the working directory) relative to
-/// the project root.
+/// `path` (relative to the project root, or to the working directory, or
+/// absolute) relative to the project root.
 fn relative_to_root(path: &Path, root: &Path) -> Result<PathBuf> {
+    if path.is_relative() && root.join(path).exists() {
+        return Ok(path.to_path_buf());
+    }
     let absolute = std::path::absolute(path)?;
+    if !absolute.exists() {
+        bail!(
+            "{} does not exist (a relative path is taken from the project root, {})",
+            path.display(),
+            root.display()
+        );
+    }
     match absolute.strip_prefix(root) {
         Ok(relative) => Ok(relative.to_path_buf()),
         Err(_) => bail!(
@@ -79,11 +89,6 @@ impl AnalyzeArgs {
             .iter()
             .map(|p| relative_to_root(p, &root))
             .collect::<Result<Vec<_>>>()?;
-        for (given, relative) in self.paths.iter().zip(&paths) {
-            if !root.join(relative).exists() {
-                bail!("{} does not exist", given.display());
-            }
-        }
         let build = render::build::compile(global, &config, Profile::Default, self.json)?;
         if build.has_errors() {
             let first = build

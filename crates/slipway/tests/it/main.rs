@@ -2,6 +2,7 @@
 //! revm, alloy and the rest instead of one per file).
 
 mod account;
+mod analyze;
 mod anvil;
 mod call;
 mod cli;

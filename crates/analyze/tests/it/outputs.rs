@@ -1,0 +1,152 @@
+//! The outputs: SARIF validated against the official OASIS schema
+//! (`testdata/sarif-schema-2.1.0.json`, source in `testdata/SOURCES.md`),
+//! and the fingerprints the baseline relies on.
+
+use std::path::Path;
+
+use slipway_analyze::{Baseline, Options};
+use slipway_config::AnalyzeConfig;
+
+use crate::common::fixtures;
+
+fn schema() -> serde_json::Value {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sarif-schema-2.1.0.json"),
+    )
+    .expect("schema");
+    serde_json::from_str(&text).expect("schema json")
+}
+
+#[test]
+fn sarif_is_valid_against_the_oasis_schema_and_carries_rules_fingerprints_and_suppressions() {
+    let report = fixtures().analyze(&AnalyzeConfig::default(), &Options::default());
+    let log = slipway_analyze::sarif(&report);
+    let validator = jsonschema::validator_for(&schema()).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), slipway_analyze::all_detectors().len());
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), report.findings.len());
+    for result in results {
+        let index = result["ruleIndex"].as_u64().expect("index") as usize;
+        assert_eq!(
+            rules[index]["id"], result["ruleId"],
+            "ruleIndex points at its rule"
+        );
+        assert_eq!(
+            result["partialFingerprints"]["slipwayFingerprint/v1"]
+                .as_str()
+                .map(str::len),
+            Some(32)
+        );
+    }
+    let in_file: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/suppressed.sol"
+        })
+        .collect();
+    assert_eq!(in_file.len(), 2);
+    assert_eq!(
+        in_file[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        8
+    );
+    assert_eq!(
+        in_file[0]["suppressions"],
+        serde_json::json!([{ "kind": "inSource", "justification": "a best-effort notification" }])
+    );
+    assert!(in_file[1].get("suppressions").is_none());
+}
+
+#[test]
+fn a_broken_sarif_log_is_refused_by_the_schema() {
+    // The validation above can fail: a log without a version is invalid.
+    let validator = jsonschema::validator_for(&schema()).expect("the schema compiles");
+    let report = fixtures().analyze(&AnalyzeConfig::default(), &Options::default());
+    let mut log = slipway_analyze::sarif(&report);
+    log.as_object_mut().expect("object").remove("version");
+    assert!(!validator.is_valid(&log));
+    let mut log = slipway_analyze::sarif(&report);
+    log["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&log));
+}
+
+#[test]
+fn fingerprints_are_unique_and_the_baseline_accepts_exactly_what_it_recorded() {
+    let report = fixtures().analyze(&AnalyzeConfig::default(), &Options::default());
+    let mut seen = std::collections::BTreeSet::new();
+    for f in &report.findings {
+        assert!(
+            seen.insert(&f.fingerprint),
+            "duplicate fingerprint for {} at {}:{}",
+            f.id,
+            f.path.display(),
+            f.line
+        );
+    }
+    let baseline = Baseline::record(&report.findings);
+    let suppressed = report
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .count();
+    assert_eq!(
+        baseline.findings.len(),
+        report.findings.len() - suppressed,
+        "suppressed findings need no baseline"
+    );
+    let mut findings = report.findings.clone();
+    baseline.apply(&mut findings);
+    assert!(findings.iter().all(|f| !f.counts()));
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("baseline.json");
+    baseline.save(&file).expect("save");
+    assert_eq!(Baseline::load(&file).expect("load"), Some(baseline));
+    assert_eq!(
+        Baseline::load(&dir.path().join("none.json")).expect("absent"),
+        None
+    );
+}
+
+#[test]
+fn configuration_overrides_severity_and_excludes_detectors_and_paths() {
+    let built = fixtures();
+    let mut config = AnalyzeConfig::default();
+    config
+        .severity
+        .insert("timestamp".to_owned(), slipway_analyze::Severity::High);
+    config.exclude.push("reentrancy-eth".to_owned());
+    config.exclude_paths.push("src/weak-prng.sol".to_owned());
+    let report = built.analyze(&config, &Options::default());
+    assert!(
+        report
+            .findings
+            .iter()
+            .filter(|f| f.id == "timestamp")
+            .all(|f| f.severity == slipway_analyze::Severity::High)
+    );
+    assert!(report.findings.iter().any(|f| f.id == "timestamp"));
+    assert!(!report.findings.iter().any(|f| f.id == "reentrancy-eth"));
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.path == Path::new("src/weak-prng.sol"))
+    );
+    config.exclude.push("no-such-detector".to_owned());
+    let sources = built.sources();
+    let error = slipway_analyze::analyze(&built.root, &sources, &config, &Options::default())
+        .expect_err("unknown id");
+    assert!(
+        error
+            .to_string()
+            .contains("[analyze] exclude names `no-such-detector`"),
+        "{error}"
+    );
+}

@@ -1,0 +1,324 @@
+//! `slipway analyze` and `slipway explain` as users run them: exit codes by
+//! the gate, every suppression form, the per-file cache, the baseline, a
+//! source that does not compile, and the explain pages.
+
+use std::{fs, path::Path};
+
+use predicates::prelude::*;
+
+use crate::common::{slipway, starter_project};
+
+/// A vault whose withdrawal is reentrant (high) and whose low-level ping
+/// ignores its result (medium).
+const VAULT: &str = r#"// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+contract Vault {
+    mapping(address => uint256) public balances;
+
+    function deposit() external payable {
+        balances[msg.sender] += msg.value;
+    }
+
+    function withdraw() external {
+        uint256 amount = balances[msg.sender];
+        (bool ok,) = msg.sender.call{value: amount}("");
+        require(ok, "send failed");
+        balances[msg.sender] = 0;
+    }
+
+    function ping(address target) external {
+        target.call("");
+    }
+}
+"#;
+
+fn project(tmp: &tempfile::TempDir, vault: &str) -> std::path::PathBuf {
+    let dir = starter_project(tmp);
+    fs::write(dir.join("contracts/src/Vault.sol"), vault).expect("write");
+    dir
+}
+
+fn json(dir: &Path, args: &[&str]) -> (serde_json::Value, i32) {
+    let out = slipway(dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["analyze", "--json"])
+        .args(args)
+        .output()
+        .expect("run");
+    let value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (value, out.status.code().unwrap_or(-1))
+}
+
+fn counted(report: &serde_json::Value) -> Vec<(String, u64)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["suppressed"].is_null() && f["baselined"] == false)
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap_or("").to_owned(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn findings_are_shown_rustc_style_and_the_gate_decides_the_exit() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp, VAULT);
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .arg("analyze")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "high[reentrancy-eth]: external call `msg.sender.call{value: amount}(\"\")` sends ether and is followed by a write to `balances` (line 15)\n  --> contracts/src/Vault.sol:13:22\n   |\n13 |         (bool ok,) = msg.sender.call{value: amount}(\"\");\n   |                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   = in Vault.withdraw\n",
+        ))
+        .stdout(predicate::str::contains("medium[unchecked-lowlevel]"))
+        .stdout(predicate::str::contains("= help: write state before the call"))
+        .stderr(predicate::str::contains("1 high, 1 medium"));
+
+    // Only the medium finding, and a gate above it: success.
+    fs::write(
+        dir.join("slipway.toml"),
+        fs::read_to_string(dir.join("slipway.toml"))
+            .expect("toml")
+            .replace("[gates]", "[gates]\nlint_fail_on = \"high\""),
+    )
+    .expect("write");
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["analyze", "--only", "unchecked-lowlevel"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("medium[unchecked-lowlevel]"));
+    // The same with the high one included fails.
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["analyze", "--severity", "high"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("unchecked-lowlevel").not());
+    // The starter's own contracts are clean.
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["analyze", "contracts/src/Counter.sol"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no findings"));
+}
+
+#[test]
+fn every_suppression_form_is_honoured_and_reported() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let suppressed = r#"// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+contract Pings {
+    function a(address t) external {
+        // slipway-disable-next-line unchecked-lowlevel -- a best-effort notification
+        t.call("");
+    }
+    function b(address t) external {
+        t.call(""); // slipway-disable-line unchecked-lowlevel
+    }
+    function c(address t) external {
+        // slither-disable-next-line unchecked-lowlevel
+        t.call("");
+    }
+    function d(address t) external {
+        // forge-lint: disable-next-line(unchecked-call)
+        t.call("");
+    }
+    // slipway-disable-start unchecked-lowlevel -- generated
+    function e(address t) external {
+        t.call("");
+    }
+    // slipway-disable-end unchecked-lowlevel
+    function f(address t) external {
+        // slipway-disable-next-line reentrancy-eth -- another detector's id
+        t.call("");
+    }
+}
+"#;
+    let dir = project(&tmp, suppressed);
+    let (report, code) = json(&dir, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        counted(&report),
+        vec![("unchecked-lowlevel".to_owned(), 27)]
+    );
+    let kinds: Vec<(&str, Option<&str>)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f["suppressed"]["kind"].as_str()?,
+                f["suppressed"]["reason"].as_str(),
+            ))
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (
+                "slipway-disable-next-line",
+                Some("a best-effort notification")
+            ),
+            ("slipway-disable-line", None),
+            ("slither-disable-next-line", None),
+            ("forge-lint: disable-next-line", None),
+            ("slipway-disable-start", Some("generated")),
+        ]
+    );
+}
+
+#[test]
+fn an_unchanged_file_is_not_analysed_again() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp, VAULT);
+    let (first, _) = json(&dir, &[]);
+    assert_eq!(first["files_analysed"], 2, "Counter.sol and Vault.sol");
+    let (second, _) = json(&dir, &[]);
+    assert_eq!(second["files_analysed"], 0);
+    assert_eq!(second["files_cached"], 2);
+    assert_eq!(
+        second["findings"], first["findings"],
+        "the cache gives the same findings"
+    );
+    fs::write(
+        dir.join("contracts/src/Vault.sol"),
+        VAULT.replace("function ping", "function poke"),
+    )
+    .expect("write");
+    let (third, _) = json(&dir, &[]);
+    assert_eq!(third["files_analysed"], 1);
+    let (fresh, _) = json(&dir, &["--no-cache"]);
+    assert_eq!(fresh["files_analysed"], 2);
+    assert_eq!(fresh["findings"], third["findings"]);
+}
+
+#[test]
+fn the_baseline_counts_only_new_findings_even_after_lines_move() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp, VAULT);
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["analyze", "--baseline", "analyze-baseline.json"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "Recorded 2 findings in the baseline",
+        ));
+    // Lines move (a comment on top) and a new problem arrives.
+    let moved = VAULT
+        .replace("contract Vault {", "/// The vault.\n/// Moved down.\ncontract Vault {")
+        .replace(
+            "    function ping(",
+            "    function sweep(address payable to) external {\n        to.transfer(address(this).balance);\n    }\n\n    function ping(",
+        );
+    fs::write(dir.join("contracts/src/Vault.sol"), moved).expect("write");
+    let (report, code) = json(&dir, &["--baseline", "analyze-baseline.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        counted(&report),
+        vec![
+            ("arbitrary-send-eth".to_owned(), 21),
+            ("missing-zero-check".to_owned(), 21)
+        ],
+        "{report:#}"
+    );
+    let baselined = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["baselined"] == true)
+        .count();
+    assert_eq!(baselined, 2);
+    // A damaged baseline is an error that says what to do.
+    fs::write(dir.join("analyze-baseline.json"), "{ not json").expect("write");
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["analyze", "--baseline", "analyze-baseline.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a slipway baseline"));
+}
+
+#[test]
+fn a_source_that_does_not_compile_is_an_error_not_a_clean_report() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(
+        &tmp,
+        "// SPDX-License-Identifier: MIT\npragma solidity 0.8.20;\ncontract Broken { function f( }\n",
+    );
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["analyze", "--json"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "does not compile, so it cannot be analysed",
+        ));
+}
+
+#[test]
+fn bad_ids_and_paths_are_refused_with_what_to_do() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp, VAULT);
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["analyze", "--only", "reentrancy-ehh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--only names `reentrancy-ehh`, which is no detector (did you mean `reentrancy-eth`?)",
+        ));
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["analyze", "contracts/src/Nope.sol"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does not exist"));
+}
+
+#[test]
+fn explain_prints_each_page_and_the_list() {
+    let dir = tempfile::tempdir().expect("tmp");
+    slipway(dir.path())
+        .args(["explain", "reentrancy-eth"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "reentrancy-eth: Reentrancy with ether",
+        ))
+        .stdout(predicate::str::contains("contract ReentrancyEthBad"))
+        .stdout(predicate::str::contains(
+            "// slipway-disable-next-line reentrancy-eth -- why this is safe here",
+        ))
+        .stdout(predicate::str::contains("// finding:").not());
+    slipway(dir.path())
+        .args(["explain", "reentrancy"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean reentrancy-eth, reentrancy-no-eth?",
+        ));
+    let list = slipway(dir.path())
+        .args(["explain", "--list"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list = String::from_utf8_lossy(&list);
+    for d in slipway_analyze::all_detectors() {
+        assert!(list.contains(d.id), "{} missing from the list", d.id);
+    }
+}
