@@ -365,7 +365,15 @@ fn run_file(program: &Program<'_>, unit: &Unit) -> Vec<Finding> {
                 contract: raw.contract,
                 function: raw.function,
                 fingerprint: String::new(),
-                suppressed: suppressions.find(detector.id, line),
+                suppressed: suppressions.find(detector.id, line).or_else(|| {
+                    raw.also
+                        .iter()
+                        .filter(|place| place.index == unit.ast.src.index)
+                        .find_map(|place| {
+                            suppressions
+                                .find(detector.id, unit.line_col(place.start.unwrap_or(0)).0)
+                        })
+                }),
                 baselined: false,
             });
         }

@@ -48,6 +48,9 @@ pub(crate) enum Effect<'a> {
     Read(isize),
     /// A storage variable is written.
     Write(isize),
+    /// A storage variable is set back to the value a local copied from it
+    /// earlier (`saved = x; … x = saved;`): no new state.
+    Restore(isize),
     /// A call leaves the contract (or destroys it).
     Call {
         kind: CallKind,
@@ -56,6 +59,10 @@ pub(crate) enum Effect<'a> {
         value: bool,
         /// The callee cannot change state (`view`/`pure`, `staticcall`).
         read_only: bool,
+        /// When the ether amount is a parameter of the function making the
+        /// call: that parameter (resolved against the arguments when the
+        /// call is reached through an internal call).
+        value_param: Option<isize>,
     },
     /// An event is emitted.
     Emit,
@@ -64,7 +71,14 @@ pub(crate) enum Effect<'a> {
     SenderCheck,
     /// An internal function or modifier runs here (own effects only;
     /// flattened lists hold what it does instead).
-    Internal(isize),
+    Internal {
+        /// The function or modifier.
+        callee: isize,
+        /// The call (none for a modifier).
+        call: Option<&'a FunctionCall>,
+        /// `x.f(…)` through `using … for`: `x` is the first parameter.
+        bound: bool,
+    },
 }
 
 /// An effect with where it happens.
@@ -78,6 +92,9 @@ pub(crate) struct Located<'a> {
     pub site: SourceLocation,
     /// The internal function or modifier it was reached through, if any.
     pub via: Option<isize>,
+    /// One level down: where the function it was reached through does it
+    /// (its own call of the next function, or the node itself).
+    pub inner_site: SourceLocation,
 }
 
 /// Flattened effects, computed once per function.
@@ -108,13 +125,42 @@ impl<'p, 'a> Flow<'p, 'a> {
         }
         let own = self.own(id);
         let mut all = Vec::new();
+        let own_params = self.params_of(id);
         for located in own {
             match located.effect {
-                Effect::Internal(callee) => {
+                Effect::Internal {
+                    callee,
+                    call,
+                    bound,
+                } => {
                     for inner in self.flat(callee).iter() {
+                        let mut effect = inner.effect;
+                        if let Effect::Call {
+                            ref mut value,
+                            ref mut value_param,
+                            ..
+                        } = effect
+                            && let Some(param) = *value_param
+                        {
+                            let argument =
+                                call.and_then(|c| self.argument(callee, c, bound, param));
+                            *value_param = None;
+                            match argument {
+                                Some(arg) if is_zero(arg) => *value = false,
+                                Some(Expression::Identifier(i))
+                                    if i.referenced_declaration
+                                        .is_some_and(|r| own_params.contains(&r)) =>
+                                {
+                                    *value_param = i.referenced_declaration;
+                                }
+                                _ => {}
+                            }
+                        }
                         all.push(Located {
+                            effect,
                             site: located.at,
                             via: Some(inner.via.unwrap_or(callee)),
+                            inner_site: inner.site,
                             ..*inner
                         });
                     }
@@ -126,6 +172,46 @@ impl<'p, 'a> Flow<'p, 'a> {
         let all = Rc::new(all);
         self.flat.borrow_mut().insert(id, all.clone());
         all
+    }
+
+    /// The parameters of function `id` (none for a modifier).
+    fn params_of(&self, id: isize) -> HashSet<isize> {
+        self.program
+            .function(id)
+            .map(|f| {
+                f.parameters
+                    .parameters
+                    .iter()
+                    .map(|p| p.id as isize)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The argument `call` passes for parameter `param` of `callee`.
+    fn argument(
+        &self,
+        callee: isize,
+        call: &'a FunctionCall,
+        bound: bool,
+        param: isize,
+    ) -> Option<&'a Expression> {
+        let f = self.program.function(callee)?;
+        let index = f
+            .parameters
+            .parameters
+            .iter()
+            .position(|p| p.id as isize == param)?;
+        if bound {
+            if index == 0 {
+                return match &call.expression {
+                    Expression::MemberAccess(m) => Some(&m.expression),
+                    _ => None,
+                };
+            }
+            return call.arguments.get(index - 1);
+        }
+        call.arguments.get(index)
     }
 
     /// The effects of a function or modifier's own code (modifier
@@ -144,6 +230,8 @@ impl<'p, 'a> Flow<'p, 'a> {
             effects: Vec::new(),
             aliases: HashMap::new(),
             assigned_only: HashSet::new(),
+            snapshots: HashMap::new(),
+            params: self.params_of(id),
         };
         let mut out = Vec::new();
         for invocation in modifiers {
@@ -157,7 +245,15 @@ impl<'p, 'a> Flow<'p, 'a> {
             if let Some(target) = name_ref {
                 // Base constructor specifiers name contracts, not modifiers.
                 if self.program.modifier(target).is_some() {
-                    collector.push(Effect::Internal(target), invocation.src, Rank::Call);
+                    collector.push(
+                        Effect::Internal {
+                            callee: target,
+                            call: None,
+                            bound: false,
+                        },
+                        invocation.src,
+                        Rank::Call,
+                    );
                 }
             }
         }
@@ -192,6 +288,10 @@ struct Collector<'p, 'a> {
     aliases: HashMap<isize, isize>,
     /// Identifiers only assigned to (by start offset): not reads.
     assigned_only: HashSet<usize>,
+    /// Locals that copy a state variable (`uint256 saved = x;`).
+    snapshots: HashMap<isize, isize>,
+    /// The parameters of the function being read.
+    params: HashSet<isize>,
 }
 
 impl<'a> Collector<'_, 'a> {
@@ -209,6 +309,7 @@ impl<'a> Collector<'_, 'a> {
                 at,
                 site: at,
                 via: None,
+                inner_site: at,
             },
         ));
     }
@@ -245,6 +346,31 @@ impl<'a> Collector<'_, 'a> {
         }
     }
 
+    /// A state-changing internal function handed a storage reference
+    /// (`_roleMembers[role].add(account)` through a library) writes it.
+    fn storage_arguments(
+        &mut self,
+        callee: isize,
+        call: &'a FunctionCall,
+        bound: Option<&'a Expression>,
+    ) {
+        let changes_state = self.program.function(callee).is_some_and(|f| {
+            !matches!(
+                f.state_mutability(),
+                foundry_compilers::artifacts::ast::StateMutability::View
+                    | foundry_compilers::artifacts::ast::StateMutability::Pure
+            )
+        });
+        if !changes_state {
+            return;
+        }
+        for arg in bound.into_iter().chain(call.arguments.iter()) {
+            if ast::type_of(arg).contains(" storage") {
+                self.write(arg, call.src);
+            }
+        }
+    }
+
     /// Effects of an expression outside a body walk (modifier arguments).
     fn expr_effects(&mut self, expr: &'a Expression) {
         let mut all = Vec::new();
@@ -258,15 +384,27 @@ impl<'a> Collector<'_, 'a> {
         if call.kind != FunctionCallKind::FunctionCall {
             return;
         }
-        let (callee, value) = match &call.expression {
+        let (callee, value, value_param) = match &call.expression {
             Expression::FunctionCallOptions(o) => {
-                let value = o.names.iter().zip(&o.options).any(|(name, v)| {
-                    name == "value"
-                        && !matches!(v, Expression::Literal(l) if l.value.as_deref() == Some("0"))
-                });
-                (&o.expression, value)
+                let amount = o
+                    .names
+                    .iter()
+                    .zip(&o.options)
+                    .find(|(name, _)| *name == "value")
+                    .map(|(_, v)| v);
+                let value_param = match amount {
+                    Some(Expression::Identifier(i)) => i
+                        .referenced_declaration
+                        .filter(|id| self.params.contains(id)),
+                    _ => None,
+                };
+                (
+                    &o.expression,
+                    amount.is_some_and(|v| !is_zero(v)),
+                    value_param,
+                )
             }
-            other => (other, false),
+            other => (other, false, None),
         };
         if sender_passed_to_guard(call, callee) {
             self.push(Effect::SenderCheck, call.src, Rank::Read);
@@ -281,6 +419,7 @@ impl<'a> Collector<'_, 'a> {
                             call,
                             value: true,
                             read_only: false,
+                            value_param: None,
                         },
                         call.src,
                         Rank::Call,
@@ -288,7 +427,16 @@ impl<'a> Collector<'_, 'a> {
                 } else if let Some(id) = i.referenced_declaration
                     && self.program.function(id).is_some_and(|f| f.body.is_some())
                 {
-                    self.push(Effect::Internal(id), call.src, Rank::Call);
+                    self.storage_arguments(id, call, None);
+                    self.push(
+                        Effect::Internal {
+                            callee: id,
+                            call: Some(call),
+                            bound: false,
+                        },
+                        call.src,
+                        Rank::Call,
+                    );
                 }
             }
             Expression::MemberAccess(m) => {
@@ -310,6 +458,11 @@ impl<'a> Collector<'_, 'a> {
                             call,
                             value,
                             read_only: kind == CallKind::Static,
+                            value_param: if matches!(kind, CallKind::Send | CallKind::Transfer) {
+                                None
+                            } else {
+                                value_param
+                            },
                         },
                         call.src,
                         Rank::Call,
@@ -319,6 +472,10 @@ impl<'a> Collector<'_, 'a> {
                 // Writes through array members.
                 if matches!(m.member_name.as_str(), "push" | "pop") {
                     self.write(&m.expression, call.src);
+                }
+                // Cheatcodes in tests: the EVM answers them, no contract runs.
+                if matches!(base_type, "contract Vm" | "contract VmSafe") {
+                    return;
                 }
                 let target = m.referenced_declaration;
                 let library = target
@@ -334,7 +491,19 @@ impl<'a> Collector<'_, 'a> {
                     if let Some(id) = target
                         && self.program.function(id).is_some_and(|f| f.body.is_some())
                     {
-                        self.push(Effect::Internal(id), call.src, Rank::Call);
+                        // `x.f(…)` through `using … for`: not `Lib.f(…)`
+                        // nor `super.f(…)`.
+                        let bound = !base_type.starts_with("type(");
+                        self.storage_arguments(id, call, bound.then_some(&m.expression));
+                        self.push(
+                            Effect::Internal {
+                                callee: id,
+                                call: Some(call),
+                                bound,
+                            },
+                            call.src,
+                            Rank::Call,
+                        );
                     }
                 } else if callee_type.starts_with("function") && callee_type.contains(" external") {
                     let read_only = callee_type.contains(" view") || callee_type.contains(" pure");
@@ -344,6 +513,7 @@ impl<'a> Collector<'_, 'a> {
                             call,
                             value,
                             read_only,
+                            value_param,
                         },
                         call.src,
                         Rank::Call,
@@ -360,11 +530,18 @@ impl<'a> BodyVisitor<'a> for Collector<'_, 'a> {
         match stmt {
             Statement::EmitStatement(e) => self.push(Effect::Emit, e.src, Rank::Emit),
             Statement::VariableDeclarationStatement(d) => {
-                if let ([Some(var)], Some(value)) = (&d.declarations[..], &d.initial_value)
-                    && var.storage_location == StorageLocation::Storage
-                    && let Some(root) = self.written_root(value).first()
-                {
-                    self.aliases.insert(var.id as isize, *root);
+                if let ([Some(var)], Some(value)) = (&d.declarations[..], &d.initial_value) {
+                    if var.storage_location == StorageLocation::Storage
+                        && let Some(root) = self.written_root(value).first()
+                    {
+                        self.aliases.insert(var.id as isize, *root);
+                    }
+                    if let Expression::Identifier(source) = value
+                        && let Some(id) = source.referenced_declaration
+                        && self.program.is_storage(id)
+                    {
+                        self.snapshots.insert(var.id as isize, id);
+                    }
                 }
             }
             _ => {}
@@ -386,7 +563,23 @@ impl<'a> BodyVisitor<'a> for Collector<'_, 'a> {
                 }
             }
             Expression::Assignment(a) => {
-                self.write(&a.lhs, a.src);
+                let restored = match (&a.lhs, &a.rhs) {
+                    (Expression::Identifier(target), Expression::Identifier(source))
+                        if a.operator == AssignmentOperator::Assign =>
+                    {
+                        target.referenced_declaration.filter(|t| {
+                            source
+                                .referenced_declaration
+                                .and_then(|s| self.snapshots.get(&s))
+                                == Some(t)
+                        })
+                    }
+                    _ => None,
+                };
+                match restored {
+                    Some(var) => self.push(Effect::Restore(var), a.src, Rank::Write),
+                    None => self.write(&a.lhs, a.src),
+                }
                 if a.operator == AssignmentOperator::Assign {
                     lvalue_roots(&a.lhs, &mut self.assigned_only);
                 }
@@ -436,6 +629,11 @@ fn lvalue_roots(expr: &Expression, out: &mut HashSet<usize>) {
         }
         _ => {}
     }
+}
+
+/// The literal `0`.
+fn is_zero(expr: &Expression) -> bool {
+    matches!(expr, Expression::Literal(l) if l.value.as_deref() == Some("0"))
 }
 
 /// `msg.sender` or `_msgSender()`.

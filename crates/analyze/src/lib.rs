@@ -9,6 +9,7 @@
 
 mod ast;
 mod baseline;
+pub mod bugs;
 mod cache;
 pub mod detectors;
 mod engine;

@@ -377,8 +377,31 @@ fn strip_parens(expr: &Expression) -> &Expression {
     }
 }
 
+/// A division that rounds down; `(a + (b - 1)) / b` rounds up on
+/// purpose (a size or a count of chunks) and is left out.
 fn is_division(expr: &Expression) -> bool {
-    matches!(strip_parens(expr), Expression::BinaryOperation(b) if b.operator == BinaryOperator::Div)
+    let Expression::BinaryOperation(b) = strip_parens(expr) else {
+        return false;
+    };
+    if b.operator != BinaryOperator::Div {
+        return false;
+    }
+    let literal = |e: &Expression| match strip_parens(e) {
+        Expression::Literal(l) => l
+            .value
+            .as_deref()
+            .and_then(|v| v.replace('_', "").parse::<u128>().ok()),
+        _ => None,
+    };
+    let ceiling = match (strip_parens(&b.lhs), literal(&b.rhs)) {
+        (Expression::BinaryOperation(sum), Some(divisor))
+            if sum.operator == BinaryOperator::Add =>
+        {
+            literal(&sum.rhs).is_some_and(|k| k + 1 == divisor)
+        }
+        _ => false,
+    };
+    !ceiling
 }
 
 fn divide_before_multiply(cx: &Cx<'_, '_>, sink: &mut Sink) {
@@ -582,11 +605,16 @@ fn unsafe_typecast(cx: &Cx<'_, '_>, sink: &mut Sink) {
         let Some(body) = &f.body else { continue };
         struct Casts<'a> {
             compared: HashSet<isize>,
+            /// Variables shifted somewhere: packed words.
+            shifted: HashSet<isize>,
+            decoded: HashSet<usize>,
             casts: Vec<&'a foundry_compilers::artifacts::ast::FunctionCall>,
         }
         impl<'a> BodyVisitor<'a> for Casts<'a> {
             fn expression(&mut self, expr: &'a Expression, place: Place) {
                 match expr {
+                    // A bound checked before, or the result compared with
+                    // the original after (`if (int248(x) != x) revert`).
                     Expression::BinaryOperation(b)
                         if place.in_condition
                             && matches!(
@@ -595,10 +623,28 @@ fn unsafe_typecast(cx: &Cx<'_, '_>, sink: &mut Sink) {
                                     | BinaryOperator::LessThanOrEqual
                                     | BinaryOperator::GreaterThan
                                     | BinaryOperator::GreaterThanOrEqual
+                                    | BinaryOperator::Equal
+                                    | BinaryOperator::NotEqual
                             ) =>
                     {
-                        self.compared.extend(referenced(&b.lhs));
-                        self.compared.extend(referenced(&b.rhs));
+                        self.compared.extend(referenced(strip_parens(&b.lhs)));
+                        self.compared.extend(referenced(strip_parens(&b.rhs)));
+                    }
+                    Expression::BinaryOperation(b)
+                        if matches!(b.operator, BinaryOperator::Shr | BinaryOperator::Shl) =>
+                    {
+                        self.shifted.extend(referenced(strip_parens(&b.lhs)));
+                    }
+                    // `address(uint160(x))`: the standard word-to-address
+                    // decoding; the inner cast is intended.
+                    Expression::FunctionCall(c)
+                        if c.kind == FunctionCallKind::TypeConversion
+                            && c.arguments.len() == 1
+                            && ast::type_of(expr).starts_with("address") =>
+                    {
+                        self.decoded
+                            .insert(crate::ast::src(&c.arguments[0]).start.unwrap_or(0));
+                        self.casts.push(c);
                     }
                     Expression::FunctionCall(c)
                         if c.kind == FunctionCallKind::TypeConversion && c.arguments.len() == 1 =>
@@ -611,6 +657,8 @@ fn unsafe_typecast(cx: &Cx<'_, '_>, sink: &mut Sink) {
         }
         let mut casts = Casts {
             compared: HashSet::new(),
+            shifted: HashSet::new(),
+            decoded: HashSet::new(),
             casts: Vec::new(),
         };
         ast::walk_block(body, Place::default(), &mut casts);
@@ -630,6 +678,19 @@ fn unsafe_typecast(cx: &Cx<'_, '_>, sink: &mut Sink) {
             }
             // Timestamps and block numbers fit in 40 bits for 30,000 years.
             if to_bits >= 40 && is_clock(cx, arg) {
+                continue;
+            }
+            // Unpacking a packed word (`uint48(raw >> 32)`, `uint8(x & 0xff)`)
+            // truncates on purpose; so does decoding an address.
+            let unpacks = ast::any_expr(arg, &|e| {
+                matches!(e, Expression::BinaryOperation(b)
+                    if matches!(b.operator, BinaryOperator::Shr | BinaryOperator::Shl | BinaryOperator::BitAnd))
+            });
+            if unpacks
+                || casts.decoded.contains(&c.src.start.unwrap_or(0))
+                || referenced(arg).is_some_and(|id| casts.shifted.contains(&id))
+                || bounded_by_min_max(arg, to_signed, to_bits)
+            {
                 continue;
             }
             sink.report(
@@ -675,4 +736,26 @@ fn is_clock(cx: &Cx<'_, '_>, expr: &Expression) -> bool {
         _ => {}
     });
     clock && !other
+}
+
+/// `min(a, b)` with one argument that fits, or `max(a, b)` with all that
+/// fit, fits too.
+fn bounded_by_min_max(arg: &Expression, signed: bool, bits: u32) -> bool {
+    let Expression::FunctionCall(call) = strip_parens(arg) else {
+        return false;
+    };
+    let name = match &call.expression {
+        Expression::Identifier(i) => i.name.as_str(),
+        Expression::MemberAccess(m) => m.member_name.as_str(),
+        _ => return false,
+    };
+    let fits = |e: &Expression| {
+        int_type(ast::type_of(e)).is_some_and(|(s, b)| s == signed && b <= bits)
+            || matches!(e, Expression::Literal(_))
+    };
+    match name {
+        "min" => call.arguments.iter().any(fits),
+        "max" => !call.arguments.is_empty() && call.arguments.iter().all(fits),
+        _ => false,
+    }
 }

@@ -123,6 +123,10 @@ pub(crate) struct Raw {
     pub message: String,
     pub contract: Option<String>,
     pub function: Option<String>,
+    /// Other places whose suppression comments cover it: the declaration
+    /// of its function or contract (where Slither's comments sit), the
+    /// node inside an internal call that does the harm.
+    pub also: Vec<SourceLocation>,
 }
 
 /// Where a detector reports.
@@ -145,7 +149,26 @@ impl Sink {
             message: message.into(),
             contract: Some(contract.name.clone()),
             function: function.map(function_label),
+            also: vec![function.map_or(contract.src, |f| f.src)],
         });
+    }
+}
+
+impl Sink {
+    /// [`Sink::report`], with the lines of `nodes` also honouring
+    /// suppressions.
+    pub(crate) fn report_also(
+        &mut self,
+        nodes: &[SourceLocation],
+        at: SourceLocation,
+        contract: &ContractDefinition,
+        function: Option<&FunctionDefinition>,
+        message: impl Into<String>,
+    ) {
+        self.report(at, contract, function, message);
+        if let Some(raw) = self.found.last_mut() {
+            raw.also.extend_from_slice(nodes);
+        }
     }
 }
 

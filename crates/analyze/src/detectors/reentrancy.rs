@@ -97,7 +97,8 @@ fn scan(cx: &Cx<'_, '_>, sink: &mut Sink, with_eth: bool) {
                     format!("`{name}` (line {})", cx.line_of(*at))
                 })
                 .collect();
-            sink.report(
+            sink.report_also(
+                &[call.at, call.inner_site],
                 call.site,
                 contract,
                 Some(f),

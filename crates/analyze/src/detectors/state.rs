@@ -188,7 +188,7 @@ fn uninitialized_state(cx: &Cx<'_, '_>, sink: &mut Sink) {
                     Effect::Read(v) => {
                         reads.insert(v);
                     }
-                    Effect::Write(v) => {
+                    Effect::Write(v) | Effect::Restore(v) => {
                         writes.insert(v);
                     }
                     _ => {}

@@ -37,6 +37,7 @@ fn rtlo(cx: &Cx<'_, '_>, sink: &mut Sink) {
                 message: format!("U+{:04X} reorders how this line is displayed", ch as u32),
                 contract: contract.map(|c| c.name.clone()),
                 function: None,
+                also: Vec::new(),
             });
         }
     }

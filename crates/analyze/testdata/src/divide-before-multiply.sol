@@ -22,4 +22,9 @@ contract DivideBeforeMultiplySafe {
     function share(uint256 amount, uint256 parts, uint256 mine) external pure returns (uint256) {
         return amount * mine / parts;
     }
+
+    /// Rounding up on purpose (Base64's encoded length).
+    function encodedLength(uint256 length) external pure returns (uint256) {
+        return 4 * ((length + 2) / 3);
+    }
 }

@@ -42,6 +42,20 @@ contract ReentrancyEthGuarded {
     }
 }
 
+/// Safe: a value saved before the call and restored after it (a lock of
+/// one's own, as OpenZeppelin's AccessManager keeps its execution id).
+contract ReentrancyEthRestored {
+    bytes32 private executing;
+
+    function execute(address target, bytes calldata data) external payable {
+        bytes32 before = executing;
+        executing = keccak256(data);
+        (bool ok,) = target.call{value: msg.value}(data);
+        require(ok, "call failed");
+        executing = before;
+    }
+}
+
 /// Safe: checks, effects, then the interaction.
 contract ReentrancyEthOrdered {
     mapping(address => uint256) public balances;

@@ -25,6 +25,23 @@ contract ReentrancyNoEthBad {
     }
 }
 
+/// No ether moves: the helper's amount is a parameter, and this caller
+/// passes 0 (as SafeERC20 reaches Address.functionCallWithValue).
+contract ReentrancyNoEthThroughHelper {
+    mapping(address => uint256) public credit;
+
+    function _callWithValue(address target, bytes memory data, uint256 value) internal {
+        (bool ok,) = target.call{value: value}(data);
+        require(ok, "call failed");
+    }
+
+    function claim(address hook) external {
+        uint256 amount = credit[msg.sender];
+        _callWithValue(hook, abi.encodeWithSignature("onClaim(uint256)", amount), 0); // finding: reentrancy-no-eth
+        credit[msg.sender] = 0;
+    }
+}
+
 /// Safe: the credit is cleared before the hook runs.
 contract ReentrancyNoEthSafe {
     mapping(address => uint256) public credit;

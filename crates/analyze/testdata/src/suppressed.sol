@@ -12,3 +12,16 @@ contract SuppressedOutput {
         target.call("");
     }
 }
+
+/// A finding suppressed where Slither's comments sit: before the function.
+contract SuppressedAtFunction {
+    mapping(address => uint256) public balances;
+
+    // slither-disable-next-line reentrancy-eth
+    function withdraw() external {
+        uint256 amount = balances[msg.sender];
+        (bool ok,) = msg.sender.call{value: amount}("");
+        require(ok, "send failed");
+        balances[msg.sender] = 0;
+    }
+}

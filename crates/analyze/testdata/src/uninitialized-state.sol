@@ -17,6 +17,32 @@ contract UninitializedStateBad {
     }
 }
 
+library Counters {
+    struct Counter {
+        uint256 value;
+    }
+
+    function increment(Counter storage counter) internal {
+        counter.value += 1;
+    }
+
+    function current(Counter storage counter) internal view returns (uint256) {
+        return counter.value;
+    }
+}
+
+/// Safe: written only through a library function on its storage.
+contract UninitializedStateThroughLibrary {
+    using Counters for Counters.Counter;
+
+    Counters.Counter private issued;
+
+    function issue() external returns (uint256) {
+        issued.increment();
+        return issued.current();
+    }
+}
+
 /// Safe: set in the constructor; `slots` is written from assembly.
 contract UninitializedStateSafe {
     address payable internal treasury;

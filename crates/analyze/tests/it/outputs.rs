@@ -52,16 +52,22 @@ fn sarif_is_valid_against_the_oasis_schema_and_carries_rules_fingerprints_and_su
             r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/suppressed.sol"
         })
         .collect();
-    assert_eq!(in_file.len(), 2);
-    assert_eq!(
-        in_file[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
-        8
-    );
+    let line = |r: &serde_json::Value| {
+        r["locations"][0]["physicalLocation"]["region"]["startLine"].clone()
+    };
+    let lines: Vec<serde_json::Value> = in_file.iter().map(|r| line(r)).collect();
+    assert_eq!(lines, [8, 12, 23].map(serde_json::Value::from));
     assert_eq!(
         in_file[0]["suppressions"],
         serde_json::json!([{ "kind": "inSource", "justification": "a best-effort notification" }])
     );
     assert!(in_file[1].get("suppressions").is_none());
+    // Slither's comment before the function covers the finding inside it.
+    assert_eq!(in_file[2]["ruleId"], "reentrancy-eth");
+    assert_eq!(
+        in_file[2]["suppressions"],
+        serde_json::json!([{ "kind": "inSource", "justification": "slither-disable-next-line" }])
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::{fs, path::Path};
 
 use predicates::prelude::*;
 
-use crate::common::{slipway, starter_project};
+use crate::common::{repository_copy, slipway, starter_project};
 
 /// A vault whose withdrawal is reentrant (high) and whose low-level ping
 /// ignores its result (medium).
@@ -321,4 +321,14 @@ fn explain_prints_each_page_and_the_list() {
     for d in slipway_analyze::all_detectors() {
         assert!(list.contains(d.id), "{} missing from the list", d.id);
     }
+}
+
+#[test]
+fn the_bundled_suite_has_no_finding_of_medium_or_higher() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = repository_copy(&tmp);
+    let (report, code) = json(&dir, &["--severity", "medium"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    assert_eq!(report["files_analysed"], 2, "Bridge.sol and IBridge.sol");
 }
