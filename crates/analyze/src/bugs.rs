@@ -235,6 +235,19 @@ impl KnownBug {
     }
 }
 
+impl KnownBug {
+    /// Its severity on slipway's scale (`very low` is info, `medium/high`
+    /// high), for the `lint_fail_on` gate.
+    pub fn gate_severity(&self) -> crate::Severity {
+        match self.severity.as_str() {
+            "very low" => crate::Severity::Info,
+            "low" => crate::Severity::Low,
+            "medium" => crate::Severity::Medium,
+            _ => crate::Severity::High,
+        }
+    }
+}
+
 /// A bug that applies, with why.
 #[derive(Clone, Debug)]
 pub struct Applicable {
@@ -328,4 +341,182 @@ pub fn applicable(bugs: &[KnownBug], settings: &Settings, sources: &[&str]) -> V
         }
     }
     found
+}
+
+/// The known bugs that apply to a project.
+#[derive(Clone, Debug)]
+pub struct BugReport {
+    /// Where the list came from (the project's file, or the embedded one).
+    pub source: String,
+    /// The bugs its compiler and settings meet.
+    pub applicable: Vec<Applicable>,
+}
+
+/// Checks the project under `root` compiled with `compiler`; `texts` gives
+/// the source texts, asked for only when a bug of that version needs a
+/// source pattern.
+pub fn check(
+    root: &Path,
+    compiler: &slipway_config::CompilerConfig,
+    texts: impl FnOnce() -> Vec<String>,
+) -> Result<BugReport, BugsError> {
+    let (list, source) = load(root)?;
+    let settings = Settings::of(compiler);
+    let needs_text = list.iter().any(|b| {
+        b.in_version(&settings.version)
+            && b.check.as_ref().is_some_and(|c| c.regex_source.is_some())
+    });
+    let texts = if needs_text { texts() } else { Vec::new() };
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    Ok(BugReport {
+        source,
+        applicable: applicable(&list, &settings, &texts),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            version: Version::new(0, 8, 20),
+            optimizer: true,
+            yul_optimizer: true,
+            via_ir: false,
+            abi_coder_v2: true,
+            evm_version: Hardfork::Shanghai,
+        }
+    }
+
+    fn bug(conditions: &str, check: &str) -> Vec<KnownBug> {
+        let text = format!(
+            r#"[{{"uid": "SOL-T-1", "name": "Test", "summary": "s", "description": "d", "introduced": "0.8.0", "fixed": "0.8.21", "severity": "low", "conditions": {{{conditions}}}{check}}}]"#
+        );
+        parse(&text, "test").expect("parses")
+    }
+
+    fn applies(conditions: &str, settings: &Settings) -> bool {
+        !applicable(&bug(conditions, ""), settings, &[]).is_empty()
+    }
+
+    #[test]
+    fn each_condition_is_met_or_not_by_the_settings() {
+        let on = settings();
+        let mut off = settings();
+        off.optimizer = false;
+        off.yul_optimizer = false;
+        off.via_ir = true;
+        off.abi_coder_v2 = false;
+        off.evm_version = Hardfork::Byzantium;
+        for (condition, meets_on) in [
+            (r#""optimizer": true"#, true),
+            (r#""optimizer": false"#, false),
+            (r#""yulOptimizer": true"#, true),
+            (r#""viaIR": false"#, true),
+            (r#""viaIR": true"#, false),
+            (r#""ABIEncoderV2": true"#, true),
+            (r#""evmVersion": ">=constantinople""#, true),
+            (r#""evmVersion": "<constantinople""#, false),
+        ] {
+            assert_eq!(
+                applies(condition, &on),
+                meets_on,
+                "{condition} with the default settings"
+            );
+            assert_eq!(
+                applies(condition, &off),
+                !meets_on,
+                "{condition} with every setting flipped"
+            );
+        }
+        assert!(applies("", &on), "no condition: the version decides");
+        let mut old = settings();
+        old.version = Version::new(0, 8, 21);
+        assert!(!applies("", &old), "fixed in 0.8.21");
+        old.version = Version::new(0, 7, 6);
+        assert!(!applies("", &old), "introduced in 0.8.0");
+    }
+
+    #[test]
+    fn a_source_pattern_is_needed_when_the_bug_names_one() {
+        let bugs = bug("", r#", "check": {"regex-source": "verbatim_[0-9]+i"}"#);
+        assert!(applicable(&bugs, &settings(), &["contract A {}"]).is_empty());
+        let found = applicable(
+            &bugs,
+            &settings(),
+            &["assembly { verbatim_1i_0o(hex\"\") }"],
+        );
+        assert_eq!(found.len(), 1);
+        assert!(found[0].because.iter().any(|b| b.contains("pattern")));
+    }
+
+    #[test]
+    fn versions_derived_from_the_embedded_list_match_solc_bugs_by_version() {
+        let bugs = parse(EMBEDDED, "embedded").expect("the embedded list parses");
+        let text = include_str!("../testdata/bugs_by_version.json");
+        let by_version: BTreeMap<String, serde_json::Value> =
+            serde_json::from_str(text).expect("json");
+        assert!(by_version.len() > 100);
+        for (release, entry) in by_version {
+            let Ok(v) = Version::parse(&release) else {
+                continue;
+            };
+            let expected: BTreeSet<&str> = entry["bugs"]
+                .as_array()
+                .expect("bugs")
+                .iter()
+                .filter_map(|b| b.as_str())
+                .collect();
+            let derived: BTreeSet<&str> = bugs
+                .iter()
+                .filter(|b| b.in_version(&v))
+                .map(|b| b.name.as_str())
+                .collect();
+            assert_eq!(derived, expected, "solc {release}");
+        }
+    }
+
+    #[test]
+    fn the_pinned_0_8_20_with_the_default_settings_has_three_applicable_bugs() {
+        // VerbatimInvalidDeduplication affects 0.8.20 too, but only Yul
+        // code with `verbatim`, which Solidity sources cannot contain: its
+        // data has no condition, so it is reported as well.
+        let bugs = parse(EMBEDDED, "embedded").expect("parses");
+        let names: Vec<String> = applicable(&bugs, &settings(), &[])
+            .into_iter()
+            .map(|a| a.bug.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "VerbatimInvalidDeduplication",
+                "FullInlinerNonExpressionSplitArgumentEvaluationOrder",
+                "MissingSideEffectsOnSelectorAccess"
+            ]
+        );
+        let mut via_ir_unoptimised = settings();
+        via_ir_unoptimised.via_ir = true;
+        via_ir_unoptimised.optimizer = false;
+        via_ir_unoptimised.yul_optimizer = false;
+        let names: Vec<String> = applicable(&bugs, &via_ir_unoptimised, &[])
+            .into_iter()
+            .map(|a| a.bug.name)
+            .collect();
+        assert_eq!(names, ["VerbatimInvalidDeduplication"]);
+    }
+
+    #[test]
+    fn a_file_that_is_not_bugs_json_is_refused() {
+        let error = parse("{\"bugs\": 1}", "x.json")
+            .expect_err("refused")
+            .to_string();
+        assert!(error.contains("x.json is not solc's bugs.json"), "{error}");
+        let error = parse(r#"[{"uid":"u","name":"N","summary":"s","description":"d","fixed":"soon","severity":"low"}]"#, "y.json")
+            .expect_err("refused")
+            .to_string();
+        assert!(error.contains("N: fixed is not a version"), "{error}");
+    }
 }

@@ -45,6 +45,10 @@ pub(crate) struct AnalyzeArgs {
     /// Analyse every file again instead of reusing unchanged files' results.
     #[arg(long)]
     no_cache: bool,
+    /// Make FILE (solc's docs/bugs.json) the project's list of known
+    /// compiler bugs (written to solc-bugs.json beside slipway.toml).
+    #[arg(long, value_name = "FILE")]
+    update_bugs: Option<PathBuf>,
 }
 
 fn severity(text: &str) -> Severity {
@@ -89,6 +93,17 @@ impl AnalyzeArgs {
             .iter()
             .map(|p| relative_to_root(p, &root))
             .collect::<Result<Vec<_>>>()?;
+        if let Some(file) = &self.update_bugs {
+            let count = slipway_analyze::bugs::update(&root, file)?;
+            output::status(
+                global,
+                "Updated",
+                &format!(
+                    "{count} known compiler bugs in {}",
+                    root.join(slipway_analyze::bugs::PROJECT_FILE).display()
+                ),
+            );
+        }
         let build = render::build::compile(global, &config, Profile::Default, self.json)?;
         if build.has_errors() {
             let first = build
@@ -161,18 +176,28 @@ impl AnalyzeArgs {
                 .wrap_err_with(|| format!("cannot write the SARIF file {}", file.display()))?;
         }
         let gate = config.gates.lint_fail_on;
+        let compiler_bugs = slipway_analyze::bugs::check(&root, &config.compiler, || {
+            sources
+                .iter()
+                .filter_map(|s| std::fs::read_to_string(root.join(s.path)).ok())
+                .collect()
+        })?;
         let failing = report
             .findings
             .iter()
             .filter(|f| f.counts() && f.severity >= gate)
-            .count();
+            .count()
+            + compiler_bugs
+                .applicable
+                .iter()
+                .filter(|b| b.bug.gate_severity() >= gate)
+                .count();
         if self.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&render::analyze::json(&report, gate))?
-            );
+            let json = render::analyze::json(&report, &compiler_bugs, gate);
+            println!("{}", serde_json::to_string_pretty(&json)?);
         } else {
             render::analyze::findings(global, &root, &report, gate);
+            render::analyze::compiler_bugs(&compiler_bugs, &config.compiler.version);
         }
         Ok(if failing > 0 {
             ExitCode::from(CHECK_FAILED)

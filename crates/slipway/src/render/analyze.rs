@@ -4,7 +4,7 @@
 use std::{collections::HashMap, path::Path};
 
 use serde_json::{Value, json};
-use slipway_analyze::{Finding, Report, Severity};
+use slipway_analyze::{Finding, Report, Severity, bugs::BugReport};
 use yansi::Paint;
 
 use crate::{cmd::GlobalOpts, output};
@@ -126,13 +126,63 @@ pub(crate) fn findings(global: &GlobalOpts, root: &Path, report: &Report, gate: 
     output::status(global, "Analysed", &summary);
 }
 
+/// The known compiler bugs that apply, after the findings (stdout).
+pub(crate) fn compiler_bugs(bugs: &BugReport, version: &semver::Version) {
+    if bugs.applicable.is_empty() {
+        return;
+    }
+    let title = format!(
+        "solc {version} has {} that this project's settings meet ({}):",
+        output::count(bugs.applicable.len(), "known bug"),
+        bugs.source
+    );
+    println!("{}", title.bold());
+    for applicable in &bugs.applicable {
+        let bug = &applicable.bug;
+        println!(
+            "  {} {} ({}, {}): {}",
+            paint_severity(bug.gate_severity()),
+            bug.name.bold(),
+            bug.uid,
+            bug.severity,
+            bug.summary
+        );
+        println!("      because {}", applicable.because.join("; "));
+        if let Some(link) = &bug.link {
+            println!("      {link}");
+        }
+    }
+    println!("  A compiler release with the fixes ([compiler] version) removes them.");
+}
+
 /// The JSON report.
-pub(crate) fn json(report: &Report, gate: Severity) -> Value {
+pub(crate) fn json(report: &Report, bugs: &BugReport, gate: Severity) -> Value {
     let failing = report
         .findings
         .iter()
         .filter(|f| f.counts() && f.severity >= gate)
-        .count();
+        .count()
+        + bugs
+            .applicable
+            .iter()
+            .filter(|b| b.bug.gate_severity() >= gate)
+            .count();
+    let applicable: Vec<Value> = bugs
+        .applicable
+        .iter()
+        .map(|a| {
+            json!({
+                "uid": a.bug.uid,
+                "name": a.bug.name,
+                "severity": a.bug.severity,
+                "summary": a.bug.summary,
+                "link": a.bug.link,
+                "introduced": a.bug.introduced,
+                "fixed": a.bug.fixed,
+                "because": a.because,
+            })
+        })
+        .collect();
     json!({
         "files_analysed": report.files_analysed,
         "files_cached": report.files_cached,
@@ -140,5 +190,6 @@ pub(crate) fn json(report: &Report, gate: Severity) -> Value {
         "fail_on": gate,
         "failing": failing,
         "findings": report.findings,
+        "compiler_bugs": { "source": bugs.source, "applicable": applicable },
     })
 }

@@ -332,3 +332,64 @@ fn the_bundled_suite_has_no_finding_of_medium_or_higher() {
     assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
     assert_eq!(report["files_analysed"], 2, "Bridge.sol and IBridge.sol");
 }
+
+#[test]
+fn known_compiler_bugs_follow_the_settings_and_the_projects_own_list() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(
+        &tmp,
+        "// SPDX-License-Identifier: MIT\npragma solidity 0.8.20;\ncontract Fine {}\n",
+    );
+    let names = |report: &serde_json::Value| -> Vec<String> {
+        report["compiler_bugs"]["applicable"]
+            .as_array()
+            .expect("applicable")
+            .iter()
+            .map(|b| b["name"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    // The embedded list: 0.8.20 with the optimizer and the legacy pipeline.
+    let (report, code) = json(&dir, &[]);
+    assert_eq!(code, 0, "only low-severity bugs: below the gate");
+    assert_eq!(
+        names(&report),
+        [
+            "VerbatimInvalidDeduplication",
+            "FullInlinerNonExpressionSplitArgumentEvaluationOrder",
+            "MissingSideEffectsOnSelectorAccess"
+        ]
+    );
+    // A project's own list, with a medium bug that needs the optimizer.
+    let list = r#"[{"uid": "SOL-2099-1", "name": "OptimizerOnly", "summary": "s", "description": "d",
+        "introduced": "0.8.0", "fixed": "0.8.99", "severity": "medium", "conditions": {"optimizer": true}}]"#;
+    fs::write(tmp.path().join("bugs.json"), list).expect("write");
+    let bugs_file = tmp.path().join("bugs.json");
+    let (report, code) = json(&dir, &["--update-bugs", bugs_file.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "a medium bug meets the gate");
+    assert_eq!(names(&report), ["OptimizerOnly"]);
+    assert!(dir.join("solc-bugs.json").is_file());
+    let toml = fs::read_to_string(dir.join("slipway.toml"))
+        .expect("toml")
+        .replace("optimizer = true", "optimizer = false");
+    fs::write(dir.join("slipway.toml"), toml).expect("write");
+    let (report, code) = json(&dir, &[]);
+    assert_eq!(
+        (names(&report), code),
+        (Vec::<String>::new(), 0),
+        "the optimizer is off"
+    );
+    // Not a bugs.json: refused, the project's list kept.
+    fs::write(tmp.path().join("bad.json"), "{}").expect("write");
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["analyze", "--update-bugs"])
+        .arg(tmp.path().join("bad.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not solc's bugs.json"));
+    assert!(
+        fs::read_to_string(dir.join("solc-bugs.json"))
+            .expect("kept")
+            .contains("OptimizerOnly")
+    );
+}
