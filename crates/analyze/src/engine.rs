@@ -25,13 +25,16 @@ use crate::{
 };
 
 /// A source file of the build: its path (relative to the root, as the
-/// compiler names it) and its AST as the compiler gave it.
+/// compiler names it), its AST as the compiler gave it, and the compile run
+/// that produced it.
 #[derive(Clone, Copy, Debug)]
 pub struct Source<'a> {
     /// The path.
     pub path: &'a Path,
     /// The AST.
     pub ast: &'a Ast,
+    /// The compile run (build id) the AST comes from.
+    pub build_id: Option<&'a str>,
 }
 
 /// What a run is asked to do (the command line's part).
@@ -49,6 +52,9 @@ pub struct Options {
     pub min_severity: Option<Severity>,
     /// Where per-file results are kept between runs.
     pub cache_file: Option<PathBuf>,
+    /// Where the build keeps its build-info files (`<out>/build-info`):
+    /// the ASTs of one compile run, whose node ids agree with each other.
+    pub build_info_dir: Option<PathBuf>,
 }
 
 /// What a run found.
@@ -162,10 +168,151 @@ fn typed(path: &Path, ast: &Ast) -> Result<SourceUnit, AnalyzeError> {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
+    typed_value(path, value)
+}
+
+fn typed_value(path: &Path, value: serde_json::Value) -> Result<SourceUnit, AnalyzeError> {
     SourceUnit::deserialize(value).map_err(|e| AnalyzeError::Ast {
         path: path.to_path_buf(),
         message: e.to_string(),
     })
+}
+
+/// The ASTs of every source of one compile run, by path relative to
+/// `root`; `None` when its build-info is missing or unreadable (the
+/// artifacts' ASTs are used then).
+fn build_info_asts(file: &Path, root: &Path) -> Option<HashMap<PathBuf, serde_json::Value>> {
+    #[derive(Deserialize)]
+    struct BuildInfo {
+        output: Output,
+    }
+    #[derive(Deserialize)]
+    struct Output {
+        sources: BTreeMap<PathBuf, SourceOutput>,
+    }
+    #[derive(Deserialize)]
+    struct SourceOutput {
+        ast: serde_json::Value,
+    }
+    let bytes = std::fs::read(file).ok()?;
+    let info: BuildInfo = serde_json::from_slice(&bytes).ok()?;
+    Some(
+        info.output
+            .sources
+            .into_iter()
+            .map(|(path, source)| {
+                (
+                    path.strip_prefix(root)
+                        .map(Path::to_path_buf)
+                        .unwrap_or(path),
+                    source.ast,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// One compile run's units, and the files among them to analyse.
+type Run = (Vec<Unit>, Vec<PathBuf>);
+
+/// The typed units needed to analyse `files`, compile run by compile run:
+/// node ids agree only within one run, so each group holds files of one
+/// run with everything they import as that run saw it (from its
+/// build-info; the artifacts' ASTs when there is none), and the files it
+/// is for.
+fn load_runs(
+    root: &Path,
+    sources: &[Source<'_>],
+    files: &[&Path],
+    options: &Options,
+) -> Result<Vec<Run>, AnalyzeError> {
+    let by_path: BTreeMap<&Path, &Ast> = sources.iter().map(|s| (s.path, s.ast)).collect();
+    let build_of: HashMap<&Path, Option<&str>> =
+        sources.iter().map(|s| (s.path, s.build_id)).collect();
+    let mut by_build: BTreeMap<Option<&str>, Vec<&Path>> = BTreeMap::new();
+    for path in files {
+        by_build
+            .entry(build_of.get(path).copied().flatten())
+            .or_default()
+            .push(path);
+    }
+    let mut runs = Vec::new();
+    for (build, files) in by_build {
+        let needed: BTreeSet<PathBuf> = files
+            .iter()
+            .flat_map(|p| closure(p, &by_path))
+            .filter(|p| by_path.contains_key(p.as_path()))
+            .collect();
+        let run_asts = match (build, &options.build_info_dir) {
+            (Some(id), Some(dir)) => build_info_asts(&dir.join(format!("{id}.json")), root),
+            _ => None,
+        };
+        let mut inputs = Vec::new();
+        for path in needed {
+            let text =
+                std::fs::read_to_string(root.join(&path)).map_err(|source| AnalyzeError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+            let from_run = run_asts.as_ref().and_then(|asts| asts.get(&path).cloned());
+            inputs.push((path, text, from_run));
+        }
+        let units: Vec<Unit> = inputs
+            .into_par_iter()
+            .map(|(path, text, from_run)| {
+                let ast = match from_run {
+                    Some(value) => typed_value(&path, value)?,
+                    None => typed(&path, by_path[path.as_path()])?,
+                };
+                Ok(Unit { path, text, ast })
+            })
+            .collect::<Result<_, AnalyzeError>>()?;
+        runs.push((units, files.iter().map(|p| p.to_path_buf()).collect()));
+    }
+    Ok(runs)
+}
+
+/// The files a run looks at: not excluded by the configuration or the
+/// options, and under the paths asked for.
+fn select<'a>(sources: &[Source<'a>], config: &AnalyzeConfig, options: &Options) -> Vec<&'a Path> {
+    let mut paths: Vec<&Path> = sources.iter().map(|s| s.path).collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter(|p| !config.excludes(p))
+        .filter(|p| !options.skip_dirs.iter().any(|dir| p.starts_with(dir)))
+        .filter(|p| {
+            options.paths.is_empty() || options.paths.iter().any(|want| p.starts_with(want))
+        })
+        .collect()
+}
+
+/// The access-control review (Markdown) of the deployable contracts in
+/// the files `config` and `options` select.
+pub fn access_report(
+    root: &Path,
+    sources: &[Source<'_>],
+    config: &AnalyzeConfig,
+    options: &Options,
+) -> Result<String, AnalyzeError> {
+    let selected = select(sources, config, options);
+    let mut sections = Vec::new();
+    for (units, files) in load_runs(root, sources, &selected, options)? {
+        let program = Program::new(&units);
+        let contracts: Vec<_> = units
+            .iter()
+            .filter(|u| files.contains(&u.path))
+            .flat_map(|u| program.declared_in(u))
+            .filter(|c| crate::program::is_concrete(c))
+            .collect();
+        sections.push(crate::access::report(
+            &program,
+            &contracts,
+            &config.public_functions,
+        ));
+    }
+    Ok(sections.join("\n"))
 }
 
 /// Runs the detectors on the build's sources under `root`.
@@ -181,15 +328,7 @@ pub fn analyze(
     check_ids(config.severity.keys(), "[analyze.severity]")?;
 
     let by_path: BTreeMap<&Path, &Ast> = sources.iter().map(|s| (s.path, s.ast)).collect();
-    let selected: Vec<&Path> = by_path
-        .keys()
-        .copied()
-        .filter(|p| !config.excludes(p))
-        .filter(|p| !options.skip_dirs.iter().any(|dir| p.starts_with(dir)))
-        .filter(|p| {
-            options.paths.is_empty() || options.paths.iter().any(|want| p.starts_with(want))
-        })
-        .collect();
+    let selected = select(sources, config, options);
 
     let mut texts: HashMap<PathBuf, String> = HashMap::new();
     let mut text_of = |path: &Path| -> Result<String, AnalyzeError> {
@@ -235,28 +374,11 @@ pub fn analyze(
         .collect();
 
     let mut fresh: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
-    if !changed.is_empty() {
-        let needed: BTreeSet<PathBuf> = changed
-            .iter()
-            .flat_map(|p| closures[*p].iter().cloned())
-            .filter(|p| by_path.contains_key(p.as_path()))
-            .collect();
-        let mut inputs = Vec::new();
-        for path in needed {
-            let text = text_of(&path)?;
-            inputs.push((path, text));
-        }
-        let units: Vec<Unit> = inputs
-            .into_par_iter()
-            .map(|(path, text)| {
-                let ast = typed(&path, by_path[path.as_path()])?;
-                Ok(Unit { path, text, ast })
-            })
-            .collect::<Result<_, AnalyzeError>>()?;
+    for (units, files) in load_runs(root, sources, &changed, options)? {
         let program = Program::new(&units);
         let results: Vec<(PathBuf, Vec<Finding>)> = units
             .par_iter()
-            .filter(|u| changed.contains(&u.path.as_path()))
+            .filter(|u| files.contains(&u.path))
             .map(|unit| (unit.path.clone(), run_file(&program, unit)))
             .collect();
         fresh.extend(results);
@@ -294,6 +416,12 @@ pub fn analyze(
             if let Some(severity) = config.severity.get(&f.id) {
                 f.severity = *severity;
             }
+            if f.id.starts_with("access-") && f.suppressed.is_none() && allowlisted(config, &f) {
+                f.suppressed = Some(crate::Suppression {
+                    kind: "[analyze] public_functions".to_owned(),
+                    reason: Some("public by design".to_owned()),
+                });
+            }
             f
         })
         .filter(|f| options.min_severity.is_none_or(|min| f.severity >= min))
@@ -307,6 +435,17 @@ pub fn analyze(
         files_cached: selected.len() - files_analysed,
         detectors: chosen,
     })
+}
+
+/// Whether `[analyze] public_functions` names the finding's function.
+fn allowlisted(config: &AnalyzeConfig, finding: &Finding) -> bool {
+    let (Some(contract), Some(function)) = (&finding.contract, &finding.function) else {
+        return false;
+    };
+    config
+        .public_functions
+        .iter()
+        .any(|entry| entry == &format!("{contract}.{function}"))
 }
 
 /// What the detectors' behaviour depends on besides the sources: this

@@ -54,11 +54,19 @@ pub(crate) enum Decl<'a> {
 }
 
 /// A function or modifier with the contract that declares it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Debug)]
 pub(crate) struct Owned<'a, T> {
     pub item: &'a T,
     pub contract: &'a ContractDefinition,
 }
+
+impl<T> Clone for Owned<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Owned<'_, T> {}
 
 /// The index over every unit.
 pub(crate) struct Program<'a> {

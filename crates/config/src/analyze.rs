@@ -20,6 +20,10 @@ pub struct AnalyzeConfig {
     /// Analyse the test directory too (off: tests call cheatcodes and
     /// mocks in ways that are no risk on chain).
     pub tests: bool,
+    /// State-changing functions anyone may call by design
+    /// (`"Bridge.deposit"`): the access review lists them as decided, and
+    /// `access-*` findings about them are suppressed.
+    pub public_functions: Vec<String>,
 }
 
 impl Default for AnalyzeConfig {
@@ -29,6 +33,7 @@ impl Default for AnalyzeConfig {
             exclude: Vec::new(),
             exclude_paths: vec!["node_modules".to_owned(), "lib".to_owned()],
             tests: false,
+            public_functions: Vec::new(),
         }
     }
 }

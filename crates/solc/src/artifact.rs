@@ -79,6 +79,11 @@ pub struct BuiltContract {
     pub raw_metadata: Option<String>,
     /// The source file's AST.
     pub ast: Option<Ast>,
+    /// The compile run that produced it (its build-info is
+    /// `<artifacts>/build-info/<id>.json`). AST node ids are consistent
+    /// only within one run: a file compiled in an earlier run than its
+    /// imports names their nodes by that run's ids.
+    pub build_id: String,
 }
 
 impl BuiltContract {
@@ -151,6 +156,7 @@ pub(crate) fn contracts_of(
                     .unwrap_or_default(),
                 raw_metadata: artifact.raw_metadata.clone(),
                 ast: artifact.ast.clone(),
+                build_id: id.build_id.clone(),
             }
         })
         .collect()

@@ -3,6 +3,7 @@
 //! prints, and a function that reports what it finds in the contracts of
 //! the files being analysed.
 
+mod access;
 mod calls;
 mod contracts;
 mod expressions;
@@ -53,6 +54,7 @@ pub fn all() -> Vec<&'static Detector> {
     let mut all: Vec<&'static Detector> = Vec::new();
     for family in [
         reentrancy::DETECTORS,
+        access::DETECTORS,
         transfers::DETECTORS,
         calls::DETECTORS,
         state::DETECTORS,
@@ -171,6 +173,8 @@ impl Sink {
         }
     }
 }
+
+pub(crate) use transfers::strip_conversion;
 
 /// `name`, or `constructor`/`receive`/`fallback`.
 pub(crate) fn function_label(f: &FunctionDefinition) -> String {

@@ -58,6 +58,11 @@ fn openzeppelin_5_0_2_has_only_the_documented_findings() {
     left.sort();
     let documented = [
         (
+            "access-admin-state",
+            "access/manager/AccessManager.sol",
+            "AccessManager.consumeScheduledOp",
+        ),
+        (
             "reentrancy-eth",
             "governance/Governor.sol",
             "Governor.execute",

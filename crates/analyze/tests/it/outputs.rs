@@ -50,6 +50,7 @@ fn sarif_is_valid_against_the_oasis_schema_and_carries_rules_fingerprints_and_su
         .iter()
         .filter(|r| {
             r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/suppressed.sol"
+                && r["ruleId"] != "access-unguarded"
         })
         .collect();
     let line = |r: &serde_json::Value| {
@@ -154,5 +155,73 @@ fn configuration_overrides_severity_and_excludes_detectors_and_paths() {
             .to_string()
             .contains("[analyze] exclude names `no-such-detector`"),
         "{error}"
+    );
+}
+
+#[test]
+fn the_access_review_names_guards_through_internal_calls_and_the_allowlist() {
+    let built = fixtures();
+    let config = AnalyzeConfig {
+        public_functions: vec!["AccessUnguardedBad.vote".to_owned()],
+        ..AnalyzeConfig::default()
+    };
+    let options = Options {
+        paths: vec![Path::new("src/access-unguarded.sol").to_path_buf()],
+        build_info_dir: Some(built.artifacts_dir.join("build-info")),
+        ..Options::default()
+    };
+    // The allowlisted function's finding is suppressed, with why.
+    let report = built.analyze(&config, &options);
+    let vote: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.id == "access-unguarded")
+        .collect();
+    assert_eq!(vote.len(), 1);
+    assert_eq!(
+        vote[0].suppressed.as_ref().map(|s| s.kind.as_str()),
+        Some("[analyze] public_functions")
+    );
+    assert!(!vote[0].counts());
+
+    let sources = built.sources();
+    let text =
+        slipway_analyze::access_report(&built.root, &sources, &config, &options).expect("report");
+    let section = |contract: &str| -> String {
+        let start = text.find(&format!("## {contract} (")).expect("section");
+        let rest = &text[start + 3..];
+        rest[..rest.find("\n## ").unwrap_or(rest.len())].to_owned()
+    };
+    let bad = section("AccessUnguardedBad");
+    assert!(
+        bad.contains("| KEEPER_ROLE | DEFAULT_ADMIN_ROLE (AccessControl's default) | - |"),
+        "{bad}"
+    );
+    assert!(
+        bad.contains(
+            "| DEFAULT_ADMIN_ROLE | DEFAULT_ADMIN_ROLE (AccessControl's default) | `admin` |"
+        ),
+        "{bad}"
+    );
+    assert!(
+        bad.contains(
+            "**KEEPER_ROLE**\n\n- `setRate(uint256)` — modifier `onlyRole`, via `_checkRole`"
+        ),
+        "{bad}"
+    );
+    assert!(
+        bad.contains("- `vote(uint256)` — allowlisted in `[analyze] public_functions`"),
+        "{bad}"
+    );
+    let safe = section("AccessUnguardedSafe");
+    assert!(
+        safe.contains(
+            "**`owner`**\n\n- `setLimit(uint256)` — inline check\n- `reset()` — via `_onlyOwner`"
+        ),
+        "{safe}"
+    );
+    assert!(
+        safe.contains("### Public entry points (anyone may call)\n\nNone."),
+        "{safe}"
     );
 }

@@ -45,6 +45,10 @@ pub(crate) struct AnalyzeArgs {
     /// Analyse every file again instead of reusing unchanged files' results.
     #[arg(long)]
     no_cache: bool,
+    /// Also write the access-control review (roles and their admins, the
+    /// functions each role may call, the public entry points) as Markdown.
+    #[arg(long, value_name = "FILE")]
+    access_report: Option<PathBuf>,
     /// Make FILE (solc's docs/bugs.json) the project's list of known
     /// compiler bugs (written to solc-bugs.json beside slipway.toml).
     #[arg(long, value_name = "FILE")]
@@ -120,9 +124,13 @@ impl AnalyzeArgs {
         let sources: Vec<Source<'_>> = build
             .artifacts
             .iter()
-            .filter_map(|c| Some((c.source.as_path(), c.ast.as_ref()?)))
-            .filter(|(path, _)| seen.insert(path.to_path_buf()))
-            .map(|(path, ast)| Source { path, ast })
+            .filter_map(|c| Some((c.source.as_path(), c.ast.as_ref()?, c.build_id.as_str())))
+            .filter(|(path, _, _)| seen.insert(path.to_path_buf()))
+            .map(|(path, ast, build)| Source {
+                path,
+                ast,
+                build_id: Some(build),
+            })
             .collect();
         // The test directory is left out unless asked for (`[analyze] tests`,
         // or named on the command line).
@@ -147,6 +155,7 @@ impl AnalyzeArgs {
                 root.join(slipway_solc::STATE_DIR)
                     .join("cache/analyze.json")
             }),
+            build_info_dir: Some(build.artifacts_dir.join("build-info")),
         };
         let mut report = slipway_analyze::analyze(&root, &sources, &config.analyze, &options)?;
 
@@ -169,6 +178,16 @@ impl AnalyzeArgs {
                     );
                 }
             }
+        }
+        if let Some(file) = &self.access_report {
+            let text = slipway_analyze::access_report(&root, &sources, &config.analyze, &options)?;
+            std::fs::write(file, text)
+                .wrap_err_with(|| format!("cannot write the access report {}", file.display()))?;
+            output::status(
+                global,
+                "Wrote",
+                &format!("the access-control review to {}", file.display()),
+            );
         }
         if let Some(file) = &self.sarif {
             let text = serde_json::to_string_pretty(&slipway_analyze::sarif(&report))?;

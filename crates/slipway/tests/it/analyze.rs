@@ -146,7 +146,7 @@ contract Pings {
 }
 "#;
     let dir = project(&tmp, suppressed);
-    let (report, code) = json(&dir, &[]);
+    let (report, code) = json(&dir, &["--exclude", "access-unguarded"]);
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(
         counted(&report),
@@ -210,6 +210,7 @@ fn the_baseline_counts_only_new_findings_even_after_lines_move() {
     slipway(&dir)
         .env("SLIPWAY_OFFLINE", "1")
         .args(["analyze", "--baseline", "analyze-baseline.json"])
+        .args(["--exclude", "access-unguarded"])
         .assert()
         .success()
         .stderr(predicate::str::contains(
@@ -223,7 +224,15 @@ fn the_baseline_counts_only_new_findings_even_after_lines_move() {
             "    function sweep(address payable to) external {\n        to.transfer(address(this).balance);\n    }\n\n    function ping(",
         );
     fs::write(dir.join("contracts/src/Vault.sol"), moved).expect("write");
-    let (report, code) = json(&dir, &["--baseline", "analyze-baseline.json"]);
+    let (report, code) = json(
+        &dir,
+        &[
+            "--baseline",
+            "analyze-baseline.json",
+            "--exclude",
+            "access-unguarded",
+        ],
+    );
     assert_eq!(code, 1);
     assert_eq!(
         counted(&report),
@@ -329,8 +338,17 @@ fn the_bundled_suite_has_no_finding_of_medium_or_higher() {
     let dir = repository_copy(&tmp);
     let (report, code) = json(&dir, &["--severity", "medium"]);
     assert_eq!(code, 0, "{report:#}");
-    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    assert_eq!(counted(&report), vec![], "{report:#}");
     assert_eq!(report["files_analysed"], 2, "Bridge.sol and IBridge.sol");
+    // The deposits are allowlisted in slipway.toml, with why.
+    let allowlisted: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["suppressed"]["kind"] == "[analyze] public_functions")
+        .filter_map(|f| f["function"].as_str())
+        .collect();
+    assert_eq!(allowlisted, ["depositETH", "deposit"]);
 }
 
 #[test]
@@ -391,5 +409,81 @@ fn known_compiler_bugs_follow_the_settings_and_the_projects_own_list() {
         fs::read_to_string(dir.join("solc-bugs.json"))
             .expect("kept")
             .contains("OptimizerOnly")
+    );
+}
+
+#[test]
+fn the_bundled_bridge_access_review_lists_each_role_its_functions_and_the_public_ones() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = repository_copy(&tmp);
+    let file = tmp.path().join("access.md");
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["analyze", "--access-report"])
+        .arg(&file)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&file).expect("report");
+    let block = |title: &str| -> String {
+        let start = text
+            .find(&format!("**{title}**"))
+            .unwrap_or_else(|| panic!("{title} missing:\n{text}"));
+        let rest = &text[start..];
+        rest[..rest[2..].find("\n**").map_or(rest.len(), |i| i + 2)].to_owned()
+    };
+    // raisePauseLevel's check is inline: the guardian or the admin.
+    assert!(
+        block("GUARDIAN_ROLE or `defaultAdmin()`")
+            .contains("`raisePauseLevel(enum IBridge.PauseLevel)` — inline check")
+    );
+    let operator = block("OPERATOR_ROLE");
+    for f in [
+        "configureToken(",
+        "mapToken(",
+        "setRemoteBridge(",
+        "addLiquidity(",
+        "removeLiquidity(",
+        "withdrawFees(",
+    ] {
+        assert!(
+            operator.contains(f),
+            "{f} not under OPERATOR_ROLE:\n{operator}"
+        );
+    }
+    let validators = block("VALIDATOR_ROLE");
+    for f in ["`release(", "`releaseBatch(", "`releaseFromBatch("] {
+        assert!(
+            validators.contains(f),
+            "{f} not under VALIDATOR_ROLE's signatures:\n{validators}"
+        );
+    }
+    let admin = block("DEFAULT_ADMIN_ROLE");
+    for f in [
+        "lowerPauseLevel(",
+        "activateEmergency(",
+        "deactivateEmergency(",
+        "recoverFunds(",
+        "setThreshold(",
+        "setTreasury(",
+    ] {
+        assert!(
+            admin.contains(f),
+            "{f} not under DEFAULT_ADMIN_ROLE:\n{admin}"
+        );
+    }
+    assert!(text.contains(
+        "| VALIDATOR_ROLE | DEFAULT_ADMIN_ROLE (AccessControl's default) | `validators[i]` |"
+    ));
+    assert!(text.contains(
+        "- `deposit(address,uint256,uint256,address)` — allowlisted in `[analyze] public_functions`"
+    ));
+    assert!(
+        text.contains(
+            "- `depositETH(uint256,address)` — allowlisted in `[analyze] public_functions`"
+        )
+    );
+    assert!(
+        !text.contains("not allowlisted"),
+        "every public entry point is decided:\n{text}"
     );
 }

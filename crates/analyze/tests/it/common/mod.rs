@@ -15,6 +15,7 @@ use slipway_solc::BuiltContract;
 pub struct Built {
     pub root: PathBuf,
     pub artifacts: Vec<BuiltContract>,
+    pub artifacts_dir: PathBuf,
 }
 
 impl Built {
@@ -23,14 +24,22 @@ impl Built {
         let mut seen = std::collections::BTreeSet::new();
         self.artifacts
             .iter()
-            .filter_map(|c| Some((c.source.as_path(), c.ast.as_ref()?)))
-            .filter(|(path, _)| seen.insert(path.to_path_buf()))
-            .map(|(path, ast)| Source { path, ast })
+            .filter_map(|c| Some((c.source.as_path(), c.ast.as_ref()?, c.build_id.as_str())))
+            .filter(|(path, _, _)| seen.insert(path.to_path_buf()))
+            .map(|(path, ast, build)| Source {
+                path,
+                ast,
+                build_id: Some(build),
+            })
             .collect()
     }
 
     pub fn analyze(&self, config: &AnalyzeConfig, options: &Options) -> Report {
-        slipway_analyze::analyze(&self.root, &self.sources(), config, options).expect("analyze")
+        let options = Options {
+            build_info_dir: Some(self.artifacts_dir.join("build-info")),
+            ..options.clone()
+        };
+        slipway_analyze::analyze(&self.root, &self.sources(), config, &options).expect("analyze")
     }
 }
 
@@ -51,6 +60,7 @@ pub fn compile_dir(root: &Path, name: &str) -> Built {
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
     Built {
         root: root.to_path_buf(),
+        artifacts_dir: report.artifacts_dir.clone(),
         artifacts: report.artifacts,
     }
 }
