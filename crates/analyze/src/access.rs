@@ -16,7 +16,7 @@ use foundry_compilers::artifacts::ast::{
 
 use crate::{
     ast::{self, BodyVisitor, Place},
-    flow::is_sender,
+    flow::{guard_name, is_sender},
     program::{Program, referenced},
 };
 
@@ -83,29 +83,6 @@ impl Access {
             .collect::<Vec<_>>()
             .join(", and ")
     }
-}
-
-/// Names of functions that check an account against a role or an owner.
-fn checks_accounts(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [
-        "role",
-        "owner",
-        "auth",
-        "admin",
-        "allow",
-        "guard",
-        "check",
-        "only",
-        "whitelist",
-        "operator",
-        "minter",
-        "cancall",
-        "permission",
-        "access",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
 }
 
 struct Walker<'p, 'a> {
@@ -177,7 +154,19 @@ impl<'a> BodyVisitor<'a> for Collect<'a> {
 
 type Env = HashMap<isize, String>;
 
-impl<'a> Walker<'_, 'a> {
+impl<'p, 'a> Walker<'p, 'a> {
+    fn new(program: &'p Program<'a>) -> Self {
+        Self {
+            program,
+            in_self_call: false,
+            depth: 0,
+            stack: Vec::new(),
+            groups: BTreeMap::new(),
+            next_group: 0,
+            access: Access::default(),
+        }
+    }
+
     fn text(&self, expr: &Expression, env: &Env) -> String {
         let expr = crate::detectors::strip_conversion(expr);
         if let Some(id) = referenced(expr)
@@ -324,7 +313,7 @@ impl<'a> Walker<'_, 'a> {
             .find(|a| ast::type_of(a) == "bytes32")
             .map(|a| self.text(a, env));
         let sender_passed = call.arguments.iter().any(sender);
-        if checks_accounts(name) && sender_passed {
+        if guard_name(name) && sender_passed {
             match role {
                 Some(role) => self.add(group, Who::Role(role)),
                 None => self.add(group, Who::Account(format!("{name}(msg.sender)"))),
@@ -405,15 +394,7 @@ impl<'a> Walker<'_, 'a> {
 
 /// Who may call `f`.
 pub(crate) fn access_of(program: &Program<'_>, f: &FunctionDefinition) -> Access {
-    let mut walker = Walker {
-        program,
-        in_self_call: false,
-        depth: 0,
-        stack: Vec::new(),
-        groups: BTreeMap::new(),
-        next_group: 0,
-        access: Access::default(),
-    };
+    let mut walker = Walker::new(program);
     walker.function(f, &Env::new(), "");
     let mut access = walker.access;
     access.all_of = walker
@@ -466,15 +447,7 @@ fn roles(program: &Program<'_>, contract: &ContractDefinition) -> BTreeMap<Strin
         let Some(body) = &f.item.body else { continue };
         let mut calls = Calls { found: Vec::new() };
         ast::walk_block(body, Place::default(), &mut calls);
-        let walker = Walker {
-            program,
-            in_self_call: false,
-            depth: 0,
-            stack: Vec::new(),
-            groups: BTreeMap::new(),
-            next_group: 0,
-            access: Access::default(),
-        };
+        let walker = Walker::new(program);
         for call in calls.found {
             let name = match &call.expression {
                 Expression::Identifier(i) => i.name.as_str(),

@@ -37,6 +37,21 @@ pub struct Source<'a> {
     pub build_id: Option<&'a str>,
 }
 
+/// One [`Source`] per file of a build (its contracts share the file's AST).
+pub fn sources_of(contracts: &[slipway_solc::BuiltContract]) -> Vec<Source<'_>> {
+    let mut seen = BTreeSet::new();
+    contracts
+        .iter()
+        .filter_map(|c| Some((c.source.as_path(), c.ast.as_ref()?, c.build_id.as_str())))
+        .filter(|(path, _, _)| seen.insert(*path))
+        .map(|(path, ast, build)| Source {
+            path,
+            ast,
+            build_id: Some(build),
+        })
+        .collect()
+}
+
 /// What a run is asked to do (the command line's part).
 #[derive(Clone, Debug, Default)]
 pub struct Options {

@@ -653,7 +653,7 @@ pub(crate) fn is_sender(expr: &Expression) -> bool {
 
 /// Names of functions that check who the caller is when handed
 /// `msg.sender` (`hasRole`, `_checkRole`, `isOwner`, `onlyAdmin`…).
-fn guard_name(name: &str) -> bool {
+pub(crate) fn guard_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [
         "role",
@@ -668,6 +668,9 @@ fn guard_name(name: &str) -> bool {
         "permit",
         "operator",
         "minter",
+        "cancall",
+        "permission",
+        "access",
     ]
     .iter()
     .any(|word| lower.contains(word))

@@ -22,7 +22,7 @@ mod suppress;
 
 pub use baseline::{Baseline, BaselineError};
 pub use detectors::{Detector, all as all_detectors, find as find_detector};
-pub use engine::{AnalyzeError, Options, Report, Source, access_report, analyze};
+pub use engine::{AnalyzeError, Options, Report, Source, access_report, analyze, sources_of};
 pub use finding::{Confidence, Finding, Severity, Suppression};
 pub use program::Unit;
 pub use sarif::sarif;

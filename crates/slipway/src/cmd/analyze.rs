@@ -8,7 +8,7 @@ use std::{
 
 use clap::Args;
 use eyre::{Result, WrapErr, bail};
-use slipway_analyze::{Baseline, Options, Severity, Source};
+use slipway_analyze::{Baseline, Options, Severity};
 use slipway_solc::{DiagnosticSeverity, Profile};
 
 use super::{CHECK_FAILED, GlobalOpts};
@@ -120,18 +120,7 @@ impl AnalyzeArgs {
                 "the project does not compile, so it cannot be analysed: {first}\n  run `slipway build` to see every error"
             );
         }
-        let mut seen = std::collections::BTreeSet::new();
-        let sources: Vec<Source<'_>> = build
-            .artifacts
-            .iter()
-            .filter_map(|c| Some((c.source.as_path(), c.ast.as_ref()?, c.build_id.as_str())))
-            .filter(|(path, _, _)| seen.insert(path.to_path_buf()))
-            .map(|(path, ast, build)| Source {
-                path,
-                ast,
-                build_id: Some(build),
-            })
-            .collect();
+        let sources = slipway_analyze::sources_of(&build.artifacts);
         // The test directory is left out unless asked for (`[analyze] tests`,
         // or named on the command line).
         let test_dir = config

@@ -21,17 +21,7 @@ pub struct Built {
 impl Built {
     /// One source per file.
     pub fn sources(&self) -> Vec<Source<'_>> {
-        let mut seen = std::collections::BTreeSet::new();
-        self.artifacts
-            .iter()
-            .filter_map(|c| Some((c.source.as_path(), c.ast.as_ref()?, c.build_id.as_str())))
-            .filter(|(path, _, _)| seen.insert(path.to_path_buf()))
-            .map(|(path, ast, build)| Source {
-                path,
-                ast,
-                build_id: Some(build),
-            })
-            .collect()
+        slipway_analyze::sources_of(&self.artifacts)
     }
 
     pub fn analyze(&self, config: &AnalyzeConfig, options: &Options) -> Report {
