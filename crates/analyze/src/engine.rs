@@ -52,9 +52,31 @@ pub fn sources_of(contracts: &[slipway_solc::BuiltContract]) -> Vec<Source<'_>> 
         .collect()
 }
 
+/// Which detectors a run uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Family {
+    /// `slipway analyze`: the security detectors and the access review.
+    #[default]
+    Security,
+    /// `slipway lint`: style, best-practice and gas rules.
+    Lint,
+}
+
+impl Family {
+    /// Its detectors.
+    pub fn detectors(self) -> Vec<&'static Detector> {
+        match self {
+            Family::Security => detectors::all(),
+            Family::Lint => crate::lint::all(),
+        }
+    }
+}
+
 /// What a run is asked to do (the command line's part).
 #[derive(Clone, Debug, Default)]
 pub struct Options {
+    /// Security detectors or lint rules.
+    pub family: Family,
     /// Only files under these paths (relative to the root); all when empty.
     pub paths: Vec<PathBuf>,
     /// Files under these directories are left out (the test directory).
@@ -117,10 +139,11 @@ pub enum AnalyzeError {
 }
 
 fn check_ids<'a>(
+    family: Family,
     ids: impl IntoIterator<Item = &'a String>,
     origin: &'static str,
 ) -> Result<(), AnalyzeError> {
-    let known: Vec<&str> = detectors::all().iter().map(|d| d.id).collect();
+    let known: Vec<&str> = family.detectors().iter().map(|d| d.id).collect();
     for id in ids {
         if !known.contains(&id.as_str()) {
             let suggestion = known
@@ -337,10 +360,15 @@ pub fn analyze(
     config: &AnalyzeConfig,
     options: &Options,
 ) -> Result<Report, AnalyzeError> {
-    check_ids(&options.only, "--only")?;
-    check_ids(&options.exclude, "--exclude")?;
-    check_ids(&config.exclude, "[analyze] exclude")?;
-    check_ids(config.severity.keys(), "[analyze.severity]")?;
+    let family = options.family;
+    let section = match family {
+        Family::Security => ("[analyze] exclude", "[analyze.severity]"),
+        Family::Lint => ("[lint] exclude", "[lint.severity]"),
+    };
+    check_ids(family, &options.only, "--only")?;
+    check_ids(family, &options.exclude, "--exclude")?;
+    check_ids(family, &config.exclude, section.0)?;
+    check_ids(family, config.severity.keys(), section.1)?;
 
     let by_path: BTreeMap<&Path, &Ast> = sources.iter().map(|s| (s.path, s.ast)).collect();
     let selected = select(sources, config, options);
@@ -359,7 +387,7 @@ pub fn analyze(
         Ok(text)
     };
 
-    let detector_ids: Vec<&str> = detectors::all().iter().map(|d| d.id).collect();
+    let detector_ids: Vec<&str> = options.family.detectors().iter().map(|d| d.id).collect();
     let mut keys = BTreeMap::new();
     let mut closures = BTreeMap::new();
     for path in &selected {
@@ -394,7 +422,7 @@ pub fn analyze(
         let results: Vec<(PathBuf, Vec<Finding>)> = units
             .par_iter()
             .filter(|u| files.contains(&u.path))
-            .map(|unit| (unit.path.clone(), run_file(&program, unit)))
+            .map(|unit| (unit.path.clone(), run_file(&program, unit, options.family)))
             .collect();
         fresh.extend(results);
     }
@@ -418,7 +446,9 @@ pub fn analyze(
         let _ = cache.save(file);
     }
 
-    let chosen: Vec<&'static Detector> = detectors::all()
+    let chosen: Vec<&'static Detector> = options
+        .family
+        .detectors()
         .into_iter()
         .filter(|d| options.only.is_empty() || options.only.iter().any(|o| o == d.id))
         .filter(|d| !options.exclude.iter().any(|e| e == d.id))
@@ -479,7 +509,7 @@ fn alloy_hex(bytes: &[u8]) -> String {
 }
 
 /// Every detector on one file.
-fn run_file(program: &Program<'_>, unit: &Unit) -> Vec<Finding> {
+fn run_file(program: &Program<'_>, unit: &Unit, family: Family) -> Vec<Finding> {
     let flow = Flow::new(program);
     let cx = Cx {
         program,
@@ -490,7 +520,7 @@ fn run_file(program: &Program<'_>, unit: &Unit) -> Vec<Finding> {
     let suppressions = Suppressions::of(&unit.text);
     let mut findings = Vec::new();
     let mut seen = BTreeSet::new();
-    for detector in detectors::all() {
+    for detector in family.detectors() {
         let mut sink = Sink::default();
         (detector.run)(&cx, &mut sink);
         for raw in sink.found {
@@ -529,6 +559,7 @@ fn run_file(program: &Program<'_>, unit: &Unit) -> Vec<Finding> {
                         })
                 }),
                 baselined: false,
+                fix: raw.fix,
             });
         }
     }

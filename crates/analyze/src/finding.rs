@@ -65,6 +65,20 @@ pub struct Finding {
     /// Set when the baseline holds it.
     #[serde(default)]
     pub baselined: bool,
+    /// A mechanical fix (`slipway lint --fix`), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// A mechanical fix: replace `length` bytes at `start` of the file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    /// Byte offset in the file.
+    pub start: usize,
+    /// Bytes replaced (0: an insertion).
+    pub length: usize,
+    /// What goes there.
+    pub replacement: String,
 }
 
 impl Finding {

@@ -16,14 +16,17 @@ pub mod detectors;
 mod engine;
 mod finding;
 mod flow;
+pub mod lint;
 mod program;
 mod sarif;
 mod suppress;
 
 pub use baseline::{Baseline, BaselineError};
 pub use detectors::{Detector, all as all_detectors, find as find_detector};
-pub use engine::{AnalyzeError, Options, Report, Source, access_report, analyze, sources_of};
-pub use finding::{Confidence, Finding, Severity, Suppression};
+pub use engine::{
+    AnalyzeError, Family, Options, Report, Source, access_report, analyze, sources_of,
+};
+pub use finding::{Confidence, Finding, Fix, Severity, Suppression};
 pub use program::Unit;
 pub use sarif::sarif;
 

@@ -77,6 +77,11 @@ pub(crate) struct Program<'a> {
     by_source: HashMap<usize, &'a Unit>,
     /// Every contract, in unit order.
     pub contracts: Vec<&'a ContractDefinition>,
+    /// Every declaration something names (computed on first use).
+    references: std::sync::OnceLock<std::collections::HashSet<isize>>,
+    /// The units, by their `SourceUnit` node id (what imports name).
+    by_unit_id: HashMap<usize, &'a Unit>,
+    units: &'a [Unit],
 }
 
 struct Locals<'m, 'a> {
@@ -118,7 +123,9 @@ impl<'a> Program<'a> {
         let mut owner = HashMap::new();
         let mut by_source = HashMap::new();
         let mut contracts = Vec::new();
+        let mut by_unit_id = HashMap::new();
         for unit in units {
+            by_unit_id.insert(unit.ast.id, unit);
             if let Some(index) = unit.ast.src.index {
                 by_source.insert(index, unit);
             }
@@ -168,6 +175,9 @@ impl<'a> Program<'a> {
             owner,
             by_source,
             contracts,
+            references: std::sync::OnceLock::new(),
+            by_unit_id,
+            units,
         }
     }
 
@@ -223,6 +233,23 @@ impl<'a> Program<'a> {
                     Some(foundry_compilers::artifacts::ast::Mutability::Immutable)
                 )
         })
+    }
+
+    /// Every declaration id that some identifier, path, member access,
+    /// type name or assembly reference of the program names.
+    pub(crate) fn references(&self) -> &std::collections::HashSet<isize> {
+        self.references.get_or_init(|| {
+            let mut refs = References::default();
+            for unit in self.units {
+                foundry_compilers::artifacts::ast::visitor::Walk::walk(&unit.ast, &mut refs);
+            }
+            refs.ids
+        })
+    }
+
+    /// The unit whose `SourceUnit` node id is `id`.
+    pub(crate) fn unit_by_id(&self, id: usize) -> Option<&'a Unit> {
+        self.by_unit_id.get(&id).copied()
     }
 
     /// The unit a span lies in.
@@ -332,4 +359,34 @@ pub(crate) fn referenced(expr: &Expression) -> Option<isize> {
 /// or abstract contract).
 pub(crate) fn is_concrete(contract: &ContractDefinition) -> bool {
     contract.kind == ContractKind::Contract && !contract.is_abstract
+}
+
+/// Collects every declaration id named anywhere.
+#[derive(Default)]
+pub(crate) struct References {
+    pub ids: std::collections::HashSet<isize>,
+}
+
+impl foundry_compilers::artifacts::ast::visitor::Visitor for References {
+    fn visit_identifier(&mut self, i: &foundry_compilers::artifacts::ast::Identifier) {
+        self.ids.extend(i.referenced_declaration);
+    }
+    fn visit_identifier_path(&mut self, p: &foundry_compilers::artifacts::ast::IdentifierPath) {
+        self.ids.insert(p.referenced_declaration);
+    }
+    fn visit_member_access(&mut self, m: &foundry_compilers::artifacts::ast::MemberAccess) {
+        self.ids.extend(m.referenced_declaration);
+    }
+    fn visit_user_defined_type_name(
+        &mut self,
+        t: &foundry_compilers::artifacts::ast::UserDefinedTypeName,
+    ) {
+        self.ids.insert(t.referenced_declaration);
+    }
+    fn visit_external_assembly_reference(
+        &mut self,
+        r: &foundry_compilers::artifacts::ast::ExternalInlineAssemblyReference,
+    ) {
+        self.ids.insert(r.declaration as isize);
+    }
 }

@@ -1,4 +1,5 @@
-//! `[analyze]`: which detectors run where, and at what severity.
+//! `[analyze]` and `[lint]`: which detectors or rules run where, and at
+//! what severity.
 
 use std::collections::BTreeMap;
 
@@ -49,6 +50,48 @@ impl AnalyzeConfig {
                 path.components().any(|c| c.as_os_str() == entry)
             }
         })
+    }
+}
+
+/// `[lint]`: rule selection, severity overrides and paths for `slipway lint`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LintConfig {
+    /// Severity overrides: rule id → severity.
+    pub severity: BTreeMap<String, LintSeverity>,
+    /// Rules that never run.
+    pub exclude: Vec<String>,
+    /// Only these rules (all when empty).
+    pub rules: Vec<String>,
+    /// Paths left out, as in `[analyze]` (default: `lib`, `node_modules`).
+    pub exclude_paths: Vec<String>,
+    /// Lint the test directory too.
+    pub tests: bool,
+}
+
+impl Default for LintConfig {
+    fn default() -> Self {
+        let analyze = AnalyzeConfig::default();
+        Self {
+            severity: BTreeMap::new(),
+            exclude: Vec::new(),
+            rules: Vec::new(),
+            exclude_paths: analyze.exclude_paths,
+            tests: false,
+        }
+    }
+}
+
+impl LintConfig {
+    /// The same selection in the engine's terms.
+    pub fn as_analyze(&self) -> AnalyzeConfig {
+        AnalyzeConfig {
+            severity: self.severity.clone(),
+            exclude: self.exclude.clone(),
+            exclude_paths: self.exclude_paths.clone(),
+            tests: self.tests,
+            public_functions: Vec::new(),
+        }
     }
 }
 

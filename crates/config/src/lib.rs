@@ -24,7 +24,7 @@ mod secret;
 mod source;
 mod test_host;
 
-pub use analyze::AnalyzeConfig;
+pub use analyze::{AnalyzeConfig, LintConfig};
 pub use chains::{ChainSpec, resolve_chain};
 pub use compiler::{CompilerConfig, DEFAULT_SOLC, EvmVersion};
 pub use environment::{

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::{
     AnalyzeConfig, CompilerConfig, ConfigError, Environment, FuzzConfig, Gates, InvariantConfig,
-    MonitorConfig, ProjectConfig, Result, TestConfig, Vars,
+    LintConfig, MonitorConfig, ProjectConfig, Result, TestConfig, Vars,
     environment::{PRESETS, Resolver, overlay, preset},
     raw::{RawEnvironment, RawFile},
     source::SourceFile,
@@ -39,6 +39,8 @@ pub struct Config {
     pub test: TestConfig,
     /// `[analyze]`: detectors, severities and paths for `slipway analyze`.
     pub analyze: AnalyzeConfig,
+    /// `[lint]`: rules, severities and paths for `slipway lint`.
+    pub lint: LintConfig,
     environments: BTreeMap<String, RawEnvironment>,
     source: SourceFile,
     vars: Vars,
@@ -98,6 +100,7 @@ impl Config {
             invariant: raw.invariant,
             test: raw.test,
             analyze: raw.analyze,
+            lint: raw.lint,
             environments: raw.environments,
             source,
             vars,

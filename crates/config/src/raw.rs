@@ -7,8 +7,8 @@ use serde::{Deserialize, Deserializer, de};
 use toml::Spanned;
 
 use crate::{
-    AnalyzeConfig, CompilerConfig, FuzzConfig, Gates, Hardfork, InvariantConfig, MonitorConfig,
-    ProjectConfig, Signer, TestConfig,
+    AnalyzeConfig, CompilerConfig, FuzzConfig, Gates, Hardfork, InvariantConfig, LintConfig,
+    MonitorConfig, ProjectConfig, Signer, TestConfig,
 };
 
 /// The whole file.
@@ -24,6 +24,7 @@ pub(crate) struct RawFile {
     pub(crate) invariant: InvariantConfig,
     pub(crate) test: TestConfig,
     pub(crate) analyze: AnalyzeConfig,
+    pub(crate) lint: LintConfig,
 }
 
 /// `[environments.<name>]` as written.

@@ -7,6 +7,7 @@
 pub(crate) mod alloc;
 mod args;
 mod cmd;
+mod findings;
 mod output;
 mod render;
 mod session;

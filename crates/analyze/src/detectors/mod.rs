@@ -69,9 +69,12 @@ pub fn all() -> Vec<&'static Detector> {
     all
 }
 
-/// The detector with id `id`.
+/// The detector or lint rule with id `id`.
 pub fn find(id: &str) -> Option<&'static Detector> {
-    all().into_iter().find(|d| d.id == id)
+    all()
+        .into_iter()
+        .chain(crate::lint::all())
+        .find(|d| d.id == id)
 }
 
 /// What a detector looks at: the contracts declared in one file, with the
@@ -129,6 +132,8 @@ pub(crate) struct Raw {
     /// of its function or contract (where Slither's comments sit), the
     /// node inside an internal call that does the harm.
     pub also: Vec<SourceLocation>,
+    /// A mechanical fix.
+    pub fix: Option<crate::Fix>,
 }
 
 /// Where a detector reports.
@@ -152,11 +157,27 @@ impl Sink {
             contract: Some(contract.name.clone()),
             function: function.map(function_label),
             also: vec![function.map_or(contract.src, |f| f.src)],
+            fix: None,
         });
     }
 }
 
 impl Sink {
+    /// [`Sink::report`] with a mechanical fix.
+    pub(crate) fn report_fix(
+        &mut self,
+        at: SourceLocation,
+        contract: &ContractDefinition,
+        function: Option<&FunctionDefinition>,
+        message: impl Into<String>,
+        fix: crate::Fix,
+    ) {
+        self.report(at, contract, function, message);
+        if let Some(raw) = self.found.last_mut() {
+            raw.fix = Some(fix);
+        }
+    }
+
     /// [`Sink::report`], with the lines of `nodes` also honouring
     /// suppressions.
     pub(crate) fn report_also(

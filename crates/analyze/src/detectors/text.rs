@@ -38,6 +38,7 @@ fn rtlo(cx: &Cx<'_, '_>, sink: &mut Sink) {
                 contract: contract.map(|c| c.name.clone()),
                 function: None,
                 also: Vec::new(),
+                fix: None,
             });
         }
     }

@@ -4,7 +4,7 @@
 
 use std::{collections::BTreeSet, path::Path};
 
-use slipway_analyze::{Options, all_detectors};
+use slipway_analyze::{Family, Options, all_detectors};
 use slipway_config::AnalyzeConfig;
 
 use crate::common::fixtures;
@@ -20,10 +20,23 @@ fn marked(text: &str, id: &str) -> BTreeSet<usize> {
 
 #[test]
 fn every_detector_reports_exactly_the_marked_lines_of_its_fixture() {
+    check_family(Family::Security);
+}
+
+#[test]
+fn every_lint_rule_reports_exactly_the_marked_lines_of_its_fixture() {
+    check_family(Family::Lint);
+}
+
+fn check_family(family: Family) {
     let built = fixtures();
-    let report = built.analyze(&AnalyzeConfig::default(), &Options::default());
+    let options = Options {
+        family,
+        ..Options::default()
+    };
+    let report = built.analyze(&AnalyzeConfig::default(), &options);
     let mut failures = Vec::new();
-    for detector in all_detectors() {
+    for detector in family.detectors() {
         let path = Path::new("src").join(format!("{}.sol", detector.id));
         let text = std::fs::read_to_string(built.root.join(&path))
             .unwrap_or_else(|_| panic!("{} has no fixture", detector.id));
@@ -63,9 +76,21 @@ fn every_detector_reports_exactly_the_marked_lines_of_its_fixture() {
 }
 
 #[test]
-fn there_are_at_least_thirty_detectors_with_unique_ids_and_pages() {
-    let all = all_detectors();
-    assert!(all.len() >= 30, "{} detectors", all.len());
+fn there_are_at_least_thirty_detectors_and_twenty_five_lint_rules_with_unique_ids_and_pages() {
+    assert!(
+        all_detectors().len() >= 30,
+        "{} detectors",
+        all_detectors().len()
+    );
+    assert!(
+        Family::Lint.detectors().len() >= 25,
+        "{} lint rules",
+        Family::Lint.detectors().len()
+    );
+    let all: Vec<_> = all_detectors()
+        .into_iter()
+        .chain(Family::Lint.detectors())
+        .collect();
     let ids: BTreeSet<&str> = all.iter().map(|d| d.id).collect();
     assert_eq!(ids.len(), all.len(), "duplicate ids");
     for d in all {

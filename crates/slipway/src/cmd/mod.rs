@@ -8,6 +8,7 @@ mod config;
 mod coverage;
 mod deploy;
 mod init;
+mod lint;
 mod node;
 mod snapshot;
 mod test;
@@ -85,7 +86,9 @@ enum Command {
     Build(build::BuildArgs),
     /// Find security problems in the contracts (static analysis of the build).
     Analyze(analyze::AnalyzeArgs),
-    /// Explain an analysis finding: what, why, an example, how to suppress.
+    /// Lint the contracts: naming, declarations, NatSpec, dead code, gas patterns.
+    Lint(lint::LintArgs),
+    /// Explain a finding: what, why, an example, how to suppress.
     Explain(analyze::ExplainArgs),
     /// Create a new project.
     Init(init::InitArgs),
@@ -118,6 +121,7 @@ impl Cli {
         match self.command {
             Command::Build(args) => args.run(&self.global),
             Command::Analyze(args) => args.run(&self.global),
+            Command::Lint(args) => args.run(&self.global),
             Command::Explain(args) => args.run(&self.global),
             Command::Init(args) => args.run(&self.global),
             Command::Config(args) => args.run(&self.global),

@@ -155,7 +155,24 @@ pub(crate) fn compiler_bugs(bugs: &BugReport, version: &semver::Version) {
     println!("  A compiler release with the fixes ([compiler] version) removes them.");
 }
 
-/// The JSON report.
+/// The JSON report of `slipway lint`.
+pub(crate) fn lint_json(report: &Report, gate: Severity) -> Value {
+    let failing = report
+        .findings
+        .iter()
+        .filter(|f| f.counts() && f.severity >= gate)
+        .count();
+    json!({
+        "files_analysed": report.files_analysed,
+        "files_cached": report.files_cached,
+        "rules": report.detectors.iter().map(|d| d.id).collect::<Vec<_>>(),
+        "fail_on": gate,
+        "failing": failing,
+        "findings": report.findings,
+    })
+}
+
+/// The JSON report of `slipway analyze`.
 pub(crate) fn json(report: &Report, bugs: &BugReport, gate: Severity) -> Value {
     let failing = report
         .findings

@@ -12,6 +12,7 @@ mod deploy_bridge;
 mod foundry_suite;
 mod human_output;
 mod layout;
+mod lint;
 mod node;
 mod test_cli;
 mod verify;
