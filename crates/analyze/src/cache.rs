@@ -16,12 +16,18 @@ use crate::Finding;
 struct Entry {
     key: String,
     findings: Vec<Finding>,
+    /// The file and everything it imports (what its key hashes).
+    #[serde(default)]
+    closure: Vec<PathBuf>,
 }
 
 /// The cache.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Cache {
     files: BTreeMap<PathBuf, Entry>,
+    /// Every source of the build the last run saw.
+    #[serde(default)]
+    sources: Vec<PathBuf>,
 }
 
 impl Cache {
@@ -41,20 +47,42 @@ impl Cache {
             .map(|e| &e.findings)
     }
 
-    /// Keeps `findings` for `path` under `key`.
-    pub(crate) fn put(&mut self, path: &Path, key: &str, findings: Vec<Finding>) {
+    /// Keeps `findings` for `path` under `key`, with the files the key
+    /// hashes.
+    pub(crate) fn put(
+        &mut self,
+        path: &Path,
+        key: &str,
+        findings: Vec<Finding>,
+        closure: Vec<PathBuf>,
+    ) {
         self.files.insert(
             path.to_path_buf(),
             Entry {
                 key: key.to_owned(),
                 findings,
+                closure,
             },
         );
     }
 
-    /// Forgets files not in `paths`.
+    /// The files `path`'s key hashes, as last recorded.
+    pub(crate) fn closure(&self, path: &Path) -> Option<&[PathBuf]> {
+        self.files
+            .get(path)
+            .map(|e| e.closure.as_slice())
+            .filter(|c| !c.is_empty())
+    }
+
+    /// Records the build's sources and forgets files no longer among them.
     pub(crate) fn retain(&mut self, paths: &[&Path]) {
         self.files.retain(|p, _| paths.contains(&p.as_path()));
+        self.sources = paths.iter().map(|p| p.to_path_buf()).collect();
+    }
+
+    /// The build's sources at the last run.
+    pub(crate) fn sources(&self) -> &[PathBuf] {
+        &self.sources
     }
 
     /// Writes the cache (to a temporary file, then renamed over it).

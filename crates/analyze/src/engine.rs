@@ -318,12 +318,15 @@ fn select<'a>(sources: &[Source<'a>], config: &AnalyzeConfig, options: &Options)
     paths.dedup();
     paths
         .into_iter()
-        .filter(|p| !config.excludes(p))
-        .filter(|p| !options.skip_dirs.iter().any(|dir| p.starts_with(dir)))
-        .filter(|p| {
-            options.paths.is_empty() || options.paths.iter().any(|want| p.starts_with(want))
-        })
+        .filter(|p| selected_path(p, config, options))
         .collect()
+}
+
+/// Whether a run looks at `path`.
+fn selected_path(path: &Path, config: &AnalyzeConfig, options: &Options) -> bool {
+    !config.excludes(path)
+        && !options.skip_dirs.iter().any(|dir| path.starts_with(dir))
+        && (options.paths.is_empty() || options.paths.iter().any(|want| path.starts_with(want)))
 }
 
 /// The access-control review (Markdown) of the deployable contracts in
@@ -387,21 +390,14 @@ pub fn analyze(
         Ok(text)
     };
 
-    let detector_ids: Vec<&str> = options.family.detectors().iter().map(|d| d.id).collect();
     let mut keys = BTreeMap::new();
     let mut closures = BTreeMap::new();
     for path in &selected {
         let files = closure(path, &by_path);
-        let mut hash = Sha256::new();
-        hash.update(engine_stamp().as_bytes());
-        hash.update(detector_ids.join(",").as_bytes());
-        for file in &files {
-            hash.update(file.to_string_lossy().as_bytes());
-            hash.update([0]);
-            hash.update(text_of(file)?.as_bytes());
-            hash.update([0]);
-        }
-        keys.insert(path.to_path_buf(), alloy_hex(&hash.finalize()));
+        keys.insert(
+            path.to_path_buf(),
+            key_of(options.family, &files, &mut text_of)?,
+        );
         closures.insert(path.to_path_buf(), files);
     }
 
@@ -433,7 +429,8 @@ pub fn analyze(
         let key = &keys[*path];
         let found = match fresh.remove(*path) {
             Some(found) => {
-                cache.put(path, key, found.clone());
+                let closure = closures[*path].iter().cloned().collect();
+                cache.put(path, key, found.clone(), closure);
                 found
             }
             None => cache.get(path, key).cloned().unwrap_or_default(),
@@ -446,6 +443,81 @@ pub fn analyze(
         let _ = cache.save(file);
     }
 
+    Ok(finish(
+        findings,
+        config,
+        options,
+        files_analysed,
+        selected.len() - files_analysed,
+    ))
+}
+
+/// The cache key of a file: this slipway build, the family's detectors,
+/// and the path and text of the file and everything it imports.
+fn key_of(
+    family: Family,
+    files: &BTreeSet<PathBuf>,
+    text_of: &mut dyn FnMut(&Path) -> Result<String, AnalyzeError>,
+) -> Result<String, AnalyzeError> {
+    let detector_ids: Vec<&str> = family.detectors().iter().map(|d| d.id).collect();
+    let mut hash = Sha256::new();
+    hash.update(engine_stamp().as_bytes());
+    hash.update(detector_ids.join(",").as_bytes());
+    for file in files {
+        hash.update(file.to_string_lossy().as_bytes());
+        hash.update([0]);
+        hash.update(text_of(file)?.as_bytes());
+        hash.update([0]);
+    }
+    Ok(alloy_hex(&hash.finalize()))
+}
+
+/// The report from the cache alone — no build output read — when every
+/// selected file's text and imports are as the last run saw them; `None`
+/// when anything must be analysed (or the ids are wrong: the full run
+/// says so). For a build that is known not to have changed.
+pub fn analyze_cached(root: &Path, config: &AnalyzeConfig, options: &Options) -> Option<Report> {
+    let cache = Cache::load(options.cache_file.as_deref()?);
+    let mut paths: Vec<&Path> = cache.sources().iter().map(PathBuf::as_path).collect();
+    if paths.is_empty() {
+        return None;
+    }
+    paths.sort();
+    let selected: Vec<&Path> = paths
+        .into_iter()
+        .filter(|p| selected_path(p, config, options))
+        .collect();
+    let mut read = |path: &Path| {
+        std::fs::read_to_string(root.join(path)).map_err(|source| AnalyzeError::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let mut findings = Vec::new();
+    for path in &selected {
+        let files: BTreeSet<PathBuf> = cache.closure(path)?.iter().cloned().collect();
+        let key = key_of(options.family, &files, &mut read).ok()?;
+        findings.extend(cache.get(path, &key)?.iter().cloned());
+    }
+    let family = options.family;
+    let known = |ids: &[String]| {
+        ids.iter()
+            .all(|id| family.detectors().iter().any(|d| d.id == id))
+    };
+    if !known(&options.only) || !known(&options.exclude) || !known(&config.exclude) {
+        return None;
+    }
+    Some(finish(findings, config, options, 0, selected.len()))
+}
+
+/// Filters, overrides and orders what the detectors found.
+fn finish(
+    findings: Vec<Finding>,
+    config: &AnalyzeConfig,
+    options: &Options,
+    files_analysed: usize,
+    files_cached: usize,
+) -> Report {
     let chosen: Vec<&'static Detector> = options
         .family
         .detectors()
@@ -474,12 +546,12 @@ pub fn analyze(
     findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.id).cmp(&(&b.path, b.line, b.column, &b.id))
     });
-    Ok(Report {
+    Report {
         findings,
         files_analysed,
-        files_cached: selected.len() - files_analysed,
+        files_cached,
         detectors: chosen,
-    })
+    }
 }
 
 /// Whether `[analyze] public_functions` names the finding's function.

@@ -24,7 +24,8 @@ mod suppress;
 pub use baseline::{Baseline, BaselineError};
 pub use detectors::{Detector, all as all_detectors, find as find_detector};
 pub use engine::{
-    AnalyzeError, Family, Options, Report, Source, access_report, analyze, sources_of,
+    AnalyzeError, Family, Options, Report, Source, access_report, analyze, analyze_cached,
+    sources_of,
 };
 pub use finding::{Confidence, Finding, Fix, Severity, Suppression};
 pub use program::Unit;

@@ -7,7 +7,7 @@ use clap::Args;
 use eyre::{Result, WrapErr, bail};
 use slipway_analyze::{Baseline, Family, Options, Report, Severity};
 use slipway_config::{AnalyzeConfig, Config};
-use slipway_solc::{BuildReport, DiagnosticSeverity, Profile};
+use slipway_solc::{BuildReport, BuildRequest, Built, DiagnosticSeverity, Profile};
 
 use crate::{cmd::GlobalOpts, output, render};
 
@@ -48,8 +48,9 @@ pub(crate) struct FindingArgs {
 pub(crate) struct Run {
     /// The project root.
     pub(crate) root: PathBuf,
-    /// The build (its artifacts hold the ASTs).
-    pub(crate) build: BuildReport,
+    /// The build (its artifacts hold the ASTs); none when nothing changed
+    /// since the last run and the cache answered without reading it.
+    pub(crate) build: Option<BuildReport>,
     /// The findings.
     pub(crate) report: Report,
     /// The options the engine ran with.
@@ -96,13 +97,17 @@ impl FindingArgs {
     }
 
     /// Builds the project (no second compile: the build cache answers),
-    /// runs `family` on it, applies the baseline and writes SARIF.
+    /// runs `family` on it, applies the baseline and writes SARIF. When no
+    /// source changed since the last build and `reuse` allows it, the
+    /// findings come from the analysis cache without reading the build's
+    /// output at all.
     pub(crate) fn run(
         &self,
         global: &GlobalOpts,
         config: &Config,
         family: Family,
         selection: &AnalyzeConfig,
+        reuse: bool,
     ) -> Result<Run> {
         let root = config.root.clone();
         let paths = self
@@ -110,7 +115,62 @@ impl FindingArgs {
             .iter()
             .map(|p| relative_to_root(p, &root))
             .collect::<Result<Vec<_>>>()?;
-        let build = render::build::compile(global, config, Profile::Default, self.json)?;
+        let test_dir = config
+            .project
+            .test
+            .strip_prefix(&root)
+            .unwrap_or(&config.project.test)
+            .to_path_buf();
+        let cache = match family {
+            Family::Security => "cache/analyze.json",
+            Family::Lint => "cache/lint.json",
+        };
+        let mut options = Options {
+            family,
+            skip_dirs: if selection.tests || !paths.is_empty() {
+                Vec::new()
+            } else {
+                vec![test_dir]
+            },
+            paths,
+            only: self.only.clone(),
+            exclude: self.exclude.clone(),
+            min_severity: self.severity.as_deref().map(severity),
+            cache_file: (!self.no_cache).then(|| root.join(slipway_solc::STATE_DIR).join(cache)),
+            build_info_dir: None,
+        };
+        let progress = render::build::Progress::new(global);
+        let request = BuildRequest {
+            profile: Profile::Default,
+            offline: global.offline,
+            allow_unchanged: reuse && !self.no_cache,
+        };
+        let built = match slipway_solc::compile_project(config, request, &|e| progress.on(e)) {
+            Ok(built) => built,
+            Err(e) => {
+                progress.finish();
+                return Err(e.into());
+            }
+        };
+        let build = match built {
+            Built::Unchanged { .. } => {
+                render::build::unchanged(global);
+                if let Some(report) = slipway_analyze::analyze_cached(&root, selection, &options) {
+                    let report = self.after(global, &root, report)?;
+                    return Ok(Run {
+                        root,
+                        build: None,
+                        report,
+                        options,
+                    });
+                }
+                render::build::compile(global, config, Profile::Default, self.json)?
+            }
+            Built::Compiled(report) => {
+                progress.finished(&report, self.json);
+                *report
+            }
+        };
         if build.has_errors() {
             let first = build
                 .diagnostics
@@ -123,34 +183,19 @@ impl FindingArgs {
             );
         }
         let sources = slipway_analyze::sources_of(&build.artifacts);
-        // The test directory is left out unless asked for (`tests = true`,
-        // or named on the command line).
-        let test_dir = config
-            .project
-            .test
-            .strip_prefix(&root)
-            .unwrap_or(&config.project.test)
-            .to_path_buf();
-        let skip_dirs = if selection.tests || !paths.is_empty() {
-            Vec::new()
-        } else {
-            vec![test_dir]
-        };
-        let cache = match family {
-            Family::Security => "cache/analyze.json",
-            Family::Lint => "cache/lint.json",
-        };
-        let options = Options {
-            family,
-            paths,
-            skip_dirs,
-            only: self.only.clone(),
-            exclude: self.exclude.clone(),
-            min_severity: self.severity.as_deref().map(severity),
-            cache_file: (!self.no_cache).then(|| root.join(slipway_solc::STATE_DIR).join(cache)),
-            build_info_dir: Some(build.artifacts_dir.join("build-info")),
-        };
-        let mut report = slipway_analyze::analyze(&root, &sources, selection, &options)?;
+        options.build_info_dir = Some(build.artifacts_dir.join("build-info"));
+        let report = slipway_analyze::analyze(&root, &sources, selection, &options)?;
+        let report = self.after(global, &root, report)?;
+        Ok(Run {
+            root,
+            build: Some(build),
+            report,
+            options,
+        })
+    }
+
+    /// The baseline and the SARIF file.
+    fn after(&self, global: &GlobalOpts, root: &Path, mut report: Report) -> Result<Report> {
         if let Some(file) = &self.baseline {
             let file = root.join(file);
             match Baseline::load(&file)? {
@@ -176,12 +221,7 @@ impl FindingArgs {
             std::fs::write(file, text + "\n")
                 .wrap_err_with(|| format!("cannot write the SARIF file {}", file.display()))?;
         }
-        Ok(Run {
-            root,
-            build,
-            report,
-            options,
-        })
+        Ok(report)
     }
 }
 

@@ -44,11 +44,14 @@ impl AnalyzeArgs {
                 ),
             );
         }
+        // The access report reads the build; everything else can come from
+        // the cache when nothing changed.
+        let reuse = self.access_report.is_none();
         let run = self
             .findings
-            .run(global, &config, Family::Security, &config.analyze)?;
-        let sources = slipway_analyze::sources_of(&run.build.artifacts);
-        if let Some(file) = &self.access_report {
+            .run(global, &config, Family::Security, &config.analyze, reuse)?;
+        if let (Some(file), Some(build)) = (&self.access_report, &run.build) {
+            let sources = slipway_analyze::sources_of(&build.artifacts);
             let text =
                 slipway_analyze::access_report(&root, &sources, &config.analyze, &run.options)?;
             std::fs::write(file, text)
@@ -61,9 +64,11 @@ impl AnalyzeArgs {
         }
         let gate = config.gates.lint_fail_on;
         let compiler_bugs = slipway_analyze::bugs::check(&root, &config.compiler, || {
-            sources
+            // Source patterns (only bugs of old releases have them).
+            run.build
                 .iter()
-                .filter_map(|s| std::fs::read_to_string(root.join(s.path)).ok())
+                .flat_map(|b| &b.artifacts)
+                .filter_map(|c| std::fs::read_to_string(root.join(&c.source)).ok())
                 .collect()
         })?;
         let failing = failing(&run.report, gate)

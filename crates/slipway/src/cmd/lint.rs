@@ -50,7 +50,7 @@ impl LintArgs {
         }
         let run = self
             .findings
-            .run(global, &config, Family::Lint, &selection)?;
+            .run(global, &config, Family::Lint, &selection, true)?;
         if self.fix {
             let applied = apply_fixes(&run.root, &run.report.findings, self.dry_run)?;
             let verb = if self.dry_run { "Would fix" } else { "Fixed" };

@@ -42,7 +42,7 @@ impl<'g> Progress<'g> {
     }
 
     /// Ends the spinner; how long compilation took.
-    fn finish(&self) -> Option<std::time::Duration> {
+    pub(crate) fn finish(&self) -> Option<std::time::Duration> {
         self.spinner.borrow_mut().take().map(|(bar, started)| {
             bar.finish_and_clear();
             started.elapsed()
