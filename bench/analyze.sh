@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# slipway analyze beside Slither (PyPI slither-analyzer, on forge's build
-# output) and forge lint (npm forge 1.7.1, offline through slipway's solcjs
+# slipway analyze and slipway lint beside Slither (PyPI slither-analyzer, on
+# forge's build output) and forge lint (npm forge 1.7.1, offline through slipway's solcjs
 # shim), on the bundled project, every tool warm: builds done and cached
 # before timing. Then both analysers on slipway's detector fixtures, with a
 # table of which finds each bad case and which reports a safe twin
@@ -35,6 +35,7 @@ foundry_toml "$work/suite" "$solc"
 echo 'build_info = true' >> "$work/suite/foundry.toml"
 (cd "$work/suite" && "$forge" build --offline >/dev/null 2>&1)
 "$bin" --root "$work/suite" -q analyze >/dev/null || true
+"$bin" --root "$work/suite" -q lint >/dev/null || true
 
 {
   echo "## slipway analyze beside Slither and forge lint ($(date -u +%Y-%m-%d), $(nproc) cores, Slither $("$slither" --version), $("$forge" --version | head -1))"
@@ -49,7 +50,9 @@ cd "$work/suite"
 # `slipway analyze contracts` does as well (no cache: every file analysed);
 # plain `slipway analyze` is the everyday run (source directory, cache warm).
 hyperfine -N -i --warmup 1 --runs 10 --export-markdown "$work/table.md" \
+  -n "slipway lint + slipway analyze" "bash -c '$bin --root $work/suite -q lint >/dev/null; $bin --root $work/suite -q analyze >/dev/null'" \
   -n "slipway analyze" "$bin --root $work/suite -q analyze" \
+  -n "slipway lint" "$bin --root $work/suite -q lint" \
   -n "slipway analyze contracts --no-cache" "$bin --root $work/suite -q analyze contracts --no-cache" \
   -n "slither (build done)" "$slither . --foundry-ignore-compile" \
   -n "forge lint" "$forge lint --offline"
