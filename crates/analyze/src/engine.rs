@@ -105,6 +105,8 @@ pub struct Report {
     pub files_cached: usize,
     /// The detectors whose findings are reported.
     pub detectors: Vec<&'static Detector>,
+    /// Security detectors or lint rules.
+    pub family: Family,
 }
 
 /// Why a run could not be made.
@@ -551,6 +553,7 @@ fn finish(
         files_analysed,
         files_cached,
         detectors: chosen,
+        family: options.family,
     }
 }
 

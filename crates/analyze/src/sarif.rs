@@ -49,7 +49,10 @@ pub fn sarif(report: &Report) -> Value {
                 },
                 "defaultConfiguration": { "level": level(d.severity) },
                 "properties": {
-                    "tags": ["security"],
+                    "tags": [match report.family {
+                        crate::Family::Security => "security",
+                        crate::Family::Lint => "maintainability",
+                    }],
                     "precision": precision(d.confidence),
                     "security-severity": security_severity(d.severity),
                 },

@@ -27,7 +27,7 @@ contract ReentrancyNoEthBad {
 
 /// No ether moves: the helper's amount is a parameter, and this caller
 /// passes 0 (as SafeERC20 reaches Address.functionCallWithValue).
-contract ReentrancyNoEthThroughHelper {
+contract ReentrancyNoEthBadThroughHelper {
     mapping(address => uint256) public credit;
 
     function _callWithValue(address target, bytes memory data, uint256 value) internal {

@@ -98,7 +98,7 @@ pub(crate) struct ExplainArgs {
     /// The detector's id (`reentrancy-eth`).
     #[arg(required_unless_present = "list")]
     id: Option<String>,
-    /// List every detector with its severity and title.
+    /// List every detector and lint rule with its severity and title.
     #[arg(long)]
     list: bool,
 }
@@ -106,14 +106,17 @@ pub(crate) struct ExplainArgs {
 impl ExplainArgs {
     pub(crate) fn run(self, _global: &GlobalOpts) -> Result<ExitCode> {
         if self.list {
-            let mut table = output::table(&["id", "severity", "confidence", "title"]);
-            for d in slipway_analyze::all_detectors() {
-                table.add_row([
-                    d.id.to_owned(),
-                    format!("{:?}", d.severity).to_lowercase(),
-                    format!("{:?}", d.confidence).to_lowercase(),
-                    d.title.to_owned(),
-                ]);
+            let mut table = output::table(&["id", "command", "severity", "confidence", "title"]);
+            for (family, command) in [(Family::Security, "analyze"), (Family::Lint, "lint")] {
+                for d in family.detectors() {
+                    table.add_row([
+                        d.id.to_owned(),
+                        command.to_owned(),
+                        format!("{:?}", d.severity).to_lowercase(),
+                        format!("{:?}", d.confidence).to_lowercase(),
+                        d.title.to_owned(),
+                    ]);
+                }
             }
             println!("{table}");
             return Ok(ExitCode::SUCCESS);
@@ -122,6 +125,7 @@ impl ExplainArgs {
         let Some(detector) = slipway_analyze::find_detector(&id) else {
             let close = slipway_analyze::all_detectors()
                 .into_iter()
+                .chain(Family::Lint.detectors())
                 .filter(|d| d.id.contains(&id) || id.contains(d.id))
                 .map(|d| d.id)
                 .collect::<Vec<_>>();

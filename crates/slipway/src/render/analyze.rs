@@ -92,7 +92,13 @@ pub(crate) fn findings(global: &GlobalOpts, root: &Path, report: &Report, gate: 
         "{} ({} from cache) with {}: ",
         output::count(report.files_analysed + report.files_cached, "file"),
         report.files_cached,
-        output::count(report.detectors.len(), "detector"),
+        output::count(
+            report.detectors.len(),
+            match report.family {
+                slipway_analyze::Family::Security => "detector",
+                slipway_analyze::Family::Lint => "rule",
+            }
+        ),
     );
     if counted.is_empty() {
         summary.push_str("no findings");

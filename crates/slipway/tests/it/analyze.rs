@@ -327,9 +327,17 @@ fn explain_prints_each_page_and_the_list() {
         .stdout
         .clone();
     let list = String::from_utf8_lossy(&list);
-    for d in slipway_analyze::all_detectors() {
+    for d in slipway_analyze::all_detectors()
+        .into_iter()
+        .chain(slipway_analyze::Family::Lint.detectors())
+    {
         assert!(list.contains(d.id), "{} missing from the list", d.id);
     }
+    slipway(dir.path())
+        .args(["explain", "calldata-parameter"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("contract CalldataParameterBad"));
 }
 
 #[test]
