@@ -225,3 +225,26 @@ fn the_access_review_names_guards_through_internal_calls_and_the_allowlist() {
         "{safe}"
     );
 }
+
+#[test]
+fn a_damaged_cache_is_ignored_and_rewritten() {
+    let built = fixtures();
+    let dir = tempfile::tempdir().expect("tmp");
+    let cache = dir.path().join("analyze.json");
+    std::fs::write(&cache, "{ this is not a cache").expect("write");
+    let options = Options {
+        paths: vec![Path::new("src/reentrancy-eth.sol").to_path_buf()],
+        cache_file: Some(cache.clone()),
+        ..Options::default()
+    };
+    let first = built.analyze(&AnalyzeConfig::default(), &options);
+    assert_eq!((first.files_analysed, first.files_cached), (1, 0));
+    assert!(first.findings.iter().any(|f| f.id == "reentrancy-eth"));
+    let second = built.analyze(&AnalyzeConfig::default(), &options);
+    assert_eq!((second.files_analysed, second.files_cached), (0, 1));
+    assert_eq!(second.findings, first.findings);
+    // The cache alone answers too, as when the build reports no change.
+    let cached = slipway_analyze::analyze_cached(&built.root, &AnalyzeConfig::default(), &options)
+        .expect("every file cached");
+    assert_eq!(cached.findings, first.findings);
+}
