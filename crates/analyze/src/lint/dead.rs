@@ -143,6 +143,20 @@ fn references_in<T: Walk>(node: &T) -> HashSet<isize> {
     refs.ids
 }
 
+/// The first segment of every qualified path (`A` of `A.B`).
+#[derive(Default)]
+struct Paths {
+    first: HashSet<String>,
+}
+
+impl foundry_compilers::artifacts::ast::visitor::Visitor for Paths {
+    fn visit_identifier_path(&mut self, p: &foundry_compilers::artifacts::ast::IdentifierPath) {
+        if let Some((first, _)) = p.name.split_once('.') {
+            self.first.insert(first.to_owned());
+        }
+    }
+}
+
 struct Locals<'a> {
     found: Vec<&'a foundry_compilers::artifacts::ast::VariableDeclaration>,
 }
@@ -210,11 +224,25 @@ fn unused_named_return(cx: &Cx<'_, '_>, sink: &mut Sink) {
 }
 
 fn unused_import(cx: &Cx<'_, '_>, sink: &mut Sink) {
-    // Names used in this file (the import directives themselves excluded).
+    // A file of imports alone re-exports them.
+    let declares = cx.unit.ast.nodes.iter().any(|p| {
+        !matches!(
+            p,
+            SourceUnitPart::ImportDirective(_) | SourceUnitPart::PragmaDirective(_)
+        )
+    });
+    if !declares {
+        return;
+    }
+    // Names used in this file (the import directives themselves excluded),
+    // and the first segments of qualified paths (`Checkpoints.Trace208`
+    // names the struct, yet uses the imported library).
     let mut used = HashSet::new();
+    let mut prefixes = Paths::default();
     for part in &cx.unit.ast.nodes {
         if !matches!(part, SourceUnitPart::ImportDirective(_)) {
             used.extend(references_in(part));
+            part.walk(&mut prefixes);
         }
     }
     for part in &cx.unit.ast.nodes {
@@ -226,18 +254,17 @@ fn unused_import(cx: &Cx<'_, '_>, sink: &mut Sink) {
             let Some(unit) = cx.program.unit_by_id(import.source_unit) else {
                 continue;
             };
-            !unit
-                .ast
-                .exported_symbols
-                .values()
-                .flatten()
-                .any(|id| used.contains(&(*id as isize)))
-                && import.unit_alias.is_empty()
+            !unit.ast.exported_symbols.iter().any(|(name, ids)| {
+                ids.iter().any(|id| used.contains(&(*id as isize))) || prefixes.first.contains(name)
+            }) && import.unit_alias.is_empty()
         } else {
             !import.symbol_aliases.iter().any(|a| {
                 a.foreign
                     .referenced_declaration
                     .is_some_and(|id| used.contains(&id))
+                    || prefixes
+                        .first
+                        .contains(a.local.as_ref().unwrap_or(&a.foreign.name))
             })
         };
         if unused {
@@ -302,6 +329,13 @@ fn unused_state(cx: &Cx<'_, '_>, sink: &mut Sink) {
 fn dead_code(cx: &Cx<'_, '_>, sink: &mut Sink) {
     let refs = cx.program.references();
     for (contract, f) in cx.functions() {
+        // A library's or an abstract contract's internal functions are
+        // there for others to use.
+        if contract.kind == foundry_compilers::artifacts::ast::ContractKind::Library
+            || contract.is_abstract
+        {
+            continue;
+        }
         if matches!(f.visibility, Visibility::Private | Visibility::Internal)
             && *f.kind() == FunctionKind::Function
             && !f.is_virtual
@@ -320,7 +354,13 @@ fn dead_code(cx: &Cx<'_, '_>, sink: &mut Sink) {
 
 fn unused_declaration(cx: &Cx<'_, '_>, sink: &mut Sink, events: bool) {
     let refs = cx.program.references();
-    for contract in &cx.contracts {
+    // An interface declares a standard's events and errors for whoever
+    // implements it.
+    let implementations = cx
+        .contracts
+        .iter()
+        .filter(|c| c.kind != foundry_compilers::artifacts::ast::ContractKind::Interface);
+    for contract in implementations {
         for part in &contract.nodes {
             let (id, name, at) = match part {
                 ContractDefinitionPart::EventDefinition(e) if events => {

@@ -108,7 +108,13 @@ fn test_name(name: &str) -> bool {
 
 fn functions(cx: &Cx<'_, '_>, sink: &mut Sink) {
     for (contract, f) in cx.functions() {
-        if *f.kind() == FunctionKind::Function && !is_mixed_case(&f.name) && !test_name(&f.name) {
+        // UPPER_CASE names stand for constants in standards
+        // (`DOMAIN_SEPARATOR()`, `CLOCK_MODE()`).
+        if *f.kind() == FunctionKind::Function
+            && !is_mixed_case(&f.name)
+            && !test_name(&f.name)
+            && !is_screaming_snake(&f.name)
+        {
             sink.report(
                 f.name_location.unwrap_or(f.src),
                 contract,

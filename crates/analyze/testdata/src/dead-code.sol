@@ -14,6 +14,20 @@ contract DeadCodeBad {
     }
 }
 
+/// Safe: a library's helpers are for others to call.
+library DeadCodeSafeMath {
+    function half(uint256 x) internal pure returns (uint256) {
+        return x / 2;
+    }
+}
+
+/// Safe: an abstract contract's helpers are for the contracts built on it.
+abstract contract DeadCodeSafeBase {
+    function _helper() internal pure returns (uint256) {
+        return 1;
+    }
+}
+
 /// Safe: called, or virtual (a hook for derived contracts).
 contract DeadCodeSafe {
     uint256 public total;

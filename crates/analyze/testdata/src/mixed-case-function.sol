@@ -29,4 +29,9 @@ contract MixedCaseFunctionSafe {
     function test_AddsValue() external {
         _add(1);
     }
+
+    /// UPPER_CASE names a constant-like getter, as standards do.
+    function DOMAIN_SEPARATOR() external pure returns (bytes32) {
+        return keccak256("domain");
+    }
 }

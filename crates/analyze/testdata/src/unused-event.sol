@@ -12,6 +12,11 @@ contract UnusedEventBad {
     }
 }
 
+/// Safe: an interface declares a standard's events for its implementers.
+interface IUnusedEventSafe {
+    event Unpaused(address by);
+}
+
 /// Safe: emitted.
 contract UnusedEventSafe {
     event Paused(address by);

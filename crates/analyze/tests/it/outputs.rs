@@ -248,3 +248,23 @@ fn a_damaged_cache_is_ignored_and_rewritten() {
         .expect("every file cached");
     assert_eq!(cached.findings, first.findings);
 }
+
+#[test]
+fn a_file_of_imports_alone_re_exports_them() {
+    let options = Options {
+        family: slipway_analyze::Family::Lint,
+        only: vec!["unused-import".to_owned()],
+        ..Options::default()
+    };
+    let report = fixtures().analyze(&AnalyzeConfig::default(), &options);
+    let files: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        ["src/unused-import.sol"],
+        "the re-export file src/helpers/Reexport.sol is not reported"
+    );
+}

@@ -125,7 +125,9 @@ pub(crate) fn findings(global: &GlobalOpts, root: &Path, report: &Report, gate: 
         summary.push_str(&format!("; {suppressed} suppressed inline"));
     }
     if public > 0 {
-        summary.push_str(&format!("; {public} on public functions allowlisted in [analyze]"));
+        summary.push_str(&format!(
+            "; {public} on public functions allowlisted in [analyze]"
+        ));
     }
     if baselined > 0 {
         summary.push_str(&format!("; {baselined} in the baseline"));

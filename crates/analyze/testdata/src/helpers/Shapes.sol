@@ -9,6 +9,11 @@ struct Point {
 
 /// Distances.
 library Geometry {
+    struct Segment {
+        uint256 from;
+        uint256 to;
+    }
+
     function manhattan(Point memory a, Point memory b) internal pure returns (uint256) {
         return (a.x > b.x ? a.x - b.x : b.x - a.x) + (a.y > b.y ? a.y - b.y : b.y - a.y);
     }
