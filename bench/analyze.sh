@@ -29,8 +29,8 @@ mkdir -p "$work/suite"
 cp -r slipway.toml contracts "$work/suite/"
 ln -s "$PWD/node_modules" "$work/suite/node_modules"
 "$bin" --root "$work/suite" -q build
-solc=$("$bin" --root "$work/suite" build --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).compiler.path))')
 . bench/forge-lib.sh
+solc=$(solc_path "$bin" "$work/suite")
 foundry_toml "$work/suite" "$solc"
 echo 'build_info = true' >> "$work/suite/foundry.toml"
 (cd "$work/suite" && "$forge" build --offline >/dev/null 2>&1)

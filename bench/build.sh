@@ -19,7 +19,8 @@ mkdir -p "$work/project"
 cp -r slipway.toml contracts "$work/project/"
 ln -s "$PWD/node_modules" "$work/project/node_modules"
 "$bin" --root "$work/project" -q build >/dev/null # installs solcjs on first use
-solc_dir=$(dirname "$("$bin" --root "$work/project" build --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).compiler.path))')")
+. bench/forge-lib.sh
+solc_dir=$(dirname "$(solc_path "$bin" "$work/project")")
 
 # Record the exact standard-JSON input of a cold build.
 cat > "$work/record-solc" <<SH
@@ -42,7 +43,6 @@ echo '```' >>"$out"
 mkdir -p "$work/forge"
 cp -r contracts "$work/forge/"
 ln -s "$PWD/node_modules" "$work/forge/node_modules"
-. bench/forge-lib.sh
 foundry_toml "$work/forge" "$solc_dir/solc"
 forge=$PWD/node_modules/.bin/forge
 (cd "$work/forge" && "$forge" build >/dev/null 2>&1)

@@ -3,6 +3,7 @@
 # through the given solc executable (slipway's solcjs shim), with
 # slipway-std also under forge-std/.
 # foundry_toml DIR SOLC  — writes DIR/foundry.toml; append sections after.
+# solc_path BIN DIR      — the solc executable slipway builds DIR with.
 foundry_toml() {
   cat > "$1/foundry.toml" <<TOML
 [profile.default]
@@ -15,4 +16,10 @@ optimizer = true
 optimizer_runs = 200
 remappings = ["@openzeppelin/=node_modules/@openzeppelin/", "slipway-std/=contracts/lib/slipway-std/", "forge-std/=contracts/lib/slipway-std/"]
 TOML
+}
+
+# solc_path BIN DIR — the compiler slipway uses for the project in DIR
+# (builds it); forge is pointed at the same executable.
+solc_path() {
+  "$1" --root "$2" build --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).compiler.path))'
 }

@@ -21,8 +21,8 @@ mkdir -p "$work/suite"
 cp -r slipway.toml contracts "$work/suite/"
 ln -s "$PWD/node_modules" "$work/suite/node_modules"
 "$bin" --root "$work/suite" -q test --fuzz-seed 1 >/dev/null
-solc=$("$bin" --root "$work/suite" build --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).compiler.path))')
 . bench/forge-lib.sh
+solc=$(solc_path "$bin" "$work/suite")
 foundry_toml "$work/suite" "$solc"
 cat >> "$work/suite/foundry.toml" <<TOML
 

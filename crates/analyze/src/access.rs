@@ -370,7 +370,6 @@ impl<'p, 'a> Walker<'p, 'a> {
         // The callee's checks count in the caller's statement.
         let saved = self.next_group;
         self.next_group = group;
-        let before: usize = self.groups.values().map(BTreeSet::len).sum();
         let start_groups: BTreeSet<usize> = self.groups.keys().copied().collect();
         self.depth += 1;
         self.function(callee, &inner, &via);
@@ -387,7 +386,6 @@ impl<'p, 'a> Walker<'p, 'a> {
                 self.groups.entry(group).or_default().extend(whos);
             }
         }
-        let _ = before;
         self.next_group = saved.max(self.next_group);
     }
 }

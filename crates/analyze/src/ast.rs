@@ -3,8 +3,8 @@
 //! and walks over a function body that say whether a node sits in a loop.
 
 use foundry_compilers::artifacts::ast::{
-    Block, BlockOrStatement, Expression, ExpressionOrVariableDeclarationStatement, FunctionCall,
-    SourceLocation, Statement, yul::YulBlock,
+    BinaryOperator, Block, BlockOrStatement, Expression, ExpressionOrVariableDeclarationStatement,
+    FunctionCall, SourceLocation, Statement, yul::YulBlock,
 };
 
 /// Runs `$body` with `$e` bound to the inner node of any expression kind.
@@ -235,6 +235,22 @@ pub(crate) fn walk_statement<'a>(stmt: &'a Statement, place: Place, v: &mut dyn 
         }
         Statement::Break(_) | Statement::Continue(_) | Statement::PlaceholderStatement(_) => {}
     }
+}
+
+/// `<`, `<=`, `>`, `>=`.
+pub(crate) fn is_ordering(op: &BinaryOperator) -> bool {
+    matches!(
+        op,
+        BinaryOperator::LessThan
+            | BinaryOperator::LessThanOrEqual
+            | BinaryOperator::GreaterThan
+            | BinaryOperator::GreaterThanOrEqual
+    )
+}
+
+/// `<`, `<=`, `>`, `>=`, `==`, `!=`.
+pub(crate) fn is_comparison(op: &BinaryOperator) -> bool {
+    is_ordering(op) || matches!(op, BinaryOperator::Equal | BinaryOperator::NotEqual)
 }
 
 /// Whether `call` is `require(…)` or `assert(…)`.

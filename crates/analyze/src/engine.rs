@@ -131,7 +131,7 @@ pub enum AnalyzeError {
         source: std::io::Error,
     },
     /// The compiler's AST of a file has a shape this version cannot read.
-    #[error("cannot read the compiler's AST of {}: {message}", path.display())]
+    #[error("cannot read the compiler's AST of {}: {message}; rebuild with `slipway build` (a damaged artifact), or report it with the solc version (an AST shape this slipway does not know)", path.display())]
     Ast {
         /// The file.
         path: PathBuf,
@@ -265,6 +265,7 @@ fn load_runs(
     sources: &[Source<'_>],
     files: &[&Path],
     options: &Options,
+    texts: &HashMap<PathBuf, String>,
 ) -> Result<Vec<Run>, AnalyzeError> {
     let by_path: BTreeMap<&Path, &Ast> = sources.iter().map(|s| (s.path, s.ast)).collect();
     let build_of: HashMap<&Path, Option<&str>> =
@@ -289,11 +290,16 @@ fn load_runs(
         };
         let mut inputs = Vec::new();
         for path in needed {
-            let text =
-                std::fs::read_to_string(root.join(&path)).map_err(|source| AnalyzeError::Read {
-                    path: path.clone(),
-                    source,
-                })?;
+            // The texts the cache keys were computed from, when there are.
+            let text = match texts.get(&path) {
+                Some(text) => text.clone(),
+                None => std::fs::read_to_string(root.join(&path)).map_err(|source| {
+                    AnalyzeError::Read {
+                        path: path.clone(),
+                        source,
+                    }
+                })?,
+            };
             let from_run = run_asts.as_ref().and_then(|asts| asts.get(&path).cloned());
             inputs.push((path, text, from_run));
         }
@@ -341,7 +347,7 @@ pub fn access_report(
 ) -> Result<String, AnalyzeError> {
     let selected = select(sources, config, options);
     let mut sections = Vec::new();
-    for (units, files) in load_runs(root, sources, &selected, options)? {
+    for (units, files) in load_runs(root, sources, &selected, options, &HashMap::new())? {
         let program = Program::new(&units);
         let contracts: Vec<_> = units
             .iter()
@@ -415,7 +421,7 @@ pub fn analyze(
         .collect();
 
     let mut fresh: BTreeMap<PathBuf, Vec<Finding>> = BTreeMap::new();
-    for (units, files) in load_runs(root, sources, &changed, options)? {
+    for (units, files) in load_runs(root, sources, &changed, options, &texts)? {
         let program = Program::new(&units);
         let results: Vec<(PathBuf, Vec<Finding>)> = units
             .par_iter()
@@ -571,12 +577,15 @@ fn allowlisted(config: &AnalyzeConfig, finding: &Finding) -> bool {
 /// What the detectors' behaviour depends on besides the sources: this
 /// version, and the running program itself (size and modification time),
 /// so that a rebuilt slipway never reuses results of older detector code.
-fn engine_stamp() -> String {
-    let exe = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
-        .unwrap_or_default();
-    format!("slipway-analyze {} {exe}", env!("CARGO_PKG_VERSION"))
+fn engine_stamp() -> &'static str {
+    static STAMP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    STAMP.get_or_init(|| {
+        let exe = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
+            .unwrap_or_default();
+        format!("slipway-analyze {} {exe}", env!("CARGO_PKG_VERSION"))
+    })
 }
 
 fn alloy_hex(bytes: &[u8]) -> String {

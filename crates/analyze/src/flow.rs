@@ -380,7 +380,7 @@ impl<'a> Collector<'_, 'a> {
         }
     }
 
-    fn call(&mut self, call: &'a FunctionCall, place: Place) {
+    fn call(&mut self, call: &'a FunctionCall) {
         if call.kind != FunctionCallKind::FunctionCall {
             return;
         }
@@ -409,7 +409,6 @@ impl<'a> Collector<'_, 'a> {
         if sender_passed_to_guard(call, callee) {
             self.push(Effect::SenderCheck, call.src, Rank::Read);
         }
-        let _ = place;
         match callee {
             Expression::Identifier(i) => {
                 if i.name == "selfdestruct" || i.name == "suicide" {
@@ -548,8 +547,8 @@ impl<'a> BodyVisitor<'a> for Collector<'_, 'a> {
         }
     }
 
-    fn try_call(&mut self, call: &'a FunctionCall, place: Place) {
-        self.call(call, place);
+    fn try_call(&mut self, call: &'a FunctionCall, _place: Place) {
+        self.call(call);
     }
 
     fn expression(&mut self, expr: &'a Expression, place: Place) {
@@ -595,7 +594,7 @@ impl<'a> BodyVisitor<'a> for Collector<'_, 'a> {
                     lvalue_roots(&u.sub_expression, &mut self.assigned_only);
                 }
             }
-            Expression::FunctionCall(call) => self.call(call, place),
+            Expression::FunctionCall(call) => self.call(call),
             Expression::BinaryOperation(b)
                 if place.in_condition
                     && matches!(b.operator, BinaryOperator::Equal | BinaryOperator::NotEqual)
@@ -725,7 +724,7 @@ pub(crate) fn is_nonreentrant(program: &Program<'_>, f: &FunctionDefinition) -> 
 
 /// The parameters of `f` and the locals whose value comes from them
 /// (followed through declarations and assignments).
-pub(crate) fn tainted(program: &Program<'_>, f: &FunctionDefinition) -> HashSet<isize> {
+pub(crate) fn tainted(f: &FunctionDefinition) -> HashSet<isize> {
     let mut set: HashSet<isize> = f
         .parameters
         .parameters
@@ -766,7 +765,6 @@ pub(crate) fn tainted(program: &Program<'_>, f: &FunctionDefinition) -> HashSet<
     }
     let mut flows = Flows { edges: Vec::new() };
     ast::walk_block(body, Place::default(), &mut flows);
-    let _ = program;
     loop {
         let before = set.len();
         for (targets, value) in &flows.edges {

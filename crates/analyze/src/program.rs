@@ -293,8 +293,6 @@ impl<'a> Program<'a> {
                             item: &**f,
                             contract: base,
                         });
-                    } else if f.name.is_empty() {
-                        // receive/fallback/constructor of a base
                     }
                 }
             }

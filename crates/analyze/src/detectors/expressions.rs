@@ -561,15 +561,7 @@ fn timestamp(cx: &Cx<'_, '_>, sink: &mut Sink) {
         cx,
         |f, expr, _place, sink, contract| {
             if let Expression::BinaryOperation(b) = expr
-                && matches!(
-                    b.operator,
-                    BinaryOperator::LessThan
-                        | BinaryOperator::LessThanOrEqual
-                        | BinaryOperator::GreaterThan
-                        | BinaryOperator::GreaterThanOrEqual
-                        | BinaryOperator::Equal
-                        | BinaryOperator::NotEqual
-                )
+                && ast::is_comparison(&b.operator)
                 && (ast::any_expr(&b.lhs, &|e| is_member_of(e, "block", "timestamp"))
                     || ast::any_expr(&b.rhs, &|e| is_member_of(e, "block", "timestamp")))
             {
@@ -616,16 +608,7 @@ fn unsafe_typecast(cx: &Cx<'_, '_>, sink: &mut Sink) {
                     // A bound checked before, or the result compared with
                     // the original after (`if (int248(x) != x) revert`).
                     Expression::BinaryOperation(b)
-                        if place.in_condition
-                            && matches!(
-                                b.operator,
-                                BinaryOperator::LessThan
-                                    | BinaryOperator::LessThanOrEqual
-                                    | BinaryOperator::GreaterThan
-                                    | BinaryOperator::GreaterThanOrEqual
-                                    | BinaryOperator::Equal
-                                    | BinaryOperator::NotEqual
-                            ) =>
+                        if place.in_condition && ast::is_comparison(&b.operator) =>
                     {
                         self.compared.extend(referenced(strip_parens(&b.lhs)));
                         self.compared.extend(referenced(strip_parens(&b.rhs)));
@@ -718,10 +701,9 @@ fn is_clock(cx: &Cx<'_, '_>, expr: &Expression) -> bool {
     let mut clock = false;
     let mut other = false;
     ast::each_expr(expr, &mut |e| match e {
-        Expression::MemberAccess(m)
+        Expression::MemberAccess(_)
             if is_member_of(e, "block", "timestamp") || is_member_of(e, "block", "number") =>
         {
-            let _ = m;
             clock = true;
         }
         Expression::Identifier(i) if i.name == "block" => {}

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use foundry_compilers::artifacts::ast::{
-    BinaryOperator, ContractDefinition, Expression, FunctionCall, FunctionDefinition, Statement,
+    ContractDefinition, Expression, FunctionCall, FunctionDefinition, Statement,
 };
 
 use super::{Cx, Detector, Sink, is_entry, transfers::strip_conversion};
@@ -106,15 +106,7 @@ impl<'a> BodyVisitor<'a> for Recovers<'a> {
                 }
                 _ => {}
             },
-            Expression::BinaryOperation(b)
-                if matches!(
-                    b.operator,
-                    BinaryOperator::LessThan
-                        | BinaryOperator::LessThanOrEqual
-                        | BinaryOperator::GreaterThan
-                        | BinaryOperator::GreaterThanOrEqual
-                ) =>
-            {
+            Expression::BinaryOperation(b) if ast::is_ordering(&b.operator) => {
                 self.ordered.extend(referenced(strip_conversion(&b.lhs)));
                 self.ordered.extend(referenced(strip_conversion(&b.rhs)));
             }

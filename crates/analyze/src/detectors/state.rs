@@ -585,18 +585,8 @@ fn missing_zero_check(cx: &Cx<'_, '_>, sink: &mut Sink) {
                 format!("`{name}` is stored without a check against `address(0)`"),
             );
         }
-        for l in cx.flow.flat(f.id as isize).iter() {
-            if l.via.is_some() {
-                continue;
-            }
-            if let Effect::Call {
-                kind: CallKind::LowLevel | CallKind::Send | CallKind::Transfer,
-                call,
-                value: true,
-                ..
-            } = l.effect
-                && let Some(target) = super::transfers::call_target(call)
-                && let Some(param) = referenced(target)
+        for (_, call, target) in super::transfers::own_calls(cx, f, true) {
+            if let Some(param) = referenced(target)
                 && addresses.contains(&param)
                 && !checked.contains(&param)
             {
@@ -700,7 +690,7 @@ fn events_maths(cx: &Cx<'_, '_>, sink: &mut Sink) {
         if !is_entry(f) || !is_mutating(f) || !is_guarded(cx.flow, f) || emits(cx, f) {
             continue;
         }
-        let params = tainted(cx.program, f);
+        let params = tainted(f);
         let Some(body) = &f.body else { continue };
         struct Sets<'a> {
             found: Vec<&'a foundry_compilers::artifacts::ast::Assignment>,

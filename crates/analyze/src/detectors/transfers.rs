@@ -8,7 +8,6 @@ use super::{Cx, Detector, Sink, is_entry};
 use crate::{
     Confidence, Severity,
     flow::{CallKind, Effect, is_guarded, is_sender, mentions, tainted},
-    program::referenced,
 };
 
 pub(super) static DETECTORS: &[Detector] = &[
@@ -90,6 +89,35 @@ pub(crate) fn call_target(call: &FunctionCall) -> Option<&Expression> {
     }
 }
 
+/// The calls `f` itself makes (not through internal functions) that send
+/// ether (`ether`) or delegate (`!ether`), with the address called.
+pub(crate) fn own_calls<'a>(
+    cx: &Cx<'_, 'a>,
+    f: &foundry_compilers::artifacts::ast::FunctionDefinition,
+    ether: bool,
+) -> Vec<(crate::flow::Located<'a>, &'a FunctionCall, &'a Expression)> {
+    cx.flow
+        .flat(f.id as isize)
+        .iter()
+        .filter(|l| l.via.is_none())
+        .filter_map(|l| match l.effect {
+            Effect::Call {
+                kind: CallKind::LowLevel | CallKind::Send | CallKind::Transfer,
+                call,
+                value: true,
+                ..
+            } if ether => Some((*l, call)),
+            Effect::Call {
+                kind: CallKind::Delegate,
+                call,
+                ..
+            } if !ether => Some((*l, call)),
+            _ => None,
+        })
+        .filter_map(|(l, call)| Some((l, call, call_target(call)?)))
+        .collect()
+}
+
 /// `payable(x)`, `address(x)` → `x`.
 pub(crate) fn strip_conversion(expr: &Expression) -> &Expression {
     match expr {
@@ -114,7 +142,7 @@ fn unguarded<'a>(
     cx.functions()
         .into_iter()
         .filter(|(_, f)| is_entry(f) && !is_guarded(cx.flow, f))
-        .map(|(c, f)| (c, f, tainted(cx.program, f)))
+        .map(|(c, f)| (c, f, tainted(f)))
         .collect()
 }
 
@@ -150,40 +178,24 @@ fn is_msg_value(expr: &Expression) -> bool {
 
 fn arbitrary_send_eth(cx: &Cx<'_, '_>, sink: &mut Sink) {
     for (contract, f, params) in unguarded(cx) {
-        for l in cx.flow.flat(f.id as isize).iter() {
-            let Effect::Call {
-                kind: CallKind::LowLevel | CallKind::Send | CallKind::Transfer,
-                call,
-                value: true,
-                ..
-            } = l.effect
-            else {
-                continue;
-            };
-            if l.via.is_some() {
-                continue;
-            }
-            let Some(target) = call_target(call) else {
-                continue;
-            };
+        for (l, call, target) in own_calls(cx, f, true) {
             if is_sender(target) || !mentions(target, &params) {
                 continue;
             }
             let amount_is_msg_value = call.arguments.first().is_some_and(is_msg_value)
                 || matches!(&call.expression, Expression::FunctionCallOptions(o)
                     if o.options.iter().any(is_msg_value));
-            if amount_is_msg_value {
-                continue;
+            if !amount_is_msg_value {
+                report_target(
+                    cx,
+                    sink,
+                    l.site,
+                    (contract, f),
+                    call,
+                    target,
+                    "sends ether to",
+                );
             }
-            report_target(
-                cx,
-                sink,
-                l.site,
-                (contract, f),
-                call,
-                target,
-                "sends ether to",
-            );
         }
     }
 }
@@ -261,33 +273,18 @@ fn ast_type_is_nft(call: &FunctionCall) -> bool {
 
 fn controlled_delegatecall(cx: &Cx<'_, '_>, sink: &mut Sink) {
     for (contract, f, params) in unguarded(cx) {
-        for l in cx.flow.flat(f.id as isize).iter() {
-            let Effect::Call {
-                kind: CallKind::Delegate,
-                call,
-                ..
-            } = l.effect
-            else {
-                continue;
-            };
-            if l.via.is_some() {
-                continue;
+        for (l, call, target) in own_calls(cx, f, false) {
+            if mentions(target, &params) {
+                report_target(
+                    cx,
+                    sink,
+                    l.site,
+                    (contract, f),
+                    call,
+                    target,
+                    "runs, on this contract's storage, code at",
+                );
             }
-            let Some(target) = call_target(call) else {
-                continue;
-            };
-            if !mentions(target, &params) {
-                continue;
-            }
-            report_target(
-                cx,
-                sink,
-                l.site,
-                (contract, f),
-                call,
-                target,
-                "runs, on this contract's storage, code at",
-            );
         }
     }
 }
@@ -306,7 +303,6 @@ fn suicidal(cx: &Cx<'_, '_>, sink: &mut Sink) {
                 }
             )
         }) {
-            let _ = referenced;
             sink.report(
                 l.site,
                 contract,
