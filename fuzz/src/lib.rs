@@ -52,10 +52,10 @@ pub fn plan(data: &[u8]) -> Result<(), String> {
 /// Any bytes as a Web3 Secret Storage keystore, unlocked.
 pub fn keystore(data: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(data).map_err(|e| e.to_string())?;
-    slipway_chain::Keystores::unlock_text(
+    slipway_keys::Keystores::unlock_text(
         text,
         Path::new("fuzz.json"),
-        &slipway_chain::Password::new("fuzz"),
+        &slipway_keys::Password::new("fuzz"),
     )
     .map(|_| ())
     .map_err(|e| e.to_string())

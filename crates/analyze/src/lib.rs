@@ -18,6 +18,7 @@ mod finding;
 mod flow;
 pub mod lint;
 mod program;
+mod project_run;
 mod sarif;
 mod suppress;
 
@@ -29,6 +30,9 @@ pub use engine::{
 };
 pub use finding::{Confidence, Finding, Fix, Severity, Suppression};
 pub use program::Unit;
+pub use project_run::{
+    BuildSource, ProjectRun, RunError, RunOptions, analyze_project, failing, lint_project,
+};
 pub use sarif::sarif;
 
 /// The page `slipway explain ID` prints.

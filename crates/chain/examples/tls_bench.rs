@@ -18,11 +18,9 @@ use std::{
 };
 
 use serde_json::json;
-use slipway_chain::{
-    Providers,
-    net::{HttpClient, NetSettings, ProxySettings, Timeouts, Trust},
-};
+use slipway_chain::Providers;
 use slipway_config::RpcUrl;
+use slipway_net::{HttpClient, NetSettings, ProxySettings, Timeouts, Trust};
 use slipway_testkit::{Anvil, TestCa, free_port};
 
 struct Nginx(Child);

@@ -9,7 +9,9 @@ use std::{sync::Arc, time::Duration};
 use slipway_config::{Config, Environment, RpcUrl, Target};
 use slipway_devnet::{DevnetError, Holder, Mining, Node, NodeSettings, Owner};
 
-use crate::{ChainClient, ProviderError, Providers, net::NetError};
+use slipway_net::NetError;
+
+use crate::{ChainClient, ProviderError, Providers};
 
 /// How long one request to a provider may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);

@@ -4,33 +4,23 @@
 //! providers over HTTP(S) or WebSocket with failover
 //! and the chain-id check (`provider.rs`), fees under the policy's cap
 //! (`fees.rs`), nonces reconciled with the chain (`nonce.rs`), the
-//! transaction lifecycle (`lifecycle.rs`), and who signs: dev accounts, a key from the environment, Web3 Secret Storage
-//! keystores, and the seam for external signers (HSM, cloud KMS, hardware
-//! wallets: anything implementing `alloy_signer::Signer`). Keys never appear
-//! in `Debug`, errors or logs.
+//! transaction lifecycle (`lifecycle.rs`), and the JSON-RPC side of
+//! external signers (`remote_signer.rs`; the signers themselves are
+//! slipway-keys'). Keys never appear in `Debug`, errors or logs.
 
 mod client;
 mod connect;
 mod fees;
-mod kdf_bounds;
-mod keystore;
 mod lifecycle;
 mod nonce;
 mod provider;
-mod scrypt;
-mod signer;
+mod remote_signer;
 mod transport;
-
-/// Outside connections (TLS, proxies, failures by cause), re-exported.
-pub use slipway_net as net;
 
 pub use client::{CallRequest, ChainClient};
 pub use connect::{ConnectError, connect};
 pub use fees::{FeeError, FeeQuote, bump, estimate, quote_1559};
-pub use keystore::{KeystoreError, Keystores, Password};
 pub use lifecycle::{Lifecycle, Shortfall, SignedTx, TxError, TxEvent, TxRequest};
 pub use nonce::{NonceCheck, NonceTracker};
 pub use provider::{Health, ProviderError, Providers};
-pub use signer::{ChainSigner, LocalKey, SignerError, resolve_signer};
-/// Dev accounts of a mnemonic (the one derivation, shared with the dev chain).
-pub use slipway_devnet::{DevAccount, derive_account as dev_account};
+pub use remote_signer::{resolve_signer, signer_transport};

@@ -5,16 +5,18 @@
 
 use std::time::{Duration, Instant};
 
-use alloy_consensus::{SignableTransaction, TxEip1559, TxLegacy, TypedTransaction};
+use alloy_consensus::{TxEip1559, TxLegacy, TypedTransaction};
 use alloy_eips::eip2718::Encodable2718;
 use alloy_primitives::{Address, B256, Bytes, TxKind, U256};
 use alloy_rpc_types_eth::TransactionReceipt;
 use serde::{Deserialize, Serialize};
 use slipway_config::FeePolicy;
 
+use slipway_keys::{ChainSigner, SignerError};
+
 use crate::{
-    CallRequest, ChainClient, ChainSigner, FeeError, FeeQuote, NonceCheck, NonceTracker,
-    ProviderError, SignerError, bump, estimate,
+    CallRequest, ChainClient, FeeError, FeeQuote, NonceCheck, NonceTracker, ProviderError, bump,
+    estimate,
 };
 
 /// What to send.
@@ -260,8 +262,7 @@ impl Lifecycle {
             }
             .into(),
         };
-        let signature = signer.sign_hash(tx.signature_hash()).await?;
-        let envelope = tx.into_envelope(signature);
+        let envelope = signer.sign_transaction(tx).await?;
         Ok((*envelope.tx_hash(), envelope.encoded_2718().into()))
     }
 

@@ -51,6 +51,12 @@ impl std::fmt::Display for ChainError {
     }
 }
 
+/// Whether `id` is a testnet alloy-chains knows (Sepolia, Holesky, Amoy,
+/// the local dev chains 1337 and 31337…): coins there have no value.
+pub fn is_known_testnet(id: u64) -> bool {
+    NamedChain::try_from(id).is_ok_and(|c| c.is_testnet())
+}
+
 /// Resolves a chain name or id (exactly one of them, or both agreeing).
 pub fn resolve_chain(name: Option<&str>, id: Option<u64>) -> Result<Option<ChainSpec>, String> {
     let from_name = name
@@ -149,5 +155,23 @@ mod tests {
                 .id,
             424_242
         );
+    }
+}
+
+#[cfg(test)]
+mod protection_tests {
+    use super::is_known_testnet;
+
+    #[test]
+    fn testnets_are_known_and_value_chains_are_not() {
+        for testnet in [11_155_111, 80_002, 17_000, 1337, 31_337] {
+            assert!(is_known_testnet(testnet), "{testnet} should be a testnet");
+        }
+        for valued in [1, 137, 138, 10, 42_161, 8453, 987_654_321] {
+            assert!(
+                !is_known_testnet(valued),
+                "{valued} should not be a testnet"
+            );
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! top of them, and resolution (with `${VAR}` interpolation) into the
 //! [`Environment`] that commands use.
 
-use std::{path::PathBuf, time::Duration};
+use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 
 use alloy_primitives::Address;
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,7 @@ use url::Url;
 use crate::{
     ChainSpec, ConfigError, DEV_MNEMONIC, Result, RpcUrl,
     interpolate::{ExpandError, Vars, expand},
-    raw::{RawDevnet, RawEnvironment, RawFees, RawMultisig},
+    raw::{RawDevnet, RawEnvironment, RawFees, RawMultisig, RawSigner},
     resolve_chain,
     secret::REDACTED,
     source::SourceFile,
@@ -35,10 +35,34 @@ pub struct Environment {
     pub fees: FeePolicy,
     /// Blocks on top of a transaction's before it counts as final.
     pub confirmations: u64,
-    /// Who signs.
-    pub signer: Signer,
+    /// Who signs, by role: `deployer` always; `guardian` and any other
+    /// name the project gives.
+    pub signers: BTreeMap<String, Signer>,
     /// Whether state changes need a Safe.
     pub multisig: Multisig,
+    /// Whether the environment guards a chain of value: sending asks for the
+    /// environment's name typed back (or `--yes` without a terminal), and
+    /// keys held in environment variables are refused. True unless the
+    /// chain is the embedded one or a known testnet, or `protected = false`.
+    pub protected: bool,
+    /// `protected = false` lifted the protection this chain would have had
+    /// (commands warn about it on every use).
+    pub protection_waived: bool,
+}
+
+/// The signer every command uses unless told otherwise.
+pub const DEPLOYER: &str = "deployer";
+
+impl Environment {
+    /// The signer of role `name`, if the environment names one.
+    pub fn signer(&self, name: &str) -> Option<&Signer> {
+        self.signers.get(name)
+    }
+
+    /// The names of the environment's signers, sorted.
+    pub fn signer_names(&self) -> Vec<&str> {
+        self.signers.keys().map(String::as_str).collect()
+    }
 }
 
 /// Where an environment's chain is.
@@ -182,14 +206,13 @@ pub struct FeePolicy {
     pub bump_limit: u32,
 }
 
-/// Who signs an environment's transactions.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+/// Who signs an environment's transactions (one of its named signers).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Signer {
     /// A dev account of the embedded chain.
     Dev {
         /// Account index on m/44'/60'/0'/0/i.
-        #[serde(default)]
         index: u32,
     },
     /// A private key in an environment variable (its name, never the key).
@@ -202,9 +225,32 @@ pub enum Signer {
         /// The keystore file.
         path: PathBuf,
         /// The variable holding its password; asked on the terminal if unset.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         password_env: Option<String>,
     },
+    /// A remote signer over JSON-RPC (Web3Signer, Frame, Clef, a node with
+    /// unlocked accounts): it holds the key; slipway checks every answer.
+    External {
+        /// Where it listens: HTTPS, or plain HTTP on a loopback address.
+        url: RpcUrl,
+        /// The account it must sign for.
+        address: Address,
+        /// The methods it speaks.
+        api: ExternalApi,
+    },
+}
+
+/// The JSON-RPC dialect of an external signer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExternalApi {
+    /// `eth_signTransaction`, `eth_signTypedData_v4`, `personal_sign`
+    /// (Web3Signer, Frame, anvil, geth).
+    #[default]
+    Eth,
+    /// Clef's `account_signTransaction`, `account_signTypedData`,
+    /// `account_signData`.
+    Clef,
 }
 
 /// Whether state changes need a Safe multisig.
@@ -243,6 +289,14 @@ fn gwei_to_wei(g: f64) -> u128 {
     (g * GWEI).round() as u128
 }
 
+/// Signer names are table keys and file names alike.
+fn is_signer_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// The built-in preset of a name, if it is one.
 pub(crate) fn preset(name: &str) -> Option<RawEnvironment> {
     use toml::Spanned;
@@ -253,7 +307,10 @@ pub(crate) fn preset(name: &str) -> Option<RawEnvironment> {
             chain_id: Some(Spanned::new(0..0, 1337)),
             devnet: Some(RawDevnet::default()),
             confirmations: Some(1),
-            signer: Some(Signer::Dev { index: 0 }),
+            signers: Some(BTreeMap::from([
+                (DEPLOYER.to_owned(), RawSigner::Dev { index: 0 }),
+                ("guardian".to_owned(), RawSigner::Dev { index: 1 }),
+            ])),
             multisig: Some(Spanned::new(0..0, RawMultisig::Off)),
             ..base
         },
@@ -271,9 +328,12 @@ pub(crate) fn preset(name: &str) -> Option<RawEnvironment> {
                 ..RawFees::default()
             },
             confirmations: Some(3),
-            signer: Some(Signer::Env {
-                var: "STAGING_PRIVATE_KEY".into(),
-            }),
+            signers: Some(BTreeMap::from([(
+                DEPLOYER.to_owned(),
+                RawSigner::Env {
+                    var: "STAGING_PRIVATE_KEY".into(),
+                },
+            )])),
             multisig: Some(Spanned::new(0..0, RawMultisig::Off)),
             ..base
         },
@@ -286,10 +346,22 @@ pub(crate) fn preset(name: &str) -> Option<RawEnvironment> {
                 ..RawFees::default()
             },
             confirmations: Some(2),
-            signer: Some(Signer::Keystore {
-                path: ".slipway/keystores/deployer.json".into(),
-                password_env: Some("SLIPWAY_KEYSTORE_PASSWORD".into()),
-            }),
+            signers: Some(BTreeMap::from([
+                (
+                    DEPLOYER.to_owned(),
+                    RawSigner::Keystore {
+                        path: ".slipway/keystores/deployer.json".into(),
+                        password_env: Some("SLIPWAY_KEYSTORE_PASSWORD".into()),
+                    },
+                ),
+                (
+                    "guardian".to_owned(),
+                    RawSigner::Keystore {
+                        path: ".slipway/keystores/guardian.json".into(),
+                        password_env: Some("SLIPWAY_GUARDIAN_KEYSTORE_PASSWORD".into()),
+                    },
+                ),
+            ])),
             multisig: Some(Spanned::new(0..0, RawMultisig::Required)),
             ..base
         },
@@ -339,8 +411,19 @@ pub(crate) fn overlay(preset: RawEnvironment, user: RawEnvironment) -> RawEnviro
             bump_limit: f.bump_limit.or(p.bump_limit),
         },
         confirmations: user.confirmations.or(preset.confirmations),
-        signer: user.signer.or(preset.signer),
+        // Signers merge by name: the user's replace the preset's of the same
+        // name, the preset's others stay. `signer` is the user's alias of
+        // `signers.deployer` (a preset never writes it).
+        signer: user.signer,
+        signers: match (preset.signers, user.signers) {
+            (Some(mut p), Some(u)) => {
+                p.extend(u);
+                Some(p)
+            }
+            (p, u) => u.or(p),
+        },
         multisig: user.multisig.or(preset.multisig),
+        protected: user.protected.or(preset.protected),
         devnet: match (user.devnet, preset.devnet) {
             (Some(u), Some(p)) => Some(RawDevnet {
                 chain_id: u.chain_id.or(p.chain_id),
@@ -398,6 +481,23 @@ impl Resolver<'_> {
         })
     }
 
+    /// `signer` is an alias of `signers.deployer`: writing both is refused.
+    pub(crate) fn check_signer_alias(&self, user: &RawEnvironment) -> Result<()> {
+        let both = user.signer.is_some()
+            && user
+                .signers
+                .as_ref()
+                .is_some_and(|s| s.contains_key(DEPLOYER));
+        if both {
+            return Err(self.invalid(
+                None,
+                "signer",
+                "`signer` and `signers.deployer` name the same signer: keep one of them".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Turns the merged raw environment into an [`Environment`].
     pub(crate) fn resolve(&self, raw: RawEnvironment) -> Result<Environment> {
         let chain_span = raw
@@ -442,6 +542,15 @@ impl Resolver<'_> {
             }
         };
 
+        // Closed by default: only the embedded chain and known testnets are
+        // open. Decided from the chain, never from the environment's name.
+        let open_by_nature =
+            matches!(target, Target::Embedded(_)) || crate::chains::is_known_testnet(chain.id);
+        let protected = raw
+            .protected
+            .as_ref()
+            .map_or(!open_by_nature, |p| *p.get_ref());
+        let signers = self.signers(&raw)?;
         Ok(Environment {
             name: self.name.to_owned(),
             chain,
@@ -449,8 +558,83 @@ impl Resolver<'_> {
             hardfork: raw.hardfork.unwrap_or_default(),
             fees: self.fee_policy(&raw.fees)?,
             confirmations: raw.confirmations.unwrap_or(1),
-            signer: raw.signer.unwrap_or(Signer::Dev { index: 0 }),
+            signers,
             multisig: self.multisig(raw.multisig.as_ref())?,
+            protected,
+            protection_waived: !protected && !open_by_nature,
+        })
+    }
+
+    /// The named signers: `signer` is folded in as `deployer`, and a
+    /// deployer is always there (dev account 0 when none is named).
+    fn signers(&self, raw: &RawEnvironment) -> Result<BTreeMap<String, Signer>> {
+        let mut written = raw.signers.clone().unwrap_or_default();
+        if let Some(deployer) = &raw.signer {
+            written.insert(DEPLOYER.to_owned(), deployer.clone());
+        }
+        written
+            .entry(DEPLOYER.to_owned())
+            .or_insert(RawSigner::Dev { index: 0 });
+        written
+            .into_iter()
+            .map(|(name, raw)| Ok((name.clone(), self.signer(&name, raw)?)))
+            .collect()
+    }
+
+    fn signer(&self, name: &str, raw: RawSigner) -> Result<Signer> {
+        if !is_signer_name(name) {
+            return Err(self.invalid(
+                None,
+                &format!("signers.{name}"),
+                format!("`{name}` is not a signer name: use letters, digits, `-` and `_`"),
+            ));
+        }
+        Ok(match raw {
+            RawSigner::Dev { index } => Signer::Dev { index },
+            RawSigner::Env { var } => Signer::Env { var },
+            RawSigner::Keystore { path, password_env } => Signer::Keystore { path, password_env },
+            RawSigner::External { url, address, api } => {
+                let key = format!("signers.{name}.url");
+                let (text, from_env) = self.expand(&toml::Spanned::new(0..0, url.clone()), &key)?;
+                let shown = if from_env { url } else { text.clone() };
+                let parsed = Url::parse(&text).map_err(|e| {
+                    self.invalid(None, &key, format!("`{shown}` is not a URL: {e}"))
+                })?;
+                let loopback = match parsed.host() {
+                    Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                    Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                    Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                    None => false,
+                };
+                match parsed.scheme() {
+                    "https" => {}
+                    "http" if loopback => {}
+                    "http" => {
+                        return Err(self.invalid(
+                            None,
+                            &key,
+                            format!(
+                                "an external signer is reached over HTTPS, or plain HTTP on a \
+                                 loopback address only (127.0.0.1, ::1, localhost); `{}` is \
+                                 neither",
+                                RpcUrl::new(parsed.clone(), from_env)
+                            ),
+                        ));
+                    }
+                    other => {
+                        return Err(self.invalid(
+                            None,
+                            &key,
+                            format!("an external signer's URL is http(s), not `{other}`"),
+                        ));
+                    }
+                }
+                Signer::External {
+                    url: RpcUrl::new(parsed, from_env),
+                    address,
+                    api,
+                }
+            }
         })
     }
 

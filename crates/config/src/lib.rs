@@ -25,10 +25,11 @@ mod source;
 mod test_host;
 
 pub use analyze::{AnalyzeConfig, LintConfig};
-pub use chains::{ChainSpec, resolve_chain};
+pub use chains::{ChainSpec, is_known_testnet, resolve_chain};
 pub use compiler::{CompilerConfig, DEFAULT_SOLC, EvmVersion};
 pub use environment::{
-    DevnetSettings, Environment, FeePolicy, Hardfork, Multisig, PriorityFee, Signer, Target,
+    DEPLOYER, DevnetSettings, Environment, ExternalApi, FeePolicy, Hardfork, Multisig, PriorityFee,
+    Signer, Target,
 };
 pub use error::{ConfigError, Location, Result};
 pub use fuzz::{FuzzConfig, InvariantConfig};

@@ -139,16 +139,21 @@ impl Config {
                 });
             }
         };
-        let mut environment = Resolver {
+        let resolver = Resolver {
             source: &self.source,
             vars: &self.vars,
             name,
+        };
+        if let Some(user) = self.environments.get(name) {
+            resolver.check_signer_alias(user)?;
         }
-        .resolve(raw)?;
+        let mut environment = resolver.resolve(raw)?;
         // A keystore path in slipway.toml is the project's, wherever the
         // command runs from.
-        if let crate::Signer::Keystore { path, .. } = &mut environment.signer {
-            *path = self.path(path);
+        for signer in environment.signers.values_mut() {
+            if let crate::Signer::Keystore { path, .. } = signer {
+                *path = self.path(path);
+            }
         }
         Ok(environment)
     }

@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use crate::{
     AnalyzeConfig, CompilerConfig, FuzzConfig, Gates, Hardfork, InvariantConfig, LintConfig,
-    MonitorConfig, ProjectConfig, Signer, TestConfig,
+    MonitorConfig, ProjectConfig, TestConfig, environment::ExternalApi,
 };
 
 /// The whole file.
@@ -37,9 +37,40 @@ pub(crate) struct RawEnvironment {
     pub(crate) hardfork: Option<Hardfork>,
     pub(crate) fees: RawFees,
     pub(crate) confirmations: Option<u64>,
-    pub(crate) signer: Option<Signer>,
+    /// The deployer's signer: an alias of `signers.deployer`.
+    pub(crate) signer: Option<RawSigner>,
+    /// Signers by role: `deployer`, `guardian`, or any name the project picks.
+    pub(crate) signers: Option<BTreeMap<String, RawSigner>>,
     pub(crate) multisig: Option<Spanned<RawMultisig>>,
+    /// Whether sending needs confirmation and refuses plain keys; closed
+    /// unless the chain is the embedded one or a known testnet.
+    pub(crate) protected: Option<Spanned<bool>>,
     pub(crate) devnet: Option<RawDevnet>,
+}
+
+/// A signer as written: `{ kind = "dev" | "env" | "keystore" | "external", … }`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub(crate) enum RawSigner {
+    Dev {
+        #[serde(default)]
+        index: u32,
+    },
+    Env {
+        var: String,
+    },
+    Keystore {
+        path: PathBuf,
+        #[serde(default)]
+        password_env: Option<String>,
+    },
+    External {
+        /// May hold `${VAR}`: a signer's URL can carry a token.
+        url: String,
+        address: alloy_primitives::Address,
+        #[serde(default)]
+        api: ExternalApi,
+    },
 }
 
 /// `[environments.<name>.fees]` as written.

@@ -52,6 +52,14 @@ pub enum DeployError {
         /// Its transaction.
         hash: alloy_primitives::B256,
     },
+    /// The journal changed between the effect shown and the lock taken.
+    #[error(
+        "{journal} changed after this plan's effect was shown (another deploy ran meanwhile): nothing was sent; run the command again to see what is left to do"
+    )]
+    StaleEffect {
+        /// The journal file.
+        journal: PathBuf,
+    },
     /// The journal points at a chain that is not this one.
     #[error(
         "{journal}: {reason}; the chain it was written on no longer exists here. Nothing was sent. Run with --reset to start the plan over on this chain (the old journal is kept beside it)"
@@ -161,6 +169,18 @@ pub enum DeployError {
     /// No plan file could be chosen.
     #[error(transparent)]
     FindPlan(#[from] crate::plan::FindPlanError),
+    /// The confirmation rule refused.
+    #[error(transparent)]
+    Refused(#[from] crate::ConfirmError),
+    /// The signer cannot be used.
+    #[error(transparent)]
+    Signer(#[from] slipway_keys::SignerError),
+    /// The chain cannot be reached.
+    #[error(transparent)]
+    Connect(#[from] slipway_chain::ConnectError),
+    /// Verification after the deployment could not run.
+    #[error(transparent)]
+    Verify(#[from] crate::verify::VerifyError),
 }
 
 /// What is wrong with a journal.

@@ -5,11 +5,15 @@
 
 use alloy_primitives::{Address, B256, U256};
 use slipway_chain::{
-    CallRequest, ChainClient, ChainSigner, Lifecycle, NonceTracker, ProviderError, TxError,
-    TxEvent, TxRequest,
+    CallRequest, ChainClient, Lifecycle, NonceTracker, ProviderError, TxError, TxEvent, TxRequest,
 };
-use slipway_config::{Config, Environment, Multisig};
+use slipway_config::{Config, Environment};
 use slipway_contracts::{ChainIdentity, Invocation, RecordError, revert_data};
+use slipway_keys::ChainSigner;
+
+use crate::authorise::{
+    Approval, Authorised, Confirm, ConfirmError, authorise, check_direct_signing,
+};
 
 /// Why a call or send stopped.
 #[derive(Debug, thiserror::Error)]
@@ -25,11 +29,10 @@ pub enum InvokeRunError {
         /// The environment.
         env: String,
     },
-    /// The environment signs through a Safe.
-    #[error(
-        "environment `{0}` requires a Safe multisig for state changes; `slipway send` signs directly and is refused there"
-    )]
-    MultisigRequired(String),
+    /// The confirmation rule refused (a Safe is required, or nobody
+    /// confirmed a protected environment).
+    #[error(transparent)]
+    Refused(#[from] ConfirmError),
     /// The answer does not decode.
     #[error(transparent)]
     Invoke(#[from] slipway_contracts::InvokeError),
@@ -79,6 +82,9 @@ pub enum SendOutcome {
 pub enum SendEvent {
     /// The address has no code: the transaction only moves its value.
     NoCode(Address),
+    /// The confirmation rule let it go ahead (with a reason to record, or
+    /// a waived protection to warn about).
+    Authorised(Authorised),
     /// A step of the transaction's lifecycle.
     Tx(TxEvent),
 }
@@ -138,34 +144,54 @@ pub async fn call(
     }
 }
 
-/// Refuses direct signing where `env` signs through a Safe — checked
-/// before anyone is asked for a key.
-pub fn check_direct_signing(env: &Environment) -> Result<(), InvokeRunError> {
-    if env.multisig != Multisig::Off {
-        return Err(InvokeRunError::MultisigRequired(env.name.clone()));
-    }
-    Ok(())
+/// Who sends, and who allowed it.
+pub struct Sender<'a> {
+    /// The signer.
+    pub signer: &'a ChainSigner,
+    /// `--yes` / `--reason`.
+    pub approval: &'a Approval,
+    /// Asks a person in a protected environment.
+    pub confirm: &'a (dyn Confirm + Sync),
 }
 
-/// Sends `invocation` with `value` wei, signed by `signer`, and follows it
-/// to its confirmations. Refused where the environment signs through a
-/// Safe.
+/// Refuses `slipway send` where a Safe must sign: checked before anyone is
+/// asked for a key.
+pub fn check_send(env: &Environment) -> Result<(), InvokeRunError> {
+    Ok(check_direct_signing(env, "`slipway send`")?)
+}
+
+/// Sends `invocation` with `value` wei, signed by `sender.signer`, and
+/// follows it to its confirmations. Refused where the environment signs
+/// through a Safe; a protected environment is confirmed first
+/// ([`authorise`]).
 pub async fn send(
     config: &Config,
     env: &Environment,
     client: &ChainClient,
-    signer: &ChainSigner,
+    sender: &Sender<'_>,
     invocation: &Invocation,
     value: U256,
     events: &mut (dyn FnMut(SendEvent) + Send),
 ) -> Result<SendOutcome, InvokeRunError> {
-    check_direct_signing(env)?;
+    check_send(env)?;
     check_record(env, client, invocation).await?;
     // Sending value to an account is fine; calling a function on one does
     // nothing, which deserves a word.
     if client.code(invocation.to).await?.is_empty() {
         events(SendEvent::NoCode(invocation.to));
     }
+    let authorised = authorise(
+        env,
+        &format!(
+            "sending {} to {}",
+            invocation.function.signature(),
+            invocation.to
+        ),
+        sender.approval,
+        sender.confirm,
+    )?;
+    events(SendEvent::Authorised(authorised));
+    let signer = sender.signer;
     let request = TxRequest {
         to: Some(invocation.to),
         value,

@@ -9,6 +9,8 @@
 //! The crate prints nothing: [`Deployment`] reports progress through a
 //! callback and returns values the CLI renders.
 
+mod apply;
+pub mod authorise;
 mod classify;
 mod create2;
 mod effect;
@@ -21,11 +23,13 @@ mod plan;
 mod run;
 pub mod verify;
 
+pub use apply::{DeployHooks, DeployReport, DeployRequest, PlanShown, deploy, load_plan};
+pub use authorise::{Approval, Authorised, Confirm, ConfirmError, Unattended, authorise};
 pub use create2::{CREATE2_PROXY, create2_address};
 pub use effect::{ChangedStep, ChangedSteps, Effect, StepEffect, StepStatus};
 pub use error::{DeployError, JournalProblem, PlanError, PlanErrors};
 pub use invoke::{
-    CallOutcome, InvokeRunError, SendEvent, SendOutcome, call, check_direct_signing, send,
+    CallOutcome, InvokeRunError, SendEvent, SendOutcome, Sender, call, check_send, send,
 };
 pub use journal::{FAILPOINT_VAR, Journal, JournalRecord, JournalState, LOCK_FILE, StepInput};
 pub use plan::{

@@ -11,10 +11,10 @@ use std::{
 
 use alloy_primitives::{Address, B256, Bytes};
 use slipway_chain::{
-    ChainClient, ChainSigner, FeeQuote, Lifecycle, NonceTracker, SignedTx, TxError, TxEvent,
-    TxRequest, estimate,
+    ChainClient, FeeQuote, Lifecycle, NonceTracker, SignedTx, TxError, TxEvent, TxRequest, estimate,
 };
 use slipway_config::Environment;
+use slipway_keys::ChainSigner;
 
 use crate::{
     CheckedPlan, DeployError, Effect, Journal, JournalRecord, JournalState, StepEffect, StepInput,
@@ -326,7 +326,15 @@ impl Deployment<'_> {
             "slipway deploy {} --env {}",
             self.plan.plan.name, self.env.name
         );
-        let journal = Arc::new(Mutex::new(Journal::open(&path, &command, options.reset)?));
+        let journal = Journal::open(&path, &command, options.reset)?;
+        // The effect was computed before the lock, and a person may have
+        // been asked since: another deploy can have run meanwhile. What is
+        // sent must be what was shown, so the journal is read again under
+        // the lock and any change refuses.
+        if !options.reset && Journal::read(&path)? != effect.state {
+            return Err(DeployError::StaleEffect { journal: path });
+        }
+        let journal = Arc::new(Mutex::new(journal));
         let append = |record: &JournalRecord| -> Result<(), DeployError> {
             journal
                 .lock()

@@ -97,7 +97,7 @@ async fn transfers(url: String, count: usize, inflight: usize) {
         16,
     )
     .expect("id");
-    let accounts = slipway_devnet::derive_accounts(slipway_config::DEV_MNEMONIC, inflight as u32)
+    let accounts = slipway_keys::derive_accounts(slipway_config::DEV_MNEMONIC, inflight as u32)
         .expect("accounts");
     // Worker w sends its own account's transfers in nonce order: `inflight`
     // requests are in flight at any time, none waiting on a nonce gap.

@@ -19,9 +19,10 @@ use slipway_evm::{
     TxInput,
 };
 
+use slipway_keys::DevAccount;
+
 use crate::{
     DevnetError, Result,
-    accounts::DevAccount,
     blocks::{Blocks, EmptyBlock, empty_header},
     error::Inconsistency,
     genesis::{CREATE2_DEPLOYER, CREATE2_DEPLOYER_CODE, GenesisSpec, INITIAL_BASE_FEE},

@@ -7,13 +7,8 @@ pub type Result<T, E = DevnetError> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum DevnetError {
     /// Dev accounts cannot be derived from the configured mnemonic.
-    #[error("cannot derive dev account{} from the mnemonic: {source}", .index.map(|i| format!(" {i}")).unwrap_or_else(|| "s".to_owned()))]
-    Mnemonic {
-        /// The account, when one was asked for.
-        index: Option<u32>,
-        /// Why (BIP-39 / BIP-32).
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
+    #[error(transparent)]
+    Mnemonic(#[from] slipway_keys::MnemonicError),
     /// A request or transaction was refused. The message is the one geth
     /// (or Hardhat, for its methods) gives, which clients match on: it is
     /// the answer, not a wrapped cause.

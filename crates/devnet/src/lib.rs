@@ -7,7 +7,6 @@
 //! it; the node writes and syncs those records before it answers, so a block
 //! that was reported is never lost.
 
-mod accounts;
 mod blocks;
 mod chain;
 pub mod dump;
@@ -19,7 +18,6 @@ pub mod rpc;
 mod store;
 mod types;
 
-pub use accounts::{DevAccount, derive_account, derive_accounts};
 pub use chain::{Chain, TxLocation};
 pub use error::{DevnetError, Inconsistency, Result};
 pub use genesis::{CREATE2_DEPLOYER, GenesisSpec, INITIAL_BASE_FEE};

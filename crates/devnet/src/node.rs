@@ -8,10 +8,9 @@ use parking_lot::{Mutex, RwLock};
 use slipway_config::{DevnetSettings, Hardfork};
 use tokio::sync::broadcast;
 
-use crate::{
-    Chain, ChainRecord, DevnetError, GenesisSpec, MinedBlock, Result, accounts::derive_accounts,
-    store::Store,
-};
+use slipway_keys::derive_accounts;
+
+use crate::{Chain, ChainRecord, DevnetError, GenesisSpec, MinedBlock, Result, store::Store};
 
 /// How blocks are produced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

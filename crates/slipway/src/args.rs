@@ -61,3 +61,36 @@ impl Selection {
         }
     }
 }
+
+/// `--yes` and `--reason`: what the confirmation rule of a protected
+/// environment takes (`deploy`, `send`).
+#[derive(Debug, Args)]
+pub(crate) struct ApprovalOpts {
+    /// Do not ask to type the environment's name back (a protected
+    /// environment needs this without a terminal).
+    #[arg(long)]
+    yes: bool,
+    /// Why this is done; recorded with it.
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+}
+
+impl ApprovalOpts {
+    /// The library's approval; `reason_required` where the command needs
+    /// one in a protected environment.
+    pub(crate) fn approval(&self, reason_required: bool) -> slipway_deploy::Approval {
+        slipway_deploy::Approval {
+            yes: self.yes,
+            reason: self.reason.clone(),
+            reason_required,
+        }
+    }
+}
+
+/// `--signer NAME`: one of the environment's named signers.
+#[derive(Debug, Args)]
+pub(crate) struct SignerOpts {
+    /// The environment's signer that signs (`[environments.X.signers]`).
+    #[arg(long, value_name = "NAME", default_value = slipway_config::DEPLOYER)]
+    pub(crate) signer: String,
+}

@@ -1,13 +1,11 @@
-//! What `slipway analyze` and `slipway lint` share: the selection flags,
-//! the build they run on, the engine run, the baseline and the SARIF file.
+//! The flags `slipway analyze` and `slipway lint` share, turned into the
+//! library's [`RunOptions`], and the build progress both show.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
-use eyre::{Result, WrapErr, bail};
-use slipway_analyze::{Baseline, Family, Options, Report, Severity};
-use slipway_config::{AnalyzeConfig, Config};
-use slipway_solc::{BuildReport, BuildRequest, Built, DiagnosticSeverity, Profile};
+use slipway_analyze::{BuildSource, ProjectRun, RunError, RunOptions, Severity};
+use slipway_config::Config;
 
 use crate::{cmd::GlobalOpts, output, render};
 
@@ -44,19 +42,6 @@ pub(crate) struct FindingArgs {
     no_cache: bool,
 }
 
-/// One run: the build it ran on and what it found.
-pub(crate) struct Run {
-    /// The project root.
-    pub(crate) root: PathBuf,
-    /// The build (its artifacts hold the ASTs); none when nothing changed
-    /// since the last run and the cache answered without reading it.
-    pub(crate) build: Option<BuildReport>,
-    /// The findings.
-    pub(crate) report: Report,
-    /// The options the engine ran with.
-    pub(crate) options: Options,
-}
-
 fn severity(text: &str) -> Severity {
     match text {
         "info" => Severity::Info,
@@ -66,170 +51,71 @@ fn severity(text: &str) -> Severity {
     }
 }
 
-/// `path` (relative to the project root, or to the working directory, or
-/// absolute) relative to the project root.
-fn relative_to_root(path: &Path, root: &Path) -> Result<PathBuf> {
-    if path.is_relative() && root.join(path).exists() {
-        return Ok(path.to_path_buf());
-    }
-    let absolute = std::path::absolute(path)?;
-    if !absolute.exists() {
-        bail!(
-            "{} does not exist (a relative path is taken from the project root, {})",
-            path.display(),
-            root.display()
-        );
-    }
-    match absolute.strip_prefix(root) {
-        Ok(relative) => Ok(relative.to_path_buf()),
-        Err(_) => bail!(
-            "{} is outside the project ({}); name files or directories inside it",
-            path.display(),
-            root.display()
-        ),
-    }
-}
-
 impl FindingArgs {
     /// Whether the output is JSON.
     pub(crate) fn json(&self) -> bool {
         self.json
     }
 
-    /// Builds the project (no second compile: the build cache answers),
-    /// runs `family` on it, applies the baseline and writes SARIF. When no
-    /// source changed since the last build and `reuse` allows it, the
-    /// findings come from the analysis cache without reading the build's
-    /// output at all.
+    /// The library's options (`access_report` for analyze only).
+    pub(crate) fn options(
+        &self,
+        global: &GlobalOpts,
+        access_report: Option<PathBuf>,
+    ) -> RunOptions {
+        RunOptions {
+            paths: self.paths.clone(),
+            severity: self.severity.as_deref().map(severity),
+            only: self.only.clone(),
+            exclude: self.exclude.clone(),
+            sarif: self.sarif.clone(),
+            baseline: self.baseline.clone(),
+            update_baseline: self.update_baseline,
+            no_cache: self.no_cache,
+            access_report,
+            offline: global.offline,
+        }
+    }
+
+    /// Runs `call` (analyze or lint) with the build's progress shown, then
+    /// the build's outcome and the baseline it recorded.
     pub(crate) fn run(
         &self,
         global: &GlobalOpts,
         config: &Config,
-        family: Family,
-        selection: &AnalyzeConfig,
-        reuse: bool,
-    ) -> Result<Run> {
-        let root = config.root.clone();
-        let paths = self
-            .paths
-            .iter()
-            .map(|p| relative_to_root(p, &root))
-            .collect::<Result<Vec<_>>>()?;
-        let test_dir = config
-            .project
-            .test
-            .strip_prefix(&root)
-            .unwrap_or(&config.project.test)
-            .to_path_buf();
-        let cache = match family {
-            Family::Security => "cache/analyze.json",
-            Family::Lint => "cache/lint.json",
-        };
-        let mut options = Options {
-            family,
-            skip_dirs: if selection.tests || !paths.is_empty() {
-                Vec::new()
-            } else {
-                vec![test_dir]
-            },
-            paths,
-            only: self.only.clone(),
-            exclude: self.exclude.clone(),
-            min_severity: self.severity.as_deref().map(severity),
-            cache_file: (!self.no_cache).then(|| root.join(slipway_solc::STATE_DIR).join(cache)),
-            build_info_dir: None,
-        };
+        options: &RunOptions,
+        call: fn(&Config, &RunOptions, BuildSource<'_>) -> Result<ProjectRun, RunError>,
+    ) -> eyre::Result<ProjectRun> {
         let progress = render::build::Progress::new(global);
-        let request = BuildRequest {
-            profile: Profile::Default,
-            offline: global.offline,
-            allow_unchanged: reuse && !self.no_cache,
-        };
-        let built = match slipway_solc::compile_project(config, request, &|e| progress.on(e)) {
-            Ok(built) => built,
+        let on = |e: slipway_solc::BuildEvent<'_>| progress.on(e);
+        let result = call(config, options, BuildSource::Compile(&on));
+        let run = match result {
+            Ok(run) => run,
             Err(e) => {
                 progress.finish();
                 return Err(e.into());
             }
         };
-        let build = match built {
-            Built::Unchanged { .. } => {
-                render::build::unchanged(global);
-                if let Some(report) = slipway_analyze::analyze_cached(&root, selection, &options) {
-                    let report = self.after(global, &root, report)?;
-                    return Ok(Run {
-                        root,
-                        build: None,
-                        report,
-                        options,
-                    });
+        match &run.build {
+            Some(build) => progress.finished(build, self.json),
+            None => {
+                progress.finish();
+                if run.unchanged {
+                    render::build::unchanged(global);
                 }
-                render::build::compile(global, config, Profile::Default, self.json)?
             }
-            Built::Compiled(report) => {
-                progress.finished(&report, self.json);
-                *report
-            }
-        };
-        if build.has_errors() {
-            let first = build
-                .diagnostics
-                .iter()
-                .find(|d| d.severity == DiagnosticSeverity::Error)
-                .map(|d| d.message.clone())
-                .unwrap_or_default();
-            bail!(
-                "the project does not compile, so it cannot be analysed: {first}\n  run `slipway build` to see every error"
+        }
+        if let Some((file, n)) = &run.baseline_recorded {
+            output::status(
+                global,
+                "Recorded",
+                &format!(
+                    "{} in the baseline {}",
+                    output::count(*n, "finding"),
+                    file.display()
+                ),
             );
         }
-        let sources = slipway_analyze::sources_of(&build.artifacts);
-        options.build_info_dir = Some(build.artifacts_dir.join("build-info"));
-        let report = slipway_analyze::analyze(&root, &sources, selection, &options)?;
-        let report = self.after(global, &root, report)?;
-        Ok(Run {
-            root,
-            build: Some(build),
-            report,
-            options,
-        })
+        Ok(run)
     }
-
-    /// The baseline and the SARIF file.
-    fn after(&self, global: &GlobalOpts, root: &Path, mut report: Report) -> Result<Report> {
-        if let Some(file) = &self.baseline {
-            let file = root.join(file);
-            match Baseline::load(&file)? {
-                Some(baseline) if !self.update_baseline => baseline.apply(&mut report.findings),
-                _ => {
-                    let baseline = Baseline::record(&report.findings);
-                    baseline.save(&file)?;
-                    baseline.apply(&mut report.findings);
-                    output::status(
-                        global,
-                        "Recorded",
-                        &format!(
-                            "{} in the baseline {}",
-                            output::count(baseline.findings.len(), "finding"),
-                            file.display()
-                        ),
-                    );
-                }
-            }
-        }
-        if let Some(file) = &self.sarif {
-            let text = serde_json::to_string_pretty(&slipway_analyze::sarif(&report))?;
-            std::fs::write(file, text + "\n")
-                .wrap_err_with(|| format!("cannot write the SARIF file {}", file.display()))?;
-        }
-        Ok(report)
-    }
-}
-
-/// Counted findings at or above the gate.
-pub(crate) fn failing(report: &Report, gate: Severity) -> usize {
-    report
-        .findings
-        .iter()
-        .filter(|f| f.counts() && f.severity >= gate)
-        .count()
 }

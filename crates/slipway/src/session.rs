@@ -1,11 +1,50 @@
 //! Reaching an environment's chain (`slipway_chain::connect`), the runtime
-//! for chain work, and the terminal's password prompt.
+//! for chain work, and the terminal's prompts: keystore passwords and the
+//! confirmation of a protected environment.
 
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal, Write};
 
 use eyre::Result;
-use slipway_chain::{ChainClient, Password, SignerError};
+use slipway_chain::ChainClient;
 use slipway_config::{Config, Environment};
+use slipway_deploy::{Confirm, ConfirmError};
+use slipway_keys::{Password, SignerError};
+
+use crate::{cmd::GlobalOpts, output::status};
+
+/// Environment `name` of `config`; a lifted protection is warned about on
+/// every use.
+pub(crate) fn environment(global: &GlobalOpts, config: &Config, name: &str) -> Result<Environment> {
+    let env = config.environment(name)?;
+    if env.protection_waived {
+        status(
+            global,
+            "Warning",
+            &format!(
+                "`{}` is chain {}, whose coins have value, and `protected = false` lifts its confirmation and key rules",
+                env.name, env.chain.id
+            ),
+        );
+    }
+    Ok(env)
+}
+
+/// The confirmation of a protected environment, asked on the terminal.
+pub(crate) struct TerminalConfirm;
+
+impl Confirm for TerminalConfirm {
+    fn can_ask(&self) -> bool {
+        std::io::stdin().is_terminal()
+    }
+
+    fn ask(&self, prompt: &str) -> Result<String, ConfirmError> {
+        eprint!("{prompt}");
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        Ok(answer.trim().to_owned())
+    }
+}
 
 /// How this process describes itself to others (the dev chain's owner
 /// record, a deployment lock): its command line.

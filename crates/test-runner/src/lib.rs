@@ -25,6 +25,7 @@ mod invariant;
 mod junit;
 mod runner;
 mod snapshot;
+mod snapshot_check;
 mod suite;
 mod trace;
 
@@ -47,6 +48,10 @@ pub use runner::{
 pub use snapshot::{
     GasChange, GasSnapshot, SnapshotError, SnapshotGas, compare_snapshots, format_snapshot,
     parse_snapshot, snapshot_of,
+};
+pub use snapshot_check::{
+    SnapshotComparison, SnapshotMode, SnapshotOutcome, SnapshotRequest, SnapshotRunError,
+    check_snapshot, snapshot,
 };
 pub use suite::{
     FilterPatterns, ListedContract, Rerun, SuiteError, SuiteRequest, SuiteRun, Summary, list_suite,

@@ -74,7 +74,7 @@ fn the_plan_corpus_replays() {
 fn the_keystore_corpus_replays() {
     assert_eq!(
         replay(
-            "crates/chain/testdata/keystore-corpus",
+            "crates/keys/testdata/keystore-corpus",
             slipway_fuzz::keystore,
             "fuzz.json"
         ),

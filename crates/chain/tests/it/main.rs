@@ -3,10 +3,9 @@
 
 mod common;
 mod connect;
+mod external_signer;
 mod fees;
-mod keystore;
 mod lifecycle;
 mod nonces;
 mod providers;
-mod signer;
 mod tls;

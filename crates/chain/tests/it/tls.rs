@@ -13,9 +13,9 @@ use common::{dev_signer, transfer};
 use serde_json::{Value, json};
 use slipway_chain::{
     ChainClient, FeeQuote, Lifecycle, NonceTracker, ProviderError, Providers, TxEvent, estimate,
-    net::{HttpClient, NetSettings, ProxySettings, Timeouts, Trust},
 };
 use slipway_config::{FeePolicy, PriorityFee};
+use slipway_net::{HttpClient, NetSettings, ProxySettings, Timeouts, Trust};
 use slipway_testkit::{Anvil, Proxy, TestCa, TlsFront};
 
 const AMOY: u64 = 80002;

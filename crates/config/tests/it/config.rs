@@ -132,8 +132,12 @@ multisig = { safe = "0x1111111111111111111111111111111111111111", threshold = 2 
     assert_eq!(env.chain.id, 138);
     assert_eq!(env.hardfork, Hardfork::London);
     assert!(!env.fees.eip1559);
-    assert!(matches!(env.signer, Signer::Keystore { .. }));
+    assert!(matches!(
+        env.signer("deployer"),
+        Some(Signer::Keystore { .. })
+    ));
     assert!(matches!(env.multisig, Multisig::Safe { threshold: 2, .. }));
+    assert!(env.protected, "Chain 138 is protected: it is not a testnet");
     assert!(config.environment_names().contains(&"chain138".to_owned()));
 }
 

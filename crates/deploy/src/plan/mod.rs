@@ -158,11 +158,17 @@ fn interpolate(text: &str, vars: &Vars) -> Result<String, String> {
 }
 
 impl Plan {
-    /// Reads `file` for `env`: its overrides applied, `${VAR}` and
-    /// `param:` substituted, named accounts resolved. Every problem is
-    /// reported with its line.
-    pub fn load(file: &Path, env: &Environment, vars: &Vars) -> Result<Self, PlanErrors> {
-        let text = std::fs::read_to_string(file).map_err(|e| {
+    /// Reads `file` (under `root`, which errors leave out) for `env`: its
+    /// overrides applied, `${VAR}` and `param:` substituted, named
+    /// accounts resolved. Every problem is reported with its line.
+    pub fn load(
+        root: &Path,
+        file: &Path,
+        env: &Environment,
+        vars: &Vars,
+    ) -> Result<Self, PlanErrors> {
+        let file = file.strip_prefix(root).unwrap_or(file);
+        let text = std::fs::read_to_string(root.join(file)).map_err(|e| {
             PlanErrors(vec![PlanError {
                 file: file.to_path_buf(),
                 line: 1,
@@ -273,7 +279,9 @@ impl Plan {
     }
 }
 
-/// A named account's address: `0x…`, `${VAR}` holding one, or `dev:N`.
+/// A named account's address: `0x…`, `${VAR}` holding one, `dev:N`, or
+/// `signer:NAME` (the environment's named signer, so that the plan and the
+/// key that signs as that role cannot disagree).
 fn account_address(text: &str, env: &Environment, vars: &Vars) -> Result<Address, String> {
     let text = interpolate(text, vars)?;
     let text = text.trim();
@@ -287,12 +295,17 @@ fn account_address(text: &str, env: &Environment, vars: &Vars) -> Result<Address
         let index: u32 = index
             .parse()
             .map_err(|_| format!("`{text}`: dev:N takes an account number"))?;
-        let account = slipway_chain::dev_account(&devnet.mnemonic, index)
+        let account = slipway_keys::derive_account(&devnet.mnemonic, index)
             .map_err(|e| format!("`{text}`: {e}"))?;
         return Ok(account.address);
     }
+    if let Some(name) = text.strip_prefix("signer:") {
+        return slipway_keys::address_of(env, name, vars).map_err(|e| format!("`{text}`: {e}"));
+    }
     text.parse::<Address>().map_err(|_| {
-        format!("`{text}` is not an address (0x and 40 hex digits), `${{VAR}}` or `dev:N`")
+        format!(
+            "`{text}` is not an address (0x and 40 hex digits), `${{VAR}}`, `dev:N` or `signer:NAME`"
+        )
     })
 }
 

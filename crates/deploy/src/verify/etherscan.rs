@@ -8,8 +8,8 @@
 use alloy_primitives::{Address, Bytes, hex};
 use serde::Deserialize;
 use serde_json::Value;
-use slipway_chain::net::HttpClient;
 use slipway_config::Secret;
+use slipway_net::HttpClient;
 
 use super::{
     Submission,

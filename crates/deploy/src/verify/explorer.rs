@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use serde::Serialize;
-use slipway_chain::net::HttpClient;
 use slipway_config::RpcUrl;
+use slipway_net::HttpClient;
 use url::Url;
 
 /// The outcome of a submission to an explorer.
@@ -58,7 +58,7 @@ pub(crate) enum Attempt {
 pub enum ExplorerError {
     /// The request did not get through: by cause, the URL redacted.
     #[error(transparent)]
-    Transport(#[from] slipway_chain::net::Failure),
+    Transport(#[from] slipway_net::Failure),
     /// The configured explorer URL does not parse.
     #[error("the explorer URL does not parse")]
     BadUrl,

@@ -4,12 +4,10 @@
 //! `deploy` runs it after a plan; `verify` on its own.
 
 use serde::Serialize;
-use slipway_chain::{
-    ChainClient, ProviderError,
-    net::{HttpClient, NetError, NetSettings, Timeouts},
-};
+use slipway_chain::{ChainClient, ProviderError};
 use slipway_config::{Config, Environment, Secret, Target};
 use slipway_contracts::{Artifacts, ChainIdentity, DeploymentRecord, RecordError, read_records};
+use slipway_net::{HttpClient, NetError, NetSettings, Timeouts};
 
 use super::{
     CodeCheck, Etherscan, ExplorerCheck, Pacing, Sourcify, compare_arguments, compare_runtime,

@@ -7,7 +7,7 @@
 use alloy_primitives::{Address, B256};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use slipway_chain::net::HttpClient;
+use slipway_net::HttpClient;
 
 use super::{
     Submission,

@@ -20,9 +20,9 @@ use axum::{
     routing::{get, post},
 };
 use serde_json::{Value, json};
-use slipway_chain::net::{HttpClient, NetSettings, ProxySettings, Timeouts, Trust};
 use slipway_config::Secret;
 use slipway_deploy::verify::{Etherscan, ExplorerCheck, Pacing, Sourcify, Submission};
+use slipway_net::{HttpClient, NetSettings, ProxySettings, Timeouts, Trust};
 use slipway_testkit::{TestCa, TlsFront};
 
 const KEY: &str = "test-key-7f3a";

@@ -255,7 +255,8 @@ mod tests {
     /// then nothing — every block once, none skipped.
     #[test]
     fn a_filter_far_behind_catches_up_over_bounded_polls() {
-        let accounts = crate::derive_accounts(slipway_config::DEV_MNEMONIC, 1).expect("accounts");
+        let accounts =
+            slipway_keys::derive_accounts(slipway_config::DEV_MNEMONIC, 1).expect("accounts");
         let addresses: Vec<_> = accounts.iter().map(|a| a.address).collect();
         let genesis = crate::GenesisSpec::new(
             &Default::default(),

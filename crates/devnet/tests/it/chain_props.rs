@@ -4,7 +4,8 @@
 use alloy_consensus::{TxEip1559, TxEnvelope, TxLegacy};
 use alloy_primitives::{Address, TxKind, U256};
 use proptest::prelude::*;
-use slipway_devnet::{Chain, GenesisSpec, PoolTx, derive_accounts};
+use slipway_devnet::{Chain, GenesisSpec, PoolTx};
+use slipway_keys::derive_accounts;
 
 #[derive(Debug, Clone)]
 enum Step {

@@ -5,7 +5,8 @@ use crate::common;
 use alloy_consensus::{TxEip1559, TxEnvelope};
 use alloy_primitives::{TxKind, U256};
 use alloy_sol_types::{SolCall, sol};
-use slipway_devnet::{Chain, GenesisSpec, PoolTx, derive_accounts};
+use slipway_devnet::{Chain, GenesisSpec, PoolTx};
+use slipway_keys::derive_accounts;
 
 sol! { function say(string text) external; }
 

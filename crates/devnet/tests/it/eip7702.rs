@@ -9,7 +9,8 @@ use alloy_provider::{Provider, ProviderBuilder};
 use alloy_rpc_types_eth::TransactionRequest;
 use alloy_signer::SignerSync;
 use alloy_sol_types::{SolCall, sol};
-use slipway_devnet::{Mining, derive_accounts};
+use slipway_devnet::Mining;
+use slipway_keys::derive_accounts;
 
 use crate::common;
 

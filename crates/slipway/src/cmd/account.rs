@@ -5,7 +5,7 @@ use std::{io::IsTerminal, path::PathBuf, process::ExitCode};
 use alloy_primitives::B256;
 use clap::{Args, Subcommand};
 use eyre::{Result, bail, eyre};
-use slipway_chain::{Keystores, Password};
+use slipway_keys::{Keystores, Password};
 
 use super::GlobalOpts;
 

@@ -5,14 +5,11 @@
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::Args;
-use eyre::{Result, WrapErr, bail};
+use eyre::{Result, bail};
 use slipway_analyze::Family;
 
 use super::{CHECK_FAILED, GlobalOpts};
-use crate::{
-    findings::{FindingArgs, failing},
-    output, render,
-};
+use crate::{findings::FindingArgs, output, render};
 
 /// Analyse the project's contracts for security problems.
 #[derive(Debug, Args)]
@@ -44,47 +41,29 @@ impl AnalyzeArgs {
                 ),
             );
         }
-        // The access report reads the build; everything else can come from
-        // the cache when nothing changed.
-        let reuse = self.access_report.is_none();
+        let options = self.findings.options(global, self.access_report.clone());
         let run = self
             .findings
-            .run(global, &config, Family::Security, &config.analyze, reuse)?;
-        if let (Some(file), Some(build)) = (&self.access_report, &run.build) {
-            let sources = slipway_analyze::sources_of(&build.artifacts);
-            let text =
-                slipway_analyze::access_report(&root, &sources, &config.analyze, &run.options)?;
-            std::fs::write(file, text)
-                .wrap_err_with(|| format!("cannot write the access report {}", file.display()))?;
+            .run(global, &config, &options, slipway_analyze::analyze_project)?;
+        if let Some(file) = &self.access_report {
             output::status(
                 global,
                 "Wrote",
                 &format!("the access-control review to {}", file.display()),
             );
         }
-        let gate = config.gates.lint_fail_on;
-        let compiler_bugs = slipway_analyze::bugs::check(&root, &config.compiler, || {
-            // Source patterns (only bugs of old releases have them).
-            run.build
-                .iter()
-                .flat_map(|b| &b.artifacts)
-                .filter_map(|c| std::fs::read_to_string(root.join(&c.source)).ok())
-                .collect()
-        })?;
-        let failing = failing(&run.report, gate)
-            + compiler_bugs
-                .applicable
-                .iter()
-                .filter(|b| b.bug.gate_severity() >= gate)
-                .count();
+        let gate = run.gate;
+        let Some(compiler_bugs) = &run.compiler_bugs else {
+            bail!("the run did not check the compiler's known bugs");
+        };
         if self.findings.json() {
-            let json = render::analyze::json(&run.report, &compiler_bugs, gate);
+            let json = render::analyze::json(&run.report, compiler_bugs, gate);
             println!("{}", serde_json::to_string_pretty(&json)?);
         } else {
             render::analyze::findings(global, &root, &run.report, gate);
-            render::analyze::compiler_bugs(&compiler_bugs, &config.compiler.version);
+            render::analyze::compiler_bugs(compiler_bugs, &config.compiler.version);
         }
-        Ok(if failing > 0 {
+        Ok(if !run.passed() {
             ExitCode::from(CHECK_FAILED)
         } else {
             ExitCode::SUCCESS

@@ -8,10 +8,13 @@ use clap::Args;
 use eyre::Result;
 use slipway_chain::{TxEvent, resolve_signer};
 use slipway_contracts::Invocation;
-use slipway_deploy::{CallOutcome, SendEvent, SendOutcome, call, check_direct_signing, send};
+use slipway_deploy::{CallOutcome, SendEvent, SendOutcome, Sender, call, check_send, send};
 
 use super::{CHECK_FAILED, GlobalOpts};
-use crate::session::{ask_password, connect, runtime};
+use crate::{
+    args::{ApprovalOpts, SignerOpts},
+    session::{TerminalConfirm, ask_password, connect, environment, runtime},
+};
 
 /// What both commands take.
 #[derive(Debug, Args)]
@@ -56,12 +59,16 @@ pub(crate) struct SendArgs {
     /// Wei to send with it.
     #[arg(long, default_value = "0")]
     value: U256,
+    #[command(flatten)]
+    approval: ApprovalOpts,
+    #[command(flatten)]
+    signer: SignerOpts,
 }
 
 impl CallArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let env = config.environment(&self.target.env)?;
+        let env = environment(global, &config, &self.target.env)?;
         let invocation = self.target.invocation(&config.root)?;
         let outcome = runtime()?.block_on(async {
             let client = connect(&config, &env).await?;
@@ -90,6 +97,10 @@ fn progress_line(event: &SendEvent, env: &str) -> Option<String> {
             "warning: no contract at {} on {env}; the transaction only transfers its value",
             to.to_checksum(None)
         ),
+        SendEvent::Authorised(authorised) => {
+            let reason = authorised.reason.as_ref()?;
+            format!("    Reason {reason}")
+        }
         SendEvent::Tx(event) => match event {
             TxEvent::Nonce { nonce, check } => format!("     Nonce {nonce}: {check}"),
             TxEvent::Sent { hash, fees, .. } => format!("   Sending {hash} ({fees})"),
@@ -109,10 +120,16 @@ fn progress_line(event: &SendEvent, env: &str) -> Option<String> {
 impl SendArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let env = config.environment(&self.target.env)?;
-        check_direct_signing(&env)?;
+        let env = environment(global, &config, &self.target.env)?;
+        check_send(&env)?;
         let invocation = self.target.invocation(&config.root)?;
-        let signer = resolve_signer(&env, config.vars(), &ask_password)?;
+        let signer = resolve_signer(&env, &self.signer.signer, config.vars(), &ask_password)?;
+        let approval = self.approval.approval(false);
+        let sender = Sender {
+            signer: &signer,
+            approval: &approval,
+            confirm: &TerminalConfirm,
+        };
         let quiet = global.quiet;
         let outcome = runtime()?.block_on(async {
             let client = connect(&config, &env).await?;
@@ -126,7 +143,7 @@ impl SendArgs {
                     &config,
                     &env,
                     &client,
-                    &signer,
+                    &sender,
                     &invocation,
                     self.value,
                     &mut progress,

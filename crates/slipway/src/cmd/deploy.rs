@@ -2,30 +2,24 @@
 //! run through the journal; the records it leaves, listed.
 
 use crate::output::count;
-use std::{
-    io::{BufRead, IsTerminal, Write},
-    path::PathBuf,
-    process::ExitCode,
-    time::Instant,
-};
+use std::{path::PathBuf, process::ExitCode, time::Instant};
 
 use alloy_primitives::utils::format_ether;
 use clap::Args;
 use eyre::{Result, bail};
-use slipway_chain::{Lifecycle, TxEvent, resolve_signer};
-use slipway_config::{Environment, Multisig};
+use slipway_chain::TxEvent;
 use slipway_contracts::{Artifacts, read_records};
 use slipway_deploy::{
-    DeployOptions, Deployment, Effect, Plan, Progress, StepStatus, find_plan,
-    verify::{Verdict, VerifyRequest, verify},
+    DeployHooks, DeployOptions, DeployRequest, Effect, PlanShown, Progress, StepStatus, deploy,
 };
 use slipway_solc::Profile;
 
 use super::{CHECK_FAILED, GlobalOpts};
 use crate::{
+    args::{ApprovalOpts, SignerOpts},
     output::status,
     render,
-    session::{ask_password, command_line, connect, runtime},
+    session::{TerminalConfirm, ask_password, command_line, environment, runtime},
 };
 
 /// Deploy a plan (deploy/<name>.toml) to an environment: show its effect,
@@ -41,9 +35,10 @@ pub(crate) struct DeployArgs {
     /// Show the effect and stop: nothing is sent or written.
     #[arg(long)]
     dry_run: bool,
-    /// Do not ask for confirmation (production).
-    #[arg(long)]
-    yes: bool,
+    #[command(flatten)]
+    approval: ApprovalOpts,
+    #[command(flatten)]
+    signer: SignerOpts,
     /// Send again a step done before that the plan changed (and the steps
     /// depending on it).
     #[arg(long, value_name = "STEP")]
@@ -69,39 +64,6 @@ pub(crate) struct DeploymentsArgs {
     /// As JSON.
     #[arg(long)]
     json: bool,
-}
-
-/// Refuses where a Safe must authorise state changes.
-fn check_multisig(env: &Environment) -> Result<()> {
-    if env.multisig != Multisig::Off {
-        bail!(
-            "environment `{}` requires a Safe multisig for deployments, and deploying through a Safe proposal is not available yet: nothing was sent. To deploy with the signer directly, set `multisig = false` under [environments.{}] in slipway.toml",
-            env.name,
-            env.name
-        );
-    }
-    Ok(())
-}
-
-/// Production asks for its name typed back, unless `--yes`.
-fn confirm_production(env: &Environment, yes: bool) -> Result<()> {
-    if env.name != "production" || yes {
-        return Ok(());
-    }
-    if !std::io::stdin().is_terminal() {
-        bail!("deploying to production needs confirmation: run it in a terminal, or pass --yes");
-    }
-    eprint!(
-        "Type `production` to send these transactions to chain {}: ",
-        env.chain.id
-    );
-    std::io::stderr().flush()?;
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    if answer.trim() != "production" {
-        bail!("not confirmed: nothing was sent");
-    }
-    Ok(())
 }
 
 /// Wei as ether without trailing zeros: `0.000689425`, `1`.
@@ -227,141 +189,118 @@ fn report(global: &GlobalOpts, progress: Progress<'_>) {
 impl DeployArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let env = config.environment(&self.env)?;
-        check_multisig(&env)?;
-        let file = find_plan(&config.root, self.plan.as_deref())?;
+        let env = environment(global, &config, &self.env)?;
         let build = render::build::compile(global, &config, Profile::Default, self.json)?;
         if build.has_errors() {
             bail!("compilation failed: nothing was deployed");
         }
         let artifacts = Artifacts::from_build(&build.artifacts);
-        let relative = file
-            .strip_prefix(&config.root)
-            .unwrap_or(&file)
-            .to_path_buf();
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| eyre::eyre!("cannot read the plan {}: {e}", file.display()))?;
-        let plan = Plan::parse(&relative, &text, &env, config.vars())
-            .and_then(|p| p.check(&artifacts))
-            .map_err(slipway_deploy::DeployError::from)?;
-        let signer = resolve_signer(&env, config.vars(), &ask_password)?;
-        let options = DeployOptions {
-            redeploy: self.redeploy.clone(),
-            reset: self.reset,
+        let command = command_line();
+        let request = DeployRequest {
+            config: &config,
+            env: &env,
+            artifacts: &artifacts,
+            plan: self.plan.as_deref(),
+            signer: &self.signer.signer,
+            options: DeployOptions {
+                redeploy: self.redeploy.clone(),
+                reset: self.reset,
+            },
+            dry_run: self.dry_run,
+            approval: self.approval.approval(false),
+            verify: self.verify,
+            explorers: true,
+            command: &command,
         };
-        let deployed = runtime()?.block_on(async {
-            let connection = connect(&config, &env).await?;
-            let deployment = Deployment {
-                root: &config.root,
-                env: &env,
-                plan: &plan,
-                client: &connection,
-                signer: &signer,
-                lifecycle: Lifecycle::for_env(&env),
-            };
-            let effect = deployment.effect(&options).await?;
-            if self.json {
-                println!("{}", serde_json::to_string_pretty(&effect)?);
-            } else {
-                status(
-                    global,
-                    "Plan",
-                    &format!(
-                        "{} on {} (chain {}) from {}; journal {}",
-                        relative.display(),
-                        env.name,
-                        env.chain.id,
-                        effect.deployer,
-                        effect
-                            .journal
-                            .strip_prefix(&config.root)
-                            .unwrap_or(&effect.journal)
-                            .display()
-                    ),
-                );
-                println!("{}", effect_table(&effect));
-            }
-            if let Some(refusal) = effect.refusal() {
-                return Err(eyre::Report::from(slipway_deploy::DeployError::from(
-                    refusal,
-                )));
-            }
-            if self.dry_run {
-                status(global, "Dry run", "nothing was sent or written");
-                return Ok(ExitCode::SUCCESS);
-            }
-            if effect.sends() > 0 {
-                confirm_production(&env, self.yes)?;
-            }
-            if effect.sends() == 0
-                && !effect
-                    .steps
-                    .iter()
-                    .any(|s| matches!(s.status, StepStatus::InFlight { .. }))
-            {
-                let outcome = deployment
-                    .execute(effect, &options, &|p| report(global, p))
-                    .await?;
-                status(
-                    global,
-                    "Done",
-                    &format!(
-                        "nothing to send: the plan is done on {} ({} checked)",
-                        env.name,
-                        count(outcome.records.len(), "record")
-                    ),
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-            let started = Instant::now();
-            let outcome = deployment
-                .execute(effect, &options, &|p| report(global, p))
-                .await?;
-            status(
+        let json = self.json;
+        let show = |shown: &PlanShown<'_>| show_effect(global, &config, &env, shown, json);
+        let progress = |p: Progress<'_>| report(global, p);
+        let hooks = DeployHooks {
+            confirm: &TerminalConfirm,
+            password: &ask_password,
+            effect: &show,
+            progress: &progress,
+        };
+        let started = Instant::now();
+        let result = runtime()?.block_on(deploy(&request, &hooks))?;
+        if let Some(authorised) = &result.authorised {
+            render::authorised(global, &env, authorised);
+        }
+        match &result.deployed {
+            None => status(global, "Dry run", "nothing was sent or written"),
+            Some(outcome) if outcome.sent == 0 => status(
+                global,
+                "Done",
+                &format!(
+                    "nothing to send: the plan is done on {} ({} checked)",
+                    env.name,
+                    count(outcome.records.len(), "record")
+                ),
+            ),
+            Some(outcome) => status(
                 global,
                 "Deployed",
                 &format!(
                     "{} in {} (plan depth {}) in {:.1?}; {} in deployments/{}/",
                     count(outcome.sent, "transaction"),
                     count(outcome.blocks.len(), "block"),
-                    plan.depth(),
+                    result.depth,
                     started.elapsed(),
                     count(outcome.records.len(), "record"),
                     env.name
                 ),
-            );
-            Ok(ExitCode::SUCCESS)
-        })?;
-        if !self.verify || self.dry_run {
-            return Ok(deployed);
+            ),
         }
-        let names: Vec<String> = plan
-            .steps
-            .iter()
-            .filter(|s| s.artifact.is_some())
-            .map(|s| s.step.id.clone())
-            .collect();
-        let request = VerifyRequest {
-            names,
-            etherscan: true,
-            sourcify: true,
-        };
-        let verdicts =
-            runtime()?.block_on(verify(&config, &env, &artifacts, &request, &command_line()))?;
-        println!("{}", render::verify::text(&verdicts, self.json)?);
-        let failed = verdicts.iter().any(Verdict::failed);
-        Ok(if failed {
-            CHECK_FAILED.into()
+        if let Some(verdicts) = &result.verdicts {
+            println!("{}", render::verify::text(verdicts, self.json)?);
+        }
+        Ok(if result.passed() {
+            ExitCode::SUCCESS
         } else {
-            deployed
+            CHECK_FAILED.into()
         })
     }
+}
+
+/// The plan's effect: a table (or JSON) before anything is sent or asked.
+fn show_effect(
+    global: &GlobalOpts,
+    config: &slipway_config::Config,
+    env: &slipway_config::Environment,
+    shown: &PlanShown<'_>,
+    json: bool,
+) {
+    let effect = shown.effect;
+    if json {
+        match serde_json::to_string_pretty(effect) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("error: cannot show the effect as JSON: {e}"),
+        }
+        return;
+    }
+    status(
+        global,
+        "Plan",
+        &format!(
+            "{} on {} (chain {}) from {}; journal {}",
+            shown.file.display(),
+            env.name,
+            env.chain.id,
+            effect.deployer,
+            effect
+                .journal
+                .strip_prefix(&config.root)
+                .unwrap_or(&effect.journal)
+                .display()
+        ),
+    );
+    println!("{}", effect_table(effect));
 }
 
 impl DeploymentsArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let env = config.environment(&self.env)?;
+        let env = environment(global, &config, &self.env)?;
         let records = read_records(&config.root, &env.name)?;
         if self.json {
             println!("{}", serde_json::to_string_pretty(&records)?);

@@ -5,14 +5,11 @@
 use std::{collections::BTreeMap, path::PathBuf, process::ExitCode};
 
 use clap::Args;
-use eyre::{Result, WrapErr, bail};
-use slipway_analyze::{Family, Finding, Fix};
+use eyre::{Result, WrapErr};
+use slipway_analyze::{Finding, Fix};
 
 use super::{CHECK_FAILED, GlobalOpts};
-use crate::{
-    findings::{FindingArgs, failing},
-    output, render,
-};
+use crate::{findings::FindingArgs, output, render};
 
 /// Lint the project's contracts: naming, declarations, documentation, dead
 /// weight and gas patterns.
@@ -32,39 +29,24 @@ pub(crate) struct LintArgs {
 impl LintArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let mut selection = config.lint.as_analyze();
-        if !config.lint.rules.is_empty() {
-            let all = Family::Lint.detectors();
-            for rule in &config.lint.rules {
-                if !all.iter().any(|d| d.id == rule) {
-                    bail!(
-                        "[lint] rules names `{rule}`, which is no lint rule; `slipway explain --list` lists them"
-                    );
-                }
-            }
-            selection.exclude.extend(
-                all.iter()
-                    .filter(|d| !config.lint.rules.iter().any(|r| r == d.id))
-                    .map(|d| d.id.to_owned()),
-            );
-        }
+        let options = self.findings.options(global, None);
         let run = self
             .findings
-            .run(global, &config, Family::Lint, &selection, true)?;
+            .run(global, &config, &options, slipway_analyze::lint_project)?;
         if self.fix {
             let applied = apply_fixes(&run.root, &run.report.findings, self.dry_run)?;
             let verb = if self.dry_run { "Would fix" } else { "Fixed" };
             output::status(global, verb, &applied);
             return Ok(ExitCode::SUCCESS);
         }
-        let gate = config.gates.lint_fail_on;
+        let gate = run.gate;
         if self.findings.json() {
             let json = render::analyze::lint_json(&run.report, gate);
             println!("{}", serde_json::to_string_pretty(&json)?);
         } else {
             render::analyze::findings(global, &run.root, &run.report, gate);
         }
-        Ok(if failing(&run.report, gate) > 0 {
+        Ok(if !run.passed() {
             ExitCode::from(CHECK_FAILED)
         } else {
             ExitCode::SUCCESS

@@ -5,11 +5,10 @@ use crate::output::count;
 use std::process::ExitCode;
 
 use clap::Args;
-use eyre::{Result, WrapErr, bail};
+use eyre::Result;
 use slipway_solc::Profile;
 use slipway_test_runner::{
-    GasChange, SuiteRequest, compare_snapshots, format_snapshot, parse_snapshot, run_suite,
-    snapshot_of,
+    GasChange, SnapshotMode, SnapshotOutcome, SnapshotRequest, SuiteRequest, snapshot,
 };
 use yansi::Paint;
 
@@ -60,68 +59,60 @@ fn describe(change: &GasChange) -> String {
 
 impl SnapshotArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
-        if let Some(t) = self.tolerance
-            && !(0.0..=1000.0).contains(&t)
-        {
-            bail!("--tolerance must be a percentage between 0 and 1000, not {t}");
-        }
         let config = global.config()?;
+        let mode = match (self.check, self.diff) {
+            (true, _) => SnapshotMode::Check,
+            (_, true) => SnapshotMode::Diff,
+            _ => SnapshotMode::Write,
+        };
+        let mut request = SnapshotRequest::for_project(&config, mode);
+        if let Some(file) = &self.snap {
+            request.file = config.root.join(file);
+        }
+        if let Some(tolerance) = self.tolerance {
+            request.tolerance = tolerance;
+        }
         let build = render::build::compile(global, &config, Profile::Default, false)?;
-        // A fixed default seed, so fuzz tests give the same figures each run.
-        let request = SuiteRequest {
-            default_seed: Some(0),
+        let suite = SuiteRequest {
             trace_failures: global.verbose >= 3,
             ..self.selection.request()
         };
-        let run = run_suite(&config, &build, &request)?;
-        let summary = run.summary();
-        if summary.failed > 0 {
-            print!(
-                "{}",
-                render::tests::text(&run.results, global.verbose, run.seed)
-            );
-            println!();
-            eprintln!(
-                "{} failed: fix them before taking or checking a gas snapshot",
-                count(summary.failed, "test")
-            );
-            return Ok(CHECK_FAILED.into());
+        let outcome = snapshot(&config, &build, &suite, &request)?;
+        match &outcome {
+            SnapshotOutcome::TestsFailed(run) => {
+                print!(
+                    "{}",
+                    render::tests::text(&run.results, global.verbose, run.seed)
+                );
+                println!();
+                eprintln!(
+                    "{} failed: fix them before taking or checking a gas snapshot",
+                    count(run.summary().failed, "test")
+                );
+            }
+            SnapshotOutcome::Written { file, tests } => {
+                println!("Wrote {tests} tests to {}", file.display());
+            }
+            SnapshotOutcome::Compared { comparison, .. } => {
+                for change in &comparison.changes {
+                    println!("{}", describe(change));
+                }
+                if comparison.changes.is_empty() {
+                    println!("No gas changes against {}", comparison.file.display());
+                } else {
+                    println!(
+                        "\n{}, {} beyond the {}% tolerance",
+                        count(comparison.changes.len(), "change"),
+                        comparison.regressions(),
+                        comparison.tolerance
+                    );
+                }
+            }
         }
-        let path = config
-            .root
-            .join(self.snap.as_deref().unwrap_or(".gas-snapshot".as_ref()));
-        let current = snapshot_of(&run.results);
-        if !self.check && !self.diff {
-            std::fs::write(&path, format_snapshot(&current))
-                .wrap_err_with(|| format!("writing {}", path.display()))?;
-            println!("Wrote {} tests to {}", current.len(), path.display());
-            return Ok(ExitCode::SUCCESS);
-        }
-        let text = std::fs::read_to_string(&path).wrap_err_with(|| {
-            format!(
-                "cannot read {}; run `slipway snapshot` first to write it",
-                path.display()
-            )
-        })?;
-        let saved = parse_snapshot(&text).wrap_err_with(|| format!("in {}", path.display()))?;
-        let tolerance = self.tolerance.unwrap_or(config.gates.gas_tolerance);
-        let changes = compare_snapshots(&saved, &current, tolerance);
-        for change in &changes {
-            println!("{}", describe(change));
-        }
-        let regressions = changes.iter().filter(|c| c.regression).count();
-        if changes.is_empty() {
-            println!("No gas changes against {}", path.display());
-        } else {
-            println!(
-                "\n{}, {regressions} beyond the {tolerance}% tolerance",
-                count(changes.len(), "change")
-            );
-        }
-        Ok(if self.check && regressions > 0 {
-            CHECK_FAILED.into()
-        } else {
+        Ok(if outcome.passed() {
             ExitCode::SUCCESS
+        } else {
+            CHECK_FAILED.into()
         })
     }
 }

@@ -6,3 +6,17 @@ pub(crate) mod analyze;
 pub(crate) mod build;
 pub(crate) mod tests;
 pub(crate) mod verify;
+
+/// What the confirmation rule let through, on stderr.
+pub(crate) fn authorised(
+    global: &crate::cmd::GlobalOpts,
+    env: &slipway_config::Environment,
+    authorised: &slipway_deploy::Authorised,
+) {
+    if authorised.typed_back {
+        crate::output::status(global, "Confirmed", &format!("`{}` typed back", env.name));
+    }
+    if let Some(reason) = &authorised.reason {
+        crate::output::status(global, "Reason", reason);
+    }
+}

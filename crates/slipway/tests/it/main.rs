@@ -14,5 +14,6 @@ mod human_output;
 mod layout;
 mod lint;
 mod node;
+mod protection;
 mod test_cli;
 mod verify;

@@ -3,9 +3,10 @@
 #![allow(dead_code, unreachable_pub)]
 
 use alloy_primitives::{U256, address};
-use slipway_chain::{ChainSigner, SignerError, TxRequest, resolve_signer};
+use slipway_chain::{TxRequest, resolve_signer};
 use slipway_config::{Config, DevnetSettings, Hardfork, RpcUrl, Vars};
 use slipway_devnet::{Mining, NodeSettings};
+use slipway_keys::{ChainSigner, SignerError};
 
 pub async fn node() -> slipway_devnet::rpc::ServerHandle {
     node_with(Mining::Auto).await
@@ -44,7 +45,7 @@ pub fn dev_signer() -> ChainSigner {
     )
     .expect("config");
     let environment = config.environment("development").expect("development");
-    resolve_signer(&environment, config.vars(), &|_| {
+    resolve_signer(&environment, "deployer", config.vars(), &|_| {
         Err(SignerError::Password("none".into()))
     })
     .expect("dev 0")

@@ -4,7 +4,7 @@
 use std::{path::Path, process::Command};
 
 use alloy_primitives::{Address, B256, address};
-use slipway_chain::{KeystoreError, Keystores, Password};
+use slipway_keys::{KeystoreError, Keystores, Password};
 
 /// The documented vectors' key, password and address.
 const SECRET: &str = "7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d";

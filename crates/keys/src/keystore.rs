@@ -193,6 +193,12 @@ impl Keystores {
         Ok(found)
     }
 
+    /// The address the keystore file at `path` declares (geth and slipway
+    /// write it), read without its password; `None` when it declares none.
+    pub fn declared_address(path: &Path) -> Option<Address> {
+        declared_address(path)
+    }
+
     /// Decrypts the keystore file at `path`.
     pub fn unlock(path: &Path, password: &Password) -> Result<LocalKey, KeystoreError> {
         let text = std::fs::read_to_string(path).map_err(|source| {

@@ -6,7 +6,28 @@ use alloy_primitives::Address;
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
 
-use crate::{DevnetError, Result};
+/// Why dev accounts could not be derived or could not sign.
+#[derive(Debug, thiserror::Error)]
+pub enum MnemonicError {
+    /// The mnemonic or the derivation path is refused (BIP-39 / BIP-32).
+    #[error("cannot derive dev account{} from the mnemonic: {reason}", .index.map(|i| format!(" {i}")).unwrap_or_else(|| "s".to_owned()))]
+    Derive {
+        /// The account, when one was asked for.
+        index: Option<u32>,
+        /// Why.
+        reason: String,
+    },
+    /// Signing failed.
+    #[error("cannot sign with dev account {address}: {reason}")]
+    Sign {
+        /// The account.
+        address: Address,
+        /// Why.
+        reason: String,
+    },
+}
+
+type Result<T, E = MnemonicError> = std::result::Result<T, E>;
 
 /// A funded, unlocked dev account.
 #[derive(Clone)]
@@ -32,7 +53,10 @@ impl DevAccount {
         let signature = self
             .signer
             .sign_hash_sync(&tx.signature_hash())
-            .map_err(|e| DevnetError::Rejected(format!("cannot sign: {e}")))?;
+            .map_err(|e| MnemonicError::Sign {
+                address: self.address,
+                reason: e.to_string(),
+            })?;
         Ok(tx.into_envelope(signature))
     }
 }
@@ -50,9 +74,9 @@ pub fn derive_accounts(mnemonic: &str, count: u32) -> Result<Vec<DevAccount>> {
 pub fn derive_account(mnemonic: &str, index: u32) -> Result<DevAccount> {
     derive_range(mnemonic, index..index.saturating_add(1))?
         .pop()
-        .ok_or_else(|| DevnetError::Mnemonic {
+        .ok_or_else(|| MnemonicError::Derive {
             index: Some(index),
-            source: "no such account".into(),
+            reason: "no such account".into(),
         })
 }
 
@@ -60,9 +84,9 @@ fn derive_range(mnemonic: &str, indices: std::ops::Range<u32>) -> Result<Vec<Dev
     use alloy_signer_local::coins_bip39::{English, Mnemonic};
     use coins_bip32::xkeys::Parent;
 
-    let bad = |e: &dyn std::fmt::Display| DevnetError::Mnemonic {
+    let bad = |e: &dyn std::fmt::Display| MnemonicError::Derive {
         index: None,
-        source: e.to_string().into(),
+        reason: e.to_string(),
     };
     let phrase = Mnemonic::<English>::new_from_phrase(mnemonic).map_err(|e| bad(&e))?;
     let parent = phrase

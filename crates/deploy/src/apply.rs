@@ -1,0 +1,198 @@
+//! `slipway deploy` as one library call: the plan found and checked, the
+//! Safe refusal, the signer resolved, the effect computed and shown, the
+//! confirmation rule for protected environments, the run, and (when
+//! asked) verification of what was deployed. The binary only renders the
+//! hooks' reports and the result; a pipeline calls the same function.
+
+use std::path::{Path, PathBuf};
+
+use slipway_chain::{Lifecycle, resolve_signer};
+use slipway_config::{Config, Environment};
+use slipway_contracts::Artifacts;
+use slipway_keys::{Password, SignerError};
+
+use crate::{
+    Approval, Authorised, CheckedPlan, Confirm, DeployError, DeployOptions, Deployed, Deployment,
+    Effect, Plan, Progress, StepStatus,
+    authorise::{authorise, check_direct_signing},
+    find_plan,
+    verify::{Verdict, VerifyRequest, verify},
+};
+
+/// What to deploy, and how.
+pub struct DeployRequest<'a> {
+    /// The project.
+    pub config: &'a Config,
+    /// The environment.
+    pub env: &'a Environment,
+    /// The build's contracts (the caller built them: the pipeline's build is
+    /// not compiled again).
+    pub artifacts: &'a Artifacts,
+    /// The plan: a file, or a name in deploy/ (the only plan there when
+    /// `None`).
+    pub plan: Option<&'a Path>,
+    /// The named signer that deploys (`deployer` unless told otherwise).
+    pub signer: &'a str,
+    /// Steps to send again, or the whole plan over.
+    pub options: DeployOptions,
+    /// Show the effect and stop.
+    pub dry_run: bool,
+    /// `--yes` / `--reason`.
+    pub approval: Approval,
+    /// Verify what was deployed afterwards (bytecode, and explorers when
+    /// `explorers`).
+    pub verify: bool,
+    /// Submit to Etherscan and Sourcify when verifying.
+    pub explorers: bool,
+    /// Who this process is, for the locks it takes.
+    pub command: &'a str,
+}
+
+/// The seams a deployment reports through and asks through.
+pub struct DeployHooks<'a> {
+    /// Asks a person to confirm a protected environment.
+    pub confirm: &'a dyn Confirm,
+    /// Asks for a keystore's password.
+    pub password: &'a dyn Fn(&str) -> Result<Password, SignerError>,
+    /// The plan's effect, before anything is sent or asked.
+    pub effect: &'a dyn Fn(&PlanShown<'_>),
+    /// Each step as it goes.
+    pub progress: &'a (dyn Fn(Progress<'_>) + Sync),
+}
+
+/// The plan and its effect, as shown before anything is sent.
+#[derive(Debug)]
+pub struct PlanShown<'a> {
+    /// The plan file, relative to the project root.
+    pub file: &'a Path,
+    /// What running it would do.
+    pub effect: &'a Effect,
+}
+
+/// What a deployment did.
+#[derive(Debug)]
+pub struct DeployReport {
+    /// The plan file, relative to the project root.
+    pub file: PathBuf,
+    /// The effect shown.
+    pub effect: Effect,
+    /// The plan's depth (levels of steps).
+    pub depth: usize,
+    /// The confirmation rule's answer, when anything was to be sent.
+    pub authorised: Option<Authorised>,
+    /// What the run did; `None` for a dry run.
+    pub deployed: Option<Deployed>,
+    /// The verification verdicts, when asked for.
+    pub verdicts: Option<Vec<Verdict>>,
+}
+
+impl DeployReport {
+    /// Whether every check passed (verification included).
+    pub fn passed(&self) -> bool {
+        !self
+            .verdicts
+            .as_ref()
+            .is_some_and(|v| v.iter().any(Verdict::failed))
+    }
+}
+
+/// The plan file and the plan checked against the build, for `env`.
+pub fn load_plan(
+    config: &Config,
+    env: &Environment,
+    artifacts: &Artifacts,
+    plan: Option<&Path>,
+) -> Result<(PathBuf, CheckedPlan), DeployError> {
+    let file = find_plan(&config.root, plan)?;
+    let relative = file
+        .strip_prefix(&config.root)
+        .unwrap_or(&file)
+        .to_path_buf();
+    let checked = Plan::load(&config.root, &relative, env, config.vars())
+        .and_then(|p| p.check(artifacts))
+        .map_err(DeployError::from)?;
+    Ok((relative, checked))
+}
+
+/// Deploys `request.plan` to `request.env`: everything `slipway deploy`
+/// does, in one call.
+pub async fn deploy(
+    request: &DeployRequest<'_>,
+    hooks: &DeployHooks<'_>,
+) -> Result<DeployReport, DeployError> {
+    let DeployRequest {
+        config,
+        env,
+        artifacts,
+        ..
+    } = *request;
+    check_direct_signing(env, "`slipway deploy`")?;
+    let (file, plan) = load_plan(config, env, artifacts, request.plan)?;
+    let signer = resolve_signer(env, request.signer, config.vars(), hooks.password)?;
+    let client = slipway_chain::connect(config, env, request.command).await?;
+    let deployment = Deployment {
+        root: &config.root,
+        env,
+        plan: &plan,
+        client: &client,
+        signer: &signer,
+        lifecycle: Lifecycle::for_env(env),
+    };
+    let effect = deployment.effect(&request.options).await?;
+    (hooks.effect)(&PlanShown {
+        file: &file,
+        effect: &effect,
+    });
+    if let Some(refusal) = effect.refusal() {
+        return Err(DeployError::Changed(refusal));
+    }
+    let mut report = DeployReport {
+        file,
+        effect: effect.clone(),
+        depth: plan.depth(),
+        authorised: None,
+        deployed: None,
+        verdicts: None,
+    };
+    if request.dry_run {
+        return Ok(report);
+    }
+    let in_flight = effect
+        .steps
+        .iter()
+        .any(|s| matches!(s.status, StepStatus::InFlight { .. }));
+    if effect.sends() > 0 || in_flight {
+        report.authorised = Some(authorise(
+            env,
+            &format!(
+                "deploying {} ({} to send)",
+                report.file.display(),
+                effect.sends()
+            ),
+            &request.approval,
+            hooks.confirm,
+        )?);
+    }
+    // `execute` reads the journal again under its lock: a deploy that ran
+    // while this one waited at the prompt is refused, never repeated.
+    let deployed = deployment
+        .execute(effect, &request.options, hooks.progress)
+        .await?;
+    report.deployed = Some(deployed);
+    if request.verify {
+        let names = plan
+            .steps
+            .iter()
+            .filter(|s| s.artifact.is_some())
+            .map(|s| s.step.id.clone())
+            .collect();
+        let verify_request = VerifyRequest {
+            names,
+            etherscan: request.explorers,
+            sourcify: request.explorers,
+        };
+        report.verdicts =
+            Some(verify(config, env, artifacts, &verify_request, request.command).await?);
+    }
+    Ok(report)
+}

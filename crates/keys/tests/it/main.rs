@@ -1,0 +1,4 @@
+//! The integration tests of slipway-keys, as one test binary.
+
+mod keystore;
+mod signer;
