@@ -168,7 +168,7 @@ impl<'p, 'a> Walker<'p, 'a> {
     }
 
     fn text(&self, expr: &Expression, env: &Env) -> String {
-        let expr = crate::detectors::strip_conversion(expr);
+        let expr = crate::ast::strip_conversion(expr);
         if let Some(id) = referenced(expr)
             && let Some(bound) = env.get(&id)
         {
@@ -269,7 +269,7 @@ impl<'p, 'a> Walker<'p, 'a> {
                 {
                     for (side, other) in [(&b.lhs, &b.rhs), (&b.rhs, &b.lhs)] {
                         if sender(side) && !sender(other) {
-                            let other = crate::detectors::strip_conversion(other);
+                            let other = crate::ast::strip_conversion(other);
                             let who = if matches!(other, Expression::Identifier(i) if i.name == "this")
                             {
                                 Who::SelfCall
@@ -366,7 +366,7 @@ impl<'p, 'a> Walker<'p, 'a> {
         for (param, arg) in callee.parameters.parameters.iter().zip(args) {
             inner.insert(param.id as isize, self.text(arg, env));
         }
-        let via = format!("via `{}`", crate::detectors::function_label(callee));
+        let via = format!("via `{}`", crate::detector::function_label(callee));
         // The callee's checks count in the caller's statement.
         let saved = self.next_group;
         self.next_group = group;
@@ -405,7 +405,7 @@ pub(crate) fn access_of(program: &Program<'_>, f: &FunctionDefinition) -> Access
 
 /// Whether `f` is an entry point that can change state.
 pub(crate) fn is_state_changing_entry(f: &FunctionDefinition) -> bool {
-    crate::detectors::is_entry(f) && crate::detectors::is_mutating(f)
+    crate::detector::is_entry(f) && crate::detector::is_mutating(f)
 }
 
 /// A role: who administers it and who holds it from deployment.
@@ -485,7 +485,7 @@ fn signature(f: &FunctionDefinition) -> String {
         .collect();
     format!(
         "{}({})",
-        crate::detectors::function_label(f),
+        crate::detector::function_label(f),
         types.join(",")
     )
 }
@@ -577,7 +577,7 @@ pub(crate) fn report(
                 let name = format!(
                     "{}.{}",
                     contract.name,
-                    crate::detectors::function_label(f.item)
+                    crate::detector::function_label(f.item)
                 );
                 let note = if access.initializer {
                     " — once, as initialiser"

@@ -257,3 +257,16 @@ pub(crate) fn is_comparison(op: &BinaryOperator) -> bool {
 pub(crate) fn is_require(call: &FunctionCall) -> bool {
     matches!(&call.expression, Expression::Identifier(id) if id.name == "require" || id.name == "assert")
 }
+
+/// `payable(x)`, `address(x)` → `x`.
+pub(crate) fn strip_conversion(expr: &Expression) -> &Expression {
+    match expr {
+        Expression::FunctionCall(c)
+            if c.kind == foundry_compilers::artifacts::ast::FunctionCallKind::TypeConversion
+                && c.arguments.len() == 1 =>
+        {
+            strip_conversion(&c.arguments[0])
+        }
+        other => other,
+    }
+}

@@ -18,7 +18,8 @@ use slipway_config::AnalyzeConfig;
 use crate::{
     Finding, Severity,
     cache::Cache,
-    detectors::{self, Cx, Detector, Sink},
+    detector::{Cx, Detector, Sink},
+    detectors,
     flow::Flow,
     program::{Program, Unit},
     suppress::Suppressions,

@@ -12,6 +12,7 @@ mod ast;
 mod baseline;
 pub mod bugs;
 mod cache;
+mod detector;
 pub mod detectors;
 mod engine;
 mod finding;
@@ -19,11 +20,13 @@ mod flow;
 pub mod lint;
 mod program;
 mod project_run;
+mod registry;
 mod sarif;
 mod suppress;
 
 pub use baseline::{Baseline, BaselineError};
-pub use detectors::{Detector, all as all_detectors, find as find_detector};
+pub use detector::Detector;
+pub use detectors::all as all_detectors;
 pub use engine::{
     AnalyzeError, Family, Options, Report, Source, access_report, analyze, analyze_cached,
     sources_of,
@@ -33,6 +36,7 @@ pub use program::Unit;
 pub use project_run::{
     BuildSource, ProjectRun, RunError, RunOptions, analyze_project, failing, lint_project,
 };
+pub use registry::find as find_detector;
 pub use sarif::sarif;
 
 /// The page `slipway explain ID` prints.

@@ -16,7 +16,7 @@ use crate::{
     Effect, Plan, Progress, StepStatus,
     authorise::{authorise, check_direct_signing},
     find_plan,
-    verify::{Verdict, VerifyRequest, verify},
+    verify::{Explorers, Verdict, VerifyError, select_records, verify_records},
 };
 
 /// What to deploy, and how.
@@ -180,19 +180,19 @@ pub async fn deploy(
         .await?;
     report.deployed = Some(deployed);
     if request.verify {
-        let names = plan
+        let names: Vec<String> = plan
             .steps
             .iter()
             .filter(|s| s.artifact.is_some())
             .map(|s| s.step.id.clone())
             .collect();
-        let verify_request = VerifyRequest {
-            names,
-            etherscan: request.explorers,
-            sourcify: request.explorers,
-        };
+        // The same connection: an in-process chain is held by this process
+        // until the client goes.
+        let records = select_records(config, env, &names)?;
+        let explorers = Explorers::for_env(config, env, request.explorers, request.explorers)
+            .map_err(VerifyError::from)?;
         report.verdicts =
-            Some(verify(config, env, artifacts, &verify_request, request.command).await?);
+            Some(verify_records(config, env, &client, artifacts, &explorers, &records).await?);
     }
     Ok(report)
 }

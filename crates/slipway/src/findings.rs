@@ -7,7 +7,10 @@ use clap::Args;
 use slipway_analyze::{BuildSource, ProjectRun, RunError, RunOptions, Severity};
 use slipway_config::Config;
 
-use crate::{cmd::GlobalOpts, output, render};
+use crate::{
+    output::{self, Ui},
+    render,
+};
 
 /// The flags both commands take.
 #[derive(Debug, Args)]
@@ -58,11 +61,7 @@ impl FindingArgs {
     }
 
     /// The library's options (`access_report` for analyze only).
-    pub(crate) fn options(
-        &self,
-        global: &GlobalOpts,
-        access_report: Option<PathBuf>,
-    ) -> RunOptions {
+    pub(crate) fn options(&self, offline: bool, access_report: Option<PathBuf>) -> RunOptions {
         RunOptions {
             paths: self.paths.clone(),
             severity: self.severity.as_deref().map(severity),
@@ -73,7 +72,7 @@ impl FindingArgs {
             update_baseline: self.update_baseline,
             no_cache: self.no_cache,
             access_report,
-            offline: global.offline,
+            offline,
         }
     }
 
@@ -81,12 +80,12 @@ impl FindingArgs {
     /// the build's outcome and the baseline it recorded.
     pub(crate) fn run(
         &self,
-        global: &GlobalOpts,
+        ui: Ui,
         config: &Config,
         options: &RunOptions,
         call: fn(&Config, &RunOptions, BuildSource<'_>) -> Result<ProjectRun, RunError>,
     ) -> eyre::Result<ProjectRun> {
-        let progress = render::build::Progress::new(global);
+        let progress = render::build::Progress::new(ui);
         let on = |e: slipway_solc::BuildEvent<'_>| progress.on(e);
         let result = call(config, options, BuildSource::Compile(&on));
         let run = match result {
@@ -101,13 +100,13 @@ impl FindingArgs {
             None => {
                 progress.finish();
                 if run.unchanged {
-                    render::build::unchanged(global);
+                    render::build::unchanged(ui);
                 }
             }
         }
         if let Some((file, n)) = &run.baseline_recorded {
             output::status(
-                global,
+                ui,
                 "Recorded",
                 &format!(
                     "{} in the baseline {}",

@@ -8,6 +8,7 @@ pub(crate) mod alloc;
 mod args;
 mod cmd;
 mod findings;
+mod global;
 mod output;
 mod render;
 mod session;
@@ -17,7 +18,7 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = cmd::Cli::parse();
-    output::init(&cli.global);
+    output::init(&cli.global.color, cli.global.verbose);
     match cli.run() {
         Ok(code) => code,
         Err(report) => {

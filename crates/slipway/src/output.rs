@@ -2,12 +2,18 @@
 
 use yansi::Paint;
 
-use crate::cmd::GlobalOpts;
+/// What the terminal output needs of the command line: whether progress
+/// lines are shown.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Ui {
+    /// No progress lines.
+    pub(crate) quiet: bool,
+}
 
 /// Sets up `tracing` (stderr, `RUST_LOG` or -v) and the colour policy
-/// (`NO_COLOR`, `--color`, TTY).
-pub(crate) fn init(global: &GlobalOpts) {
-    match global.color.as_str() {
+/// (`NO_COLOR`, `--color` as `color`, TTY).
+pub(crate) fn init(color: &str, verbose: u8) {
+    match color {
         "always" => yansi::enable(),
         "never" => yansi::disable(),
         _ => yansi::whenever(yansi::Condition::TTY_AND_COLOR),
@@ -16,7 +22,7 @@ pub(crate) fn init(global: &GlobalOpts) {
     // -vvv), so other crates' debug output waits for -vvvv. The HTTP and
     // TLS stack's own debug logs name hosts (a token in a host name would
     // show): only an explicit RUST_LOG turns them on.
-    let default = match global.verbose {
+    let default = match verbose {
         // foundry-compilers logs an unresolved import as an error, and solc
         // then reports it (with the line, and slipway's hint) anyway.
         0 => "warn,slipway::console=info,foundry_compilers_artifacts_solc::sources=off",
@@ -45,8 +51,8 @@ pub(crate) fn error(report: &eyre::Report) {
 }
 
 /// A progress line on stderr (unless quiet).
-pub(crate) fn status(global: &GlobalOpts, verb: &str, rest: &str) {
-    if !global.quiet {
+pub(crate) fn status(ui: Ui, verb: &str, rest: &str) {
+    if !ui.quiet {
         eprintln!("{:>12} {rest}", verb.green().bold());
     }
 }

@@ -10,15 +10,15 @@ use slipway_config::{Config, Environment};
 use slipway_deploy::{Confirm, ConfirmError};
 use slipway_keys::{Password, SignerError};
 
-use crate::{cmd::GlobalOpts, output::status};
+use crate::output::{Ui, status};
 
 /// Environment `name` of `config`; a lifted protection is warned about on
 /// every use.
-pub(crate) fn environment(global: &GlobalOpts, config: &Config, name: &str) -> Result<Environment> {
+pub(crate) fn environment(ui: Ui, config: &Config, name: &str) -> Result<Environment> {
     let env = config.environment(name)?;
     if env.protection_waived {
         status(
-            global,
+            ui,
             "Warning",
             &format!(
                 "`{}` is chain {}, whose coins have value, and `protected = false` lifts its confirmation and key rules",

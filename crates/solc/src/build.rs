@@ -20,6 +20,9 @@ pub struct BuildReport {
     pub compiler: Compiler,
     /// True when the cache held everything: the compiler was not called.
     pub unchanged: bool,
+    /// How many times the compiler ran for this build (0 when the cache
+    /// held everything).
+    pub compiler_runs: usize,
     /// Source files whose contracts were compiled in this run (relative).
     pub compiled_sources: Vec<PathBuf>,
     /// Errors, warnings and infos from the compiler.
@@ -125,6 +128,8 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
     let mut output = project
         .compile()
         .map_err(|e| SolcError::Build(Box::new(e)))?;
+    // Each build-info is one call of the compiler.
+    let mut compiler_runs = output.output().build_infos.len();
     let root = &config.root;
     // Source maps number files per compilation: coverage needs every
     // artifact from one compilation, so a partial rebuild of the coverage
@@ -138,6 +143,7 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
             output = project
                 .compile()
                 .map_err(|e| SolcError::Build(Box::new(e)))?;
+            compiler_runs += output.output().build_infos.len();
         }
     }
 
@@ -205,6 +211,7 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
     Ok(BuildReport {
         compiler: compiler.clone(),
         unchanged: output.is_unchanged(),
+        compiler_runs,
         compiled_sources,
         diagnostics,
         contracts,

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::{Cx, Detector, Sink, function_label};
+use crate::detector::{Cx, Detector, Sink, function_label};
 use crate::{
     Confidence, Severity,
     access::{access_of, is_state_changing_entry},

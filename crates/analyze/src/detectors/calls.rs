@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use foundry_compilers::artifacts::ast::{Expression, FunctionCall, Statement};
 
-use super::{Cx, Detector, Sink};
+use crate::detector::{Cx, Detector, Sink};
 use crate::{
     Confidence, Severity,
     ast::{self, BodyVisitor, Place},

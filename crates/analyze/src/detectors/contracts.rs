@@ -5,7 +5,7 @@ use foundry_compilers::artifacts::ast::{
     ContractDefinition, ContractKind, FunctionDefinition, FunctionKind, StateMutability, Visibility,
 };
 
-use super::{Cx, Detector, Sink};
+use crate::detector::{Cx, Detector, Sink};
 use crate::{
     Confidence, Severity,
     flow::{CallKind, Effect},

@@ -11,7 +11,7 @@ use foundry_compilers::artifacts::ast::{
     yul::{YulBlock, YulExpression, YulStatement},
 };
 
-use super::{Cx, Detector, Sink};
+use crate::detector::{Cx, Detector, Sink};
 use crate::{
     Confidence, Severity,
     ast::{self, BodyVisitor, Place},

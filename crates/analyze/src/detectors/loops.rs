@@ -4,7 +4,7 @@
 
 use foundry_compilers::artifacts::ast::{Expression, FunctionCall, StateMutability};
 
-use super::{Cx, Detector, Sink};
+use crate::detector::{Cx, Detector, Sink};
 use crate::{
     Confidence, Severity,
     ast::{self, BodyVisitor, Place},

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Cx, Detector, Sink, is_entry, is_mutating};
+use crate::detector::{Cx, Detector, Sink, is_entry, is_mutating};
 use crate::{
     Confidence, Severity,
     flow::{CallKind, Effect, is_nonreentrant},

@@ -8,7 +8,8 @@ use foundry_compilers::artifacts::ast::{
     ContractDefinition, Expression, FunctionCall, FunctionDefinition, Statement,
 };
 
-use super::{Cx, Detector, Sink, is_entry, transfers::strip_conversion};
+use crate::ast::strip_conversion;
+use crate::detector::{Cx, Detector, Sink, is_entry};
 use crate::{
     Confidence, Severity,
     ast::{self, BodyVisitor, Place},

@@ -10,7 +10,7 @@ use foundry_compilers::artifacts::ast::{
     FunctionDefinition, FunctionKind, Statement,
 };
 
-use super::{Cx, Detector, Sink, function_label, is_entry, is_mutating};
+use crate::detector::{Cx, Detector, Sink, function_label, is_entry, is_mutating};
 use crate::{
     Confidence, Severity,
     ast::{self, BodyVisitor, Place},
@@ -18,7 +18,7 @@ use crate::{
     program::referenced,
 };
 
-use super::transfers::strip_conversion;
+use crate::ast::strip_conversion;
 
 pub(super) static DETECTORS: &[Detector] = &[
     Detector {

@@ -3,7 +3,7 @@
 
 use foundry_compilers::artifacts::ast::SourceLocation;
 
-use super::{Cx, Detector, Raw, Sink};
+use crate::detector::{Cx, Detector, Raw, Sink};
 use crate::{Confidence, Severity};
 
 pub(super) static DETECTORS: &[Detector] = &[Detector {

@@ -2,9 +2,11 @@
 //! address taken from the arguments of an unguarded function, code run by
 //! `delegatecall` at such an address, and `selfdestruct` anyone can reach.
 
-use foundry_compilers::artifacts::ast::{Expression, FunctionCall, FunctionCallKind};
+use foundry_compilers::artifacts::ast::{Expression, FunctionCall};
 
-use super::{Cx, Detector, Sink, is_entry};
+use crate::ast::strip_conversion;
+
+use crate::detector::{Cx, Detector, Sink, is_entry};
 use crate::{
     Confidence, Severity,
     flow::{CallKind, Effect, is_guarded, is_sender, mentions, tainted},
@@ -116,18 +118,6 @@ pub(crate) fn own_calls<'a>(
         })
         .filter_map(|(l, call)| Some((l, call, call_target(call)?)))
         .collect()
-}
-
-/// `payable(x)`, `address(x)` → `x`.
-pub(crate) fn strip_conversion(expr: &Expression) -> &Expression {
-    match expr {
-        Expression::FunctionCall(c)
-            if c.kind == FunctionCallKind::TypeConversion && c.arguments.len() == 1 =>
-        {
-            strip_conversion(&c.arguments[0])
-        }
-        other => other,
-    }
 }
 
 /// The functions anyone can call (no guard on `msg.sender`), with their

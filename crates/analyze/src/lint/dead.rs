@@ -9,11 +9,11 @@ use foundry_compilers::artifacts::ast::{
     StorageLocation, Visibility, visitor::Walk,
 };
 
-use super::report_in_file;
+use super::support::report_in_file;
 use crate::{
     Confidence, Fix, Severity,
     ast::{self, BodyVisitor, Place},
-    detectors::{Cx, Detector, Sink, function_label},
+    detector::{Cx, Detector, Sink, function_label},
     flow::Effect,
     program::References,
 };

@@ -8,11 +8,11 @@ use foundry_compilers::artifacts::ast::{
     visitor::{Visitor, Walk},
 };
 
-use super::{report_in_file, slice};
+use super::support::{report_in_file, slice};
 use crate::{
     Confidence, Fix, Severity,
     ast::{BodyVisitor, Place},
-    detectors::{Cx, Detector, Sink, function_label},
+    detector::{Cx, Detector, Sink, function_label},
 };
 
 pub(super) static RULES: &[Detector] = &[

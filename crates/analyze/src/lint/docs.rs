@@ -4,7 +4,7 @@ use foundry_compilers::artifacts::ast::{ContractDefinitionPart, FunctionKind, Vi
 
 use crate::{
     Confidence, Severity,
-    detectors::{Cx, Detector, Sink},
+    detector::{Cx, Detector, Sink},
 };
 
 pub(super) static RULES: &[Detector] = &[

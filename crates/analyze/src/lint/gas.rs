@@ -11,7 +11,7 @@ use foundry_compilers::artifacts::ast::{
 use crate::{
     Confidence, Fix, Severity,
     ast::{self, BodyVisitor, Place},
-    detectors::{Cx, Detector, Sink},
+    detector::{Cx, Detector, Sink},
     program::referenced,
 };
 
@@ -200,7 +200,7 @@ fn calldata_parameter(cx: &Cx<'_, '_>, sink: &mut Sink) {
             {
                 continue;
             }
-            let text = super::slice(cx.unit, p.src);
+            let text = super::support::slice(cx.unit, p.src);
             let Some(offset) = text.find("memory") else {
                 continue;
             };

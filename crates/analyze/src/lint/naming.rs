@@ -4,11 +4,11 @@ use foundry_compilers::artifacts::ast::{
     ContractDefinitionPart, FunctionKind, Mutability, SourceLocation, SourceUnitPart,
 };
 
-use super::{is_cap_words, is_mixed_case, is_screaming_snake, report_in_file};
+use super::support::{is_cap_words, is_mixed_case, is_screaming_snake, report_in_file};
 use crate::{
     Confidence, Severity,
     ast::{self, BodyVisitor, Place},
-    detectors::{Cx, Detector, Sink},
+    detector::{Cx, Detector, Sink},
 };
 
 pub(super) static RULES: &[Detector] = &[

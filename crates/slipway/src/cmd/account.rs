@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use eyre::{Result, bail, eyre};
 use slipway_keys::{Keystores, Password};
 
-use super::GlobalOpts;
+use crate::global::GlobalOpts;
 
 /// Manage keystore accounts.
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use clap::Args;
 use eyre::{Result, bail};
 use slipway_analyze::Family;
 
-use super::{CHECK_FAILED, GlobalOpts};
+use crate::global::{CHECK_FAILED, GlobalOpts};
 use crate::{findings::FindingArgs, output, render};
 
 /// Analyse the project's contracts for security problems.
@@ -33,7 +33,7 @@ impl AnalyzeArgs {
         if let Some(file) = &self.update_bugs {
             let count = slipway_analyze::bugs::update(&root, file)?;
             output::status(
-                global,
+                global.ui(),
                 "Updated",
                 &format!(
                     "{count} known compiler bugs in {}",
@@ -41,13 +41,18 @@ impl AnalyzeArgs {
                 ),
             );
         }
-        let options = self.findings.options(global, self.access_report.clone());
-        let run = self
+        let options = self
             .findings
-            .run(global, &config, &options, slipway_analyze::analyze_project)?;
+            .options(global.offline, self.access_report.clone());
+        let run = self.findings.run(
+            global.ui(),
+            &config,
+            &options,
+            slipway_analyze::analyze_project,
+        )?;
         if let Some(file) = &self.access_report {
             output::status(
-                global,
+                global.ui(),
                 "Wrote",
                 &format!("the access-control review to {}", file.display()),
             );
@@ -60,7 +65,7 @@ impl AnalyzeArgs {
             let json = render::analyze::json(&run.report, compiler_bugs, gate);
             println!("{}", serde_json::to_string_pretty(&json)?);
         } else {
-            render::analyze::findings(global, &root, &run.report, gate);
+            render::analyze::findings(global.ui(), &root, &run.report, gate);
             render::analyze::compiler_bugs(compiler_bugs, &config.compiler.version);
         }
         Ok(if !run.passed() {

@@ -12,7 +12,7 @@ use slipway_solc::{
     Profile,
 };
 
-use super::GlobalOpts;
+use crate::global::GlobalOpts;
 use crate::render;
 
 /// Compile the project.
@@ -43,11 +43,11 @@ impl BuildArgs {
             // The no-op fast path: nothing changed since the last clean build.
             allow_unchanged: !self.json,
         };
-        let progress = render::build::Progress::new(global);
+        let progress = render::build::Progress::new(global.ui());
         let built = slipway_solc::compile_project(&config, request, &|e| progress.on(e))?;
         let report = match built {
             Built::Unchanged { contracts, .. } => {
-                render::build::unchanged(global);
+                render::build::unchanged(global.ui());
                 if self.sizes {
                     print_sizes(&contracts, &config);
                 }
@@ -89,7 +89,7 @@ fn exit_code(contracts: &[ContractSize], sizes: bool, config: &Config) -> ExitCo
         .iter()
         .any(|c| c.over_limit() && !is_test_support(&c.source, config));
     if sizes && over {
-        crate::cmd::CHECK_FAILED.into()
+        crate::global::CHECK_FAILED.into()
     } else {
         ExitCode::SUCCESS
     }

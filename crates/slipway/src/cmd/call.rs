@@ -10,7 +10,7 @@ use slipway_chain::{TxEvent, resolve_signer};
 use slipway_contracts::Invocation;
 use slipway_deploy::{CallOutcome, SendEvent, SendOutcome, Sender, call, check_send, send};
 
-use super::{CHECK_FAILED, GlobalOpts};
+use crate::global::{CHECK_FAILED, GlobalOpts};
 use crate::{
     args::{ApprovalOpts, SignerOpts},
     session::{TerminalConfirm, ask_password, connect, environment, runtime},
@@ -68,7 +68,7 @@ pub(crate) struct SendArgs {
 impl CallArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let env = environment(global, &config, &self.target.env)?;
+        let env = environment(global.ui(), &config, &self.target.env)?;
         let invocation = self.target.invocation(&config.root)?;
         let outcome = runtime()?.block_on(async {
             let client = connect(&config, &env).await?;
@@ -120,7 +120,7 @@ fn progress_line(event: &SendEvent, env: &str) -> Option<String> {
 impl SendArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let env = environment(global, &config, &self.target.env)?;
+        let env = environment(global.ui(), &config, &self.target.env)?;
         check_send(&env)?;
         let invocation = self.target.invocation(&config.root)?;
         let signer = resolve_signer(&env, &self.signer.signer, config.vars(), &ask_password)?;

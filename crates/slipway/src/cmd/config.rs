@@ -7,7 +7,7 @@ use eyre::Result;
 use serde::Serialize;
 use slipway_config::{CompilerConfig, Environment, Gates, MonitorConfig, ProjectConfig};
 
-use super::GlobalOpts;
+use crate::global::GlobalOpts;
 
 /// Print the configuration.
 #[derive(Debug, Args)]

@@ -11,7 +11,7 @@ use slipway_test_runner::{
     CoverageGate, CoverageReport, SuiteRequest, measure_coverage, run_suite,
 };
 
-use super::{CHECK_FAILED, GlobalOpts};
+use crate::global::{CHECK_FAILED, GlobalOpts};
 use crate::{args::Selection, render};
 
 /// A form of the report.
@@ -84,7 +84,13 @@ impl CoverageArgs {
         }
         let json = self.reports.contains(&ReportKind::Json);
         let config = global.config()?;
-        let build = render::build::compile(global, &config, Profile::Coverage, json)?;
+        let build = render::build::compile(
+            global.ui(),
+            global.offline,
+            &config,
+            Profile::Coverage,
+            json,
+        )?;
         let request = SuiteRequest {
             coverage: true,
             trace_failures: global.verbose >= 3,

@@ -14,7 +14,7 @@ use slipway_deploy::{
 };
 use slipway_solc::Profile;
 
-use super::{CHECK_FAILED, GlobalOpts};
+use crate::global::{CHECK_FAILED, GlobalOpts};
 use crate::{
     args::{ApprovalOpts, SignerOpts},
     output::status,
@@ -136,15 +136,21 @@ fn report(global: &GlobalOpts, progress: Progress<'_>) {
     }
     match progress {
         Progress::Tx { step, event } => match event {
-            TxEvent::Sent { hash, nonce, .. } => {
-                status(global, "Sent", &format!("{step}: {hash} (nonce {nonce})"))
+            TxEvent::Sent { hash, nonce, .. } => status(
+                global.ui(),
+                "Sent",
+                &format!("{step}: {hash} (nonce {nonce})"),
+            ),
+            TxEvent::Bumped { hash, .. } => {
+                status(global.ui(), "Bumped", &format!("{step}: {hash}"))
             }
-            TxEvent::Bumped { hash, .. } => status(global, "Bumped", &format!("{step}: {hash}")),
-            TxEvent::Dropped { hash } => {
-                status(global, "Dropped", &format!("{step}: {hash}: sent again"))
-            }
+            TxEvent::Dropped { hash } => status(
+                global.ui(),
+                "Dropped",
+                &format!("{step}: {hash}: sent again"),
+            ),
             TxEvent::Reorged { block, .. } => status(
-                global,
+                global.ui(),
                 "Reorged",
                 &format!("{step}: out of block {block}; waiting again"),
             ),
@@ -152,7 +158,7 @@ fn report(global: &GlobalOpts, progress: Progress<'_>) {
                 check: slipway_chain::NonceCheck::UsedOutside { expected, chain },
                 ..
             } => status(
-                global,
+                global.ui(),
                 "Warning",
                 &format!(
                     "{step}: nonces up to {chain} were used outside slipway (expected {expected})"
@@ -161,12 +167,12 @@ fn report(global: &GlobalOpts, progress: Progress<'_>) {
             _ => {}
         },
         Progress::Resumed { step, hash } => status(
-            global,
+            global.ui(),
             "Resuming",
             &format!("{step}: following {hash} from the journal"),
         ),
         Progress::Found { step, address } => status(
-            global,
+            global.ui(),
             "Found",
             &format!("{step}: already deployed at {address} (CREATE2): nothing sent"),
         ),
@@ -176,7 +182,7 @@ fn report(global: &GlobalOpts, progress: Progress<'_>) {
             block,
             gas_used,
         } => status(
-            global,
+            global.ui(),
             "Done",
             &format!(
                 "{step}{} in block {block}, gas {gas_used}",
@@ -189,8 +195,14 @@ fn report(global: &GlobalOpts, progress: Progress<'_>) {
 impl DeployArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let env = environment(global, &config, &self.env)?;
-        let build = render::build::compile(global, &config, Profile::Default, self.json)?;
+        let env = environment(global.ui(), &config, &self.env)?;
+        let build = render::build::compile(
+            global.ui(),
+            global.offline,
+            &config,
+            Profile::Default,
+            self.json,
+        )?;
         if build.has_errors() {
             bail!("compilation failed: nothing was deployed");
         }
@@ -224,12 +236,12 @@ impl DeployArgs {
         let started = Instant::now();
         let result = runtime()?.block_on(deploy(&request, &hooks))?;
         if let Some(authorised) = &result.authorised {
-            render::authorised(global, &env, authorised);
+            render::authorised(global.ui(), &env, authorised);
         }
         match &result.deployed {
-            None => status(global, "Dry run", "nothing was sent or written"),
+            None => status(global.ui(), "Dry run", "nothing was sent or written"),
             Some(outcome) if outcome.sent == 0 => status(
-                global,
+                global.ui(),
                 "Done",
                 &format!(
                     "nothing to send: the plan is done on {} ({} checked)",
@@ -238,7 +250,7 @@ impl DeployArgs {
                 ),
             ),
             Some(outcome) => status(
-                global,
+                global.ui(),
                 "Deployed",
                 &format!(
                     "{} in {} (plan depth {}) in {:.1?}; {} in deployments/{}/",
@@ -279,7 +291,7 @@ fn show_effect(
         return;
     }
     status(
-        global,
+        global.ui(),
         "Plan",
         &format!(
             "{} on {} (chain {}) from {}; journal {}",
@@ -300,7 +312,7 @@ fn show_effect(
 impl DeploymentsArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let env = environment(global, &config, &self.env)?;
+        let env = environment(global.ui(), &config, &self.env)?;
         let records = read_records(&config.root, &env.name)?;
         if self.json {
             println!("{}", serde_json::to_string_pretty(&records)?);
@@ -308,7 +320,7 @@ impl DeploymentsArgs {
         }
         if records.is_empty() {
             status(
-                global,
+                global.ui(),
                 "None",
                 &format!(
                     "nothing deployed to {} yet (deployments/{}/ is empty)",

@@ -9,7 +9,7 @@ use clap::Args;
 use eyre::{Result, WrapErr, bail};
 use slipway_config::CONFIG_FILE;
 
-use super::GlobalOpts;
+use crate::global::GlobalOpts;
 use crate::output::status;
 
 /// Create a new slipway project.
@@ -86,7 +86,7 @@ impl InitArgs {
             let target = dir.join(&path);
             if target.exists() && path != CONFIG_FILE {
                 status(
-                    global,
+                    global.ui(),
                     "Kept",
                     &format!("{} (already there)", target.display()),
                 );
@@ -100,14 +100,14 @@ impl InitArgs {
                 .wrap_err_with(|| format!("cannot write {}", target.display()))?;
         }
         status(
-            global,
+            global.ui(),
             "Created",
             &format!("slipway project in {}", dir.display()),
         );
         if !self.no_install {
             npm_install(global, &dir)?;
         }
-        status(global, "Next", "slipway build && slipway test");
+        status(global.ui(), "Next", "slipway build && slipway test");
         Ok(ExitCode::SUCCESS)
     }
 }
@@ -138,13 +138,17 @@ fn package_name(dir: &Path) -> String {
 fn npm_install(global: &GlobalOpts, dir: &Path) -> Result<()> {
     let Ok(npm) = which::which("npm") else {
         status(
-            global,
+            global.ui(),
             "Skipped",
             "npm install: npm is not on PATH; install Node.js, then run `npm install`",
         );
         return Ok(());
     };
-    status(global, "Installing", "Solidity dependencies (npm install)");
+    status(
+        global.ui(),
+        "Installing",
+        "Solidity dependencies (npm install)",
+    );
     let output = Command::new(npm)
         .args(["install", "--no-audit", "--no-fund"])
         .current_dir(dir)

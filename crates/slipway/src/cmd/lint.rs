@@ -8,7 +8,7 @@ use clap::Args;
 use eyre::{Result, WrapErr};
 use slipway_analyze::{Finding, Fix};
 
-use super::{CHECK_FAILED, GlobalOpts};
+use crate::global::{CHECK_FAILED, GlobalOpts};
 use crate::{findings::FindingArgs, output, render};
 
 /// Lint the project's contracts: naming, declarations, documentation, dead
@@ -29,14 +29,17 @@ pub(crate) struct LintArgs {
 impl LintArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let options = self.findings.options(global, None);
-        let run = self
-            .findings
-            .run(global, &config, &options, slipway_analyze::lint_project)?;
+        let options = self.findings.options(global.offline, None);
+        let run = self.findings.run(
+            global.ui(),
+            &config,
+            &options,
+            slipway_analyze::lint_project,
+        )?;
         if self.fix {
             let applied = apply_fixes(&run.root, &run.report.findings, self.dry_run)?;
             let verb = if self.dry_run { "Would fix" } else { "Fixed" };
-            output::status(global, verb, &applied);
+            output::status(global.ui(), verb, &applied);
             return Ok(ExitCode::SUCCESS);
         }
         let gate = run.gate;
@@ -44,7 +47,7 @@ impl LintArgs {
             let json = render::analyze::lint_json(&run.report, gate);
             println!("{}", serde_json::to_string_pretty(&json)?);
         } else {
-            render::analyze::findings(global, &run.root, &run.report, gate);
+            render::analyze::findings(global.ui(), &run.root, &run.report, gate);
         }
         Ok(if !run.passed() {
             ExitCode::from(CHECK_FAILED)

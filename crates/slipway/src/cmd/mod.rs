@@ -14,16 +14,12 @@ mod snapshot;
 mod test;
 mod verify;
 
-use std::{path::PathBuf, process::ExitCode};
+use std::process::ExitCode;
 
-/// The exit code of a command whose check failed: failing tests, a gate
-/// below its threshold, drift, a mismatch, a reverted call. (0: success;
-/// 2: an error stopped the command — see `main`.)
-pub(crate) const CHECK_FAILED: u8 = 1;
-
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use eyre::Result;
-use slipway_config::{CONFIG_FILE, Config};
+
+use crate::global::GlobalOpts;
 
 /// slipway: lint, test, build, deploy, verify, monitor and operate Solidity
 /// contracts, as one command line.
@@ -34,50 +30,6 @@ pub(crate) struct Cli {
     pub(crate) global: GlobalOpts,
     #[command(subcommand)]
     command: Command,
-}
-
-/// Flags every subcommand takes.
-#[derive(Debug, Args)]
-pub(crate) struct GlobalOpts {
-    /// Project root (default: the nearest directory upwards with slipway.toml).
-    #[arg(long, global = true, value_name = "DIR")]
-    pub(crate) root: Option<PathBuf>,
-    /// Print less: no progress lines.
-    #[arg(short, long, global = true)]
-    pub(crate) quiet: bool,
-    /// More output: -v logging, `test` -vv console.log of every test, -vvv
-    /// traces of failing tests, -vvvv debug logging; RUST_LOG overrides.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub(crate) verbose: u8,
-    /// Never use the network for the compiler (also SLIPWAY_OFFLINE=1):
-    /// solcjs from npm stands in for the native solc.
-    #[arg(long, global = true)]
-    pub(crate) offline: bool,
-    /// Colour: auto (TTY and no NO_COLOR), always or never.
-    #[arg(long, global = true, default_value = "auto", value_parser = ["auto", "always", "never"])]
-    pub(crate) color: String,
-}
-
-impl GlobalOpts {
-    /// The project root.
-    pub(crate) fn root(&self) -> Result<PathBuf> {
-        if let Some(root) = &self.root {
-            // Absolute, so that paths derived from it (remappings, artifacts)
-            // do not depend on the working directory of the compiler.
-            return Ok(std::path::absolute(root)?);
-        }
-        let cwd = std::env::current_dir()?;
-        Ok(cwd
-            .ancestors()
-            .find(|d| d.join(CONFIG_FILE).is_file())
-            .unwrap_or(&cwd)
-            .to_path_buf())
-    }
-
-    /// The project's configuration.
-    pub(crate) fn config(&self) -> Result<Config> {
-        Ok(Config::load(&self.root()?)?)
-    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,7 +7,7 @@ use eyre::{Result, WrapErr, bail};
 use slipway_config::{DEV_MNEMONIC, Hardfork, Target};
 use slipway_devnet::{Mining, Node, NodeSettings};
 
-use super::GlobalOpts;
+use crate::global::GlobalOpts;
 use crate::output::status;
 
 /// Run the development chain as a JSON-RPC node (HTTP and WebSocket on one port).
@@ -182,7 +182,7 @@ impl NodeArgs {
                 }
             );
             println!("Listening on {} (WebSocket {})", server.url, server.ws_url);
-            status(global, "Ready", "Ctrl-C stops the node; the chain is kept");
+            status(global.ui(), "Ready", "Ctrl-C stops the node; the chain is kept");
             stopped().await?;
             server.stop().await;
             // Empty interval blocks held back for a batch are logged too.

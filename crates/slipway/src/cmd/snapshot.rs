@@ -12,7 +12,7 @@ use slipway_test_runner::{
 };
 use yansi::Paint;
 
-use super::{CHECK_FAILED, GlobalOpts};
+use crate::global::{CHECK_FAILED, GlobalOpts};
 use crate::{args::Selection, render};
 
 /// Write the gas of every test to .gas-snapshot, or compare with it.
@@ -72,7 +72,13 @@ impl SnapshotArgs {
         if let Some(tolerance) = self.tolerance {
             request.tolerance = tolerance;
         }
-        let build = render::build::compile(global, &config, Profile::Default, false)?;
+        let build = render::build::compile(
+            global.ui(),
+            global.offline,
+            &config,
+            Profile::Default,
+            false,
+        )?;
         let suite = SuiteRequest {
             trace_failures: global.verbose >= 3,
             ..self.selection.request()

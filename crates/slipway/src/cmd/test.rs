@@ -7,7 +7,7 @@ use eyre::{Result, WrapErr};
 use slipway_solc::Profile;
 use slipway_test_runner::{GasReport, Rerun, SuiteRequest, junit, list_suite, run_suite};
 
-use super::{CHECK_FAILED, GlobalOpts};
+use crate::global::{CHECK_FAILED, GlobalOpts};
 use crate::{
     args::Selection,
     output::{self, count, status},
@@ -59,16 +59,22 @@ impl TestArgs {
             if let Err(report) = self.run_once(global) {
                 output::error(&report);
             }
-            status(global, "Watching", "for changes (Ctrl-C stops)");
+            status(global.ui(), "Watching", "for changes (Ctrl-C stops)");
             let changed = watch.next_change()?;
             let names: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
-            status(global, "Changed", &names.join(", "));
+            status(global.ui(), "Changed", &names.join(", "));
         }
     }
 
     fn run_once(&self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let build = render::build::compile(global, &config, Profile::Default, self.json)?;
+        let build = render::build::compile(
+            global.ui(),
+            global.offline,
+            &config,
+            Profile::Default,
+            self.json,
+        )?;
         if self.list {
             let listed = list_suite(&config, &build, &self.selection.request().filter)?;
             print!("{}", render::tests::list(&listed, self.json)?);
@@ -87,12 +93,12 @@ impl TestArgs {
         if !self.json {
             match run.rerun {
                 Some(Rerun::Failed(n)) => status(
-                    global,
+                    global.ui(),
                     "Rerunning",
                     &format!("the {} that failed last time", count(n, "test")),
                 ),
                 Some(Rerun::NothingRecorded) => status(
-                    global,
+                    global.ui(),
                     "Rerunning",
                     "every test: the last run recorded no failure",
                 ),

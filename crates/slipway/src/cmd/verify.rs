@@ -11,7 +11,7 @@ use slipway_contracts::Artifacts;
 use slipway_deploy::verify::{Verdict, VerifyRequest, verify};
 use slipway_solc::Profile;
 
-use super::{CHECK_FAILED, GlobalOpts};
+use crate::global::{CHECK_FAILED, GlobalOpts};
 use crate::{
     render,
     session::{command_line, runtime},
@@ -41,7 +41,13 @@ impl VerifyArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
         let env = config.environment(&self.env)?;
-        let build = render::build::compile(global, &config, Profile::Default, self.json)?;
+        let build = render::build::compile(
+            global.ui(),
+            global.offline,
+            &config,
+            Profile::Default,
+            self.json,
+        )?;
         if build.has_errors() {
             bail!("compilation failed: nothing to compare with");
         }

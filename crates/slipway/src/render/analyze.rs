@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use slipway_analyze::{Finding, Report, Severity, bugs::BugReport};
 use yansi::Paint;
 
-use crate::{cmd::GlobalOpts, output};
+use crate::output::{self, Ui};
 
 fn paint_severity(severity: Severity) -> String {
     let name = format!("{severity:?}").to_lowercase();
@@ -67,7 +67,7 @@ fn render_one(f: &Finding, text: &str, help: &str) -> String {
 }
 
 /// Prints the counted findings on stdout and a summary on stderr.
-pub(crate) fn findings(global: &GlobalOpts, root: &Path, report: &Report, gate: Severity) {
+pub(crate) fn findings(ui: Ui, root: &Path, report: &Report, gate: Severity) {
     let mut texts: HashMap<&Path, String> = HashMap::new();
     for f in report.findings.iter().filter(|f| f.counts()) {
         let text = texts
@@ -140,7 +140,7 @@ pub(crate) fn findings(global: &GlobalOpts, root: &Path, report: &Report, gate: 
             format!("{gate:?}").to_lowercase()
         ));
     }
-    output::status(global, "Analysed", &summary);
+    output::status(ui, "Analysed", &summary);
 }
 
 /// The known compiler bugs that apply, after the findings (stdout).

@@ -9,18 +9,18 @@ use slipway_config::Config;
 use slipway_solc::{BuildEvent, BuildReport, DiagnosticSeverity, Profile};
 use yansi::Paint;
 
-use crate::{cmd::GlobalOpts, output::status};
+use crate::output::{Ui, status};
 
 /// Renders [`BuildEvent`]s as they come.
-pub(crate) struct Progress<'g> {
-    global: &'g GlobalOpts,
+pub(crate) struct Progress {
+    ui: Ui,
     spinner: RefCell<Option<(indicatif::ProgressBar, Instant)>>,
 }
 
-impl<'g> Progress<'g> {
-    pub(crate) fn new(global: &'g GlobalOpts) -> Self {
+impl Progress {
+    pub(crate) fn new(ui: Ui) -> Self {
         Self {
-            global,
+            ui,
             spinner: RefCell::new(None),
         }
     }
@@ -28,10 +28,10 @@ impl<'g> Progress<'g> {
     /// Shows one event.
     pub(crate) fn on(&self, event: BuildEvent<'_>) {
         match event {
-            BuildEvent::Installing(line) => status(self.global, "Installing", line),
-            BuildEvent::CompilerNote(note) => status(self.global, "Compiler", note),
+            BuildEvent::Installing(line) => status(self.ui, "Installing", line),
+            BuildEvent::CompilerNote(note) => status(self.ui, "Compiler", note),
             BuildEvent::Compiling(compiler) => {
-                if !self.global.quiet {
+                if !self.ui.quiet {
                     let bar = indicatif::ProgressBar::new_spinner();
                     bar.set_message(format!("compiling with solc {}", compiler.version));
                     bar.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -68,11 +68,11 @@ impl<'g> Progress<'g> {
             }
         }
         if report.unchanged {
-            unchanged(self.global);
+            unchanged(self.ui);
         } else {
             let n = report.compiled_sources.len();
             status(
-                self.global,
+                self.ui,
                 "Compiled",
                 &format!(
                     "{} with solc {}{}",
@@ -86,24 +86,21 @@ impl<'g> Progress<'g> {
 }
 
 /// "Unchanged": nothing was compiled.
-pub(crate) fn unchanged(global: &GlobalOpts) {
-    status(
-        global,
-        "Unchanged",
-        "no source changed; compilation skipped",
-    );
+pub(crate) fn unchanged(ui: Ui) {
+    status(ui, "Unchanged", "no source changed; compilation skipped");
 }
 
 /// Builds the project (for commands that go on to test, deploy or verify),
 /// showing progress and diagnostics (unless `quiet`).
 pub(crate) fn compile(
-    global: &GlobalOpts,
+    ui: Ui,
+    offline: bool,
     config: &Config,
     profile: Profile,
     quiet: bool,
 ) -> Result<BuildReport> {
-    let progress = Progress::new(global);
-    match slipway_solc::compile(config, profile, global.offline, &|e| progress.on(e)) {
+    let progress = Progress::new(ui);
+    match slipway_solc::compile(config, profile, offline, &|e| progress.on(e)) {
         Ok(report) => {
             progress.finished(&report, quiet);
             Ok(report)

@@ -9,14 +9,14 @@ pub(crate) mod verify;
 
 /// What the confirmation rule let through, on stderr.
 pub(crate) fn authorised(
-    global: &crate::cmd::GlobalOpts,
+    ui: crate::output::Ui,
     env: &slipway_config::Environment,
     authorised: &slipway_deploy::Authorised,
 ) {
     if authorised.typed_back {
-        crate::output::status(global, "Confirmed", &format!("`{}` typed back", env.name));
+        crate::output::status(ui, "Confirmed", &format!("`{}` typed back", env.name));
     }
     if let Some(reason) = &authorised.reason {
-        crate::output::status(global, "Reason", reason);
+        crate::output::status(ui, "Reason", reason);
     }
 }

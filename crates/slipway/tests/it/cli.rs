@@ -132,10 +132,25 @@ fn a_fresh_project_passes_its_own_gates() {
         .success()
         .stderr(predicate::str::contains("nothing to send"));
     let ignored = fs::read_to_string(dir.join(".gitignore")).expect(".gitignore");
-    for entry in ["out/", ".slipway/", "lcov.info", "deployments/development/"] {
+    for entry in [
+        "out/",
+        ".slipway/",
+        "lcov.info",
+        "reports/",
+        "deployments/development/",
+        "incidents/development/",
+    ] {
         assert!(
             ignored.lines().any(|l| l.trim() == entry),
             "{entry} is not ignored:\n{ignored}"
+        );
+    }
+    // What is shared stays in git: records, proposals and runs of real
+    // chains, and their incidents.
+    for kept in ["deployments/", "deployments/production/", "incidents/"] {
+        assert!(
+            !ignored.lines().any(|l| l.trim() == kept),
+            "{kept} must not be ignored:\n{ignored}"
         );
     }
 }

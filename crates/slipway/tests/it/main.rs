@@ -12,6 +12,7 @@ mod deploy_bridge;
 mod foundry_suite;
 mod human_output;
 mod layout;
+mod library_flow;
 mod lint;
 mod node;
 mod protection;

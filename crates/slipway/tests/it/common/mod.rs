@@ -82,7 +82,16 @@ pub fn repository_copy(tmp: &tempfile::TempDir) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("dir");
     let status = std::process::Command::new("cp")
         .arg("-r")
-        .args(["contracts", "deploy", "slipway.toml", "package.json"].map(|p| repo.join(p)))
+        .args(
+            [
+                "contracts",
+                "deploy",
+                "slipway.toml",
+                "package.json",
+                ".gas-snapshot",
+            ]
+            .map(|p| repo.join(p)),
+        )
         .arg(&dir)
         .status()
         .expect("cp");
