@@ -32,11 +32,11 @@ enum Reach {
 /// A typed client of one chain.
 #[derive(Clone, Debug)]
 pub struct ChainClient {
-    provider: RootProvider,
+    pub(crate) provider: RootProvider,
     reach: Reach,
     /// Where answers come from, for errors: the providers (redacted) or
     /// the embedded dev chain.
-    source: String,
+    pub(crate) source: String,
 }
 
 /// A call or transaction to ask the chain about (estimate, call).
@@ -79,9 +79,11 @@ fn error<'a>(
             method: method.to_owned(),
             code: payload.code,
             message: payload.message.to_string(),
-            data: payload
+            revert: payload
                 .data
-                .and_then(|raw| serde_json::from_str(raw.get()).ok()),
+                .and_then(|raw| serde_json::from_str(raw.get()).ok())
+                .as_ref()
+                .and_then(crate::provider::revert_bytes),
         },
         RpcError::Transport(TransportErrorKind::Custom(inner)) => {
             match inner.downcast::<ProviderError>() {
@@ -108,7 +110,7 @@ fn error<'a>(
 const IN_PROCESS: &str = "the embedded dev chain";
 
 impl ChainClient {
-    fn error<'a>(
+    pub(crate) fn error<'a>(
         &'a self,
         method: &'a str,
     ) -> impl FnOnce(RpcError<TransportErrorKind>) -> ProviderError + 'a {

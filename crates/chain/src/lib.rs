@@ -10,8 +10,10 @@
 
 mod client;
 mod connect;
+mod dev;
 mod fees;
 mod lifecycle;
+mod logs;
 mod nonce;
 mod provider;
 mod remote_signer;
@@ -21,6 +23,7 @@ pub use client::{CallRequest, ChainClient};
 pub use connect::{ConnectError, connect};
 pub use fees::{FeeError, FeeQuote, bump, estimate, quote_1559};
 pub use lifecycle::{Lifecycle, Shortfall, SignedTx, TxError, TxEvent, TxRequest};
+pub use logs::{LogQuery, MAX_LOG_SPLITS};
 pub use nonce::{NonceCheck, NonceTracker};
 pub use provider::{Health, ProviderError, Providers};
 pub use remote_signer::{resolve_signer, signer_transport};

@@ -4,7 +4,7 @@
 //! latency are kept. An answer that is a real JSON-RPC error (a revert, bad
 //! parameters) is returned as it is, without failover. `http(s)://` URLs
 //! are posted to; `ws(s)://` URLs keep one WebSocket each (`ws.rs`). Every
-//! connection is made by [`crate::net`]: TLS, proxies, failures by cause.
+//! connection is made by slipway-net: TLS, proxies, failures by cause.
 
 use std::{
     sync::{
@@ -14,7 +14,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use serde::de::DeserializeOwned;
+use alloy_primitives::Bytes;
+use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 use slipway_config::RpcUrl;
 
@@ -40,8 +41,9 @@ pub enum ProviderError {
         code: i64,
         /// Its message.
         message: String,
-        /// Its data (revert data, for reverts).
-        data: Option<Value>,
+        /// The revert data, when the error is a revert (wherever the node
+        /// put it: `data` as hex, or `data.data` as some nodes nest it).
+        revert: Option<Bytes>,
     },
     /// The answer did not have the expected shape.
     #[error("{method}: unexpected answer from {url}: {reason}")]
@@ -115,8 +117,23 @@ impl std::fmt::Debug for Providers {
     }
 }
 
+/// The revert data of a node's JSON-RPC error `data`, wherever the node
+/// put it: `data` as hex (geth, anvil, slipway), or `data.data` (some
+/// providers nest it).
+pub(crate) fn revert_bytes(data: &Value) -> Option<Bytes> {
+    let text = data
+        .as_str()
+        .or_else(|| data.get("data").and_then(Value::as_str))?;
+    alloy_primitives::hex::decode(text).ok().map(Bytes::from)
+}
+
 /// JSON-RPC errors that mean "try elsewhere": rate limits and overload.
 fn is_rate_limit(code: i64, message: &str) -> bool {
+    // A log query too large is an answer, not a reason to fail over: the
+    // caller splits the range (`ChainClient::logs`).
+    if crate::logs::is_range_refusal(message) {
+        return false;
+    }
     let message = message.to_ascii_lowercase();
     code == -32005
         || code == 429
@@ -282,7 +299,7 @@ impl Providers {
     pub async fn request<T: DeserializeOwned>(
         &self,
         method: &str,
-        params: Value,
+        params: impl Serialize,
     ) -> Result<T, ProviderError> {
         let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
         let mut reasons = Vec::new();
@@ -320,7 +337,7 @@ impl Providers {
                             method: method.to_owned(),
                             code,
                             message,
-                            data,
+                            revert: data.as_ref().and_then(revert_bytes),
                         }),
                         Attempt::Failover(_) => unreachable!("handled above"),
                     };
@@ -393,5 +410,19 @@ impl Providers {
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod revert_tests {
+    use super::*;
+
+    #[test]
+    fn revert_data_is_found_flat_or_nested() {
+        let bytes = Bytes::from(vec![0x08, 0xc3, 0x79, 0xa0]);
+        assert_eq!(revert_bytes(&json!("0x08c379a0")), Some(bytes.clone()));
+        assert_eq!(revert_bytes(&json!({ "data": "0x08c379a0" })), Some(bytes));
+        assert_eq!(revert_bytes(&json!(3)), None);
+        assert_eq!(revert_bytes(&json!("not hex")), None);
     }
 }

@@ -38,12 +38,15 @@ async fn one(
         Err(ProviderError::Rpc {
             code,
             message,
-            data,
+            revert,
             ..
         }) => ResponsePayload::Failure(ErrorPayload {
             code,
             message: message.into(),
-            data: data.as_ref().map(raw).transpose()?,
+            // Revert data travels as the hex string nodes send.
+            data: revert
+                .map(|bytes| raw(&Value::String(bytes.to_string())))
+                .transpose()?,
         }),
         // Every provider failed: the typed error travels inside the
         // transport error and is recovered by the client.

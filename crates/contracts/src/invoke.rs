@@ -263,15 +263,6 @@ fn known_abis(out: &Path, first: Option<&JsonAbi>) -> Vec<JsonAbi> {
     abis
 }
 
-/// The revert data of a node's JSON-RPC error `data`, wherever the node put
-/// it (`data` as hex, or `data.data` as some nodes nest it).
-pub fn revert_data(data: &serde_json::Value) -> Option<Vec<u8>> {
-    let text = data
-        .as_str()
-        .or_else(|| data.get("data").and_then(|d| d.as_str()))?;
-    hex::decode(text).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,14 +307,5 @@ mod tests {
         word[31] = 1;
         assert_eq!(ok.decode_output(&word).expect("decodes"), ["true"]);
         assert!(ok.decode_output(&[1, 2]).is_err());
-    }
-
-    #[test]
-    fn revert_data_is_found_flat_or_nested() {
-        let flat = serde_json::json!("0x08c379a0");
-        let nested = serde_json::json!({ "data": "0x08c379a0" });
-        assert_eq!(revert_data(&flat), Some(vec![0x08, 0xc3, 0x79, 0xa0]));
-        assert_eq!(revert_data(&nested), Some(vec![0x08, 0xc3, 0x79, 0xa0]));
-        assert_eq!(revert_data(&serde_json::json!(3)), None);
     }
 }

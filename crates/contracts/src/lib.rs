@@ -21,5 +21,5 @@ mod records;
 pub use artifacts::{Artifact, Artifacts, LinkReferences, fill};
 pub use decode::Decoder;
 pub use error::{ChainIdentity, FindError, LinkError, OtherChain, RecordError};
-pub use invoke::{Invocation, InvokeError, revert_data};
+pub use invoke::{Invocation, InvokeError};
 pub use records::{DeploymentRecord, read_records, records_dir};

@@ -8,7 +8,7 @@ use slipway_chain::{
     CallRequest, ChainClient, Lifecycle, NonceTracker, ProviderError, TxError, TxEvent, TxRequest,
 };
 use slipway_config::{Config, Environment};
-use slipway_contracts::{ChainIdentity, Invocation, RecordError, revert_data};
+use slipway_contracts::{ChainIdentity, Invocation, RecordError};
 use slipway_keys::ChainSigner;
 
 use crate::authorise::{
@@ -107,13 +107,12 @@ async fn check_record(
 /// The reason of a revert a node reported, if it is one.
 fn reverted(config: &Config, invocation: &Invocation, error: &ProviderError) -> Option<String> {
     let ProviderError::Rpc {
-        data: Some(data), ..
+        revert: Some(data), ..
     } = error
     else {
         return None;
     };
-    let data = revert_data(data)?;
-    Some(invocation.revert_reason(&config.path(&config.project.out), &data))
+    Some(invocation.revert_reason(&config.path(&config.project.out), data))
 }
 
 /// Calls `invocation` on `env`'s chain without a transaction.

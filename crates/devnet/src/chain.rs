@@ -1135,6 +1135,12 @@ impl Chain {
         self.records
     }
 
+    /// Appends a run of empty blocks as its own record (a rollback that
+    /// ends inside an earlier run keeps this part of it).
+    pub(crate) fn push_empty_runs(&mut self, runs: Vec<[u64; 3]>) {
+        self.apply(ChainRecord::EmptyBlocks(runs), true);
+    }
+
     pub(crate) fn set_records_len(&mut self, records: u64) {
         self.records = records;
     }

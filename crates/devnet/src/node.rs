@@ -278,10 +278,14 @@ impl Node {
                 Log::File { store, .. } => store.lock().read_all()?,
                 Log::Memory(all) => all.lock().clone(),
             };
-            let keep = record_of_block(&records, target)?.ok_or(DevnetError::Inconsistent {
+            let cut = cut_at_block(&records, target)?.ok_or(DevnetError::Inconsistent {
                 dir: None,
                 problem: crate::error::Inconsistency::MissingBlock(target),
             })?;
+            let (keep, kept_runs) = match cut {
+                Cut::At(keep) => (keep, None),
+                Cut::Within { before, runs } => (before, Some(runs)),
+            };
             let accounts = chain.accounts().to_vec();
             let automine = chain.automine;
             let mut rebuilt = Chain::replay(&records[..=keep], accounts)?;
@@ -290,8 +294,16 @@ impl Node {
                 to_record: keep as u64,
             };
             *chain = rebuilt;
-            let total = self.append(std::slice::from_ref(&rewind))?;
+            let mut total = self.append(std::slice::from_ref(&rewind))?;
             chain.set_records_len(total);
+            // The target sits inside a run of empty blocks: the run's part
+            // up to it comes back as a record of its own.
+            if let Some(runs) = kept_runs {
+                chain.push_empty_runs(runs);
+                let again = chain.take_unsaved();
+                total = self.append(&again)?;
+                chain.set_records_len(total);
+            }
             let _ = self.events.send(Event::Rewound(target));
             total
         };
@@ -300,15 +312,63 @@ impl Node {
     }
 }
 
-/// Index of the live record that appended block `number` (genesis is
-/// record 0). Blocks a rewind undid are not live, even when newer.
-fn record_of_block(records: &[ChainRecord], number: u64) -> Result<Option<usize>> {
+/// Where the chain is cut to end at a block.
+#[derive(Debug, PartialEq, Eq)]
+enum Cut {
+    /// After this live record, which appended the block.
+    At(usize),
+    /// After this live record, then the first blocks of the run of empty
+    /// blocks that follows it, up to the target (these runs).
+    Within { before: usize, runs: Vec<[u64; 3]> },
+}
+
+/// How to cut the live records to end at block `number` (genesis is record
+/// 0). Blocks a rewind undid are not live, even when newer. A block inside
+/// a run of empty blocks (`anvil_mine`, interval mining) is found too.
+fn cut_at_block(records: &[ChainRecord], number: u64) -> Result<Option<Cut>> {
     let live = crate::chain::live_records(records)?;
-    Ok(live.into_iter().rev().find(|&i| match &records[i] {
-        ChainRecord::Block(b) => b.header.number == number,
-        ChainRecord::Genesis(_) => number == 0,
-        _ => false,
-    }))
+    let mut next = 0u64;
+    for (position, &i) in live.iter().enumerate() {
+        match &records[i] {
+            ChainRecord::Genesis(_) => {
+                if number == 0 {
+                    return Ok(Some(Cut::At(i)));
+                }
+                next = 1;
+            }
+            ChainRecord::Block(b) => {
+                if b.header.number == number {
+                    return Ok(Some(Cut::At(i)));
+                }
+                next = b.header.number + 1;
+            }
+            ChainRecord::EmptyBlocks(runs) => {
+                let total: u64 = runs.iter().map(|r| r[2]).sum();
+                if number >= next && number < next + total {
+                    if number == next + total - 1 {
+                        return Ok(Some(Cut::At(i)));
+                    }
+                    let Some(&before) = position.checked_sub(1).and_then(|p| live.get(p)) else {
+                        return Ok(None);
+                    };
+                    let mut wanted = number - next + 1;
+                    let mut kept = Vec::new();
+                    for &[first, step, count] in runs {
+                        if wanted == 0 {
+                            break;
+                        }
+                        let take = count.min(wanted);
+                        kept.push([first, step, take]);
+                        wanted -= take;
+                    }
+                    return Ok(Some(Cut::Within { before, runs: kept }));
+                }
+                next += total;
+            }
+            _ => {}
+        }
+    }
+    Ok(None)
 }
 
 /// Events a subscriber hears before the blocks mined: a rewind.

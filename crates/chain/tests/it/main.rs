@@ -6,6 +6,7 @@ mod connect;
 mod external_signer;
 mod fees;
 mod lifecycle;
+mod logs;
 mod nonces;
 mod providers;
 mod tls;

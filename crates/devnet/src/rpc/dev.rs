@@ -183,13 +183,26 @@ fn anvil(node: &Node, method: &str, name: &str, p: &Params<'_>) -> Option<RpcRes
         "reorg" => (|| {
             let depth: U64 = p.required(0, "depth", "a number of blocks")?;
             let depth = depth.to::<u64>();
+            // The first replaced block's time: its replacement comes a
+            // second later, so the new blocks differ from the old ones
+            // (empty blocks at the same time would hash the same).
+            let replaced = node.read(|c| {
+                let head = c.head().header.number;
+                c.block(head.saturating_sub(depth) + 1)
+                    .map(|b| b.header.timestamp)
+            });
             node.rollback(depth)
                 .map_err(|e| RpcError::server(e.to_string()))?;
             write(node, |c| {
+                if let Some(t) = replaced {
+                    c.set_next_timestamp(t + 1)?;
+                }
                 for _ in 0..depth {
                     c.mine_block();
                 }
-            })?;
+                Ok::<_, crate::DevnetError>(())
+            })?
+            .map_err(|e| RpcError::server(e.to_string()))?;
             Ok(json!(null))
         })(),
         "setAutomine" => (|| {

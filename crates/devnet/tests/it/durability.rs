@@ -143,6 +143,64 @@ async fn reverts_and_rollbacks_survive_a_restart() {
     );
 }
 
+/// A rollback or reorg that ends inside a run of empty blocks
+/// (`anvil_mine`) keeps the run's first part; the chain it leaves, and the
+/// reorg's new blocks (which differ from the old), survive a restart.
+#[tokio::test]
+async fn a_rollback_into_a_run_of_empty_blocks_survives_a_restart() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let state = dir.path().join("devnet");
+    let (node, server) = common::spawn(Some(state.clone()), Mining::Auto).await;
+    let url = server.url.clone();
+    transfer(&url, 1).await;
+    assert_eq!(rpc(&url, "anvil_mine", json!(["0x6", "0x5"])).await, true);
+    let block = |n: u64| {
+        let url = url.clone();
+        async move {
+            rpc(
+                &url,
+                "eth_getBlockByNumber",
+                json!([format!("{n:#x}"), false]),
+            )
+            .await["hash"]
+                .clone()
+        }
+    };
+    let fourth = block(4).await;
+    let old_sixth = block(6).await;
+    // Block 7 is the run's last: cut at 4, inside it.
+    assert!(rpc(&url, "anvil_rollback", json!([3])).await.is_null());
+    assert_eq!(rpc(&url, "eth_blockNumber", json!([])).await, "0x4");
+    assert_eq!(block(4).await, fourth, "the run's first part is kept");
+    // A reorg of the last two blocks mines different ones.
+    assert!(rpc(&url, "anvil_reorg", json!([2, []])).await.is_null());
+    assert_eq!(rpc(&url, "eth_blockNumber", json!([])).await, "0x4");
+    let reorged = block(4).await;
+    assert_ne!(reorged, fourth, "a reorg replaces the blocks");
+    let third = block(3).await;
+    server.stop().await;
+    drop(node);
+
+    let (_node, server) = common::spawn(Some(state), Mining::Auto).await;
+    let url = server.url.clone();
+    assert_eq!(rpc(&url, "eth_blockNumber", json!([])).await, "0x4");
+    let again = |n: u64| {
+        let url = url.clone();
+        async move {
+            rpc(
+                &url,
+                "eth_getBlockByNumber",
+                json!([format!("{n:#x}"), false]),
+            )
+            .await["hash"]
+                .clone()
+        }
+    };
+    assert_eq!(again(4).await, reorged);
+    assert_eq!(again(3).await, third);
+    assert_ne!(again(4).await, old_sixth);
+}
+
 fn open(state: &std::path::Path) -> slipway_devnet::Result<std::sync::Arc<Node>> {
     Node::open(&common::settings(Some(state.to_path_buf()), Mining::Auto))
 }
