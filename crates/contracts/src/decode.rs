@@ -22,10 +22,41 @@ pub struct Decoder {
     abis: HashMap<String, JsonAbi>,
 }
 
+/// A log decoded with the ABI of its event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodedEvent {
+    /// The event's name (`RoleGranted`).
+    pub name: String,
+    /// Its signature (`RoleGranted(bytes32,address,address)`).
+    pub signature: String,
+    /// Its arguments, in declaration order.
+    pub args: Vec<EventArg>,
+}
+
+impl DecodedEvent {
+    /// The argument called `name`.
+    pub fn arg(&self, name: &str) -> Option<&DynSolValue> {
+        self.args.iter().find(|a| a.name == name).map(|a| &a.value)
+    }
+}
+
+/// One argument of a decoded event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventArg {
+    /// Its name in the ABI (may be empty).
+    pub name: String,
+    /// Its Solidity type (`address`, `uint256`, `bytes32[]`…).
+    pub kind: String,
+    /// Whether it is a topic.
+    pub indexed: bool,
+    /// Its value. An indexed argument of a dynamic type is only its hash.
+    pub value: DynSolValue,
+}
+
 fn shown(values: &[DynSolValue]) -> String {
     values
         .iter()
-        .map(|v| slipway_evm::display_value(v, true))
+        .map(|v| display_value(v, true))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -150,33 +181,52 @@ impl Decoder {
         function.abi_decode_output(output).ok().map(|v| shown(&v))
     }
 
+    /// A log as a typed event: its name, signature and arguments by name
+    /// and type, in declaration order; `None` when no ABI of the project
+    /// declares the event or the log does not decode as it.
+    pub fn decode_event(&self, log: &Log) -> Option<DecodedEvent> {
+        let event = self.events.get(log.topics().first()?)?;
+        let values = event
+            .decode_log_parts(log.topics().iter().copied(), &log.data.data)
+            .ok()?;
+        let (mut indexed, mut body) = (values.indexed.into_iter(), values.body.into_iter());
+        let mut args = Vec::with_capacity(event.inputs.len());
+        for input in &event.inputs {
+            let value = if input.indexed {
+                indexed.next()
+            } else {
+                body.next()
+            }?;
+            args.push(EventArg {
+                name: input.name.clone(),
+                kind: input.ty.clone(),
+                indexed: input.indexed,
+                value,
+            });
+        }
+        Some(DecodedEvent {
+            name: event.name.clone(),
+            signature: event.signature(),
+            args,
+        })
+    }
+
     /// `Name(param: value, …)` of an event, or its topics and data in hex.
     pub fn event(&self, log: &Log) -> String {
-        let decoded = log.topics().first().and_then(|topic| {
-            let event = self.events.get(topic)?;
-            let values = event
-                .decode_log_parts(log.topics().iter().copied(), &log.data.data)
-                .ok()?;
-            let (mut indexed, mut body) = (values.indexed.into_iter(), values.body.into_iter());
+        let decoded = self.decode_event(log).map(|event| {
             let params: Vec<String> = event
-                .inputs
+                .args
                 .iter()
-                .map(|input| {
-                    let value = if input.indexed {
-                        indexed.next()
-                    } else {
-                        body.next()
-                    };
-                    let value =
-                        value.map_or_else(String::new, |v| slipway_evm::display_value(&v, true));
-                    if input.name.is_empty() {
+                .map(|arg| {
+                    let value = display_value(&arg.value, true);
+                    if arg.name.is_empty() {
                         value
                     } else {
-                        format!("{}: {value}", input.name)
+                        format!("{}: {value}", arg.name)
                     }
                 })
                 .collect();
-            Some(format!("{}({})", event.name, params.join(", ")))
+            format!("{}({})", event.name, params.join(", "))
         });
         decoded.unwrap_or_else(|| {
             let topics: Vec<String> = log.topics().iter().map(|t| t.to_string()).collect();
@@ -219,13 +269,51 @@ impl Decoder {
             && let Some(error) = self.errors.get(&selector)
             && let Ok(args) = error.abi_decode_input(&data[4..])
         {
-            let shown: Vec<String> = args
-                .iter()
-                .map(|a| slipway_evm::display_value(a, true))
-                .collect();
+            let shown: Vec<String> = args.iter().map(|a| display_value(a, true)).collect();
             return format!("{}({})", error.name, shown.join(", "));
         }
         format!("custom error 0x{}", alloy_primitives::hex::encode(data))
+    }
+}
+
+/// A decoded ABI value as people read it: numbers in decimal, addresses
+/// checksummed, bytes in hex, arrays in brackets and tuples in
+/// parentheses; strings quoted when `quote_strings`.
+pub fn display_value(value: &DynSolValue, quote_strings: bool) -> String {
+    let list = |values: &[DynSolValue]| {
+        values
+            .iter()
+            .map(|v| display_value(v, true))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match value {
+        DynSolValue::String(s) if quote_strings => format!("{s:?}"),
+        DynSolValue::String(s) => s.clone(),
+        DynSolValue::Uint(v, _) => v.to_string(),
+        DynSolValue::Int(v, _) => v.to_string(),
+        DynSolValue::Bool(b) => b.to_string(),
+        DynSolValue::Address(a) => a.to_checksum(None),
+        DynSolValue::Function(f) => format!("0x{}", alloy_primitives::hex::encode(f.as_slice())),
+        DynSolValue::Bytes(b) => format!("0x{}", alloy_primitives::hex::encode(b)),
+        DynSolValue::FixedBytes(w, n) => format!("0x{}", alloy_primitives::hex::encode(&w[..*n])),
+        DynSolValue::Array(values) | DynSolValue::FixedArray(values) => {
+            format!("[{}]", list(values))
+        }
+        DynSolValue::Tuple(values) => format!("({})", list(values)),
+        DynSolValue::CustomStruct {
+            name,
+            prop_names,
+            tuple,
+        } => format!(
+            "{name}({})",
+            prop_names
+                .iter()
+                .zip(tuple)
+                .map(|(n, v)| format!("{n}: {}", display_value(v, true)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -271,5 +359,87 @@ mod tests {
         );
         assert_eq!(decoder.revert_reason(&[]), "reverted without a reason");
         assert_eq!(decoder.revert_reason(&[0xde, 0xad]), "custom error 0xdead");
+    }
+
+    #[test]
+    fn events_decode_to_typed_arguments_by_name() {
+        use alloy_primitives::{Address, U256, keccak256};
+        let abi: JsonAbi = serde_json::from_str(
+            r#"[{"type":"event","name":"RoleGranted","anonymous":false,"inputs":[
+                {"name":"role","type":"bytes32","indexed":true},
+                {"name":"account","type":"address","indexed":true},
+                {"name":"sender","type":"address","indexed":true}]},
+               {"type":"event","name":"PauseLevelRaised","anonymous":false,"inputs":[
+                {"name":"level","type":"uint8","indexed":false},
+                {"name":"by","type":"address","indexed":true},
+                {"name":"reason","type":"string","indexed":false}]}]"#,
+        )
+        .expect("abi");
+        let decoder = Decoder::new([&abi]);
+        let role = keccak256("GUARDIAN_ROLE");
+        let account = Address::repeat_byte(0xaa);
+        let sender = Address::repeat_byte(0xbb);
+        let granted = Log::new_unchecked(
+            Address::ZERO,
+            vec![
+                keccak256("RoleGranted(bytes32,address,address)"),
+                role,
+                account.into_word(),
+                sender.into_word(),
+            ],
+            Bytes::new(),
+        );
+        let event = decoder.decode_event(&granted).expect("declared");
+        assert_eq!(event.name, "RoleGranted");
+        assert_eq!(event.signature, "RoleGranted(bytes32,address,address)");
+        assert_eq!(event.arg("role"), Some(&DynSolValue::FixedBytes(role, 32)));
+        assert_eq!(event.arg("account"), Some(&DynSolValue::Address(account)));
+        assert_eq!(event.args[2].kind, "address");
+        assert!(event.args.iter().all(|a| a.indexed));
+
+        // Indexed and body arguments interleaved keep declaration order.
+        let data = DynSolValue::Tuple(vec![
+            DynSolValue::Uint(U256::from(2), 8),
+            DynSolValue::String("exploit".into()),
+        ])
+        .abi_encode_params();
+        let raised = Log::new_unchecked(
+            Address::ZERO,
+            vec![
+                keccak256("PauseLevelRaised(uint8,address,string)"),
+                sender.into_word(),
+            ],
+            data.into(),
+        );
+        let event = decoder.decode_event(&raised).expect("declared");
+        let names: Vec<&str> = event.args.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["level", "by", "reason"]);
+        assert_eq!(
+            event.arg("level"),
+            Some(&DynSolValue::Uint(U256::from(2), 8))
+        );
+        assert_eq!(event.arg("by"), Some(&DynSolValue::Address(sender)));
+        assert_eq!(
+            event.arg("reason"),
+            Some(&DynSolValue::String("exploit".into()))
+        );
+        assert!(!event.args[0].indexed && event.args[1].indexed);
+        assert_eq!(
+            decoder.event(&raised),
+            format!(
+                "PauseLevelRaised(level: 2, by: {}, reason: \"exploit\")",
+                sender.to_checksum(None)
+            )
+        );
+
+        // Unknown events, and logs that do not fit their event, are None.
+        let unknown = Log::new_unchecked(Address::ZERO, vec![keccak256("Nope()")], Bytes::new());
+        assert!(decoder.decode_event(&unknown).is_none());
+        let short = Log::new_unchecked(
+            Address::ZERO,
+            vec![keccak256("RoleGranted(bytes32,address,address)")],
+            Bytes::new(),
+        );
+        assert!(decoder.decode_event(&short).is_none());
     }
 }

@@ -194,7 +194,7 @@ impl Invocation {
                 })?;
         Ok(values
             .iter()
-            .map(|v| slipway_evm::display_value(v, true))
+            .map(|v| crate::display_value(v, true))
             .collect())
     }
 

@@ -19,7 +19,7 @@ mod invoke;
 mod records;
 
 pub use artifacts::{Artifact, Artifacts, LinkReferences, fill};
-pub use decode::Decoder;
+pub use decode::{DecodedEvent, Decoder, EventArg, display_value};
 pub use error::{ChainIdentity, FindError, LinkError, OtherChain, RecordError};
 pub use invoke::{Invocation, InvokeError};
 pub use records::{DeploymentRecord, read_records, records_dir};

@@ -143,9 +143,10 @@ fn decode(data: &[u8]) -> Option<(&'static str, Vec<DynSolValue>)> {
     }
 }
 
-/// A decoded ABI value as people read it: numbers in decimal, addresses
-/// checksummed, bytes in hex; strings quoted when `quote_strings`.
-pub fn display_value(value: &DynSolValue, quote_strings: bool) -> String {
+/// A `console.log` argument as forge prints it (console.sol's arguments
+/// are scalars): numbers in decimal, addresses checksummed, bytes in hex;
+/// strings quoted when `quote_strings` (a call in a trace).
+fn display_value(value: &DynSolValue, quote_strings: bool) -> String {
     match value {
         DynSolValue::String(s) if quote_strings => format!("{s:?}"),
         DynSolValue::String(s) => s.clone(),

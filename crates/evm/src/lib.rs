@@ -17,9 +17,7 @@ mod trace;
 
 /// The tracing options and results of geth's debug API.
 pub use alloy_rpc_types_trace::geth as geth_trace;
-pub use console::{
-    CONSOLE_ADDRESS, ConsoleCollector, decode_console_call, decode_console_log, display_value,
-};
+pub use console::{CONSOLE_ADDRESS, ConsoleCollector, decode_console_call, decode_console_log};
 pub use diff::{AccountDiff, StateDiff};
 pub use execute::{BlockContext, ChainEnv, ExecError, Execution, Status, TxInput};
 pub use spec::spec_id;

@@ -690,7 +690,7 @@ impl Harness<'_> {
             calldata: data.clone(),
             args: values
                 .iter()
-                .map(|v| slipway_evm::display_value(v, true))
+                .map(|v| slipway_contracts::display_value(v, true))
                 .collect(),
             replayed,
         });

@@ -441,3 +441,106 @@ fn the_cycle_finder_sees_parents_children_and_siblings() {
         ["crate::a::b", "crate::a::c", "crate::e", "crate::"]
     );
 }
+
+/// The public items of `text` (`pub fn` signatures, `pub struct`, `pub
+/// enum` and `pub type` declarations with their bodies), each with its
+/// line.
+fn public_items(text: &str) -> Vec<(usize, String)> {
+    let mut items = Vec::new();
+    for start in [
+        "pub fn ",
+        "pub async fn ",
+        "pub struct ",
+        "pub enum ",
+        "pub type ",
+    ] {
+        for (at, _) in text.match_indices(start) {
+            let line = text[..at].lines().count();
+            let rest = &text[at..];
+            // A signature ends at its body or `;`; a type at its closing brace.
+            let is_fn = start.contains("fn ");
+            let mut depth = 0i32;
+            let mut end = rest.len();
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '{' if is_fn && depth == 0 => {
+                        end = i;
+                        break;
+                    }
+                    '{' | '(' | '<' | '[' => depth += 1,
+                    '}' | ')' | ']' => {
+                        depth -= 1;
+                        if !is_fn && depth == 0 && c == '}' {
+                            end = i + 1;
+                            break;
+                        }
+                    }
+                    '>' if !rest[..i].ends_with('-') => depth -= 1,
+                    ';' if depth == 0 => {
+                        end = i;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            items.push((line, rest[..end].to_owned()));
+        }
+    }
+    items
+}
+
+/// Whether `item` names serde_json's `Value` (not `DynSolValue` and kin).
+fn names_json_value(item: &str) -> bool {
+    item.contains("serde_json::Value")
+        || item.match_indices("Value").any(|(at, _)| {
+            let before = item[..at].chars().last();
+            let after = item[at + 5..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+}
+
+/// Nothing above the chain layer sees wire JSON: no public item of
+/// slipway-chain or slipway-contracts takes, returns or holds a
+/// `serde_json::Value`.
+#[test]
+fn no_json_value_in_the_public_api_of_chain_or_contracts() {
+    let mut offenders = Vec::new();
+    let mut items = 0;
+    for krate in ["chain", "contracts"] {
+        let mut files = Vec::new();
+        rust_files(
+            &workspace().join("crates").join(krate).join("src"),
+            &mut files,
+        );
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("source");
+            // Unit tests are not API.
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for (line, item) in public_items(code) {
+                items += 1;
+                if names_json_value(&item) {
+                    offenders.push(format!(
+                        "{}:{line}: {}",
+                        file.display(),
+                        item.lines().next().unwrap_or("")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        items > 40,
+        "only {items} public items found: wrong directory?"
+    );
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+}
+
+#[test]
+fn the_public_item_scan_sees_signatures_and_bodies() {
+    let text = "pub fn a(x: Value) -> u8 { 1 }\npub enum E {\n    V { data: Option<Value> },\n}\npub fn b(v: &DynSolValue) -> String { x }\npub(crate) fn c(v: Value) {}\n";
+    let items = public_items(text);
+    assert_eq!(items.len(), 3, "{items:?}");
+    let flagged: Vec<bool> = items.iter().map(|(_, i)| names_json_value(i)).collect();
+    assert_eq!(flagged, [true, false, true]);
+}
