@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 slither=${SLITHER:-}
 if [ -z "$slither" ]; then
   python3 -m venv "$work/venv"
-  "$work/venv/bin/pip" install --quiet slither-analyzer
+  "$work/venv/bin/pip" install --quiet -r "$(dirname "$0")/../requirements-dev.txt"
   slither=$work/venv/bin/slither
 fi
 export PATH="$PWD/node_modules/.bin:$PATH"   # Slither runs `forge` to read the build

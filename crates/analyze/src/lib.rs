@@ -37,7 +37,7 @@ pub use project_run::{
     BuildSource, ProjectRun, RunError, RunOptions, analyze_project, failing, lint_project,
 };
 pub use registry::find as find_detector;
-pub use sarif::sarif;
+pub use sarif::{RuleSet, SarifRule, sarif, sarif_log};
 
 /// The page `slipway explain ID` prints.
 pub fn explain(detector: &Detector) -> String {

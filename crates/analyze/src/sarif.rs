@@ -1,10 +1,60 @@
-//! SARIF 2.1.0, as GitHub code scanning loads it: one run, the detectors
-//! as rules, each finding with its location, a partial fingerprint and, when
-//! an inline comment suppresses it, an `inSource` suppression.
+//! SARIF 2.1.0, as GitHub code scanning loads it, for every rule set
+//! slipway has — the security detectors, the lint rules, and the coming
+//! infrastructure checks, dependency audit and roles policy: one run, the
+//! rules with their descriptions, each finding with its location, a
+//! partial fingerprint and, when an inline comment suppresses it, an
+//! `inSource` suppression.
 
 use serde_json::{Value, json};
 
-use crate::{Confidence, Report, Severity};
+use crate::{Confidence, Detector, Finding, Report, Severity};
+
+/// A rule as a SARIF log describes it: whatever the rule set.
+#[derive(Clone, Debug)]
+pub struct SarifRule {
+    /// Its id (`reentrancy-eth`, `dockerfile-root-user`, …).
+    pub id: String,
+    /// A one-line title.
+    pub title: String,
+    /// What it finds and why that matters.
+    pub description: String,
+    /// What to do, as text.
+    pub help: String,
+    /// What to do, as Markdown.
+    pub help_markdown: String,
+    /// Its default severity.
+    pub severity: Severity,
+    /// How often a finding is real.
+    pub confidence: Confidence,
+}
+
+impl SarifRule {
+    /// A detector or lint rule, with its `slipway explain` page named.
+    pub fn of_detector(d: &Detector) -> Self {
+        Self {
+            id: d.id.to_owned(),
+            title: d.title.to_owned(),
+            description: format!("{} {}", d.what, d.why),
+            help: format!("{} Run `slipway explain {}` for an example.", d.help, d.id),
+            help_markdown: format!(
+                "{}\n\n{}\n\n**What to do:** {}\n\nRun `slipway explain {}` for an example.",
+                d.what, d.why, d.help, d.id
+            ),
+            severity: d.severity,
+            confidence: d.confidence,
+        }
+    }
+}
+
+/// The rules of one run and the tag GitHub files them under (`security`,
+/// `maintainability`).
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    /// The tag of every rule.
+    pub tag: &'static str,
+    /// The rules, in the order they are listed.
+    pub rules: Vec<SarifRule>,
+}
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -32,40 +82,50 @@ fn precision(confidence: Confidence) -> &'static str {
     }
 }
 
-/// The report as a SARIF 2.1.0 log.
+/// The report of `slipway analyze` or `slipway lint` as a SARIF 2.1.0 log.
 pub fn sarif(report: &Report) -> Value {
-    let rules: Vec<Value> = report
-        .detectors
+    let rules = RuleSet {
+        tag: match report.family {
+            crate::Family::Security => "security",
+            crate::Family::Lint => "maintainability",
+        },
+        rules: report
+            .detectors
+            .iter()
+            .map(|d| SarifRule::of_detector(d))
+            .collect(),
+    };
+    sarif_log(&rules, &report.findings)
+}
+
+/// Any rule set's findings as a SARIF 2.1.0 log (baselined findings are
+/// left out; suppressed ones are kept, marked).
+pub fn sarif_log(rule_set: &RuleSet, findings: &[Finding]) -> Value {
+    let rules: Vec<Value> = rule_set
+        .rules
         .iter()
         .map(|d| {
             json!({
                 "id": d.id,
                 "name": d.id,
                 "shortDescription": { "text": d.title },
-                "fullDescription": { "text": format!("{} {}", d.what, d.why) },
-                "help": {
-                    "text": format!("{} Run `slipway explain {}` for an example.", d.help, d.id),
-                    "markdown": format!("{}\n\n{}\n\n**What to do:** {}\n\nRun `slipway explain {}` for an example.", d.what, d.why, d.help, d.id),
-                },
+                "fullDescription": { "text": d.description },
+                "help": { "text": d.help, "markdown": d.help_markdown },
                 "defaultConfiguration": { "level": level(d.severity) },
                 "properties": {
-                    "tags": [match report.family {
-                        crate::Family::Security => "security",
-                        crate::Family::Lint => "maintainability",
-                    }],
+                    "tags": [rule_set.tag],
                     "precision": precision(d.confidence),
                     "security-severity": security_severity(d.severity),
                 },
             })
         })
         .collect();
-    let results: Vec<Value> = report
-        .findings
+    let results: Vec<Value> = findings
         .iter()
         .filter(|f| !f.baselined)
         .map(|f| {
-            let index = report
-                .detectors
+            let index = rule_set
+                .rules
                 .iter()
                 .position(|d| d.id == f.id)
                 .unwrap_or(0);

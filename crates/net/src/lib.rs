@@ -4,9 +4,12 @@
 //! cryptography (`tls.rs`: no OpenSSL, no C compiler), proxies from the
 //! environment (`proxy.rs`), connect and request timeouts, and failures
 //! that name their real cause and what to do (`error.rs`). It knows nothing
-//! of chains or JSON-RPC methods: `ws.rs` only carries JSON messages.
+//! of chains or JSON-RPC methods: `ws.rs` only carries JSON messages. The
+//! other direction too: who may reach slipway's own servers (`exposure.rs`:
+//! Host allowlist, browser origins and CORS).
 
 mod error;
+pub mod exposure;
 mod proxy;
 mod resolve;
 mod tls;
@@ -18,6 +21,7 @@ use hyper_util::client::proxy::matcher::Matcher;
 use url::Url;
 
 pub use error::{Cause, DnsFailure, Failure, NetError, classify};
+pub use exposure::Exposure;
 pub use proxy::ProxySettings;
 pub use tls::{Trust, client_config};
 pub use ws::WsConnection;

@@ -268,3 +268,76 @@ fn a_file_of_imports_alone_re_exports_them() {
         "the re-export file src/helpers/Reexport.sol is not reported"
     );
 }
+
+/// The same writer serves rule sets that are not detectors (the infra
+/// check, the dependency audit, the roles policy): findings outside
+/// Solidity, without a contract, still make a valid log.
+#[test]
+fn any_rule_set_writes_a_valid_sarif_log() {
+    use slipway_analyze::{Confidence, Finding, RuleSet, SarifRule, Severity};
+    let validator = jsonschema::validator_for(&schema()).expect("the schema compiles");
+    let rule = |id: &str, severity| SarifRule {
+        id: id.to_owned(),
+        title: format!("{id} title"),
+        description: "what and why".into(),
+        help: "what to do".into(),
+        help_markdown: "**what to do**".into(),
+        severity,
+        confidence: Confidence::High,
+    };
+    let rules = RuleSet {
+        tag: "security",
+        rules: vec![
+            rule("dockerfile-shell", Severity::Low),
+            rule("dockerfile-root-user", Severity::High),
+        ],
+    };
+    let finding = Finding {
+        id: "dockerfile-root-user".into(),
+        severity: Severity::High,
+        confidence: Confidence::High,
+        message: "the final stage runs as root".into(),
+        path: "infra/Dockerfile".into(),
+        line: 12,
+        column: 1,
+        end_line: 12,
+        end_column: 10,
+        start: 200,
+        length: 9,
+        contract: None,
+        function: None,
+        fingerprint: "f00d".into(),
+        suppressed: None,
+        baselined: false,
+        fix: None,
+    };
+    let baselined = Finding {
+        baselined: true,
+        fingerprint: "beef".into(),
+        ..finding.clone()
+    };
+    let log = slipway_analyze::sarif_log(&rules, &[finding, baselined]);
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let run = &log["runs"][0];
+    assert_eq!(
+        run["tool"]["driver"]["rules"][1]["id"],
+        "dockerfile-root-user"
+    );
+    assert_eq!(
+        run["tool"]["driver"]["rules"][1]["properties"]["tags"][0],
+        "security"
+    );
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1, "the baselined finding is left out");
+    assert_eq!(results[0]["ruleIndex"], 1);
+    assert_eq!(results[0]["level"], "error");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "infra/Dockerfile"
+    );
+    assert_eq!(
+        results[0]["locations"][0]["logicalLocations"],
+        serde_json::json!([])
+    );
+}

@@ -6,7 +6,6 @@ mod debug;
 mod dev;
 mod error;
 mod eth;
-mod exposure;
 mod filters;
 mod overrides;
 mod params;
@@ -21,8 +20,7 @@ use parking_lot::Mutex;
 use serde_json::{Value, json};
 
 pub use error::{RpcError, revert_reason};
-pub use exposure::Exposure;
-pub use server::{ServerHandle, serve, serve_with};
+pub use server::{NODE, ServerHandle, serve, serve_with};
 
 use crate::Node;
 use filters::{FilterKind, Filters};

@@ -14,9 +14,9 @@ use axum::{
 };
 use serde_json::Value;
 
-use super::exposure::Exposure;
 use super::{Ctx, MAX_BODY, error::RpcError};
 use crate::{Mining, Node};
+use slipway_net::Exposure;
 
 /// A running server; dropping it (or [`ServerHandle::stop`]) shuts it down.
 #[derive(Debug)]
@@ -63,8 +63,11 @@ impl Drop for ServerHandle {
 /// Serves `node` on `addr` (port 0 picks a free port) to the loopback
 /// names only, no browser origin (see [`Exposure`]).
 pub async fn serve(node: Arc<Node>, addr: SocketAddr) -> std::io::Result<ServerHandle> {
-    serve_with(node, addr, Exposure::default()).await
+    serve_with(node, addr, Exposure::default().describing(NODE)).await
 }
+
+/// How refusals name the node, and why a page must not reach it.
+pub const NODE: &str = "the dev node (its accounts are unlocked)";
 
 /// Serves `node` on `addr` to the hosts and origins `exposure` allows.
 pub async fn serve_with(
@@ -78,10 +81,12 @@ pub async fn serve_with(
     }
     let app = Router::new()
         .route("/", post(http).get(websocket))
+        .route("/healthz", axum::routing::get(alive))
+        .route("/readyz", axum::routing::get(ready))
         .with_state(ctx.clone())
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(exposure.clone()),
-            super::exposure::guard,
+            slipway_net::exposure::guard,
         ))
         .layer(exposure.cors());
     let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -105,6 +110,21 @@ pub async fn serve_with(
         shutdown: Some(shutdown),
         task: Some(task),
     })
+}
+
+/// `GET /healthz`: the process answers.
+async fn alive() -> Response {
+    json_response(StatusCode::OK, serde_json::json!({ "status": "alive" }))
+}
+
+/// `GET /readyz`: the chain is loaded and served — its id and head, read
+/// under the chain's lock (a poisoned or wedged chain does not answer).
+async fn ready(State(ctx): State<Arc<Ctx>>) -> Response {
+    let (chain_id, head) = ctx.node.read(|c| (c.chain_id(), c.head().header.number));
+    json_response(
+        StatusCode::OK,
+        serde_json::json!({ "status": "ready", "chainId": chain_id, "block": head }),
+    )
 }
 
 fn json_response(status: StatusCode, value: Value) -> Response {

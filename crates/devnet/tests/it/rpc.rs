@@ -781,10 +781,8 @@ async fn web_pages_and_rebound_hosts_cannot_drive_the_node() {
     );
     assert_eq!(node.read(|c| c.head().header.number), 0, "nothing was sent");
 
-    let exposure = slipway_devnet::rpc::Exposure::with(
-        &["devbox.lan".into()],
-        &["http://localhost:3000".into()],
-    );
+    let exposure =
+        slipway_net::Exposure::with(&["devbox.lan".into()], &["http://localhost:3000".into()]);
     let open =
         slipway_devnet::rpc::serve_with(node, "127.0.0.1:0".parse().expect("addr"), exposure)
             .await
@@ -811,4 +809,32 @@ async fn web_pages_and_rebound_hosts_cannot_drive_the_node() {
     )
     .await;
     assert_eq!(status, 403);
+}
+
+/// `GET /healthz` (alive) and `GET /readyz` (the chain loaded and served,
+/// with its id and head) answer load balancers and container health
+/// checks; the Host and Origin rules apply to them too.
+#[tokio::test]
+async fn health_endpoints_answer_under_the_same_exposure_rules() {
+    let (node, server) = common::spawn(None, Mining::Auto).await;
+    let get = |path: &str, host: Option<&str>| {
+        let mut request = slipway_testkit::http().get(format!("{}{path}", server.url));
+        if let Some(host) = host {
+            request = request.header("host", host);
+        }
+        request.send()
+    };
+    let alive = get("/healthz", None).await.expect("healthz");
+    assert_eq!(alive.status().as_u16(), 200);
+    let ready = get("/readyz", None).await.expect("readyz");
+    assert_eq!(ready.status().as_u16(), 200);
+    let body: serde_json::Value = ready.json().await.expect("json");
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["chainId"], 1337);
+    assert_eq!(body["block"], node.read(|c| c.head().header.number));
+    let rebound = get("/readyz", Some("evil.example")).await.expect("refused");
+    assert_eq!(rebound.status().as_u16(), 403);
+    let text = rebound.text().await.expect("body");
+    assert!(text.contains("--allow-host evil.example"), "{text}");
+    assert!(text.contains("the dev node"), "names the server: {text}");
 }

@@ -130,7 +130,8 @@ impl NodeArgs {
                 owner: slipway_devnet::Owner::this_process("slipway node"),
             };
             let node = tokio::task::spawn_blocking(move || Node::open(&settings)).await??;
-            let exposure = slipway_devnet::rpc::Exposure::with(&self.allow_host, &self.cors_origin);
+            let exposure = slipway_net::Exposure::with(&self.allow_host, &self.cors_origin)
+                .describing(slipway_devnet::rpc::NODE);
             let server = slipway_devnet::rpc::serve_with(node.clone(), addr, exposure).await?;
             if !addr.ip().is_loopback() {
                 eprintln!(

@@ -1,8 +1,10 @@
-//! Who may drive the node. The dev accounts are unlocked, so a web page
-//! must not reach it: requests whose `Host` is not one of the allowed names
-//! are refused (DNS rebinding), and so are requests and WebSocket upgrades
-//! from a browser origin that is not listed (a page posting transactions).
-//! By default only the loopback names are allowed and no origin is.
+//! Who may reach a server of slipway's (the dev node's JSON-RPC, the
+//! monitor's metrics): requests whose `Host` is not one of the allowed
+//! names are refused (DNS rebinding), and so are requests and WebSocket
+//! upgrades from a browser origin that is not listed (a page driving the
+//! dev node's unlocked accounts, or reading what a monitor sees). By
+//! default only the loopback names are allowed and no origin is; the
+//! server's `--allow-host` and `--cors-origin` add to them.
 
 use std::sync::Arc;
 
@@ -15,13 +17,16 @@ use axum::{
 };
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
-/// The hosts and browser origins a node accepts.
+/// The hosts and browser origins a server accepts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exposure {
     /// Host names (without port) requests may name; `*` allows any.
     pub hosts: Vec<String>,
     /// Browser origins (`http://localhost:3000`); `*` allows any.
     pub origins: Vec<String>,
+    /// What the server is and why a page must not reach it, for the
+    /// refusal (`the dev node: its accounts are unlocked`).
+    pub what: &'static str,
 }
 
 impl Default for Exposure {
@@ -29,6 +34,7 @@ impl Default for Exposure {
         Self {
             hosts: vec!["localhost".into(), "127.0.0.1".into(), "[::1]".into()],
             origins: Vec::new(),
+            what: "this server",
         }
     }
 }
@@ -58,9 +64,44 @@ impl Exposure {
             .any(|o| o == "*" || o.trim_end_matches('/').eq_ignore_ascii_case(origin))
     }
 
+    /// The same rules, describing the server as `what` in refusals.
+    pub fn describing(mut self, what: &'static str) -> Self {
+        self.what = what;
+        self
+    }
+
+    /// Why a request with these headers is refused, or `None` when it is
+    /// served (`preflight`: an `OPTIONS` request, answered by CORS).
+    pub fn refusal(
+        &self,
+        host: Option<&str>,
+        origin: Option<&str>,
+        preflight: bool,
+    ) -> Option<String> {
+        if let Some(host) = host
+            && !self.allows_host(host)
+        {
+            return Some(format!(
+                "Host `{host}` is not allowed: {} answers localhost, 127.0.0.1 and [::1]; start it with --allow-host {} to accept this name",
+                self.what,
+                host_name(host)
+            ));
+        }
+        if !preflight
+            && let Some(origin) = origin
+            && !self.allows_origin(origin)
+        {
+            return Some(format!(
+                "requests from the web page at {origin} are refused by {}; start it with --cors-origin {origin} to allow it",
+                self.what
+            ));
+        }
+        None
+    }
+
     /// The CORS answers for the listed origins (none: no CORS headers, so
     /// a page cannot read an answer either).
-    pub(crate) fn cors(&self) -> CorsLayer {
+    pub fn cors(&self) -> CorsLayer {
         let base = CorsLayer::new()
             .allow_methods([Method::POST, Method::GET, Method::OPTIONS])
             .allow_headers(Any);
@@ -101,31 +142,23 @@ fn refusal(why: String) -> Response {
         .into_response()
 }
 
-/// The check before every request and WebSocket upgrade.
-pub(crate) async fn guard(
+/// The check before every request and WebSocket upgrade, as axum
+/// middleware (`from_fn_with_state(Arc<Exposure>, guard)`); a refusal is
+/// a 403 with a JSON-RPC error body.
+pub async fn guard(
     State(exposure): State<Arc<Exposure>>,
     request: Request<Body>,
     next: Next,
 ) -> Response {
     let headers = request.headers();
-    if let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok())
-        && !exposure.allows_host(host)
-    {
-        return refusal(format!(
-            "Host `{host}` is not allowed: the dev node answers localhost, 127.0.0.1 and [::1]; start it with --allow-host {} to accept this name",
-            host_name(host)
-        ));
-    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
     // Preflights are answered by the CORS layer; a listed origin passes.
-    if request.method() != Method::OPTIONS
-        && let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
-        && !exposure.allows_origin(origin)
-    {
-        return refusal(format!(
-            "requests from the web page at {origin} are refused: the dev accounts are unlocked; start the node with --cors-origin {origin} to allow it"
-        ));
+    let preflight = request.method() == Method::OPTIONS;
+    match exposure.refusal(host, origin, preflight) {
+        Some(why) => refusal(why),
+        None => next.run(request).await,
     }
-    next.run(request).await
 }
 
 #[cfg(test)]
