@@ -21,4 +21,6 @@ mod signer;
 pub use external::{ExternalError, ExternalSigner, RemoteFailure, SignerTransport};
 pub use keystore::{KeystoreError, Keystores, Password};
 pub use mnemonic::{DevAccount, MnemonicError, derive_account, derive_accounts};
-pub use signer::{ChainSigner, LocalKey, SignerContext, SignerError, address_of, resolve};
+pub use signer::{
+    ChainSigner, LocalKey, OpenTransport, SignerContext, SignerError, address_of, resolve,
+};

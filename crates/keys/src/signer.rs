@@ -199,8 +199,12 @@ pub struct SignerContext<'a> {
     /// Asks for a keystore's password (a terminal prompt).
     pub ask: &'a dyn Fn(&str) -> Result<Password, SignerError>,
     /// Opens the transport to an external signer.
-    pub remote: &'a dyn Fn(&RpcUrl, ExternalApi) -> Result<Arc<dyn SignerTransport>, SignerError>,
+    pub remote: &'a OpenTransport,
 }
+
+/// Opens the transport to the external signer at a URL, speaking an API.
+pub type OpenTransport =
+    dyn Fn(&RpcUrl, ExternalApi) -> Result<Arc<dyn SignerTransport>, SignerError>;
 
 /// The signer `name` of `env`, ready to sign.
 pub fn resolve(
