@@ -199,11 +199,12 @@ impl Invocation {
     }
 
     /// A revert in words: custom errors by name and arguments (from the
-    /// record's ABI, then every artifact of the last build in `out`),
-    /// `Error(string)` as its text, `Panic` with its meaning.
-    pub fn revert_reason(&self, out: &Path, data: &[u8]) -> String {
-        let abis = known_abis(out, self.record.as_ref().map(|r| &r.abi));
-        Decoder::new(&abis).revert_reason(data)
+    /// record's ABI, then `abis`: the project's, so errors of libraries and
+    /// callees decode too), `Error(string)` as its text, `Panic` with its
+    /// meaning.
+    pub fn revert_reason(&self, abis: &[JsonAbi], data: &[u8]) -> String {
+        Decoder::new(self.record.as_ref().map(|r| &r.abi).into_iter().chain(abis))
+            .revert_reason(data)
     }
 }
 
@@ -231,36 +232,6 @@ fn function(
         }
         _ => parse_signature(name),
     }
-}
-
-/// Every ABI this project knows: `first`, then each artifact of the last
-/// build (`out/`), so custom errors of libraries and callees decode too.
-/// Read only when a revert needs words.
-fn known_abis(out: &Path, first: Option<&JsonAbi>) -> Vec<JsonAbi> {
-    let mut abis: Vec<JsonAbi> = first.into_iter().cloned().collect();
-    let Ok(dirs) = std::fs::read_dir(out) else {
-        return abis;
-    };
-    for dir in dirs.flatten().filter(|d| d.path().is_dir()) {
-        if dir.file_name() == "build-info" {
-            continue;
-        }
-        let Ok(files) = std::fs::read_dir(dir.path()) else {
-            continue;
-        };
-        for file in files.flatten() {
-            #[derive(serde::Deserialize)]
-            struct WithAbi {
-                abi: JsonAbi,
-            }
-            if let Ok(text) = std::fs::read_to_string(file.path())
-                && let Ok(artifact) = serde_json::from_str::<WithAbi>(&text)
-            {
-                abis.push(artifact.abi);
-            }
-        }
-    }
-    abis
 }
 
 #[cfg(test)]

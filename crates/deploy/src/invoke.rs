@@ -3,11 +3,12 @@
 //! its confirmations, with a revert worded from the project's ABIs. A
 //! record written on another chain is refused first.
 
+use alloy_json_abi::JsonAbi;
 use alloy_primitives::{Address, B256, U256};
 use slipway_chain::{
     CallRequest, ChainClient, Lifecycle, NonceTracker, ProviderError, TxError, TxEvent, TxRequest,
 };
-use slipway_config::{Config, Environment};
+use slipway_config::Environment;
 use slipway_contracts::{ChainIdentity, Invocation, RecordError};
 use slipway_keys::ChainSigner;
 
@@ -104,23 +105,43 @@ async fn check_record(
     Ok(())
 }
 
+/// Where a revert's words come from beyond the record's ABI (custom errors
+/// of libraries and callees): asked only when a revert needs them. The CLI
+/// builds then (the build cache answers); a pipeline hands the ABIs of the
+/// build it holds.
+pub trait RevertAbis: Sync {
+    /// The project's ABIs.
+    fn abis(&self) -> Vec<JsonAbi>;
+}
+
+impl<F: Fn() -> Vec<JsonAbi> + Sync> RevertAbis for F {
+    fn abis(&self) -> Vec<JsonAbi> {
+        self()
+    }
+}
+
 /// The reason of a revert a node reported, if it is one.
-fn reverted(config: &Config, invocation: &Invocation, error: &ProviderError) -> Option<String> {
+fn reverted(
+    abis: &dyn RevertAbis,
+    invocation: &Invocation,
+    error: &ProviderError,
+) -> Option<String> {
     let ProviderError::Rpc {
         revert: Some(data), ..
     } = error
     else {
         return None;
     };
-    Some(invocation.revert_reason(&config.path(&config.project.out), data))
+    Some(invocation.revert_reason(&abis.abis(), data))
 }
 
-/// Calls `invocation` on `env`'s chain without a transaction.
+/// Calls `invocation` on `env`'s chain without a transaction; a revert is
+/// worded with `abis`.
 pub async fn call(
-    config: &Config,
     env: &Environment,
     client: &ChainClient,
     invocation: &Invocation,
+    abis: &dyn RevertAbis,
 ) -> Result<CallOutcome, InvokeRunError> {
     check_record(env, client, invocation).await?;
     if client.code(invocation.to).await?.is_empty() {
@@ -136,7 +157,7 @@ pub async fn call(
     };
     match client.call(&request).await {
         Ok(output) => Ok(CallOutcome::Returned(invocation.decode_output(&output)?)),
-        Err(error) => match reverted(config, invocation, &error) {
+        Err(error) => match reverted(abis, invocation, &error) {
             Some(reason) => Ok(CallOutcome::Reverted(reason)),
             None => Err(error.into()),
         },
@@ -151,6 +172,8 @@ pub struct Sender<'a> {
     pub approval: &'a Approval,
     /// Asks a person in a protected environment.
     pub confirm: &'a (dyn Confirm + Sync),
+    /// Words a revert met while estimating.
+    pub abis: &'a dyn RevertAbis,
 }
 
 /// Refuses `slipway send` where a Safe must sign: checked before anyone is
@@ -164,7 +187,6 @@ pub fn check_send(env: &Environment) -> Result<(), InvokeRunError> {
 /// through a Safe; a protected environment is confirmed first
 /// ([`authorise`]).
 pub async fn send(
-    config: &Config,
     env: &Environment,
     client: &ChainClient,
     sender: &Sender<'_>,
@@ -219,7 +241,7 @@ pub async fn send(
             success,
         }),
         Ok(_) => Err(InvokeRunError::Incomplete),
-        Err(TxError::Provider(error)) => match reverted(config, invocation, &error) {
+        Err(TxError::Provider(error)) => match reverted(sender.abis, invocation, &error) {
             Some(reason) => Ok(SendOutcome::Reverted(reason)),
             None => Err(TxError::Provider(error).into()),
         },

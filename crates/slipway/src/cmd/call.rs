@@ -72,7 +72,8 @@ impl CallArgs {
         let invocation = self.target.invocation(&config.root)?;
         let outcome = runtime()?.block_on(async {
             let client = connect(&config, &env).await?;
-            Ok::<_, eyre::Report>(call(&config, &env, &client, &invocation).await?)
+            let abis = project_abis(&config, global.offline);
+            Ok::<_, eyre::Report>(call(&env, &client, &invocation, &abis).await?)
         })?;
         Ok(match outcome {
             CallOutcome::Returned(values) => {
@@ -86,6 +87,26 @@ impl CallArgs {
                 CHECK_FAILED.into()
             }
         })
+    }
+}
+
+/// The project's ABIs for wording a revert, built when first asked (the
+/// build cache answers an unchanged project); none when it does not
+/// compile — the record's ABI still words what it declares.
+fn project_abis(
+    config: &slipway_config::Config,
+    offline: bool,
+) -> impl Fn() -> Vec<alloy_json_abi::JsonAbi> + Sync + '_ {
+    move || match slipway_solc::compile(config, slipway_solc::Profile::Default, offline, &|_| {}) {
+        Ok(build) => build
+            .artifacts
+            .iter()
+            .filter_map(|c| c.abi.clone())
+            .collect(),
+        Err(e) => {
+            tracing::debug!("no build to word the revert with: {e}");
+            Vec::new()
+        }
     }
 }
 
@@ -125,10 +146,12 @@ impl SendArgs {
         let invocation = self.target.invocation(&config.root)?;
         let signer = resolve_signer(&env, &self.signer.signer, config.vars(), &ask_password)?;
         let approval = self.approval.approval(false);
+        let abis = project_abis(&config, global.offline);
         let sender = Sender {
             signer: &signer,
             approval: &approval,
             confirm: &TerminalConfirm,
+            abis: &abis,
         };
         let quiet = global.quiet;
         let outcome = runtime()?.block_on(async {
@@ -140,7 +163,6 @@ impl SendArgs {
             };
             Ok::<_, eyre::Report>(
                 send(
-                    &config,
                     &env,
                     &client,
                     &sender,
