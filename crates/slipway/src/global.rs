@@ -56,6 +56,17 @@ impl GlobalOpts {
         crate::output::Ui { quiet: self.quiet }
     }
 
+    /// Builds the project for a command that goes on to test, deploy or
+    /// verify, showing progress and diagnostics (unless `quiet`).
+    pub(crate) fn build(
+        &self,
+        config: &Config,
+        profile: slipway_solc::Profile,
+        quiet: bool,
+    ) -> Result<slipway_solc::BuildReport> {
+        crate::render::build::compile(self.ui(), self.offline, config, profile, quiet)
+    }
+
     /// The project's configuration.
     pub(crate) fn config(&self) -> Result<Config> {
         Ok(Config::load(&self.root()?)?)

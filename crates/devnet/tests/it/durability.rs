@@ -143,6 +143,17 @@ async fn reverts_and_rollbacks_survive_a_restart() {
     );
 }
 
+/// The hash of block `n` on the node at `url`.
+async fn block_hash(url: &str, n: u64) -> serde_json::Value {
+    rpc(
+        url,
+        "eth_getBlockByNumber",
+        json!([format!("{n:#x}"), false]),
+    )
+    .await["hash"]
+        .clone()
+}
+
 /// A rollback or reorg that ends inside a run of empty blocks
 /// (`anvil_mine`) keeps the run's first part; the chain it leaves, and the
 /// reorg's new blocks (which differ from the old), survive a restart.

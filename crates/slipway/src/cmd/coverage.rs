@@ -84,13 +84,7 @@ impl CoverageArgs {
         }
         let json = self.reports.contains(&ReportKind::Json);
         let config = global.config()?;
-        let build = render::build::compile(
-            global.ui(),
-            global.offline,
-            &config,
-            Profile::Coverage,
-            json,
-        )?;
+        let build = global.build(&config, Profile::Coverage, json)?;
         let request = SuiteRequest {
             coverage: true,
             trace_failures: global.verbose >= 3,

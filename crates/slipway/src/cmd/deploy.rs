@@ -196,13 +196,7 @@ impl DeployArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
         let env = environment(global.ui(), &config, &self.env)?;
-        let build = render::build::compile(
-            global.ui(),
-            global.offline,
-            &config,
-            Profile::Default,
-            self.json,
-        )?;
+        let build = global.build(&config, Profile::Default, self.json)?;
         if build.has_errors() {
             bail!("compilation failed: nothing was deployed");
         }

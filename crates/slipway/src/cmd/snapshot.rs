@@ -72,13 +72,7 @@ impl SnapshotArgs {
         if let Some(tolerance) = self.tolerance {
             request.tolerance = tolerance;
         }
-        let build = render::build::compile(
-            global.ui(),
-            global.offline,
-            &config,
-            Profile::Default,
-            false,
-        )?;
+        let build = global.build(&config, Profile::Default, false)?;
         let suite = SuiteRequest {
             trace_failures: global.verbose >= 3,
             ..self.selection.request()

@@ -68,13 +68,7 @@ impl TestArgs {
 
     fn run_once(&self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let build = render::build::compile(
-            global.ui(),
-            global.offline,
-            &config,
-            Profile::Default,
-            self.json,
-        )?;
+        let build = global.build(&config, Profile::Default, self.json)?;
         if self.list {
             let listed = list_suite(&config, &build, &self.selection.request().filter)?;
             print!("{}", render::tests::list(&listed, self.json)?);

@@ -41,13 +41,7 @@ impl VerifyArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
         let env = config.environment(&self.env)?;
-        let build = render::build::compile(
-            global.ui(),
-            global.offline,
-            &config,
-            Profile::Default,
-            self.json,
-        )?;
+        let build = global.build(&config, Profile::Default, self.json)?;
         if build.has_errors() {
             bail!("compilation failed: nothing to compare with");
         }

@@ -25,33 +25,20 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// chain that answers them) only: everything above asks the typed client.
 #[test]
 fn only_chain_and_devnet_write_json_rpc_method_names() {
-    let crates = workspace().join("crates");
-    let mut offenders = Vec::new();
-    let mut scanned = 0;
-    for entry in std::fs::read_dir(&crates).expect("crates").flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name == "chain" || name == "devnet" {
-            continue;
-        }
-        let mut files = Vec::new();
-        rust_files(&entry.path().join("src"), &mut files);
-        for file in files {
-            scanned += 1;
-            let text = std::fs::read_to_string(&file).expect("source");
-            for (i, line) in text.lines().enumerate() {
-                if ["\"eth_", "\"debug_", "\"anvil_", "\"hardhat_"]
-                    .iter()
-                    .any(|p| line.contains(p))
-                {
-                    offenders.push(format!("{}:{}: {}", file.display(), i + 1, line.trim()));
-                }
-            }
-        }
-    }
+    let (scanned, lines) = source_lines(&["chain", "devnet"]);
     assert!(
         scanned > 50,
         "only {scanned} files scanned: wrong directory?"
     );
+    let offenders: Vec<String> = lines
+        .iter()
+        .filter(|(_, _, l)| {
+            ["\"eth_", "\"debug_", "\"anvil_", "\"hardhat_"]
+                .iter()
+                .any(|p| l.contains(p))
+        })
+        .map(|(f, n, l)| format!("{}:{n}: {}", f.display(), l.trim()))
+        .collect();
     assert!(offenders.is_empty(), "{}", offenders.join("\n"));
 }
 
