@@ -165,18 +165,7 @@ async fn a_rollback_into_a_run_of_empty_blocks_survives_a_restart() {
     let url = server.url.clone();
     transfer(&url, 1).await;
     assert_eq!(rpc(&url, "anvil_mine", json!(["0x6", "0x5"])).await, true);
-    let block = |n: u64| {
-        let url = url.clone();
-        async move {
-            rpc(
-                &url,
-                "eth_getBlockByNumber",
-                json!([format!("{n:#x}"), false]),
-            )
-            .await["hash"]
-                .clone()
-        }
-    };
+    let block = |n: u64| block_hash(&url, n);
     let fourth = block(4).await;
     let old_sixth = block(6).await;
     // Block 7 is the run's last: cut at 4, inside it.
@@ -195,18 +184,7 @@ async fn a_rollback_into_a_run_of_empty_blocks_survives_a_restart() {
     let (_node, server) = common::spawn(Some(state), Mining::Auto).await;
     let url = server.url.clone();
     assert_eq!(rpc(&url, "eth_blockNumber", json!([])).await, "0x4");
-    let again = |n: u64| {
-        let url = url.clone();
-        async move {
-            rpc(
-                &url,
-                "eth_getBlockByNumber",
-                json!([format!("{n:#x}"), false]),
-            )
-            .await["hash"]
-                .clone()
-        }
-    };
+    let again = |n: u64| block_hash(&url, n);
     assert_eq!(again(4).await, reorged);
     assert_eq!(again(3).await, third);
     assert_ne!(again(4).await, old_sixth);
