@@ -683,3 +683,115 @@ async fn an_emptied_journal_is_refused_while_records_hold_its_steps() {
     assert_eq!(deployer_nonce(&chain.url).await, sent, "nothing sent");
     chain.stop().await;
 }
+
+/// A person at a terminal, scripted: says when asked, then waits for the
+/// test's word before typing the environment's name.
+struct Gate {
+    asked: std::sync::mpsc::Sender<()>,
+    go: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl slipway_deploy::Confirm for Gate {
+    fn can_ask(&self) -> bool {
+        true
+    }
+    fn ask(&self, _prompt: &str) -> Result<String, slipway_deploy::ConfirmError> {
+        let _ = self.asked.send(());
+        let go = self.go.lock().expect("gate");
+        go.recv().expect("the test's word");
+        Ok("guarded".into())
+    }
+}
+
+/// Two deploys of a protected environment both wait at the prompt; the
+/// first is confirmed and finishes, then the second: it must find its
+/// effect stale under the deploy lock and send nothing (it used to send
+/// every call step again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_deploys_waiting_at_the_prompt_never_both_send() {
+    use slipway_deploy::{
+        Approval, DeployError, DeployHooks, DeployOptions, DeployRequest, deploy,
+    };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    let chain = node(&tmp.path().join("chain"), 1337).await;
+    let key: B256 = DEV_KEY.parse().expect("key");
+    slipway_keys::Keystores::at(dir.join("keys"))
+        .import("deployer", key, &slipway_keys::Password::new("pw"))
+        .expect("keystore");
+    let text = std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
+        + "\n[environments.guarded]\nchain_id = 1337\nrpc = [\"${NODE_URL}\"]\nprotected = true\nconfirmations = 1\nsigner = { kind = \"keystore\", path = \"keys/deployer.json\" }\n";
+    let vars = slipway_config::Vars::from_map([("NODE_URL".to_owned(), chain.url.clone())]);
+    let config =
+        slipway_config::Config::parse(&dir, dir.join("slipway.toml"), text, vars).expect("config");
+    let build = slipway_solc::compile(&config, slipway_solc::Profile::Default, true, &|_| {})
+        .expect("build");
+    let artifacts = slipway_contracts::Artifacts::from_build(&build.artifacts);
+
+    let run = |name: &'static str| {
+        let (asked_tx, asked) = std::sync::mpsc::channel();
+        let (go, go_rx) = std::sync::mpsc::channel();
+        let config = config.clone();
+        let artifacts = artifacts.clone();
+        let handle = std::thread::spawn(move || {
+            let env = config.environment("guarded").expect("guarded");
+            assert!(env.protected);
+            let gate = Gate {
+                asked: asked_tx,
+                go: std::sync::Mutex::new(go_rx),
+            };
+            let request = DeployRequest {
+                config: &config,
+                env: &env,
+                artifacts: &artifacts,
+                plan: None,
+                signer: "deployer",
+                options: DeployOptions::default(),
+                dry_run: false,
+                approval: Approval::default(),
+                verify: false,
+                explorers: false,
+                command: name,
+            };
+            let hooks = DeployHooks {
+                confirm: &gate,
+                password: &|_| Ok(slipway_keys::Password::new("pw")),
+                effect: &|shown| assert_eq!(shown.effect.sends(), 5, "{name}: a fresh chain"),
+                progress: &|_| {},
+            };
+            tokio::runtime::Runtime::new()
+                .expect("runtime")
+                .block_on(deploy(&request, &hooks))
+        });
+        (handle, asked, go)
+    };
+    let (first, first_asked, first_go) = run("first terminal");
+    first_asked.recv().expect("the first is asked");
+    let (second, second_asked, second_go) = run("second terminal");
+    second_asked
+        .recv()
+        .expect("the second is asked, the first still waiting");
+
+    first_go.send(()).expect("confirm the first");
+    let done = first.join().expect("first").expect("the first deploys");
+    let sent = done.deployed.as_ref().expect("ran").sent;
+    assert_eq!(sent, 5);
+    let after_first = deployer_nonce(&chain.url).await;
+
+    second_go.send(()).expect("confirm the second");
+    let refused = second.join().expect("second").expect_err("stale");
+    assert!(
+        matches!(refused, DeployError::StaleEffect { .. }),
+        "{refused}"
+    );
+    assert!(
+        refused.to_string().contains("nothing was sent"),
+        "{refused}"
+    );
+    assert_eq!(
+        deployer_nonce(&chain.url).await,
+        after_first,
+        "the second sent nothing"
+    );
+    chain.stop().await;
+}
