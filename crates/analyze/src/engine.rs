@@ -294,11 +294,9 @@ fn load_runs(
             // The texts the cache keys were computed from, when there are.
             let text = match texts.get(&path) {
                 Some(text) => text.clone(),
-                None => std::fs::read_to_string(root.join(&path)).map_err(|source| {
-                    AnalyzeError::Read {
-                        path: path.clone(),
-                        source,
-                    }
+                None => read_source(&root.join(&path)).map_err(|source| AnalyzeError::Read {
+                    path: path.clone(),
+                    source,
                 })?,
             };
             let from_run = run_asts.as_ref().and_then(|asts| asts.get(&path).cloned());
@@ -390,11 +388,10 @@ pub fn analyze(
         if let Some(t) = texts.get(path) {
             return Ok(t.clone());
         }
-        let text =
-            std::fs::read_to_string(root.join(path)).map_err(|source| AnalyzeError::Read {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let text = read_source(&root.join(path)).map_err(|source| AnalyzeError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         texts.insert(path.to_path_buf(), text.clone());
         Ok(text)
     };
@@ -497,7 +494,7 @@ pub fn analyze_cached(root: &Path, config: &AnalyzeConfig, options: &Options) ->
         .filter(|p| selected_path(p, config, options))
         .collect();
     let mut read = |path: &Path| {
-        std::fs::read_to_string(root.join(path)).map_err(|source| AnalyzeError::Read {
+        read_source(&root.join(path)).map_err(|source| AnalyzeError::Read {
             path: path.to_path_buf(),
             source,
         })
@@ -673,4 +670,16 @@ fn fingerprint(unit: &Unit, findings: &mut [Finding]) {
         let digest = Sha256::digest(format!("{basis}\0{n}").as_bytes());
         f.fingerprint = alloy_hex(&digest[..16]);
     }
+}
+
+/// A source's text as the compiler saw it: foundry-compilers hands solc
+/// the file with `\r\n` turned into `\n`, so the AST's byte offsets (every
+/// finding's span, every fix) are into that text, never the raw bytes.
+pub fn read_source(path: &Path) -> std::io::Result<String> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    })
 }

@@ -16,6 +16,7 @@ mod detector;
 pub mod detectors;
 mod engine;
 mod finding;
+mod fix;
 mod flow;
 pub mod lint;
 mod program;
@@ -29,9 +30,10 @@ pub use detector::Detector;
 pub use detectors::all as all_detectors;
 pub use engine::{
     AnalyzeError, Family, Options, Report, Source, access_report, analyze, analyze_cached,
-    sources_of,
+    read_source, sources_of,
 };
 pub use finding::{Confidence, Finding, Fix, Severity, Suppression};
+pub use fix::{FileFix, FixError, FixOutcome, apply_fixes};
 pub use program::Unit;
 pub use project_run::{
     BuildSource, ProjectRun, RunError, RunOptions, analyze_project, failing, lint_project,

@@ -10,6 +10,7 @@
 
 mod artifact;
 mod build;
+mod candidate;
 mod diagnostics;
 mod error;
 mod fingerprint;
@@ -24,6 +25,7 @@ pub mod std_lib;
 
 pub use artifact::{BuiltContract, Code, CodeObject, LinkReferences};
 pub use build::{BuildReport, build, up_to_date};
+pub use candidate::compile_errors_with;
 pub use diagnostics::{Diagnostic, DiagnosticSeverity};
 pub use error::{Result, SolcError};
 pub use key::{BuildInputs, reusable};

@@ -762,6 +762,7 @@ async fn two_deploys_waiting_at_the_prompt_never_both_send() {
             tokio::runtime::Runtime::new()
                 .expect("runtime")
                 .block_on(deploy(&request, &hooks))
+                .map_err(Box::new)
         });
         (handle, asked, go)
     };
@@ -781,7 +782,7 @@ async fn two_deploys_waiting_at_the_prompt_never_both_send() {
     second_go.send(()).expect("confirm the second");
     let refused = second.join().expect("second").expect_err("stale");
     assert!(
-        matches!(refused, DeployError::StaleEffect { .. }),
+        matches!(*refused, DeployError::StaleEffect { .. }),
         "{refused}"
     );
     assert!(

@@ -201,3 +201,124 @@ fn the_bundled_suite_has_no_lint_finding_above_info() {
         .collect();
     assert!(counted.is_empty(), "{counted:#?}");
 }
+
+/// The same fixes on the file as Windows, classic Mac OS and a non-English
+/// author save it: they land on the bytes they were computed on (CRLF once
+/// moved every edit a byte per earlier line and broke the file while
+/// printing "Fixed"), the file keeps its line endings and mode, and still
+/// compiles. (solc 0.8.20 refuses a file that starts with a byte-order
+/// mark, so a BOM is covered by the offset mapping's unit test.)
+#[test]
+fn fix_keeps_line_endings_and_mode_and_the_file_compiles() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    fs::remove_file(dir.join("contracts/src/Sloppy.sol")).expect("rm");
+    let sloppy = SLOPPY.replace(
+        "contract Sloppy {",
+        "// Compteur général — ✓ ünïcode\ncontract Sloppy {",
+    );
+    let forms = [
+        ("Crlf", sloppy.replace('\n', "\r\n")),
+        ("Cr", sloppy.replace('\n', "\r")),
+        ("Lf", sloppy.clone()),
+    ];
+    for (name, text) in &forms {
+        let path = dir.join(format!("contracts/src/{name}.sol"));
+        fs::write(
+            &path,
+            text.replace("contract Sloppy", &format!("contract {name}")),
+        )
+        .expect("write");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).expect("mode");
+    }
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .args(["lint", "--fix", "contracts/src"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Fixed"));
+    for (name, before) in &forms {
+        let path = dir.join(format!("contracts/src/{name}.sol"));
+        let after = fs::read_to_string(&path).expect("read");
+        // Line endings: the same count of each kind as before.
+        let endings = |t: &str| {
+            (
+                t.matches("\r\n").count(),
+                t.matches('\n').count(),
+                t.matches('\r').count(),
+            )
+        };
+        assert_eq!(
+            endings(&after),
+            endings(before),
+            "{name}: line endings kept"
+        );
+        assert!(after.contains("Compteur général — ✓ ünïcode"), "{name}");
+        let plain = after.replace("\r\n", "\n").replace('\r', "\n");
+        for expected in [
+            "pragma solidity 0.8.20;",
+            "    uint256 internal count;",
+            "    address public immutable owner;",
+            "function sum(uint256[] calldata values)",
+        ] {
+            assert!(
+                plain.contains(expected),
+                "{name}: {expected:?} missing:\n{plain}"
+            );
+        }
+        let mode = fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640, "{name}: mode kept");
+    }
+    // The fixed project compiles.
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .arg("build")
+        .assert()
+        .success();
+}
+
+/// A fix whose result would not compile is refused before any file is
+/// touched, naming the rule.
+#[test]
+fn a_fix_that_would_not_compile_is_refused_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    let file = dir.join("contracts/src/Sloppy.sol");
+    let config = slipway_config::Config::load(&dir).expect("config");
+    let compiler = slipway_solc::compiler(&config, true, &|_| {}).expect("compiler");
+    let at = SLOPPY.find("uint count").expect("declaration");
+    let broken = slipway_analyze::Finding {
+        id: "explicit-types".into(),
+        severity: slipway_analyze::Severity::Info,
+        confidence: slipway_analyze::Confidence::High,
+        message: "a fix that breaks the file".into(),
+        path: "contracts/src/Sloppy.sol".into(),
+        line: 5,
+        column: 5,
+        end_line: 5,
+        end_column: 9,
+        start: at,
+        length: 4,
+        contract: Some("Sloppy".into()),
+        function: None,
+        fingerprint: "x".into(),
+        suppressed: None,
+        baselined: false,
+        fix: Some(slipway_analyze::Fix {
+            start: at,
+            length: 4,
+            replacement: "uint257".into(),
+        }),
+    };
+    let err = slipway_analyze::apply_fixes(&config, &compiler, &[broken], false)
+        .expect_err("does not compile");
+    let text = err.to_string();
+    assert!(text.contains("explicit-types"), "names the rule: {text}");
+    assert!(text.contains("nothing was written"), "{text}");
+    assert_eq!(
+        fs::read_to_string(&file).expect("read"),
+        SLOPPY,
+        "untouched"
+    );
+}
