@@ -165,8 +165,19 @@ impl Keystores {
     }
 
     /// Every keystore: name and the address its file declares (if any),
-    /// sorted by name. No password is needed.
+    /// sorted by name. No password is needed. Files that are not readable
+    /// keystores are left out: [`Keystores::survey`] says which and why.
     pub fn list(&self) -> Result<Vec<(String, Option<Address>)>, KeystoreError> {
+        Ok(self
+            .survey()?
+            .into_iter()
+            .filter_map(|k| k.address.ok().map(|a| (k.name, a)))
+            .collect())
+    }
+
+    /// Every `*.json` file of the directory, sorted by name: the address
+    /// it declares (if any), or why it is not a readable keystore.
+    pub fn survey(&self) -> Result<Vec<Listed>, KeystoreError> {
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -177,7 +188,7 @@ impl Keystores {
                 });
             }
         };
-        let mut found: Vec<(String, Option<Address>)> = entries
+        let mut found: Vec<Listed> = entries
             .filter_map(Result::ok)
             .filter_map(|entry| {
                 let path = entry.path();
@@ -186,10 +197,15 @@ impl Keystores {
                     .to_str()?
                     .strip_suffix(".json")?
                     .to_owned();
-                Some((name, declared_address(&path)))
+                let address = inspect(&path);
+                Some(Listed {
+                    name,
+                    path,
+                    address,
+                })
             })
             .collect();
-        found.sort();
+        found.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(found)
     }
 
@@ -271,6 +287,35 @@ fn declare_address(path: &Path, address: Address) -> Result<(), KeystoreError> {
         );
     }
     std::fs::write(path, json.to_string()).map_err(io)
+}
+
+/// A file of the keystore directory, as `slipway account list` shows it.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    /// Its name (the file name without `.json`).
+    pub name: String,
+    /// The file.
+    pub path: PathBuf,
+    /// The address it declares (`None`: a keystore without the field), or
+    /// why it is not a readable keystore.
+    pub address: Result<Option<Address>, String>,
+}
+
+/// What a keystore file declares, without its password.
+fn inspect(path: &Path) -> Result<Option<Address>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("is not JSON: {e}"))?;
+    if json.get("crypto").or_else(|| json.get("Crypto")).is_none() {
+        return Err("is not a Web3 Secret Storage keystore: it has no `crypto` object".into());
+    }
+    match json.get("address").and_then(|a| a.as_str()) {
+        None => Ok(None),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("declares `{text}`, which is not an address")),
+    }
 }
 
 /// The `address` field geth and slipway write into keystore files.

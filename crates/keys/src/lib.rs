@@ -19,7 +19,7 @@ mod scrypt;
 mod signer;
 
 pub use external::{ExternalError, ExternalSigner, RemoteFailure, SignerTransport};
-pub use keystore::{KeystoreError, Keystores, Password};
+pub use keystore::{KeystoreError, Keystores, Listed, Password};
 pub use mnemonic::{DevAccount, MnemonicError, derive_account, derive_accounts};
 pub use signer::{
     ChainSigner, LocalKey, OpenTransport, SignerContext, SignerError, address_of, resolve,

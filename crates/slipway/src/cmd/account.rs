@@ -96,14 +96,30 @@ impl AccountArgs {
                 report_created(&keystores, &name, address)?;
             }
             AccountCommand::List => {
-                let accounts = keystores.list()?;
-                if accounts.is_empty() {
+                let files = keystores.survey()?;
+                if files.is_empty() {
                     println!("no keystores in {}", keystores.dir().display());
                 }
-                for (name, address) in accounts {
-                    let address = address
-                        .map_or_else(|| "(no address in file)".to_owned(), |a| a.to_string());
-                    println!("{name}\t{address}");
+                let mut readable = 0;
+                for file in &files {
+                    match &file.address {
+                        Ok(address) => {
+                            readable += 1;
+                            let address = address.map_or_else(
+                                || "(no address in file)".to_owned(),
+                                |a| a.to_string(),
+                            );
+                            println!("{}\t{address}", file.name);
+                        }
+                        Err(why) => eprintln!("skipped {}: it {why}", file.path.display()),
+                    }
+                }
+                if readable == 0 && !files.is_empty() {
+                    bail!(
+                        "none of the {} files in {} is a readable keystore",
+                        files.len(),
+                        keystores.dir().display()
+                    );
                 }
             }
             AccountCommand::Address { name } => {

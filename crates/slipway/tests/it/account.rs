@@ -118,3 +118,38 @@ fn without_a_terminal_or_variable_it_says_how_to_pass_the_password() {
         .stderr(predicate::str::contains("not a private key"))
         .stderr(predicate::str::contains(PASSWORD).not());
 }
+
+/// Files in the keystore directory that are not readable keystores are
+/// named with why; when none can be read the command fails instead of
+/// printing nothing and exiting 0.
+#[test]
+fn unreadable_keystores_are_named_and_none_readable_is_an_error() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let dir = home.path().join("keystores");
+    std::fs::create_dir_all(dir.join("folder.json")).expect("a directory");
+    std::fs::write(dir.join("garbage.json"), "not json at all").expect("write");
+    std::fs::write(dir.join("wallet.json"), r#"{"name":"not a keystore"}"#).expect("write");
+    account(home.path())
+        .arg("list")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("folder.json: it cannot be read"))
+        .stderr(predicate::str::contains("garbage.json: it is not JSON"))
+        .stderr(predicate::str::contains(
+            "wallet.json: it is not a Web3 Secret Storage keystore",
+        ))
+        .stderr(predicate::str::contains("none of the 3 files in"));
+
+    // With one good keystore beside them: listed, the others still named.
+    account(home.path())
+        .args(["new", "deployer", "--password-env", "ACCOUNT_PASSWORD"])
+        .assert()
+        .success();
+    account(home.path())
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("deployer\t0x"))
+        .stderr(predicate::str::contains("skipped").count(3));
+}
