@@ -53,7 +53,9 @@ impl Exposure {
 
     /// Whether a request naming `host` (with or without its port) is served.
     pub fn allows_host(&self, host: &str) -> bool {
-        let name = host_name(host).to_ascii_lowercase();
+        let Some(name) = host_name(host) else {
+            return false;
+        };
         self.hosts.iter().any(|h| h == "*" || *h == name)
     }
 
@@ -78,14 +80,19 @@ impl Exposure {
         origin: Option<&str>,
         preflight: bool,
     ) -> Option<String> {
-        if let Some(host) = host
-            && !self.allows_host(host)
-        {
-            return Some(format!(
-                "Host `{host}` is not allowed: {} answers localhost, 127.0.0.1 and [::1]; start it with --allow-host {} to accept this name",
-                self.what,
-                host_name(host)
-            ));
+        if let Some(host) = host {
+            let Some(name) = host_name(host) else {
+                return Some(format!(
+                    "Host `{}` is not a host name with an optional port: refused",
+                    host.escape_default()
+                ));
+            };
+            if !self.allows_host(host) {
+                return Some(format!(
+                    "Host `{host}` is not allowed: {} answers localhost, 127.0.0.1 and [::1]; start it with --allow-host {name} to accept this name",
+                    self.what
+                ));
+            }
         }
         if !preflight
             && let Some(origin) = origin
@@ -117,15 +124,47 @@ impl Exposure {
     }
 }
 
-/// `host:port`, `[v6]:port` or a bare name → the name (`[v6]` keeps its
-/// brackets, as browsers send it).
-fn host_name(host: &str) -> &str {
-    if host.starts_with('[') {
-        return host
-            .split_once(']')
-            .map_or(host, |(name, _)| &host[..=name.len()]);
+/// The host of a `Host` header read as RFC 3986's authority without user
+/// information: a name (letters, digits, `-`, `.`), an IPv4 address or a
+/// bracketed IPv6 address, then an optional numeric port, nothing else —
+/// lowercased, `[v6]` keeping its brackets as browsers send it. `None`
+/// for anything else (`localhost:8545@evil.com`, `localhost:evil`,
+/// `[::1].evil.com`).
+fn host_name(host: &str) -> Option<String> {
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let (inside, after) = rest.split_once(']')?;
+        if inside.is_empty()
+            || !inside
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
+            return None;
+        }
+        let port = match after {
+            "" => None,
+            _ => Some(after.strip_prefix(':')?),
+        };
+        (format!("[{inside}]"), port)
+    } else {
+        let (name, port) = match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        };
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        if !valid {
+            return None;
+        }
+        (name.to_owned(), port)
+    };
+    if let Some(port) = port
+        && (port.is_empty() || port.len() > 5 || !port.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
     }
-    host.rsplit_once(':').map_or(host, |(name, _)| name)
+    Some(name.to_ascii_lowercase())
 }
 
 fn refusal(why: String) -> Response {
@@ -151,11 +190,29 @@ pub async fn guard(
     next: Next,
 ) -> Response {
     let headers = request.headers();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    // One header of each at most, in ASCII: a second Host or a byte a
+    // browser never sends leaves nothing to argue about.
+    let single = |name: header::HeaderName| -> Result<Option<String>, String> {
+        let mut values = headers.get_all(&name).iter();
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(format!("two {name} headers: refused"));
+        }
+        first
+            .map(|v| {
+                v.to_str()
+                    .map(str::to_owned)
+                    .map_err(|_| format!("a {name} header that is not ASCII: refused"))
+            })
+            .transpose()
+    };
+    let (host, origin) = match (single(header::HOST), single(header::ORIGIN)) {
+        (Ok(host), Ok(origin)) => (host, origin),
+        (Err(why), _) | (_, Err(why)) => return refusal(why),
+    };
     // Preflights are answered by the CORS layer; a listed origin passes.
     let preflight = request.method() == Method::OPTIONS;
-    match exposure.refusal(host, origin, preflight) {
+    match exposure.refusal(host.as_deref(), origin.as_deref(), preflight) {
         Some(why) => refusal(why),
         None => next.run(request).await,
     }
@@ -182,9 +239,24 @@ mod tests {
             "evil.example:8545",
             "192.168.1.5:8545",
             "127.0.0.1.evil.example",
+            // Not an authority at all: refused, not read leniently.
+            "localhost:8545@evil.com",
+            "localhost:evil",
+            "localhost:",
+            "localhost:123456",
+            "[::1].evil.com",
+            "[::1]evil.com:80",
+            "[evil]",
+            "",
+            "local host",
         ] {
             assert!(!default.allows_host(host), "{host}");
         }
+        assert!(
+            default
+                .refusal(Some("localhost:8545@evil.com"), None, false)
+                .is_some_and(|why| why.contains("not a host name")),
+        );
         let more = Exposure::with(&["devbox.lan".into()], &[]);
         assert!(more.allows_host("devbox.lan:8545"));
         assert!(Exposure::with(&["*".into()], &[]).allows_host("anything:1"));

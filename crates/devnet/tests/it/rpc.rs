@@ -838,3 +838,61 @@ async fn health_endpoints_answer_under_the_same_exposure_rules() {
     assert!(text.contains("--allow-host evil.example"), "{text}");
     assert!(text.contains("the dev node"), "names the server: {text}");
 }
+
+/// What browsers never send, sent anyway over a raw socket: a Host that is
+/// not an authority, two Host headers, a byte outside ASCII in Host or
+/// Origin. Each used to be served; each is refused now.
+#[tokio::test]
+async fn hosts_that_are_not_an_authority_are_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (_node, server) = common::spawn(None, Mining::Auto).await;
+    let body = br#"{"jsonrpc":"2.0","id":1,"method":"eth_accounts"}"#;
+    let send = |headers: Vec<u8>| {
+        let addr = server.addr;
+        async move {
+            let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+            let mut request = b"POST / HTTP/1.1\r\n".to_vec();
+            request.extend_from_slice(&headers);
+            request.extend_from_slice(
+                format!(
+                    "content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+            request.extend_from_slice(body);
+            stream.write_all(&request).await.expect("write");
+            let mut answer = Vec::new();
+            stream.read_to_end(&mut answer).await.expect("read");
+            String::from_utf8_lossy(&answer).into_owned()
+        }
+    };
+    let served = send(b"Host: localhost:8545\r\n".to_vec()).await;
+    assert!(served.starts_with("HTTP/1.1 200"), "{served}");
+    let mut cases: Vec<(&str, Vec<u8>)> = [
+        "localhost:8545@evil.com",
+        "localhost:evil",
+        "[::1].evil.com",
+        "[::1]evil.com:80",
+    ]
+    .iter()
+    .map(|h| (*h, format!("Host: {h}\r\n").into_bytes()))
+    .collect();
+    cases.push((
+        "two Host headers",
+        b"Host: localhost\r\nHost: evil.example\r\n".to_vec(),
+    ));
+    cases.push(("a 0x80 byte in Host", b"Host: local\x80host\r\n".to_vec()));
+    cases.push((
+        "a non-ASCII Origin",
+        b"Host: localhost\r\nOrigin: http://\xc3\xa9vil.example\r\n".to_vec(),
+    ));
+    for (case, headers) in cases {
+        let answer = send(headers).await;
+        let status = answer.get(9..12).unwrap_or_default();
+        assert!(
+            status == "403" || status == "400",
+            "{case}: served ({answer})"
+        );
+    }
+}
