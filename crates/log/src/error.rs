@@ -98,3 +98,27 @@ impl LogError {
         }
     }
 }
+
+/// Opens `path` with `options`, never through a symbolic link: the log,
+/// its head marker and the owner lock must be the files they name (a
+/// dangling link once made the node create the link's target). A link is
+/// refused with that reason.
+pub(crate) fn open_no_follow(
+    options: &mut std::fs::OpenOptions,
+    path: &std::path::Path,
+) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path).map_err(|e| {
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            std::io::Error::other(
+                "it is a symbolic link, which slipway does not follow for its chain and lock files: replace it with the file itself",
+            )
+        } else {
+            e
+        }
+    })
+}

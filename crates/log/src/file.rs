@@ -1,6 +1,7 @@
 //! The log file: checksummed, chained JSON lines, appended; a torn tail
 //! cut in place; a head marker that shows whole records lost.
 
+use crate::error::open_no_follow;
 use std::{
     fs::{File, OpenOptions},
     io::{BufRead, BufReader, Write},
@@ -128,7 +129,7 @@ fn scan<R: DeserializeOwned>(
     format: &Format,
     head: Option<Tip>,
 ) -> Result<Option<Scan<R>>, LogError> {
-    let file = match File::open(path) {
+    let file = match open_no_follow(OpenOptions::new().read(true), path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => {
@@ -335,10 +336,7 @@ impl<R: Serialize + DeserializeOwned> Log<R> {
             std::fs::create_dir_all(dir).map_err(LogError::io("cannot create", dir))?;
         }
         let scanned = scan_checked::<R>(path, format)?;
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
+        let mut file = open_no_follow(OpenOptions::new().create(true).append(true), path)
             .map_err(LogError::io("cannot open", path))?;
         let mut repair = None;
         let mut tip = Tip::default();

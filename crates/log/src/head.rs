@@ -8,6 +8,7 @@
 //! names is always durable; it is not synced itself, so after a power
 //! loss it may name an earlier record — it is a lower bound, never ahead.
 
+use crate::error::open_no_follow;
 use std::{
     fs::{File, OpenOptions},
     os::unix::fs::FileExt,
@@ -32,7 +33,15 @@ fn encode(tip: Tip) -> String {
 
 /// Reads the marker at `path` (absent: none).
 pub(crate) fn read(path: &Path) -> Result<Option<Tip>, LogError> {
-    let text = match std::fs::read(path) {
+    let read = |path: &Path| -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut open_no_follow(OpenOptions::new().read(true), path)?,
+            &mut bytes,
+        )?;
+        Ok(bytes)
+    };
+    let text = match read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => {
@@ -76,12 +85,11 @@ pub(crate) struct Head {
 
 impl Head {
     pub(crate) fn open(path: &Path) -> Result<Self, LogError> {
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .map_err(LogError::io("cannot open", path))?;
+        let file = open_no_follow(
+            OpenOptions::new().create(true).truncate(false).write(true),
+            path,
+        )
+        .map_err(LogError::io("cannot open", path))?;
         Ok(Self {
             file,
             path: path.to_path_buf(),

@@ -2,6 +2,7 @@
 //! record of its owner, so that whoever is refused learns who holds it (and,
 //! for a running node, where to reach it instead).
 
+use crate::error::open_no_follow;
 use std::{
     fs::{File, OpenOptions, TryLockError},
     io::{Read, Seek, SeekFrom, Write},
@@ -70,13 +71,15 @@ fn open(path: &Path) -> Result<File, LogError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(LogError::io("cannot create", dir))?;
     }
-    OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(LogError::io("cannot open", path))
+    open_no_follow(
+        OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true),
+        path,
+    )
+    .map_err(LogError::io("cannot open", path))
 }
 
 fn read_owner(file: &mut File) -> Option<Owner> {
@@ -131,7 +134,7 @@ impl OwnerLock {
 
     /// Who holds the lock at `path`, without taking it.
     pub fn holder(path: &Path) -> Result<Holder, LogError> {
-        let mut file = match File::open(path) {
+        let mut file = match open_no_follow(OpenOptions::new().read(true), path) {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Holder::Free),
             Err(source) => {

@@ -196,3 +196,46 @@ proptest! {
         prop_assert_eq!(std::fs::read(&path).expect("read"), whole[..keep].to_vec());
     }
 }
+
+/// A symbolic link where the log, its head marker or the owner lock
+/// belongs is refused, and its target is never created (a dangling link as
+/// `chain.log.head` once made the node create the file it pointed at).
+#[test]
+fn symbolic_links_are_never_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("chain.log");
+    let target = dir.path().join("elsewhere");
+
+    symlink(&target, dir.path().join("chain.log.head")).expect("link");
+    let err = Log::<Entry>::open(&path, &FORMAT).err().expect("refused");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert!(!target.exists(), "the link's target was created");
+    std::fs::remove_file(dir.path().join("chain.log.head")).expect("unlink");
+
+    symlink(&target, &path).expect("link");
+    let err = Log::<Entry>::open(&path, &FORMAT).err().expect("refused");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert!(!target.exists());
+    std::fs::remove_file(&path).expect("unlink");
+
+    let lock = dir.path().join("owner.lock");
+    symlink(&target, &lock).expect("link");
+    let err = slipway_log::OwnerLock::acquire(
+        &lock,
+        dir.path(),
+        &slipway_log::Owner::this_process("test"),
+    )
+    .err()
+    .expect("refused");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert!(!target.exists());
+
+    // Without links, all is as before.
+    std::fs::remove_file(&lock).expect("unlink");
+    write(&path, &entries(2));
+    assert_eq!(
+        Log::<Entry>::open(&path, &FORMAT).expect("open").records,
+        entries(2)
+    );
+}
