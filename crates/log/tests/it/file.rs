@@ -208,13 +208,13 @@ fn symbolic_links_are_never_followed() {
     let target = dir.path().join("elsewhere");
 
     symlink(&target, dir.path().join("chain.log.head")).expect("link");
-    let err = Log::<Entry>::open(&path, &FORMAT).err().expect("refused");
+    let err = Log::<Entry>::open(&path, &FORMAT).expect_err("refused");
     assert!(err.to_string().contains("symbolic link"), "{err}");
     assert!(!target.exists(), "the link's target was created");
     std::fs::remove_file(dir.path().join("chain.log.head")).expect("unlink");
 
     symlink(&target, &path).expect("link");
-    let err = Log::<Entry>::open(&path, &FORMAT).err().expect("refused");
+    let err = Log::<Entry>::open(&path, &FORMAT).expect_err("refused");
     assert!(err.to_string().contains("symbolic link"), "{err}");
     assert!(!target.exists());
     std::fs::remove_file(&path).expect("unlink");
