@@ -226,8 +226,7 @@ fn symbolic_links_are_never_followed() {
         dir.path(),
         &slipway_log::Owner::this_process("test"),
     )
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     assert!(err.to_string().contains("symbolic link"), "{err}");
     assert!(!target.exists());
 
