@@ -40,7 +40,14 @@ pub struct Ctx {
     /// Bumped whenever interval mining is reconfigured; a tick of an older
     /// configuration mines nothing.
     interval_generation: Arc<std::sync::atomic::AtomicU64>,
+    /// WebSocket subscriptions held across all connections.
+    pub(crate) subscriptions: std::sync::atomic::AtomicUsize,
 }
+
+/// Subscriptions one WebSocket connection may hold.
+pub const MAX_SUBSCRIPTIONS_PER_CONNECTION: usize = 1_000;
+/// Subscriptions all connections of a node may hold together.
+pub const MAX_SUBSCRIPTIONS_PER_NODE: usize = 10_000;
 
 impl std::fmt::Debug for Ctx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -56,6 +63,7 @@ impl Ctx {
             filters: Filters::default(),
             interval: Mutex::new(None),
             interval_generation: Arc::default(),
+            subscriptions: Default::default(),
         });
         // Keep pending filters and rewinds up to date.
         let weak = Arc::downgrade(&ctx);

@@ -1,6 +1,12 @@
 //! One WebSocket connection: requests as over HTTP, plus `eth_subscribe`.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
 
 use alloy_primitives::U256;
 use alloy_rpc_types_eth::Filter;
@@ -8,7 +14,10 @@ use axum::extract::ws::{Message, WebSocket};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 
-use super::{Ctx, Request, convert, error::RpcError, handle_one, handle_parsed, response};
+use super::{
+    Ctx, MAX_SUBSCRIPTIONS_PER_CONNECTION, MAX_SUBSCRIPTIONS_PER_NODE, Request, convert,
+    error::RpcError, handle_one, handle_parsed, response,
+};
 use crate::Event;
 
 enum Subscription {
@@ -17,9 +26,30 @@ enum Subscription {
     Pending,
 }
 
+/// What a connection holds of the node's subscription budget, given back
+/// when the connection ends, however it ends.
+struct Held {
+    ctx: Arc<Ctx>,
+    count: Arc<AtomicUsize>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.ctx
+            .subscriptions
+            .fetch_sub(self.count.load(Ordering::SeqCst), Ordering::SeqCst);
+    }
+}
+
 /// Serves a connection until the client closes it.
 pub(super) async fn run(ctx: Arc<Ctx>, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
+    // Declared after the socket's halves, so dropped before them: the share
+    // is given back before the client sees the connection end.
+    let held = Held {
+        ctx: ctx.clone(),
+        count: Arc::default(),
+    };
     let mut events = ctx.node.subscribe();
     let mut subs: HashMap<U256, Subscription> = HashMap::new();
     let mut next_id = 0u64;
@@ -47,13 +77,16 @@ pub(super) async fn run(ctx: Arc<Ctx>, socket: WebSocket) {
                     }
                 };
                 let answer = if super::is_quick(&value) {
-                    handle_parsed(value, |item| answer_one(&ctx, item, &mut subs, &mut next_id))
+                    handle_parsed(value, |item| {
+                        answer_one(&ctx, &held.count, item, &mut subs, &mut next_id)
+                    })
                 } else {
                     let ctx = ctx.clone();
+                    let count = held.count.clone();
                     let mut lent = (std::mem::take(&mut subs), next_id);
                     let Ok((answer, back)) = tokio::task::spawn_blocking(move || {
                         let answer = handle_parsed(value, |item| {
-                            answer_one(&ctx, item, &mut lent.0, &mut lent.1)
+                            answer_one(&ctx, &count, item, &mut lent.0, &mut lent.1)
                         });
                         (answer, lent)
                     })
@@ -79,9 +112,14 @@ pub(super) async fn run(ctx: Arc<Ctx>, socket: WebSocket) {
                     }
                     Err(_) => return,
                 };
-                for message in notifications(&subs, &event) {
-                    if sink.send(Message::Text(message.to_string().into())).await.is_err() {
-                        return;
+                // Streamed: one notification built at a time, never all of
+                // them at once.
+                let mut header = None;
+                for (id, sub) in &subs {
+                    for message in notifications(id, sub, &event, &mut header) {
+                        if sink.send(Message::Text(message.to_string().into())).await.is_err() {
+                            return;
+                        }
                     }
                 }
             }
@@ -93,6 +131,7 @@ pub(super) async fn run(ctx: Arc<Ctx>, socket: WebSocket) {
 /// as over HTTP; the same JSON-RPC 2.0 checks for both.
 fn answer_one(
     ctx: &Arc<Ctx>,
+    held: &AtomicUsize,
     item: Value,
     subs: &mut HashMap<U256, Subscription>,
     next_id: &mut u64,
@@ -108,12 +147,14 @@ fn answer_one(
         Ok(request) => request,
         Err(answer) => return Some(answer),
     };
-    let result = subscription(&request, subs, next_id);
+    let result = subscription(ctx, held, &request, subs, next_id);
     (!request.notification).then(|| response(request.id, result))
 }
 
 /// Answers eth_subscribe / eth_unsubscribe.
 fn subscription(
+    ctx: &Ctx,
+    held: &AtomicUsize,
     request: &Request,
     subs: &mut HashMap<U256, Subscription>,
     next_id: &mut u64,
@@ -122,7 +163,17 @@ fn subscription(
     if request.method == "eth_unsubscribe" {
         let sub_id: U256 = serde_json::from_value(params.get(0).cloned().unwrap_or_default())
             .map_err(|e| RpcError::invalid_params(format!("eth_unsubscribe parameter 1: {e}")))?;
-        return Ok(json!(subs.remove(&sub_id).is_some()));
+        let removed = subs.remove(&sub_id).is_some();
+        if removed {
+            held.fetch_sub(1, Ordering::SeqCst);
+            ctx.subscriptions.fetch_sub(1, Ordering::SeqCst);
+        }
+        return Ok(json!(removed));
+    }
+    if subs.len() >= MAX_SUBSCRIPTIONS_PER_CONNECTION {
+        return Err(RpcError::server(format!(
+            "this connection holds {MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions, the most one may: eth_unsubscribe some first"
+        )));
     }
     let kind = params.get(0).and_then(Value::as_str).ok_or_else(|| {
         RpcError::invalid_params(
@@ -147,20 +198,41 @@ fn subscription(
             )));
         }
     };
+    // The node's budget, taken only if there is room in it.
+    let taken = ctx
+        .subscriptions
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n < MAX_SUBSCRIPTIONS_PER_NODE).then_some(n + 1)
+        });
+    if taken.is_err() {
+        return Err(RpcError::server(format!(
+            "the node holds {MAX_SUBSCRIPTIONS_PER_NODE} subscriptions over all connections, the most it serves: close idle connections or unsubscribe"
+        )));
+    }
+    held.fetch_add(1, Ordering::SeqCst);
     *next_id += 1;
     let sub_id = U256::from(*next_id);
     subs.insert(sub_id, sub);
     Ok(json!(sub_id))
 }
 
-fn notifications(subs: &HashMap<U256, Subscription>, event: &Event) -> Vec<Value> {
+/// The notifications of one subscription for `event`; a block's header is
+/// converted once per event (`header`) whatever the number of subscribers.
+fn notifications(
+    id: &U256,
+    sub: &Subscription,
+    event: &Event,
+    header: &mut Option<Value>,
+) -> Vec<Value> {
     let mut out = Vec::new();
     let note = |id: &U256, result: Value| json!({ "jsonrpc": "2.0", "method": "eth_subscription", "params": { "subscription": id, "result": result } });
-    for (id, sub) in subs {
+    {
         match (sub, event) {
             (Subscription::Heads, Event::Block(block)) => {
-                let header = convert::block(block, false).header;
-                out.push(note(id, serde_json::to_value(header).unwrap_or_default()));
+                let header = header.get_or_insert_with(|| {
+                    serde_json::to_value(convert::block(block, false).header).unwrap_or_default()
+                });
+                out.push(note(id, header.clone()));
             }
             (Subscription::Logs(filter), Event::Block(block)) => {
                 for (i, tx) in block.transactions.iter().enumerate() {

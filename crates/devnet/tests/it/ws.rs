@@ -182,3 +182,94 @@ async fn websocket_requests_follow_json_rpc_2_and_batches_may_subscribe() {
     assert_eq!(note["params"]["subscription"], subscription);
     assert_eq!(note["params"]["result"]["number"], "0x1");
 }
+
+/// Subscriptions are bounded: 1,000 per connection and 10,000 per node,
+/// refused beyond with a JSON-RPC error (100,000 on one connection once
+/// took 618 MB at the next block); a closed connection gives its share
+/// back, and every held subscription still hears the next block.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriptions_are_capped_per_connection_and_per_node() {
+    use slipway_devnet::rpc::{MAX_SUBSCRIPTIONS_PER_CONNECTION, MAX_SUBSCRIPTIONS_PER_NODE};
+    let (_node, server) = common::spawn(None, Mining::Manual).await;
+    // Subscribes `count` times in one batch; the answers.
+    async fn subscribe(ws: &mut Socket, count: usize) -> Vec<Value> {
+        let batch: Vec<Value> = (0..count)
+            .map(|i| json!({"jsonrpc": "2.0", "id": i, "method": "eth_subscribe", "params": ["newHeads"]}))
+            .collect();
+        send(ws, Value::Array(batch)).await;
+        let answer = next(ws).await;
+        answer
+            .as_array()
+            .unwrap_or_else(|| panic!("a batch answer: {answer}"))
+            .clone()
+    }
+    let connect = || async {
+        tokio_tungstenite::connect_async(&server.ws_url)
+            .await
+            .expect("connect")
+            .0
+    };
+    let mut first = connect().await;
+    // A batch holds at most 1,000 requests: the cap is reached in one.
+    let answers = subscribe(&mut first, MAX_SUBSCRIPTIONS_PER_CONNECTION).await;
+    let held: Vec<&Value> = answers
+        .iter()
+        .filter(|a| a.get("result").is_some())
+        .collect();
+    assert_eq!(held.len(), MAX_SUBSCRIPTIONS_PER_CONNECTION);
+    let over = subscribe(&mut first, 1).await;
+    let refused = &over[0];
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("eth_unsubscribe some first")),
+        "{refused}"
+    );
+    // Unsubscribing makes room again.
+    send(&mut first, json!({"jsonrpc": "2.0", "id": 1, "method": "eth_unsubscribe", "params": [held[0]["result"]]})).await;
+    assert_eq!(next(&mut first).await["result"], true);
+    assert!(subscribe(&mut first, 1).await[0].get("result").is_some());
+
+    // The node's budget: nine more full connections fill it.
+    let mut others = Vec::new();
+    for _ in 1..MAX_SUBSCRIPTIONS_PER_NODE / MAX_SUBSCRIPTIONS_PER_CONNECTION {
+        let mut ws = connect().await;
+        let answers = subscribe(&mut ws, MAX_SUBSCRIPTIONS_PER_CONNECTION).await;
+        assert!(answers.iter().all(|a| a.get("result").is_some()));
+        others.push(ws);
+    }
+    let mut late = connect().await;
+    let refused = subscribe(&mut late, 1).await;
+    assert!(
+        refused[0]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("over all connections")),
+        "{refused:?}"
+    );
+    // A connection that closes gives its share back before the client sees
+    // it end.
+    let mut gone = others.pop().expect("one");
+    gone.close(None).await.expect("close");
+    while let Some(Ok(_)) = gone.next().await {}
+    assert!(
+        subscribe(&mut late, 1).await[0].get("result").is_some(),
+        "the closed connection's subscriptions were given back"
+    );
+
+    // A block reaches every subscription of a full connection, one
+    // notification per subscription.
+    common::raw(
+        &server.url,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "evm_mine", "params": []}),
+    )
+    .await;
+    let mut seen = std::collections::HashSet::new();
+    while seen.len() < MAX_SUBSCRIPTIONS_PER_CONNECTION {
+        let note = next(&mut others[0]).await;
+        assert_eq!(note["method"], "eth_subscription");
+        assert!(
+            seen.insert(note["params"]["subscription"].clone()),
+            "one each"
+        );
+    }
+}
