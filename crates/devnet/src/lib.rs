@@ -18,7 +18,7 @@ pub mod rpc;
 mod store;
 mod types;
 
-pub use chain::{Chain, TxLocation};
+pub use chain::{Chain, MAX_SNAPSHOTS, TxLocation};
 pub use error::{DevnetError, Inconsistency, Result};
 pub use genesis::{CREATE2_DEPLOYER, GenesisSpec, INITIAL_BASE_FEE};
 pub use node::{Event, Mining, Node, NodeSettings};

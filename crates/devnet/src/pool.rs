@@ -51,6 +51,18 @@ pub enum PoolError {
 pub struct Pool {
     by_sender: HashMap<Address, BTreeMap<u64, PoolTx>>,
     by_hash: HashMap<B256, (Address, u64)>,
+    /// While a snapshot is live: each slot's value before each change, in
+    /// order — what a revert puts back. A snapshot of the pool costs what
+    /// changed after it, never a copy of the pool.
+    undo: Option<Vec<PoolChange>>,
+}
+
+/// A pool slot (sender, nonce) as it was before a change.
+#[derive(Clone, Debug)]
+pub(crate) struct PoolChange {
+    sender: Address,
+    nonce: u64,
+    was: Option<PoolTx>,
 }
 
 /// A replacement must raise both fees by this percentage (geth's default).
@@ -76,12 +88,79 @@ impl Pool {
             }
             None => None,
         };
-        if let Some(old) = replaced {
-            self.by_hash.remove(&old);
-        }
-        self.by_hash.insert(tx.hash, (tx.sender, tx.nonce()));
-        queue.insert(tx.nonce(), tx);
+        self.set(tx.sender, tx.nonce(), Some(tx));
         Ok(replaced)
+    }
+
+    /// The one way the pool changes: slot (sender, nonce) becomes `tx`;
+    /// what it held is noted for a revert while a snapshot is live.
+    fn set(&mut self, sender: Address, nonce: u64, tx: Option<PoolTx>) -> Option<PoolTx> {
+        let was = self.put(sender, nonce, tx);
+        if let Some(undo) = &mut self.undo {
+            undo.push(PoolChange {
+                sender,
+                nonce,
+                was: was.clone(),
+            });
+        }
+        was
+    }
+
+    /// Writes a slot, keeping both indexes; its old value.
+    fn put(&mut self, sender: Address, nonce: u64, tx: Option<PoolTx>) -> Option<PoolTx> {
+        let queue = self.by_sender.entry(sender).or_default();
+        let was = match tx {
+            Some(tx) => {
+                self.by_hash.insert(tx.hash, (sender, nonce));
+                queue.insert(nonce, tx)
+            }
+            None => queue.remove(&nonce),
+        };
+        if queue.is_empty() {
+            self.by_sender.remove(&sender);
+        }
+        if let Some(old) = &was
+            && self.by_hash.get(&old.hash) == Some(&(sender, nonce))
+            && self
+                .get_at(sender, nonce)
+                .is_none_or(|now| now.hash != old.hash)
+        {
+            self.by_hash.remove(&old.hash);
+        }
+        was
+    }
+
+    fn get_at(&self, sender: Address, nonce: u64) -> Option<&PoolTx> {
+        self.by_sender.get(&sender)?.get(&nonce)
+    }
+
+    /// Starts noting changes for a new snapshot; the changes noted for the
+    /// one before it (`None` when there was none).
+    pub(crate) fn begin_snapshot(&mut self) -> Option<Vec<PoolChange>> {
+        self.undo.replace(Vec::new())
+    }
+
+    /// Puts back what `changes` changed (newest last), without noting it.
+    pub(crate) fn undo_changes(&mut self, changes: Vec<PoolChange>) {
+        for change in changes.into_iter().rev() {
+            self.put(change.sender, change.nonce, change.was);
+        }
+    }
+
+    /// What is noted from now on: the changes the newest live snapshot
+    /// holds so far, or nothing when no snapshot is live.
+    pub(crate) fn resume_noting(&mut self, noted: Option<Vec<PoolChange>>) {
+        self.undo = noted;
+    }
+
+    /// The changes noted since the newest snapshot.
+    pub(crate) fn take_noted(&mut self) -> Vec<PoolChange> {
+        self.undo.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Changes noted for live snapshots (what they cost).
+    pub(crate) fn noted(&self) -> usize {
+        self.undo.as_ref().map_or(0, Vec::len)
     }
 
     /// The next nonce of `sender` counting its contiguous pending transactions
@@ -138,13 +217,8 @@ impl Pool {
 
     /// Removes a transaction by hash.
     pub fn remove(&mut self, hash: &B256) -> Option<PoolTx> {
-        let (sender, nonce) = self.by_hash.remove(hash)?;
-        let queue = self.by_sender.get_mut(&sender)?;
-        let tx = queue.remove(&nonce);
-        if queue.is_empty() {
-            self.by_sender.remove(&sender);
-        }
-        tx
+        let (sender, nonce) = *self.by_hash.get(hash)?;
+        self.set(sender, nonce, None)
     }
 
     /// Drops transactions whose nonce the chain has passed.
@@ -166,8 +240,10 @@ impl Pool {
 
     /// Removes everything.
     pub fn clear(&mut self) {
-        self.by_sender.clear();
-        self.by_hash.clear();
+        let all: Vec<(Address, u64)> = self.by_hash.values().copied().collect();
+        for (sender, nonce) in all {
+            self.set(sender, nonce, None);
+        }
     }
 
     /// A transaction by hash.

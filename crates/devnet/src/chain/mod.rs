@@ -35,7 +35,7 @@ use crate::{
     blocks::{Blocks, EmptyBlock, empty_header},
     error::Inconsistency,
     genesis::{CREATE2_DEPLOYER, CREATE2_DEPLOYER_CODE, GenesisSpec, INITIAL_BASE_FEE},
-    pool::{Pool, PoolError, PoolTx},
+    pool::{Pool, PoolChange, PoolError, PoolTx},
     types::{ChainRecord, MinedBlock, MinedTx},
 };
 
@@ -54,9 +54,14 @@ struct Snapshot {
     /// now, for the newest), it gives the state as it was at this one.
     undo: StateDiff,
     blocks: usize,
-    pool: Pool,
+    /// The pool's changes after this snapshot, up to the next one (the
+    /// newest's are still being noted by the pool).
+    pool_undo: Vec<PoolChange>,
     clock: Clock,
 }
+
+/// Live snapshots a chain keeps at most (`evm_snapshot` beyond is refused).
+pub const MAX_SNAPSHOTS: usize = 10_000;
 
 /// The chain's notion of time.
 #[derive(Clone, Copy, Debug, Default)]

@@ -36,22 +36,44 @@ impl Chain {
         }
     }
 
-    /// `evm_snapshot`.
-    pub fn snapshot(&mut self) -> u64 {
+    /// `evm_snapshot`. At most [`MAX_SNAPSHOTS`] are live at once.
+    pub fn snapshot(&mut self) -> Result<u64> {
+        if self.snapshots.len() >= MAX_SNAPSHOTS {
+            return Err(DevnetError::Rejected(format!(
+                "{MAX_SNAPSHOTS} snapshots are live, the most a chain keeps: evm_revert to an older one to free those after it"
+            )));
+        }
         self.flush_empty();
         let id = self.next_snapshot;
         self.next_snapshot += 1;
+        // The pool's changes since the previous snapshot are that one's;
+        // the pool notes anew for this one.
+        let before = self.pool.begin_snapshot();
+        if let (Some(changes), Some(mut previous)) = (before, self.snapshots.last_entry()) {
+            previous.get_mut().pool_undo = changes;
+        }
         self.snapshots.insert(
             id,
             Snapshot {
                 record: self.records - 1,
                 undo: StateDiff::default(),
                 blocks: self.blocks.len(),
-                pool: self.pool.clone(),
+                pool_undo: Vec::new(),
                 clock: self.clock,
             },
         );
-        id
+        Ok(id)
+    }
+
+    /// Pool changes the live snapshots hold (what they cost beyond the
+    /// state's undo entries).
+    pub fn snapshot_pool_changes(&self) -> usize {
+        self.pool.noted()
+            + self
+                .snapshots
+                .values()
+                .map(|s| s.pool_undo.len())
+                .sum::<usize>()
     }
 
     /// `evm_revert`: back to a snapshot (it and later ones are used up).
@@ -62,8 +84,16 @@ impl Chain {
         self.flush_empty();
         // Newest first: each undo is relative to the snapshot after it.
         let mut snap = None;
-        while let Some((at, newer)) = self.snapshots.pop_last() {
+        let mut newest = true;
+        while let Some((at, mut newer)) = self.snapshots.pop_last() {
             self.state.apply(&newer.undo);
+            let changes = if newest {
+                self.pool.take_noted()
+            } else {
+                std::mem::take(&mut newer.pool_undo)
+            };
+            newest = false;
+            self.pool.undo_changes(changes);
             if at == id {
                 snap = Some(newer);
                 break;
@@ -72,6 +102,13 @@ impl Chain {
         let Some(snap) = snap else {
             return false;
         };
+        // The snapshot below, if any, is the newest again: the pool goes on
+        // noting its changes.
+        let resume = self
+            .snapshots
+            .last_entry()
+            .map(|mut below| std::mem::take(&mut below.get_mut().pool_undo));
+        self.pool.resume_noting(resume);
         for block in self.blocks.truncate(snap.blocks) {
             for tx in &block.transactions {
                 self.tx_index.remove(&tx.hash);
@@ -82,7 +119,6 @@ impl Chain {
             .get(self.blocks.len() as u64 - 1)
             .map(Cow::into_owned)
             .unwrap_or_else(|| self.head.clone());
-        self.pool = snap.pool;
         self.clock = snap.clock;
         self.apply(
             ChainRecord::Rewind {

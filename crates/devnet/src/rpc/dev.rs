@@ -27,7 +27,10 @@ pub(crate) fn dispatch(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Option<R
         return anvil(node, method, name, p);
     }
     Some(match method {
-        "evm_snapshot" => write(node, |c| c.snapshot()).map(|id| json!(U64::from(id))),
+        "evm_snapshot" => write(node, |c| c.snapshot()).and_then(|id| {
+            id.map(|id| json!(U64::from(id)))
+                .map_err(|e| RpcError::server(e.to_string()))
+        }),
         "evm_revert" => (|| {
             let id: U64 = p.required(0, "snapshotId", "a snapshot id from evm_snapshot")?;
             write(node, |c| c.revert(id.to::<u64>())).map(|ok| json!(ok))
