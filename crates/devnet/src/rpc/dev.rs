@@ -163,7 +163,7 @@ fn anvil(node: &Node, method: &str, name: &str, p: &Params<'_>) -> Option<RpcRes
                 .optional(1, "interval", "seconds between blocks")?
                 .unwrap_or(U64::from(1));
             let blocks = blocks.to::<u64>();
-            if blocks > 100_000 {
+            if blocks > super::MAX_MINED_PER_BATCH {
                 return Err(RpcError::invalid_params("at most 100000 blocks at a time"));
             }
             write(node, |c| c.mine_blocks(blocks, interval.to::<u64>().max(1)))?

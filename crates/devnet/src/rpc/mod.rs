@@ -240,11 +240,77 @@ pub(crate) fn handle_parsed(
             ))),
         )),
         Value::Array(items) => {
-            let answers: Vec<Value> = items.into_iter().filter_map(&mut one).collect();
+            if let Some(refusal) = over_budget(&items) {
+                return Some(response(Value::Null, Err(refusal)));
+            }
+            // geth's rule: once the answers pass MAX_RESPONSE, the rest of
+            // the batch is answered with an error instead of being run.
+            let mut size = 0usize;
+            let mut answers = Vec::new();
+            for item in items {
+                if size > MAX_RESPONSE {
+                    if let Some(id) = item.get("id").filter(|id| !id.is_null()) {
+                        answers.push(response(
+                            id.clone(),
+                            Err(RpcError {
+                                code: -32003,
+                                message: format!(
+                                    "response too large: the batch's answers passed {} MB; ask in smaller batches",
+                                    MAX_RESPONSE / (1024 * 1024)
+                                ),
+                                data: None,
+                            }),
+                        ));
+                    }
+                    continue;
+                }
+                if let Some(answer) = one(item) {
+                    size += serde_json::to_vec(&answer).map_or(0, |b| b.len());
+                    answers.push(answer);
+                }
+            }
             (!answers.is_empty()).then_some(Value::Array(answers))
         }
         single => one(single),
     }
+}
+
+/// Most bytes of answers one batch gets (geth's limit).
+pub const MAX_RESPONSE: usize = 25 * 1024 * 1024;
+
+/// Most blocks one request, or one whole batch, may mine.
+pub const MAX_MINED_PER_BATCH: u64 = 100_000;
+
+/// The members of a batch share one budget: a batch that would mine more
+/// blocks than one request may is refused whole, before anything runs (20 ×
+/// `anvil_mine 100000` once mined two million blocks).
+fn over_budget(items: &[Value]) -> Option<RpcError> {
+    let quantity = |v: Option<&Value>| -> u64 {
+        match v {
+            Some(Value::Number(n)) => n.as_u64().unwrap_or(u64::MAX),
+            Some(Value::String(s)) => s
+                .strip_prefix("0x")
+                .map_or_else(|| s.parse().ok(), |hex| u64::from_str_radix(hex, 16).ok())
+                .unwrap_or(u64::MAX),
+            _ => 1,
+        }
+    };
+    let mined: u64 = items
+        .iter()
+        .map(|item| {
+            let params = item.get("params").and_then(Value::as_array);
+            match item.get("method").and_then(Value::as_str) {
+                Some("anvil_mine" | "hardhat_mine") => quantity(params.and_then(|p| p.first())),
+                Some("evm_mine") => 1,
+                _ => 0,
+            }
+        })
+        .fold(0u64, u64::saturating_add);
+    (mined > MAX_MINED_PER_BATCH).then(|| {
+        RpcError::invalid_request(format!(
+            "this batch would mine {mined} blocks; a batch may mine at most {MAX_MINED_PER_BATCH} in all: send them in several batches"
+        ))
+    })
 }
 
 /// A request object that follows JSON-RPC 2.0.

@@ -896,3 +896,62 @@ async fn hosts_that_are_not_an_authority_are_refused() {
         );
     }
 }
+
+/// The members of a batch share one budget: a batch that would mine more
+/// blocks than one request may is refused whole before anything runs
+/// (20 × `anvil_mine 100000` mined two million blocks, +126 MB for good),
+/// and once a batch's answers pass 25 MB the rest are answered with
+/// geth's "response too large" instead of being run.
+#[tokio::test]
+async fn a_batch_shares_one_budget() {
+    let (node, server) = common::spawn(None, Mining::Auto).await;
+    let mine = |id: usize, blocks: u64| json!({"jsonrpc": "2.0", "id": id, "method": "anvil_mine", "params": [format!("{blocks:#x}")]});
+    let greedy: Vec<serde_json::Value> = (0..20).map(|i| mine(i, 100_000)).collect();
+    let answer = common::raw(&server.url, serde_json::Value::Array(greedy)).await;
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("would mine 2000000 blocks")),
+        "{answer}"
+    );
+    assert_eq!(node.read(|c| c.head().header.number), 0, "nothing mined");
+    // Three requests each within the per-request cap, together over it.
+    let together = common::raw(
+        &server.url,
+        json!([mine(1, 40_000), mine(2, 40_000), mine(3, 40_000)]),
+    )
+    .await;
+    assert!(
+        together["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("would mine 120000 blocks")),
+        "{together}"
+    );
+    assert_eq!(node.read(|c| c.head().header.number), 0, "nothing mined");
+    let within = common::raw(&server.url, json!([mine(1, 500), mine(2, 500)])).await;
+    assert!(within.as_array().is_some_and(|a| a.len() == 2), "{within}");
+    assert_eq!(node.read(|c| c.head().header.number), 1_000);
+
+    // 200 answers of 200 KB each: past 25 MB the rest are refused.
+    let big = format!("0x{}", "60".repeat(100_000));
+    let who = "0x00000000000000000000000000000000000000b1";
+    common::rpc(&server.url, "anvil_setCode", json!([who, big])).await;
+    let reads: Vec<serde_json::Value> = (0..200)
+        .map(|i| json!({"jsonrpc": "2.0", "id": i, "method": "eth_getCode", "params": [who, "latest"]}))
+        .collect();
+    let answers = common::raw(&server.url, serde_json::Value::Array(reads)).await;
+    let answers = answers.as_array().expect("batch");
+    assert_eq!(answers.len(), 200, "every request answered");
+    let served = answers.iter().filter(|a| a.get("result").is_some()).count();
+    let refused: Vec<&serde_json::Value> = answers
+        .iter()
+        .filter(|a| a.get("error").is_some())
+        .collect();
+    assert!(served > 0 && !refused.is_empty(), "{served} served");
+    assert!(
+        served * 200_000 < 27 * 1024 * 1024,
+        "{served} answers of 200 KB"
+    );
+    assert_eq!(refused[0]["error"]["code"], -32003);
+    assert_eq!(answers.last().expect("last")["id"], 199);
+}
