@@ -49,6 +49,9 @@ pub enum Event {
     Pending(B256),
     /// The chain went back (revert, rollback): filters restart from here.
     Rewound(u64),
+    /// The owner lock was lost: the node writes nothing more and must
+    /// stop (why, in words).
+    LockLost(String),
 }
 
 enum Log {
@@ -167,7 +170,15 @@ impl Node {
             };
             let mut events = events_of(&records, head_before);
             events.extend(self.block_events(&mut chain));
-            let written = self.append(&records)?;
+            let written = match self.append(&records) {
+                Err(DevnetError::Log(lost @ slipway_log::LogError::LockLost { .. })) => {
+                    let why = lost.to_string();
+                    tracing::error!("{why}");
+                    let _ = self.events.send(Event::LockLost(why));
+                    return Err(DevnetError::Log(lost));
+                }
+                other => other?,
+            };
             for (hash, lines) in chain.take_console() {
                 for line in lines {
                     tracing::info!(target: "slipway::console", tx = %hash, "{line}");

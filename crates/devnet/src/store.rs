@@ -63,7 +63,10 @@ impl Store {
     }
 
     /// Appends records (not yet synced). Returns the log length after them.
+    /// Nothing is written once the owner lock's file is gone or replaced:
+    /// another process may hold a lock of its own on this chain by then.
     pub fn append(&mut self, records: &[ChainRecord]) -> Result<u64> {
+        self.lock.check()?;
         Ok(self.log.append(records)?)
     }
 

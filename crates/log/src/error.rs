@@ -7,6 +7,16 @@ use crate::Owner;
 /// Why a log or its lock could not be used. The file is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
+    /// The owner lock's file was deleted or replaced while held: another
+    /// process could now take the same lock.
+    #[error(
+        "{}: the lock file was deleted or replaced while this process held it; it stops writing so that no second writer can damage the log: restart it",
+        path.display()
+    )]
+    LockLost {
+        /// The lock file.
+        path: std::path::PathBuf,
+    },
     /// A file operation failed.
     #[error("{}: {action}: {source}", path.display())]
     Io {

@@ -132,6 +132,32 @@ impl OwnerLock {
             .map_err(LogError::io("cannot write", &self.path))
     }
 
+    /// Whether the lock still guards what it guards: the file at its path
+    /// must be the very file this lock holds (same device and inode). A
+    /// lock file deleted or replaced behind the holder's back would let a
+    /// second process take a lock of its own on the same chain; the holder
+    /// finds out here and must stop writing.
+    pub fn check(&self) -> Result<(), LogError> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let held = self
+                .file
+                .metadata()
+                .map_err(LogError::io("cannot read", &self.path))?;
+            let on_disk = std::fs::symlink_metadata(&self.path).ok();
+            let same = on_disk
+                .as_ref()
+                .is_some_and(|d| d.dev() == held.dev() && d.ino() == held.ino());
+            if !same {
+                return Err(LogError::LockLost {
+                    path: self.path.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Who holds the lock at `path`, without taking it.
     pub fn holder(path: &Path) -> Result<Holder, LogError> {
         let mut file = match open_no_follow(OpenOptions::new().read(true), path) {

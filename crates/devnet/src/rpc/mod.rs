@@ -91,7 +91,7 @@ impl Ctx {
                     match event {
                         crate::Event::Pending(h) => ctx.filters.pending(h),
                         crate::Event::Rewound(head) => ctx.filters.rewound(head),
-                        crate::Event::Block(_) => {}
+                        crate::Event::Block(_) | crate::Event::LockLost(_) => {}
                     }
                 }
             });

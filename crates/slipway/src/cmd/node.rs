@@ -184,7 +184,25 @@ impl NodeArgs {
             );
             println!("Listening on {} (WebSocket {})", server.url, server.ws_url);
             status(global.ui(), "Ready", "Ctrl-C stops the node; the chain is kept");
-            stopped().await?;
+            let mut events = node.subscribe();
+            let lost = async {
+                loop {
+                    match events.recv().await {
+                        Ok(slipway_devnet::Event::LockLost(why)) => return why,
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(_) => std::future::pending::<()>().await,
+                    }
+                }
+            };
+            tokio::select! {
+                signal = stopped() => signal?,
+                why = lost => {
+                    // Nothing more is written: another process may hold the
+                    // chain now.
+                    server.stop().await;
+                    eyre::bail!("the node stopped: {why}");
+                }
+            }
             server.stop().await;
             // Empty interval blocks held back for a batch are logged too.
             tokio::task::spawn_blocking(move || node.flush()).await??;

@@ -220,3 +220,50 @@ async fn sigterm_stops_the_node_cleanly_and_keeps_the_chain() {
     child.kill().expect("stop");
     child.wait().expect("reaped");
 }
+
+/// Deleting `owner.lock` under a running node used to let a second node
+/// start on the same chain, both acknowledging transactions until the log
+/// was damaged for good. Now the first node finds its lock gone before its
+/// next write, writes nothing, and exits 2 saying why; the second one owns
+/// the chain alone, and the log stays whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_whose_lock_file_is_deleted_stops_without_writing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (mut first, first_url) = start(tmp.path());
+    let client = slipway_testkit::http();
+    call(&client, &first_url, "evm_mine", json!([]))
+        .await
+        .expect("mine");
+    std::fs::remove_file(tmp.path().join(".slipway/devnet/owner.lock")).expect("delete the lock");
+    let (mut second, second_url) = start(tmp.path());
+    call(&client, &second_url, "evm_mine", json!([]))
+        .await
+        .expect("the second node mines");
+
+    let refused = call(&client, &first_url, "evm_mine", json!([]))
+        .await
+        .expect_err("the first node must not write");
+    assert!(
+        refused.contains("lock file was deleted or replaced"),
+        "{refused}"
+    );
+    let status = first.wait().expect("the first node exits");
+    assert_eq!(status.code(), Some(2), "{status:?}");
+
+    // The second node goes on; the log is whole when it restarts.
+    call(&client, &second_url, "evm_mine", json!([]))
+        .await
+        .expect("mine");
+    second.kill().expect("stop");
+    second.wait().expect("reaped");
+    let (mut again, url) = start(tmp.path());
+    let head = call(&client, &url, "eth_blockNumber", json!([]))
+        .await
+        .expect("the log reads back");
+    assert_eq!(
+        head, "0x3",
+        "one block from the first node, two from the second"
+    );
+    again.kill().expect("stop");
+    again.wait().expect("reaped");
+}
