@@ -5,8 +5,12 @@
 //! replaces the list's base URL. No build waits on the network: connect and
 //! read timeouts of a few seconds, an unreachable list remembered for 24 h,
 //! and nothing tried at all when offline; the caller then falls back to
-//! solcjs. A download that does not match its checksums is refused and
-//! nothing is installed.
+//! solcjs. Nothing is trusted about the size of what a mirror serves: the
+//! list is read up to 4 MB, the compiler up to 150 MB, streamed to disk
+//! while it is hashed (never held in memory), under an overall deadline; a
+//! download that breaks any of these is remembered as an unreachable list
+//! is. A download that does not match its checksums is refused and nothing
+//! is installed.
 
 use std::{
     fs,
@@ -15,7 +19,7 @@ use std::{
     time::{Duration, SystemTime},
 };
 
-use alloy_primitives::{hex, keccak256};
+use alloy_primitives::hex;
 use fs4::fs_std::FileExt;
 use semver::Version;
 use serde::Deserialize;
@@ -26,6 +30,12 @@ use crate::{Result, SolcError, resolve::probe_version};
 
 /// The official list's base URL.
 pub const DEFAULT_MIRROR: &str = "https://binaries.soliditylang.org";
+
+/// Most bytes of `list.json` read (the official one is about 300 KB).
+pub const MAX_LIST_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Most bytes of a compiler read (solc 0.8 is under 10 MB).
+pub const MAX_BINARY_BYTES: u64 = 150 * 1024 * 1024;
 
 /// How long an unreachable list is not asked again.
 pub const UNREACHABLE_FOR: Duration = Duration::from_secs(24 * 60 * 60);
@@ -41,8 +51,13 @@ pub struct NativeOptions {
     pub net: NetSettings,
     /// To connect, and to read the list.
     pub timeouts: Timeouts,
-    /// To read the compiler itself (tens of megabytes).
+    /// The whole download of the compiler itself (tens of megabytes), from
+    /// connecting to its last byte: a mirror that stalls hits it.
     pub download_timeout: Duration,
+    /// Most bytes read of `list.json`.
+    pub max_list_bytes: u64,
+    /// Most bytes read of the compiler.
+    pub max_binary_bytes: u64,
     /// The present time (tests move it).
     pub now: SystemTime,
     /// The platform directory of the list (`linux-amd64`, …); `None` where
@@ -70,6 +85,8 @@ impl NativeOptions {
                 request: Duration::from_secs(10),
             },
             download_timeout: Duration::from_secs(120),
+            max_list_bytes: MAX_LIST_BYTES,
+            max_binary_bytes: MAX_BINARY_BYTES,
             now: SystemTime::now(),
             platform: platform(),
             cache_dir: None,
@@ -194,29 +211,43 @@ pub fn ensure(
         dir.display()
     ));
     let url = format!("{base}/{}", build.path);
-    let bytes =
-        off_thread(|| fetch_binary(&url, options)).map_err(|reason| SolcError::Download {
-            version: version.clone(),
-            reason,
-        })?;
-    verify(version, build, &bytes)?;
-    install(&target, &bytes, version)?;
+    let partial = target.with_extension(format!("partial-{}", std::process::id()));
+    let digests = match off_thread(|| fetch_binary(&url, options, &partial)) {
+        Ok(digests) => digests,
+        Err(why) => {
+            let _ = fs::remove_file(&partial);
+            // A mirror that stalls or serves too much is as good as
+            // unreachable: not asked again for a day, solcjs meanwhile.
+            remember_unreachable(cache, options.now, &why);
+            return Ok(Err(Skipped::Unreachable(why)));
+        }
+    };
+    if let Err(e) = verify(version, build, &digests) {
+        let _ = fs::remove_file(&partial);
+        return Err(e);
+    }
+    install(&partial, &target, version)?;
     let _ = fs::remove_file(marker(cache));
     progress(&format!("solc {version}: done"));
     Ok(Ok(target))
 }
 
-/// Checks `bytes` against both digests the list gives.
-fn verify(version: &Version, build: &Build, bytes: &[u8]) -> Result<()> {
-    let sha = format!("0x{}", hex::encode(Sha256::digest(bytes)));
-    let keccak = format!("0x{}", hex::encode(keccak256(bytes)));
+/// The digests of a download, computed as it streamed to disk.
+struct Digests {
+    sha256: String,
+    keccak256: String,
+}
+
+/// Checks a download's digests against both the list gives.
+fn verify(version: &Version, build: &Build, digests: &Digests) -> Result<()> {
+    let (sha, keccak) = (&digests.sha256, &digests.keccak256);
     let same = |a: &str, b: &str| {
         a.trim_start_matches("0x")
             .eq_ignore_ascii_case(b.trim_start_matches("0x"))
     };
     for (name, expected, actual) in [
-        ("sha256", &build.sha256, &sha),
-        ("keccak256", &build.keccak256, &keccak),
+        ("sha256", &build.sha256, sha),
+        ("keccak256", &build.keccak256, keccak),
     ] {
         if !same(expected, actual) {
             return Err(SolcError::Checksum {
@@ -230,25 +261,18 @@ fn verify(version: &Version, build: &Build, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Writes beside the target, makes it executable, checks that it runs and
-/// is the right version, then renames it into place.
-fn install(target: &Path, bytes: &[u8], version: &Version) -> Result<()> {
-    let partial = target.with_extension(format!("partial-{}", std::process::id()));
-    let written = (|| -> std::io::Result<()> {
-        let mut file = fs::File::create(&partial)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(&partial, fs::Permissions::from_mode(0o755))?;
+/// Makes the verified download beside the target executable, checks that
+/// it runs and is the right version, then renames it into place.
+fn install(partial: &Path, target: &Path, version: &Version) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(e) = fs::set_permissions(partial, fs::Permissions::from_mode(0o755)) {
+            let _ = fs::remove_file(partial);
+            return Err(SolcError::io("cannot write", partial)(e));
         }
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&partial);
-        return Err(SolcError::io("cannot write", &partial)(e));
     }
+    let partial = partial.to_path_buf();
     wait_until_executable(&partial);
     match probe_version(&partial) {
         Ok(found)
@@ -330,11 +354,16 @@ fn runtime() -> std::result::Result<tokio::runtime::Runtime, String> {
         .map_err(|e| e.to_string())
 }
 
-fn get(
+/// Streams `url` into `sink`, at most `limit` bytes (a larger declared or
+/// served body is refused), all within `deadline`.
+fn fetch(
     url: &str,
     settings: &NetSettings,
     timeouts: Timeouts,
-) -> std::result::Result<Vec<u8>, String> {
+    deadline: Duration,
+    limit: u64,
+    sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::result::Result<u64, String> {
     let client = HttpClient::new(settings, timeouts).map_err(|e| e.to_string())?;
     let parsed: url::Url = url.parse().map_err(|e| format!("{url}: {e}"))?;
     let shown = format!(
@@ -343,8 +372,11 @@ fn get(
         parsed.host_str().unwrap_or(""),
         parsed.port().map(|p| format!(":{p}")).unwrap_or_default()
     ) + parsed.path();
-    runtime()?.block_on(async {
-        let response = client
+    let too_big = |size: u64| {
+        format!("{shown}: {size} bytes is more than the {limit} this download may be; refused")
+    };
+    let download = async {
+        let mut response = client
             .inner()
             .get(parsed.clone())
             .send()
@@ -357,24 +389,84 @@ fn get(
         if !response.status().is_success() {
             return Err(format!("{shown}: HTTP {}", response.status().as_u16()));
         }
-        response.bytes().await.map(|b| b.to_vec()).map_err(|e| {
+        if let Some(declared) = response.content_length()
+            && declared > limit
+        {
+            return Err(too_big(declared));
+        }
+        let mut read = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(|e| {
             client
                 .failure(&e.without_url(), &parsed, shown.clone())
                 .to_string()
-        })
+        })? {
+            read += chunk.len() as u64;
+            if read > limit {
+                return Err(too_big(read));
+            }
+            sink(&chunk).map_err(|e| format!("{shown}: cannot write the download: {e}"))?;
+        }
+        Ok(read)
+    };
+    runtime()?.block_on(async {
+        tokio::time::timeout(deadline, download)
+            .await
+            .unwrap_or_else(|_| {
+                Err(format!(
+                    "{shown}: not finished within {} s",
+                    deadline.as_secs_f64()
+                ))
+            })
     })
 }
 
 fn fetch_list(base: &str, options: &NativeOptions) -> std::result::Result<List, String> {
     let url = format!("{base}/list.json");
-    let bytes = get(&url, &options.net, options.timeouts)?;
+    let mut bytes = Vec::new();
+    fetch(
+        &url,
+        &options.net,
+        options.timeouts,
+        options.timeouts.request,
+        options.max_list_bytes,
+        &mut |chunk| {
+            bytes.extend_from_slice(chunk);
+            Ok(())
+        },
+    )?;
     serde_json::from_slice(&bytes).map_err(|e| format!("{url}: not a solc binary list ({e})"))
 }
 
-fn fetch_binary(url: &str, options: &NativeOptions) -> std::result::Result<Vec<u8>, String> {
+/// Streams the compiler into `partial`, hashing it on the way.
+fn fetch_binary(
+    url: &str,
+    options: &NativeOptions,
+    partial: &Path,
+) -> std::result::Result<Digests, String> {
     let timeouts = Timeouts {
         connect: options.timeouts.connect,
         request: options.download_timeout,
     };
-    get(url, &options.net, timeouts)
+    let mut file = fs::File::create(partial)
+        .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+    let mut sha = Sha256::new();
+    let mut keccak = alloy_primitives::utils::Keccak256::new();
+    fetch(
+        url,
+        &options.net,
+        timeouts,
+        options.download_timeout,
+        options.max_binary_bytes,
+        &mut |chunk| {
+            sha.update(chunk);
+            keccak.update(chunk);
+            file.write_all(chunk)
+        },
+    )?;
+    file.sync_all()
+        .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+    Ok(Digests {
+        sha256: format!("0x{}", hex::encode(sha.finalize())),
+        keccak256: format!("0x{}", hex::encode(keccak.finalize())),
+    })
 }

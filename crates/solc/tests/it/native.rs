@@ -134,6 +134,8 @@ fn options(mirror_url: &str, ca: &TestCa, now: SystemTime) -> NativeOptions {
         },
         timeouts: Timeouts::uniform(Duration::from_secs(5)),
         download_timeout: Duration::from_secs(5),
+        max_list_bytes: slipway_solc::native::MAX_LIST_BYTES,
+        max_binary_bytes: slipway_solc::native::MAX_BINARY_BYTES,
         now,
         platform: Some("linux-amd64"),
         cache_dir: None,
@@ -318,4 +320,116 @@ fn an_untrusted_mirror_is_unreachable_by_its_certificate_and_solcjs_stands_in() 
     // The "unreachable" marker went to the native cache the options name,
     // not the per-user one (a test once left it there for a day).
     assert!(cache.path().join("solc/list-unreachable").is_file());
+}
+
+/// A mirror that lies about sizes or stalls: a list larger than allowed, a
+/// compiler declared at 4 GiB, one served past the limit without saying
+/// so, one that stalls after its first bytes. Each is refused without
+/// reading it into memory, remembered as an unreachable list is, and
+/// leaves nothing behind (a 4 GiB "binary" once aborted slipway with a
+/// failed allocation; a 2.9 GB list reached 2.8 GB of memory).
+#[test]
+fn a_hostile_mirror_is_bounded_and_remembered() {
+    use axum::{body::Body, http::header};
+    #[derive(Clone, Copy)]
+    enum Lie {
+        Declares4GiB,
+        ServesTooMuch,
+        Stalls,
+    }
+    async fn lying(State(lie): State<Lie>) -> axum::response::Response {
+        let endless = futures::stream::unfold(0u64, |n| async move {
+            // A byte a tick, forever.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Some((
+                Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"x")),
+                n + 1,
+            ))
+        });
+        match lie {
+            Lie::Declares4GiB => axum::response::Response::builder()
+                .header(header::CONTENT_LENGTH, "4294967296")
+                .body(Body::from_stream(endless))
+                .expect("response"),
+            Lie::ServesTooMuch => axum::response::Response::builder()
+                .body(Body::from(vec![b'x'; 64 * 1024]))
+                .expect("response"),
+            Lie::Stalls => axum::response::Response::builder()
+                .body(Body::from_stream(endless))
+                .expect("response"),
+        }
+    }
+    let bytes = stand_in();
+    let list_text = list("0.8.20", &digest_sha256(&bytes), &digest_keccak(&bytes));
+    for (lie, limit, deadline, says) in [
+        (
+            Lie::Declares4GiB,
+            slipway_solc::native::MAX_BINARY_BYTES,
+            5,
+            "4294967296 bytes",
+        ),
+        (Lie::ServesTooMuch, 1024, 5, "more than the 1024"),
+        (
+            Lie::Stalls,
+            slipway_solc::native::MAX_BINARY_BYTES,
+            1,
+            "within 1 s",
+        ),
+    ] {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let text = list_text.clone();
+        let router = Router::new()
+            .route("/linux-amd64/list.json", get(move || async move { text }))
+            .route(&format!("/linux-amd64/{BINARY}"), get(lying))
+            .with_state(lie);
+        runtime.spawn(async move { axum::serve(listener, router).await });
+        let ca = TestCa::new();
+        let front = TlsFront::start(addr, &ca.server(&["127.0.0.1"]));
+        let cache = tempfile::tempdir().expect("cache");
+        let options = NativeOptions {
+            max_binary_bytes: limit,
+            download_timeout: Duration::from_secs(deadline),
+            ..options(&front.https(""), &ca, SystemTime::now())
+        };
+        let skipped = ensure(&PINNED, cache.path(), &options, &|_| {})
+            .expect("not an error: solcjs stands in")
+            .expect_err("nothing installed");
+        match skipped {
+            Skipped::Unreachable(why) => assert!(why.contains(says), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            cache.path().join("solc/list-unreachable").is_file(),
+            "remembered"
+        );
+        no_files_but_the_lock(
+            &installed_path(cache.path(), &PINNED)
+                .parent()
+                .expect("dir")
+                .to_path_buf(),
+        );
+    }
+
+    // A list past its limit is refused the same way.
+    let served = honest();
+    let cache = tempfile::tempdir().expect("cache");
+    let options = NativeOptions {
+        max_list_bytes: 100,
+        ..options(&served.url, &served.ca, SystemTime::now())
+    };
+    let skipped = ensure(&PINNED, cache.path(), &options, &|_| {})
+        .expect("no error")
+        .expect_err("refused");
+    assert!(
+        matches!(&skipped, Skipped::Unreachable(why) if why.contains("more than the 100")),
+        "{skipped:?}"
+    );
 }
