@@ -410,12 +410,7 @@ fn a_hostile_mirror_is_bounded_and_remembered() {
             cache.path().join("solc/list-unreachable").is_file(),
             "remembered"
         );
-        no_files_but_the_lock(
-            &installed_path(cache.path(), &PINNED)
-                .parent()
-                .expect("dir")
-                .to_path_buf(),
-        );
+        no_files_but_the_lock(installed_path(cache.path(), &PINNED).parent().expect("dir"));
     }
 
     // A list past its limit is refused the same way.
