@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Issue 29 item 1, reproduced as an operator would meet it: two terminals
-run `slipway deploy --env guarded` (a protected environment) against one
-`slipway node`; both wait at the "Type `guarded`" prompt; the first is
-answered and finishes, then the second. Prints how many transactions each
+run `slipway deploy --env production` (protected: `protected = true`, or
+by its name for a slipway from before the flag) against one `slipway
+node`; both wait at the "Type `production`" prompt; the first is answered
+and finishes, then the second. Prints how many transactions each
 sent (the deployer's nonce before and after). Before the fix the second
 sent every call step again; now it must send none and say why.
 
@@ -84,10 +85,19 @@ def main():
                         "--private-key-env", "KEY", "--password-env", "PASSWORD",
                         "--dir", os.path.join(project, "keys")], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        with open(os.path.join(project, "slipway.toml"), "a") as f:
-            f.write(f'\n[environments.guarded]\nchain_id = 1337\nrpc = ["{url}"]\n'
-                    'protected = true\nconfirmations = 1\n'
-                    'signer = { kind = "keystore", path = "keys/deployer.json", password_env = "SLIPWAY_KEYSTORE_PASSWORD" }\n')
+        config = os.path.join(project, "slipway.toml")
+        with open(config) as f:
+            base = f.read()
+        section = (f'\n[environments.production]\nchain = "development"\nrpc = ["{url}"]\n'
+                   'multisig = false\nconfirmations = 1\n'
+                   'signer = { kind = "keystore", path = "keys/deployer.json", password_env = "SLIPWAY_KEYSTORE_PASSWORD" }\n')
+        with open(config, "w") as f:
+            f.write(base + section + "protected = true\n")
+        known = subprocess.run([SLIPWAY, "--root", project, "-q", "config", "--env", "production"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+        if not known:  # a slipway from before `protected`: the name protects
+            with open(config, "w") as f:
+                f.write(base + section)
         subprocess.run([SLIPWAY, "--root", project, "-q", "build"], env=env, check=True)
         node = subprocess.Popen([SLIPWAY, "--root", project, "-q", "node", "--automine",
                                  "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -97,16 +107,16 @@ def main():
                 break
             except Exception:
                 time.sleep(0.05)
-        deploy = [SLIPWAY, "--root", project, "--color", "never", "deploy", "--env", "guarded"]
+        deploy = [SLIPWAY, "--root", project, "--color", "never", "deploy", "--env", "production"]
         before = nonce(url)
         first = spawn(deploy, env)
-        read_until(first[1], "Type `guarded`")
+        read_until(first[1], "Type `production`")
         second = spawn(deploy, env)
-        read_until(second[1], "Type `guarded`")
-        os.write(first[1], b"guarded\n")
+        read_until(second[1], "Type `production`")
+        os.write(first[1], b"production\n")
         code1, out1 = drain(*reversed(first))
         after_first = nonce(url)
-        os.write(second[1], b"guarded\n")
+        os.write(second[1], b"production\n")
         code2, out2 = drain(*reversed(second))
         after_second = nonce(url)
         print(f"first terminal:  exit {code1}, sent {after_first - before} transactions")
