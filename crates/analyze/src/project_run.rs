@@ -214,10 +214,6 @@ struct Ran<'a> {
     given: Option<&'a BuildReport>,
 }
 
-fn severity_gate(config: &Config) -> Severity {
-    config.gates.lint_fail_on
-}
-
 /// Counted findings at or above `gate`.
 pub fn failing(report: &Report, gate: Severity) -> usize {
     report
@@ -265,7 +261,7 @@ fn run<'a>(
         cache_file: (!flags.no_cache).then(|| root.join(slipway_solc::STATE_DIR).join(cache)),
         build_info_dir: None,
     };
-    let gate = severity_gate(config);
+    let gate = config.gates.lint_fail_on;
     let finish = |report: Report, options: Options, build, given, unchanged| {
         let (report, baseline_recorded) = after(flags, &root, report)?;
         Ok(Ran {

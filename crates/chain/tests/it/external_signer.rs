@@ -123,16 +123,14 @@ async fn anvil_signs_transactions_typed_data_and_messages_as_an_external_signer(
     );
     let lifecycle = Lifecycle {
         chain_id: MAINNET,
-        fees: slipway_config::Config::parse(
-            Path::new("/p"),
-            "/p/slipway.toml".into(),
-            String::new(),
-            Vars::default(),
-        )
-        .expect("config")
-        .environment("development")
-        .expect("dev")
-        .fees,
+        fees: slipway_config::FeePolicy {
+            eip1559: true,
+            priority_fee: slipway_config::PriorityFee::Fixed(1_000_000_000),
+            max_fee_cap: None,
+            bump_after: Duration::from_secs(30),
+            bump_percent: 12,
+            bump_limit: 3,
+        },
         confirmations: 1,
         poll: Duration::from_millis(20),
         timeout: Duration::from_secs(20),

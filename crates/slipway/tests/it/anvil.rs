@@ -14,7 +14,7 @@ use std::{
 };
 
 use alloy_primitives::{Address, U256};
-use common::{DEV_ADDRESS, DEV_KEY, accounts, repository_copy, rpc, slipway};
+use common::{DEV_ADDRESS, DEV_KEY, accounts, nonce, repository_copy, rpc, slipway};
 use serde_json::{Value, json};
 use slipway_testkit::{Anvil, TestCa, TlsFront};
 
@@ -86,11 +86,6 @@ fn record(dir: &Path, name: &str) -> Value {
     let text = std::fs::read_to_string(dir.join(format!("deployments/staging/{name}.json")))
         .expect("record");
     serde_json::from_str(&text).expect("json")
-}
-
-async fn nonce(url: &str, account: &str) -> u64 {
-    let count = rpc(url, "eth_getTransactionCount", json!([account, "latest"])).await;
-    u64::from_str_radix(count.as_str().expect("hex").trim_start_matches("0x"), 16).expect("nonce")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

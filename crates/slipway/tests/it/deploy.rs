@@ -595,16 +595,6 @@ fn staging_call(dir: &Path, url: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-/// The deployer's transaction count on `url`.
-async fn deployer_nonce(url: &str) -> Value {
-    rpc(
-        url,
-        "eth_getTransactionCount",
-        json!([DEV_ADDRESS, "latest"]),
-    )
-    .await
-}
-
 /// A journal emptied to 0 bytes, or to its `begin` record alone, is
 /// refused: its head marker says more was written (and without the marker,
 /// the records say the plan ran, and the missing steps are named) —
@@ -615,7 +605,7 @@ async fn an_emptied_journal_is_refused_while_records_hold_its_steps() {
     let dir = project(&tmp);
     let chain = node(&tmp.path().join("chain"), 1337).await;
     staging(&dir, &chain.url).assert().success();
-    let sent = deployer_nonce(&chain.url).await;
+    let sent = common::nonce(&chain.url, DEV_ADDRESS).await;
     let path = dir.join("deployments/staging/app.journal.jsonl");
     let full = std::fs::read_to_string(&path).expect("journal");
     let begin = full.lines().next().expect("a begin record").to_owned() + "\n";
@@ -647,7 +637,11 @@ async fn an_emptied_journal_is_refused_while_records_hold_its_steps() {
                 && message.contains("--reset"),
             "{message}"
         );
-        assert_eq!(deployer_nonce(&chain.url).await, sent, "nothing sent");
+        assert_eq!(
+            common::nonce(&chain.url, DEV_ADDRESS).await,
+            sent,
+            "nothing sent"
+        );
     }
     // Its records in reversed order: refused, naming the first bad line
     // (each record carries its number; the order of records written in
@@ -680,7 +674,11 @@ async fn an_emptied_journal_is_refused_while_records_hold_its_steps() {
         "{}",
         stderr(&refused)
     );
-    assert_eq!(deployer_nonce(&chain.url).await, sent, "nothing sent");
+    assert_eq!(
+        common::nonce(&chain.url, DEV_ADDRESS).await,
+        sent,
+        "nothing sent"
+    );
     chain.stop().await;
 }
 
@@ -777,7 +775,7 @@ async fn two_deploys_waiting_at_the_prompt_never_both_send() {
     let done = first.join().expect("first").expect("the first deploys");
     let sent = done.deployed.as_ref().expect("ran").sent;
     assert_eq!(sent, 5);
-    let after_first = deployer_nonce(&chain.url).await;
+    let after_first = common::nonce(&chain.url, DEV_ADDRESS).await;
 
     second_go.send(()).expect("confirm the second");
     let refused = second.join().expect("second").expect_err("stale");
@@ -790,7 +788,7 @@ async fn two_deploys_waiting_at_the_prompt_never_both_send() {
         "{refused}"
     );
     assert_eq!(
-        deployer_nonce(&chain.url).await,
+        common::nonce(&chain.url, DEV_ADDRESS).await,
         after_first,
         "the second sent nothing"
     );

@@ -5,21 +5,11 @@
 
 use crate::common;
 
-use common::{node, rpc, slipway, starter_project};
-use serde_json::json;
+use common::{node, nonce, slipway, starter_project};
 
 const DEV_KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const DEV_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const TO: &str = "0x0000000000000000000000000000000000000b0b";
-
-async fn nonce(url: &str) -> serde_json::Value {
-    rpc(
-        url,
-        "eth_getTransactionCount",
-        json!([DEV_ADDRESS, "latest"]),
-    )
-    .await
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn environments_on_valuable_chains_are_protected_whatever_their_name() {
@@ -83,7 +73,7 @@ async fn environments_on_valuable_chains_are_protected_whatever_their_name() {
             message.contains("needs confirmation") && message.contains("--yes"),
             "{env}: {message}"
         );
-        assert_eq!(nonce(url).await, json!("0x0"), "{env}: nothing sent");
+        assert_eq!(nonce(url, DEV_ADDRESS).await, 0, "{env}: nothing sent");
 
         let deploy = slipway(&dir)
             .args(["deploy", "--env", env])
@@ -97,7 +87,7 @@ async fn environments_on_valuable_chains_are_protected_whatever_their_name() {
             "{env}: {}",
             String::from_utf8_lossy(&deploy.stderr)
         );
-        assert_eq!(nonce(url).await, json!("0x0"), "{env}: nothing deployed");
+        assert_eq!(nonce(url, DEV_ADDRESS).await, 0, "{env}: nothing deployed");
 
         let sent = send(&["--yes", "--reason", "smoke test"]);
         assert!(
@@ -106,7 +96,7 @@ async fn environments_on_valuable_chains_are_protected_whatever_their_name() {
             String::from_utf8_lossy(&sent.stderr)
         );
         assert!(String::from_utf8_lossy(&sent.stderr).contains("Reason smoke test"));
-        assert_eq!(nonce(url).await, json!("0x1"), "{env}: sent once");
+        assert_eq!(nonce(url, DEV_ADDRESS).await, 1, "{env}: sent once");
     }
 
     // Lifting the protection works, and is warned about on every use.

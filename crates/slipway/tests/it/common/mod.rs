@@ -58,6 +58,17 @@ pub async fn node_with(
 }
 
 /// One JSON-RPC request; its `result`.
+/// `account`'s transaction count at the head of the chain at `url`.
+pub async fn nonce(url: &str, account: &str) -> u64 {
+    let count = rpc(
+        url,
+        "eth_getTransactionCount",
+        serde_json::json!([account, "latest"]),
+    )
+    .await;
+    u64::from_str_radix(count.as_str().expect("hex").trim_start_matches("0x"), 16).expect("nonce")
+}
+
 pub async fn rpc(url: &str, method: &str, params: serde_json::Value) -> serde_json::Value {
     let answer: serde_json::Value = slipway_testkit::http()
         .post(url)
