@@ -27,6 +27,22 @@ pub struct CompilerConfig {
     pub evm_version: Option<EvmVersion>,
     /// Compile through the IR pipeline.
     pub via_ir: bool,
+    /// Pick the version from the sources' pragmas (forge's
+    /// `auto_detect_solc`, a Foundry project that pins no `solc`):
+    /// `version` is then only the fallback.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub auto_detect: bool,
+    /// `evm_version` is forge's default (osaka), lowered to the newest
+    /// hardfork the chosen solc knows, as forge lowers it.
+    #[serde(skip)]
+    pub clamp_evm_version: bool,
+    /// The metadata hash appended to bytecode: `ipfs` (solc's default),
+    /// `bzzr1` or `none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytecode_hash: Option<String>,
+    /// Whether the CBOR metadata is appended at all (solc's default: yes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cbor_metadata: Option<bool>,
 }
 
 impl Default for CompilerConfig {
@@ -38,6 +54,10 @@ impl Default for CompilerConfig {
             optimizer_runs: 200,
             evm_version: None,
             via_ir: false,
+            auto_detect: false,
+            clamp_evm_version: false,
+            bytecode_hash: None,
+            cbor_metadata: None,
         }
     }
 }

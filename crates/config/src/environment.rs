@@ -155,6 +155,21 @@ pub enum Hardfork {
 }
 
 impl Hardfork {
+    /// Every hardfork, oldest first.
+    pub const ALL: [Self; 11] = [
+        Self::Byzantium,
+        Self::Constantinople,
+        Self::Petersburg,
+        Self::Istanbul,
+        Self::Berlin,
+        Self::London,
+        Self::Paris,
+        Self::Shanghai,
+        Self::Cancun,
+        Self::Prague,
+        Self::Osaka,
+    ];
+
     /// The name solc (`evmVersion`) and the configuration use.
     pub fn as_str(self) -> &'static str {
         match self {

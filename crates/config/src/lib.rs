@@ -1,4 +1,5 @@
-//! The `slipway.toml` model: project layout, compiler settings, deployment
+//! The `slipway.toml` model (and `foundry.toml`, read as forge reads it,
+//! for a Foundry project): project layout, compiler settings, deployment
 //! environments (with the SOP's development / staging / production presets),
 //! quality gates, static analysis and monitoring settings.
 //!
@@ -14,10 +15,12 @@ mod chains;
 mod compiler;
 mod environment;
 mod error;
+mod foundry;
 mod fuzz;
 mod gates;
 mod interpolate;
 mod load;
+mod mapping;
 mod project;
 mod raw;
 mod secret;
@@ -32,13 +35,15 @@ pub use environment::{
     Signer, Target,
 };
 pub use error::{ConfigError, Location, Result};
+pub use foundry::{FOUNDRY_FILE, Origin};
 pub use fuzz::{FuzzConfig, InvariantConfig};
 pub use gates::{Gates, LintSeverity, MonitorConfig};
 pub use interpolate::{ExpandError, Vars};
 pub use load::{CONFIG_FILE, Config};
+pub use mapping::{MAPPED as FOUNDRY_KEYS, Provenance};
 pub use project::ProjectConfig;
 pub use secret::{REDACTED, RpcUrl, Secret};
-pub use test_host::{FsAccess, FsPermission, TestConfig};
+pub use test_host::{DEFAULT_SENDER, FsAccess, FsPermission, TestConfig};
 
 /// The mnemonic Hardhat, anvil and ganache derive their dev accounts from.
 pub const DEV_MNEMONIC: &str = "test test test test test test test test test test test junk";

@@ -11,6 +11,8 @@ use crate::{
     AnalyzeConfig, CompilerConfig, ConfigError, Environment, FuzzConfig, Gates, InvariantConfig,
     LintConfig, MonitorConfig, ProjectConfig, Result, TestConfig, Vars,
     environment::{PRESETS, Resolver, overlay, preset},
+    foundry::FoundryFile,
+    mapping::{self, Provenance},
     raw::{RawEnvironment, RawFile},
     source::SourceFile,
 };
@@ -41,23 +43,39 @@ pub struct Config {
     pub analyze: AnalyzeConfig,
     /// `[lint]`: rules, severities and paths for `slipway lint`.
     pub lint: LintConfig,
+    /// Where each setting came from, and the foundry.toml keys not used.
+    pub provenance: Provenance,
+    files: ProjectFiles,
     environments: BTreeMap<String, RawEnvironment>,
     source: SourceFile,
     vars: Vars,
 }
 
+/// Which project files a configuration was read from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ProjectFiles {
+    slipway: bool,
+    foundry: bool,
+}
+
 impl Config {
-    /// Loads `root/slipway.toml` (defaults if absent), `root/remappings.txt`
-    /// and `root/.env`.
+    /// Loads `root/slipway.toml` (defaults if absent), `root/foundry.toml`
+    /// (a Foundry project: forge's settings and defaults under
+    /// slipway.toml's), `root/remappings.txt` and `root/.env`.
     pub fn load(root: &Path) -> Result<Self> {
         let path = root.join(CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        let (text, slipway) = match std::fs::read_to_string(&path) {
+            Ok(text) => (text, true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), false),
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
         let vars = Vars::load(root)?;
-        let mut config = Self::parse(root, path, text, vars)?;
+        let foundry = FoundryFile::read(root, &vars)?;
+        let mut config = Self::parse_with(root, path, text, vars, foundry.as_ref())?;
+        config.files = ProjectFiles {
+            slipway,
+            foundry: foundry.is_some(),
+        };
         let remappings = root.join("remappings.txt");
         if remappings.is_file() {
             let text =
@@ -80,8 +98,25 @@ impl Config {
 
     /// Parses configuration text as if read from `path`.
     pub fn parse(root: &Path, path: PathBuf, text: String, vars: Vars) -> Result<Self> {
+        Self::parse_with(root, path, text, vars, None)
+    }
+
+    fn parse_with(
+        root: &Path,
+        path: PathBuf,
+        text: String,
+        vars: Vars,
+        foundry: Option<&FoundryFile>,
+    ) -> Result<Self> {
         let source = SourceFile::new(path, text);
-        let raw = parse_raw(&source)?;
+        let mut raw = parse_raw(&source)?;
+        // Parsed once more as a plain table: which keys the file sets.
+        let given: toml::Table = source.text().parse().unwrap_or_default();
+        let mut provenance = Provenance::default();
+        match foundry {
+            Some(foundry) => mapping::apply(&mut raw, &given, foundry, &mut provenance)?,
+            None => mapping::slipway_origins(&given, &mut provenance),
+        }
         for (i, remapping) in raw.project.remappings.iter().enumerate() {
             if !remapping.contains('=') {
                 return Err(ConfigError::Invalid {
@@ -101,6 +136,11 @@ impl Config {
             test: raw.test,
             analyze: raw.analyze,
             lint: raw.lint,
+            provenance,
+            files: ProjectFiles {
+                slipway: true,
+                foundry: foundry.is_some(),
+            },
             environments: raw.environments,
             source,
             vars,
@@ -166,6 +206,18 @@ impl Config {
     /// The file the configuration came from (it may not exist).
     pub fn file(&self) -> &Path {
         &self.source.path
+    }
+
+    /// Whether a `foundry.toml` was read: forge's defaults apply to
+    /// whatever slipway.toml does not set.
+    pub fn is_foundry(&self) -> bool {
+        self.files.foundry
+    }
+
+    /// Whether a project file (slipway.toml or foundry.toml) exists: a
+    /// directory with neither is no project, whatever defaults say.
+    pub fn has_project_file(&self) -> bool {
+        self.files.slipway || self.files.foundry
     }
 }
 

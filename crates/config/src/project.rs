@@ -12,6 +12,8 @@ pub struct ProjectConfig {
     pub src: PathBuf,
     /// Solidity tests (`*.t.sol`).
     pub test: PathBuf,
+    /// Solidity scripts.
+    pub script: PathBuf,
     /// Compiled artifacts.
     pub out: PathBuf,
     /// Library roots searched for imports.
@@ -25,6 +27,7 @@ impl Default for ProjectConfig {
         Self {
             src: "contracts/src".into(),
             test: "contracts/test".into(),
+            script: "contracts/script".into(),
             out: "out".into(),
             libs: vec!["contracts/lib".into(), "node_modules".into()],
             remappings: Vec::new(),

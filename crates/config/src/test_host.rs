@@ -1,13 +1,21 @@
-//! `[test]`: what tests may reach outside the EVM through cheatcodes —
-//! files (`fs_permissions`, as in foundry.toml) and commands (`ffi`, off
-//! unless turned on).
+//! `[test]`: the world tests run in (sender, balances, block, gas limit —
+//! forge's keys) and what they may reach outside the EVM through
+//! cheatcodes — files (`fs_permissions`, as in foundry.toml) and commands
+//! (`ffi`, off unless turned on).
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
 
+use alloy_primitives::{Address, U256, address};
 use serde::{Deserialize, Serialize};
 
+/// The account tests are sent from (forge's default `sender`).
+pub const DEFAULT_SENDER: Address = address!("1804c8AB1F12E6bbf3894d4083f33e07309d1f38");
+
 /// `[test]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TestConfig {
     /// `vm.ffi` may run commands (forge's `ffi`; off by default: a test
@@ -16,6 +24,69 @@ pub struct TestConfig {
     /// The paths file cheatcodes may read or write, relative to the root
     /// (forge's `fs_permissions`; none by default).
     pub fs_permissions: Vec<FsPermission>,
+    /// Who calls `setUp` and the tests (`msg.sender`), and broadcasts
+    /// without a key.
+    pub sender: Address,
+    /// `tx.origin` of the tests.
+    pub tx_origin: Address,
+    /// The test contract's balance, in wei.
+    pub initial_balance: U256,
+    /// `block.number` when a test starts.
+    pub block_number: u64,
+    /// `block.timestamp` when a test starts.
+    pub block_timestamp: u64,
+    /// Gas each test call may use.
+    pub gas_limit: u64,
+    /// `block.chainid`.
+    pub chain_id: u64,
+    /// `block.basefee`.
+    pub block_base_fee_per_gas: u64,
+    /// `vm.expectRevert` may be met by a revert inside the test contract
+    /// itself (an internal library call), as forge's key allows.
+    pub allow_internal_expect_revert: bool,
+    /// `testFail…` functions keep their old meaning: pass when the call
+    /// reverts. Otherwise each is refused with how to rewrite it.
+    pub legacy_test_fail: bool,
+    /// Named RPC endpoints (forge's `[rpc_endpoints]`), for fork mode.
+    pub rpc_endpoints: BTreeMap<String, String>,
+    /// Contracts the gas report covers (`*`: all).
+    pub gas_reports: Vec<String>,
+}
+
+impl Default for TestConfig {
+    fn default() -> Self {
+        Self {
+            ffi: false,
+            fs_permissions: Vec::new(),
+            sender: DEFAULT_SENDER,
+            tx_origin: DEFAULT_SENDER,
+            initial_balance: U256::from(1u128 << 96),
+            block_number: 1,
+            block_timestamp: 1,
+            gas_limit: 1 << 40,
+            chain_id: 31_337,
+            block_base_fee_per_gas: 0,
+            allow_internal_expect_revert: false,
+            legacy_test_fail: false,
+            rpc_endpoints: BTreeMap::new(),
+            gas_reports: vec!["*".into()],
+        }
+    }
+}
+
+impl TestConfig {
+    /// forge 1.7.1's defaults, where they differ from slipway's.
+    pub fn forge_defaults() -> Self {
+        Self {
+            initial_balance: U256::from((1u128 << 96) - 1),
+            gas_limit: 1 << 30,
+            fs_permissions: vec![FsPermission {
+                access: FsAccess::Read,
+                path: "out".into(),
+            }],
+            ..Self::default()
+        }
+    }
 }
 
 /// One `fs_permissions` entry: `{ access = "read", path = "./data" }`.
@@ -91,7 +162,6 @@ mod tests {
 
     fn config(entries: &[(FsAccess, &str)]) -> TestConfig {
         TestConfig {
-            ffi: false,
             fs_permissions: entries
                 .iter()
                 .map(|(access, path)| FsPermission {
@@ -99,6 +169,7 @@ mod tests {
                     path: path.into(),
                 })
                 .collect(),
+            ..TestConfig::default()
         }
     }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use eyre::Result;
-use slipway_config::{CONFIG_FILE, Config};
+use slipway_config::{CONFIG_FILE, Config, FOUNDRY_FILE};
 
 /// The exit code of a command whose check failed: failing tests, a gate
 /// below its threshold, drift, a mismatch, a reverted call. (0: success;
@@ -16,7 +16,8 @@ pub(crate) const CHECK_FAILED: u8 = 1;
 /// Flags every subcommand takes.
 #[derive(Debug, Args)]
 pub(crate) struct GlobalOpts {
-    /// Project root (default: the nearest directory upwards with slipway.toml).
+    /// Project root (default: the nearest directory upwards with
+    /// slipway.toml or foundry.toml).
     #[arg(long, global = true, value_name = "DIR")]
     pub(crate) root: Option<PathBuf>,
     /// Print less: no progress lines.
@@ -46,7 +47,7 @@ impl GlobalOpts {
         let cwd = std::env::current_dir()?;
         Ok(cwd
             .ancestors()
-            .find(|d| d.join(CONFIG_FILE).is_file())
+            .find(|d| d.join(CONFIG_FILE).is_file() || d.join(FOUNDRY_FILE).is_file())
             .unwrap_or(&cwd)
             .to_path_buf())
     }
@@ -69,6 +70,10 @@ impl GlobalOpts {
 
     /// The project's configuration.
     pub(crate) fn config(&self) -> Result<Config> {
-        Ok(Config::load(&self.root()?)?)
+        let config = Config::load(&self.root()?)?;
+        for warning in &config.provenance.warnings {
+            tracing::warn!("{warning}");
+        }
+        Ok(config)
     }
 }

@@ -102,6 +102,40 @@ pub enum SolcError {
         /// What the bytes hash to.
         actual: String,
     },
+    /// The sources' pragmas admit no single solc release (a Foundry project
+    /// that pins no `solc`).
+    #[error(
+        "no solc release satisfies every pragma: {pragmas}; pin one with `solc = \"0.8.x\"` in foundry.toml (or [compiler] version in slipway.toml), or align the pragmas"
+    )]
+    NoCommonVersion {
+        /// The files whose pragmas conflict.
+        pragmas: String,
+    },
+    /// No project file where a build was asked for.
+    #[error(
+        "no slipway.toml or foundry.toml in {} or any directory above it; run `slipway init`, or pass --root DIR", dir.display()
+    )]
+    NoProject {
+        /// Where the search started.
+        dir: std::path::PathBuf,
+    },
+    /// The configured source directory does not exist.
+    #[error(
+        "the source directory {} does not exist ({key} = \"{configured}\"{origin}); create it or point {key} at your contracts", path.display()
+    )]
+    NoSources {
+        /// The absolute directory.
+        path: std::path::PathBuf,
+        /// As configured.
+        configured: String,
+        /// Which key names it.
+        key: &'static str,
+        /// ", from …" when it came from foundry.toml or a default.
+        origin: String,
+    },
+    /// `bytecode_hash` names no hash solc knows.
+    #[error("bytecode_hash = \"{0}\" is not one of ipfs, bzzr1, none")]
+    BytecodeHash(String),
     /// A remapping could not be parsed.
     #[error("bad remapping `{0}`: expected prefix=target")]
     Remapping(String),

@@ -11,6 +11,7 @@
 mod artifact;
 mod build;
 mod candidate;
+mod detect;
 mod diagnostics;
 mod error;
 mod fingerprint;
@@ -30,7 +31,7 @@ pub use diagnostics::{Diagnostic, DiagnosticSeverity};
 pub use error::{Result, SolcError};
 pub use key::{BuildInputs, reusable};
 pub(crate) use project::CompileOutput;
-pub use project::{Profile, STATE_DIR, project};
+pub use project::{Profile, STATE_DIR, evm_version, project};
 pub use resolve::{Compiler, CompilerKind, ResolveOptions, cache_dir, probe_version, resolve};
 pub use session::{BuildEvent, BuildRequest, Built, compile, compile_project, compiler};
 pub use sizes::{CODE_SIZE_LIMIT, ContractSize, INITCODE_SIZE_LIMIT};

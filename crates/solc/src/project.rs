@@ -9,11 +9,12 @@ use std::{
 use foundry_compilers::{
     ConfigurableArtifacts, Project, ProjectBuilder, ProjectCompileOutput, ProjectPathsConfig,
     artifacts::{
-        EvmVersion, Severity, output_selection::ContractOutputSelection, remappings::Remapping,
+        BytecodeHash, EvmVersion, SettingsMetadata, Severity,
+        output_selection::ContractOutputSelection, remappings::Remapping,
     },
-    solc::{Solc, SolcCompiler, SolcSettings},
+    solc::{Solc, SolcCompiler, SolcLanguage, SolcSettings},
 };
-use slipway_config::Config;
+use slipway_config::{Config, Hardfork};
 
 use crate::{Compiler, Result, SolcError};
 
@@ -42,12 +43,8 @@ impl Profile {
 /// Where slipway keeps its project-local state.
 pub const STATE_DIR: &str = ".slipway";
 
-/// Builds the foundry-compilers project for `config` and `profile`.
-pub fn project(
-    config: &Config,
-    compiler: &Compiler,
-    profile: Profile,
-) -> Result<Project<SolcCompiler, ConfigurableArtifacts>> {
+/// Where the build of `config` in `profile` reads and writes.
+pub(crate) fn paths(config: &Config, profile: Profile) -> Result<ProjectPathsConfig<SolcLanguage>> {
     let root = &config.root;
     let cache_dir = root.join(STATE_DIR).join("cache");
     let artifacts_dir = match profile {
@@ -55,17 +52,41 @@ pub fn project(
         Profile::Coverage => cache_dir.join("coverage-out"),
     };
     let libs: Vec<PathBuf> = config.project.libs.iter().map(|l| config.path(l)).collect();
-    let paths = ProjectPathsConfig::builder()
+    Ok(ProjectPathsConfig::builder()
         .root(root)
         .sources(config.path(&config.project.src))
         .tests(config.path(&config.project.test))
-        .scripts(root.join("contracts/script"))
+        .scripts(config.path(&config.project.script))
         .artifacts(&artifacts_dir)
         .build_infos(artifacts_dir.join("build-info"))
         .cache(cache_dir.join(profile.cache_file()))
         .libs(libs.clone())
         .remappings(remappings(config, &libs)?)
-        .build_with_root(root);
+        .build_with_root(root))
+}
+
+/// The EVM version a build with solc `version` targets: the configured
+/// one, or — forge's default in a Foundry project — osaka lowered to the
+/// newest hardfork that solc knows. `None`: the compiler's own default.
+pub fn evm_version(config: &Config, version: &semver::Version) -> Option<Hardfork> {
+    let configured = config.compiler.evm_version?;
+    if !config.compiler.clamp_evm_version {
+        return Some(configured);
+    }
+    let wanted = EvmVersion::from_str(configured.as_str()).ok()?;
+    let clamped = wanted.normalize_version_solc(version)?;
+    Hardfork::ALL
+        .into_iter()
+        .find(|h| h.as_str() == clamped.as_str())
+}
+
+/// Builds the foundry-compilers project for `config` and `profile`.
+pub fn project(
+    config: &Config,
+    compiler: &Compiler,
+    profile: Profile,
+) -> Result<Project<SolcCompiler, ConfigurableArtifacts>> {
+    let paths = paths(config, profile)?;
 
     let mut artifacts = ConfigurableArtifacts::new(
         [
@@ -80,15 +101,26 @@ pub fn project(
     settings.optimizer.enabled = Some(optimize);
     settings.optimizer.runs = Some(config.compiler.optimizer_runs as usize);
     settings.via_ir = Some(config.compiler.via_ir && profile == Profile::Default);
-    settings.evm_version = config
-        .compiler
-        .evm_version
+    settings.evm_version = evm_version(config, &compiler.version)
         .map(|v| {
             EvmVersion::from_str(v.as_str())
                 .map_err(|_| SolcError::UnknownEvmVersion(v.as_str().to_owned()))
         })
         .transpose()?;
 
+    if config.compiler.bytecode_hash.is_some() || config.compiler.cbor_metadata.is_some() {
+        let hash = config
+            .compiler
+            .bytecode_hash
+            .as_deref()
+            .map(|h| BytecodeHash::from_str(h).map_err(|_| SolcError::BytecodeHash(h.to_owned())))
+            .transpose()?;
+        settings.metadata = Some(SettingsMetadata {
+            use_literal_content: None,
+            bytecode_hash: hash,
+            cbor_metadata: config.compiler.cbor_metadata,
+        });
+    }
     let solc = Solc::new_with_version(&compiler.path, compiler.version.clone());
     ProjectBuilder::<SolcCompiler, ConfigurableArtifacts>::new(artifacts)
         .paths(paths)
@@ -118,11 +150,16 @@ fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
         out.push(r);
     }
     let foundry_lib = config.root.join("lib");
-    let scanned = libs
+    // Breadth first, so that the project's own libraries win over the
+    // copies nested inside them (lib/forge-std/lib/ds-test) as in forge.
+    let mut queue: std::collections::VecDeque<(PathBuf, usize)> = libs
         .iter()
-        .chain(std::iter::once(&foundry_lib).filter(|l| !libs.contains(l)));
-    for lib in scanned {
-        let Ok(entries) = std::fs::read_dir(lib) else {
+        .chain(std::iter::once(&foundry_lib).filter(|l| !libs.contains(l)))
+        .map(|l| (l.clone(), 0))
+        .collect();
+    let mut nested: Vec<Remapping> = Vec::new();
+    while let Some((lib, depth)) = queue.pop_front() {
+        let Ok(entries) = std::fs::read_dir(&lib) else {
             continue;
         };
         let mut names: Vec<String> = entries
@@ -134,16 +171,26 @@ fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
         names.sort();
         let npm = lib.file_name().is_some_and(|n| n == "node_modules");
         for name in names {
-            if out.iter().any(|r| r.name == format!("{name}/")) {
+            let package = lib.join(&name);
+            if !out.iter().any(|r| r.name == format!("{name}/")) {
+                let target = if !npm && is_foundry_style(&package) {
+                    package.join("src")
+                } else {
+                    package.clone()
+                };
+                out.push(remapping(&name, &target));
+            }
+            if npm || depth >= MAX_LIB_DEPTH {
                 continue;
             }
-            let package = lib.join(&name);
-            let target = if !npm && is_foundry_style(&package) {
-                package.join("src")
-            } else {
-                package
-            };
-            out.push(remapping(&name, &target));
+            // The library's own remappings, relative to it.
+            nested.extend(package_remappings(&package));
+            queue.push_back((package.join("lib"), depth + 1));
+        }
+    }
+    for r in nested {
+        if !out.iter().any(|o| o.name == r.name) {
+            out.push(r);
         }
     }
     // Only when a source imports it: a remapping is part of every
@@ -152,7 +199,7 @@ fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
     let sources = [
         config.path(&config.project.src),
         config.path(&config.project.test),
-        config.root.join("contracts/script"),
+        config.path(&config.project.script),
     ];
     if !out.iter().any(|r| r.name == "forge-std/") && imports_package(&sources, "forge-std") {
         let std_dir = match out.iter().find(|r| r.name == "slipway-std/") {
@@ -166,6 +213,46 @@ fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
         out.push(remapping("forge-std", &std_dir));
     }
     Ok(out)
+}
+
+/// How deep libraries nested in libraries are searched (lib/a/lib/b/…).
+const MAX_LIB_DEPTH: usize = 3;
+
+/// A library's own `remappings.txt` (or foundry.toml `remappings`), its
+/// relative targets made relative to the library, as forge reads them.
+fn package_remappings(package: &Path) -> Vec<Remapping> {
+    let mut lines: Vec<String> = std::fs::read_to_string(package.join("remappings.txt"))
+        .map(|text| text.lines().map(|l| l.trim().to_owned()).collect())
+        .unwrap_or_default();
+    if let Ok(text) = std::fs::read_to_string(package.join("foundry.toml"))
+        && let Ok(table) = text.parse::<toml::Table>()
+        && let Some(list) = table
+            .get("profile")
+            .and_then(|p| p.get("default"))
+            .and_then(|d| d.get("remappings"))
+            .and_then(|r| r.as_array())
+    {
+        lines.extend(list.iter().filter_map(|v| v.as_str().map(str::to_owned)));
+    }
+    lines
+        .iter()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| Remapping::from_str(l).ok())
+        .filter(|r| r.context.is_none())
+        .map(|r| {
+            let target = Path::new(&r.path);
+            let path = if target.is_absolute() {
+                target.to_path_buf()
+            } else {
+                package.join(target)
+            };
+            Remapping {
+                context: None,
+                name: r.name,
+                path: format!("{}/", path.display().to_string().trim_end_matches('/')),
+            }
+        })
+        .collect()
 }
 
 /// `name/=target/`.

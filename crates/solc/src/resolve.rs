@@ -201,7 +201,7 @@ fn same_release(a: &Version, b: &Version) -> bool {
     (a.major, a.minor, a.patch) == (b.major, b.minor, b.patch) && a.pre == b.pre
 }
 
-fn svm_homes() -> Vec<PathBuf> {
+pub(crate) fn svm_homes() -> Vec<PathBuf> {
     let mut homes = Vec::new();
     if let Some(home) = dirs::home_dir() {
         homes.push(home.join(".svm"));

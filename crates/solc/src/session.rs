@@ -44,20 +44,55 @@ pub enum Built {
     Compiled(Box<BuildReport>),
 }
 
-/// The pinned compiler of `config`, installed if needed.
+/// The compiler of `config`, installed if needed: the pinned version, or
+/// in a Foundry project that pins none, the one the sources' pragmas
+/// choose.
 pub fn compiler(
     config: &Config,
     offline: bool,
     events: &dyn Fn(BuildEvent<'_>),
 ) -> Result<Compiler> {
+    check_project(config)?;
     let options = ResolveOptions::from_env(config.compiler.path.as_deref(), offline);
-    let compiler = crate::resolve(&config.compiler.version, &options, &|line| {
+    let version = match (&config.compiler.path, config.compiler.auto_detect) {
+        (Some(path), true) => crate::probe_version(&config.path(path))?,
+        (None, true) => {
+            let paths = crate::project::paths(config, Profile::Default)?;
+            crate::detect::choose(&crate::detect::requirements(&paths)?, &options)?
+        }
+        (_, false) => config.compiler.version.clone(),
+    };
+    let compiler = crate::resolve(&version, &options, &|line| {
         events(BuildEvent::Installing(line));
     })?;
     if let Some(note) = &compiler.note {
         events(BuildEvent::CompilerNote(note));
     }
     Ok(compiler)
+}
+
+/// Refuses a directory that is no project, and a project whose sources
+/// are missing: a build of nothing would pass everything downstream.
+fn check_project(config: &Config) -> Result<()> {
+    if !config.has_project_file() {
+        return Err(crate::SolcError::NoProject {
+            dir: config.root.clone(),
+        });
+    }
+    let src = config.path(&config.project.src);
+    if !src.is_dir() {
+        let origin = match config.provenance.origins.get("project.src") {
+            Some(slipway_config::Origin::SlipwayToml) | None => String::new(),
+            Some(origin) => format!(", from {origin}"),
+        };
+        return Err(crate::SolcError::NoSources {
+            path: src,
+            configured: config.project.src.display().to_string(),
+            key: "[project] src",
+            origin,
+        });
+    }
+    Ok(())
 }
 
 /// Builds the project of `config` as `request` says.

@@ -1,6 +1,6 @@
 //! Test contracts and functions in a build.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use alloy_json_abi::{Function, JsonAbi};
 use alloy_primitives::Bytes;
@@ -44,14 +44,18 @@ impl TestFunction {
     }
 }
 
-/// Every contract in a `*.t.sol` file under `test_dir` with a `test…` or
-/// `invariant…` function and deployable code, sorted by source and name.
-pub fn discover(contracts: &[BuiltContract], test_dir: &Path) -> Vec<TestContract> {
+/// Every contract of the project's own sources (not of a library under
+/// `libs`) with a `test…` or `invariant…` function and deployable code,
+/// wherever its file is, as forge finds them (solmate keeps its tests in
+/// `src/test`); sorted by source and name.
+pub fn discover(contracts: &[BuiltContract], libs: &[PathBuf]) -> Vec<TestContract> {
     let mut found: Vec<TestContract> = contracts
         .iter()
         .filter_map(|contract| {
             let source = &contract.source;
-            if !source.starts_with(test_dir) || !source.to_string_lossy().ends_with(".t.sol") {
+            if source.starts_with(slipway_solc::STATE_DIR)
+                || libs.iter().any(|lib| source.starts_with(lib))
+            {
                 return None;
             }
             let abi = contract.abi.clone()?;

@@ -13,7 +13,7 @@ use std::{
 };
 
 use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
-use alloy_primitives::{Address, Bytes, U256, address, keccak256};
+use alloy_primitives::{Address, Bytes, U256, keccak256};
 use rayon::prelude::*;
 use serde::Serialize;
 use slipway_evm::{BlockContext, ChainEnv, Execution, State, Status, TxInput};
@@ -29,10 +29,7 @@ use crate::{
 };
 
 /// forge's default sender, so addresses match forge's.
-pub const DEFAULT_SENDER: Address = address!("1804c8AB1F12E6bbf3894d4083f33e07309d1f38");
-
-/// Balance a test contract starts with (forge's 2^96 wei).
-const INITIAL_BALANCE: u128 = 1 << 96;
+pub const DEFAULT_SENDER: Address = slipway_config::DEFAULT_SENDER;
 
 /// `setUp()`.
 const SETUP_SELECTOR: [u8; 4] = [0x0a, 0x92, 0x54, 0xe4];
@@ -71,6 +68,21 @@ impl Default for FuzzOptions {
 pub struct RunOptions {
     /// Chain id tests see (forge's 31337).
     pub chain_id: u64,
+    /// Who deploys the test contract and calls its functions.
+    pub sender: Address,
+    /// The test contract's starting balance.
+    pub initial_balance: U256,
+    /// `block.number` and `block.timestamp` when a test starts.
+    pub block_number: u64,
+    /// See `block_number`.
+    pub block_timestamp: u64,
+    /// `block.basefee`.
+    pub base_fee: u64,
+    /// An `expectRevert` may be met by a revert at the test's own depth
+    /// (forge's `allow_internal_expect_revert`).
+    pub allow_internal_expect_revert: bool,
+    /// `testFail…` passes when it reverts, instead of being refused.
+    pub legacy_test_fail: bool,
     /// EVM rules.
     pub hardfork: slipway_config::Hardfork,
     /// Gas each call may use.
@@ -98,6 +110,13 @@ impl Default for RunOptions {
     fn default() -> Self {
         Self {
             chain_id: 31_337,
+            sender: DEFAULT_SENDER,
+            initial_balance: U256::from(1u128 << 96),
+            block_number: 1,
+            block_timestamp: 1,
+            base_fee: 0,
+            allow_internal_expect_revert: false,
+            legacy_test_fail: false,
             hardfork: slipway_config::Hardfork::Prague,
             gas_limit: 1 << 40,
             fuzz: FuzzOptions::default(),
@@ -259,7 +278,7 @@ impl Harness<'_> {
         commit: bool,
     ) -> Execution {
         self.execute_from(
-            DEFAULT_SENDER,
+            self.options.sender,
             chain,
             block,
             state,
@@ -326,8 +345,9 @@ impl Harness<'_> {
     /// Deploys the test contract and runs `setUp()`; `Err` is why not.
     fn set_up<'c>(&self, contract: &'c TestContract) -> Result<Fixture<'c>, (String, Vec<String>)> {
         let mut state = State::new();
-        state.apply(&state.balance_diff(DEFAULT_SENDER, U256::MAX >> 1));
-        state.apply(&state.nonce_diff(DEFAULT_SENDER, 1));
+        let sender = self.options.sender;
+        state.apply(&state.balance_diff(sender, U256::MAX >> 1));
+        state.apply(&state.nonce_diff(sender, 1));
         // Solidity checks that a callee has code before calling it: give the
         // cheatcode address one STOP byte (the inspector answers first).
         state.apply(&state.code_diff(crate::CHEATCODE_ADDRESS, Bytes::from_static(&[0x00])));
@@ -347,7 +367,7 @@ impl Harness<'_> {
                 .unwrap_or_else(|| "no contract was created".into());
             return Err((format!("deployment failed: {why}"), Vec::new()));
         };
-        state.apply(&state.balance_diff(address, U256::from(INITIAL_BALANCE)));
+        state.apply(&state.balance_diff(address, self.options.initial_balance));
         let mut names = inspector.names;
         let (mut chain, mut block) = (self.env.clone(), self.block.clone());
         let mut setup_gas = Vec::new();
@@ -856,10 +876,10 @@ pub fn run_with_coverage(
             unlimited_tx_gas: true,
         },
         block: BlockContext {
-            number: 1,
-            timestamp: 1,
+            number: options.block_number,
+            timestamp: options.block_timestamp,
             gas_limit: options.gas_limit,
-            base_fee: 0,
+            base_fee: options.base_fee,
             coinbase: Address::ZERO,
             prevrandao: Default::default(),
         },

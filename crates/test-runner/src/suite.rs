@@ -183,7 +183,7 @@ fn test_contracts(config: &Config, build: &BuildReport) -> Result<Vec<TestContra
     if build.has_errors() {
         return Err(SuiteError::Compilation);
     }
-    Ok(crate::discover(&build.artifacts, &config.project.test))
+    Ok(crate::discover(&build.artifacts, &config.project.libs))
 }
 
 /// The tests `filter` selects, without running them (`--list`).
@@ -259,10 +259,16 @@ pub fn run_suite(
         },
     };
     let decoder = Decoder::from_build(&build.artifacts);
-    let hardfork = config
-        .environment("development")
-        .map(|e| e.hardfork)
-        .unwrap_or_default();
+    // A Foundry project's tests run under the hardfork its build targets,
+    // as forge's do; a slipway project's under its development chain's.
+    let hardfork = match config.is_foundry() {
+        true => slipway_solc::evm_version(config, &build.compiler.version).unwrap_or_default(),
+        false => config
+            .environment("development")
+            .map(|e| e.hardfork)
+            .unwrap_or_default(),
+    };
+    let world = &config.test;
     let seed = request
         .fuzz_seed
         .or(config.fuzz.seed)
@@ -270,6 +276,15 @@ pub fn run_suite(
         .unwrap_or_else(fresh_seed);
     let options = RunOptions {
         hardfork,
+        chain_id: world.chain_id,
+        sender: world.sender,
+        initial_balance: world.initial_balance,
+        block_number: world.block_number,
+        block_timestamp: world.block_timestamp,
+        base_fee: world.block_base_fee_per_gas,
+        gas_limit: world.gas_limit,
+        allow_internal_expect_revert: world.allow_internal_expect_revert,
+        legacy_test_fail: world.legacy_test_fail,
         fuzz: FuzzOptions {
             runs: request.fuzz_runs.unwrap_or(config.fuzz.runs),
             seed,
@@ -292,7 +307,6 @@ pub fn run_suite(
             config.test.clone(),
             &build.artifacts,
         )),
-        ..RunOptions::default()
     };
     let run = || crate::run_with_coverage(&contracts, &filter, &decoder, &options);
     let (results, hits) = match request.jobs {

@@ -5,7 +5,10 @@ use std::{collections::BTreeMap, process::ExitCode};
 use clap::Args;
 use eyre::Result;
 use serde::Serialize;
-use slipway_config::{CompilerConfig, Environment, Gates, MonitorConfig, ProjectConfig};
+use slipway_config::{
+    CompilerConfig, Environment, FuzzConfig, Gates, InvariantConfig, MonitorConfig, ProjectConfig,
+    Provenance, TestConfig,
+};
 
 use crate::global::GlobalOpts;
 
@@ -24,9 +27,14 @@ pub(crate) struct ConfigArgs {
 struct View<'a> {
     project: &'a ProjectConfig,
     compiler: &'a CompilerConfig,
+    fuzz: &'a FuzzConfig,
+    invariant: &'a InvariantConfig,
+    test: &'a TestConfig,
     gates: &'a Gates,
     monitor: &'a MonitorConfig,
     environments: BTreeMap<String, Environment>,
+    /// Where each value came from, and the foundry.toml keys not used.
+    sources: &'a Provenance,
 }
 
 impl ConfigArgs {
@@ -51,9 +59,13 @@ impl ConfigArgs {
         let view = View {
             project: &config.project,
             compiler: &config.compiler,
+            fuzz: &config.fuzz,
+            invariant: &config.invariant,
+            test: &config.test,
             gates: &config.gates,
             monitor: &config.monitor,
             environments,
+            sources: &config.provenance,
         };
         let text = if self.json {
             serde_json::to_string_pretty(&view)?

@@ -118,12 +118,6 @@ impl TestArgs {
             if self.gas_report {
                 print!("{}", render::tests::gas_table(&GasReport::of(results)));
             }
-            if results.is_empty() {
-                println!(
-                    "no tests found in {} (files *.t.sol with functions named test…)",
-                    config.project.test.display()
-                );
-            }
             println!();
             println!(
                 "{} passed, {} failed, {} skipped",
@@ -134,6 +128,16 @@ impl TestArgs {
                     "stopped at the first failure (--fail-fast): the tests not yet started did not run"
                 );
             }
+        }
+        if results.is_empty() {
+            // Doing nothing is never a pass.
+            let found = list_suite(&config, &build, &Default::default())?;
+            let filter = &self.selection.request().filter;
+            eprintln!(
+                "error: {}",
+                render::tests::nothing_ran(&config, filter, &found)
+            );
+            return Ok(CHECK_FAILED.into());
         }
         if let Some(path) = &self.junit {
             std::fs::write(path, junit(results)?)

@@ -139,3 +139,48 @@ pub(crate) fn list(listed: &[ListedContract], json: bool) -> eyre::Result<String
     }
     Ok(out)
 }
+
+/// Why a run ran no test, and where it looked.
+pub(crate) fn nothing_ran(
+    config: &slipway_config::Config,
+    filter: &slipway_test_runner::FilterPatterns,
+    found: &[ListedContract],
+) -> String {
+    let tests: usize = found.iter().map(|c| c.tests.len()).sum();
+    if tests > 0 {
+        let flags: Vec<String> = [
+            ("--match-test", &filter.match_test),
+            ("--no-match-test", &filter.no_match_test),
+            ("--match-contract", &filter.match_contract),
+            ("--no-match-contract", &filter.no_match_contract),
+            ("--match-path", &filter.match_path),
+            ("--no-match-path", &filter.no_match_path),
+        ]
+        .into_iter()
+        .filter_map(|(flag, v)| v.as_ref().map(|v| format!("{flag} {v:?}")))
+        .collect();
+        let what = if flags.is_empty() {
+            "--rerun".to_owned()
+        } else {
+            flags.join(" ")
+        };
+        return format!(
+            "no test ran: {what} matched none of the {tests} tests in {} contracts",
+            found.len()
+        );
+    }
+    let libs: Vec<String> = config
+        .project
+        .libs
+        .iter()
+        .map(|l| l.display().to_string())
+        .collect();
+    format!(
+        "no test ran: no contract compiled from {} (sources {}, tests {}, scripts {}; libraries in {} are not searched) has a function named test… or invariant…",
+        config.root.display(),
+        config.project.src.display(),
+        config.project.test.display(),
+        config.project.script.display(),
+        libs.join(", ")
+    )
+}

@@ -55,6 +55,7 @@ fn host_cheatcodes_work_within_their_permissions() {
             access: FsAccess::ReadWrite,
             path: "scratch".into(),
         }],
+        ..TestConfig::default()
     };
     let s = run(config, root.path());
     expect_only_failures(
