@@ -43,7 +43,7 @@ pub use invariant::{InvariantOptions, InvariantReport};
 pub use junit::{failure_reason, gas_figures, junit};
 pub use runner::{
     ContractOutcome, Counterexample, DEFAULT_SENDER, FuzzOptions, FuzzReport, RunOptions,
-    TestOutcome, TestStatus, run, run_with_coverage,
+    TEST_FAIL_REMOVED, TestOutcome, TestStatus, run, run_with_coverage,
 };
 pub use snapshot::{
     GasChange, GasSnapshot, SnapshotError, SnapshotGas, compare_snapshots, format_snapshot,

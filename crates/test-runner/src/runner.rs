@@ -200,11 +200,27 @@ pub struct TestOutcome {
     pub duration: Duration,
 }
 
+/// Why a `testFail…` function is refused (forge 1.0 removed them).
+pub const TEST_FAIL_REMOVED: &str = "`testFail…` functions were removed in forge 1.0: rename it test_RevertWhen_… and put vm.expectRevert() before the call that must revert (or set [test] legacy_test_fail = true)";
+
+/// A test's status from why it failed, if it did: `vm.skip(true)` marks
+/// its revert, and makes it skipped.
+fn status_of(failure: Option<String>) -> TestStatus {
+    match failure {
+        None => TestStatus::Pass,
+        Some(reason) => match reason.split_once(crate::cheatcodes::SKIP_MARKER) {
+            Some((_, "")) => TestStatus::Skip("vm.skip".into()),
+            Some((_, why)) => TestStatus::Skip(why.to_owned()),
+            None => TestStatus::Fail(reason),
+        },
+    }
+}
+
 impl TestOutcome {
     fn failed(signature: String, reason: String) -> Self {
         Self {
             signature,
-            status: TestStatus::Fail(reason),
+            status: status_of(Some(reason)),
             gas: 0,
             fuzz: None,
             invariant: None,
@@ -324,7 +340,12 @@ impl Harness<'_> {
             self.add_coverage(&inspector.names, recorder);
         }
         if outcome.is_success()
-            && let Some(message) = inspector.unmet_expectation()
+            && let Some(message) = inspector.unmet_expectation().or_else(|| {
+                inspector.ds_failed.then(|| {
+                    "assertion failed (ds-test's failure flag is set; its log lines say which)"
+                        .to_owned()
+                })
+            })
         {
             outcome.status = Status::Revert;
             outcome.output =
@@ -428,6 +449,7 @@ impl Harness<'_> {
             self.options.env.clone(),
             self.options.host.clone(),
             trace,
+            self.options.sender,
         );
         inspector.coverage = self.options.coverage.then(Default::default);
         inspector
@@ -569,13 +591,34 @@ impl Harness<'_> {
             gas_records,
             signature: test.signature(),
             trace: failure.as_ref().and_then(|_| self.trace(fixture, &data)),
-            status: failure.map_or(TestStatus::Pass, TestStatus::Fail),
+            status: status_of(failure),
             gas: run.outcome.gas_used.saturating_sub(call_intrinsic(&data)),
             fuzz: None,
             invariant: None,
             logs: run.logs,
             duration: started.elapsed(),
         }
+    }
+
+    /// A `testFail…` function: refused, or with `legacy_test_fail`, run
+    /// with its old meaning (it passes when it fails).
+    fn test_fail(&self, fixture: &Fixture<'_>, test: &TestFunction) -> TestOutcome {
+        if !self.options.legacy_test_fail {
+            return TestOutcome::failed(test.signature(), TEST_FAIL_REMOVED.to_owned());
+        }
+        let mut outcome = if test.is_fuzz() {
+            self.fuzz(fixture, test, &Dictionary::default())
+        } else {
+            self.unit(fixture, test)
+        };
+        outcome.status = match outcome.status {
+            TestStatus::Fail(_) => TestStatus::Pass,
+            TestStatus::Pass => TestStatus::Fail(
+                "testFail… passed: the call was expected to fail (legacy_test_fail)".into(),
+            ),
+            skip => skip,
+        };
+        outcome
     }
 
     fn fuzz(
@@ -786,7 +829,9 @@ impl Harness<'_> {
                         // A bug in slipway fails the one test it hit, not the run.
                         let outcome =
                             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                if is_invariant(test) {
+                                if test.function.name.starts_with("testFail") {
+                                    self.test_fail(&fixture, test)
+                                } else if is_invariant(test) {
                                     self.invariant(&fixture, test, &dictionary)
                                 } else if test.is_fuzz() {
                                     self.fuzz(&fixture, test, &dictionary)

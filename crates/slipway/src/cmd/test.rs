@@ -5,7 +5,9 @@ use std::{path::PathBuf, process::ExitCode};
 use clap::Args;
 use eyre::{Result, WrapErr};
 use slipway_solc::Profile;
-use slipway_test_runner::{GasReport, Rerun, SuiteRequest, junit, list_suite, run_suite};
+use slipway_test_runner::{
+    GasReport, Rerun, SuiteRequest, TEST_FAIL_REMOVED, TestStatus, junit, list_suite, run_suite,
+};
 
 use crate::global::{CHECK_FAILED, GlobalOpts};
 use crate::{
@@ -123,6 +125,17 @@ impl TestArgs {
                 "{} passed, {} failed, {} skipped",
                 summary.passed, summary.failed, summary.skipped
             );
+            let refused = results
+                .iter()
+                .flat_map(|c| &c.tests)
+                .filter(|t| matches!(&t.status, TestStatus::Fail(r) if r == TEST_FAIL_REMOVED))
+                .count();
+            if refused > 0 {
+                println!(
+                    "{} refused: forge 1.0 removed them. Rewrite each as test_RevertWhen_…() with vm.expectRevert() before the call that must revert, or set [test] legacy_test_fail = true to run them as before",
+                    count(refused, "testFail… function")
+                );
+            }
             if run.stopped_early {
                 println!(
                     "stopped at the first failure (--fail-fast): the tests not yet started did not run"

@@ -11,7 +11,14 @@ impl TestInspector<'_> {
         data: &[u8],
     ) -> Result<Bytes, String> {
         use Vm::VmCalls as C;
-        let call = C::abi_decode(data).map_err(|_| unknown_selector(data))?;
+        let call = match C::abi_decode(data) {
+            Ok(call) => call,
+            Err(_) => {
+                return self
+                    .by_signature(ctx, data)
+                    .unwrap_or_else(|| Err(super::catalog::refused(data)));
+            }
+        };
         let db_error = |e: std::convert::Infallible| e.to_string();
         let depth = ctx.journaled_state.depth();
         Ok(match call {
@@ -50,6 +57,9 @@ impl TestInspector<'_> {
                 Bytes::new()
             }
             C::store(c) => {
+                if c.target == CHEATCODE_ADDRESS && c.slot == DS_FAILED_SLOT && !c.value.is_zero() {
+                    self.ds_failed = true;
+                }
                 ctx.journaled_state
                     .load_account(c.target)
                     .map_err(db_error)?;
@@ -565,6 +575,12 @@ impl TestInspector<'_> {
         origin: Option<Address>,
         once: bool,
     ) -> Result<Bytes, String> {
+        if self.prank.as_ref().is_some_and(|p| p.broadcast) {
+            return Err(
+                "vm.prank: a broadcast is in progress; broadcasting and pranks cannot be combined: call vm.stopBroadcast first"
+                    .into(),
+            );
+        }
         if self.prank.as_ref().is_some_and(|p| !p.once) && once {
             return Err("vm.prank: a startPrank is active; call vm.stopPrank first".into());
         }
@@ -573,6 +589,7 @@ impl TestInspector<'_> {
             origin,
             depth,
             once,
+            broadcast: false,
         });
         Ok(Bytes::new())
     }

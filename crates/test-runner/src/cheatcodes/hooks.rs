@@ -24,8 +24,12 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
                 Err(message) => outcome(inputs, InstructionResult::Revert, revert_data(message)),
             });
         }
-        if let Some(sender) = self.apply_prank(context, depth) {
+        if let Some((sender, broadcast)) = self.apply_prank(context, depth) {
             inputs.caller = sender;
+            // Each broadcast call is a transaction of its own.
+            if broadcast && !inputs.is_static {
+                bump_nonce(context, sender);
+            }
         }
         self.arm_expect_revert(depth);
         // Copying the call data costs: only when something will look at it.
@@ -152,8 +156,23 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
         if let Some(coverage) = &mut self.coverage {
             coverage.enter(FrameCode::Init(inputs.init_code().clone()));
         }
-        if let Some(sender) = self.apply_prank(context, depth) {
+        if let Some((sender, broadcast)) = self.apply_prank(context, depth) {
             inputs.set_call(sender);
+            // A broadcast `new C{salt: …}` is a call to the CREATE2
+            // deployer, as forge sends it: the address is the deployer's.
+            if broadcast
+                && matches!(
+                    inputs.scheme(),
+                    revm::context_interface::CreateScheme::Create2 { .. }
+                )
+                && context
+                    .journaled_state
+                    .load_account(by_signature::CREATE2_DEPLOYER)
+                    .is_ok()
+            {
+                bump_nonce(context, sender);
+                inputs.set_call(by_signature::CREATE2_DEPLOYER);
+            }
         }
         self.arm_expect_revert(depth);
         if depth == 1
@@ -279,7 +298,7 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
 
 impl TestInspector<'_> {
     /// The pranked sender for a call or creation starting at `depth`.
-    fn apply_prank(&mut self, ctx: &mut TestContext<'_>, depth: usize) -> Option<Address> {
+    fn apply_prank(&mut self, ctx: &mut TestContext<'_>, depth: usize) -> Option<(Address, bool)> {
         let prank = self.prank.clone().filter(|p| p.depth == depth)?;
         if let Some(origin) = prank.origin {
             self.saved_origin = Some(ctx.tx.caller);
@@ -293,7 +312,7 @@ impl TestInspector<'_> {
         if ctx.journaled_state.load_account(prank.sender).is_err() {
             return None;
         }
-        Some(prank.sender)
+        Some((prank.sender, prank.broadcast))
     }
 
     fn arm_expect_revert(&mut self, depth: usize) {
@@ -364,4 +383,10 @@ impl TestInspector<'_> {
         }
         self.revert_origin = Some((address, output.clone()));
     }
+}
+
+/// Raises `account`'s nonce by one.
+fn bump_nonce(context: &mut TestContext<'_>, account: Address) {
+    let Ok(mut loaded) = context.journaled_state.load_account_mut(account);
+    loaded.data.bump_nonce();
 }

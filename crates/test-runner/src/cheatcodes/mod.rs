@@ -10,6 +10,10 @@
 //! `cool_down.rs` the gas accounting between calls, and `expect.rs`,
 //! `mock.rs`, `snapshot.rs`, `strings.rs` the state and parsing they use.
 
+mod assertions;
+mod by_signature;
+pub(crate) use by_signature::SKIP_MARKER;
+mod catalog;
 mod cool_down;
 use cool_down::cool_down;
 mod dispatch;
@@ -56,6 +60,11 @@ pub const CHEATCODE_ADDRESS: Address = address!("7109709ECfa91a80626fF3989D68f67
 // interface tests compile against and the one answered here cannot drift.
 sol!("../../contracts/lib/slipway-std/Vm.sol");
 
+/// The slot ds-test marks a failure in, at the cheatcode address:
+/// `bytes32("failed")`.
+const DS_FAILED_SLOT: B256 =
+    B256::new(*b"failed\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+
 /// What a call whose revert was expected returns to its caller.
 static EXPECTED_REVERT_OUTPUT: [u8; 8192] = [0; 8192];
 
@@ -96,6 +105,9 @@ struct Prank {
     depth: usize,
     /// `prank` (one call) rather than `startPrank` (until `stopPrank`).
     once: bool,
+    /// A `broadcast` / `startBroadcast`: the sender's nonce goes up per
+    /// call, and `new C{salt: …}` goes through the CREATE2 deployer.
+    broadcast: bool,
 }
 
 /// What a test run learnt that later runs from the same state need:
@@ -120,6 +132,10 @@ pub(crate) struct TestInspector<'d> {
     pub(crate) names: AddressBook,
     /// Set when `vm.assume(false)` rejected the input.
     pub(crate) rejected: bool,
+    /// Set when ds-test's `fail()` wrote its flag to the cheatcode
+    /// address (`vm.store(HEVM_ADDRESS, "failed", 1)`): old forge-std
+    /// assertions fail so, without reverting.
+    pub(crate) ds_failed: bool,
     pub(crate) tracer: Option<Tracer>,
     /// Calls and creations of the test priced as transactions (gas report).
     pub(crate) gas: Option<GasRecorder>,
@@ -148,6 +164,11 @@ pub(crate) struct TestInspector<'d> {
     mocks: Mocks,
     recorded_logs: Option<Vec<Log>>,
     snapshots: Snapshots,
+    /// `vm.random*`'s generator (`vm.setSeed` reseeds it).
+    rng: Option<rand::rngs::StdRng>,
+    /// Who `vm.startBroadcast()` without a signer broadcasts as (the
+    /// configured sender).
+    default_sender: Address,
 }
 
 fn outcome(inputs: &CallInputs, result: InstructionResult, output: Bytes) -> CallOutcome {
@@ -161,14 +182,6 @@ fn revert_data(message: String) -> Bytes {
     Revert { reason: message }.abi_encode().into()
 }
 
-fn unknown_selector(data: &[u8]) -> String {
-    let selector = data
-        .get(..4)
-        .map(alloy_primitives::hex::encode)
-        .unwrap_or_default();
-    format!("unknown cheatcode: selector 0x{selector} is not implemented by slipway")
-}
-
 impl<'d> TestInspector<'d> {
     /// An inspector for a run that starts from a state where `names` were
     /// learnt (the state after `setUp`), reading `env`.
@@ -178,9 +191,11 @@ impl<'d> TestInspector<'d> {
         env: TestEnv,
         host: Arc<TestHost>,
         trace: bool,
+        default_sender: Address,
     ) -> Self {
         Self {
             decoder: Some(decoder),
+            default_sender,
             names,
             env,
             host,
@@ -241,5 +256,48 @@ mod tests {
         assert_eq!(Vm::prank_0Call::SELECTOR, [0xca, 0x66, 0x9f, 0xa7]);
         assert_eq!(Vm::expectRevert_0Call::SELECTOR, [0xf4, 0x84, 0x48, 0x14]);
         assert_eq!(Vm::expectEmit_2Call::SELECTOR, [0x49, 0x1c, 0xc7, 0xc2]);
+    }
+
+    #[test]
+    fn every_cheatcode_of_forge_is_answered_or_refused_with_a_reason() {
+        let entries = catalog::entries();
+        assert_eq!(entries.len(), 547, "forge 1.7.1 lists 547 cheatcodes");
+        let mut left_out = Vec::new();
+        let (mut answered, mut refused) = (0, 0);
+        for entry in entries {
+            let decoded = Vm::VmCalls::SELECTORS.contains(&entry.selector);
+            if decoded || by_signature::answers(entry) {
+                answered += 1;
+                assert!(
+                    catalog::refusal(entry).is_none() || entry.status == "internal" || decoded,
+                    "{} is both answered and refused",
+                    entry.signature
+                );
+            } else if catalog::refusal(entry).is_some() {
+                refused += 1;
+            } else {
+                left_out.push(entry.signature);
+            }
+            // The selector is the signature's.
+            let hash = alloy_primitives::keccak256(entry.signature.as_bytes());
+            assert_eq!(hash[..4], entry.selector, "{}", entry.signature);
+        }
+        assert!(
+            left_out.is_empty(),
+            "neither answered nor refused: {left_out:?}"
+        );
+        assert!(answered > 200, "answered {answered}, refused {refused}");
+    }
+
+    #[test]
+    fn a_refused_cheatcode_is_named_by_its_signature() {
+        let selector = alloy_primitives::keccak256("createSelectFork(string)");
+        let message = catalog::refused(&selector[..4]);
+        assert!(
+            message
+                .starts_with("vm.createSelectFork(string): not supported by slipway: needs a fork"),
+            "{message}"
+        );
+        assert!(catalog::refused(&[1, 2, 3, 4]).contains("0x01020304"));
     }
 }

@@ -146,3 +146,65 @@ fn failing_tests_get_a_decoded_trace_with_labels() {
     );
     assert!(!trace.contains("636F6e736F6c652e6c6f67"), "{trace}");
 }
+
+#[test]
+fn newer_forge_std_cheatcodes_assert_broadcast_skip_and_refuse() {
+    use slipway_test_runner::TestStatus;
+    let results = run(&common::path_filter("ForgeStd"), false);
+    let mut s = by_name(&results);
+    assert_eq!(
+        s.remove("ForgeStdTest.test_Skipped()"),
+        Some(TestStatus::Skip("not on this chain".into()))
+    );
+    expect_only_failures(
+        &s,
+        "ForgeStdTest",
+        &[
+            ("test_AssertEqFailsWithItsMessage", "expected two: 1 != 2"),
+            (
+                "test_AssertEqFailsWithForgesPrefix",
+                "assertion failed: [0x0000000000000000000000000000000000000000] != [0x0000000000000000000000000000000000000001]",
+            ),
+            (
+                "test_AssertApproxEqRelFails",
+                "assertion failed: 102 !~= 100 (max delta: 1.0000000000000000%, real delta: 2.0000000000000000%)",
+            ),
+            (
+                "test_AssertEqDecimalFails",
+                "assertion failed: 1.500 != 2.000",
+            ),
+            (
+                "test_PrankDuringBroadcastIsRefused",
+                "broadcasting and pranks cannot be combined",
+            ),
+            (
+                "test_ForkIsRefusedBySignature",
+                "vm.createSelectFork(string): not supported by slipway: needs a fork",
+            ),
+            ("test_DsTestFailureFlagFails", "ds-test's failure flag"),
+            (
+                "testFail_OldStyle",
+                "`testFail…` functions were removed in forge 1.0",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn legacy_test_fail_passes_when_the_call_reverts() {
+    let suite = compiled();
+    let mut options = common::options();
+    options.legacy_test_fail = true;
+    let results = slipway_test_runner::run(
+        &suite.contracts,
+        &TestFilter::new(Some("^testFail"), None, None, None, Some("ForgeStd"), None)
+            .expect("filter"),
+        &suite.decoder,
+        &options,
+    );
+    let s = by_name(&results);
+    assert_eq!(
+        s.get("ForgeStdTest.testFail_OldStyle()"),
+        Some(&slipway_test_runner::TestStatus::Pass)
+    );
+}
