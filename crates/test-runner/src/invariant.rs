@@ -333,6 +333,7 @@ impl Harness<'_> {
             trace: None,
             gas_records: Vec::new(),
             duration: started.elapsed(),
+            gas_snapshots: Default::default(),
         };
         if targets.is_empty() {
             return finish(

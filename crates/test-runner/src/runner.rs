@@ -20,7 +20,7 @@ use slipway_evm::{BlockContext, ChainEnv, Execution, State, Status, TxInput};
 
 use crate::{
     GasRecord, TestContract, TestFilter, TestFunction,
-    cheatcodes::{AddressBook, TestEnv, TestInspector},
+    cheatcodes::{AddressBook, GasFigures, TestEnv, TestInspector},
     coverage::{CoverageHits, CoverageRecorder, FrameCode},
     fuzz::{Dictionary, Generator, shrink},
     gas::{RawGasRecord, call_intrinsic},
@@ -198,6 +198,10 @@ pub struct TestOutcome {
     /// Wall time.
     #[serde(skip)]
     pub duration: Duration,
+    /// Gas figures the test recorded with `vm.startSnapshotGas` /
+    /// `snapshotValue`, by group and name (`snapshots/<group>.json`).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub gas_snapshots: GasFigures,
 }
 
 /// Why a `testFail…` function is refused (forge 1.0 removed them).
@@ -228,6 +232,7 @@ impl TestOutcome {
             trace: None,
             gas_records: Vec::new(),
             duration: Duration::ZERO,
+            gas_snapshots: GasFigures::new(),
         }
     }
 }
@@ -267,6 +272,7 @@ struct Run {
     rejected: bool,
     trace: Option<String>,
     gas_records: Vec<GasRecord>,
+    gas_figures: GasFigures,
 }
 
 /// Runs the tests of one run: settings and decoder shared by all.
@@ -452,6 +458,7 @@ impl Harness<'_> {
             self.options.sender,
         );
         inspector.coverage = self.options.coverage.then(Default::default);
+        inspector.allow_internal_expect_revert = self.options.allow_internal_expect_revert;
         inspector
     }
 
@@ -494,6 +501,13 @@ impl Harness<'_> {
         let mut state = fixture.state.clone();
         let mut inspector = self.inspector(fixture.names.clone(), trace);
         inspector.gas = gas.then(Default::default);
+        let test = fixture
+            .contract
+            .tests
+            .iter()
+            .find(|t| data.starts_with(t.function.selector().as_slice()))
+            .map(|t| t.function.name.clone());
+        inspector.gas_sections.running = test.map(|t| (fixture.contract.name.clone(), t));
         let outcome = self.execute(
             &fixture.chain,
             &fixture.block,
@@ -514,6 +528,7 @@ impl Harness<'_> {
             rejected: inspector.rejected,
             trace,
             gas_records,
+            gas_figures: std::mem::take(&mut inspector.gas_sections.figures),
         }
     }
 
@@ -597,6 +612,7 @@ impl Harness<'_> {
             invariant: None,
             logs: run.logs,
             duration: started.elapsed(),
+            gas_snapshots: run.gas_figures,
         }
     }
 
@@ -732,6 +748,7 @@ impl Harness<'_> {
             trace: None,
             gas_records: Vec::new(),
             duration: started.elapsed(),
+            gas_snapshots: Default::default(),
         }
     }
 
@@ -767,6 +784,7 @@ impl Harness<'_> {
             trace: self.trace(fixture, &data),
             gas_records: Vec::new(),
             duration: started.elapsed(),
+            gas_snapshots: Default::default(),
         }
     }
 

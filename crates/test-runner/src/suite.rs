@@ -83,6 +83,15 @@ pub enum SuiteError {
     /// The last run's failures could not be read or recorded.
     #[error(transparent)]
     Failures(#[from] FailuresError),
+    /// `snapshots/<group>.json` could not be written.
+    #[error("cannot write the gas snapshot {}: {source}", path.display())]
+    GasSnapshots {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The thread pool for `jobs` could not be started.
     #[error("cannot start {jobs} test threads: {reason}")]
     Threads {
@@ -327,6 +336,7 @@ pub fn run_suite(
     let ran: usize = results.iter().map(|c| c.tests.len()).sum();
     if request.record_failures {
         failures::record(&config.root, &failures::failures_of(&results))?;
+        write_gas_figures(&config.root, &results)?;
     }
     Ok(SuiteRun {
         results,
@@ -335,6 +345,41 @@ pub fn run_suite(
         stopped_early: request.fail_fast && ran < wanted,
         rerun,
     })
+}
+
+/// Writes what tests recorded with `vm.startSnapshotGas` / `snapshotValue`
+/// to `snapshots/<group>.json`, one file per group, as forge writes them.
+fn write_gas_figures(
+    root: &std::path::Path,
+    results: &[ContractOutcome],
+) -> Result<(), SuiteError> {
+    let mut groups: std::collections::BTreeMap<&str, std::collections::BTreeMap<&str, &str>> =
+        Default::default();
+    for (group, figures) in results
+        .iter()
+        .flat_map(|c| &c.tests)
+        .flat_map(|t| &t.gas_snapshots)
+    {
+        let entry = groups.entry(group).or_default();
+        for (name, value) in figures {
+            entry.insert(name, value);
+        }
+    }
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let dir = root.join("snapshots");
+    let io = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source| SuiteError::GasSnapshots { path, source }
+    };
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    for (group, figures) in groups {
+        let path = dir.join(format!("{group}.json"));
+        let text = serde_json::to_string_pretty(&figures).unwrap_or_default();
+        std::fs::write(&path, text).map_err(io(&path))?;
+    }
+    Ok(())
 }
 
 /// A seed for a run without one: different every run.

@@ -46,6 +46,9 @@ pub(super) const ANSWERED: &[&str] = &[
     "getChainId",
     "computeCreateAddress",
     "computeCreate2Address",
+    "startSnapshotGas",
+    "stopSnapshotGas",
+    "snapshotValue",
 ];
 
 /// Whether a cheatcode of forge's list is answered here.
@@ -236,6 +239,34 @@ impl TestInspector<'_> {
             "contains" => {
                 let (s, key) = (text_arg(0)?, text_arg(1)?);
                 out(DynSolValue::Bool(s.contains(&key)))
+            }
+            "startSnapshotGas" => {
+                let (group, name) = match args.len() {
+                    1 => (None, Some(text_arg(0)?)),
+                    _ => (Some(text_arg(0)?), Some(text_arg(1)?)),
+                };
+                self.gas_sections.start(group, name, depth)?;
+                Bytes::new()
+            }
+            "stopSnapshotGas" => {
+                let names = match args.len() {
+                    0 => None,
+                    1 => {
+                        let (group, _) = self.gas_sections.running.clone().unwrap_or_default();
+                        Some((group, text_arg(0)?))
+                    }
+                    _ => Some((text_arg(0)?, text_arg(1)?)),
+                };
+                let used = self.gas_sections.stop(names)?;
+                out(DynSolValue::Uint(U256::from(used), 256))
+            }
+            "snapshotValue" => {
+                let (group, name, value) = match args.len() {
+                    2 => (None, text_arg(0)?, uint_arg(1)?),
+                    _ => (Some(text_arg(0)?), text_arg(1)?, uint_arg(2)?),
+                };
+                self.gas_sections.value(group, name, value.to_string())?;
+                Bytes::new()
             }
             "getChainId" => out(DynSolValue::Uint(U256::from(ctx.cfg.chain_id), 256)),
             "computeCreateAddress" => {

@@ -94,8 +94,11 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
                 outcome.result.result.is_revert(),
                 &outcome.result.output,
             );
-            if let Some((result, output)) =
-                self.settle_expect_revert(depth, outcome.result.result, &outcome.result.output)
+            if let Some((result, output)) = self
+                .settle_internal_revert(depth, outcome.result.result, &outcome.result.output)
+                .or_else(|| {
+                    self.settle_expect_revert(depth, outcome.result.result, &outcome.result.output)
+                })
             {
                 outcome.result.result = result;
                 outcome.result.output = output;
@@ -259,7 +262,13 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
         }
     }
 
-    fn step(&mut self, interp: &mut Interpreter, _context: &mut TestContext<'a>) {
+    fn step(&mut self, interp: &mut Interpreter, context: &mut TestContext<'a>) {
+        if self.gas_sections.metering() {
+            self.gas_sections.step(
+                context.journaled_state.depth(),
+                interp.gas.total_gas_spent(),
+            );
+        }
         if let Some(accesses) = &mut self.accesses {
             let opcode = interp.bytecode.opcode();
             // SLOAD 0x54, SSTORE 0x55: the slot is on top of the stack. A
@@ -363,6 +372,40 @@ impl TestInspector<'_> {
                     Bytes::from_static(&EXPECTED_REVERT_OUTPUT),
                 ))
             }
+            Err(message) => Some((InstructionResult::Revert, revert_data(message))),
+        }
+    }
+
+    /// The frame that called `expectRevert` reverting itself before any
+    /// call met it (an internal library call): forge refuses that unless
+    /// `allow_internal_expect_revert`, which lets the frame's own revert
+    /// meet the expectation.
+    fn settle_internal_revert(
+        &mut self,
+        depth: usize,
+        result: InstructionResult,
+        output: &[u8],
+    ) -> Option<(InstructionResult, Bytes)> {
+        if !result.is_revert()
+            || !self
+                .expect_revert
+                .as_ref()
+                .is_some_and(|e| !e.armed && e.count > 0 && e.depth == depth + 1)
+        {
+            return None;
+        }
+        let expect = self.expect_revert.take()?;
+        if !self.allow_internal_expect_revert {
+            return Some((
+                InstructionResult::Revert,
+                revert_data(
+                    "call didn't revert at a lower depth than cheatcode call depth (set allow_internal_expect_revert = true to let an internal revert meet vm.expectRevert)"
+                        .into(),
+                ),
+            ));
+        }
+        match expect.check(true, output, None, self.decoder) {
+            Ok(()) => Some((InstructionResult::Return, Bytes::new())),
             Err(message) => Some((InstructionResult::Revert, revert_data(message))),
         }
     }

@@ -18,6 +18,8 @@ mod cool_down;
 use cool_down::cool_down;
 mod dispatch;
 mod expect;
+mod gas_sections;
+pub(crate) use gas_sections::{GasFigures, GasSections};
 mod hooks;
 mod json;
 mod keys;
@@ -169,6 +171,10 @@ pub(crate) struct TestInspector<'d> {
     /// Who `vm.startBroadcast()` without a signer broadcasts as (the
     /// configured sender).
     default_sender: Address,
+    /// A revert of the frame that called `expectRevert` meets it.
+    pub(crate) allow_internal_expect_revert: bool,
+    /// `vm.startSnapshotGas` sections and `snapshotValue` figures.
+    pub(crate) gas_sections: GasSections,
 }
 
 fn outcome(inputs: &CallInputs, result: InstructionResult, output: Bytes) -> CallOutcome {

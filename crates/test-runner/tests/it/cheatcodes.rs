@@ -208,3 +208,38 @@ fn legacy_test_fail_passes_when_the_call_reverts() {
         Some(&slipway_test_runner::TestStatus::Pass)
     );
 }
+
+#[test]
+fn an_internal_revert_meets_expect_revert_only_when_allowed() {
+    let suite = compiled();
+    let filter = TestFilter::new(None, None, Some("^InternalRevertTest$"), None, None, None)
+        .expect("filter");
+    let mut options = common::options();
+    let s = by_name(&slipway_test_runner::run(
+        &suite.contracts,
+        &filter,
+        &suite.decoder,
+        &options,
+    ));
+    expect_only_failures(
+        &s,
+        "InternalRevertTest",
+        &[(
+            "test_InternalRevert",
+            "call didn't revert at a lower depth than cheatcode call depth",
+        )],
+    );
+    options.allow_internal_expect_revert = true;
+    let s = by_name(&slipway_test_runner::run(
+        &suite.contracts,
+        &filter,
+        &suite.decoder,
+        &options,
+    ));
+    assert!(
+        s.values()
+            .all(|status| *status == slipway_test_runner::TestStatus::Pass),
+        "{s:?}"
+    );
+    assert_eq!(s.len(), 2);
+}

@@ -175,3 +175,29 @@ contract ForgeStdTest is Test {
         revert("old style");
     }
 }
+
+library Checked {
+    error TooBig(uint256 value);
+
+    function small(uint256 value) internal pure returns (uint256) {
+        if (value > 10) revert TooBig(value);
+        return value;
+    }
+}
+
+/// expectRevert met by a revert inside the test contract itself.
+contract InternalRevertTest is Test {
+    function test_InternalRevert() public {
+        vm.expectRevert(abi.encodeWithSelector(Checked.TooBig.selector, 11));
+        Checked.small(11);
+    }
+
+    function test_ExternalRevertStillWorks() public {
+        vm.expectRevert();
+        this.external_small(11);
+    }
+
+    function external_small(uint256 value) external pure returns (uint256) {
+        return Checked.small(value);
+    }
+}
