@@ -19,12 +19,16 @@ pub(crate) struct Selection {
     /// Skip contracts whose name matches.
     #[arg(long, value_name = "REGEX")]
     no_match_contract: Option<String>,
-    /// Only test files whose path matches.
-    #[arg(long, value_name = "REGEX")]
+    /// Only test files whose path matches this glob, as forge's (`*`
+    /// crosses `/`; `./test/*` also matches `test/…`).
+    #[arg(long, visible_alias = "mp", value_name = "GLOB")]
     match_path: Option<String>,
-    /// Skip test files whose path matches.
-    #[arg(long, value_name = "REGEX")]
+    /// Skip test files whose path matches this glob.
+    #[arg(long, visible_alias = "nmp", value_name = "GLOB")]
     no_match_path: Option<String>,
+    /// Only the tests in files matching PATH (a glob, as --match-path).
+    #[arg(value_name = "PATH", conflicts_with = "match_path")]
+    path: Option<String>,
     /// Inputs per fuzz test (default: `[fuzz] runs`, 256).
     #[arg(long, value_name = "N")]
     fuzz_runs: Option<u32>,
@@ -50,7 +54,7 @@ impl Selection {
                 no_match_test: self.no_match_test.clone(),
                 match_contract: self.match_contract.clone(),
                 no_match_contract: self.no_match_contract.clone(),
-                match_path: self.match_path.clone(),
+                match_path: self.path.clone().or_else(|| self.match_path.clone()),
                 no_match_path: self.no_match_path.clone(),
             },
             fuzz_runs: self.fuzz_runs,

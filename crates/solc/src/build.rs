@@ -57,33 +57,6 @@ fn is_test_size_warning(diagnostic: &Diagnostic, test_dir: &Path) -> bool {
             .is_some_and(|f| Path::new(f).starts_with(test_dir))
 }
 
-/// A warning when the configured source directory does not exist: a
-/// mistyped `[project] src` would otherwise build nothing, quietly. (A
-/// project without tests may well have no test directory.)
-fn missing_directories(config: &Config) -> Vec<Diagnostic> {
-    [("src", &config.project.src)]
-        .into_iter()
-        .filter(|(_, dir)| !config.path(dir).is_dir())
-        .map(|(key, dir)| {
-            let message = format!(
-                "the {key} directory `{}` does not exist: nothing is compiled from it; check [project] {key} in slipway.toml",
-                dir.display()
-            );
-            Diagnostic {
-                severity: DiagnosticSeverity::Warning,
-                code: None,
-                kind: "Warning".into(),
-                rendered: format!("Warning: {message}"),
-                message,
-                file: None,
-                line: None,
-                column: None,
-                help: None,
-            }
-        })
-        .collect()
-}
-
 /// The contract sizes of the last build when nothing it depends on changed
 /// since (the no-op fast path: no source is parsed); `None` when a build is
 /// needed.
@@ -107,6 +80,7 @@ pub fn up_to_date(
 
 /// Compiles the project of `config` with `compiler` in `profile`.
 pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<BuildReport> {
+    crate::session::check_project(config)?;
     let source_dirs = [
         config.path(&config.project.src),
         config.path(&config.project.test),
@@ -152,7 +126,7 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
     }
     std::fs::write(&key_file, inputs.key()).map_err(SolcError::io("cannot write", &key_file))?;
 
-    let mut diagnostics: Vec<Diagnostic> = missing_directories(config);
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
     diagnostics.extend(
         output
             .output()

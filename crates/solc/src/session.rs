@@ -73,7 +73,7 @@ pub fn compiler(
 
 /// Refuses a directory that is no project, and a project whose sources
 /// are missing: a build of nothing would pass everything downstream.
-fn check_project(config: &Config) -> Result<()> {
+pub(crate) fn check_project(config: &Config) -> Result<()> {
     if !config.has_project_file() {
         return Err(crate::SolcError::NoProject {
             dir: config.root.clone(),

@@ -1,18 +1,54 @@
-//! forge's test filters: `--match-test`, `--match-contract`, `--match-path`
-//! and their `--no-match-…` forms (regular expressions).
+//! forge's test filters: `--match-test`, `--match-contract` and their
+//! `--no-match-…` forms (regular expressions), and `--match-path` /
+//! `--no-match-path` (globs, as forge takes them: `*` crosses `/`, a
+//! pattern that starts with `./` also matches paths without it, and a
+//! pattern found in the file's name matches).
 
-use std::{collections::HashSet, sync::Arc};
+use std::{collections::HashSet, path::Path, sync::Arc};
 
+use globset::{Glob, GlobMatcher};
 use regex::Regex;
 
 /// A bad filter pattern.
 #[derive(Debug, thiserror::Error)]
-#[error("--{flag} `{pattern}` is not a valid regular expression: {source}")]
+#[error("--{flag} `{pattern}` is not a valid {kind}: {reason}")]
 pub struct FilterError {
     flag: &'static str,
     pattern: String,
-    #[source]
-    source: regex::Error,
+    kind: &'static str,
+    reason: String,
+}
+
+/// A `--match-path` glob, matched as forge matches it.
+#[derive(Clone, Debug)]
+struct PathGlob(GlobMatcher);
+
+impl PathGlob {
+    fn new(flag: &'static str, pattern: &str) -> Result<Self, FilterError> {
+        Glob::new(pattern)
+            .map(|g| Self(g.compile_matcher()))
+            .map_err(|e| FilterError {
+                flag,
+                pattern: pattern.to_owned(),
+                kind: "glob",
+                reason: e.kind().to_string(),
+            })
+    }
+
+    fn is_match(&self, path: &str) -> bool {
+        let glob = self.0.glob().glob();
+        if self.0.is_match(path) {
+            return true;
+        }
+        if Path::new(path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|name| name.contains(glob))
+        {
+            return true;
+        }
+        !path.starts_with("./") && glob.starts_with("./") && self.0.is_match(format!("./{path}"))
+    }
 }
 
 /// Which tests to run.
@@ -22,8 +58,8 @@ pub struct TestFilter {
     no_match_test: Option<Regex>,
     match_contract: Option<Regex>,
     no_match_contract: Option<Regex>,
-    match_path: Option<Regex>,
-    no_match_path: Option<Regex>,
+    match_path: Option<PathGlob>,
+    no_match_path: Option<PathGlob>,
     /// Only these tests, by contract and function name (`--rerun`).
     only: Option<Arc<HashSet<(String, String)>>>,
 }
@@ -31,13 +67,18 @@ pub struct TestFilter {
 fn compile(flag: &'static str, pattern: Option<&str>) -> Result<Option<Regex>, FilterError> {
     pattern
         .map(|p| {
-            Regex::new(p).map_err(|source| FilterError {
+            Regex::new(p).map_err(|e| FilterError {
                 flag,
                 pattern: p.to_owned(),
-                source,
+                kind: "regular expression",
+                reason: e.to_string(),
             })
         })
         .transpose()
+}
+
+fn glob(flag: &'static str, pattern: Option<&str>) -> Result<Option<PathGlob>, FilterError> {
+    pattern.map(|p| PathGlob::new(flag, p)).transpose()
 }
 
 impl TestFilter {
@@ -55,8 +96,8 @@ impl TestFilter {
             no_match_test: compile("no-match-test", no_match_test)?,
             match_contract: compile("match-contract", match_contract)?,
             no_match_contract: compile("no-match-contract", no_match_contract)?,
-            match_path: compile("match-path", match_path)?,
-            no_match_path: compile("no-match-path", no_match_path)?,
+            match_path: glob("match-path", match_path)?,
+            no_match_path: glob("no-match-path", no_match_path)?,
             only: None,
         })
     }
@@ -75,7 +116,11 @@ impl TestFilter {
     /// Whether a contract (by source path and name) is selected.
     pub fn contract(&self, source: &str, name: &str) -> bool {
         Self::keeps(&self.match_contract, &self.no_match_contract, name)
-            && Self::keeps(&self.match_path, &self.no_match_path, source)
+            && self.match_path.as_ref().is_none_or(|g| g.is_match(source))
+            && self
+                .no_match_path
+                .as_ref()
+                .is_none_or(|g| !g.is_match(source))
             && self
                 .only
                 .as_ref()
@@ -103,7 +148,7 @@ mod tests {
             Some("Fuzz"),
             None,
             Some("^Skip"),
-            Some("token"),
+            Some("contracts/test/token/*"),
             None,
         )
         .expect("valid");
@@ -126,5 +171,30 @@ mod tests {
         assert!(!only.contract("contracts/test/token/O.t.sol", "OtherTest"));
         let err = TestFilter::new(Some("("), None, None, None, None, None).expect_err("bad regex");
         assert!(err.to_string().contains("--match-test `(`"), "{err}");
+    }
+
+    #[test]
+    fn paths_match_as_forges_globs() {
+        let path = |p: &str| TestFilter::new(None, None, None, None, Some(p), None).expect("glob");
+        // `*` crosses `/`, as in forge (globset without literal separators).
+        assert!(path("test/*.t.sol").contract("test/unit/Deep.t.sol", "D"));
+        assert!(path("**/Deep.t.sol").contract("test/unit/Deep.t.sol", "D"));
+        // A leading `./` also matches paths without it.
+        assert!(path("./test/*").contract("test/Counter.t.sol", "C"));
+        // A pattern found in the file name matches.
+        assert!(path("Counter").contract("test/Counter.t.sol", "C"));
+        assert!(!path("src/*").contract("test/Counter.t.sol", "C"));
+        // No longer a regular expression: `.*` is not "anything".
+        assert!(!path("^test").contract("test/Counter.t.sol", "C"));
+        let skip =
+            TestFilter::new(None, None, None, None, None, Some("test/fork/**")).expect("glob");
+        assert!(!skip.contract("test/fork/Fork.t.sol", "F"));
+        assert!(skip.contract("test/Unit.t.sol", "U"));
+        let err = TestFilter::new(None, None, None, None, Some("a[b"), None).expect_err("bad glob");
+        assert!(
+            err.to_string()
+                .contains("--match-path `a[b` is not a valid glob"),
+            "{err}"
+        );
     }
 }

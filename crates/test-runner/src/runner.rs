@@ -597,6 +597,7 @@ impl Harness<'_> {
         let data = Bytes::copy_from_slice(test.function.selector().as_slice());
         let run = self.run_once(fixture, &data, false);
         let failure = self.failure(&run.outcome);
+        let status = status_of(failure.clone());
         let gas_records = if self.options.gas_report && failure.is_none() {
             self.run_with(fixture, &data, false, true).gas_records
         } else {
@@ -606,8 +607,12 @@ impl Harness<'_> {
             gas_records,
             signature: test.signature(),
             trace: failure.as_ref().and_then(|_| self.trace(fixture, &data)),
-            status: status_of(failure),
-            gas: run.outcome.gas_used.saturating_sub(call_intrinsic(&data)),
+            gas: match &status {
+                // forge reports no gas for a skipped test.
+                TestStatus::Skip(_) => 0,
+                _ => run.outcome.gas_used.saturating_sub(call_intrinsic(&data)),
+            },
+            status,
             fuzz: None,
             invariant: None,
             logs: run.logs,

@@ -1,8 +1,12 @@
 //! `.gas-snapshot`: one line per passing test with its gas, in forge's
-//! format (`Contract:test() (gas: N)`, fuzz tests `(runs: R, μ: M, ~: D)`),
-//! and the comparison of two snapshots against a tolerance.
+//! format, read and written byte for byte as forge does (`Contract:test()
+//! (gas: N)`, fuzz tests `(runs: R, μ: M, ~: D)`, invariant tests `(runs:
+//! R, calls: C, reverts: V)`, either with `, failed corpus replays: N` when
+//! N is not 0; lines sorted, no newline after the last), and the comparison
+//! of two snapshots: unit tests exactly, fuzz tests within a tolerance,
+//! invariant tests not at all (forge records no gas for them).
 
-use std::{collections::BTreeMap, fmt::Write};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -25,26 +29,58 @@ pub enum SnapshotGas {
         mean: u64,
         /// Median gas.
         median: u64,
+        /// forge's corpus replays that failed (0: not shown).
+        replays: u64,
+    },
+    /// An invariant test's sequences, calls and reverted calls.
+    Invariant {
+        /// Sequences.
+        runs: u32,
+        /// Calls made.
+        calls: u64,
+        /// Calls that reverted.
+        reverts: u64,
+        /// forge's corpus replays that failed (0: not shown).
+        replays: u64,
     },
 }
 
 impl SnapshotGas {
-    /// The figure compared: the gas, or a fuzz test's median.
+    /// The figure compared: the gas, a fuzz test's median, an invariant
+    /// test's 0 (as forge counts it).
     pub fn figure(&self) -> u64 {
         match self {
             Self::Unit { gas } => *gas,
             Self::Fuzz { median, .. } => *median,
+            Self::Invariant { .. } => 0,
         }
     }
 }
 
 impl std::fmt::Display for SnapshotGas {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let replays = |n: u64| match n {
+            0 => String::new(),
+            n => format!(", failed corpus replays: {n}"),
+        };
         match self {
             Self::Unit { gas } => write!(f, "(gas: {gas})"),
-            Self::Fuzz { runs, mean, median } => {
-                write!(f, "(runs: {runs}, μ: {mean}, ~: {median})")
-            }
+            Self::Fuzz {
+                runs,
+                mean,
+                median,
+                replays: r,
+            } => write!(f, "(runs: {runs}, μ: {mean}, ~: {median}{})", replays(*r)),
+            Self::Invariant {
+                runs,
+                calls,
+                reverts,
+                replays: r,
+            } => write!(
+                f,
+                "(runs: {runs}, calls: {calls}, reverts: {reverts}{})",
+                replays(*r)
+            ),
         }
     }
 }
@@ -69,26 +105,35 @@ pub fn snapshot_of(results: &[ContractOutcome]) -> GasSnapshot {
         .flat_map(|c| c.tests.iter().map(move |t| (c, t)))
         .filter(|(_, t)| t.status == TestStatus::Pass)
         .map(|(c, t)| {
-            let gas = match &t.fuzz {
-                Some(f) => SnapshotGas::Fuzz {
+            let gas = match (&t.fuzz, &t.invariant) {
+                (Some(f), _) => SnapshotGas::Fuzz {
                     runs: f.runs,
                     mean: f.mean_gas,
                     median: f.median_gas,
+                    replays: 0,
                 },
-                None => SnapshotGas::Unit { gas: t.gas },
+                (None, Some(i)) => SnapshotGas::Invariant {
+                    runs: i.runs,
+                    calls: i.calls,
+                    reverts: i.reverts,
+                    replays: 0,
+                },
+                (None, None) => SnapshotGas::Unit { gas: t.gas },
             };
             (format!("{}:{}", c.name, t.signature), gas)
         })
         .collect()
 }
 
-/// The file's text: one line per test, sorted.
+/// The file's text as forge writes it: the lines sorted, joined by
+/// newlines, none after the last.
 pub fn format_snapshot(snapshot: &GasSnapshot) -> String {
-    let mut out = String::new();
-    for (key, gas) in snapshot {
-        let _ = writeln!(out, "{key} {gas}");
-    }
-    out
+    let mut lines: Vec<String> = snapshot
+        .iter()
+        .map(|(key, gas)| format!("{key} {gas}"))
+        .collect();
+    lines.sort();
+    lines.join("\n")
 }
 
 fn number<T: std::str::FromStr>(text: &str, what: &str, line: usize) -> Result<T, SnapshotError> {
@@ -98,7 +143,7 @@ fn number<T: std::str::FromStr>(text: &str, what: &str, line: usize) -> Result<T
     })
 }
 
-/// Reads a snapshot file's text.
+/// Reads a snapshot file's text (forge's or slipway's).
 pub fn parse_snapshot(text: &str) -> Result<GasSnapshot, SnapshotError> {
     let mut snapshot = GasSnapshot::new();
     for (index, raw) in text.lines().enumerate() {
@@ -110,7 +155,7 @@ pub fn parse_snapshot(text: &str) -> Result<GasSnapshot, SnapshotError> {
         let bad = |message: &str| SnapshotError {
             line,
             message: format!(
-                "{message}: expected `Contract:test() (gas: N)` or `Contract:test(args) (runs: R, μ: M, ~: D)`"
+                "{message}: expected `Contract:test() (gas: N)`, `(runs: R, μ: M, ~: D)` or `(runs: R, calls: C, reverts: V)`"
             ),
         };
         let open = raw.rfind(" (").ok_or_else(|| bad("no gas figure"))?;
@@ -121,24 +166,50 @@ pub fn parse_snapshot(text: &str) -> Result<GasSnapshot, SnapshotError> {
         if !key.contains(':') {
             return Err(bad("no `Contract:` before the test"));
         }
-        let gas = if let Some(gas) = figures.strip_prefix("gas: ") {
+        let mut fields: BTreeMap<&str, &str> = BTreeMap::new();
+        for part in figures.split(", ") {
+            let (name, value) = part
+                .split_once(": ")
+                .ok_or_else(|| bad(&format!("`{part}` is no figure")))?;
+            fields.insert(name, value);
+        }
+        let get = |name: &str| fields.get(name).copied();
+        let replays = match get("failed corpus replays") {
+            Some(n) => number(n, "failed corpus replays", line)?,
+            None => 0,
+        };
+        let known = |names: &[&str]| {
+            fields
+                .keys()
+                .all(|k| names.contains(k) || *k == "failed corpus replays")
+        };
+        let gas = if let (Some(gas), true) = (get("gas"), known(&["gas"])) {
             SnapshotGas::Unit {
                 gas: number(gas, "gas", line)?,
             }
-        } else {
-            let mut parts = figures.split(", ");
-            let mut field = |prefix: &str| {
-                parts
-                    .next()
-                    .and_then(|p| p.strip_prefix(prefix))
-                    .ok_or_else(|| bad("unknown figure"))
-            };
-            let (runs, mean, median) = (field("runs: ")?, field("μ: ")?, field("~: ")?);
+        } else if let (Some(runs), Some(mean), Some(median), true) =
+            (get("runs"), get("μ"), get("~"), known(&["runs", "μ", "~"]))
+        {
             SnapshotGas::Fuzz {
                 runs: number(runs, "runs", line)?,
                 mean: number(mean, "mean", line)?,
                 median: number(median, "median", line)?,
+                replays,
             }
+        } else if let (Some(runs), Some(calls), Some(reverts), true) = (
+            get("runs"),
+            get("calls"),
+            get("reverts"),
+            known(&["runs", "calls", "reverts"]),
+        ) {
+            SnapshotGas::Invariant {
+                runs: number(runs, "runs", line)?,
+                calls: number(calls, "calls", line)?,
+                reverts: number(reverts, "reverts", line)?,
+                replays,
+            }
+        } else {
+            return Err(bad("unknown figure"));
         };
         snapshot.insert(key.to_owned(), gas);
     }
@@ -170,20 +241,32 @@ impl GasChange {
     }
 }
 
-/// Every test whose figure differs between `old` and `new`; a rise of more
-/// than `tolerance` percent is a regression.
+/// Every test whose figure differs between `old` and `new`. What fails the
+/// check (`regression`): a unit test whose gas changed at all, a fuzz
+/// test whose median rose more than `tolerance` percent, a test that
+/// changed kind. Invariant tests are not compared; tests that appear or go
+/// are reported, not failed.
 pub fn compare_snapshots(old: &GasSnapshot, new: &GasSnapshot, tolerance: f64) -> Vec<GasChange> {
     let tests: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     tests
         .into_iter()
         .filter_map(|test| {
-            let before = old.get(test).map(SnapshotGas::figure);
-            let after = new.get(test).map(SnapshotGas::figure);
+            let (was, is) = (old.get(test), new.get(test));
+            let before = was.map(SnapshotGas::figure);
+            let after = is.map(SnapshotGas::figure);
             if before == after {
                 return None;
             }
-            let regression = match (before, after) {
-                (Some(b), Some(a)) => a as f64 > b as f64 * (1.0 + tolerance / 100.0),
+            let regression = match (was, is) {
+                (Some(SnapshotGas::Invariant { .. }), Some(SnapshotGas::Invariant { .. })) => {
+                    return None;
+                }
+                (Some(SnapshotGas::Unit { gas: b }), Some(SnapshotGas::Unit { gas: a })) => a != b,
+                (
+                    Some(SnapshotGas::Fuzz { median: b, .. }),
+                    Some(SnapshotGas::Fuzz { median: a, .. }),
+                ) => *a as f64 > *b as f64 * (1.0 + tolerance / 100.0),
+                (Some(_), Some(_)) => true,
                 _ => false,
             };
             Some(GasChange {
@@ -200,10 +283,11 @@ pub fn compare_snapshots(old: &GasSnapshot, new: &GasSnapshot, tolerance: f64) -
 mod tests {
     use super::*;
 
-    const TEXT: &str = "CounterTest:testFuzz_SetNumber(uint256) (runs: 256, μ: 29057, ~: 29835)\nCounterTest:test_Increment() (gas: 30050)\n";
+    /// Lines as forge 1.7.1 writes them: sorted, no newline at the end.
+    const TEXT: &str = "CounterTest:invariant_Count() (runs: 256, calls: 128000, reverts: 3)\nCounterTest:testFuzz_Replayed(uint8) (runs: 256, μ: 3, ~: 3, failed corpus replays: 2)\nCounterTest:testFuzz_SetNumber(uint256) (runs: 256, μ: 29057, ~: 29835)\nCounterTest:test_Increment() (gas: 30050)";
 
     #[test]
-    fn the_format_round_trips() {
+    fn forges_format_round_trips_byte_for_byte() {
         let snapshot = parse_snapshot(TEXT).expect("parses");
         assert_eq!(
             snapshot["CounterTest:test_Increment()"],
@@ -214,10 +298,29 @@ mod tests {
             SnapshotGas::Fuzz {
                 runs: 256,
                 mean: 29057,
-                median: 29835
+                median: 29835,
+                replays: 0
             }
         );
+        assert_eq!(
+            snapshot["CounterTest:invariant_Count()"],
+            SnapshotGas::Invariant {
+                runs: 256,
+                calls: 128_000,
+                reverts: 3,
+                replays: 0
+            }
+        );
+        assert!(matches!(
+            snapshot["CounterTest:testFuzz_Replayed(uint8)"],
+            SnapshotGas::Fuzz { replays: 2, .. }
+        ));
         assert_eq!(format_snapshot(&snapshot), TEXT);
+        // slipway's older files (a newline after each line) still read.
+        assert_eq!(
+            parse_snapshot(&format!("{TEXT}\n")).expect("parses"),
+            snapshot
+        );
     }
 
     #[test]
@@ -230,32 +333,36 @@ mod tests {
         );
         let err = parse_snapshot("no figures here\n").expect_err("bad");
         assert_eq!(err.line, 1);
+        let err = parse_snapshot("A:t() (gas: 1, colour: 2)").expect_err("bad");
+        assert!(err.to_string().contains("unknown figure"), "{err}");
     }
 
     #[test]
-    fn only_rises_beyond_the_tolerance_are_regressions() {
+    fn unit_lines_must_match_fuzz_lines_stay_within_the_tolerance() {
         let old = parse_snapshot(
-            "A:a() (gas: 1000)\nA:b() (gas: 1000)\nA:c() (gas: 1000)\nA:gone() (gas: 5)\n",
+            "A:a() (gas: 1000)\nA:b() (gas: 1000)\nA:f(uint8) (runs: 256, μ: 1000, ~: 1000)\nA:g(uint8) (runs: 256, μ: 1000, ~: 1000)\nA:i() (runs: 10, calls: 100, reverts: 1)\nA:gone() (gas: 5)\n",
         )
         .expect("old");
         let new = parse_snapshot(
-            "A:a() (gas: 1050)\nA:b() (gas: 1051)\nA:c() (gas: 900)\nA:new() (gas: 7)\n",
+            "A:a() (gas: 1000)\nA:b() (gas: 999)\nA:f(uint8) (runs: 256, μ: 1, ~: 1050)\nA:g(uint8) (runs: 256, μ: 1, ~: 1051)\nA:i() (runs: 10, calls: 100, reverts: 7)\nA:new() (gas: 7)\n",
         )
         .expect("new");
         let changes = compare_snapshots(&old, &new, 5.0);
-        let regressions: Vec<_> = changes
+        let failing: Vec<_> = changes
             .iter()
             .filter(|c| c.regression)
             .map(|c| c.test.as_str())
             .collect();
         assert_eq!(
-            regressions,
-            ["A:b()"],
-            "5.0 % is within a 5 % tolerance, 5.1 % is not"
+            failing,
+            ["A:b()", "A:g(uint8)"],
+            "a unit line that fell still differs; a 5.0 % fuzz rise is within 5 %, 5.1 % is not"
         );
-        assert_eq!(changes.len(), 5);
-        let zero = compare_snapshots(&old, &new, 0.0);
-        assert_eq!(zero.iter().filter(|c| c.regression).count(), 2);
-        assert_eq!(changes[2].percent(), Some(-10.0));
+        let shown: Vec<_> = changes.iter().map(|c| c.test.as_str()).collect();
+        assert_eq!(
+            shown,
+            ["A:b()", "A:f(uint8)", "A:g(uint8)", "A:gone()", "A:new()"]
+        );
+        assert_eq!(changes[0].percent(), Some(-0.1));
     }
 }

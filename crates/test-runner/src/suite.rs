@@ -16,7 +16,7 @@ use crate::{
     failures::{self, FailuresError},
 };
 
-/// forge's six name filters, as regular expressions.
+/// forge's six filters: names as regular expressions, paths as globs.
 #[derive(Clone, Debug, Default)]
 pub struct FilterPatterns {
     /// `--match-test`.

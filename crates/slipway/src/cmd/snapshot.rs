@@ -90,6 +90,13 @@ impl SnapshotArgs {
                     count(run.summary().failed, "test")
                 );
             }
+            SnapshotOutcome::Written { tests: 0, file } => {
+                eprintln!(
+                    "error: no test ran, so nothing was written to {}",
+                    file.display()
+                );
+                return Ok(CHECK_FAILED.into());
+            }
             SnapshotOutcome::Written { file, tests } => {
                 println!("Wrote {tests} tests to {}", file.display());
             }
@@ -101,7 +108,7 @@ impl SnapshotArgs {
                     println!("No gas changes against {}", comparison.file.display());
                 } else {
                     println!(
-                        "\n{}, {} beyond the {}% tolerance",
+                        "\n{}, {} failing the check (unit tests must match exactly, fuzz medians may rise {}%, invariant tests are not compared)",
                         count(comparison.changes.len(), "change"),
                         comparison.regressions(),
                         comparison.tolerance

@@ -156,7 +156,7 @@ fn a_fresh_project_passes_its_own_gates() {
 }
 
 #[test]
-fn a_missing_source_directory_is_warned_about() {
+fn a_missing_source_directory_or_project_file_is_an_error() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = starter_project(&tmp);
     let config = fs::read_to_string(dir.join("slipway.toml")).expect("config");
@@ -165,12 +165,28 @@ fn a_missing_source_directory_is_warned_about() {
         config.replace("src = \"contracts/src\"", "src = \"nope/src\""),
     )
     .expect("config");
+    // A build of nothing would pass every gate downstream: exit 2.
     slipway(&dir)
         .arg("build")
         .assert()
-        .success()
+        .code(2)
         .stderr(predicate::str::contains(
-            "the src directory `nope/src` does not exist",
+            "nope/src does not exist ([project] src = \"nope/src\")",
+        ));
+    slipway(&dir)
+        .arg("test")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope/src does not exist"));
+    // A directory with neither slipway.toml nor foundry.toml is no project.
+    let empty = tmp.path().join("empty");
+    fs::create_dir_all(empty.join("contracts/src")).expect("mkdir");
+    slipway(&empty)
+        .arg("test")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no slipway.toml or foundry.toml in",
         ));
 }
 
@@ -184,6 +200,7 @@ fn a_compile_error_fails_the_build_and_shows_where() {
         "pragma solidity 0.8.20;\ncontract Oops { function f() public { undefinedThing(); } }\n",
     )
     .expect("write");
+    fs::write(tmp.path().join("slipway.toml"), "").expect("write");
     // A compile error stops the command: 2 (1 is a failed check).
     slipway(tmp.path())
         .arg("build")
@@ -450,29 +467,28 @@ fn gas_report_and_snapshots_of_the_starter_project() {
         .assert()
         .success()
         .stdout(predicate::str::contains("No gas changes"));
+    use slipway_test_runner::SnapshotGas as SlipwayGas;
     let snapshot = slipway_test_runner::parse_snapshot(&text).expect("parses");
     let gas = snapshot["CounterTest:test_Increment()"].figure();
 
-    // The saved figure 2 % lower: a regression at 0 % tolerance, not at 5 %.
+    // A unit test's figure must match exactly: 2 % lower saved fails the
+    // check at any tolerance.
     let lower = gas * 98 / 100;
     fs::write(
         &path,
         text.replace(&format!("(gas: {gas})"), &format!("(gas: {lower})")),
     )
     .expect("write");
-    slipway(&dir)
-        .args(["snapshot", "--check"])
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains(format!(
-            "CounterTest:test_Increment() (gas: {lower} → {gas}"
-        )))
-        .stdout(predicate::str::contains("1 beyond the 0% tolerance"));
-    slipway(&dir)
-        .args(["snapshot", "--check", "--tolerance", "5"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("0 beyond the 5% tolerance"));
+    for tolerance in ["0", "5"] {
+        slipway(&dir)
+            .args(["snapshot", "--check", "--tolerance", tolerance])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(format!(
+                "CounterTest:test_Increment() (gas: {lower} → {gas}"
+            )))
+            .stdout(predicate::str::contains("1 failing the check"));
+    }
     slipway(&dir)
         .args(["snapshot", "--diff"])
         .assert()
@@ -483,6 +499,29 @@ fn gas_report_and_snapshots_of_the_starter_project() {
         kept.contains(&format!("(gas: {lower})")),
         "--check and --diff do not write"
     );
+
+    // A fuzz test's median may rise within the tolerance: saved 2 % lower,
+    // it fails at 0 % and passes at 5 %.
+    let SlipwayGas::Fuzz { median, .. } = snapshot["CounterTest:testFuzz_SetNumber(uint256)"]
+    else {
+        panic!("a fuzz line");
+    };
+    let lower_median = median * 98 / 100;
+    fs::write(
+        &path,
+        text.replace(&format!("~: {median})"), &format!("~: {lower_median})")),
+    )
+    .expect("write");
+    slipway(&dir)
+        .args(["snapshot", "--check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("1 failing the check"));
+    slipway(&dir)
+        .args(["snapshot", "--check", "--tolerance", "5"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 failing the check"));
 
     // A broken snapshot line is named.
     fs::write(&path, "CounterTest:test_Increment() (gas: many)\n").expect("write");
