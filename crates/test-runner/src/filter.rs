@@ -127,9 +127,11 @@ impl TestFilter {
                 .is_none_or(|only| only.iter().any(|(c, _)| c == name))
     }
 
-    /// Whether a test function (by name) of `contract` is selected.
-    pub fn test(&self, contract: &str, name: &str) -> bool {
-        Self::keeps(&self.match_test, &self.no_match_test, name)
+    /// Whether a test function of `contract` is selected: the patterns
+    /// match its signature (`test_x(uint256)`), as forge's do.
+    pub fn test(&self, contract: &str, signature: &str) -> bool {
+        let name = signature.split('(').next().unwrap_or(signature);
+        Self::keeps(&self.match_test, &self.no_match_test, signature)
             && self
                 .only
                 .as_ref()
@@ -167,6 +169,15 @@ mod tests {
             "same name, other contract"
         );
         assert!(!only.test("TokenTest", "test_TransferAll"));
+        // The patterns see the signature, as forge's do.
+        let exact =
+            TestFilter::new(Some("^test_A\\(\\)$"), None, None, None, None, None).expect("valid");
+        assert!(exact.test("T", "test_A()"));
+        assert!(!exact.test("T", "test_A(uint256)"));
+        assert!(
+            only.test("TokenTest", "test_Transfer(uint256)"),
+            "--rerun names functions"
+        );
         assert!(only.contract("contracts/test/token/T.t.sol", "TokenTest"));
         assert!(!only.contract("contracts/test/token/O.t.sol", "OtherTest"));
         let err = TestFilter::new(Some("("), None, None, None, None, None).expect_err("bad regex");

@@ -205,7 +205,7 @@ pub struct TestOutcome {
 }
 
 /// Why a `testFail…` function is refused (forge 1.0 removed them).
-pub const TEST_FAIL_REMOVED: &str = "`testFail…` functions were removed in forge 1.0: rename it test_RevertWhen_… and put vm.expectRevert() before the call that must revert (or set [test] legacy_test_fail = true)";
+pub const TEST_FAIL_REMOVED: &str = "`testFail*` has been removed. Consider changing to test_Revert[If|When]_Condition and expecting a revert (vm.expectRevert() before the call that must revert; [test] legacy_test_fail = true runs it as before)";
 
 /// A test's status from why it failed, if it did: `vm.skip(true)` marks
 /// its revert, and makes it skipped.
@@ -801,7 +801,7 @@ impl Harness<'_> {
                 .tests
                 .iter()
                 .chain(&contract.invariants)
-                .filter(|t| filter.test(&contract.name, &t.function.name))
+                .filter(|t| filter.test(&contract.name, &t.signature()))
                 .collect()
         };
         let mut setup_gas = Vec::new();

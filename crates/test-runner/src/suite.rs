@@ -226,7 +226,7 @@ fn selected<'c>(
                 .tests
                 .iter()
                 .chain(&c.invariants)
-                .filter(|t| filter.test(&c.name, &t.function.name))
+                .filter(|t| filter.test(&c.name, &t.signature()))
                 .collect::<Vec<_>>();
             (c, tests)
         })

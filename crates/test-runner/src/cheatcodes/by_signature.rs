@@ -130,7 +130,7 @@ impl TestInspector<'_> {
                     self.prank = None;
                     Bytes::new()
                 }
-                _ => return Err("vm.stopBroadcast: no broadcast in progress".into()),
+                _ => return Err("vm.stopBroadcast: no broadcast in progress to stop".into()),
             },
             "skip" => {
                 let skip = matches!(args.first(), Some(DynSolValue::Bool(true)));
@@ -307,17 +307,19 @@ impl TestInspector<'_> {
         sender: Address,
         once: bool,
     ) -> Result<Bytes, String> {
+        let cheat = if once {
+            "vm.broadcast"
+        } else {
+            "vm.startBroadcast"
+        };
         match &self.prank {
             Some(p) if !p.broadcast => {
-                return Err(
-                    "vm.startBroadcast: a prank is active; broadcasting and pranks cannot be combined: call vm.stopPrank first"
-                        .into(),
-                );
+                return Err(format!(
+                    "{cheat}: you have an active prank; broadcasting and pranks are not compatible"
+                ));
             }
-            Some(p) if !p.once => {
-                return Err("vm.startBroadcast: a broadcast is already in progress; call vm.stopBroadcast first".into());
-            }
-            _ => {}
+            Some(_) => return Err(format!("{cheat}: a broadcast is active already")),
+            None => {}
         }
         self.prank = Some(Prank {
             sender,

@@ -577,7 +577,7 @@ impl TestInspector<'_> {
     ) -> Result<Bytes, String> {
         if self.prank.as_ref().is_some_and(|p| p.broadcast) {
             return Err(
-                "vm.prank: a broadcast is in progress; broadcasting and pranks cannot be combined: call vm.stopBroadcast first"
+                "vm.prank: cannot `prank` for a broadcasted transaction; pass the desired `tx.origin` into the `broadcast` cheatcode call"
                     .into(),
             );
         }

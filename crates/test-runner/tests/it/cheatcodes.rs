@@ -175,7 +175,7 @@ fn newer_forge_std_cheatcodes_assert_broadcast_skip_and_refuse() {
             ),
             (
                 "test_PrankDuringBroadcastIsRefused",
-                "broadcasting and pranks cannot be combined",
+                "vm.prank: cannot `prank` for a broadcasted transaction",
             ),
             (
                 "test_ForkIsRefusedBySignature",
