@@ -23,6 +23,8 @@ pub struct TestContract {
     pub tests: Vec<TestFunction>,
     /// Its `invariant…()` functions.
     pub invariants: Vec<TestFunction>,
+    /// `/// forge-config:` lines in its NatSpec and its functions'.
+    pub inline: crate::InlineConfig,
 }
 
 /// One `test…` function.
@@ -91,6 +93,7 @@ pub fn discover(contracts: &[BuiltContract], libs: &[PathBuf]) -> Vec<TestContra
                 has_setup,
                 tests,
                 invariants,
+                inline: crate::InlineConfig::of(contract.ast.as_ref(), &contract.name),
             })
         })
         .collect();

@@ -25,7 +25,7 @@ use crate::{
 pub struct InvariantOptions {
     /// Sequences per invariant (forge's default: 256).
     pub runs: u32,
-    /// Calls per sequence (forge's default: 50).
+    /// Calls per sequence (slipway: 50; forge: 500).
     pub depth: u32,
     /// A reverting call breaks the invariant test.
     pub fail_on_revert: bool,
@@ -244,9 +244,12 @@ impl Harness<'_> {
         if let Err(why) = self.check(fixture, &mut state, invariant) {
             return Some(why);
         }
+        let fail_on_revert = self
+            .invariant_settings(fixture, &invariant.name)
+            .map_or(self.options.invariant.fail_on_revert, |o| o.fail_on_revert);
         for step in steps {
             if let Err(why) = self.step(fixture, &mut state, step)
-                && self.options.invariant.fail_on_revert
+                && fail_on_revert
             {
                 return Some(format!("a call reverted (fail_on_revert): {why}"));
             }
@@ -304,6 +307,28 @@ impl Harness<'_> {
         steps
     }
 
+    /// The run's invariant settings, under the test's `forge-config:` lines.
+    fn invariant_settings(
+        &self,
+        fixture: &Fixture<'_>,
+        name: &str,
+    ) -> Result<InvariantOptions, String> {
+        let (inline, profile) = (&fixture.contract.inline, &self.options.profile);
+        let base = &self.options.invariant;
+        Ok(InvariantOptions {
+            runs: inline
+                .number(name, profile, "invariant.runs")?
+                .unwrap_or(base.runs),
+            depth: inline
+                .number(name, profile, "invariant.depth")?
+                .unwrap_or(base.depth),
+            fail_on_revert: inline
+                .flag(name, profile, "invariant.fail-on-revert")?
+                .unwrap_or(base.fail_on_revert),
+            failures_dir: base.failures_dir.clone(),
+        })
+    }
+
     /// One invariant test.
     pub(crate) fn invariant(
         &self,
@@ -312,7 +337,11 @@ impl Harness<'_> {
         dictionary: &Dictionary,
     ) -> TestOutcome {
         let started = Instant::now();
-        let options = &self.options.invariant;
+        let options = match self.invariant_settings(fixture, &test.function.name) {
+            Ok(options) => options,
+            Err(why) => return TestOutcome::failed(test.signature(), why),
+        };
+        let options = &options;
         let invariant = &test.function;
         let signature = test.signature();
         let targets = self.targets(fixture);

@@ -21,6 +21,7 @@ mod filter;
 mod fuzz;
 mod gas;
 mod host;
+mod inline_config;
 mod invariant;
 mod junit;
 mod runner;
@@ -39,6 +40,7 @@ pub use failures::{FAILURES_FILE, FailedTest, FailuresError, failures_of, record
 pub use filter::{FilterError, TestFilter};
 pub use gas::{ContractGas, GasRecord, GasReport, GasStats};
 pub use host::TestHost;
+pub use inline_config::InlineConfig;
 pub use invariant::{InvariantOptions, InvariantReport};
 pub use junit::{failure_reason, gas_figures, junit};
 pub use runner::{

@@ -83,6 +83,8 @@ pub struct RunOptions {
     pub allow_internal_expect_revert: bool,
     /// `testFail…` passes when it reverts, instead of being refused.
     pub legacy_test_fail: bool,
+    /// The foundry.toml profile running, for `forge-config:` lines.
+    pub profile: String,
     /// EVM rules.
     pub hardfork: slipway_config::Hardfork,
     /// Gas each call may use.
@@ -117,6 +119,7 @@ impl Default for RunOptions {
             base_fee: 0,
             allow_internal_expect_revert: false,
             legacy_test_fail: false,
+            profile: "default".into(),
             hardfork: slipway_config::Hardfork::Prague,
             gas_limit: 1 << 40,
             fuzz: FuzzOptions::default(),
@@ -221,7 +224,7 @@ fn status_of(failure: Option<String>) -> TestStatus {
 }
 
 impl TestOutcome {
-    fn failed(signature: String, reason: String) -> Self {
+    pub(crate) fn failed(signature: String, reason: String) -> Self {
         Self {
             signature,
             status: status_of(Some(reason)),
@@ -642,6 +645,28 @@ impl Harness<'_> {
         outcome
     }
 
+    /// Runs and rejects allowed for a fuzz test: the run's, or its
+    /// `forge-config:` lines'.
+    fn fuzz_settings(
+        &self,
+        fixture: &Fixture<'_>,
+        test: &TestFunction,
+    ) -> Result<(u32, u32), String> {
+        let (inline, name, profile) = (
+            &fixture.contract.inline,
+            &test.function.name,
+            &self.options.profile,
+        );
+        Ok((
+            inline
+                .number(name, profile, "fuzz.runs")?
+                .unwrap_or(self.options.fuzz.runs),
+            inline
+                .number(name, profile, "fuzz.max-test-rejects")?
+                .unwrap_or(self.options.fuzz.max_rejects),
+        ))
+    }
+
     fn fuzz(
         &self,
         fixture: &Fixture<'_>,
@@ -698,10 +723,14 @@ impl Harness<'_> {
             let _ = std::fs::remove_file(path);
         }
 
+        let (runs, max_rejects) = match self.fuzz_settings(fixture, test) {
+            Ok(settings) => settings,
+            Err(why) => return TestOutcome::failed(signature, why),
+        };
         let mut generator = Generator::new(seed, dictionary);
-        let mut gas = Vec::with_capacity(self.options.fuzz.runs as usize);
+        let mut gas = Vec::with_capacity(runs as usize);
         let mut rejects = 0u32;
-        while gas.len() < self.options.fuzz.runs as usize {
+        while gas.len() < runs as usize {
             let values = generator.inputs(&types);
             let Some(data) = encode(&values) else {
                 continue;
@@ -709,13 +738,12 @@ impl Harness<'_> {
             let run = self.run_once(fixture, &data, false);
             if run.rejected {
                 rejects += 1;
-                if rejects > self.options.fuzz.max_rejects {
+                if rejects > max_rejects {
                     report.runs = gas.len() as u32;
                     let mut outcome = TestOutcome::failed(
                         signature,
                         format!(
-                            "vm.assume rejected too many inputs ({} allowed); narrow the inputs with bound() instead",
-                            self.options.fuzz.max_rejects
+                            "vm.assume rejected too many inputs ({max_rejects} allowed); narrow the inputs with bound() instead"
                         ),
                     );
                     outcome.fuzz = Some(report);
@@ -852,7 +880,11 @@ impl Harness<'_> {
                         // A bug in slipway fails the one test it hit, not the run.
                         let outcome =
                             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                if test.function.name.starts_with("testFail") {
+                                if let Some(why) =
+                                    fixture.contract.inline.unknown(&test.function.name)
+                                {
+                                    TestOutcome::failed(test.signature(), why)
+                                } else if test.function.name.starts_with("testFail") {
                                     self.test_fail(&fixture, test)
                                 } else if is_invariant(test) {
                                     self.invariant(&fixture, test, &dictionary)

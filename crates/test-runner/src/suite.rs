@@ -294,6 +294,11 @@ pub fn run_suite(
         gas_limit: world.gas_limit,
         allow_internal_expect_revert: world.allow_internal_expect_revert,
         legacy_test_fail: world.legacy_test_fail,
+        profile: config
+            .provenance
+            .foundry_profile
+            .clone()
+            .unwrap_or_else(|| "default".into()),
         fuzz: FuzzOptions {
             runs: request.fuzz_runs.unwrap_or(config.fuzz.runs),
             seed,

@@ -16,6 +16,8 @@ struct Verdict {
     reason: Option<String>,
     /// A unit test's gas.
     unit_gas: Option<u64>,
+    /// A fuzz test's runs, an invariant test's runs and calls.
+    runs: Option<(u64, u64)>,
 }
 
 fn fixture(name: &str) -> std::path::PathBuf {
@@ -69,6 +71,14 @@ fn forge_verdicts(file: &str) -> BTreeMap<String, Verdict> {
                     status,
                     reason: test["reason"].as_str().map(str::to_owned),
                     unit_gas: test["kind"]["Unit"]["gas"].as_u64(),
+                    runs: match (&test["kind"]["Fuzz"], &test["kind"]["Invariant"]) {
+                        (Value::Object(f), _) => Some((f["runs"].as_u64().unwrap_or(0), 0)),
+                        (_, Value::Object(i)) => Some((
+                            i["runs"].as_u64().unwrap_or(0),
+                            i["calls"].as_u64().unwrap_or(0),
+                        )),
+                        _ => None,
+                    },
                 },
             );
         }
@@ -108,6 +118,14 @@ fn slipway_verdicts(dir: &Path, args: &[&str]) -> (BTreeMap<String, Verdict>, i3
                     status,
                     reason: test["reason"].as_str().map(str::to_owned),
                     unit_gas: if unit { test["gas"].as_u64() } else { None },
+                    runs: match (&test["fuzz"], &test["invariant"]) {
+                        (Value::Object(f), _) => Some((f["runs"].as_u64().unwrap_or(0), 0)),
+                        (_, Value::Object(i)) => Some((
+                            i["runs"].as_u64().unwrap_or(0),
+                            i["calls"].as_u64().unwrap_or(0),
+                        )),
+                        _ => None,
+                    },
                 },
             );
         }
@@ -128,6 +146,12 @@ fn assert_agrees(forge: &BTreeMap<String, Verdict>, ours: &BTreeMap<String, Verd
         );
         if let (Some(gas), Some(forge_gas)) = (mine.unit_gas, theirs.unit_gas) {
             assert_eq!(gas, forge_gas, "{test}: unit gas");
+        }
+        if theirs.status == "pass" {
+            assert_eq!(
+                mine.runs, theirs.runs,
+                "{test}: fuzz runs, invariant runs and calls"
+            );
         }
         if let Some(reason) = &theirs.reason {
             let mine = mine.reason.as_deref().unwrap_or_default();

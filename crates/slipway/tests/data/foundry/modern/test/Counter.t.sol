@@ -32,6 +32,7 @@ contract CounterTest is Test {
         counter.setNumber(1e30 + 1);
     }
 
+    /// forge-config: default.invariant.depth = 5
     function invariant_NumberStaysWithinTheLimit() public view {
         assertTrue(counter.number() <= 1e30 + 1e6, "within the limit");
     }

@@ -72,6 +72,7 @@ contract FeaturesTest is Test {
         assertEq(address(this).balance, 5 ether);
     }
 
+    /// forge-config: default.fuzz.runs = 16
     function testFuzz_Bounded(uint256 x) public pure {
         x = bound(x, 1, 10);
         vm.assertGe(x, 1);
