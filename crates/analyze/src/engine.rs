@@ -90,6 +90,9 @@ pub struct Options {
     pub min_severity: Option<Severity>,
     /// Where per-file results are kept between runs.
     pub cache_file: Option<PathBuf>,
+    /// Analyse every file again (`--no-cache`): nothing is read from the
+    /// cache, and the fresh results are written to it for the next run.
+    pub fresh: bool,
     /// Where the build keeps its build-info files (`<out>/build-info`):
     /// the ASTs of one compile run, whose node ids agree with each other.
     pub build_info_dir: Option<PathBuf>,
@@ -410,6 +413,7 @@ pub fn analyze(
     let mut cache = options
         .cache_file
         .as_deref()
+        .filter(|_| !options.fresh)
         .map(Cache::load)
         .unwrap_or_default();
     let changed: Vec<&Path> = selected
@@ -483,6 +487,9 @@ fn key_of(
 /// when anything must be analysed (or the ids are wrong: the full run
 /// says so). For a build that is known not to have changed.
 pub fn analyze_cached(root: &Path, config: &AnalyzeConfig, options: &Options) -> Option<Report> {
+    if options.fresh {
+        return None;
+    }
     let cache = Cache::load(options.cache_file.as_deref()?);
     let mut paths: Vec<&Path> = cache.sources().iter().map(PathBuf::as_path).collect();
     if paths.is_empty() {

@@ -258,7 +258,8 @@ fn run<'a>(
         only: flags.only.clone(),
         exclude: flags.exclude.clone(),
         min_severity: flags.severity,
-        cache_file: (!flags.no_cache).then(|| root.join(slipway_solc::STATE_DIR).join(cache)),
+        cache_file: Some(root.join(slipway_solc::STATE_DIR).join(cache)),
+        fresh: flags.no_cache,
         build_info_dir: None,
     };
     let gate = config.gates.lint_fail_on;
@@ -289,19 +290,15 @@ fn run<'a>(
                 allow_unchanged: reuse && !flags.no_cache,
             };
             match slipway_solc::compile_project(config, request, events)? {
-                Built::Unchanged { .. } => {
+                Built::Unchanged { compiler, .. } => {
                     if let Some(report) = analyze_cached(&root, selection, &options) {
                         return finish(report, options, None, None, true);
                     }
-                    // The cache cannot answer: the build's output is read.
-                    let request = BuildRequest {
-                        allow_unchanged: false,
-                        ..request
-                    };
-                    match slipway_solc::compile_project(config, request, events)? {
-                        Built::Compiled(report) => (Some(*report), None, true),
-                        Built::Unchanged { .. } => return Err(RunError::NoBuild),
-                    }
+                    // The cache cannot answer: the build's output is read,
+                    // with the compiler already found (and announced).
+                    events(slipway_solc::BuildEvent::Compiling(&compiler));
+                    let report = slipway_solc::build(config, &compiler, Profile::Default)?;
+                    (Some(report), None, true)
                 }
                 Built::Compiled(report) => {
                     let unchanged = report.unchanged;

@@ -40,7 +40,8 @@ pub(crate) struct FindingArgs {
     /// Record the current findings in the --baseline file, replacing it.
     #[arg(long, requires = "baseline")]
     update_baseline: bool,
-    /// Analyse every file again instead of reusing unchanged files' results.
+    /// Read nothing from the cache: analyse every file again, and write
+    /// the fresh results to the cache for the next run.
     #[arg(long)]
     no_cache: bool,
 }

@@ -250,6 +250,41 @@ fn a_damaged_cache_is_ignored_and_rewritten() {
 }
 
 #[test]
+fn a_fresh_run_reads_no_cache_but_fills_it() {
+    let built = fixtures();
+    let dir = tempfile::tempdir().expect("tmp");
+    let cache = dir.path().join("analyze.json");
+    let fresh = Options {
+        paths: vec![Path::new("src/reentrancy-eth.sol").to_path_buf()],
+        cache_file: Some(cache.clone()),
+        fresh: true,
+        ..Options::default()
+    };
+    let first = built.analyze(&AnalyzeConfig::default(), &fresh);
+    assert_eq!((first.files_analysed, first.files_cached), (1, 0));
+    let again = built.analyze(&AnalyzeConfig::default(), &fresh);
+    assert_eq!(
+        (again.files_analysed, again.files_cached),
+        (1, 0),
+        "--no-cache reads nothing"
+    );
+    assert!(
+        slipway_analyze::analyze_cached(&built.root, &AnalyzeConfig::default(), &fresh).is_none()
+    );
+    let reuse = Options {
+        fresh: false,
+        ..fresh
+    };
+    let next = built.analyze(&AnalyzeConfig::default(), &reuse);
+    assert_eq!(
+        (next.files_analysed, next.files_cached),
+        (0, 1),
+        "the fresh run filled it"
+    );
+    assert_eq!(next.findings, first.findings);
+}
+
+#[test]
 fn a_file_of_imports_alone_re_exports_them() {
     let options = Options {
         family: slipway_analyze::Family::Lint,

@@ -121,6 +121,29 @@ fn lint_reports_by_rule_and_the_gate_decides_the_exit() {
 }
 
 #[test]
+fn the_compiler_is_announced_once_when_the_build_is_read_again() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    // The build is current, the lint cache empty: lint reads the build.
+    slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .arg("build")
+        .assert()
+        .success();
+    let output = slipway(&dir)
+        .env("SLIPWAY_OFFLINE", "1")
+        .arg("lint")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.matches("not native").count(),
+        1,
+        "one compiler note:\n{stderr}"
+    );
+}
+
+#[test]
 fn fix_shows_the_diff_then_changes_only_what_is_mechanical() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = project(&tmp);
