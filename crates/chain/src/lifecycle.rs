@@ -48,7 +48,8 @@ pub struct Lifecycle {
     /// How often the chain is polled once the first quick looks (25 ms,
     /// doubling) found nothing.
     pub poll: Duration,
-    /// Give up after this long without reaching the confirmations.
+    /// Give up after this long without inclusion, or without the
+    /// confirmations (`[environments.X] confirm_timeout`).
     pub timeout: Duration,
 }
 
@@ -56,7 +57,7 @@ impl Lifecycle {
     /// The lifecycle of every transaction sent to `env` (deploy, send, and
     /// the coming ops): its chain id, fee policy and confirmations; quick
     /// polls on the embedded chain, half-second ones on a real network;
-    /// 15 minutes before giving up.
+    /// its `confirm_timeout` (15 minutes unless set) before giving up.
     pub fn for_env(env: &slipway_config::Environment) -> Self {
         Self {
             chain_id: env.chain.id,
@@ -66,7 +67,7 @@ impl Lifecycle {
                 slipway_config::Target::Embedded(_) => Duration::from_millis(100),
                 slipway_config::Target::Rpc(_) => Duration::from_millis(500),
             },
-            timeout: Duration::from_secs(900),
+            timeout: env.confirm_timeout,
         }
     }
 }
@@ -115,6 +116,18 @@ pub enum TxEvent {
         /// The block.
         block: u64,
     },
+    /// Included, and waiting for more blocks on top (reported each time the
+    /// head moves, and once at the start).
+    Confirming {
+        /// The transaction.
+        hash: B256,
+        /// Its block.
+        block: u64,
+        /// The chain's head.
+        head: u64,
+        /// Blocks still to come.
+        remaining: u64,
+    },
     /// A reorg removed it before it was final.
     Reorged {
         /// The transaction.
@@ -159,7 +172,9 @@ pub enum TxError {
     #[error(transparent)]
     InsufficientFunds(Box<Shortfall>),
     /// The timeout passed.
-    #[error("not final after {0:?}; last hash {1}")]
+    #[error(
+        "not final after {0:?} (last hash {1}): the chain may be stalled or mining only on demand; the transaction may still land, and the command run again follows it from its journal; to wait longer, raise the environment's confirm_timeout"
+    )]
     Timeout(Duration, B256),
     /// A journaled transaction was never included and its nonce is now
     /// used by another transaction: it will never be; the caller decides
@@ -445,9 +460,6 @@ impl Lifecycle {
         // seconds: the first looks come quickly, then every `poll`.
         let mut pause = FIRST_POLL.min(self.poll);
         loop {
-            if started.elapsed() > self.timeout {
-                return Err(TxError::Timeout(self.timeout, tx.hash()));
-            }
             if let Some(receipt) = Self::receipt(client, &tx.hashes).await? {
                 let block = receipt.block_number.unwrap_or_default();
                 events(TxEvent::Included {
@@ -462,6 +474,10 @@ impl Lifecycle {
                         continue;
                     }
                 }
+            }
+            // A last look came before giving up.
+            if started.elapsed() > self.timeout {
+                return Err(TxError::Timeout(self.timeout, tx.hash()));
             }
             if !Self::known(client, tx.hash()).await? {
                 events(TxEvent::Dropped { hash: tx.hash() });
@@ -505,6 +521,7 @@ impl Lifecycle {
     ) -> Result<Option<TxEvent>, TxError> {
         let block = receipt.block_number.unwrap_or_default();
         let started = Instant::now();
+        let mut shown_head = None;
         loop {
             let current = Self::receipt(client, &[receipt.transaction_hash]).await?;
             if current
@@ -527,6 +544,15 @@ impl Lifecycle {
                 };
                 events(done.clone());
                 return Ok(Some(done));
+            }
+            if shown_head != Some(head) {
+                shown_head = Some(head);
+                events(TxEvent::Confirming {
+                    hash: receipt.transaction_hash,
+                    block,
+                    head,
+                    remaining: (block + self.confirmations).saturating_sub(head + 1),
+                });
             }
             if started.elapsed() > self.timeout {
                 return Err(TxError::Timeout(self.timeout, receipt.transaction_hash));

@@ -35,8 +35,12 @@ pub struct Environment {
     pub fees: FeePolicy,
     /// Blocks on top of a transaction's before it counts as final.
     pub confirmations: u64,
-    /// Who signs, by role: `deployer` always; `guardian` and any other
-    /// name the project gives.
+    /// How long sending waits for inclusion and confirmations (15 minutes
+    /// unless `confirm_timeout` says otherwise).
+    #[serde(with = "humantime_serde")]
+    pub confirm_timeout: std::time::Duration,
+    /// Who signs, by role: `deployer` (always on the embedded chain),
+    /// `guardian` and any other name the project gives.
     pub signers: BTreeMap<String, Signer>,
     /// Whether state changes need a Safe.
     pub multisig: Multisig,
@@ -426,6 +430,7 @@ pub(crate) fn overlay(preset: RawEnvironment, user: RawEnvironment) -> RawEnviro
             bump_limit: f.bump_limit.or(p.bump_limit),
         },
         confirmations: user.confirmations.or(preset.confirmations),
+        confirm_timeout: user.confirm_timeout.or(preset.confirm_timeout),
         // Signers merge by name: the user's replace the preset's of the same
         // name, the preset's others stay. `signer` is the user's alias of
         // `signers.deployer` (a preset never writes it).
@@ -565,7 +570,7 @@ impl Resolver<'_> {
             .protected
             .as_ref()
             .map_or(!open_by_nature, |p| *p.get_ref());
-        let signers = self.signers(&raw)?;
+        let signers = self.signers(&raw, matches!(target, Target::Embedded(_)))?;
         Ok(Environment {
             name: self.name.to_owned(),
             chain,
@@ -573,6 +578,9 @@ impl Resolver<'_> {
             hardfork: raw.hardfork.unwrap_or_default(),
             fees: self.fee_policy(&raw.fees)?,
             confirmations: raw.confirmations.unwrap_or(1),
+            confirm_timeout: raw
+                .confirm_timeout
+                .unwrap_or(std::time::Duration::from_secs(15 * 60)),
             signers,
             multisig: self.multisig(raw.multisig.as_ref())?,
             protected,
@@ -580,16 +588,20 @@ impl Resolver<'_> {
         })
     }
 
-    /// The named signers: `signer` is folded in as `deployer`, and a
-    /// deployer is always there (dev account 0 when none is named).
-    fn signers(&self, raw: &RawEnvironment) -> Result<BTreeMap<String, Signer>> {
+    /// The named signers: `signer` is folded in as `deployer`. On the
+    /// embedded chain a deployer is always there (dev account 0 when none
+    /// is named); elsewhere only a written one is, so that using none says
+    /// that none is named.
+    fn signers(&self, raw: &RawEnvironment, embedded: bool) -> Result<BTreeMap<String, Signer>> {
         let mut written = raw.signers.clone().unwrap_or_default();
         if let Some(deployer) = &raw.signer {
             written.insert(DEPLOYER.to_owned(), deployer.clone());
         }
-        written
-            .entry(DEPLOYER.to_owned())
-            .or_insert(RawSigner::Dev { index: 0 });
+        if embedded {
+            written
+                .entry(DEPLOYER.to_owned())
+                .or_insert(RawSigner::Dev { index: 0 });
+        }
         written
             .into_iter()
             .map(|(name, raw)| Ok((name.clone(), self.signer(&name, raw)?)))

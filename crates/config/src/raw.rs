@@ -37,6 +37,9 @@ pub(crate) struct RawEnvironment {
     pub(crate) hardfork: Option<Hardfork>,
     pub(crate) fees: RawFees,
     pub(crate) confirmations: Option<u64>,
+    /// How long to wait for inclusion and confirmations before giving up.
+    #[serde(with = "humantime_serde")]
+    pub(crate) confirm_timeout: Option<Duration>,
     /// The deployer's signer: an alias of `signers.deployer`.
     pub(crate) signer: Option<RawSigner>,
     /// Signers by role: `deployer`, `guardian`, or any name the project picks.

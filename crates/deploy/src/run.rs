@@ -335,23 +335,10 @@ impl Deployment<'_> {
             return Err(DeployError::StaleEffect { journal: path });
         }
         let journal = Arc::new(Mutex::new(journal));
-        let append = |record: &JournalRecord| -> Result<(), DeployError> {
-            journal
-                .lock()
-                .map_err(|_| DeployError::journal(&path, JournalProblem::Poisoned))?
-                .append(record)
-        };
+        // The `begin` record is written with the first step record: a run
+        // that sends nothing (too little gas money, say) pins the journal
+        // to no signer.
         let mut state = effect.state.clone();
-        if state.begin.is_none() {
-            let begin = JournalRecord::Begin {
-                plan: self.plan.plan.name.clone(),
-                chain_id: self.env.chain.id,
-                genesis: self.client.genesis_hash().await?,
-                deployer: self.signer.address(),
-            };
-            append(&begin)?;
-            state.apply(begin);
-        }
         let mut names = self.names();
         let nonces = NonceTracker::new();
         let mut outcome = Deployed::default();
@@ -484,6 +471,31 @@ impl Deployment<'_> {
         (handler, failed)
     }
 
+    /// Writes the journal's `begin` record (chain, genesis, signer) if it
+    /// has none yet: just before its first step record.
+    async fn begin(
+        &self,
+        journal: &Arc<Mutex<Journal>>,
+        path: &Path,
+        state: &mut JournalState,
+    ) -> Result<(), DeployError> {
+        if state.begin.is_some() {
+            return Ok(());
+        }
+        let begin = JournalRecord::Begin {
+            plan: self.plan.plan.name.clone(),
+            chain_id: self.env.chain.id,
+            genesis: self.client.genesis_hash().await?,
+            deployer: self.signer.address(),
+        };
+        journal
+            .lock()
+            .map_err(|_| DeployError::journal(path, JournalProblem::Poisoned))?
+            .append(&begin)?;
+        state.apply(begin);
+        Ok(())
+    }
+
     /// Signs, journals and sends every step of a level, then follows them
     /// all at once.
     #[allow(clippy::too_many_arguments)]
@@ -514,6 +526,7 @@ impl Deployment<'_> {
                         step: id.to_owned(),
                         input: input.clone(),
                     };
+                    self.begin(journal, path, state).await?;
                     journal
                         .lock()
                         .map_err(|_| DeployError::journal(path, JournalProblem::Poisoned))?
@@ -561,6 +574,7 @@ impl Deployment<'_> {
                 input,
                 tx: tx.clone(),
             };
+            self.begin(journal, path, state).await?;
             journal
                 .lock()
                 .map_err(|_| DeployError::journal(path, JournalProblem::Poisoned))?

@@ -136,7 +136,7 @@ impl fmt::Debug for ChainSigner {
 pub enum SignerError {
     /// The environment names no signer of that name.
     #[error(
-        "environment `{env}` has no signer named `{name}` (it has: {known}); add it under [environments.{env}.signers]"
+        "environment `{env}` names no [environments.{env}.signers] {name} (it has: {known}); add one, e.g. `{name} = {{ kind = \"keystore\", path = \"keys/{name}.json\" }}` after `slipway account new {name}`"
     )]
     Unknown {
         /// The environment.
@@ -258,7 +258,10 @@ fn named<'e>(env: &'e Environment, name: &str) -> Result<&'e Signer, SignerError
     env.signer(name).ok_or_else(|| SignerError::Unknown {
         env: env.name.clone(),
         name: name.to_owned(),
-        known: env.signer_names().join(", "),
+        known: match env.signer_names().join(", ") {
+            names if names.is_empty() => "none".to_owned(),
+            names => names,
+        },
     })
 }
 

@@ -59,6 +59,8 @@ pub enum Cause {
     Expired,
     /// The certificate is not valid yet.
     NotYetValid,
+    /// The server presents a CA certificate as its own.
+    CaAsServer,
     /// Any other certificate problem, in rustls' words.
     Certificate(String),
     /// The TLS handshake failed for another reason (protocol, alert).
@@ -102,6 +104,7 @@ impl Failure {
             Cause::NameMismatch => "certificate is not valid for this host name: check the host in the URL (the server presents a certificate for other names)".into(),
             Cause::Expired => "certificate expired: the provider must renew it; check too that this machine's clock is right".into(),
             Cause::NotYetValid => "certificate not valid yet: check that this machine's clock is right".into(),
+            Cause::CaAsServer => "the server's certificate is itself a CA certificate; serve a leaf certificate signed by it, and trust the CA with SSL_CERT_FILE".into(),
             Cause::Certificate(why) => format!("certificate refused ({why})"),
             Cause::Tls(why) => format!("TLS handshake failed ({why}); check that the URL is an https endpoint"),
             Cause::Refused => "connection refused: nothing listens there; check the URL's host and port and that the node is running".into(),
@@ -209,6 +212,9 @@ fn tls_cause(e: &rustls::Error) -> Cause {
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
                 Cause::NotYetValid
             }
+            // webpki's error sits inside rustls' `Other`; its name is its
+            // only public face here.
+            other if format!("{other:?}").contains("CaUsedAsEndEntity") => Cause::CaAsServer,
             other => Cause::Certificate(format!("{other:?}")),
         },
         other => Cause::Tls(other.to_string()),

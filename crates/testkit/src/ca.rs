@@ -90,6 +90,15 @@ impl TestCa {
         self.issue(names, "2")
     }
 
+    /// The CA's own certificate and key, served as if they were a server's
+    /// (the mistake of a self-signed CA used directly).
+    pub fn itself(&self) -> Cert {
+        Cert {
+            cert: self.root(),
+            key: self.dir.path().join("ca.key"),
+        }
+    }
+
     /// A server certificate for `names` that expired yesterday.
     pub fn expired(&self, names: &[&str]) -> Cert {
         self.issue(names, "-1")

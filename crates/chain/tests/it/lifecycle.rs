@@ -106,6 +106,36 @@ async fn a_transfer_is_included_and_confirmed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_for_confirmations_shows_the_head_and_gives_up_saying_what_to_do() {
+    // Included at once, then no block comes: three confirmations cannot
+    // be reached. No wait: with no time allowed, the lifecycle looks once
+    // (and reports what it still needs), then gives up.
+    let node = node_with(Mining::Auto).await;
+    let mut waiting = lifecycle(3);
+    waiting.timeout = Duration::ZERO;
+    let (events, task) = start(node.url.clone(), waiting);
+    let error = task.await.expect("join").expect_err("times out");
+    let seen: Vec<TxEvent> = events.try_iter().collect();
+    assert!(
+        seen.iter().any(|e| matches!(
+            e,
+            TxEvent::Confirming {
+                block: 1,
+                head: 1,
+                remaining: 2,
+                ..
+            }
+        )),
+        "{seen:?}"
+    );
+    assert!(
+        error.contains("run again follows it from its journal")
+            && error.contains("confirm_timeout"),
+        "{error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stuck_transaction_is_repriced_and_the_replacement_lands() {
     let node = node_with(Mining::Manual).await;
     let client = ChainClient::remote(
@@ -221,7 +251,11 @@ async fn a_reorg_before_finality_is_waited_out() {
     assert_eq!(next(&events), TxEvent::Included { hash, block: 1 });
     // Replace block 1 before the three confirmations.
     rpc(providers, "anvil_rollback", json!([1])).await;
-    assert_eq!(next(&events), TxEvent::Reorged { hash, block: 1 });
+    // Progress reports may come first, whichever head they saw.
+    let reorged = std::iter::from_fn(|| Some(next(&events)))
+        .find(|e| !matches!(e, TxEvent::Confirming { .. }))
+        .expect("an event");
+    assert_eq!(reorged, TxEvent::Reorged { hash, block: 1 });
     let mut included_again = false;
     for _ in 0..500 {
         rpc(providers, "evm_mine", json!([])).await;

@@ -116,6 +116,20 @@ async fn an_untrusted_ca_is_refused_with_the_certificate_message() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ca_certificate_served_as_the_servers_own_says_so() {
+    let ca = TestCa::new();
+    let anvil = Anvil::start(AMOY, &[]);
+    let front = TlsFront::start(anvil.addr(), &ca.itself());
+    let providers = connect(&[front.https("/")], &settings(Trust::only(ca.root())));
+    let reasons = all_failed(providers.check_chain(AMOY).await.expect_err("refused"));
+    assert!(
+        reasons.contains("the server's certificate is itself a CA certificate; serve a leaf certificate signed by it, and trust the CA with SSL_CERT_FILE"),
+        "{reasons}"
+    );
+    assert!(!reasons.contains("OtherError"), "{reasons}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_certificate_for_another_name_is_refused_as_a_name_mismatch() {
     let ca = TestCa::new();
     let anvil = Anvil::start(AMOY, &[]);

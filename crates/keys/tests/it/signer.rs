@@ -101,7 +101,9 @@ fn any_name_is_a_signer_and_unknown_names_list_the_known() {
     let err = resolve_named(&config, "development", "treasurer").expect_err("unknown");
     let text = err.to_string();
     assert!(
-        text.contains("no signer named `treasurer`") && text.contains("deployer, guardian, owner2"),
+        text.contains("names no [environments.development.signers] treasurer")
+            && text.contains("deployer, guardian, owner2")
+            && text.contains("slipway account new treasurer"),
         "{text}"
     );
 }
@@ -126,6 +128,24 @@ fn dev_accounts_exist_only_on_the_embedded_chain() {
         "{err}"
     );
     assert!(err.to_string().contains("kind = \"keystore\""), "{err}");
+}
+
+#[test]
+fn a_custom_environment_without_a_deployer_says_so() {
+    // No dev account stands in off the embedded chain: the error names the
+    // missing signer and how to add one.
+    let config = config(
+        "[environments.mychain]\nrpc = [\"https://rpc.example\"]\nchain_id = 1234\n",
+        &[],
+    );
+    let err = deployer(&config, "mychain").expect_err("no deployer");
+    let text = err.to_string();
+    assert!(
+        text.contains(
+            "environment `mychain` names no [environments.mychain.signers] deployer (it has: none)"
+        ) && text.contains("kind = \"keystore\""),
+        "{text}"
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@ use slipway_deploy::{CallOutcome, SendEvent, SendOutcome, Sender, call, check_se
 use crate::global::{CHECK_FAILED, GlobalOpts};
 use crate::{
     args::{ApprovalOpts, SignerOpts},
+    output::count,
     session::{TerminalConfirm, ask_password, connect, environment, runtime},
 };
 
@@ -130,6 +131,15 @@ fn progress_line(event: &SendEvent, env: &str) -> Option<String> {
             }
             TxEvent::Dropped { hash } => format!("   Dropped {hash} by the node: sent again"),
             TxEvent::Included { block, .. } => format!("  Included in block {block}"),
+            TxEvent::Confirming {
+                head, remaining, ..
+            } => format!(
+                "   Waiting for {} more, head {head}",
+                count(
+                    usize::try_from(*remaining).unwrap_or(usize::MAX),
+                    "confirmation"
+                )
+            ),
             TxEvent::Reorged { block, .. } => {
                 format!("   Reorged out of block {block}: waiting for inclusion again")
             }

@@ -149,6 +149,19 @@ fn report(global: &GlobalOpts, progress: Progress<'_>) {
                 "Dropped",
                 &format!("{step}: {hash}: sent again"),
             ),
+            TxEvent::Confirming {
+                head, remaining, ..
+            } => status(
+                global.ui(),
+                "Waiting",
+                &format!(
+                    "{step}: {} more, head {head}",
+                    crate::output::count(
+                        usize::try_from(*remaining).unwrap_or(usize::MAX),
+                        "confirmation"
+                    )
+                ),
+            ),
             TxEvent::Reorged { block, .. } => status(
                 global.ui(),
                 "Reorged",

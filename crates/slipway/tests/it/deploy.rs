@@ -354,6 +354,29 @@ async fn a_journal_from_another_chain_is_refused_until_reset() {
     second.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deploy_that_sent_nothing_pins_the_journal_to_no_signer() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    let chain = node(&tmp.path().join("chain"), 1337).await;
+    // A key with no money: refused before anything is sent.
+    let poor = "0x00000000000000000000000000000000000000000000000000000000000000aa";
+    let refused = staging(&dir, &chain.url)
+        .env("DEPLOYER_KEY", poor)
+        .output()
+        .expect("deploy");
+    assert!(!refused.status.success());
+    let message = stderr(&refused);
+    assert!(
+        message.to_lowercase().contains("insufficient") || message.contains("cannot pay"),
+        "{message}"
+    );
+    // The rerun with the funded key needs no --reset.
+    staging(&dir, &chain.url).assert().success();
+    assert!(journal_lines(&dir, "staging") > 0);
+    chain.stop().await;
+}
+
 #[test]
 fn plan_errors_name_the_file_line_and_step() {
     let tmp = tempfile::tempdir().expect("tmp");
