@@ -18,7 +18,9 @@ missing=0
 
 lay_out() {
     local repo=$1 commit=$2 dest=$3
-    local git_dir="$mirrors/${repo/\//+}/repo"
+    # GitHub names are case-insensitive; .gitmodules and mirrors differ.
+    local git_dir
+    git_dir=$(find "$mirrors" -maxdepth 1 -iname "${repo/\//+}" -print -quit)/repo
     if [[ ! -d $git_dir ]]; then
         echo "missing: repository $repo (for $dest)" >&2
         missing=1

@@ -154,11 +154,21 @@ pub(crate) fn apply(
         &mut raw.project.script,
         PathBuf::from("script"),
     )?;
+    // forge's default: whichever of lib/ and node_modules/ exist, else lib/.
+    let root = foundry.path.parent().unwrap_or(std::path::Path::new("."));
+    let mut default_libs: Vec<PathBuf> = ["lib", "node_modules"]
+        .into_iter()
+        .filter(|d| root.join(d).is_dir())
+        .map(PathBuf::from)
+        .collect();
+    if default_libs.is_empty() {
+        default_libs.push(PathBuf::from("lib"));
+    }
     m.set(
         "project.libs",
         &["libs"],
         &mut raw.project.libs,
-        vec![PathBuf::from("lib")],
+        default_libs,
     )?;
     m.set(
         "project.out",
@@ -570,6 +580,27 @@ mod tests {
         assert_eq!(
             c.provenance.origins["compiler.optimizer"],
             Origin::ForgeDefault
+        );
+    }
+
+    #[test]
+    fn libraries_default_to_what_exists_as_in_forge() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("foundry.toml"), "[profile.default]\n").expect("write");
+        std::fs::create_dir(dir.path().join("node_modules")).expect("mkdir");
+        let c = Config::load(dir.path()).expect("load");
+        assert_eq!(
+            c.project.libs,
+            vec![std::path::PathBuf::from("node_modules")]
+        );
+        std::fs::create_dir(dir.path().join("lib")).expect("mkdir");
+        let c = Config::load(dir.path()).expect("load");
+        assert_eq!(
+            c.project.libs,
+            vec![
+                std::path::PathBuf::from("lib"),
+                std::path::PathBuf::from("node_modules")
+            ]
         );
     }
 
