@@ -401,6 +401,7 @@ fn missing_node_modules_names_the_install_command() {
 fn inputs_besides_the_sources_are_never_stale() {
     let tmp = tempfile::tempdir().expect("tmp");
     let root = tmp.path();
+    write(&root.join("slipway.toml"), "");
     let header = "// SPDX-License-Identifier: MIT\npragma solidity 0.8.20;\n";
     write(
         &root.join("contracts/src/A.sol"),

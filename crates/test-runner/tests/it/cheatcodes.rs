@@ -184,7 +184,7 @@ fn newer_forge_std_cheatcodes_assert_broadcast_skip_and_refuse() {
             ("test_DsTestFailureFlagFails", "ds-test's failure flag"),
             (
                 "testFail_OldStyle",
-                "`testFail…` functions were removed in forge 1.0",
+                "`testFail*` has been removed. Consider changing to test_Revert[If|When]_Condition and expecting a revert",
             ),
         ],
     );

@@ -128,7 +128,7 @@ fn ffi_and_files_are_off_unless_allowed() {
 #[test]
 fn forge_std_helpers_stdstore_deal_and_deploy_code() {
     let root = tempfile::tempdir().expect("tmp");
-    let s = run_path("Std\\.t", TestConfig::default(), root.path());
+    let s = run_path("**/Std.t.sol", TestConfig::default(), root.path());
     expect_only_failures(
         &s,
         "StdTest",

@@ -59,13 +59,13 @@ fn every_kind_of_outcome_is_reported_and_decoded() {
         s["OutcomesTest.test_RequireMessage()"],
         fail("arithmetic is broken")
     );
-    let fork = alloy_primitives::keccak256("createSelectFork(string)");
+    // A cheatcode slipway does not answer is named by its signature, with
+    // why.
     assert_eq!(
         s["OutcomesTest.test_UnknownCheatcode()"],
-        fail(&format!(
-            "unknown cheatcode: selector 0x{} is not implemented by slipway",
-            alloy_primitives::hex::encode(&fork[..4])
-        ))
+        fail(
+            "vm.createSelectFork(string): not supported by slipway: needs a fork of a live network: fork mode is not built yet (issue 36, `slipway fork`)"
+        )
     );
     assert_eq!(s["OutcomesTest.test_Fuzz(uint256)"], TestStatus::Pass);
     assert_eq!(
@@ -141,7 +141,7 @@ fn filters_select_tests_and_contracts() {
     );
 
     let none =
-        TestFilter::new(None, None, None, None, None, Some("contracts/test/")).expect("filter");
+        TestFilter::new(None, None, None, None, None, Some("contracts/test/**")).expect("filter");
     assert!(suite(&none).is_empty());
 }
 
