@@ -13,7 +13,7 @@
 # checked and a missing one named (bench/foundry-checkout.sh). Needs
 # hyperfine, python3, node and `npm ci` (forge from npm).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 mirrors=$1
 out=${2:-/dev/stdout}
 cargo build --release --quiet -p slipway || exit 2
