@@ -167,12 +167,41 @@ fn infer(value: &Value, cheat: &str) -> Result<alloy_dyn_abi::DynSolValue, Strin
         Value::Bool(b) => V::Bool(*b),
         Value::Number(n) if n.as_i64().is_some_and(|i| i < 0) => V::Int(as_int(value, cheat)?, 256),
         Value::Number(_) => V::Uint(as_uint(value, cheat)?, 256),
-        Value::String(s) => match s.strip_prefix("0x").map(alloy_primitives::hex::decode) {
-            Some(Ok(bytes)) if bytes.len() == 20 => V::Address(Address::from_slice(&bytes)),
-            Some(Ok(bytes)) if bytes.len() == 32 => V::FixedBytes(B256::from_slice(&bytes), 32),
-            Some(Ok(bytes)) => V::Bytes(bytes),
-            _ => V::String(s.clone()),
-        },
+        Value::String(s) => {
+            if let Some(digits) = s.strip_prefix("0x") {
+                // forge's rules: 39 digits is a mistyped address; an odd
+                // count gets a leading zero.
+                if digits.len() == 39 {
+                    return Err(format!(
+                        "{cheat}: cannot parse \"{digits}\" as an address; if it is one, prepend a zero"
+                    ));
+                }
+                let even = if digits.len() % 2 == 1 {
+                    format!("0{digits}")
+                } else {
+                    digits.to_owned()
+                };
+                if let Ok(bytes) = alloy_primitives::hex::decode(even) {
+                    return Ok(match bytes.len() {
+                        20 => V::Address(Address::from_slice(&bytes)),
+                        32 => V::FixedBytes(B256::from_slice(&bytes), 32),
+                        _ => V::Bytes(bytes),
+                    });
+                }
+            }
+            // Numbers too large for a JSON number come as strings.
+            if let Ok(n) = s.parse::<I256>()
+                && i64::try_from(n).is_err()
+            {
+                return Ok(V::Int(n, 256));
+            }
+            if let Ok(n) = s.parse::<U256>()
+                && u64::try_from(n).is_err()
+            {
+                return Ok(V::Uint(n, 256));
+            }
+            V::String(s.clone())
+        }
         Value::Array(items) => {
             let values = items
                 .iter()
@@ -191,7 +220,8 @@ fn infer(value: &Value, cheat: &str) -> Result<alloy_dyn_abi::DynSolValue, Strin
                 .map(|item| infer(item, cheat))
                 .collect::<Result<Vec<_>, _>>()?,
         ),
-        Value::Null => return Err(format!("{cheat}: null has no ABI type")),
+        // forge reads null as a zero word.
+        Value::Null => V::FixedBytes(B256::ZERO, 32),
     })
 }
 
@@ -305,6 +335,32 @@ mod tests {
             value_at("{oops", ".n", "t")
                 .expect_err("refused")
                 .contains("not JSON")
+        );
+    }
+
+    #[test]
+    fn untyped_values_are_inferred_as_forge_infers_them() {
+        use alloy_dyn_abi::DynSolValue as V;
+        let infer = |text: &str| infer(&serde_json::from_str(text).expect("json"), "t");
+        // An odd number of hex digits gets a leading zero: one byte.
+        assert_eq!(infer(r#""0x3""#), Ok(V::Bytes(vec![3])));
+        assert_eq!(infer("null"), Ok(V::FixedBytes(B256::ZERO, 32)));
+        assert!(
+            infer(r#""0x70997970c51812dc3a010c7d01b50e0d17dc79c""#).is_err(),
+            "39 digits"
+        );
+        assert_eq!(
+            infer(r#""100000000000000000000""#),
+            Ok(V::Int(
+                I256::try_from(U256::from(10u8).pow(U256::from(20u8))).expect("fits"),
+                256
+            )),
+            "a number too large for a JSON number: signed first, as forge tries it"
+        );
+        assert_eq!(
+            infer(r#""42""#),
+            Ok(V::String("42".into())),
+            "fits 64 bits: a string"
         );
     }
 
