@@ -363,6 +363,13 @@ pub(crate) fn apply(
         d.gas_reports,
     )?;
 
+    if raw.test.tx_origin != raw.test.sender {
+        provenance.warnings.push(format!(
+            "{}: a `tx_origin` other than `sender` is not followed yet: tests see tx.origin = sender ({})",
+            foundry.path.display(),
+            raw.test.sender
+        ));
+    }
     classify(foundry, provenance);
     Ok(())
 }
@@ -682,6 +689,16 @@ mainnet = "https://example.invalid"
                 .any(|w| w.contains("verbosity"))
         );
         assert!(c.provenance.unused.contains_key("verbosity"));
+        let (_dir, c) = project(
+            "[profile.default]\ntx_origin = \"0x00000000000000000000000000000000000000bb\"\n",
+            None,
+        );
+        assert!(
+            c.provenance
+                .warnings
+                .iter()
+                .any(|w| w.contains("tx_origin"))
+        );
     }
 
     #[test]
