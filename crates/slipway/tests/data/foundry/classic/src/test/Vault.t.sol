@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity >=0.8.0;
+pragma solidity 0.8.20;
 
 import {DSTestLite} from "dstest-lite/test.sol";
 import {Vault} from "../Vault.sol";
