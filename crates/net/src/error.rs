@@ -212,9 +212,15 @@ fn tls_cause(e: &rustls::Error) -> Cause {
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
                 Cause::NotYetValid
             }
-            // webpki's error sits inside rustls' `Other`; its name is its
-            // only public face here.
-            other if format!("{other:?}").contains("CaUsedAsEndEntity") => Cause::CaAsServer,
+            // webpki's verdict travels inside rustls' `Other`.
+            CertificateError::Other(other)
+                if matches!(
+                    other.0.downcast_ref::<webpki::Error>(),
+                    Some(webpki::Error::CaUsedAsEndEntity)
+                ) =>
+            {
+                Cause::CaAsServer
+            }
             other => Cause::Certificate(format!("{other:?}")),
         },
         other => Cause::Tls(other.to_string()),

@@ -168,11 +168,11 @@ impl<'a> Inspector<TestContext<'a>> for TestInspector<'_> {
                     inputs.scheme(),
                     revm::context_interface::CreateScheme::Create2 { .. }
                 )
-                && context
-                    .journaled_state
-                    .load_account(by_signature::CREATE2_DEPLOYER)
-                    .is_ok()
             {
+                // The frame bumps its caller's nonce: revm wants it loaded.
+                let Ok(_) = context
+                    .journaled_state
+                    .load_account(by_signature::CREATE2_DEPLOYER);
                 bump_nonce(context, sender);
                 inputs.set_call(by_signature::CREATE2_DEPLOYER);
             }
