@@ -4,6 +4,8 @@
 # slipway-std also under forge-std/.
 # foundry_toml DIR SOLC  — writes DIR/foundry.toml; append sections after.
 # solc_path BIN DIR      — the solc executable slipway builds DIR with.
+# same_runs DIR          — appends slipway's fuzz and invariant settings
+#                          (256 runs, seed 1; 256 runs of depth 50).
 foundry_toml() {
   cat > "$1/foundry.toml" <<TOML
 [profile.default]
@@ -22,4 +24,18 @@ TOML
 # (builds it); forge is pointed at the same executable.
 solc_path() {
   "$1" --root "$2" build --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).compiler.path))'
+}
+
+# same_runs DIR — forge runs what `slipway test --fuzz-seed 1` runs.
+same_runs() {
+  cat >> "$1/foundry.toml" <<TOML
+
+[fuzz]
+runs = 256
+seed = "0x1"
+
+[invariant]
+runs = 256
+depth = 50
+TOML
 }

@@ -24,16 +24,7 @@ ln -s "$PWD/node_modules" "$work/suite/node_modules"
 . bench/forge-lib.sh
 solc=$(solc_path "$bin" "$work/suite")
 foundry_toml "$work/suite" "$solc"
-cat >> "$work/suite/foundry.toml" <<TOML
-
-[fuzz]
-runs = 256
-seed = "0x1"
-
-[invariant]
-runs = 256
-depth = 50
-TOML
+same_runs "$work/suite"
 (cd "$work/suite" && "$forge" test --offline >/dev/null)
 
 {

@@ -95,7 +95,7 @@ fn counter_build() -> slipway_contracts::Artifacts {
     const ABI: &str = r#"[{"type":"constructor","inputs":[],"stateMutability":"nonpayable"},
         {"type":"function","name":"setNumber","inputs":[{"name":"n","type":"uint256"}],"outputs":[],"stateMutability":"nonpayable"}]"#;
     let abi: alloy_json_abi::JsonAbi = serde_json::from_str(ABI).unwrap_or_default();
-    slipway_contracts::Artifacts(vec![slipway_contracts::Artifact {
+    slipway_contracts::Artifacts::of(vec![slipway_contracts::Artifact {
         id: "src/Counter.sol:Counter".into(),
         name: "Counter".into(),
         abi,

@@ -39,11 +39,13 @@ pub struct Source<'a> {
 }
 
 /// One [`Source`] per file of a build (its contracts share the file's AST).
+/// The build is one compiled in this process, or one whose ASTs were read
+/// with it ([`slipway_solc::Need::Everything`]), so that no AST is missing.
 pub fn sources_of(contracts: &[slipway_solc::BuiltContract]) -> Vec<Source<'_>> {
     let mut seen = BTreeSet::new();
     contracts
         .iter()
-        .filter_map(|c| Some((c.source.as_path(), c.ast.as_ref()?, c.build_id.as_str())))
+        .filter_map(|c| Some((c.source.as_path(), c.ast().ok()??, c.build_id.as_str())))
         .filter(|(path, _, _)| seen.insert(*path))
         .map(|(path, ast, build)| Source {
             path,

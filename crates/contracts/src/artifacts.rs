@@ -1,8 +1,9 @@
 //! The artifact index: the build's contracts with their ABI, creation and
 //! runtime code (library placeholders zeroed, their slots kept), immutable
-//! slots and metadata; found by name or path; linked by address.
+//! slots and metadata; found by name or path; linked by address. A
+//! contract's code is read from the build when it is first found.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::OnceLock};
 
 use alloy_json_abi::JsonAbi;
 use alloy_primitives::{Address, B256, keccak256};
@@ -35,33 +36,95 @@ pub struct Artifact {
     pub raw_metadata: Option<String>,
 }
 
-/// Every contract of a build.
+/// Every contract of a build. A contract's code is taken from the build
+/// only when [`Artifacts::find`] finds it, so a command reads the
+/// artifacts of the contracts it names and no others.
 #[derive(Clone, Debug, Default)]
-pub struct Artifacts(pub Vec<Artifact>);
+pub struct Artifacts(Vec<Entry>);
+
+/// One contract: its id and name at hand, its artifact made on first use.
+#[derive(Clone, Debug)]
+struct Entry {
+    id: String,
+    name: String,
+    artifact: OnceLock<Artifact>,
+    from: Option<BuiltContract>,
+}
+
+impl Entry {
+    fn artifact(&self) -> Result<&Artifact, FindError> {
+        if let Some(artifact) = self.artifact.get() {
+            return Ok(artifact);
+        }
+        let unreadable = |reason: String| FindError::Unreadable {
+            id: self.id.clone(),
+            reason,
+        };
+        let contract = self
+            .from
+            .as_ref()
+            .ok_or_else(|| unreadable("no build output".into()))?;
+        let abi = contract
+            .abi
+            .clone()
+            .ok_or_else(|| unreadable("no ABI".into()))?;
+        let output = contract.output().map_err(|e| unreadable(e.to_string()))?;
+        let code = |code: Option<&Code>| {
+            code.map(|c| (c.zero_linked(), c.links.clone()))
+                .unwrap_or_default()
+        };
+        let (bytecode, links) = code(output.bytecode.as_ref());
+        let (deployed_bytecode, deployed_links) = code(output.deployed_bytecode.as_ref());
+        Ok(self.artifact.get_or_init(|| Artifact {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            abi,
+            bytecode,
+            links,
+            deployed_bytecode,
+            deployed_links,
+            immutables: output.immutables.clone(),
+            raw_metadata: output.raw_metadata.clone(),
+        }))
+    }
+}
+
+/// Whether `wanted` (`Name`, `File.sol:Name` or `path/File.sol:Name`)
+/// names the contract `name` whose id is `id` (`path/File.sol:Name`).
+pub fn names_contract(wanted: &str, id: &str, name: &str) -> bool {
+    match wanted.rsplit_once(':') {
+        Some((path, contract)) => name == contract && id.ends_with(&format!("{path}:{contract}")),
+        None => name == wanted,
+    }
+}
 
 impl Artifacts {
-    /// The contracts of a build.
+    /// The contracts of a build that have an ABI.
     pub fn from_build(contracts: &[BuiltContract]) -> Self {
-        let mut all: Vec<Artifact> = contracts
+        let mut all: Vec<Entry> = contracts
             .iter()
-            .filter_map(|c| {
-                let code = |code: Option<&Code>| {
-                    code.map(|c| (c.zero_linked(), c.links.clone()))
-                        .unwrap_or_default()
-                };
-                let (bytecode, links) = code(c.bytecode.as_ref());
-                let (deployed_bytecode, deployed_links) = code(c.deployed_bytecode.as_ref());
-                Some(Artifact {
-                    id: c.id(),
-                    name: c.name.clone(),
-                    abi: c.abi.clone()?,
-                    bytecode,
-                    links,
-                    deployed_bytecode,
-                    deployed_links,
-                    immutables: c.immutables.clone(),
-                    raw_metadata: c.raw_metadata.clone(),
-                })
+            .filter(|c| c.abi.is_some())
+            .map(|c| Entry {
+                id: c.id(),
+                name: c.name.clone(),
+                artifact: OnceLock::new(),
+                from: Some(c.clone()),
+            })
+            .collect();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all.dedup_by(|a, b| a.id == b.id);
+        Self(all)
+    }
+
+    /// Artifacts already made.
+    pub fn of(artifacts: Vec<Artifact>) -> Self {
+        let mut all: Vec<Entry> = artifacts
+            .into_iter()
+            .map(|a| Entry {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                artifact: OnceLock::from(a),
+                from: None,
             })
             .collect();
         all.sort_by(|a, b| a.id.cmp(&b.id));
@@ -71,18 +134,13 @@ impl Artifacts {
 
     /// The artifact `name` (`Name`, `File.sol:Name` or `path/File.sol:Name`).
     pub fn find(&self, name: &str) -> Result<&Artifact, FindError> {
-        let matches: Vec<&Artifact> = self
+        let matches: Vec<&Entry> = self
             .0
             .iter()
-            .filter(|a| match name.rsplit_once(':') {
-                Some((path, contract)) => {
-                    a.name == contract && a.id.ends_with(&format!("{path}:{contract}"))
-                }
-                None => a.name == name,
-            })
+            .filter(|a| names_contract(name, &a.id, &a.name))
             .collect();
         match matches.as_slice() {
-            [one] => Ok(one),
+            [one] => one.artifact(),
             [] => {
                 let wanted = name.rsplit(':').next().unwrap_or(name).to_ascii_lowercase();
                 let close = self
@@ -175,7 +233,7 @@ mod tests {
     }
 
     fn index() -> Artifacts {
-        Artifacts(vec![
+        Artifacts::of(vec![
             artifact("src/Bridge.sol:Bridge"),
             artifact("src/Token.sol:Token"),
             artifact("test/mocks/Token.sol:Token"),

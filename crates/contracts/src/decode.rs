@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use alloy_dyn_abi::{DynSolValue, EventExt, FunctionExt, JsonAbiExt};
 use alloy_json_abi::{Error, Event, Function, JsonAbi};
-use alloy_primitives::{B256, Bytes, Log};
+use alloy_primitives::{B256, Log};
 use alloy_sol_types::{Panic, Revert, SolError};
 
 /// Decodes with everything the project's ABIs declare.
@@ -17,7 +17,7 @@ pub struct Decoder {
     functions: HashMap<[u8; 4], Function>,
     events: HashMap<B256, Event>,
     /// Creation code of each contract, with its name.
-    creation: Vec<(Bytes, String)>,
+    creation: Vec<(slipway_solc::CodeId, String)>,
     /// Each contract's ABI, by name.
     abis: HashMap<String, JsonAbi>,
 }
@@ -98,20 +98,15 @@ impl Decoder {
                     .entry(contract.name.clone())
                     .or_insert_with(|| abi.clone());
             }
-            if let Some(code) = contract
-                .bytecode
-                .as_ref()
-                .and_then(|b| b.bytes())
-                .filter(|b| !b.is_empty())
-            {
-                decoder.creation.push((code.clone(), contract.name.clone()));
+            if let Some(code) = contract.creation {
+                decoder.creation.push((code, contract.name.clone()));
             }
         }
         // Longest first, so a contract is not taken for one whose code
         // happens to be a prefix of its own.
         decoder
             .creation
-            .sort_by_key(|(code, _)| std::cmp::Reverse(code.len()));
+            .sort_by_key(|(code, _)| std::cmp::Reverse(code.len));
         decoder
     }
 
@@ -120,7 +115,7 @@ impl Decoder {
     pub fn contract_name(&self, init_code: &[u8]) -> Option<&str> {
         self.creation
             .iter()
-            .find(|(code, _)| init_code.starts_with(code))
+            .find(|(code, _)| code.starts(init_code))
             .map(|(_, name)| name.as_str())
     }
 
@@ -320,6 +315,7 @@ pub fn display_value(value: &DynSolValue, quote_strings: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloy_primitives::Bytes;
     use alloy_sol_types::sol;
 
     sol! {

@@ -23,6 +23,14 @@ pub enum FindError {
         /// Their ids.
         candidates: Vec<String>,
     },
+    /// The artifact exists but its code cannot be read.
+    #[error("{reason}")]
+    Unreadable {
+        /// Its id.
+        id: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 fn did_you_mean(close: &[String]) -> String {

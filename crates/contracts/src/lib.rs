@@ -18,7 +18,7 @@ mod error;
 mod invoke;
 mod records;
 
-pub use artifacts::{Artifact, Artifacts, LinkReferences, fill};
+pub use artifacts::{Artifact, Artifacts, LinkReferences, fill, names_contract};
 pub use decode::{DecodedEvent, Decoder, EventArg, display_value};
 pub use error::{ChainIdentity, FindError, LinkError, OtherChain, RecordError};
 pub use invoke::{Invocation, InvokeError};

@@ -19,6 +19,7 @@ mod error;
 mod inputs;
 mod invoke;
 mod journal;
+mod need;
 mod plan;
 mod run;
 pub mod verify;
@@ -32,6 +33,7 @@ pub use invoke::{
     CallOutcome, InvokeRunError, RevertAbis, SendEvent, SendOutcome, Sender, call, check_send, send,
 };
 pub use journal::{FAILPOINT_VAR, Journal, JournalRecord, JournalState, LOCK_FILE, StepInput};
+pub use need::{deploy_need, verify_need};
 pub use plan::{
     Action, CheckedPlan, CheckedStep, Expr, FindPlanError, Plan, Step, find_plan, role_hash,
 };

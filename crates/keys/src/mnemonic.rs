@@ -80,31 +80,97 @@ pub fn derive_account(mnemonic: &str, index: u32) -> Result<DevAccount> {
         })
 }
 
-fn derive_range(mnemonic: &str, indices: std::ops::Range<u32>) -> Result<Vec<DevAccount>> {
-    use alloy_signer_local::coins_bip39::{English, Mnemonic};
-    use coins_bip32::xkeys::Parent;
+/// The key at `m/44'/60'/0'/0` of a mnemonic, from which each account is
+/// one non-hardened step.
+#[derive(Clone)]
+struct Parent {
+    key: k256::NonZeroScalar,
+    chain_code: [u8; 32],
+    /// Its public key, compressed (SEC1).
+    public: [u8; 33],
+}
 
+/// The parent key of `mnemonic`'s accounts, computed once per process
+/// (its seed takes 2,048 rounds of PBKDF2, and a command that opens the
+/// dev chain and resolves `dev:N` accounts asks several times).
+fn parent_key(mnemonic: &str) -> Result<Parent> {
+    use alloy_signer_local::coins_bip39::{English, Mnemonic};
+    use coins_bip32::primitives::XKeyInfo;
+    use std::{
+        collections::HashMap,
+        sync::{Mutex, OnceLock},
+    };
+
+    static PARENTS: OnceLock<Mutex<HashMap<String, Parent>>> = OnceLock::new();
+    let parents = PARENTS.get_or_init(Mutex::default);
+    if let Some(parent) = parents.lock().ok().and_then(|p| p.get(mnemonic).cloned()) {
+        return Ok(parent);
+    }
     let bad = |e: &dyn std::fmt::Display| MnemonicError::Derive {
         index: None,
         reason: e.to_string(),
     };
     let phrase = Mnemonic::<English>::new_from_phrase(mnemonic).map_err(|e| bad(&e))?;
-    let parent = phrase
+    let xpriv = phrase
         .master_key(None)
         .map_err(|e| bad(&e))?
         .derive_path("m/44'/60'/0'/0")
         .map_err(|e| bad(&e))?;
-    indices
-        .map(|i| {
-            let child = parent.derive_child(i).map_err(|e| bad(&e))?;
-            let key: &k256::ecdsa::SigningKey = child.as_ref();
-            let signer = PrivateKeySigner::from_signing_key(key.clone());
-            Ok(DevAccount {
-                address: signer.address(),
-                signer,
-            })
-        })
-        .collect()
+    let signing: &k256::ecdsa::SigningKey = xpriv.as_ref();
+    let info: &XKeyInfo = xpriv.as_ref();
+    let mut public = [0u8; 33];
+    public.copy_from_slice(&signing.verifying_key().to_encoded_point(true).to_bytes());
+    let parent = Parent {
+        key: *signing.as_nonzero_scalar(),
+        chain_code: info.chain_code.0,
+        public,
+    };
+    if let Ok(mut parents) = parents.lock() {
+        parents.insert(mnemonic.to_owned(), parent.clone());
+    }
+    Ok(parent)
+}
+
+/// Account `index` (a non-hardened BIP-32 step: the child key is the
+/// parent's plus HMAC-SHA512(chain code, parent public key ‖ index)'s left
+/// half), its address computed by libsecp256k1.
+fn child(parent: &Parent, index: u32) -> Result<DevAccount> {
+    use hmac::{Hmac, Mac};
+    use k256::elliptic_curve::PrimeField;
+
+    let bad = |reason: &str| MnemonicError::Derive {
+        index: Some(index),
+        reason: reason.to_owned(),
+    };
+    if index >= 1 << 31 {
+        return Err(bad("a hardened index"));
+    }
+    let mut mac = Hmac::<sha2::Sha512>::new_from_slice(&parent.chain_code)
+        .map_err(|_| bad("bad chain code"))?;
+    mac.update(&parent.public);
+    mac.update(&index.to_be_bytes());
+    let out = mac.finalize().into_bytes();
+    let mut left = [0u8; 32];
+    left.copy_from_slice(&out[..32]);
+    let tweak = Option::<k256::Scalar>::from(k256::Scalar::from_repr(left.into()))
+        .ok_or_else(|| bad("the step is out of range"))?;
+    let key =
+        Option::<k256::NonZeroScalar>::from(k256::NonZeroScalar::new(tweak + parent.key.as_ref()))
+            .ok_or_else(|| bad("the child key is zero"))?;
+    let bytes: [u8; 32] = key.to_repr().into();
+    let secret = secp256k1::SecretKey::from_byte_array(&bytes).map_err(|_| bad("invalid key"))?;
+    let public = secp256k1::PublicKey::from_secret_key_global(&secret).serialize_uncompressed();
+    let address = Address::from_raw_public_key(&public[1..]);
+    let signing = k256::ecdsa::SigningKey::from(key);
+    Ok(DevAccount {
+        address,
+        signer: PrivateKeySigner::new_with_credential(signing, address, None),
+    })
+}
+
+fn derive_range(mnemonic: &str, indices: std::ops::Range<u32>) -> Result<Vec<DevAccount>> {
+    let parent = parent_key(mnemonic)?;
+    indices.map(|i| child(&parent, i)).collect()
 }
 
 #[cfg(test)]
@@ -131,6 +197,25 @@ mod tests {
             accounts[0].signer.to_bytes().to_string(),
             "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
         );
+        let many = derive_accounts(slipway_config::DEV_MNEMONIC, 20).expect("derive");
+        assert_eq!(
+            many[19].address,
+            address!("8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199")
+        );
+        assert_eq!(
+            many[19].signer.to_bytes().to_string(),
+            "0xdf57089febbacf7ba0bc227dafbffa9fc08a93fdc68e1e42411a14efcf23656e"
+        );
+        for account in &many {
+            assert_eq!(account.signer.address(), account.address);
+            assert_eq!(
+                alloy_signer_local::PrivateKeySigner::from_bytes(&account.signer.to_bytes())
+                    .expect("key")
+                    .address(),
+                account.address,
+                "the address is the key's"
+            );
+        }
         let one = derive_account(slipway_config::DEV_MNEMONIC, 2).expect("one");
         assert_eq!(one.address, accounts[2].address);
         assert!(derive_account("not a mnemonic", 0).is_err());

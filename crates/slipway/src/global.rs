@@ -58,14 +58,16 @@ impl GlobalOpts {
     }
 
     /// Builds the project for a command that goes on to test, deploy or
-    /// verify, showing progress and diagnostics (unless `quiet`).
+    /// verify, showing progress and diagnostics (unless `quiet`). On an
+    /// unchanged project only what `need` asks of each contract is read.
     pub(crate) fn build(
         &self,
         config: &Config,
         profile: slipway_solc::Profile,
         quiet: bool,
+        need: &dyn Fn(&slipway_solc::BuiltContract) -> slipway_solc::Need,
     ) -> Result<slipway_solc::BuildReport> {
-        crate::render::build::compile(self.ui(), self.offline, config, profile, quiet)
+        crate::render::build::compile(self.ui(), self.offline, config, profile, quiet, need)
     }
 
     /// The project's configuration.

@@ -1,13 +1,18 @@
 //! One build: resolve nothing, compile what changed, report what happened.
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
 
+use foundry_compilers::{ConfigurableArtifacts, Project, solc::SolcCompiler};
 use serde::Serialize;
 use slipway_config::Config;
 
 use crate::{
-    Compiler, Diagnostic, DiagnosticSeverity, Profile, Result, SolcError,
-    fingerprint::Fingerprint,
+    BuiltContract, Compiler, Diagnostic, DiagnosticSeverity, Need, Profile, Result, SolcError,
+    fingerprint::{Fingerprint, Unchanged},
+    index::index_of,
     key::{BuildInputs, fingerprint_path, key_path, reusable},
     project::{check_node_modules, project},
     sizes::{ContractSize, object_len},
@@ -20,6 +25,9 @@ pub struct BuildReport {
     pub compiler: Compiler,
     /// True when the cache held everything: the compiler was not called.
     pub unchanged: bool,
+    /// True when the build was answered from its fingerprint: nothing was
+    /// parsed, and each contract's artifact is read only when used.
+    pub from_fingerprint: bool,
     /// How many times the compiler ran for this build (0 when the cache
     /// held everything).
     pub compiler_runs: usize,
@@ -57,25 +65,90 @@ fn is_test_size_warning(diagnostic: &Diagnostic, test_dir: &Path) -> bool {
             .is_some_and(|f| Path::new(f).starts_with(test_dir))
 }
 
-/// The contract sizes of the last build when nothing it depends on changed
-/// since (the no-op fast path: no source is parsed); `None` when a build is
-/// needed.
-pub fn up_to_date(
+/// The contracts of the last build when nothing it depends on changed
+/// since (the no-op fast path: no source is parsed); `None` when a build
+/// is needed.
+pub(crate) fn up_to_date(
     config: &Config,
     compiler: &Compiler,
     profile: Profile,
-) -> Result<Option<Vec<ContractSize>>> {
+) -> Result<Option<Unchanged>> {
     let project = project(config, compiler, profile)?;
+    Ok(still_holds(config, compiler, profile, &project))
+}
+
+fn still_holds(
+    config: &Config,
+    compiler: &Compiler,
+    profile: Profile,
+    project: &Project<SolcCompiler, ConfigurableArtifacts>,
+) -> Option<Unchanged> {
     let cache_dir = project.cache_path().parent().unwrap_or(&config.root);
-    let Some(fingerprint) = Fingerprint::read(&fingerprint_path(cache_dir, profile)) else {
-        return Ok(None);
-    };
+    let fingerprint = Fingerprint::read(&fingerprint_path(cache_dir, profile))?;
     let source_dirs = [
         config.path(&config.project.src),
         config.path(&config.project.test),
     ];
-    let key = BuildInputs::of(&project, compiler, profile).key();
-    Ok(fingerprint.still_holds(&key, &source_dirs))
+    let key = BuildInputs::of(project, compiler, profile).key();
+    fingerprint.still_holds(&key, &source_dirs)
+}
+
+/// The last build, answered from its fingerprint when nothing it depends
+/// on changed since, with what `need` asks of each contract already read
+/// from its artifact (the rest is read on first use). `None` when a build
+/// is needed; an artifact that does not read back as the build wrote it
+/// also drops the compiler's cache, so that the build compiles everything.
+pub(crate) fn unchanged_build(
+    config: &Config,
+    compiler: &Compiler,
+    profile: Profile,
+    need: &dyn Fn(&BuiltContract) -> Need,
+) -> Result<Option<BuildReport>> {
+    let project = project(config, compiler, profile)?;
+    let Some(unchanged) = still_holds(config, compiler, profile, &project) else {
+        return Ok(None);
+    };
+    let artifacts: Vec<BuiltContract> = unchanged
+        .index
+        .into_iter()
+        .map(BuiltContract::indexed)
+        .collect();
+    for contract in &artifacts {
+        if let Err(e) = contract.read_now(need(contract)) {
+            tracing::debug!("the build fingerprint holds but {e}: compiling everything");
+            let _ = std::fs::remove_file(project.cache_path());
+            return Ok(None);
+        }
+    }
+    Ok(Some(BuildReport {
+        compiler: compiler.clone(),
+        unchanged: true,
+        from_fingerprint: true,
+        compiler_runs: 0,
+        compiled_sources: Vec::new(),
+        diagnostics: Vec::new(),
+        contracts: unchanged.contracts,
+        artifacts_dir: project.artifacts_path().to_path_buf(),
+        artifacts,
+    }))
+}
+
+/// Each contract's artifact file, by `path/File.sol:Name`.
+fn artifact_files(
+    output: &crate::CompileOutput,
+    project: &Project<SolcCompiler, ConfigurableArtifacts>,
+    root: &Path,
+) -> BTreeMap<String, PathBuf> {
+    output
+        .artifact_ids()
+        .map(|(id, _)| {
+            let source = id.source.strip_prefix(root).unwrap_or(&id.source);
+            (
+                format!("{}:{}", source.display(), id.name),
+                project.artifacts_path().join(&id.path),
+            )
+        })
+        .collect()
 }
 
 /// Compiles the project of `config` with `compiler` in `profile`.
@@ -168,15 +241,18 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
     contracts.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
     contracts.dedup_by(|a, b| a.source == b.source && a.name == b.name);
 
+    let artifacts = crate::artifact::contracts_of(&output, root);
     let clean = !output.has_compiler_errors();
     if clean
         && let Ok(cache) = project.read_cache_file()
+        && let Some(index) = index_of(&artifacts, &artifact_files(&output, &project, root))
         && let Some(fingerprint) = Fingerprint::take(
             inputs.key(),
             cache.files.keys().map(|p| config.root.join(p)),
             &source_dirs,
             project.artifacts_path(),
             contracts.clone(),
+            index,
         )
     {
         fingerprint.write(&fingerprint_file);
@@ -185,11 +261,12 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
     Ok(BuildReport {
         compiler: compiler.clone(),
         unchanged: output.is_unchanged(),
+        from_fingerprint: false,
         compiler_runs,
         compiled_sources,
         diagnostics,
         contracts,
         artifacts_dir: project.artifacts_path().to_path_buf(),
-        artifacts: crate::artifact::contracts_of(&output, root),
+        artifacts,
     })
 }

@@ -56,6 +56,17 @@ pub enum SolcError {
         /// What npm said.
         stderr: String,
     },
+    /// An artifact cannot be read, or no longer holds what the build wrote.
+    #[error(
+        "cannot use the build artifact {}: {reason}; run `slipway build` and try again",
+        path.display()
+    )]
+    ArtifactUnreadable {
+        /// The artifact file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// A file-system operation failed.
     #[error("{action} {}", path.display())]
     Io {

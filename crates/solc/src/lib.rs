@@ -15,6 +15,7 @@ mod detect;
 mod diagnostics;
 mod error;
 mod fingerprint;
+mod index;
 mod key;
 pub mod native;
 mod project;
@@ -23,9 +24,11 @@ mod session;
 mod sizes;
 mod solcjs;
 pub mod std_lib;
+#[doc(hidden)]
+pub mod testing;
 
-pub use artifact::{BuiltContract, Code, CodeObject, LinkReferences};
-pub use build::{BuildReport, build, up_to_date};
+pub use artifact::{BuiltContract, Code, CodeId, CodeObject, ContractOutput, LinkReferences, Need};
+pub use build::{BuildReport, build};
 pub use candidate::compile_errors_with;
 pub use diagnostics::{Diagnostic, DiagnosticSeverity};
 pub use error::{Result, SolcError};
@@ -33,5 +36,7 @@ pub use key::{BuildInputs, reusable};
 pub(crate) use project::CompileOutput;
 pub use project::{Profile, STATE_DIR, evm_version, project};
 pub use resolve::{Compiler, CompilerKind, ResolveOptions, cache_dir, probe_version, resolve};
-pub use session::{BuildEvent, BuildRequest, Built, compile, compile_project, compiler};
+pub use session::{
+    BuildEvent, BuildRequest, Built, compile, compile_for, compile_project, compiler,
+};
 pub use sizes::{CODE_SIZE_LIMIT, ContractSize, INITCODE_SIZE_LIMIT};

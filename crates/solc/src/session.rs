@@ -5,7 +5,9 @@
 
 use slipway_config::Config;
 
-use crate::{BuildReport, Compiler, ContractSize, Profile, ResolveOptions, Result};
+use crate::{
+    BuildReport, BuiltContract, Compiler, ContractSize, Need, Profile, ResolveOptions, Result,
+};
 
 /// What a build is asked to do.
 #[derive(Clone, Copy, Debug)]
@@ -103,11 +105,11 @@ pub fn compile_project(
 ) -> Result<Built> {
     let compiler = compiler(config, request.offline, events)?;
     if request.allow_unchanged
-        && let Some(contracts) = crate::up_to_date(config, &compiler, request.profile)?
+        && let Some(unchanged) = crate::build::up_to_date(config, &compiler, request.profile)?
     {
         return Ok(Built::Unchanged {
             compiler,
-            contracts,
+            contracts: unchanged.contracts,
         });
     }
     Ok(Built::Compiled(Box::new(compile_with(
@@ -119,14 +121,32 @@ pub fn compile_project(
 }
 
 /// Builds the project of `config` in `profile`, always producing the
-/// compile output (for callers that go on to test, deploy or verify).
+/// compile output with every contract's code and AST.
 pub fn compile(
     config: &Config,
     profile: Profile,
     offline: bool,
     events: &dyn Fn(BuildEvent<'_>),
 ) -> Result<BuildReport> {
+    compile_for(config, profile, offline, events, &|_| Need::Everything)
+}
+
+/// Builds the project of `config` in `profile` for a command that goes on
+/// to test, deploy or verify. When nothing changed since the last clean
+/// build, the build is answered from its fingerprint and only what `need`
+/// asks of each contract is read from the artifacts (anything else on
+/// first use); otherwise the project is compiled.
+pub fn compile_for(
+    config: &Config,
+    profile: Profile,
+    offline: bool,
+    events: &dyn Fn(BuildEvent<'_>),
+    need: &dyn Fn(&BuiltContract) -> Need,
+) -> Result<BuildReport> {
     let compiler = compiler(config, offline, events)?;
+    if let Some(report) = crate::build::unchanged_build(config, &compiler, profile, need)? {
+        return Ok(report);
+    }
     compile_with(config, &compiler, profile, events)
 }
 

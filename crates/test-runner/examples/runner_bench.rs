@@ -52,7 +52,7 @@ fn compile() -> (Vec<TestContract>, Decoder) {
         slipway_solc::build(&config, &compiler, slipway_solc::Profile::Default).expect("build");
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
     (
-        slipway_test_runner::discover(&report.artifacts, &config.project.libs),
+        slipway_test_runner::discover(&report.artifacts, &config.project.libs).expect("read"),
         Decoder::from_build(&report.artifacts),
     )
 }

@@ -17,17 +17,9 @@ use slipway_solc::BuiltContract;
 pub struct TestHost {
     root: PathBuf,
     config: TestConfig,
-    artifacts: Vec<ArtifactCode>,
-}
-
-/// One contract's code, for `vm.getCode` / `vm.getDeployedCode`.
-#[derive(Debug)]
-struct ArtifactCode {
-    /// Source file, relative to the root.
-    source: PathBuf,
-    name: String,
-    creation: Option<Bytes>,
-    runtime: Option<Bytes>,
+    /// The build's contracts, for `vm.getCode` / `vm.getDeployedCode`:
+    /// a contract's code is read when a test first asks for it.
+    artifacts: Vec<BuiltContract>,
 }
 
 impl TestHost {
@@ -37,19 +29,7 @@ impl TestHost {
         Self {
             root: root.to_path_buf(),
             config,
-            artifacts: contracts
-                .iter()
-                .map(|c| ArtifactCode {
-                    source: c.source.clone(),
-                    name: c.name.clone(),
-                    creation: c.bytecode.as_ref().and_then(|b| b.bytes()).cloned(),
-                    runtime: c
-                        .deployed_bytecode
-                        .as_ref()
-                        .and_then(|b| b.bytes())
-                        .cloned(),
-                })
-                .collect(),
+            artifacts: contracts.to_vec(),
         }
     }
 
@@ -63,7 +43,7 @@ impl TestHost {
     /// `out/File.sol/Name.json`; creation code, or runtime code.
     pub(crate) fn code(&self, spec: &str, runtime: bool, cheat: &str) -> Result<Bytes, String> {
         let (file, name) = parse_spec(spec);
-        let found: Vec<&ArtifactCode> = self
+        let found: Vec<&BuiltContract> = self
             .artifacts
             .iter()
             .filter(|a| name.as_ref().is_none_or(|n| a.name == *n))
@@ -95,18 +75,23 @@ impl TestHost {
                 ));
             }
         };
+        let output = artifact.output().map_err(|e| format!("{cheat}: {e}"))?;
         let code = if runtime {
-            &artifact.runtime
+            &output.deployed_bytecode
         } else {
-            &artifact.creation
+            &output.bytecode
         };
-        code.clone().ok_or_else(|| {
-            format!(
-                "{cheat}: {} has no {} code (abstract, an interface, or unlinked libraries)",
-                artifact.name,
-                if runtime { "runtime" } else { "creation" }
-            )
-        })
+        code.as_ref()
+            .and_then(|c| c.bytes())
+            .filter(|b| !b.is_empty())
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "{cheat}: {} has no {} code (abstract, an interface, or unlinked libraries)",
+                    artifact.name,
+                    if runtime { "runtime" } else { "creation" }
+                )
+            })
     }
 
     /// `path` resolved against the root, when `fs_permissions` allow

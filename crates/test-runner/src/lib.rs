@@ -35,7 +35,7 @@ pub use coverage::{
     CoverageError, CoverageGate, CoverageHits, CoverageMap, CoverageReport, FileCoverage,
     GateShortfall, Ratio, measure as measure_coverage,
 };
-pub use discover::{TestContract, TestFunction, discover};
+pub use discover::{Candidate, TestContract, TestFunction, candidate, candidates, discover};
 pub use failures::{FAILURES_FILE, FailedTest, FailuresError, failures_of, record, recorded};
 pub use filter::{FilterError, TestFilter};
 pub use gas::{ContractGas, GasRecord, GasReport, GasStats};
@@ -56,6 +56,6 @@ pub use snapshot_check::{
     check_snapshot, snapshot,
 };
 pub use suite::{
-    FilterPatterns, ListedContract, Rerun, SuiteError, SuiteRequest, SuiteRun, Summary, list_suite,
-    run_suite,
+    FilterPatterns, ListedContract, Rerun, SuiteError, SuiteRequest, SuiteRun, Summary,
+    artifact_need, list_suite, run_suite,
 };

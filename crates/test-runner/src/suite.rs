@@ -8,11 +8,11 @@ use std::sync::Arc;
 use serde::Serialize;
 use slipway_config::Config;
 use slipway_contracts::Decoder;
-use slipway_solc::BuildReport;
+use slipway_solc::{BuildReport, BuiltContract, Need};
 
 use crate::{
-    ContractOutcome, CoverageHits, FilterError, FuzzOptions, InvariantOptions, RunOptions,
-    TestContract, TestFilter, TestStatus,
+    Candidate, ContractOutcome, CoverageHits, FilterError, FuzzOptions, InvariantOptions,
+    RunOptions, TestContract, TestFilter, TestStatus,
     failures::{self, FailuresError},
 };
 
@@ -92,6 +92,9 @@ pub enum SuiteError {
         #[source]
         source: std::io::Error,
     },
+    /// A test contract's artifact could not be read.
+    #[error(transparent)]
+    Artifact(#[from] slipway_solc::SolcError),
     /// The thread pool for `jobs` could not be started.
     #[error("cannot start {jobs} test threads: {reason}")]
     Threads {
@@ -187,12 +190,15 @@ fn filter_of(f: &FilterPatterns) -> Result<TestFilter, SuiteError> {
     )?)
 }
 
-/// The test contracts of `build`, once it compiled.
-fn test_contracts(config: &Config, build: &BuildReport) -> Result<Vec<TestContract>, SuiteError> {
+/// The test contracts of `build`, once it compiled, before any is read.
+fn test_candidates<'b>(
+    config: &Config,
+    build: &'b BuildReport,
+) -> Result<Vec<Candidate<'b>>, SuiteError> {
     if build.has_errors() {
         return Err(SuiteError::Compilation);
     }
-    Ok(crate::discover(&build.artifacts, &config.project.libs))
+    Ok(crate::candidates(&build.artifacts, &config.project.libs))
 }
 
 /// The tests `filter` selects, without running them (`--list`).
@@ -202,11 +208,11 @@ pub fn list_suite(
     filter: &FilterPatterns,
 ) -> Result<Vec<ListedContract>, SuiteError> {
     let filter = filter_of(filter)?;
-    Ok(selected(&test_contracts(config, build)?, &filter)
+    Ok(selected(&test_candidates(config, build)?, &filter)
         .into_iter()
         .map(|(c, tests)| ListedContract {
-            source: c.source.clone(),
-            name: c.name.clone(),
+            source: c.source(),
+            name: c.contract.name.clone(),
             tests: tests.into_iter().map(|t| t.function.name.clone()).collect(),
         })
         .collect())
@@ -214,24 +220,66 @@ pub fn list_suite(
 
 /// Each contract `filter` selects, with the tests of it that it selects
 /// (contracts left with none are left out), as the runner selects them.
-fn selected<'c>(
-    contracts: &'c [TestContract],
+fn selected<'c, 'b>(
+    candidates: &'c [Candidate<'b>],
     filter: &TestFilter,
-) -> Vec<(&'c TestContract, Vec<&'c crate::TestFunction>)> {
-    contracts
+) -> Vec<(&'c Candidate<'b>, Vec<&'c crate::TestFunction>)> {
+    candidates
         .iter()
-        .filter(|c| filter.contract(&c.source, &c.name))
+        .filter(|c| filter.contract(&c.source(), &c.contract.name))
         .map(|c| {
             let tests = c
                 .tests
                 .iter()
                 .chain(&c.invariants)
-                .filter(|t| filter.test(&c.name, &t.signature()))
+                .filter(|t| filter.test(&c.contract.name, &t.signature()))
                 .collect::<Vec<_>>();
             (c, tests)
         })
         .filter(|(_, tests)| !tests.is_empty())
         .collect()
+}
+
+/// The filter `request` makes, with `--rerun`'s recorded failures.
+fn selection(
+    config: &Config,
+    request: &SuiteRequest,
+) -> Result<(TestFilter, Option<Rerun>), SuiteError> {
+    let filter = filter_of(&request.filter)?;
+    Ok(match request.rerun {
+        false => (filter, None),
+        true => match failures::recorded(&config.root)? {
+            Some(failed) if !failed.is_empty() => {
+                let count = failed.len();
+                (
+                    filter.only(failed.into_iter().map(|f| (f.contract, f.test))),
+                    Some(Rerun::Failed(count)),
+                )
+            }
+            _ => (filter, Some(Rerun::NothingRecorded)),
+        },
+    })
+}
+
+/// What a run of `request` reads of each contract's artifact: the code
+/// and AST of the test contracts it selects, nothing of the others (a
+/// test that asks for another contract's code reads it then). Handed to
+/// the build, so that an artifact that does not read back sends it down
+/// the full path before anything runs.
+pub fn artifact_need(
+    config: &Config,
+    request: &SuiteRequest,
+) -> Result<impl Fn(&BuiltContract) -> Need + use<>, SuiteError> {
+    let (filter, _) = selection(config, request)?;
+    let libs = config.project.libs.clone();
+    Ok(move |contract: &BuiltContract| {
+        let wanted = crate::discover::candidate(contract, &libs)
+            .is_some_and(|c| !selected(std::slice::from_ref(&c), &filter).is_empty());
+        match wanted {
+            true => Need::Everything,
+            false => Need::Nothing,
+        }
+    })
 }
 
 /// Runs the tests of `build` as `config` and `request` say, and records
@@ -241,7 +289,7 @@ pub fn run_suite(
     build: &BuildReport,
     request: &SuiteRequest,
 ) -> Result<SuiteRun, SuiteError> {
-    let mut filter = filter_of(&request.filter)?;
+    filter_of(&request.filter)?;
     for (flag, value) in [
         ("--fuzz-runs", request.fuzz_runs),
         ("--invariant-runs", request.invariant_runs),
@@ -255,18 +303,14 @@ pub fn run_suite(
             return Err(SuiteError::Zero(flag));
         }
     }
-    let contracts = test_contracts(config, build)?;
-    let rerun = match request.rerun {
-        false => None,
-        true => match failures::recorded(&config.root)? {
-            Some(failed) if !failed.is_empty() => {
-                let count = failed.len();
-                filter = filter.only(failed.into_iter().map(|f| (f.contract, f.test)));
-                Some(Rerun::Failed(count))
-            }
-            _ => Some(Rerun::NothingRecorded),
-        },
-    };
+    let (filter, rerun) = selection(config, request)?;
+    let candidates = test_candidates(config, build)?;
+    let chosen = selected(&candidates, &filter);
+    let wanted: usize = chosen.iter().map(|(_, tests)| tests.len()).sum();
+    let contracts = chosen
+        .iter()
+        .map(|(c, _)| c.load())
+        .collect::<Result<Vec<TestContract>, _>>()?;
     let decoder = Decoder::from_build(&build.artifacts);
     // A Foundry project's tests run under the hardfork its build targets,
     // as forge's do; a slipway project's under its development chain's.
@@ -334,10 +378,6 @@ pub fn run_suite(
             })?
             .install(run),
     };
-    let wanted: usize = selected(&contracts, &filter)
-        .iter()
-        .map(|(_, tests)| tests.len())
-        .sum();
     let ran: usize = results.iter().map(|c| c.tests.len()).sum();
     if request.record_failures {
         failures::record(&config.root, &failures::failures_of(&results))?;

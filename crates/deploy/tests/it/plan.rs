@@ -284,7 +284,7 @@ fn counter_build() -> slipway_contracts::Artifacts {
             {"type":"function","name":"setNumber","inputs":[{"name":"n","type":"uint256"}],"outputs":[],"stateMutability":"nonpayable"}]"#,
     )
     .expect("abi");
-    slipway_contracts::Artifacts(vec![slipway_contracts::Artifact {
+    slipway_contracts::Artifacts::of(vec![slipway_contracts::Artifact {
         id: "src/Counter.sol:Counter".into(),
         name: "Counter".into(),
         abi,

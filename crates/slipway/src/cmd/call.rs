@@ -98,7 +98,13 @@ fn project_abis(
     config: &slipway_config::Config,
     offline: bool,
 ) -> impl Fn() -> Vec<alloy_json_abi::JsonAbi> + Sync + '_ {
-    move || match slipway_solc::compile(config, slipway_solc::Profile::Default, offline, &|_| {}) {
+    move || match slipway_solc::compile_for(
+        config,
+        slipway_solc::Profile::Default,
+        offline,
+        &|_| {},
+        &|_| slipway_solc::Need::Nothing,
+    ) {
         Ok(build) => build
             .artifacts
             .iter()

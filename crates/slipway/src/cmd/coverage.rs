@@ -6,7 +6,7 @@ use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Args, ValueEnum};
 use eyre::{Result, WrapErr, bail};
-use slipway_solc::Profile;
+use slipway_solc::{Need, Profile};
 use slipway_test_runner::{
     CoverageGate, CoverageReport, SuiteRequest, measure_coverage, run_suite,
 };
@@ -84,7 +84,7 @@ impl CoverageArgs {
         }
         let json = self.reports.contains(&ReportKind::Json);
         let config = global.config()?;
-        let build = global.build(&config, Profile::Coverage, json)?;
+        let build = global.build(&config, Profile::Coverage, json, &|_| Need::Everything)?;
         let request = SuiteRequest {
             coverage: true,
             trace_failures: global.verbose >= 3,

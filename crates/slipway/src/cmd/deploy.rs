@@ -209,7 +209,8 @@ impl DeployArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
         let env = environment(global.ui(), &config, &self.env)?;
-        let build = global.build(&config, Profile::Default, self.json)?;
+        let need = slipway_deploy::deploy_need(&config, &env, self.plan.as_deref());
+        let build = global.build(&config, Profile::Default, self.json, &need)?;
         if build.has_errors() {
             bail!("compilation failed: nothing was deployed");
         }

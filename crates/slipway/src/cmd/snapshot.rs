@@ -72,11 +72,12 @@ impl SnapshotArgs {
         if let Some(tolerance) = self.tolerance {
             request.tolerance = tolerance;
         }
-        let build = global.build(&config, Profile::Default, false)?;
         let suite = SuiteRequest {
             trace_failures: global.verbose >= 3,
             ..self.selection.request()
         };
+        let need = slipway_test_runner::artifact_need(&config, &suite)?;
+        let build = global.build(&config, Profile::Default, false, &need)?;
         let outcome = snapshot(&config, &build, &suite, &request)?;
         match &outcome {
             SnapshotOutcome::TestsFailed(run) => {

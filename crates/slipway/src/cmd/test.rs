@@ -4,9 +4,10 @@ use std::{path::PathBuf, process::ExitCode};
 
 use clap::Args;
 use eyre::{Result, WrapErr};
-use slipway_solc::Profile;
+use slipway_solc::{Need, Profile};
 use slipway_test_runner::{
-    GasReport, Rerun, SuiteRequest, TEST_FAIL_REMOVED, TestStatus, junit, list_suite, run_suite,
+    GasReport, Rerun, SuiteRequest, TEST_FAIL_REMOVED, TestStatus, artifact_need, junit,
+    list_suite, run_suite,
 };
 
 use crate::global::{CHECK_FAILED, GlobalOpts};
@@ -70,8 +71,8 @@ impl TestArgs {
 
     fn run_once(&self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
-        let build = global.build(&config, Profile::Default, self.json)?;
         if self.list {
+            let build = global.build(&config, Profile::Default, self.json, &|_| Need::Nothing)?;
             let listed = list_suite(&config, &build, &self.selection.request().filter)?;
             print!("{}", render::tests::list(&listed, self.json)?);
             return Ok(ExitCode::SUCCESS);
@@ -85,6 +86,8 @@ impl TestArgs {
             record_failures: true,
             ..self.selection.request()
         };
+        let need = artifact_need(&config, &request)?;
+        let build = global.build(&config, Profile::Default, self.json, &need)?;
         let run = run_suite(&config, &build, &request)?;
         if !self.json {
             match run.rerun {

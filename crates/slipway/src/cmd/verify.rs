@@ -41,7 +41,8 @@ impl VerifyArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
         let env = config.environment(&self.env)?;
-        let build = global.build(&config, Profile::Default, self.json)?;
+        let need = slipway_deploy::verify_need(&config, &env, &self.names);
+        let build = global.build(&config, Profile::Default, self.json, &need)?;
         if build.has_errors() {
             bail!("compilation failed: nothing to compare with");
         }

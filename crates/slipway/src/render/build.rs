@@ -98,9 +98,10 @@ pub(crate) fn compile(
     config: &Config,
     profile: Profile,
     quiet: bool,
+    need: &dyn Fn(&slipway_solc::BuiltContract) -> slipway_solc::Need,
 ) -> Result<BuildReport> {
     let progress = Progress::new(ui);
-    match slipway_solc::compile(config, profile, offline, &|e| progress.on(e)) {
+    match slipway_solc::compile_for(config, profile, offline, &|e| progress.on(e), need) {
         Ok(report) => {
             progress.finished(&report, quiet);
             Ok(report)

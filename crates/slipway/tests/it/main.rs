@@ -19,3 +19,4 @@ mod node;
 mod protection;
 mod test_cli;
 mod verify;
+mod warm_builds;

@@ -32,6 +32,9 @@ pub enum CoverageError {
         /// Why.
         error: std::io::Error,
     },
+    /// A contract's artifact could not be read.
+    #[error("{0}")]
+    Artifact(String),
 }
 
 /// Instruction counts of a test run, by contract name and code (init or
@@ -129,7 +132,9 @@ impl CoverageMap {
         let mut map = Self::default();
         for contract in contracts {
             let source = contract.source.clone();
-            if let (Some(file), Some(ast)) = (contract.source_id, &contract.ast)
+            let unreadable = |e: slipway_solc::SolcError| CoverageError::Artifact(e.to_string());
+            if let (Some(file), Some(ast)) =
+                (contract.source_id, contract.ast().map_err(unreadable)?)
                 && source.starts_with(src_dir)
                 && !exclude.iter().any(|e| source.starts_with(e))
                 && !map.files.contains_key(&file)
@@ -150,8 +155,9 @@ impl CoverageMap {
             let with_map = |code: Option<&slipway_solc::Code>| {
                 code.and_then(|c| Some((c.bytes()?.clone(), c.source_map.clone()?)))
             };
-            let creation = with_map(contract.bytecode.as_ref());
-            let runtime = with_map(contract.deployed_bytecode.as_ref());
+            let output = contract.output().map_err(unreadable)?;
+            let creation = with_map(output.bytecode.as_ref());
+            let runtime = with_map(output.deployed_bytecode.as_ref());
             for (init, code) in [(true, creation), (false, runtime)] {
                 if let Some((code, source_map)) = code
                     && !code.is_empty()

@@ -53,7 +53,8 @@ fn a_foundry_test_ports_by_changing_its_imports() {
     let report =
         slipway_solc::build(&config, &compiler, slipway_solc::Profile::Default).expect("build");
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
-    let contracts = slipway_test_runner::discover(&report.artifacts, &config.project.libs);
+    let contracts =
+        slipway_test_runner::discover(&report.artifacts, &config.project.libs).expect("read");
     let decoder = Decoder::from_build(&report.artifacts);
     let results = slipway_test_runner::run(
         &contracts,

@@ -43,7 +43,8 @@ pub fn compile_profile(
     let report = slipway_solc::build(&config, &compiler, profile).expect("build");
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
     let suite = Suite {
-        contracts: slipway_test_runner::discover(&report.artifacts, &config.project.libs),
+        contracts: slipway_test_runner::discover(&report.artifacts, &config.project.libs)
+            .expect("read"),
         decoder: Decoder::from_build(&report.artifacts),
     };
     (suite, report, config)
