@@ -335,18 +335,19 @@ fn code(bytecode: Option<&CompactBytecode>) -> Option<Code> {
 }
 
 /// The contracts of a compile output, sources relative to `root`, in the
-/// output's order, everything in memory.
+/// output's order, everything in memory (taken from the output, not
+/// copied: an AST is large).
 pub(crate) fn contracts_of(
-    output: &crate::CompileOutput,
+    output: crate::CompileOutput,
     root: &std::path::Path,
 ) -> Vec<BuiltContract> {
     output
-        .artifact_ids()
+        .into_artifacts()
         .map(|(id, artifact)| {
             let code = output_of(
                 artifact.bytecode.as_ref(),
                 artifact.deployed_bytecode.as_ref(),
-                artifact.raw_metadata.clone(),
+                artifact.raw_metadata,
             );
             BuiltContract {
                 source: id
@@ -354,14 +355,14 @@ pub(crate) fn contracts_of(
                     .strip_prefix(root)
                     .unwrap_or(&id.source)
                     .to_path_buf(),
-                name: id.name.clone(),
+                name: id.name,
                 source_id: artifact.id,
-                abi: artifact.abi.clone(),
-                build_id: id.build_id.clone(),
+                abi: artifact.abi,
+                build_id: id.build_id,
                 creation: creation_id(&code),
                 file: None,
                 output: OnceLock::from(Arc::new(code)),
-                ast: OnceLock::from(artifact.ast.clone().map(Arc::new)),
+                ast: OnceLock::from(artifact.ast.map(Arc::new)),
             }
         })
         .collect()

@@ -241,11 +241,13 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
     contracts.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
     contracts.dedup_by(|a, b| a.source == b.source && a.name == b.name);
 
-    let artifacts = crate::artifact::contracts_of(&output, root);
     let clean = !output.has_compiler_errors();
+    let unchanged = output.is_unchanged();
+    let files = artifact_files(&output, &project, root);
+    let artifacts = crate::artifact::contracts_of(output, root);
     if clean
         && let Ok(cache) = project.read_cache_file()
-        && let Some(index) = index_of(&artifacts, &artifact_files(&output, &project, root))
+        && let Some(index) = index_of(&artifacts, &files)
         && let Some(fingerprint) = Fingerprint::take(
             inputs.key(),
             cache.files.keys().map(|p| config.root.join(p)),
@@ -260,7 +262,7 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
 
     Ok(BuildReport {
         compiler: compiler.clone(),
-        unchanged: output.is_unchanged(),
+        unchanged,
         from_fingerprint: false,
         compiler_runs,
         compiled_sources,
