@@ -45,7 +45,13 @@ pub fn sources_of(contracts: &[slipway_solc::BuiltContract]) -> Vec<Source<'_>> 
     let mut seen = BTreeSet::new();
     contracts
         .iter()
-        .filter_map(|c| Some((c.source.as_path(), c.ast().ok()??, c.build_id.as_str())))
+        .filter_map(|c| {
+            let ast = c
+                .ast()
+                .inspect_err(|e| tracing::warn!("{} is not analysed: {e}", c.source.display()))
+                .ok()??;
+            Some((c.source.as_path(), ast, c.build_id.as_str()))
+        })
         .filter(|(path, _, _)| seen.insert(*path))
         .map(|(path, ast, build)| Source {
             path,

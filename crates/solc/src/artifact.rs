@@ -335,20 +335,44 @@ fn code(bytecode: Option<&CompactBytecode>) -> Option<Code> {
 }
 
 /// The contracts of a compile output, sources relative to `root`, in the
-/// output's order, everything in memory (taken from the output, not
-/// copied: an AST is large).
+/// output's order: those compiled in this run with everything in memory
+/// (taken from the output, not copied: an AST is large), those read back
+/// with their code in memory and their AST left in the artifact (under
+/// `artifacts_dir`) until asked for.
 pub(crate) fn contracts_of(
     output: crate::CompileOutput,
     root: &std::path::Path,
+    artifacts_dir: &std::path::Path,
 ) -> Vec<BuiltContract> {
+    use crate::output::StoredArtifact;
+
     output
         .into_artifacts()
         .map(|(id, artifact)| {
-            let code = output_of(
-                artifact.bytecode.as_ref(),
-                artifact.deployed_bytecode.as_ref(),
-                artifact.raw_metadata,
-            );
+            let (abi, source_id, code, ast, file) = match artifact {
+                StoredArtifact::Fresh(a) => {
+                    let code = output_of(
+                        a.bytecode.as_ref(),
+                        a.deployed_bytecode.as_ref(),
+                        a.raw_metadata,
+                    );
+                    let ast = OnceLock::from(a.ast.map(Arc::new));
+                    (a.abi, a.id, code, ast, None)
+                }
+                StoredArtifact::Cached(a) => {
+                    let code = output_of(
+                        a.bytecode.as_ref(),
+                        a.deployed_bytecode.as_ref(),
+                        a.raw_metadata,
+                    );
+                    let path = artifacts_dir.join(&id.path);
+                    let file = std::fs::read(&path).ok().map(|bytes| ArtifactFile {
+                        hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+                        path,
+                    });
+                    (a.abi, a.id, code, OnceLock::new(), file)
+                }
+            };
             BuiltContract {
                 source: id
                     .source
@@ -356,13 +380,13 @@ pub(crate) fn contracts_of(
                     .unwrap_or(&id.source)
                     .to_path_buf(),
                 name: id.name,
-                source_id: artifact.id,
-                abi: artifact.abi,
+                source_id,
+                abi,
                 build_id: id.build_id,
                 creation: creation_id(&code),
-                file: None,
+                file,
                 output: OnceLock::from(Arc::new(code)),
-                ast: OnceLock::from(artifact.ast.map(Arc::new)),
+                ast,
             }
         })
         .collect()

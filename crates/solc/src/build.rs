@@ -5,7 +5,6 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use foundry_compilers::{ConfigurableArtifacts, Project, solc::SolcCompiler};
 use serde::Serialize;
 use slipway_config::Config;
 
@@ -14,7 +13,7 @@ use crate::{
     fingerprint::{Fingerprint, Unchanged},
     index::index_of,
     key::{BuildInputs, fingerprint_path, key_path, reusable},
-    project::{check_node_modules, project},
+    project::{SolcProject, check_node_modules, project},
     sizes::{ContractSize, object_len},
 };
 
@@ -81,7 +80,7 @@ fn still_holds(
     config: &Config,
     compiler: &Compiler,
     profile: Profile,
-    project: &Project<SolcCompiler, ConfigurableArtifacts>,
+    project: &SolcProject,
 ) -> Option<Unchanged> {
     let cache_dir = project.cache_path().parent().unwrap_or(&config.root);
     let fingerprint = Fingerprint::read(&fingerprint_path(cache_dir, profile))?;
@@ -136,7 +135,7 @@ pub(crate) fn unchanged_build(
 /// Each contract's artifact file, by `path/File.sol:Name`.
 fn artifact_files(
     output: &crate::CompileOutput,
-    project: &Project<SolcCompiler, ConfigurableArtifacts>,
+    project: &SolcProject,
     root: &Path,
 ) -> BTreeMap<String, PathBuf> {
     output
@@ -228,14 +227,10 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
                 .to_string(),
             name: id.name.clone(),
             runtime: artifact
-                .deployed_bytecode
-                .as_ref()
+                .deployed_bytecode()
                 .and_then(|d| d.bytecode.as_ref())
                 .map_or(0, |b| object_len(&b.object)),
-            init: artifact
-                .bytecode
-                .as_ref()
-                .map_or(0, |b| object_len(&b.object)),
+            init: artifact.bytecode().map_or(0, |b| object_len(&b.object)),
         })
         .collect();
     contracts.sort_by(|a, b| (&a.source, &a.name).cmp(&(&b.source, &b.name)));
@@ -244,7 +239,7 @@ pub fn build(config: &Config, compiler: &Compiler, profile: Profile) -> Result<B
     let clean = !output.has_compiler_errors();
     let unchanged = output.is_unchanged();
     let files = artifact_files(&output, &project, root);
-    let artifacts = crate::artifact::contracts_of(output, root);
+    let artifacts = crate::artifact::contracts_of(output, root, project.artifacts_path());
     if clean
         && let Ok(cache) = project.read_cache_file()
         && let Some(index) = index_of(&artifacts, &files)

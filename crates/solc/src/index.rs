@@ -36,7 +36,16 @@ pub(crate) fn index_of(
     contracts
         .iter()
         .map(|c| {
-            let path = artifact_files.get(&c.id())?;
+            let file = match &c.file {
+                Some(file) => file.clone(),
+                None => {
+                    let path = artifact_files.get(&c.id())?;
+                    ArtifactFile {
+                        path: path.clone(),
+                        hash: hash_of(path)?,
+                    }
+                }
+            };
             Some(IndexEntry {
                 source: c.source.clone(),
                 name: c.name.clone(),
@@ -44,10 +53,7 @@ pub(crate) fn index_of(
                 abi: c.abi.clone(),
                 build_id: c.build_id.clone(),
                 creation: c.creation,
-                file: ArtifactFile {
-                    path: path.clone(),
-                    hash: hash_of(path)?,
-                },
+                file,
             })
         })
         .collect()

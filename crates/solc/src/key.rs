@@ -36,10 +36,7 @@ pub struct BuildInputs {
 impl BuildInputs {
     /// The inputs of building `project` with `compiler` in `profile`.
     pub(crate) fn of(
-        project: &foundry_compilers::Project<
-            foundry_compilers::solc::SolcCompiler,
-            foundry_compilers::ConfigurableArtifacts,
-        >,
+        project: &crate::project::SolcProject,
         compiler: &crate::Compiler,
         profile: Profile,
     ) -> Self {

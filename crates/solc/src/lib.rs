@@ -18,6 +18,7 @@ mod fingerprint;
 mod index;
 mod key;
 pub mod native;
+mod output;
 mod project;
 mod resolve;
 mod session;
@@ -34,7 +35,7 @@ pub use diagnostics::{Diagnostic, DiagnosticSeverity};
 pub use error::{Result, SolcError};
 pub use key::{BuildInputs, reusable};
 pub(crate) use project::CompileOutput;
-pub use project::{Profile, STATE_DIR, evm_version, project};
+pub use project::{Profile, STATE_DIR, evm_version};
 pub use resolve::{Compiler, CompilerKind, ResolveOptions, cache_dir, probe_version, resolve};
 pub use session::{
     BuildEvent, BuildRequest, Built, compile, compile_for, compile_project, compiler,

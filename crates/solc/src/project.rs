@@ -16,10 +16,13 @@ use foundry_compilers::{
 };
 use slipway_config::{Config, Hardfork};
 
-use crate::{Compiler, Result, SolcError};
+use crate::{Compiler, Result, SolcError, output::SlipwayArtifacts};
 
 /// The compile output type slipway works with.
-pub(crate) type CompileOutput = ProjectCompileOutput<SolcCompiler, ConfigurableArtifacts>;
+pub(crate) type CompileOutput = ProjectCompileOutput<SolcCompiler, SlipwayArtifacts>;
+
+/// The foundry-compilers project type slipway builds.
+pub(crate) type SolcProject = Project<SolcCompiler, SlipwayArtifacts>;
 
 /// A cached build profile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -81,11 +84,11 @@ pub fn evm_version(config: &Config, version: &semver::Version) -> Option<Hardfor
 }
 
 /// Builds the foundry-compilers project for `config` and `profile`.
-pub fn project(
+pub(crate) fn project(
     config: &Config,
     compiler: &Compiler,
     profile: Profile,
-) -> Result<Project<SolcCompiler, ConfigurableArtifacts>> {
+) -> Result<SolcProject> {
     let paths = paths(config, profile)?;
 
     let mut artifacts = ConfigurableArtifacts::new(
@@ -122,7 +125,7 @@ pub fn project(
         });
     }
     let solc = Solc::new_with_version(&compiler.path, compiler.version.clone());
-    ProjectBuilder::<SolcCompiler, ConfigurableArtifacts>::new(artifacts)
+    ProjectBuilder::<SolcCompiler, SlipwayArtifacts>::new(SlipwayArtifacts(artifacts))
         .paths(paths)
         .settings(SolcSettings {
             settings,
