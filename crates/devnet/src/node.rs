@@ -103,7 +103,9 @@ impl Node {
                     chain_id: Some(settings.devnet.chain_id),
                     ..settings.owner.clone()
                 };
+                let started = std::time::Instant::now();
                 let (mut store, records) = Store::open(dir, &owner, settings.fresh)?;
+                let read = started.elapsed();
                 let chain = if records.is_empty() {
                     let mut chain = Chain::new(wanted, accounts);
                     let genesis = chain.take_unsaved();
@@ -112,6 +114,12 @@ impl Node {
                 } else {
                     let chain = Chain::replay(&records, accounts).map_err(|e| e.in_dir(dir))?;
                     check_compatible(chain.genesis(), &wanted, dir)?;
+                    tracing::debug!(
+                        records = records.len(),
+                        read = ?read,
+                        replayed = ?started.elapsed() - read,
+                        "dev chain opened"
+                    );
                     chain
                 };
                 let handle = store.sync_handle()?;
