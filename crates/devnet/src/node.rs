@@ -112,10 +112,11 @@ impl Node {
                     store.append(&genesis)?;
                     chain
                 } else {
-                    let chain = Chain::replay(&records, accounts).map_err(|e| e.in_dir(dir))?;
+                    let count = records.len();
+                    let chain = Chain::replay(records, accounts).map_err(|e| e.in_dir(dir))?;
                     check_compatible(chain.genesis(), &wanted, dir)?;
                     tracing::debug!(
-                        records = records.len(),
+                        records = count,
                         read = ?read,
                         replayed = ?started.elapsed() - read,
                         "dev chain opened"
@@ -307,7 +308,7 @@ impl Node {
             };
             let accounts = chain.accounts().to_vec();
             let automine = chain.automine;
-            let mut rebuilt = Chain::replay(&records[..=keep], accounts)?;
+            let mut rebuilt = Chain::replay(records[..=keep].to_vec(), accounts)?;
             rebuilt.automine = automine;
             let rewind = ChainRecord::Rewind {
                 to_record: keep as u64,

@@ -55,19 +55,29 @@ pub(crate) enum Refused {
     OutOfChain(String),
 }
 
-fn json<R: DeserializeOwned>(text: &str) -> Result<R, Refused> {
+pub(crate) fn json<R: DeserializeOwned>(text: &str) -> Result<R, Refused> {
     serde_json::from_str(text).map_err(|e| Refused::Damaged(format!("not a record ({e})")))
+}
+
+/// A line's body as it stands, not parsed (the caller parses the bodies of
+/// a whole log at once, and reads the log again line by line if one of
+/// them is not a record).
+pub(crate) fn unparsed(text: &str) -> Result<String, Refused> {
+    Ok(text.to_owned())
 }
 
 /// Parses `line`, which should be the record after `tip`. `chained`
 /// tells whether a chained line came before (then no older line may
-/// follow).
-pub(crate) fn parse<R: DeserializeOwned>(
+/// follow). `body` ([`json`], or [`unparsed`]) makes the record of a
+/// line's JSON body.
+pub(crate) fn parse<R>(
     line: &str,
     tip: Tip,
     chained: bool,
     format: &Format,
+    body: fn(&str) -> Result<R, Refused>,
 ) -> Result<Parsed<R>, Refused> {
+    let json = body;
     let unchained_after_chained = || {
         Refused::OutOfChain(format!(
             "record {} has no sequence number, but the records before it do: a line from an older log was put here",

@@ -105,21 +105,26 @@ impl Chain {
     /// applying each live record exactly once: the rewinds are resolved
     /// first (`live_records`), so snapshot/revert cycles cost one pass, not
     /// a replay of everything before each rewind.
-    pub fn replay(records: &[ChainRecord], accounts: Vec<DevAccount>) -> Result<Self> {
+    /// The records are taken, not copied.
+    pub fn replay(records: Vec<ChainRecord>, accounts: Vec<DevAccount>) -> Result<Self> {
         let Some(ChainRecord::Genesis(genesis)) = records.first() else {
             return Err(DevnetError::Inconsistent {
                 dir: None,
                 problem: Inconsistency::NoGenesis,
             });
         };
-        let live = live_records(records)?;
+        let live = live_records(&records)?;
         let mut chain = Self::new(genesis.clone(), accounts);
         chain.unsaved.clear();
+        let count = records.len() as u64;
+        let mut records: Vec<Option<ChainRecord>> = records.into_iter().map(Some).collect();
         for &i in live.iter().skip(1) {
-            chain.apply(records[i].clone(), false);
-            chain.replayed += 1;
+            if let Some(record) = records.get_mut(i).and_then(Option::take) {
+                chain.apply(record, false);
+                chain.replayed += 1;
+            }
         }
-        chain.records = records.len() as u64;
+        chain.records = count;
         chain.unsaved.clear();
         chain.mined.clear();
         Ok(chain)

@@ -175,7 +175,7 @@ fn chains_created_alike_have_different_genesis_hashes_that_survive_replay() {
     let hash = |c: &Chain| c.block(0).expect("genesis").hash;
     assert_ne!(hash(&a), hash(&b));
     let records = a.take_unsaved();
-    let replayed = Chain::replay(&records, accounts.clone()).expect("replay");
+    let replayed = Chain::replay(records.clone(), accounts.clone()).expect("replay");
     assert_eq!(hash(&replayed), hash(&a));
 }
 
@@ -192,7 +192,7 @@ fn records_that_make_no_chain_are_refused_by_kind() {
     let mut chain = Chain::new(genesis, accounts.clone());
     let mut records = chain.take_unsaved();
 
-    let headless = Chain::replay(&records[1..], accounts.clone()).err();
+    let headless = Chain::replay(records[1..].to_vec(), accounts.clone()).err();
     assert!(
         matches!(
             headless,
@@ -204,7 +204,7 @@ fn records_that_make_no_chain_are_refused_by_kind() {
         "{headless:?}"
     );
     records.push(ChainRecord::Rewind { to_record: 5 });
-    let forward = Chain::replay(&records, accounts).err();
+    let forward = Chain::replay(records.clone(), accounts).err();
     assert!(
         matches!(
             &forward,
@@ -304,7 +304,7 @@ proptest! {
     ) {
         let (chain, records) = play(&steps);
         let accounts = chain.accounts().to_vec();
-        let replayed = Chain::replay(&records, accounts).expect("replay");
+        let replayed = Chain::replay(records.clone(), accounts).expect("replay");
         prop_assert!(replayed.replayed_records() < records.len() as u64);
         prop_assert_eq!(replayed.head().hash, chain.head().hash);
         prop_assert_eq!(replayed.block_count(), chain.block_count());
@@ -330,7 +330,7 @@ fn a_thousand_snapshot_revert_cycles_replay_in_one_pass() {
     let mut steps: Vec<HistoryStep> = (0..1_000).flat_map(|_| cycle.clone()).collect();
     steps.push(HistoryStep::Transfer(7));
     let (chain, records) = play(&steps);
-    let replayed = Chain::replay(&records, chain.accounts().to_vec()).expect("replay");
+    let replayed = Chain::replay(records.clone(), chain.accounts().to_vec()).expect("replay");
     assert_eq!(replayed.head().hash, chain.head().hash);
     assert_eq!(
         chain.head().header.number,
@@ -417,7 +417,7 @@ fn ten_thousand_empty_blocks_are_one_small_record_and_replay_alike() {
     );
     records.extend(mined);
     assert_eq!(chain.head().header.number, 10_000);
-    let replayed = Chain::replay(&records, chain.accounts().to_vec()).expect("replay");
+    let replayed = Chain::replay(records.clone(), chain.accounts().to_vec()).expect("replay");
     assert_eq!(replayed.head().hash, chain.head().hash);
     for n in [2, 77, 5_000, 9_999, 10_000] {
         let block = replayed.block(n).expect("block");
@@ -465,7 +465,7 @@ fn empty_interval_blocks_are_logged_by_the_batch_or_before_anything_else() {
         "{held:?}"
     );
     records.extend(held);
-    let replayed = Chain::replay(&records, chain.accounts().to_vec()).expect("replay");
+    let replayed = Chain::replay(records.clone(), chain.accounts().to_vec()).expect("replay");
     assert_eq!(replayed.head().hash, chain.head().hash);
     assert_eq!(replayed.head().header.number, 61);
     assert_eq!(pooled(&replayed), pooled(&chain));

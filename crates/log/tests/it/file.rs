@@ -104,6 +104,34 @@ fn a_damaged_line_before_the_end_is_refused_and_the_file_left_alone() {
     assert_eq!(std::fs::read(&path).expect("read"), bytes);
 }
 
+/// Records are parsed together once every line's checksum and place in
+/// the chain hold; a line that holds both but is no record is still
+/// refused where it stands, as the line-by-line reading refused it.
+#[test]
+fn a_checksummed_line_that_is_no_record_is_refused_where_it_stands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("x.log");
+    write(&path, &entries(2));
+    let mut other = Log::<serde_json::Value>::open(&path, &FORMAT)
+        .expect("open")
+        .log;
+    let after = serde_json::to_value(&entries(3)[2]).expect("json");
+    other
+        .append(&[serde_json::json!({ "x": 1 }), after])
+        .expect("append");
+    other.sync().expect("sync");
+    drop(other);
+    let bytes = std::fs::read(&path).expect("read");
+    match Log::<Entry>::open(&path, &FORMAT).expect_err("no record") {
+        LogError::Corrupt { line, reason, .. } => {
+            assert_eq!(line, 4, "header, records 0 and 1, then the foreign one");
+            assert!(reason.starts_with("not a record"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(std::fs::read(&path).expect("read"), bytes, "left alone");
+}
+
 #[test]
 fn a_file_of_something_else_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
