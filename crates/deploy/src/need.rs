@@ -34,7 +34,7 @@ pub fn deploy_need(
                 .collect()
         })
         .unwrap_or_default();
-    wanted.extend(recorded(config, env));
+    wanted.extend(recorded(config, env, &[]));
     need_of(wanted)
 }
 
@@ -45,19 +45,16 @@ pub fn verify_need(
     env: &Environment,
     names: &[String],
 ) -> impl Fn(&BuiltContract) -> Need + use<> {
-    let wanted: Vec<String> = read_records(&config.root, &env.name)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| names.is_empty() || names.contains(&r.name))
-        .map(|r| r.contract)
-        .collect();
-    need_of(wanted)
+    need_of(recorded(config, env, names))
 }
 
-fn recorded(config: &Config, env: &Environment) -> Vec<String> {
+/// The contracts of `env`'s records named in `names` (all when empty);
+/// records that cannot be read name none (the command reports them).
+fn recorded(config: &Config, env: &Environment, names: &[String]) -> Vec<String> {
     read_records(&config.root, &env.name)
         .unwrap_or_default()
         .into_iter()
+        .filter(|r| names.is_empty() || names.contains(&r.name))
         .map(|r| r.contract)
         .collect()
 }

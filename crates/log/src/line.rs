@@ -68,16 +68,15 @@ pub(crate) fn unparsed(text: &str) -> Result<String, Refused> {
 
 /// Parses `line`, which should be the record after `tip`. `chained`
 /// tells whether a chained line came before (then no older line may
-/// follow). `body` ([`json`], or [`unparsed`]) makes the record of a
-/// line's JSON body.
+/// follow). `record_of` ([`json`], or [`unparsed`]) makes the record of
+/// a line's JSON body.
 pub(crate) fn parse<R>(
     line: &str,
     tip: Tip,
     chained: bool,
     format: &Format,
-    body: fn(&str) -> Result<R, Refused>,
+    record_of: fn(&str) -> Result<R, Refused>,
 ) -> Result<Parsed<R>, Refused> {
-    let json = body;
     let unchained_after_chained = || {
         Refused::OutOfChain(format!(
             "record {} has no sequence number, but the records before it do: a line from an older log was put here",
@@ -89,7 +88,7 @@ pub(crate) fn parse<R>(
             return Err(unchained_after_chained());
         }
         return Ok(Parsed {
-            record: json(line)?,
+            record: record_of(line)?,
             hash: crc32fast::hash(line.as_bytes()),
             chained: false,
         });
@@ -109,7 +108,7 @@ pub(crate) fn parse<R>(
             return Err(unchained_after_chained());
         }
         return Ok(Parsed {
-            record: json(body)?,
+            record: record_of(body)?,
             hash: crc,
             chained: false,
         });
@@ -143,7 +142,7 @@ pub(crate) fn parse<R>(
         )));
     }
     Ok(Parsed {
-        record: json(text)?,
+        record: record_of(text)?,
         hash: crc,
         chained: true,
     })

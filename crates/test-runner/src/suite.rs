@@ -245,7 +245,16 @@ fn selection(
     config: &Config,
     request: &SuiteRequest,
 ) -> Result<(TestFilter, Option<Rerun>), SuiteError> {
-    let filter = filter_of(&request.filter)?;
+    with_rerun(config, filter_of(&request.filter)?, request)
+}
+
+/// `filter`, narrowed to what the last run recorded as failed when
+/// `request` asks for `--rerun`.
+fn with_rerun(
+    config: &Config,
+    filter: TestFilter,
+    request: &SuiteRequest,
+) -> Result<(TestFilter, Option<Rerun>), SuiteError> {
     Ok(match request.rerun {
         false => (filter, None),
         true => match failures::recorded(&config.root)? {
@@ -289,7 +298,7 @@ pub fn run_suite(
     build: &BuildReport,
     request: &SuiteRequest,
 ) -> Result<SuiteRun, SuiteError> {
-    filter_of(&request.filter)?;
+    let filter = filter_of(&request.filter)?;
     for (flag, value) in [
         ("--fuzz-runs", request.fuzz_runs),
         ("--invariant-runs", request.invariant_runs),
@@ -303,7 +312,7 @@ pub fn run_suite(
             return Err(SuiteError::Zero(flag));
         }
     }
-    let (filter, rerun) = selection(config, request)?;
+    let (filter, rerun) = with_rerun(config, filter, request)?;
     let candidates = test_candidates(config, build)?;
     let chosen = selected(&candidates, &filter);
     let wanted: usize = chosen.iter().map(|(_, tests)| tests.len()).sum();
