@@ -4,6 +4,7 @@
 The corpus (crates/analyze/testdata/corpus) marks each vulnerable case with
 `// bug: <class>` at the end of a line; lines marked `// bug: <class> #<case>`
 with the same class and case name are one case, found when any of them is.
+A line in several cases lists them with commas.
 
 A finding *hits* a case when its class matches and one of the lines it names
 (slipway: the span from `line` to `end_line`; Slither: every line of every
@@ -45,7 +46,8 @@ CLASSES = {
     "unprotected-upgrade": ({"unprotected-upgrade"}, {"unprotected-upgrade"}),
 }
 FAMILIES = [{"reentrancy-eth", "reentrancy-no-eth", "reentrancy-benign"}]
-LABEL = re.compile(r"//\s*bug:\s*([a-z0-9-]+)(?:\s+#(\S+))?\s*$")
+LABEL = re.compile(r"//\s*bug:\s*(.+?)\s*$")
+ONE = re.compile(r"^([a-z0-9-]+)(?:\s+#(\S+))?$")
 
 
 def family(cls):
@@ -67,10 +69,12 @@ def labels(corpus):
                 m = LABEL.search(line)
                 if not m:
                     continue
-                cls, case = m.group(1), m.group(2) or f"line{number}"
-                if cls not in CLASSES:
-                    sys.exit(f"{name}:{number}: unknown class {cls}")
-                cases[(cls, name, case)].add(number)
+                for label in m.group(1).split(","):
+                    one = ONE.match(label.strip())
+                    if not one or one.group(1) not in CLASSES:
+                        sys.exit(f"{name}:{number}: unknown label {label.strip()!r}")
+                    cls, case = one.group(1), one.group(2) or f"line{number}"
+                    cases[(cls, name, case)].add(number)
     return cases
 
 
@@ -80,6 +84,8 @@ def slipway_findings(path):
     out = []
     for f in data["findings"]:
         lines = set(range(f["line"], f["end_line"] + 1))
+        if f.get("suppressed"):
+            continue  # the source's own `slither-disable` comments, as Slither honours them
         out.append((f["id"], os.path.basename(f["path"]), f["path"], lines, f["severity"].lower()))
     return out
 

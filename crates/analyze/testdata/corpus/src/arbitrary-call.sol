@@ -18,7 +18,7 @@ contract OpenRouter {
 
 contract ValueRouter {
     function execute(address target, uint256 value, bytes calldata data) external payable {
-        (bool ok,) = target.call{value: value}(data); // bug: arbitrary-call
+        (bool ok,) = target.call{value: value}(data); // bug: arbitrary-call, arbitrary-send-eth
         require(ok, "call");
     }
 }

@@ -28,7 +28,7 @@ contract HelperCollector {
     }
 
     function collect(address payer, uint256 amount) external {
-        _collect(payer, amount); // bug: arbitrary-send-erc20 #helper
+        _collect(payer, amount); // bug: arbitrary-send-erc20 #helper, reentrancy-benign
         paid[msg.sender] += amount;
     }
 
@@ -86,11 +86,11 @@ contract ModifierPuller {
     }
 
     modifier paidBy(address from, uint256 price) {
-        require(token.transferFrom(from, address(this), price), "pull"); // bug: arbitrary-send-erc20 #modifier
+        require(token.transferFrom(from, address(this), price), "pull"); // bug: arbitrary-send-erc20 #modifier, reentrancy-benign #order
         _;
     }
 
-    function order(address from, uint256 price) external paidBy(from, price) { // bug: arbitrary-send-erc20 #modifier
+    function order(address from, uint256 price) external paidBy(from, price) { // bug: arbitrary-send-erc20 #modifier, reentrancy-benign #order
         orders += 1;
     }
 }

@@ -45,7 +45,7 @@ contract SettableBeneficiary {
     }
 
     function release() external {
-        require(block.timestamp >= releaseAt, "early");
+        require(block.timestamp >= releaseAt, "early"); // bug: timestamp
         payable(beneficiary).transfer(address(this).balance); // bug: arbitrary-send-eth
     }
 

@@ -90,7 +90,7 @@ contract SafeTokenVault {
     mapping(address => mapping(IERC20 => uint256)) public balances;
 
     function deposit(IERC20 token, uint256 amount) external {
-        token.safeTransferFrom(msg.sender, address(this), amount);
+        token.safeTransferFrom(msg.sender, address(this), amount); // bug: reentrancy-benign
         balances[msg.sender][token] += amount;
     }
 
