@@ -280,8 +280,12 @@ impl<'p, 'a> Walker<'p, 'a> {
                         }
                     }
                 }
+                // Membership (`isAdmin[msg.sender]`), not the caller's own
+                // balance (`balances[msg.sender] >= amount`).
                 Expression::IndexAccess(i)
-                    if place.in_condition && i.index_expression.as_ref().is_some_and(&sender) =>
+                    if place.in_condition
+                        && i.index_expression.as_ref().is_some_and(&sender)
+                        && ast::type_of(expr) == "bool" =>
                 {
                     let map = self.text(&i.base_expression, env);
                     self.add(group, Who::Member(map));

@@ -4,7 +4,8 @@
 
 use foundry_compilers::artifacts::ast::{
     BinaryOperator, Block, BlockOrStatement, Expression, ExpressionOrVariableDeclarationStatement,
-    FunctionCall, SourceLocation, Statement, yul::YulBlock,
+    FunctionCall, SourceLocation, Statement,
+    yul::{YulBlock, YulExpression, YulFunctionCall, YulStatement},
 };
 
 /// Runs `$body` with `$e` bound to the inner node of any expression kind.
@@ -235,6 +236,97 @@ pub(crate) fn walk_statement<'a>(stmt: &'a Statement, place: Place, v: &mut dyn 
         }
         Statement::Break(_) | Statement::Continue(_) | Statement::PlaceholderStatement(_) => {}
     }
+}
+
+/// The declarations an assignment to `lhs` writes: `x` in `x`, `x[k]`,
+/// `x.f`, each component of a tuple (not the keys, which are read).
+pub(crate) fn assigned_roots(lhs: &Expression) -> Vec<isize> {
+    match lhs {
+        Expression::Identifier(i) => i.referenced_declaration.into_iter().collect(),
+        Expression::IndexAccess(e) => assigned_roots(&e.base_expression),
+        Expression::IndexRangeAccess(e) => assigned_roots(&e.base_expression),
+        Expression::MemberAccess(e) => assigned_roots(&e.expression),
+        Expression::TupleExpression(t) => t
+            .components
+            .iter()
+            .flatten()
+            .flat_map(assigned_roots)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every function call in a Yul block, outermost first.
+pub(crate) fn yul_calls<'a>(block: &'a YulBlock, out: &mut Vec<&'a YulFunctionCall>) {
+    fn expr<'a>(e: &'a YulExpression, out: &mut Vec<&'a YulFunctionCall>) {
+        if let YulExpression::YulFunctionCall(c) = e {
+            out.push(c);
+            for a in &c.arguments {
+                expr(a, out);
+            }
+        }
+    }
+    for stmt in &block.statements {
+        match stmt {
+            YulStatement::YulAssignment(a) => expr(&a.value, out),
+            YulStatement::YulBlock(b) => yul_calls(b, out),
+            YulStatement::YulExpressionStatement(s) => expr(&s.expression, out),
+            YulStatement::YulForLoop(l) => {
+                yul_calls(&l.pre, out);
+                expr(&l.condition, out);
+                yul_calls(&l.body, out);
+                yul_calls(&l.post, out);
+            }
+            YulStatement::YulFunctionDefinition(d) => yul_calls(&d.body, out),
+            YulStatement::YulIf(i) => {
+                expr(&i.condition, out);
+                yul_calls(&i.body, out);
+            }
+            YulStatement::YulSwitch(s) => {
+                expr(&s.expression, out);
+                for case in &s.cases {
+                    yul_calls(&case.body, out);
+                }
+            }
+            YulStatement::YulVariableDeclaration(d) => {
+                if let Some(v) = &d.value {
+                    expr(v, out);
+                }
+            }
+            YulStatement::YulBreak(_)
+            | YulStatement::YulContinue(_)
+            | YulStatement::YulLeave(_) => {}
+        }
+    }
+}
+
+/// Where values flow in a body: (the declarations assigned, the value) for
+/// every variable declaration with a value and every assignment.
+pub(crate) fn value_edges(body: &Block) -> Vec<(Vec<isize>, &Expression)> {
+    struct Edges<'a>(Vec<(Vec<isize>, &'a Expression)>);
+    impl<'a> BodyVisitor<'a> for Edges<'a> {
+        fn statement(&mut self, stmt: &'a Statement, _place: Place) {
+            if let Statement::VariableDeclarationStatement(d) = stmt
+                && let Some(value) = &d.initial_value
+            {
+                let targets = d
+                    .declarations
+                    .iter()
+                    .flatten()
+                    .map(|v| v.id as isize)
+                    .collect();
+                self.0.push((targets, value));
+            }
+        }
+        fn expression(&mut self, expr: &'a Expression, _place: Place) {
+            if let Expression::Assignment(a) = expr {
+                self.0.push((assigned_roots(&a.lhs), &a.rhs));
+            }
+        }
+    }
+    let mut edges = Edges(Vec::new());
+    walk_block(body, Place::default(), &mut edges);
+    edges.0
 }
 
 /// `<`, `<=`, `>`, `>=`.

@@ -10,6 +10,7 @@ use crate::{
     Confidence, Severity,
     flow::Flow,
     program::{Program, Unit},
+    taint::Taint,
 };
 
 /// One detector.
@@ -46,6 +47,15 @@ pub(crate) struct Cx<'p, 'a> {
     pub flow: &'p Flow<'p, 'a>,
     pub unit: &'a Unit,
     pub contracts: Vec<&'a ContractDefinition>,
+    /// What callers control, computed when a detector first asks.
+    pub taint: std::cell::OnceCell<Taint<'p, 'a>>,
+}
+
+impl<'p, 'a> Cx<'p, 'a> {
+    /// What callers control in the file's contracts.
+    pub(crate) fn taint(&self) -> &Taint<'p, 'a> {
+        self.taint.get_or_init(|| Taint::new(self))
+    }
 }
 
 impl<'a> Cx<'_, 'a> {

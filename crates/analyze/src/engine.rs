@@ -613,6 +613,7 @@ fn run_file(program: &Program<'_>, unit: &Unit, family: Family) -> Vec<Finding> 
         flow: &flow,
         unit,
         contracts: program.declared_in(unit),
+        taint: Default::default(),
     };
     let suppressions = Suppressions::of(&unit.text);
     let mut findings = Vec::new();

@@ -15,11 +15,12 @@ use foundry_compilers::artifacts::ast::{
     AssignmentOperator, BinaryOperator, Block, Expression, FunctionCall, FunctionCallKind,
     FunctionDefinition, IdentifierOrIdentifierPath, ModifierInvocation, SourceLocation, Statement,
     StorageLocation, UnaryOperator,
+    yul::{YulBlock, YulExpression},
 };
 
 use crate::{
     ast::{self, BodyVisitor, Place},
-    program::{Program, referenced},
+    program::Program,
 };
 
 /// What kind of call a call expression makes.
@@ -64,11 +65,21 @@ pub(crate) enum Effect<'a> {
         /// call is reached through an internal call).
         value_param: Option<isize>,
     },
+    /// Inline assembly calls out (`call`, `callcode`, `delegatecall`).
+    AssemblyCall {
+        /// It may send ether: `call`/`callcode` with a value that is not
+        /// the literal 0, or `delegatecall` (the code it runs may).
+        value: bool,
+    },
     /// An event is emitted.
     Emit,
     /// `msg.sender` is checked (compared, or handed to a role or owner
     /// check).
-    SenderCheck,
+    SenderCheck {
+        /// The state variable it is checked against (`owner` in
+        /// `msg.sender == owner`, `isOperator` in `isOperator[msg.sender]`).
+        against: Option<isize>,
+    },
     /// An internal function or modifier runs here (own effects only;
     /// flattened lists hold what it does instead).
     Internal {
@@ -99,7 +110,7 @@ pub(crate) struct Located<'a> {
 
 /// Flattened effects, computed once per function.
 pub(crate) struct Flow<'p, 'a> {
-    program: &'p Program<'a>,
+    pub(crate) program: &'p Program<'a>,
     flat: RefCell<HashMap<isize, Rc<Vec<Located<'a>>>>>,
     active: RefCell<HashSet<isize>>,
 }
@@ -125,6 +136,9 @@ impl<'p, 'a> Flow<'p, 'a> {
         }
         let own = self.own(id);
         let mut all = Vec::new();
+        // What a modifier does after its `_` runs after the function's
+        // body, innermost modifier first.
+        let mut after_body: Vec<Vec<Located<'a>>> = Vec::new();
         let own_params = self.params_of(id);
         for located in own {
             match located.effect {
@@ -133,6 +147,17 @@ impl<'p, 'a> Flow<'p, 'a> {
                     call,
                     bound,
                 } => {
+                    let placeholder = match call {
+                        None => self
+                            .program
+                            .modifier(callee)
+                            .and_then(|m| m.body.as_ref())
+                            .and_then(placeholder_start),
+                        Some(_) => None,
+                    };
+                    if placeholder.is_some() {
+                        after_body.push(Vec::new());
+                    }
                     for inner in self.flat(callee).iter() {
                         let mut effect = inner.effect;
                         if let Effect::Call {
@@ -156,17 +181,28 @@ impl<'p, 'a> Flow<'p, 'a> {
                                 _ => {}
                             }
                         }
-                        all.push(Located {
+                        let placed = Located {
                             effect,
                             site: located.at,
                             via: Some(inner.via.unwrap_or(callee)),
                             inner_site: inner.site,
                             ..*inner
-                        });
+                        };
+                        match placeholder {
+                            Some(p) if inner.site.start.unwrap_or(0) > p => {
+                                if let Some(deferred) = after_body.last_mut() {
+                                    deferred.push(placed);
+                                }
+                            }
+                            _ => all.push(placed),
+                        }
                     }
                 }
                 _ => all.push(located),
             }
+        }
+        for deferred in after_body.into_iter().rev() {
+            all.extend(deferred);
         }
         self.active.borrow_mut().remove(&id);
         let all = Rc::new(all);
@@ -189,7 +225,7 @@ impl<'p, 'a> Flow<'p, 'a> {
     }
 
     /// The argument `call` passes for parameter `param` of `callee`.
-    fn argument(
+    pub(crate) fn argument(
         &self,
         callee: isize,
         call: &'a FunctionCall,
@@ -216,7 +252,7 @@ impl<'p, 'a> Flow<'p, 'a> {
 
     /// The effects of a function or modifier's own code (modifier
     /// invocations first), in evaluation order.
-    fn own(&self, id: isize) -> Vec<Located<'a>> {
+    pub(crate) fn own(&self, id: isize) -> Vec<Located<'a>> {
         let (body, modifiers): (Option<&'a Block>, &'a [ModifierInvocation]) =
             if let Some(f) = self.program.function(id) {
                 (f.body.as_ref(), &f.modifiers)
@@ -407,7 +443,7 @@ impl<'a> Collector<'_, 'a> {
             other => (other, false, None),
         };
         if sender_passed_to_guard(call, callee) {
-            self.push(Effect::SenderCheck, call.src, Rank::Read);
+            self.push(Effect::SenderCheck { against: None }, call.src, Rank::Read);
         }
         match callee {
             Expression::Identifier(i) => {
@@ -551,6 +587,21 @@ impl<'a> BodyVisitor<'a> for Collector<'_, 'a> {
         self.call(call);
     }
 
+    fn assembly(&mut self, block: &'a YulBlock, _place: Place) {
+        let mut calls = Vec::new();
+        ast::yul_calls(block, &mut calls);
+        for call in calls {
+            let value = match call.function_name.name.as_str() {
+                "call" | "callcode" => call.arguments.get(2).is_none_or(|v| {
+                    !matches!(v, YulExpression::YulLiteral(l) if l.value.as_deref() == Some("0"))
+                }),
+                "delegatecall" => true,
+                _ => continue,
+            };
+            self.push(Effect::AssemblyCall { value }, call.src, Rank::Call);
+        }
+    }
+
     fn expression(&mut self, expr: &'a Expression, place: Place) {
         match expr {
             Expression::Identifier(i) => {
@@ -600,12 +651,20 @@ impl<'a> BodyVisitor<'a> for Collector<'_, 'a> {
                     && matches!(b.operator, BinaryOperator::Equal | BinaryOperator::NotEqual)
                     && (is_sender(&b.lhs) || is_sender(&b.rhs)) =>
             {
-                self.push(Effect::SenderCheck, b.src, Rank::Read);
+                let other = if is_sender(&b.lhs) { &b.rhs } else { &b.lhs };
+                let against = self.written_root(other).first().copied();
+                self.push(Effect::SenderCheck { against }, b.src, Rank::Read);
             }
+            // `isOperator[msg.sender]`: membership, a yes or no. A number
+            // kept per caller (`balances[msg.sender] >= amount`) is the
+            // caller's own account, not a check on who calls.
             Expression::IndexAccess(i)
-                if place.in_condition && i.index_expression.as_ref().is_some_and(is_sender) =>
+                if place.in_condition
+                    && i.index_expression.as_ref().is_some_and(is_sender)
+                    && ast::type_of(expr) == "bool" =>
             {
-                self.push(Effect::SenderCheck, i.src, Rank::Read);
+                let against = self.written_root(&i.base_expression).first().copied();
+                self.push(Effect::SenderCheck { against }, i.src, Rank::Read);
             }
             _ => {}
         }
@@ -631,7 +690,7 @@ fn lvalue_roots(expr: &Expression, out: &mut HashSet<usize>) {
 }
 
 /// The literal `0`.
-fn is_zero(expr: &Expression) -> bool {
+pub(crate) fn is_zero(expr: &Expression) -> bool {
     matches!(expr, Expression::Literal(l) if l.value.as_deref() == Some("0"))
 }
 
@@ -689,7 +748,7 @@ fn sender_passed_to_guard(call: &FunctionCall, callee: &Expression) -> bool {
 pub(crate) fn is_guarded(flow: &Flow<'_, '_>, f: &FunctionDefinition) -> bool {
     flow.flat(f.id as isize)
         .iter()
-        .any(|l| matches!(l.effect, Effect::SenderCheck))
+        .any(|l| matches!(l.effect, Effect::SenderCheck { .. }))
 }
 
 /// The names of the modifiers `f` carries.
@@ -703,23 +762,100 @@ pub(crate) fn modifier_names(f: &FunctionDefinition) -> Vec<&str> {
         .collect()
 }
 
-/// Whether `f` is behind a reentrancy guard (`nonReentrant`, or OZ's
-/// `_nonReentrantBefore`).
-pub(crate) fn is_nonreentrant(program: &Program<'_>, f: &FunctionDefinition) -> bool {
-    let named = |name: &str| {
-        let lower = name.to_ascii_lowercase();
-        lower.contains("nonreentrant") || lower.contains("noreentran") || lower == "lock"
-    };
-    if modifier_names(f).into_iter().any(named) {
-        return true;
-    }
-    f.body.as_ref().is_some_and(|body| {
-        body.statements.iter().any(|s| {
-            matches!(s, Statement::ExpressionStatement(e)
-                if matches!(&e.expression, Expression::FunctionCall(c)
-                    if referenced(&c.expression).and_then(|id| program.function(id)).is_some_and(|g| named(&g.name))))
+/// The lock a modifier takes around its placeholder, judged by what it
+/// does, not by its name: before `_` it reads a storage variable and
+/// writes it, and after `_` it writes it again (OpenZeppelin's and
+/// solmate's `nonReentrant`, a hand-written `lock`). A modifier that only
+/// reads a flag, or runs `_` alone, locks nothing.
+pub(crate) fn lock_of_modifier(flow: &Flow<'_, '_>, modifier: isize) -> Option<isize> {
+    let m = flow.program.modifier(modifier)?;
+    let body = m.body.as_ref()?;
+    let placeholder = placeholder_start(body)?;
+    let effects = flow.flat(modifier);
+    let before = |l: &&Located<'_>| l.site.start.unwrap_or(0) < placeholder;
+    let after = |l: &&Located<'_>| l.site.start.unwrap_or(0) > placeholder;
+    let written_before: HashSet<isize> = effects
+        .iter()
+        .filter(before)
+        .filter_map(|l| match l.effect {
+            Effect::Write(v) => Some(v),
+            _ => None,
         })
+        .collect();
+    let read_before: HashSet<isize> = effects
+        .iter()
+        .filter(before)
+        .filter_map(|l| match l.effect {
+            Effect::Read(v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    effects.iter().filter(after).find_map(|l| match l.effect {
+        Effect::Write(v) | Effect::Restore(v)
+            if written_before.contains(&v) && read_before.contains(&v) =>
+        {
+            Some(v)
+        }
+        _ => None,
     })
+}
+
+/// Where the first `_` of a modifier body starts.
+fn placeholder_start(body: &Block) -> Option<usize> {
+    struct Find(Option<usize>);
+    impl<'a> BodyVisitor<'a> for Find {
+        fn statement(&mut self, stmt: &'a Statement, _place: Place) {
+            if let Statement::PlaceholderStatement(p) = stmt
+                && self.0.is_none()
+            {
+                self.0 = p.src.start;
+            }
+        }
+    }
+    let mut find = Find(None);
+    ast::walk_block(body, Place::default(), &mut find);
+    find.0
+}
+
+/// The lock `f` holds while it runs: one a modifier it carries takes
+/// (see [`lock_of_modifier`]).
+pub(crate) fn lock_of(flow: &Flow<'_, '_>, f: &FunctionDefinition) -> Option<isize> {
+    f.modifiers.iter().find_map(|m| {
+        let id = match &m.modifier_name {
+            IdentifierOrIdentifierPath::Identifier(i) => i.referenced_declaration,
+            IdentifierOrIdentifierPath::IdentifierPath(p) => Some(p.referenced_declaration),
+        }?;
+        lock_of_modifier(flow, id)
+    })
+}
+
+/// The source ranges of the loops in `f`'s body: what a loop body does
+/// before a call also happens after it, in the next iteration.
+pub(crate) fn loops_of(f: &FunctionDefinition) -> Vec<SourceLocation> {
+    struct Loops(Vec<SourceLocation>);
+    impl<'a> BodyVisitor<'a> for Loops {
+        fn statement(&mut self, stmt: &'a Statement, _place: Place) {
+            match stmt {
+                Statement::ForStatement(s) => self.0.push(s.src),
+                Statement::WhileStatement(s) => self.0.push(s.src),
+                Statement::DoWhileStatement(s) => self.0.push(s.src),
+                _ => {}
+            }
+        }
+    }
+    let mut loops = Loops(Vec::new());
+    if let Some(body) = &f.body {
+        ast::walk_block(body, Place::default(), &mut loops);
+    }
+    loops.0
+}
+
+/// Whether `inner` lies within `outer`.
+pub(crate) fn within(inner: SourceLocation, outer: SourceLocation) -> bool {
+    match (inner.start, outer.start, outer.length) {
+        (Some(i), Some(o), Some(len)) => i >= o && i < o + len,
+        _ => false,
+    }
 }
 
 /// The parameters of `f` and the locals whose value comes from them
@@ -732,42 +868,10 @@ pub(crate) fn tainted(f: &FunctionDefinition) -> HashSet<isize> {
         .map(|p| p.id as isize)
         .collect();
     let Some(body) = &f.body else { return set };
-    struct Flows<'a> {
-        edges: Vec<(Vec<isize>, &'a Expression)>,
-    }
-    impl<'a> BodyVisitor<'a> for Flows<'a> {
-        fn statement(&mut self, stmt: &'a Statement, _place: Place) {
-            if let Statement::VariableDeclarationStatement(d) = stmt
-                && let Some(value) = &d.initial_value
-            {
-                let targets = d
-                    .declarations
-                    .iter()
-                    .flatten()
-                    .map(|v| v.id as isize)
-                    .collect();
-                self.edges.push((targets, value));
-            }
-        }
-        fn expression(&mut self, expr: &'a Expression, _place: Place) {
-            if let Expression::Assignment(a) = expr {
-                let mut targets = Vec::new();
-                ast::each_expr(&a.lhs, &mut |e| {
-                    if let Expression::Identifier(i) = e
-                        && let Some(id) = i.referenced_declaration
-                    {
-                        targets.push(id);
-                    }
-                });
-                self.edges.push((targets, &a.rhs));
-            }
-        }
-    }
-    let mut flows = Flows { edges: Vec::new() };
-    ast::walk_block(body, Place::default(), &mut flows);
+    let edges = ast::value_edges(body);
     loop {
         let before = set.len();
-        for (targets, value) in &flows.edges {
+        for (targets, value) in &edges {
             if mentions(value, &set) {
                 set.extend(targets.iter().copied());
             }

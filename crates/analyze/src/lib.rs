@@ -24,6 +24,7 @@ mod project_run;
 mod registry;
 mod sarif;
 mod suppress;
+mod taint;
 
 pub use baseline::{Baseline, BaselineError};
 pub use detector::Detector;

@@ -9,7 +9,7 @@ use crate::detector::{Cx, Detector, Sink, function_label};
 use crate::{
     Confidence, Severity,
     access::{access_of, is_state_changing_entry},
-    flow::Effect,
+    flow::{Effect, lock_of},
     program::is_concrete,
 };
 
@@ -58,22 +58,29 @@ fn unguarded(cx: &Cx<'_, '_>, sink: &mut Sink, admin_state: bool) {
             .collect();
         // A reentrancy lock is written by every guarded function and every
         // public one alike: not state anyone manages.
-        let lock = |via: Option<isize>| {
-            via.and_then(|id| {
-                cx.program
-                    .function(id)
-                    .map(|f| f.name.clone())
-                    .or_else(|| cx.program.modifier(id).map(|m| m.name.clone()))
-            })
-            .is_some_and(|name| name.to_ascii_lowercase().contains("nonreentrant"))
-        };
+        let locks: HashSet<isize> = functions
+            .iter()
+            .filter_map(|(f, _)| lock_of(cx.flow, f.item))
+            .collect();
         let writes = |id: isize| -> HashSet<isize> {
             cx.flow
                 .flat(id)
                 .iter()
-                .filter(|l| !lock(l.via))
                 .filter_map(|l| match l.effect {
-                    Effect::Write(v) => Some(v),
+                    Effect::Write(v) if !locks.contains(&v) => Some(v),
+                    _ => None,
+                })
+                .collect()
+        };
+        // What guarded functions write, and what their guards compare the
+        // caller with (`owner` in `msg.sender == owner`): whoever writes
+        // that decides who passes.
+        let guard_state = |id: isize| -> HashSet<isize> {
+            cx.flow
+                .flat(id)
+                .iter()
+                .filter_map(|l| match l.effect {
+                    Effect::SenderCheck { against: Some(v) } => Some(v),
                     _ => None,
                 })
                 .collect()
@@ -81,15 +88,20 @@ fn unguarded(cx: &Cx<'_, '_>, sink: &mut Sink, admin_state: bool) {
         let managed: HashSet<isize> = functions
             .iter()
             .filter(|(_, access)| access.is_guarded() && !access.initializer)
-            .flat_map(|(f, _)| writes(f.item.id as isize))
+            .flat_map(|(f, _)| {
+                let id = f.item.id as isize;
+                writes(id).into_iter().chain(guard_state(id))
+            })
             .collect();
         for (f, access) in &functions {
             if access.is_guarded() {
                 continue;
             }
             let shared: Vec<String> = {
+                let claimed = super::state::claims_once(cx, f.item);
                 let mut names: Vec<String> = writes(f.item.id as isize)
                     .intersection(&managed)
+                    .filter(|v| !claimed.contains(v))
                     .filter_map(|v| cx.program.variable(*v).map(|v| v.name.clone()))
                     .collect();
                 names.sort();

@@ -62,6 +62,7 @@ fn sends_ether(cx: &Cx<'_, '_>, f: &FunctionDefinition) -> bool {
                 kind: CallKind::SelfDestruct | CallKind::Delegate,
                 ..
             } | Effect::Call { value: true, .. }
+                | Effect::AssemblyCall { value: true }
         )
     })
 }

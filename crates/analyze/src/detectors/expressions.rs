@@ -1,14 +1,14 @@
 //! Expressions that do not mean what they seem to: `tx.origin` as
 //! authentication, reversed shifts in assembly, packed encodings that
 //! collide, `^` for `**`, division before multiplication, strict equality
-//! on balances, block values as randomness or as a clock, and narrowing
-//! casts.
+//! on balances, and narrowing casts. Block values as randomness or as a
+//! clock are in `block_values`.
 
 use std::collections::HashSet;
 
 use foundry_compilers::artifacts::ast::{
     BinaryOperator, Expression, FunctionCallKind, FunctionDefinition, LiteralKind, Statement,
-    yul::{YulBlock, YulExpression, YulStatement},
+    yul::{YulBlock, YulExpression},
 };
 
 use crate::detector::{Cx, Detector, Sink};
@@ -94,31 +94,6 @@ pub(super) static DETECTORS: &[Detector] = &[
         help: "compare with `>=` or `<=`, or keep your own accounting",
         example: include_str!("../../testdata/src/incorrect-equality.sol"),
         run: incorrect_equality,
-    },
-    Detector {
-        id: "weak-prng",
-        title: "Block values used as randomness",
-        severity: Severity::High,
-        confidence: Confidence::Medium,
-        what: "A value derived from `block.timestamp`, `block.number`, `blockhash` or \
-               `block.prevrandao` is reduced with `%`.",
-        why: "Validators choose or know these values: a lottery or selection based on them \
-              can be won at will.",
-        help: "use a verifiable random function (Chainlink VRF) or commit-reveal",
-        example: include_str!("../../testdata/src/weak-prng.sol"),
-        run: weak_prng,
-    },
-    Detector {
-        id: "timestamp",
-        title: "`block.timestamp` in a comparison",
-        severity: Severity::Low,
-        confidence: Confidence::Medium,
-        what: "`block.timestamp` is compared (in a condition, or as a returned `bool`).",
-        why: "Validators can move the timestamp by a few seconds: fine for hours-long \
-              timelocks, wrong for anything decided within seconds.",
-        help: "make sure a few seconds' drift cannot matter; suppress with the reason when it cannot",
-        example: include_str!("../../testdata/src/timestamp.sol"),
-        run: timestamp,
     },
     Detector {
         id: "unsafe-typecast",
@@ -215,55 +190,6 @@ fn parse_number(text: &str) -> Option<u128> {
     }
 }
 
-fn yul_calls<'a>(
-    block: &'a YulBlock,
-    out: &mut Vec<&'a foundry_compilers::artifacts::ast::yul::YulFunctionCall>,
-) {
-    fn expr<'a>(
-        e: &'a YulExpression,
-        out: &mut Vec<&'a foundry_compilers::artifacts::ast::yul::YulFunctionCall>,
-    ) {
-        if let YulExpression::YulFunctionCall(c) = e {
-            out.push(c);
-            for a in &c.arguments {
-                expr(a, out);
-            }
-        }
-    }
-    for stmt in &block.statements {
-        match stmt {
-            YulStatement::YulAssignment(a) => expr(&a.value, out),
-            YulStatement::YulBlock(b) => yul_calls(b, out),
-            YulStatement::YulExpressionStatement(s) => expr(&s.expression, out),
-            YulStatement::YulForLoop(l) => {
-                yul_calls(&l.pre, out);
-                expr(&l.condition, out);
-                yul_calls(&l.body, out);
-                yul_calls(&l.post, out);
-            }
-            YulStatement::YulFunctionDefinition(d) => yul_calls(&d.body, out),
-            YulStatement::YulIf(i) => {
-                expr(&i.condition, out);
-                yul_calls(&i.body, out);
-            }
-            YulStatement::YulSwitch(s) => {
-                expr(&s.expression, out);
-                for case in &s.cases {
-                    yul_calls(&case.body, out);
-                }
-            }
-            YulStatement::YulVariableDeclaration(d) => {
-                if let Some(v) = &d.value {
-                    expr(v, out);
-                }
-            }
-            YulStatement::YulBreak(_)
-            | YulStatement::YulContinue(_)
-            | YulStatement::YulLeave(_) => {}
-        }
-    }
-}
-
 fn incorrect_shift(cx: &Cx<'_, '_>, sink: &mut Sink) {
     struct Asm<'a> {
         blocks: Vec<&'a YulBlock>,
@@ -280,7 +206,7 @@ fn incorrect_shift(cx: &Cx<'_, '_>, sink: &mut Sink) {
         }
         for block in asm.blocks {
             let mut calls = Vec::new();
-            yul_calls(block, &mut calls);
+            ast::yul_calls(block, &mut calls);
             for call in calls {
                 let name = call.function_name.name.as_str();
                 if !matches!(name, "shl" | "shr" | "sar") || call.arguments.len() != 2 {
@@ -494,82 +420,6 @@ fn incorrect_equality(cx: &Cx<'_, '_>, sink: &mut Sink) {
                     contract,
                     Some(f),
                     format!("`{}` needs an exact balance", cx.snippet(b.src)),
-                );
-            }
-        },
-        sink,
-    );
-}
-
-fn block_value(expr: &Expression) -> bool {
-    ast::any_expr(expr, &|e| {
-        is_member_of(e, "block", "timestamp")
-            || is_member_of(e, "block", "number")
-            || is_member_of(e, "block", "prevrandao")
-            || is_member_of(e, "block", "difficulty")
-            || matches!(e, Expression::Identifier(i) if i.name == "now")
-            || matches!(e, Expression::FunctionCall(c) if matches!(&c.expression, Expression::Identifier(i) if i.name == "blockhash"))
-    })
-}
-
-fn weak_prng(cx: &Cx<'_, '_>, sink: &mut Sink) {
-    for (contract, f) in cx.functions() {
-        let Some(body) = &f.body else { continue };
-        // Locals holding a block value (or a hash of one).
-        struct Seeds<'a> {
-            seeded: HashSet<isize>,
-            mods: Vec<&'a foundry_compilers::artifacts::ast::BinaryOperation>,
-        }
-        impl<'a> BodyVisitor<'a> for Seeds<'a> {
-            fn statement(&mut self, stmt: &'a Statement, _place: Place) {
-                if let Statement::VariableDeclarationStatement(d) = stmt
-                    && let Some(value) = &d.initial_value
-                    && block_value(value)
-                {
-                    self.seeded
-                        .extend(d.declarations.iter().flatten().map(|v| v.id as isize));
-                }
-            }
-            fn expression(&mut self, expr: &'a Expression, _place: Place) {
-                if let Expression::BinaryOperation(b) = expr
-                    && b.operator == BinaryOperator::Mod
-                {
-                    self.mods.push(b);
-                }
-            }
-        }
-        let mut seeds = Seeds {
-            seeded: HashSet::new(),
-            mods: Vec::new(),
-        };
-        ast::walk_block(body, Place::default(), &mut seeds);
-        for b in seeds.mods {
-            if block_value(&b.lhs) || crate::flow::mentions(&b.lhs, &seeds.seeded) {
-                sink.report(
-                    b.src,
-                    contract,
-                    Some(f),
-                    format!("`{}` draws a number from block values", cx.snippet(b.src)),
-                );
-            }
-        }
-    }
-}
-
-fn timestamp(cx: &Cx<'_, '_>, sink: &mut Sink) {
-    each(
-        cx,
-        |f, expr, _place, sink, contract| {
-            if let Expression::BinaryOperation(b) = expr
-                && ast::is_comparison(&b.operator)
-                && (ast::any_expr(&b.lhs, &|e| is_member_of(e, "block", "timestamp"))
-                    || ast::any_expr(&b.rhs, &|e| is_member_of(e, "block", "timestamp")))
-            {
-                sink.report(
-                    b.src,
-                    contract,
-                    Some(f),
-                    format!("`{}` compares `block.timestamp`", cx.snippet(b.src)),
                 );
             }
         },

@@ -4,6 +4,7 @@
 //! in the contracts of the files being analysed (`crate::detector`).
 
 mod access;
+mod block_values;
 mod calls;
 mod contracts;
 mod expressions;
@@ -26,6 +27,7 @@ pub fn all() -> Vec<&'static Detector> {
         calls::DETECTORS,
         state::DETECTORS,
         expressions::DETECTORS,
+        block_values::DETECTORS,
         loops::DETECTORS,
         text::DETECTORS,
         contracts::DETECTORS,

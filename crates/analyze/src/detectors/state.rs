@@ -367,7 +367,7 @@ fn protected_vars(cx: &Cx<'_, '_>, sink: &mut Sink) {
     }
 }
 
-const INIT_MODIFIERS: [&str; 3] = ["initializer", "reinitializer", "onlyInitializing"];
+use crate::taint::INIT_MODIFIERS;
 
 fn unprotected_initializer(cx: &Cx<'_, '_>, sink: &mut Sink) {
     for (contract, f) in cx.functions() {
@@ -410,10 +410,23 @@ fn unprotected_upgrade(cx: &Cx<'_, '_>, sink: &mut Sink) {
             continue;
         }
         let functions = cx.program.functions_of(contract);
+        let constructed: HashSet<isize> = functions
+            .iter()
+            .filter(|f| *f.item.kind() == FunctionKind::Constructor)
+            .flat_map(|f| writes_of(cx, f.item))
+            .collect();
+        // An initialiser: `initializer` and its kin, or an open function
+        // that claims unset state once (`require(owner == address(0))`)
+        // which no constructor has set.
         let upgradeable = functions.iter().any(|f| {
             modifier_names(f.item)
                 .iter()
                 .any(|m| INIT_MODIFIERS.contains(m))
+                || (is_entry(f.item)
+                    && !is_guarded(cx.flow, f.item)
+                    && claims_once(cx, f.item)
+                        .iter()
+                        .any(|v| !constructed.contains(v)))
         });
         if !upgradeable {
             continue;
@@ -458,6 +471,32 @@ fn unprotected_upgrade(cx: &Cx<'_, '_>, sink: &mut Sink) {
     }
 }
 
+/// The storage `f` writes, through everything it runs.
+fn writes_of(cx: &Cx<'_, '_>, f: &FunctionDefinition) -> HashSet<isize> {
+    cx.flow
+        .flat(f.id as isize)
+        .iter()
+        .filter_map(|l| match l.effect {
+            Effect::Write(v) => Some(v),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The state variables `f` writes after checking that they are unset
+/// (`require(owner == address(0)); owner = next;`): a claim anyone can make
+/// once.
+pub(crate) fn claims_once(cx: &Cx<'_, '_>, f: &FunctionDefinition) -> HashSet<isize> {
+    let Some(body) = &f.body else {
+        return HashSet::new();
+    };
+    let checked = zero_checked(body);
+    writes_of(cx, f)
+        .into_iter()
+        .filter(|v| checked.contains(v))
+        .collect()
+}
+
 /// `x != address(0)` or `x == address(0)` somewhere in `body`.
 pub(crate) fn zero_checked(body: &foundry_compilers::artifacts::ast::Block) -> HashSet<isize> {
     struct Zero {
@@ -498,11 +537,11 @@ pub(crate) fn is_zero_address(expr: &Expression) -> bool {
 
 /// Parameters handed to an internal function (which may check them).
 fn passed_on(cx: &Cx<'_, '_>, body: &foundry_compilers::artifacts::ast::Block) -> HashSet<isize> {
-    struct Passed<'p, 'a> {
-        cx: &'p Cx<'p, 'a>,
+    struct Passed<'r, 'p, 'a> {
+        cx: &'r Cx<'p, 'a>,
         ids: HashSet<isize>,
     }
-    impl<'a> BodyVisitor<'a> for Passed<'_, '_> {
+    impl<'a> BodyVisitor<'a> for Passed<'_, '_, '_> {
         fn expression(&mut self, expr: &'a Expression, _place: Place) {
             if let Expression::FunctionCall(c) = expr
                 && referenced(&c.expression)
@@ -604,11 +643,11 @@ fn missing_zero_check(cx: &Cx<'_, '_>, sink: &mut Sink) {
 
 /// State variables compared with `msg.sender` in `contract` or its bases.
 fn access_vars(cx: &Cx<'_, '_>, contract: &ContractDefinition) -> HashSet<isize> {
-    struct Compared<'p, 'a> {
-        cx: &'p Cx<'p, 'a>,
+    struct Compared<'r, 'p, 'a> {
+        cx: &'r Cx<'p, 'a>,
         vars: HashSet<isize>,
     }
-    impl<'a> BodyVisitor<'a> for Compared<'_, '_> {
+    impl<'a> BodyVisitor<'a> for Compared<'_, '_, '_> {
         fn expression(&mut self, expr: &'a Expression, _place: Place) {
             if let Expression::BinaryOperation(b) = expr
                 && matches!(b.operator, BinaryOperator::Equal | BinaryOperator::NotEqual)

@@ -1,6 +1,9 @@
 //! Value leaving to where a caller says: ether or tokens sent to an
-//! address taken from the arguments of an unguarded function, code run by
-//! `delegatecall` at such an address, and `selfdestruct` anyone can reach.
+//! address that an unguarded function's caller chooses (its arguments, or
+//! state an open setter stores, followed through helpers, modifiers and
+//! library calls: `taint`), code run by `delegatecall` at such an address,
+//! a low-level call with target and data both chosen, and `selfdestruct`
+//! anyone can reach.
 
 use foundry_compilers::artifacts::ast::{Expression, FunctionCall};
 
@@ -9,7 +12,8 @@ use crate::ast::strip_conversion;
 use crate::detector::{Cx, Detector, Sink, is_entry};
 use crate::{
     Confidence, Severity,
-    flow::{CallKind, Effect, is_guarded, is_sender, mentions, tainted},
+    flow::{CallKind, Effect, is_guarded},
+    taint::{Reach, Reached},
 };
 
 pub(super) static DETECTORS: &[Detector] = &[
@@ -63,6 +67,21 @@ pub(super) static DETECTORS: &[Detector] = &[
         help: "delegate only to a fixed or admin-set implementation",
         example: include_str!("../../testdata/src/controlled-delegatecall.sol"),
         run: controlled_delegatecall,
+    },
+    Detector {
+        id: "arbitrary-call",
+        title: "Low-level call with a target and data any caller chooses",
+        severity: Severity::High,
+        confidence: Confidence::Medium,
+        what: "A function anyone can call makes a low-level `call` whose target and calldata \
+               both come from the caller (arguments, `msg.data`, or state an open setter \
+               stores).",
+        why: "The contract can be made to call anything in its own name: `transferFrom` on \
+              every token its users approved to it, an admin function of a contract that \
+              trusts it.",
+        help: "fix the target or the function selector, check the target against an allow-list, or restrict the function to a role",
+        example: include_str!("../../testdata/src/arbitrary-call.sol"),
+        run: arbitrary_call,
     },
     Detector {
         id: "suicidal",
@@ -120,23 +139,23 @@ pub(crate) fn own_calls<'a>(
         .collect()
 }
 
-/// The functions anyone can call (no guard on `msg.sender`), with their
-/// parameters and the locals derived from them.
+/// The functions anyone can call (no guard on `msg.sender`), with the calls
+/// they reach and what the caller controls there.
 fn unguarded<'a>(
     cx: &Cx<'_, 'a>,
 ) -> Vec<(
     &'a foundry_compilers::artifacts::ast::ContractDefinition,
     &'a foundry_compilers::artifacts::ast::FunctionDefinition,
-    std::collections::HashSet<isize>,
+    Vec<Reached<'a>>,
 )> {
     cx.functions()
         .into_iter()
         .filter(|(_, f)| is_entry(f) && !is_guarded(cx.flow, f))
-        .map(|(c, f)| (c, f, tainted(f)))
+        .map(|(c, f)| (c, f, cx.taint().reached(f)))
         .collect()
 }
 
-/// Reports `call`, made through `site`, as reaching `target`.
+/// Reports `call`, reached through `site`, as reaching `target`.
 fn report_target(
     cx: &Cx<'_, '_>,
     sink: &mut Sink,
@@ -149,12 +168,18 @@ fn report_target(
     target: &Expression,
     what: &str,
 ) {
-    sink.report(
+    let through = if crate::flow::within(call.src, f.src) {
+        String::new()
+    } else {
+        format!(" (reached through `{}`)", cx.snippet(site))
+    };
+    sink.report_also(
+        &[call.src],
         site,
         contract,
         Some(f),
         format!(
-            "`{}` {what} `{}`, which the caller chooses",
+            "`{}` {what} `{}`, which the caller chooses{through}",
             cx.snippet(call.src),
             cx.snippet(crate::ast::src(target))
         ),
@@ -166,87 +191,137 @@ fn is_msg_value(expr: &Expression) -> bool {
         && matches!(&m.expression, Expression::Identifier(i) if i.name == "msg"))
 }
 
-fn arbitrary_send_eth(cx: &Cx<'_, '_>, sink: &mut Sink) {
-    for (contract, f, params) in unguarded(cx) {
-        for (l, call, target) in own_calls(cx, f, true) {
-            if is_sender(target) || !mentions(target, &params) {
-                continue;
-            }
-            let amount_is_msg_value = call.arguments.first().is_some_and(is_msg_value)
-                || matches!(&call.expression, Expression::FunctionCallOptions(o)
-                    if o.options.iter().any(is_msg_value));
-            if !amount_is_msg_value {
-                report_target(
-                    cx,
-                    sink,
-                    l.site,
-                    (contract, f),
-                    call,
-                    target,
-                    "sends ether to",
-                );
-            }
-        }
+/// The ether amount of a value-carrying call.
+fn amount_of(call: &FunctionCall) -> Option<&Expression> {
+    match &call.expression {
+        Expression::FunctionCallOptions(o) => o
+            .names
+            .iter()
+            .zip(&o.options)
+            .find(|(name, _)| *name == "value")
+            .map(|(_, v)| v),
+        _ => call.arguments.first(),
     }
 }
 
-fn is_this(expr: &Expression) -> bool {
-    matches!(strip_conversion(expr), Expression::Identifier(i) if i.name == "this")
+/// A payable function that checks `msg.value` in a condition accounts for
+/// the ether it is sent: what it pays out is the caller's own (refunds of
+/// an overpayment).
+fn accounts_msg_value(f: &foundry_compilers::artifacts::ast::FunctionDefinition) -> bool {
+    struct Accounts(bool);
+    impl<'a> crate::ast::BodyVisitor<'a> for Accounts {
+        fn expression(&mut self, e: &'a Expression, place: crate::ast::Place) {
+            self.0 |= place.in_condition && is_msg_value(e);
+        }
+    }
+    let mut accounts = Accounts(false);
+    if let Some(body) = &f.body
+        && *f.state_mutability() == foundry_compilers::artifacts::ast::StateMutability::Payable
+    {
+        crate::ast::walk_block(body, Default::default(), &mut accounts);
+    }
+    accounts.0
 }
 
-fn arbitrary_send_erc20(cx: &Cx<'_, '_>, sink: &mut Sink, want_permit: bool) {
-    for (contract, f, params) in unguarded(cx) {
-        let mut calls = Vec::new();
-        let body = f.body.as_ref().expect("functions() has bodies");
-        struct Calls<'a> {
-            found: Vec<&'a FunctionCall>,
-        }
-        impl<'a> crate::ast::BodyVisitor<'a> for Calls<'a> {
-            fn expression(&mut self, e: &'a Expression, _p: crate::ast::Place) {
-                if let Expression::FunctionCall(c) = e {
-                    self.found.push(c);
-                }
-            }
-        }
-        let mut v = Calls { found: Vec::new() };
-        crate::ast::walk_block(body, Default::default(), &mut v);
-        calls.extend(v.found);
-        let member = |c: &FunctionCall| match &c.expression {
-            Expression::MemberAccess(m) => Some(m.member_name.clone()),
-            _ => None,
-        };
-        let has_permit = calls
-            .iter()
-            .any(|c| member(c).is_some_and(|m| m == "permit" || m == "safePermit"));
-        if has_permit != want_permit {
+fn arbitrary_send_eth(cx: &Cx<'_, '_>, sink: &mut Sink) {
+    for (contract, f, reached) in unguarded(cx) {
+        if accounts_msg_value(f) {
             continue;
         }
-        for call in calls {
-            let Some(name) = member(call) else { continue };
-            // token.transferFrom(from, to, amount), or SafeERC20's
-            // token.safeTransferFrom(from, to, amount) through `using`.
-            let from = match (name.as_str(), call.arguments.len()) {
-                ("transferFrom" | "safeTransferFrom", 3) => &call.arguments[0],
-                _ => continue,
-            };
-            let from = strip_conversion(from);
-            if is_sender(from) || is_this(from) || !mentions(from, &params) {
+        for r in reached {
+            let Reach::Call {
+                kind: CallKind::LowLevel | CallKind::Send | CallKind::Transfer,
+                value: true,
+            } = r.kind
+            else {
                 continue;
-            }
-            // ERC-721's transferFrom moves a token the caller must own or be
-            // approved for: not this class.
-            if ast_type_is_nft(call) {
+            };
+            let Some(target) = call_target(r.call) else {
+                continue;
+            };
+            // Forwarding what the caller itself sent is not the contract's
+            // ether.
+            if !r.scope.chooses(target) || amount_of(r.call).is_some_and(is_msg_value) {
                 continue;
             }
             report_target(
                 cx,
                 sink,
-                call.src,
+                r.site,
                 (contract, f),
-                call,
-                from,
-                "moves tokens from",
+                r.call,
+                target,
+                "sends ether to",
             );
+        }
+    }
+}
+
+/// `token.transferFrom(from, …)` on a token, or a library's
+/// `safeTransferFrom(token, from, …)` (SafeERC20, solmate's
+/// SafeTransferLib), called directly or through `using … for`: the `from`.
+fn erc20_pull_from<'a>(cx: &Cx<'_, 'a>, r: &Reached<'a>) -> Option<&'a Expression> {
+    match r.kind {
+        Reach::Call {
+            kind: CallKind::External,
+            ..
+        } => {
+            let Expression::MemberAccess(m) = &r.call.expression else {
+                return None;
+            };
+            let name = m.member_name.as_str();
+            (matches!(name, "transferFrom" | "safeTransferFrom")
+                && r.call.arguments.len() == 3
+                && !ast_type_is_nft(r.call))
+            .then(|| &r.call.arguments[0])
+        }
+        Reach::Function { callee, bound } => {
+            let function = cx.program.function(callee)?;
+            let library = cx.program.owner_of(callee).is_some_and(|c| {
+                c.kind == foundry_compilers::artifacts::ast::ContractKind::Library
+            });
+            if !library
+                || !matches!(function.name.as_str(), "safeTransferFrom" | "transferFrom")
+                || function.parameters.parameters.len() != 4
+            {
+                return None;
+            }
+            let from = function.parameters.parameters[1].id as isize;
+            cx.flow.argument(callee, r.call, bound, from)
+        }
+        _ => None,
+    }
+}
+
+fn is_permit(r: &Reached<'_>) -> bool {
+    let name = match &r.call.expression {
+        Expression::MemberAccess(m) => m.member_name.as_str(),
+        Expression::Identifier(i) => i.name.as_str(),
+        _ => return false,
+    };
+    matches!(name, "permit" | "safePermit")
+}
+
+fn arbitrary_send_erc20(cx: &Cx<'_, '_>, sink: &mut Sink, want_permit: bool) {
+    for (contract, f, reached) in unguarded(cx) {
+        if reached.iter().any(is_permit) != want_permit {
+            continue;
+        }
+        for r in &reached {
+            let Some(from) = erc20_pull_from(cx, r) else {
+                continue;
+            };
+            if r.scope.chooses(from) {
+                report_target(
+                    cx,
+                    sink,
+                    r.site,
+                    (contract, f),
+                    r.call,
+                    strip_conversion(from),
+                    "moves tokens from",
+                );
+            }
         }
     }
 }
@@ -262,17 +337,54 @@ fn ast_type_is_nft(call: &FunctionCall) -> bool {
 }
 
 fn controlled_delegatecall(cx: &Cx<'_, '_>, sink: &mut Sink) {
-    for (contract, f, params) in unguarded(cx) {
-        for (l, call, target) in own_calls(cx, f, false) {
-            if mentions(target, &params) {
+    for (contract, f, reached) in unguarded(cx) {
+        for r in reached {
+            let Reach::Call {
+                kind: CallKind::Delegate,
+                ..
+            } = r.kind
+            else {
+                continue;
+            };
+            if let Some(target) = call_target(r.call)
+                && r.scope.chooses(target)
+            {
                 report_target(
                     cx,
                     sink,
-                    l.site,
+                    r.site,
                     (contract, f),
-                    call,
+                    r.call,
                     target,
                     "runs, on this contract's storage, code at",
+                );
+            }
+        }
+    }
+}
+
+fn arbitrary_call(cx: &Cx<'_, '_>, sink: &mut Sink) {
+    for (contract, f, reached) in unguarded(cx) {
+        for r in reached {
+            let Reach::Call {
+                kind: CallKind::LowLevel,
+                ..
+            } = r.kind
+            else {
+                continue;
+            };
+            let (Some(target), Some(data)) = (call_target(r.call), r.call.arguments.first()) else {
+                continue;
+            };
+            if r.scope.chooses(target) && r.scope.passes(data) {
+                report_target(
+                    cx,
+                    sink,
+                    r.site,
+                    (contract, f),
+                    r.call,
+                    target,
+                    "calls, with data the caller also chooses,",
                 );
             }
         }

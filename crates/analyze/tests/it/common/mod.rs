@@ -36,9 +36,14 @@ impl Built {
 /// Compiles `root` (a project with `src/`) into the test's own output
 /// directory `name`.
 pub fn compile_dir(root: &Path, name: &str) -> Built {
+    compile_dir_with(root, name, "")
+}
+
+/// Compiles `root` with more `[project]` settings (`extra`: TOML lines).
+pub fn compile_dir_with(root: &Path, name: &str, extra: &str) -> Built {
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let text = format!(
-        "[project]\nsrc = \"src\"\ntest = \"test\"\nout = \"{}\"\n",
+        "[project]\nsrc = \"src\"\ntest = \"test\"\nout = \"{}\"\n{extra}",
         out.join("out").display()
     );
     let config =
