@@ -7,12 +7,16 @@
 # through the same foundry.toml. Scoring: bench/analyze-corpus.py.
 # Usage: bench/analyze-corpus.sh [RESULTS.md]   (needs node, `npm ci` done,
 # python3; installs Slither into a virtualenv under the work dir unless
-# SLITHER names one; CARGO_TARGET_DIR is honoured)
+# SLITHER names one; SLIPWAY names a slipway binary to score instead of
+# building this tree's; CARGO_TARGET_DIR is honoured)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-/dev/stdout}
-cargo build --release --quiet -p slipway
-bin=${CARGO_TARGET_DIR:-$PWD/target}/release/slipway
+bin=${SLIPWAY:-}
+if [ -z "$bin" ]; then
+  cargo build --release --quiet -p slipway
+  bin=${CARGO_TARGET_DIR:-$PWD/target}/release/slipway
+fi
 forge=$PWD/node_modules/.bin/forge
 [ -x "$forge" ] || { echo "forge not found: run npm ci" >&2; exit 2; }
 [ -d node_modules/solmate ] || { echo "solmate not found: run npm ci" >&2; exit 2; }
@@ -48,13 +52,13 @@ rm -rf "$work/clean/src/solmate/test"
 project "$work/clean"
 
 for p in corpus clean; do
-  (cd "$work/$p" && "$slither" . --foundry-ignore-compile --json "$work/slither-$p.json" >/dev/null 2>&1 || true)
+  (cd "$work/$p" && { "$slither" . --foundry-ignore-compile --json "$work/slither-$p.json" >/dev/null 2>&1 || true; })
   "$bin" --root "$work/$p" -q analyze --json --no-cache > "$work/slipway-$p.json" || true
 done
 "$slither" --list-detectors-json 2>/dev/null | python3 -c 'import json,sys; print(json.dumps([d["check"] for d in json.load(sys.stdin)]))' > "$work/ids.json"
 {
   echo
-  echo "Labelled corpus (crates/analyze/testdata/corpus), slipway $(git rev-parse --short HEAD) beside Slither $("$slither" --version):"
+  echo "Labelled corpus (crates/analyze/testdata/corpus), slipway ${SLIPWAY:-$(git rev-parse --short HEAD)} beside Slither $("$slither" --version):"
   echo
 } >>"$out"
 python3 bench/analyze-corpus.py "$corpus" "$work/slipway-corpus.json" "$work/slither-corpus.json" "$work/ids.json" \

@@ -253,9 +253,8 @@ fn scan(cx: &Cx<'_, '_>, sink: &mut Sink, class: Class) {
                 .collect();
             let value = matches!(call.effect, Effect::Call { value: true, .. });
             let how = match (class, lock) {
-                (Class::Benign, _) => "",
-                (_, Some(_)) => ", which functions outside its lock read",
-                (_, None) => ", read before the call",
+                (Class::Benign, _) | (_, None) => "",
+                (_, Some(_)) => ", which functions outside its lock rely on",
             };
             sink.report_also(
                 &[call.at, call.inner_site],

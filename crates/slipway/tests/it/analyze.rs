@@ -317,7 +317,7 @@ fn explain_prints_each_page_and_the_list() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "did you mean reentrancy-eth, reentrancy-no-eth?",
+            "did you mean reentrancy-eth, reentrancy-no-eth, reentrancy-benign?",
         ));
     let list = slipway(dir.path())
         .args(["explain", "--list"])
