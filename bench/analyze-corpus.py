@@ -18,10 +18,12 @@ element of the result) is one of the case's lines, in the same file.
   (clean.txt: OpenZeppelin 5.0.2 and solmate, compiled as a project of their
   own).
 
-Usage: analyze-corpus.py CORPUS_DIR SLIPWAY.json SLITHER.json SLITHER_IDS.json
+Usage: analyze-corpus.py CORPUS_DIR SLIPWAY.json[,…] SLITHER.json[,…] SLITHER_IDS.json
                          [SLIPWAY_CLEAN.json SLITHER_CLEAN.json] [--out F]
   SLITHER_IDS.json: `slither --list-detectors-json`'s checks, to tell a class
-  Slither has no detector for from one it misses.
+  Slither has no detector for from one it misses. The corpus is two
+  projects (src/ with solc 0.8.20, legacy/src/ with solc 0.4.26): give each
+  tool's reports of both, comma-separated.
 """
 import json
 import os
@@ -44,6 +46,7 @@ CLASSES = {
     "locked-ether": ({"locked-ether"}, {"locked-ether"}),
     "missing-access-control": ({"access-admin-state"}, set()),
     "unprotected-upgrade": ({"unprotected-upgrade"}, {"unprotected-upgrade"}),
+    "uninitialized-storage": ({"uninitialized-storage"}, {"uninitialized-storage"}),
 }
 FAMILIES = [{"reentrancy-eth", "reentrancy-no-eth", "reentrancy-benign"}]
 LABEL = re.compile(r"//\s*bug:\s*(.+?)\s*$")
@@ -57,13 +60,20 @@ def family(cls):
     return {cls}
 
 
+SOURCE_DIRS = ["src", os.path.join("legacy", "src")]
+
+
+def corpus_files(corpus):
+    """(directory, file name) of every corpus source."""
+    return [(os.path.join(corpus, d), name)
+            for d in SOURCE_DIRS if os.path.isdir(os.path.join(corpus, d))
+            for name in sorted(os.listdir(os.path.join(corpus, d))) if name.endswith(".sol")]
+
+
 def labels(corpus):
     """(class, file, case) -> set of lines."""
     cases = defaultdict(set)
-    src = os.path.join(corpus, "src")
-    for name in sorted(os.listdir(src)):
-        if not name.endswith(".sol"):
-            continue
+    for src, name in corpus_files(corpus):
         with open(os.path.join(src, name), encoding="utf-8") as f:
             for number, line in enumerate(f, 1):
                 m = LABEL.search(line)
@@ -78,8 +88,15 @@ def labels(corpus):
     return cases
 
 
-def slipway_findings(path):
-    """[(id, file basename, path, lines, severity)]"""
+def slipway_findings(paths):
+    """[(id, file basename, path, lines, severity)] from comma-separated files"""
+    out = []
+    for path in paths.split(","):
+        out.extend(slipway_file(path))
+    return out
+
+
+def slipway_file(path):
     data = json.load(open(path))
     out = []
     for f in data["findings"]:
@@ -90,7 +107,14 @@ def slipway_findings(path):
     return out
 
 
-def slither_findings(path):
+def slither_findings(paths):
+    out = []
+    for path in paths.split(","):
+        out.extend(slither_file(path))
+    return out
+
+
+def slither_file(path):
     data = json.load(open(path))
     out = []
     for r in data.get("results", {}).get("detectors", []):
@@ -150,10 +174,10 @@ def main():
         del args[i:i + 2]
     corpus, ours_path, theirs_path, ids_path = args[:4]
     cases = labels(corpus)
-    corpus_files = {name for name in os.listdir(os.path.join(corpus, "src")) if name.endswith(".sol")}
+    names = {name for _, name in corpus_files(corpus)}
     slither_ids = set(json.load(open(ids_path)))
-    ours = score(cases, slipway_findings(ours_path), 0, corpus_files)
-    theirs = score(cases, slither_findings(theirs_path), 1, corpus_files)
+    ours = score(cases, slipway_findings(ours_path), 0, names)
+    theirs = score(cases, slither_findings(theirs_path), 1, names)
 
     def ratio(a, b):
         return f"{a / b:.2f}" if b else "–"

@@ -31,27 +31,30 @@ fi
 export PATH="$PWD/node_modules/.bin:$PATH"   # Slither runs `forge` to read the build
 corpus=$PWD/crates/analyze/testdata/corpus
 
-# project DIR: foundry.toml for sources in DIR/src, node_modules as libs,
-# compiled by the solc slipway picks for 0.8.20 (its solcjs shim).
+# project DIR [VERSION]: foundry.toml for sources in DIR/src, node_modules
+# as libs, compiled by the solc slipway picks for VERSION (default 0.8.20;
+# its solcjs shim).
 project() {
   ln -s "$PWD/node_modules" "$1/node_modules"
-  printf '[profile.default]\nsrc = "src"\nlibs = ["node_modules"]\nsolc = "0.8.20"\noffline = true\nbuild_info = true\nremappings = ["@openzeppelin/=node_modules/@openzeppelin/", "solmate/=node_modules/solmate/"]\n' > "$1/foundry.toml"
+  printf '[profile.default]\nsrc = "src"\nlibs = ["node_modules"]\nsolc = "%s"\noffline = true\nbuild_info = true\nremappings = ["@openzeppelin/=node_modules/@openzeppelin/", "solmate/=node_modules/solmate/"]\n' "${2:-0.8.20}" > "$1/foundry.toml"
   local solc
   solc=$("$bin" --root "$1" build --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).compiler.path))')
   sed -i "s|^solc = .*|solc = \"$solc\"|" "$1/foundry.toml"
   (cd "$1" && "$forge" build --offline >/dev/null 2>&1)
 }
 
-mkdir -p "$work/corpus" "$work/clean/src"
+mkdir -p "$work/corpus" "$work/legacy" "$work/clean/src"
 cp -r "$corpus/src" "$work/corpus/src"
 project "$work/corpus"
+cp -r "$corpus/legacy/src" "$work/legacy/src"
+project "$work/legacy" 0.4.26
 cp -r node_modules/@openzeppelin/contracts "$work/clean/src/oz"
 rm -rf "$work/clean/src/oz/package.json" "$work/clean/src/oz/README.md" "$work/clean/src/oz/build"
 cp -r node_modules/solmate/src "$work/clean/src/solmate"
 rm -rf "$work/clean/src/solmate/test"
 project "$work/clean"
 
-for p in corpus clean; do
+for p in corpus legacy clean; do
   (cd "$work/$p" && { "$slither" . --foundry-ignore-compile --json "$work/slither-$p.json" >/dev/null 2>&1 || true; })
   "$bin" --root "$work/$p" -q analyze --json --no-cache > "$work/slipway-$p.json" || true
 done
@@ -61,5 +64,6 @@ done
   echo "Labelled corpus (crates/analyze/testdata/corpus), slipway ${SLIPWAY:-$(git rev-parse --short HEAD)} beside Slither $("$slither" --version):"
   echo
 } >>"$out"
-python3 bench/analyze-corpus.py "$corpus" "$work/slipway-corpus.json" "$work/slither-corpus.json" "$work/ids.json" \
+python3 bench/analyze-corpus.py "$corpus" "$work/slipway-corpus.json,$work/slipway-legacy.json" \
+  "$work/slither-corpus.json,$work/slither-legacy.json" "$work/ids.json" \
   "$work/slipway-clean.json" "$work/slither-clean.json" --out "$out"

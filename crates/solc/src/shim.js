@@ -50,6 +50,12 @@ const chunks = [];
 process.stdin.on('data', (c) => chunks.push(c));
 process.stdin.on('end', () => {
   const solc = require(solcDir);
-  const output = solc.compile(Buffer.concat(chunks).toString('utf8'), { import: findImports });
-  process.stdout.write(output);
+  const input = Buffer.concat(chunks).toString('utf8');
+  // solcjs 0.4 and 0.5 take standard JSON through compileStandardWrapper
+  // with a plain import callback (their compile() is the legacy API);
+  // 0.6 and later take it through compile() with { import }.
+  const output = typeof solc.compileStandardWrapper === 'function'
+    ? solc.compileStandardWrapper(input, findImports)
+    : solc.compile(input, { import: findImports });
+  process.stdout.write(typeof output === 'string' ? output : JSON.stringify(output));
 });
