@@ -33,7 +33,7 @@ contract Collector {
     }
 }
 
-contract ConditionalDeposit {
+contract ConditionalDeposit { // bug: locked-ether
     uint256 public total;
     address public admin = msg.sender;
     struct Deposit {
@@ -73,7 +73,7 @@ contract HelperEntries {
     }
 }
 
-contract BranchAssigned {
+contract BranchAssigned { // bug: locked-ether
     address public owner = msg.sender;
     struct Bid {
         address bidder;
