@@ -12,6 +12,7 @@ mod loops;
 mod reentrancy;
 mod signatures;
 mod state;
+mod storage_pointers;
 mod text;
 mod transfers;
 
@@ -26,6 +27,7 @@ pub fn all() -> Vec<&'static Detector> {
         transfers::DETECTORS,
         calls::DETECTORS,
         state::DETECTORS,
+        storage_pointers::DETECTORS,
         expressions::DETECTORS,
         block_values::DETECTORS,
         loops::DETECTORS,

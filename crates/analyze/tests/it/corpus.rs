@@ -36,6 +36,7 @@ const CLASSES: &[(&str, &[&str], Option<usize>)] = &[
     ("locked-ether", &["locked-ether"], Some(5)),
     ("missing-access-control", &["access-admin-state"], None),
     ("unprotected-upgrade", &["unprotected-upgrade"], Some(4)),
+    ("uninitialized-storage", &["uninitialized-storage"], Some(5)),
 ];
 
 const REENTRANCY: &[&str] = &["reentrancy-eth", "reentrancy-no-eth", "reentrancy-benign"];
@@ -95,26 +96,40 @@ fn link_node_modules(root: &Path) {
     std::os::unix::fs::symlink(node_modules, root.join("node_modules")).expect("link");
 }
 
-#[test]
-fn the_corpus_is_found_with_recall_and_precision_of_at_least_nine_tenths() {
-    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/corpus");
+/// Copies `from`'s sources into a fresh project and analyses it, built with
+/// `extra` settings.
+fn analyse(from: &Path, name: &str, extra: &str) -> (tempfile::TempDir, Vec<Finding>) {
     let tmp = tempfile::tempdir().expect("tmp");
     let src = tmp.path().join("src");
     std::fs::create_dir_all(&src).expect("mkdir");
-    for entry in std::fs::read_dir(corpus.join("src")).expect("corpus") {
+    for entry in std::fs::read_dir(from).expect("corpus") {
         let path = entry.expect("entry").path();
         std::fs::copy(&path, src.join(path.file_name().expect("name"))).expect("copy");
     }
     link_node_modules(tmp.path());
-    let built = compile_dir_with(
-        tmp.path(),
+    let built = compile_dir_with(tmp.path(), name, extra);
+    let report = built.analyze(&AnalyzeConfig::default(), &Options::default());
+    (tmp, report.findings)
+}
+
+#[test]
+fn the_corpus_is_found_with_recall_and_precision_of_at_least_nine_tenths() {
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/corpus");
+    let (_modern, mut findings) = analyse(
+        &corpus.join("src"),
         "corpus",
         "remappings = [\"@openzeppelin/=node_modules/@openzeppelin/\", \"solmate/=node_modules/solmate/\"]\n",
     );
-    let report = built.analyze(&AnalyzeConfig::default(), &Options::default());
-    let cases = labels(&src);
-    let in_corpus: Vec<&Finding> = report
-        .findings
+    // Uninitialised storage pointers exist only before solc 0.5.
+    let (_legacy, legacy) = analyse(
+        &corpus.join("legacy/src"),
+        "corpus-legacy",
+        "\n[compiler]\nversion = \"0.4.26\"\n",
+    );
+    findings.extend(legacy);
+    let mut cases = labels(&corpus.join("src"));
+    cases.extend(labels(&corpus.join("legacy/src")));
+    let in_corpus: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.path.parent() == Some(Path::new("src")) && f.suppressed.is_none())
         .collect();

@@ -68,3 +68,17 @@ pub fn fixtures() -> &'static Built {
         compile_dir(&root, "fixtures")
     })
 }
+
+/// The fixtures of classes only solc before 0.5 accepts (`testdata/legacy`,
+/// built with solc 0.4.26), compiled once.
+pub fn legacy_fixtures() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/legacy");
+        compile_dir_with(
+            &root,
+            "legacy-fixtures",
+            "\n[compiler]\nversion = \"0.4.26\"\n",
+        )
+    })
+}
