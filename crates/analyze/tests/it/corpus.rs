@@ -33,7 +33,7 @@ const CLASSES: &[(&str, &[&str], Option<usize>)] = &[
     ("weak-prng", &["weak-prng"], Some(4)),
     ("timestamp", &["timestamp"], Some(5)),
     ("shadowing-local", &["shadowing-local"], Some(6)),
-    ("locked-ether", &["locked-ether"], Some(5)),
+    ("locked-ether", &["locked-ether"], Some(7)),
     ("missing-access-control", &["access-admin-state"], None),
     ("unprotected-upgrade", &["unprotected-upgrade"], Some(4)),
     ("uninitialized-storage", &["uninitialized-storage"], Some(5)),
