@@ -90,6 +90,9 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     /// Files under these directories are left out (the test directory).
     pub skip_dirs: Vec<PathBuf>,
+    /// Forge's test files (`*.t.sol`) are left out wherever they are (a
+    /// project that keeps its tests under `src/test`).
+    pub skip_test_files: bool,
     /// Only these detectors (all when empty).
     pub only: Vec<String>,
     /// Not these detectors.
@@ -342,8 +345,13 @@ fn select<'a>(sources: &[Source<'a>], config: &AnalyzeConfig, options: &Options)
 
 /// Whether a run looks at `path`.
 fn selected_path(path: &Path, config: &AnalyzeConfig, options: &Options) -> bool {
+    let test_file = path
+        .file_name()
+        .is_some_and(|name| name.to_string_lossy().ends_with(".t.sol"));
+    let skipped = options.skip_dirs.iter().any(|dir| path.starts_with(dir))
+        || (options.skip_test_files && test_file);
     !config.excludes(path)
-        && !options.skip_dirs.iter().any(|dir| path.starts_with(dir))
+        && !skipped
         && (options.paths.is_empty() || options.paths.iter().any(|want| path.starts_with(want)))
 }
 

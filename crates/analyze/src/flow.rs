@@ -663,8 +663,10 @@ impl<'a> BodyVisitor<'a> for Collector<'_, 'a> {
                     && i.index_expression.as_ref().is_some_and(is_sender)
                     && ast::type_of(expr) == "bool" =>
             {
-                let against = self.written_root(&i.base_expression).first().copied();
-                self.push(Effect::SenderCheck { against }, i.src, Rank::Read);
+                // Membership rows are often each account's own
+                // (`isApprovedForAll[owner][msg.sender]`): not an account
+                // whose holder decides who passes.
+                self.push(Effect::SenderCheck { against: None }, i.src, Rank::Read);
             }
             _ => {}
         }

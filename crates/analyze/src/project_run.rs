@@ -247,13 +247,15 @@ fn run<'a>(
         Family::Security => "cache/analyze.json",
         Family::Lint => "cache/lint.json",
     };
+    let skip_tests = !selection.tests && paths.is_empty();
     let mut options = Options {
         family,
-        skip_dirs: if selection.tests || !paths.is_empty() {
-            Vec::new()
-        } else {
+        skip_dirs: if skip_tests {
             vec![test_dir]
+        } else {
+            Vec::new()
         },
+        skip_test_files: skip_tests,
         paths,
         only: flags.only.clone(),
         exclude: flags.exclude.clone(),

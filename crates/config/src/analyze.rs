@@ -18,8 +18,8 @@ pub struct AnalyzeConfig {
     /// Paths left out: a name without `/` (`lib`) leaves out every
     /// directory of that name, a path (`contracts/test`) that directory.
     pub exclude_paths: Vec<String>,
-    /// Analyse the test directory too (off: tests call cheatcodes and
-    /// mocks in ways that are no risk on chain).
+    /// Analyse the test directory and forge's `*.t.sol` files too (off:
+    /// tests call cheatcodes and mocks in ways that are no risk on chain).
     pub tests: bool,
     /// State-changing functions anyone may call by design
     /// (`"Bridge.deposit"`): the access review lists them as decided, and

@@ -376,3 +376,38 @@ fn any_rule_set_writes_a_valid_sarif_log() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn forge_test_files_are_left_out_wherever_they_are_unless_asked_for() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("test")).expect("mkdir");
+    let sweeper = |name: &str| {
+        format!(
+            "// SPDX-License-Identifier: MIT\npragma solidity 0.8.20;\ncontract {name} {{\n    function sweep(address payable to) external {{\n        to.transfer(address(this).balance);\n    }}\n    receive() external payable {{}}\n}}\n"
+        )
+    };
+    std::fs::write(src.join("Sweeper.sol"), sweeper("Sweeper")).expect("write");
+    std::fs::write(src.join("test/Sweeper.t.sol"), sweeper("SweeperTest")).expect("write");
+    let built = crate::common::compile_dir(tmp.path(), "test-files");
+    let paths = |options: &Options| -> Vec<String> {
+        let mut found: Vec<String> = built
+            .analyze(&AnalyzeConfig::default(), options)
+            .findings
+            .iter()
+            .filter(|f| f.id == "arbitrary-send-eth")
+            .map(|f| f.path.display().to_string())
+            .collect();
+        found.sort();
+        found
+    };
+    let skipping = Options {
+        skip_test_files: true,
+        ..Options::default()
+    };
+    assert_eq!(paths(&skipping), ["src/Sweeper.sol"]);
+    assert_eq!(
+        paths(&Options::default()),
+        ["src/Sweeper.sol", "src/test/Sweeper.t.sol"]
+    );
+}
