@@ -91,6 +91,47 @@ contract LibraryRescuer {
     receive() external payable {}
 }
 
+/// No check at all: anyone takes the whole balance for themselves
+/// (Aderyn's "send ether without checks").
+contract OpenFaucet {
+    function drain() external {
+        payable(msg.sender).transfer(address(this).balance); // bug: arbitrary-send-eth
+    }
+
+    receive() external payable {}
+}
+
+/// The caller names the amount and nothing checks it against what the
+/// caller is owed.
+contract UncheckedWithdrawal {
+    mapping(address => uint256) public deposited;
+
+    function deposit() external payable {
+        deposited[msg.sender] += msg.value;
+    }
+
+    function withdraw(uint256 amount) external {
+        (bool ok,) = msg.sender.call{value: amount}(""); // bug: arbitrary-send-eth
+        require(ok, "send");
+    }
+}
+
+/// Safe: the caller takes out no more than it put in.
+contract CheckedWithdrawal {
+    mapping(address => uint256) public deposited;
+
+    function deposit() external payable {
+        deposited[msg.sender] += msg.value;
+    }
+
+    function withdraw(uint256 amount) external {
+        require(deposited[msg.sender] >= amount, "balance");
+        deposited[msg.sender] -= amount;
+        (bool ok,) = msg.sender.call{value: amount}("");
+        require(ok, "send");
+    }
+}
+
 /// Safe: a real owner check.
 contract OwnedTreasury {
     address public immutable owner = msg.sender;
