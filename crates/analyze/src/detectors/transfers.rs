@@ -12,7 +12,7 @@ use crate::ast::strip_conversion;
 use crate::detector::{Cx, Detector, Sink, is_entry};
 use crate::{
     Confidence, Severity,
-    flow::{CallKind, Effect, is_guarded},
+    flow::{CallKind, Effect, is_guarded, is_sender},
     taint::{Reach, Reached},
 };
 
@@ -22,8 +22,9 @@ pub(super) static DETECTORS: &[Detector] = &[
         title: "Ether sent to an address any caller chooses",
         severity: Severity::High,
         confidence: Confidence::Medium,
-        what: "A function anyone can call sends the contract's ether to an address that comes \
-               from its arguments.",
+        what: "A function anyone can call sends the contract's ether to an address the caller \
+               chooses (its arguments, or state an open setter stores), or pays the caller \
+               the whole balance or an amount it names with nothing checked first.",
         why: "Anyone can drain the contract's balance by naming their own address.",
         help: "restrict the function to a role, or pay only `msg.sender` (pull payments)",
         example: include_str!("../../testdata/src/arbitrary-send-eth.sol"),
@@ -239,22 +240,97 @@ fn arbitrary_send_eth(cx: &Cx<'_, '_>, sink: &mut Sink) {
             let Some(target) = call_target(r.call) else {
                 continue;
             };
+            let amount = amount_of(r.call);
             // Forwarding what the caller itself sent is not the contract's
             // ether.
-            if !r.scope.chooses(target) || amount_of(r.call).is_some_and(is_msg_value) {
+            if amount.is_some_and(is_msg_value) {
                 continue;
             }
-            report_target(
-                cx,
-                sink,
-                r.site,
-                (contract, f),
-                r.call,
-                target,
-                "sends ether to",
-            );
+            if r.scope.chooses(target) {
+                report_target(
+                    cx,
+                    sink,
+                    r.site,
+                    (contract, f),
+                    r.call,
+                    target,
+                    "sends ether to",
+                );
+            } else if is_sender(strip_conversion(target))
+                && amount.is_some_and(|a| {
+                    is_whole_balance(a) || (r.scope.passes(a) && is_parameter(cx, a))
+                })
+                && !checks_before(f, r.site)
+            {
+                // Aderyn's "send ether without checks": the caller takes
+                // what it names, or everything, and nothing checked it.
+                sink.report_also(
+                    &[r.call.src],
+                    r.site,
+                    contract,
+                    Some(f),
+                    format!(
+                        "`{}` pays the caller an amount nothing checks",
+                        cx.snippet(r.call.src)
+                    ),
+                );
+            }
         }
     }
+}
+
+/// A parameter itself (not a value computed from one, which may be the
+/// caller's share of a record).
+fn is_parameter(cx: &Cx<'_, '_>, expr: &Expression) -> bool {
+    let Expression::Identifier(i) = strip_conversion(expr) else {
+        return false;
+    };
+    let Some(id) = i.referenced_declaration else {
+        return false;
+    };
+    cx.program
+        .variable(id)
+        .and_then(|v| v.scope)
+        .and_then(|scope| cx.program.function(scope as isize))
+        .is_some_and(|f| f.parameters.parameters.iter().any(|p| p.id as isize == id))
+}
+
+/// `address(this).balance`.
+fn is_whole_balance(expr: &Expression) -> bool {
+    matches!(expr, Expression::MemberAccess(m) if m.member_name == "balance"
+        && crate::taint::is_this(&m.expression))
+}
+
+/// Whether `f` checks anything (`require`, `assert`, `if`, `revert`)
+/// before `site`.
+fn checks_before(
+    f: &foundry_compilers::artifacts::ast::FunctionDefinition,
+    site: foundry_compilers::artifacts::ast::SourceLocation,
+) -> bool {
+    use foundry_compilers::artifacts::ast::Statement;
+    struct Checks(Vec<usize>);
+    impl<'a> crate::ast::BodyVisitor<'a> for Checks {
+        fn statement(&mut self, stmt: &'a Statement, _place: crate::ast::Place) {
+            match stmt {
+                Statement::IfStatement(s) => self.0.extend(s.src.start),
+                Statement::RevertStatement(s) => self.0.extend(s.src.start),
+                _ => {}
+            }
+        }
+        fn expression(&mut self, e: &'a Expression, _place: crate::ast::Place) {
+            if let Expression::FunctionCall(c) = e
+                && crate::ast::is_require(c)
+            {
+                self.0.extend(c.src.start);
+            }
+        }
+    }
+    let mut checks = Checks(Vec::new());
+    if let Some(body) = &f.body {
+        crate::ast::walk_block(body, Default::default(), &mut checks);
+    }
+    let at = site.start.unwrap_or(0);
+    !f.modifiers.is_empty() || checks.0.iter().any(|c| *c < at)
 }
 
 /// `token.transferFrom(from, …)` on a token, or a library's

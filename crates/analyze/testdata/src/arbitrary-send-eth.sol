@@ -13,6 +13,11 @@ contract ArbitrarySendEthBad {
         (bool ok,) = payable(to).call{value: amount}(""); // finding: arbitrary-send-eth
         require(ok, "send failed");
     }
+
+    /// The caller names what it takes, and nothing checks it.
+    function take(uint256 amount) external {
+        payable(msg.sender).transfer(amount); // finding: arbitrary-send-eth
+    }
 }
 
 /// Safe: only the owner pays out; users withdraw only to themselves.
@@ -32,6 +37,13 @@ contract ArbitrarySendEthSafe {
     function withdraw() external {
         uint256 amount = owed[msg.sender];
         owed[msg.sender] = 0;
+        payable(msg.sender).transfer(amount);
+    }
+
+    /// The caller takes no more than it is owed.
+    function withdrawSome(uint256 amount) external {
+        require(owed[msg.sender] >= amount, "owed");
+        owed[msg.sender] -= amount;
         payable(msg.sender).transfer(amount);
     }
 
