@@ -22,7 +22,7 @@ const CLASSES: &[(&str, &[&str], Option<usize>)] = &[
     ("reentrancy-eth", &["reentrancy-eth"], Some(5)),
     ("reentrancy-no-eth", &["reentrancy-no-eth"], Some(6)),
     ("reentrancy-benign", &["reentrancy-benign"], Some(7)),
-    ("arbitrary-send-eth", &["arbitrary-send-eth"], Some(4)),
+    ("arbitrary-send-eth", &["arbitrary-send-eth"], Some(6)),
     ("arbitrary-send-erc20", &["arbitrary-send-erc20"], Some(4)),
     (
         "controlled-delegatecall",
