@@ -4,9 +4,9 @@
 //! providers over HTTP(S) or WebSocket with failover
 //! and the chain-id check (`provider.rs`), fees under the policy's cap
 //! (`fees.rs`), nonces reconciled with the chain (`nonce.rs`), the
-//! transaction lifecycle (`lifecycle.rs`), and the JSON-RPC side of
+//! transaction lifecycle (`lifecycle.rs`), the JSON-RPC side of
 //! external signers (`remote_signer.rs`; the signers themselves are
-//! slipway-keys'). Keys never appear in `Debug`, errors or logs.
+//! slipway-keys'), and what speaks to a Safe multisig (`safe`). Keys never appear in `Debug`, errors or logs.
 
 mod client;
 mod connect;
@@ -17,6 +17,7 @@ mod logs;
 mod nonce;
 mod provider;
 mod remote_signer;
+pub mod safe;
 mod transport;
 
 pub use client::{CallRequest, ChainClient};

@@ -1,4 +1,5 @@
-//! The first block: funded dev accounts and the predeployed CREATE2 proxy.
+//! The first block: funded dev accounts and the predeployed CREATE2
+//! deployers (Arachnid's proxy and the Safe singleton factory).
 
 use alloy_primitives::{Address, B256, Bytes, U256, address, bytes, keccak256};
 use serde::{Deserialize, Serialize};
@@ -8,7 +9,18 @@ use slipway_config::{DevnetSettings, Hardfork};
 /// Foundry scripts expect.
 pub const CREATE2_DEPLOYER: Address = address!("4e59b44847b379578588920ca78fbf26c0b4956c");
 
-/// Its runtime code.
+/// The Safe singleton factory, at the address Safe's contracts are
+/// deployed through on every chain. Its runtime code is the CREATE2
+/// deployer's, byte for byte (`@safe-global/safe-singleton-factory`'s
+/// presigned deployments create exactly [`CREATE2_DEPLOYER_CODE`]).
+pub const SAFE_SINGLETON_FACTORY: Address = address!("914d7Fec6aaC8cd542e72Bca78B30650d45643d7");
+
+/// The predeployed contracts: (address, runtime code). Applied from these
+/// constants whenever a chain is opened, so chains made before a predeploy
+/// was added gain it too (the genesis header does not hash them).
+pub(crate) const PREDEPLOYS: [Address; 2] = [CREATE2_DEPLOYER, SAFE_SINGLETON_FACTORY];
+
+/// Their runtime code (both are the same CREATE2 deployer).
 pub(crate) const CREATE2_DEPLOYER_CODE: Bytes = bytes!(
     "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f58015156039578182fd5b8082525050506014600cf3"
 );

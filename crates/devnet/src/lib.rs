@@ -20,7 +20,7 @@ mod types;
 
 pub use chain::{Chain, MAX_SNAPSHOTS, TxLocation};
 pub use error::{DevnetError, Inconsistency, Result};
-pub use genesis::{CREATE2_DEPLOYER, GenesisSpec, INITIAL_BASE_FEE};
+pub use genesis::{CREATE2_DEPLOYER, GenesisSpec, INITIAL_BASE_FEE, SAFE_SINGLETON_FACTORY};
 pub use node::{Event, Mining, Node, NodeSettings};
 pub use pool::{Pool, PoolTx};
 pub use slipway_log::{Holder, Owner};

@@ -9,4 +9,5 @@ mod lifecycle;
 mod logs;
 mod nonces;
 mod providers;
+mod safe;
 mod tls;

@@ -34,7 +34,7 @@ use crate::{
     DevnetError, Result,
     blocks::{Blocks, EmptyBlock, empty_header},
     error::Inconsistency,
-    genesis::{CREATE2_DEPLOYER, CREATE2_DEPLOYER_CODE, GenesisSpec, INITIAL_BASE_FEE},
+    genesis::{CREATE2_DEPLOYER_CODE, GenesisSpec, INITIAL_BASE_FEE, PREDEPLOYS},
     pool::{Pool, PoolChange, PoolError, PoolTx},
     types::{ChainRecord, MinedBlock, MinedTx},
 };

@@ -153,13 +153,15 @@ impl Chain {
                         },
                     );
                 }
-                diff.accounts.insert(
-                    CREATE2_DEPLOYER,
-                    AccountDiff {
-                        code: Some(CREATE2_DEPLOYER_CODE),
-                        ..Default::default()
-                    },
-                );
+                for predeploy in PREDEPLOYS {
+                    diff.accounts.insert(
+                        predeploy,
+                        AccountDiff {
+                            code: Some(CREATE2_DEPLOYER_CODE),
+                            ..Default::default()
+                        },
+                    );
+                }
                 self.change_state(&diff);
                 let header = self.header_template(None, g.timestamp, INITIAL_BASE_FEE);
                 let hash = header.hash_slow();

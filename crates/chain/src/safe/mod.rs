@@ -1,0 +1,24 @@
+//! What speaks to a Safe multisig, and knows nothing of plans: the SafeTx
+//! and its EIP-712 hash (`tx`), owners' signatures and their encoding
+//! (`signatures`), a Safe's state read from the chain (`state`), Safe's
+//! released contracts as the npm packages ship them and
+//! `safe-deployments` lists them (`release`), and putting them on a chain
+//! and creating Safes (`deploy`). Safe 1.3.0, 1.4.1 and 1.5.0 are spoken
+//! (their EIP-712 domain holds the chain id).
+
+mod abi;
+mod deploy;
+mod error;
+mod release;
+mod signatures;
+mod state;
+mod tx;
+
+pub use deploy::{SafeSetup, create_safe, deploy_release, predict_safe};
+pub use error::SafeError;
+pub use release::{
+    ReleaseError, SAFE_SINGLETON_FACTORY, SafeContract, SafeRelease, create2_address,
+};
+pub use signatures::{OwnerSignature, SignatureError, SignatureKind, encode_signatures};
+pub use state::{SafeState, read_state};
+pub use tx::{Operation, SafeTx};

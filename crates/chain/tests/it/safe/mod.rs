@@ -1,0 +1,317 @@
+//! Safe 1.5.0's own contracts (npm `@safe-global/safe-smart-account`) on
+//! the embedded chain: deployed through the singleton factory predeploy at
+//! their canonical addresses with their published code hashes, a 2-of-3
+//! Safe created at its predicted address, and a SafeTx hashed here, by the
+//! Safe itself (`getTransactionHash`) and by Safe's SDK (protocol-kit,
+//! off chain), then executed with two owners' EIP-712 signatures.
+
+use std::{path::PathBuf, process::Command, time::Duration};
+
+use alloy_primitives::{Address, U256, address};
+use slipway_chain::{
+    CallRequest, ChainClient, Lifecycle, NonceTracker, Providers, TxEvent, TxRequest,
+    resolve_signer,
+    safe::{
+        Operation, OwnerSignature, SafeError, SafeRelease, SafeSetup, SafeTx, SignatureKind,
+        create_safe, deploy_release, predict_safe, read_state,
+    },
+};
+use slipway_config::{Config, FeePolicy, PriorityFee, Vars};
+use slipway_keys::{ChainSigner, SignerError};
+
+use crate::common::{dev_signer, node, url};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Dev accounts 3, 4 and 5 as named signers of the development environment.
+fn owners() -> Vec<ChainSigner> {
+    let text = "[environments.development.signers]\n\
+        a = { kind = \"dev\", index = 3 }\n\
+        b = { kind = \"dev\", index = 4 }\n\
+        c = { kind = \"dev\", index = 5 }\n";
+    let config = Config::parse(
+        std::path::Path::new("/p"),
+        "/p/slipway.toml".into(),
+        text.into(),
+        Vars::default(),
+    )
+    .expect("config");
+    let environment = config.environment("development").expect("development");
+    ["a", "b", "c"]
+        .iter()
+        .map(|name| {
+            resolve_signer(&environment, name, config.vars(), &|_| {
+                Err(SignerError::Password("none".into()))
+            })
+            .expect("a dev owner")
+        })
+        .collect()
+}
+
+fn lifecycle() -> Lifecycle {
+    Lifecycle {
+        chain_id: 1337,
+        fees: FeePolicy {
+            eip1559: true,
+            priority_fee: PriorityFee::Fixed(1_000_000_000),
+            max_fee_cap: None,
+            bump_after: Duration::from_secs(10),
+            bump_percent: 12,
+            bump_limit: 3,
+        },
+        confirmations: 1,
+        poll: Duration::from_millis(20),
+        timeout: Duration::from_secs(30),
+    }
+}
+
+async fn sign(owner: &ChainSigner, tx: &SafeTx, safe: Address) -> OwnerSignature {
+    OwnerSignature {
+        owner: owner.address(),
+        kind: SignatureKind::Typed,
+        signature: Some(
+            owner
+                .sign_typed_data(&tx.typed_data(1337, safe))
+                .await
+                .expect("sign"),
+        ),
+    }
+}
+
+fn protocol_kit_hash(safe: Address, tx: &SafeTx) -> String {
+    let input = serde_json::json!({
+        "safe": safe.to_checksum(None),
+        "chainId": 1337,
+        "version": "1.5.0",
+        "tx": {
+            "to": tx.to.to_checksum(None),
+            "value": tx.value.to_string(),
+            "data": tx.data.to_string(),
+            "operation": u8::from(tx.operation),
+            "safeTxGas": tx.safe_tx_gas.to_string(),
+            "baseGas": tx.base_gas.to_string(),
+            "gasPrice": tx.gas_price.to_string(),
+            "gasToken": tx.gas_token.to_checksum(None),
+            "refundReceiver": tx.refund_receiver.to_checksum(None),
+            "nonce": tx.nonce.to::<u64>()
+        }
+    });
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/safe/protocol-kit-hash.cjs");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(input.to_string())
+        .current_dir(repo())
+        .output()
+        .expect("node runs (npm ci installs protocol-kit)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn safe_1_5_0_lands_canonically_and_a_two_of_three_safe_executes_what_two_owners_signed() {
+    let handle = node().await;
+    let client = ChainClient::remote(
+        Providers::new(vec![url(&handle.url)], Duration::from_secs(5)).expect("providers"),
+    );
+    let lifecycle = lifecycle();
+    let nonces = NonceTracker::new();
+    let deployer = dev_signer();
+    let mut events = |_: TxEvent| {};
+    let release = SafeRelease::load(&repo().join("node_modules"), "1.5.0")
+        .expect("npm ci installs Safe 1.5.0");
+
+    // Every contract at its canonical address, with its published code hash;
+    // a second run sends nothing.
+    let deployed = deploy_release(
+        &client,
+        &lifecycle,
+        &nonces,
+        &deployer,
+        &release,
+        &mut events,
+    )
+    .await
+    .expect("deploy the release");
+    assert_eq!(deployed.len(), 7);
+    assert!(deployed.iter().all(|(_, _, sent)| *sent), "{deployed:?}");
+    assert_eq!(
+        deployed[0].1,
+        address!("Ff51A5898e281Db6DfC7855790607438dF2ca44b"),
+        "Safe 1.5.0's mainnet address"
+    );
+    let again = deploy_release(
+        &client,
+        &lifecycle,
+        &nonces,
+        &deployer,
+        &release,
+        &mut events,
+    )
+    .await
+    .expect("checked again");
+    assert!(again.iter().all(|(_, _, sent)| !*sent), "{again:?}");
+
+    // A 2-of-3 Safe at the predicted address.
+    let owners = owners();
+    let setup = SafeSetup {
+        owners: owners.iter().map(ChainSigner::address).collect(),
+        threshold: 2,
+        salt_nonce: U256::from(7),
+    };
+    let predicted = predict_safe(&client, &release, &setup)
+        .await
+        .expect("predict");
+    let safe = create_safe(
+        &client,
+        &lifecycle,
+        &nonces,
+        &deployer,
+        &release,
+        &setup,
+        &mut events,
+    )
+    .await
+    .expect("create the Safe");
+    assert_eq!(safe, predicted);
+    let state = read_state(&client, safe).await.expect("read the Safe");
+    assert_eq!(state.version, "1.5.0");
+    assert_eq!(state.threshold, 2);
+    assert_eq!(state.nonce, U256::ZERO);
+    let mut listed = state.owners.clone();
+    listed.sort();
+    let mut expected = setup.owners.clone();
+    expected.sort();
+    assert_eq!(listed, expected);
+    assert!(state.modules.is_empty() && state.guard.is_none());
+    assert_eq!(
+        state.fallback_handler,
+        Some(
+            release
+                .contract("CompatibilityFallbackHandler")
+                .expect("handler")
+                .address
+        )
+    );
+    // The same salt again would collide: refused before sending.
+    let twice = create_safe(
+        &client,
+        &lifecycle,
+        &nonces,
+        &deployer,
+        &release,
+        &setup,
+        &mut events,
+    )
+    .await;
+    assert!(
+        matches!(twice, Err(SafeError::Misplaced { .. })),
+        "{twice:?}"
+    );
+
+    // Fund it, then pay 0.25 ether out of it.
+    let ether = U256::from(10u64).pow(U256::from(18));
+    lifecycle
+        .send(
+            &client,
+            &nonces,
+            &deployer,
+            &TxRequest {
+                to: Some(safe),
+                value: ether,
+                data: Default::default(),
+                gas_limit: None,
+            },
+            &mut events,
+        )
+        .await
+        .expect("fund the Safe");
+    let recipient = address!("00000000000000000000000000000000000c0ffe");
+    let tx = SafeTx {
+        to: recipient,
+        value: ether / U256::from(4),
+        operation: Operation::Call,
+        nonce: state.nonce,
+        ..Default::default()
+    };
+    let hash = tx.hash(1337, safe);
+    let on_chain = client
+        .call(&CallRequest {
+            to: Some(safe),
+            data: tx.hash_calldata(),
+            ..Default::default()
+        })
+        .await
+        .expect("getTransactionHash");
+    assert_eq!(on_chain.as_ref(), hash.as_slice(), "the Safe's own hash");
+    assert_eq!(
+        protocol_kit_hash(safe, &tx),
+        hash.to_string(),
+        "protocol-kit's hash"
+    );
+
+    // Owners c and a sign; each signature is theirs, over this hash only.
+    let by_c = sign(&owners[2], &tx, safe).await;
+    let by_a = sign(&owners[0], &tx, safe).await;
+    by_c.verify(hash).expect("c signed");
+    let other_chain = SafeTx { ..tx.clone() }.hash(1, safe);
+    assert!(
+        by_c.verify(other_chain).is_err(),
+        "not valid for another chain"
+    );
+    let claimed_by_b = OwnerSignature {
+        owner: owners[1].address(),
+        ..by_c.clone()
+    };
+    assert!(claimed_by_b.verify(hash).is_err(), "not b's");
+
+    let exec = |signatures: Vec<OwnerSignature>| TxRequest {
+        to: Some(safe),
+        value: U256::ZERO,
+        data: tx.exec_calldata(&signatures),
+        gas_limit: None,
+    };
+    // One signature is below the threshold: the Safe refuses (GS020).
+    let below = lifecycle
+        .send(
+            &client,
+            &nonces,
+            &deployer,
+            &exec(vec![by_a.clone()]),
+            &mut events,
+        )
+        .await;
+    assert!(below.is_err(), "{below:?}");
+    // Two, given in any order: encoded sorted by owner, as the Safe needs.
+    let landed = lifecycle
+        .send(
+            &client,
+            &nonces,
+            &deployer,
+            &exec(vec![by_c, by_a]),
+            &mut events,
+        )
+        .await
+        .expect("execTransaction");
+    assert!(
+        matches!(landed, TxEvent::Confirmed { success: true, .. }),
+        "{landed:?}"
+    );
+    assert_eq!(
+        client.balance(recipient).await.expect("balance"),
+        ether / U256::from(4)
+    );
+    assert_eq!(
+        read_state(&client, safe).await.expect("state").nonce,
+        U256::from(1)
+    );
+}
