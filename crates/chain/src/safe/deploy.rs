@@ -11,7 +11,9 @@ use slipway_keys::ChainSigner;
 use super::{
     SafeError,
     abi::{ISafe, ISafeProxyFactory},
-    release::{SAFE_SINGLETON_FACTORY, SafeContract, SafeRelease, create2_address},
+    release::{
+        FactoryDeployment, SAFE_SINGLETON_FACTORY, SafeContract, SafeRelease, create2_address,
+    },
     state::call,
 };
 use crate::{ChainClient, Lifecycle, NonceTracker, TxEvent, TxRequest};
@@ -135,6 +137,79 @@ pub async fn deploy_release(
         done.push((contract.name, contract.address, true));
     }
     Ok(done)
+}
+
+/// Puts the Safe singleton factory on a chain that lacks it (anvil, a
+/// private network) by broadcasting its presigned deployment, after
+/// funding the one-use sender from `funder`. A chain that has it is left
+/// alone. Returns whether it was deployed now.
+pub async fn install_singleton_factory(
+    client: &ChainClient,
+    lifecycle: &Lifecycle,
+    nonces: &NonceTracker,
+    funder: &ChainSigner,
+    deployment: &FactoryDeployment,
+    events: Events<'_>,
+) -> Result<bool, SafeError> {
+    if deployment.address != SAFE_SINGLETON_FACTORY {
+        return Err(SafeError::Misplaced {
+            what: "the Safe singleton factory".into(),
+            expected: SAFE_SINGLETON_FACTORY,
+            found: format!(
+                "the presigned deployment creates it at {}",
+                deployment.address
+            ),
+        });
+    }
+    if !client.code(SAFE_SINGLETON_FACTORY).await?.is_empty() {
+        return Ok(false);
+    }
+    let cost = U256::from(deployment.gas_price) * U256::from(deployment.gas_limit);
+    let held = client.balance(deployment.signer_address).await?;
+    if held < cost {
+        let request = TxRequest {
+            to: Some(deployment.signer_address),
+            value: cost - held,
+            data: Bytes::new(),
+            gas_limit: Some(21_000),
+        };
+        send(
+            client,
+            lifecycle,
+            nonces,
+            funder,
+            request,
+            "funding the singleton factory's deployer".into(),
+            events,
+        )
+        .await?;
+    }
+    client.send_raw(&deployment.transaction).await?;
+    let hash = keccak256(&deployment.transaction);
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(receipt) = client.receipt(hash).await? {
+            if !receipt.status() {
+                return Err(SafeError::Reverted {
+                    what: "the singleton factory's presigned deployment".into(),
+                    hash,
+                });
+            }
+            break;
+        }
+        if started.elapsed() > lifecycle.timeout {
+            return Err(crate::TxError::Timeout(lifecycle.timeout, hash).into());
+        }
+        tokio::time::sleep(lifecycle.poll).await;
+    }
+    if client.code(SAFE_SINGLETON_FACTORY).await?.is_empty() {
+        return Err(SafeError::Misplaced {
+            what: "the Safe singleton factory".into(),
+            expected: SAFE_SINGLETON_FACTORY,
+            found: "no code is there after its deployment".into(),
+        });
+    }
+    Ok(true)
 }
 
 fn contract<'r>(release: &'r SafeRelease, name: &str) -> &'r SafeContract {

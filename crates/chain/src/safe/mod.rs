@@ -14,10 +14,11 @@ mod signatures;
 mod state;
 mod tx;
 
-pub use deploy::{SafeSetup, create_safe, deploy_release, predict_safe};
+pub use deploy::{SafeSetup, create_safe, deploy_release, install_singleton_factory, predict_safe};
 pub use error::SafeError;
 pub use release::{
-    ReleaseError, SAFE_SINGLETON_FACTORY, SafeContract, SafeRelease, create2_address,
+    FactoryDeployment, ReleaseError, SAFE_SINGLETON_FACTORY, SafeContract, SafeRelease,
+    create2_address,
 };
 pub use signatures::{OwnerSignature, SignatureError, SignatureKind, encode_signatures};
 pub use state::{SafeState, read_state};

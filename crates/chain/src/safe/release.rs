@@ -208,3 +208,48 @@ impl SafeRelease {
         self.contracts.iter().find(|c| c.name == name)
     }
 }
+
+/// The Safe singleton factory's presigned deployment for one chain
+/// (`@safe-global/safe-singleton-factory`'s `artifacts/<chain id>`): a
+/// legacy transaction from a one-use key, which lands the factory at the
+/// same address everywhere.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FactoryDeployment {
+    /// The signed transaction.
+    pub transaction: Bytes,
+    /// Its sender, which must hold `gas_price * gas_limit` wei.
+    pub signer_address: Address,
+    /// Its gas price.
+    pub gas_price: u128,
+    /// Its gas limit.
+    pub gas_limit: u64,
+    /// Where it creates the factory.
+    pub address: Address,
+}
+
+impl FactoryDeployment {
+    /// The presigned deployment for `chain_id` from the package under
+    /// `node_modules`.
+    pub fn load(node_modules: &Path, chain_id: u64) -> Result<Self, ReleaseError> {
+        let package = node_modules.join("@safe-global/safe-singleton-factory");
+        if !package.join("package.json").is_file() {
+            return Err(ReleaseError::Missing {
+                package: "@safe-global/safe-singleton-factory".into(),
+                version: "(any)".into(),
+                node_modules: node_modules.to_path_buf(),
+            });
+        }
+        let path = package
+            .join("artifacts")
+            .join(chain_id.to_string())
+            .join("deployment.json");
+        if !path.is_file() {
+            return Err(ReleaseError::Unreadable {
+                path,
+                reason: format!("the package has no presigned deployment for chain {chain_id}"),
+            });
+        }
+        read(&path)
+    }
+}

@@ -1,9 +1,11 @@
 //! Safe 1.5.0's own contracts (npm `@safe-global/safe-smart-account`) on
-//! the embedded chain: deployed through the singleton factory predeploy at
-//! their canonical addresses with their published code hashes, a 2-of-3
-//! Safe created at its predicted address, and a SafeTx hashed here, by the
-//! Safe itself (`getTransactionHash`) and by Safe's SDK (protocol-kit,
-//! off chain), then executed with two owners' EIP-712 signatures.
+//! the embedded chain and on anvil: deployed through the singleton factory
+//! (a predeploy of the embedded chain; on anvil, its presigned deployment
+//! broadcast) at their canonical addresses with their published code
+//! hashes, a 2-of-3 Safe created at its predicted address, and a SafeTx
+//! hashed here, by the Safe itself (`getTransactionHash`) and by Safe's SDK
+//! (protocol-kit, off chain), then executed with two owners' EIP-712
+//! signatures.
 
 use std::{path::PathBuf, process::Command, time::Duration};
 
@@ -12,12 +14,14 @@ use slipway_chain::{
     CallRequest, ChainClient, Lifecycle, NonceTracker, Providers, TxEvent, TxRequest,
     resolve_signer,
     safe::{
-        Operation, OwnerSignature, SafeError, SafeRelease, SafeSetup, SafeTx, SignatureKind,
-        create_safe, deploy_release, predict_safe, read_state,
+        FactoryDeployment, Operation, OwnerSignature, SafeError, SafeRelease, SafeSetup, SafeTx,
+        SignatureKind, create_safe, deploy_release, install_singleton_factory, predict_safe,
+        read_state,
     },
 };
 use slipway_config::{Config, FeePolicy, PriorityFee, Vars};
 use slipway_keys::{ChainSigner, SignerError};
+use slipway_testkit::Anvil;
 
 use crate::common::{dev_signer, node, url};
 
@@ -50,9 +54,9 @@ fn owners() -> Vec<ChainSigner> {
         .collect()
 }
 
-fn lifecycle() -> Lifecycle {
+fn lifecycle(chain_id: u64) -> Lifecycle {
     Lifecycle {
-        chain_id: 1337,
+        chain_id,
         fees: FeePolicy {
             eip1559: true,
             priority_fee: PriorityFee::Fixed(1_000_000_000),
@@ -67,23 +71,23 @@ fn lifecycle() -> Lifecycle {
     }
 }
 
-async fn sign(owner: &ChainSigner, tx: &SafeTx, safe: Address) -> OwnerSignature {
+async fn sign(owner: &ChainSigner, tx: &SafeTx, chain_id: u64, safe: Address) -> OwnerSignature {
     OwnerSignature {
         owner: owner.address(),
         kind: SignatureKind::Typed,
         signature: Some(
             owner
-                .sign_typed_data(&tx.typed_data(1337, safe))
+                .sign_typed_data(&tx.typed_data(chain_id, safe))
                 .await
                 .expect("sign"),
         ),
     }
 }
 
-fn protocol_kit_hash(safe: Address, tx: &SafeTx) -> String {
+fn protocol_kit_hash(chain_id: u64, safe: Address, tx: &SafeTx) -> String {
     let input = serde_json::json!({
         "safe": safe.to_checksum(None),
-        "chainId": 1337,
+        "chainId": chain_id,
         "version": "1.5.0",
         "tx": {
             "to": tx.to.to_checksum(None),
@@ -120,13 +124,38 @@ fn protocol_kit_hash(safe: Address, tx: &SafeTx) -> String {
 #[tokio::test]
 async fn safe_1_5_0_lands_canonically_and_a_two_of_three_safe_executes_what_two_owners_signed() {
     let handle = node().await;
+    scenario(&handle.url, 1337, false).await;
+}
+
+#[tokio::test]
+async fn the_same_on_anvil_after_broadcasting_the_singleton_factorys_presigned_deployment() {
+    let anvil = Anvil::start(31_337, &[]);
+    scenario(&anvil.url(), 31_337, true).await;
+}
+
+/// The whole scenario against the node at `url`; `factory_missing`: the
+/// chain lacks the singleton factory until its presigned deployment.
+async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool) {
     let client = ChainClient::remote(
-        Providers::new(vec![url(&handle.url)], Duration::from_secs(5)).expect("providers"),
+        Providers::new(vec![url(node_url)], Duration::from_secs(5)).expect("providers"),
     );
-    let lifecycle = lifecycle();
+    let lifecycle = lifecycle(chain_id);
     let nonces = NonceTracker::new();
     let deployer = dev_signer();
     let mut events = |_: TxEvent| {};
+    let factory = FactoryDeployment::load(&repo().join("node_modules"), chain_id)
+        .expect("npm ci installs the singleton factory's deployments");
+    let installed = install_singleton_factory(
+        &client,
+        &lifecycle,
+        &nonces,
+        &deployer,
+        &factory,
+        &mut events,
+    )
+    .await
+    .expect("the singleton factory");
+    assert_eq!(installed, factory_missing);
     let release = SafeRelease::load(&repo().join("node_modules"), "1.5.0")
         .expect("npm ci installs Safe 1.5.0");
 
@@ -243,7 +272,7 @@ async fn safe_1_5_0_lands_canonically_and_a_two_of_three_safe_executes_what_two_
         nonce: state.nonce,
         ..Default::default()
     };
-    let hash = tx.hash(1337, safe);
+    let hash = tx.hash(chain_id, safe);
     let on_chain = client
         .call(&CallRequest {
             to: Some(safe),
@@ -254,16 +283,16 @@ async fn safe_1_5_0_lands_canonically_and_a_two_of_three_safe_executes_what_two_
         .expect("getTransactionHash");
     assert_eq!(on_chain.as_ref(), hash.as_slice(), "the Safe's own hash");
     assert_eq!(
-        protocol_kit_hash(safe, &tx),
+        protocol_kit_hash(chain_id, safe, &tx),
         hash.to_string(),
         "protocol-kit's hash"
     );
 
     // Owners c and a sign; each signature is theirs, over this hash only.
-    let by_c = sign(&owners[2], &tx, safe).await;
-    let by_a = sign(&owners[0], &tx, safe).await;
+    let by_c = sign(&owners[2], &tx, chain_id, safe).await;
+    let by_a = sign(&owners[0], &tx, chain_id, safe).await;
     by_c.verify(hash).expect("c signed");
-    let other_chain = SafeTx { ..tx.clone() }.hash(1, safe);
+    let other_chain = tx.hash(chain_id + 1, safe);
     assert!(
         by_c.verify(other_chain).is_err(),
         "not valid for another chain"
@@ -314,4 +343,43 @@ async fn safe_1_5_0_lands_canonically_and_a_two_of_three_safe_executes_what_two_
         read_state(&client, safe).await.expect("state").nonce,
         U256::from(1)
     );
+}
+
+#[tokio::test]
+async fn a_missing_package_and_an_address_that_is_no_safe_are_refused_with_what_to_do() {
+    let empty = tempfile::tempdir().expect("tmp");
+    let missing = SafeRelease::load(empty.path(), "1.5.0").expect_err("nothing installed");
+    assert!(
+        missing
+            .to_string()
+            .contains("npm install --save-dev @safe-global/safe-smart-account@1.5.0"),
+        "{missing}"
+    );
+    let unsupported = SafeRelease::load(&repo().join("node_modules"), "1.2.0").expect_err("old");
+    assert!(
+        unsupported.to_string().contains("1.5.0 and 1.4.1"),
+        "{unsupported}"
+    );
+
+    let handle = node().await;
+    let client = ChainClient::remote(
+        Providers::new(vec![url(&handle.url)], Duration::from_secs(5)).expect("providers"),
+    );
+    // An account without code, and a contract that is no Safe (the CREATE2
+    // deployer answers every call with garbage or a revert).
+    let nobody = read_state(
+        &client,
+        address!("00000000000000000000000000000000000b0b00"),
+    )
+    .await;
+    assert!(
+        matches!(&nobody, Err(SafeError::NotASafe { reason, .. }) if reason.contains("no code")),
+        "{nobody:?}"
+    );
+    let deployer = read_state(
+        &client,
+        address!("4e59b44847b379578588920ca78fbf26c0b4956c"),
+    )
+    .await;
+    assert!(deployer.is_err(), "{deployer:?}");
 }
