@@ -286,6 +286,9 @@ pub enum Multisig {
         address: Address,
         /// Signatures needed.
         threshold: u32,
+        /// Its owners as the configuration lists them (empty: not listed),
+        /// checked against the chain before anything is proposed.
+        owners: Vec<Address>,
     },
 }
 
@@ -731,7 +734,11 @@ impl Resolver<'_> {
         Ok(match raw.get_ref() {
             RawMultisig::Off => Multisig::Off,
             RawMultisig::Required => Multisig::Required,
-            RawMultisig::Safe { safe, threshold } => {
+            RawMultisig::Safe {
+                safe,
+                threshold,
+                owners,
+            } => {
                 let spanned = toml::Spanned::new(raw.span(), safe.clone());
                 let (text, _) = self.expand(&spanned, "multisig.safe")?;
                 let address = text.trim().parse::<Address>().map_err(|_| {
@@ -744,6 +751,7 @@ impl Resolver<'_> {
                 Multisig::Safe {
                     address,
                     threshold: *threshold,
+                    owners: owners.clone(),
                 }
             }
         })

@@ -113,7 +113,11 @@ pub(crate) struct RawDevnet {
 pub(crate) enum RawMultisig {
     Off,
     Required,
-    Safe { safe: String, threshold: u32 },
+    Safe {
+        safe: String,
+        threshold: u32,
+        owners: Vec<alloy_primitives::Address>,
+    },
 }
 
 impl<'de> Deserialize<'de> for RawMultisig {
@@ -123,12 +127,16 @@ impl<'de> Deserialize<'de> for RawMultisig {
         struct Table {
             safe: String,
             threshold: u32,
+            #[serde(default)]
+            owners: Vec<alloy_primitives::Address>,
         }
         struct Visitor;
         impl<'de> de::Visitor<'de> for Visitor {
             type Value = RawMultisig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("false, true, or a table { safe = \"0x…\", threshold = N }")
+                f.write_str(
+                    "false, true, or a table { safe = \"0x…\", threshold = N, owners = [\"0x…\", …] }",
+                )
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawMultisig, E> {
                 Ok(if v {
@@ -142,9 +150,17 @@ impl<'de> Deserialize<'de> for RawMultisig {
                 if t.threshold == 0 {
                     return Err(de::Error::custom("multisig threshold must be at least 1"));
                 }
+                if !t.owners.is_empty() && t.owners.len() < t.threshold as usize {
+                    return Err(de::Error::custom(format!(
+                        "multisig threshold {} is more than its {} listed owners",
+                        t.threshold,
+                        t.owners.len()
+                    )));
+                }
                 Ok(RawMultisig::Safe {
                     safe: t.safe,
                     threshold: t.threshold,
+                    owners: t.owners,
                 })
             }
         }

@@ -22,6 +22,7 @@ mod journal;
 mod need;
 mod plan;
 mod run;
+pub mod safe;
 pub mod verify;
 
 pub use apply::{DeployHooks, DeployReport, DeployRequest, PlanShown, deploy, load_plan};

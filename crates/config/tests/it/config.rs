@@ -432,3 +432,47 @@ fn analyze_section_holds_severities_exclusions_and_paths() {
         .to_string();
     assert!(error.contains("critical"), "{error}");
 }
+
+#[test]
+fn a_safes_owners_are_read_and_a_threshold_above_them_is_refused() {
+    let config = parse(
+        r#"
+[environments.mainnet]
+chain = "mainnet"
+rpc = ["https://rpc.example"]
+multisig = { safe = "0x1111111111111111111111111111111111111111", threshold = 2, owners = ["0x00000000000000000000000000000000000000a1", "0x00000000000000000000000000000000000000a2", "0x00000000000000000000000000000000000000a3"] }
+"#,
+        &[],
+    )
+    .expect("parse");
+    let env = config.environment("mainnet").expect("mainnet");
+    let Multisig::Safe {
+        owners, threshold, ..
+    } = &env.multisig
+    else {
+        panic!("a Safe: {:?}", env.multisig);
+    };
+    assert_eq!(*threshold, 2);
+    assert_eq!(owners.len(), 3);
+    assert_eq!(
+        owners[2].to_string().to_lowercase(),
+        "0x00000000000000000000000000000000000000a3"
+    );
+
+    let refused = parse(
+        r#"
+[environments.mainnet]
+chain = "mainnet"
+rpc = ["https://rpc.example"]
+multisig = { safe = "0x1111111111111111111111111111111111111111", threshold = 3, owners = ["0x00000000000000000000000000000000000000a1"] }
+"#,
+        &[],
+    )
+    .expect_err("3 of 1");
+    assert!(
+        refused
+            .to_string()
+            .contains("threshold 3 is more than its 1 listed owners"),
+        "{refused}"
+    );
+}

@@ -10,6 +10,7 @@ mod deploy;
 mod init;
 mod lint;
 mod node;
+mod safe;
 mod snapshot;
 mod test;
 mod verify;
@@ -66,6 +67,8 @@ enum Command {
     Deployments(deploy::DeploymentsArgs),
     /// Check deployed contracts against the build; verify them on explorers.
     Verify(verify::VerifyArgs),
+    /// A Safe multisig: create one, show one.
+    Safe(safe::SafeArgs),
 }
 
 impl Cli {
@@ -87,6 +90,7 @@ impl Cli {
             Command::Deploy(args) => args.run(&self.global),
             Command::Deployments(args) => args.run(&self.global),
             Command::Verify(args) => args.run(&self.global),
+            Command::Safe(args) => args.run(&self.global),
         }
     }
 }

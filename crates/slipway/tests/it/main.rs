@@ -17,6 +17,7 @@ mod library_flow;
 mod lint;
 mod node;
 mod protection;
+mod safe;
 mod test_cli;
 mod verify;
 mod warm_builds;
