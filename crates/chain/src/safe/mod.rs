@@ -1,12 +1,16 @@
 //! What speaks to a Safe multisig, and knows nothing of plans: the SafeTx
 //! and its EIP-712 hash (`tx`), owners' signatures and their encoding
-//! (`signatures`), a Safe's state read from the chain (`state`), Safe's
+//! (`signatures`), batches through MultiSend (`batch`), the checks a
+//! signer's screen cannot make (`checks`), a Safe's state read from the
+//! chain (`state`), Safe's
 //! released contracts as the npm packages ship them and
 //! `safe-deployments` lists them (`release`), and putting them on a chain
 //! and creating Safes (`deploy`). Safe 1.3.0, 1.4.1 and 1.5.0 are spoken
 //! (their EIP-712 domain holds the chain id).
 
 mod abi;
+mod batch;
+mod checks;
 mod deploy;
 mod error;
 mod release;
@@ -14,6 +18,8 @@ mod signatures;
 mod state;
 mod tx;
 
+pub use batch::{BatchCall, pack};
+pub use checks::{AllowedRisks, UnsafeTx, check_transaction};
 pub use deploy::{SafeSetup, create_safe, deploy_release, install_singleton_factory, predict_safe};
 pub use error::SafeError;
 pub use release::{

@@ -14,9 +14,9 @@ use slipway_chain::{
     CallRequest, ChainClient, Lifecycle, NonceTracker, Providers, TxEvent, TxRequest,
     resolve_signer,
     safe::{
-        FactoryDeployment, Operation, OwnerSignature, SafeError, SafeRelease, SafeSetup, SafeTx,
-        SignatureKind, create_safe, deploy_release, install_singleton_factory, predict_safe,
-        read_state,
+        AllowedRisks, BatchCall, FactoryDeployment, Operation, OwnerSignature, SafeError,
+        SafeRelease, SafeSetup, SafeTx, SignatureKind, UnsafeTx, check_transaction, create_safe,
+        deploy_release, install_singleton_factory, predict_safe, read_state,
     },
 };
 use slipway_config::{Config, FeePolicy, PriorityFee, Vars};
@@ -343,6 +343,92 @@ async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool) {
         read_state(&client, safe).await.expect("state").nonce,
         U256::from(1)
     );
+
+    // Two payments as one transaction through MultiSendCallOnly, signed by
+    // b and c: the checks pass it, and both land.
+    let second = address!("00000000000000000000000000000000000c0ff2");
+    let calls = [recipient, second].map(|to| BatchCall {
+        operation: Operation::Call,
+        to,
+        value: ether / U256::from(10),
+        data: Default::default(),
+    });
+    let batch = SafeTx::batch(&release, &calls, U256::from(1));
+    check_transaction(&batch, &release, AllowedRisks::default()).expect("a batch is safe");
+    let signatures = vec![
+        sign(&owners[1], &batch, chain_id, safe).await,
+        sign(&owners[2], &batch, chain_id, safe).await,
+    ];
+    let landed = lifecycle
+        .send(
+            &client,
+            &nonces,
+            &deployer,
+            &TxRequest {
+                to: Some(safe),
+                value: U256::ZERO,
+                data: batch.exec_calldata(&signatures),
+                gas_limit: None,
+            },
+            &mut events,
+        )
+        .await
+        .expect("the batch");
+    assert!(
+        matches!(landed, TxEvent::Confirmed { success: true, .. }),
+        "{landed:?}"
+    );
+    assert_eq!(
+        client.balance(recipient).await.expect("balance"),
+        ether / U256::from(4) + ether / U256::from(10)
+    );
+    assert_eq!(
+        client.balance(second).await.expect("balance"),
+        ether / U256::from(10)
+    );
+}
+
+#[test]
+fn a_delegatecall_outside_the_batching_contracts_and_a_gas_refund_are_refused_unless_allowed() {
+    let release = SafeRelease::load(&repo().join("node_modules"), "1.5.0").expect("release");
+    let rogue = SafeTx {
+        to: address!("00000000000000000000000000000000000bad00"),
+        operation: Operation::DelegateCall,
+        ..Default::default()
+    };
+    let refused = check_transaction(&rogue, &release, AllowedRisks::default()).expect_err("rogue");
+    assert!(
+        matches!(refused, UnsafeTx::Delegatecall { .. }),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("--allow-delegatecall"));
+    check_transaction(
+        &rogue,
+        &release,
+        AllowedRisks {
+            delegatecall: true,
+            ..Default::default()
+        },
+    )
+    .expect("allowed by name");
+    let create_call = SafeTx {
+        to: release.contract("CreateCall").expect("CreateCall").address,
+        operation: Operation::DelegateCall,
+        ..Default::default()
+    };
+    check_transaction(&create_call, &release, AllowedRisks::default()).expect("CreateCall");
+    let refunding = SafeTx {
+        gas_price: U256::from(1),
+        ..Default::default()
+    };
+    let refused =
+        check_transaction(&refunding, &release, AllowedRisks::default()).expect_err("refund");
+    assert!(matches!(refused, UnsafeTx::GasRefund { .. }), "{refused}");
+    let to_receiver = SafeTx {
+        refund_receiver: address!("00000000000000000000000000000000000bad01"),
+        ..Default::default()
+    };
+    assert!(check_transaction(&to_receiver, &release, AllowedRisks::default()).is_err());
 }
 
 #[tokio::test]

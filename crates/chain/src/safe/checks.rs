@@ -1,0 +1,79 @@
+//! What a signer's screen cannot show: the checks every Safe transaction
+//! passes before slipway proposes, signs or executes it (the lessons of
+//! the 2025 Bybit theft, where owners signed a delegatecall that replaced
+//! the Safe's logic). Each can be allowed only by a flag named for the
+//! risk.
+
+use alloy_primitives::{Address, U256};
+
+use super::{Operation, SafeRelease, SafeTx};
+
+/// Risks a caller accepts by name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AllowedRisks {
+    /// `--allow-delegatecall`: a delegatecall to another contract than the
+    /// release's MultiSend, MultiSendCallOnly or CreateCall.
+    pub delegatecall: bool,
+    /// `--allow-gas-refund`: a non-zero gas price, a gas token or a refund
+    /// receiver (the Safe pays whoever executes).
+    pub gas_refund: bool,
+}
+
+/// A transaction refused by the checks.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum UnsafeTx {
+    /// A delegatecall to code that is not one of the release's batching
+    /// contracts: that code would run with the Safe's storage and could
+    /// replace its owners or logic.
+    #[error(
+        "the transaction delegatecalls {to}, which is not Safe {version}'s MultiSend, MultiSendCallOnly or CreateCall: that code would run as the Safe itself and could change its owners or logic; refused (--allow-delegatecall accepts the risk)"
+    )]
+    Delegatecall {
+        /// The target.
+        to: Address,
+        /// The Safe's version.
+        version: String,
+    },
+    /// A gas refund: the Safe would pay its executor.
+    #[error(
+        "the transaction refunds gas (gasPrice {gas_price}, gasToken {gas_token}, refundReceiver {refund_receiver}): the Safe would pay whoever executes it; refused (--allow-gas-refund accepts the risk)"
+    )]
+    GasRefund {
+        /// Its gas price.
+        gas_price: U256,
+        /// Its gas token.
+        gas_token: Address,
+        /// Its refund receiver.
+        refund_receiver: Address,
+    },
+}
+
+/// Checks `tx` for a Safe whose batching contracts are `release`'s.
+pub fn check_transaction(
+    tx: &SafeTx,
+    release: &SafeRelease,
+    allowed: AllowedRisks,
+) -> Result<(), UnsafeTx> {
+    if tx.operation == Operation::DelegateCall && !allowed.delegatecall {
+        let batching = ["MultiSend", "MultiSendCallOnly", "CreateCall"]
+            .iter()
+            .filter_map(|name| release.contract(name))
+            .any(|c| c.address == tx.to);
+        if !batching {
+            return Err(UnsafeTx::Delegatecall {
+                to: tx.to,
+                version: release.version.clone(),
+            });
+        }
+    }
+    let refunds =
+        !tx.gas_price.is_zero() || !tx.gas_token.is_zero() || !tx.refund_receiver.is_zero();
+    if refunds && !allowed.gas_refund {
+        return Err(UnsafeTx::GasRefund {
+            gas_price: tx.gas_price,
+            gas_token: tx.gas_token,
+            refund_receiver: tx.refund_receiver,
+        });
+    }
+    Ok(())
+}
