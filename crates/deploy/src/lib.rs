@@ -21,6 +21,7 @@ mod invoke;
 mod journal;
 mod need;
 mod plan;
+pub mod proposal;
 mod run;
 pub mod safe;
 pub mod verify;
