@@ -54,7 +54,8 @@ pub(crate) struct Cx<'p, 'a> {
 impl<'p, 'a> Cx<'p, 'a> {
     /// What callers control in the file's contracts.
     pub(crate) fn taint(&self) -> &Taint<'p, 'a> {
-        self.taint.get_or_init(|| Taint::new(self))
+        self.taint
+            .get_or_init(|| Taint::new(self.program, self.flow, &self.contracts))
     }
 }
 
@@ -176,22 +177,7 @@ pub(crate) fn function_label(f: &FunctionDefinition) -> String {
     }
 }
 
-/// Whether `f` can be called from outside (public or external, not a
-/// constructor).
-pub(crate) fn is_entry(f: &FunctionDefinition) -> bool {
-    use foundry_compilers::artifacts::ast::{FunctionKind, Visibility};
-    matches!(f.visibility, Visibility::Public | Visibility::External)
-        && !matches!(f.kind(), FunctionKind::Constructor)
-}
-
-/// Whether `f` may change state.
-pub(crate) fn is_mutating(f: &FunctionDefinition) -> bool {
-    use foundry_compilers::artifacts::ast::StateMutability;
-    matches!(
-        f.state_mutability(),
-        StateMutability::Nonpayable | StateMutability::Payable
-    )
-}
+pub(crate) use crate::program::{is_entry, is_mutating};
 
 impl Cx<'_, '_> {
     /// The source text of a span (its first line, at most 60 characters).

@@ -388,3 +388,20 @@ impl foundry_compilers::artifacts::ast::visitor::Visitor for References {
         self.ids.insert(r.declaration as isize);
     }
 }
+
+/// Whether `f` can be called from outside (public or external, not a
+/// constructor).
+pub(crate) fn is_entry(f: &FunctionDefinition) -> bool {
+    use foundry_compilers::artifacts::ast::{FunctionKind, Visibility};
+    matches!(f.visibility, Visibility::Public | Visibility::External)
+        && !matches!(f.kind(), FunctionKind::Constructor)
+}
+
+/// Whether `f` may change state.
+pub(crate) fn is_mutating(f: &FunctionDefinition) -> bool {
+    use foundry_compilers::artifacts::ast::StateMutability;
+    matches!(
+        f.state_mutability(),
+        StateMutability::Nonpayable | StateMutability::Payable
+    )
+}

@@ -23,9 +23,8 @@ use foundry_compilers::artifacts::ast::{
 
 use crate::{
     ast::{self, BodyVisitor, Place},
-    detector::{Cx, is_entry, is_mutating},
     flow::{CallKind, Effect, Flow, is_guarded, is_sender, is_zero, modifier_names},
-    program::Program,
+    program::{Program, is_entry, is_mutating},
 };
 
 /// The modifiers of one-time initialisers: the functions they guard run
@@ -171,26 +170,29 @@ struct Walked<'a> {
 }
 
 impl<'p, 'a> Taint<'p, 'a> {
-    /// Taint for `cx`'s contracts: the state their open functions store
+    /// Taint for `contracts`: the state their open functions store
     /// caller-chosen values in, to a fixed point.
-    pub(crate) fn new(cx: &Cx<'p, 'a>) -> Self {
+    pub(crate) fn new(
+        program: &'p Program<'a>,
+        flow: &'p Flow<'p, 'a>,
+        contracts: &[&'a foundry_compilers::artifacts::ast::ContractDefinition],
+    ) -> Self {
         let mut taint = Self {
-            program: cx.program,
-            flow: cx.flow,
+            program,
+            flow,
             state: HashSet::new(),
             memo: RefCell::default(),
             active: RefCell::default(),
         };
-        let open: Vec<&'a FunctionDefinition> = cx
-            .contracts
+        let open: Vec<&'a FunctionDefinition> = contracts
             .iter()
-            .flat_map(|c| cx.program.functions_of(c))
+            .flat_map(|c| program.functions_of(c))
             .map(|owned| owned.item)
             .filter(|f| {
                 f.body.is_some()
                     && is_entry(f)
                     && is_mutating(f)
-                    && !is_guarded(cx.flow, f)
+                    && !is_guarded(flow, f)
                     && !modifier_names(f).iter().any(|m| INIT_MODIFIERS.contains(m))
             })
             .collect();
