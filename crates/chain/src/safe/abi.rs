@@ -16,6 +16,10 @@ alloy_sol_types::sol! {
         ) external view returns (bytes32);
         function approvedHashes(address owner, bytes32 hash) external view returns (uint256);
         function approveHash(bytes32 hashToApprove) external;
+        function addOwnerWithThreshold(address owner, uint256 _threshold) external;
+        function removeOwner(address prevOwner, address owner, uint256 _threshold) external;
+        function swapOwner(address prevOwner, address oldOwner, address newOwner) external;
+        function changeThreshold(uint256 _threshold) external;
         function execTransaction(
             address to, uint256 value, bytes calldata data, uint8 operation,
             uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken,

@@ -6,7 +6,7 @@
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{SolCall, sol};
 
-use super::{Operation, SafeRelease, SafeTx};
+use super::{Batching, Operation, SafeTx};
 
 sol! {
     function multiSend(bytes transactions) external payable;
@@ -41,19 +41,15 @@ pub fn pack(calls: &[BatchCall]) -> Bytes {
 
 impl SafeTx {
     /// `calls` as one Safe transaction at `nonce`: a delegatecall to the
-    /// release's MultiSendCallOnly, or to MultiSend when a call delegates.
+    /// version's MultiSendCallOnly, or to MultiSend when a call delegates.
     /// The Safe sends each call's value from its own balance.
-    pub fn batch(release: &SafeRelease, calls: &[BatchCall], nonce: U256) -> Self {
+    pub fn batch(batching: &Batching, calls: &[BatchCall], nonce: U256) -> Self {
         let delegates = calls.iter().any(|c| c.operation == Operation::DelegateCall);
-        let name = if delegates {
-            "MultiSend"
+        let to = if delegates {
+            batching.multi_send
         } else {
-            "MultiSendCallOnly"
+            batching.multi_send_call_only
         };
-        let to = release
-            .contract(name)
-            .expect("a release lists MultiSend and MultiSendCallOnly")
-            .address;
         Self {
             to,
             value: U256::ZERO,

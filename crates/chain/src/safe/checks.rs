@@ -6,7 +6,7 @@
 
 use alloy_primitives::{Address, U256};
 
-use super::{Operation, SafeRelease, SafeTx};
+use super::{Batching, Operation, SafeTx};
 
 /// Risks a caller accepts by name.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -48,23 +48,18 @@ pub enum UnsafeTx {
     },
 }
 
-/// Checks `tx` for a Safe whose batching contracts are `release`'s.
+/// Checks `tx` for a Safe whose batching contracts are `batching`.
 pub fn check_transaction(
     tx: &SafeTx,
-    release: &SafeRelease,
+    batching: &Batching,
     allowed: AllowedRisks,
 ) -> Result<(), UnsafeTx> {
-    if tx.operation == Operation::DelegateCall && !allowed.delegatecall {
-        let batching = ["MultiSend", "MultiSendCallOnly", "CreateCall"]
-            .iter()
-            .filter_map(|name| release.contract(name))
-            .any(|c| c.address == tx.to);
-        if !batching {
-            return Err(UnsafeTx::Delegatecall {
-                to: tx.to,
-                version: release.version.clone(),
-            });
-        }
+    if tx.operation == Operation::DelegateCall && !allowed.delegatecall && !batching.contains(tx.to)
+    {
+        return Err(UnsafeTx::Delegatecall {
+            to: tx.to,
+            version: batching.version.clone(),
+        });
     }
     let refunds =
         !tx.gas_price.is_zero() || !tx.gas_token.is_zero() || !tx.refund_receiver.is_zero();

@@ -5,23 +5,30 @@
 //! chain (`state`), Safe's
 //! released contracts as the npm packages ship them and
 //! `safe-deployments` lists them (`release`), and putting them on a chain
-//! and creating Safes (`deploy`). Safe 1.3.0, 1.4.1 and 1.5.0 are spoken
+//! and creating Safes (`deploy`), and what owners do on chain: approve,
+//! execute, rotate owners (`exec`). Safe 1.3.0, 1.4.1 and 1.5.0 are spoken
 //! (their EIP-712 domain holds the chain id).
 
 mod abi;
 mod batch;
+mod batching;
 mod checks;
 mod deploy;
 mod error;
+mod exec;
 mod release;
 mod signatures;
 mod state;
 mod tx;
 
 pub use batch::{BatchCall, pack};
+pub use batching::Batching;
 pub use checks::{AllowedRisks, UnsafeTx, check_transaction};
 pub use deploy::{SafeSetup, create_safe, deploy_release, install_singleton_factory, predict_safe};
 pub use error::SafeError;
+pub use exec::{
+    Landed, OwnerChange, approve_hash, approved_owners, exec_transaction, executor_approval,
+};
 pub use release::{
     FactoryDeployment, ReleaseError, SAFE_SINGLETON_FACTORY, SafeContract, SafeRelease,
     create2_address,

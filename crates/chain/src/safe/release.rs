@@ -128,7 +128,7 @@ struct PackageJson {
     version: String,
 }
 
-fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ReleaseError> {
+pub(super) fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ReleaseError> {
     let text = std::fs::read_to_string(path).map_err(|e| ReleaseError::Unreadable {
         path: path.to_path_buf(),
         reason: e.to_string(),

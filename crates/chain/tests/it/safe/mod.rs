@@ -14,9 +14,10 @@ use slipway_chain::{
     CallRequest, ChainClient, Lifecycle, NonceTracker, Providers, TxEvent, TxRequest,
     resolve_signer,
     safe::{
-        AllowedRisks, BatchCall, FactoryDeployment, Operation, OwnerSignature, SafeError,
-        SafeRelease, SafeSetup, SafeTx, SignatureKind, UnsafeTx, check_transaction, create_safe,
-        deploy_release, install_singleton_factory, predict_safe, read_state,
+        AllowedRisks, BatchCall, Batching, FactoryDeployment, Operation, OwnerChange,
+        OwnerSignature, SafeError, SafeRelease, SafeSetup, SafeTx, SignatureKind, UnsafeTx,
+        approve_hash, approved_owners, check_transaction, create_safe, deploy_release,
+        exec_transaction, executor_approval, install_singleton_factory, predict_safe, read_state,
     },
 };
 use slipway_config::{Config, FeePolicy, PriorityFee, Vars};
@@ -353,8 +354,9 @@ async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool) {
         value: ether / U256::from(10),
         data: Default::default(),
     });
-    let batch = SafeTx::batch(&release, &calls, U256::from(1));
-    check_transaction(&batch, &release, AllowedRisks::default()).expect("a batch is safe");
+    let batch = SafeTx::batch(&release.batching(), &calls, U256::from(1));
+    check_transaction(&batch, &release.batching(), AllowedRisks::default())
+        .expect("a batch is safe");
     let signatures = vec![
         sign(&owners[1], &batch, chain_id, safe).await,
         sign(&owners[2], &batch, chain_id, safe).await,
@@ -386,6 +388,109 @@ async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool) {
         client.balance(second).await.expect("balance"),
         ether / U256::from(10)
     );
+
+    // The batching contracts found on this chain are the release's.
+    assert_eq!(
+        Batching::find(&client, &repo().join("node_modules"), "1.5.0", chain_id)
+            .await
+            .expect("on chain"),
+        release.batching()
+    );
+    // Owners a and c pay for their own transactions below.
+    for owner in [&owners[0], &owners[2]] {
+        lifecycle
+            .send(
+                &client,
+                &nonces,
+                &deployer,
+                &TxRequest {
+                    to: Some(owner.address()),
+                    value: ether / U256::from(100),
+                    data: Default::default(),
+                    gas_limit: None,
+                },
+                &mut events,
+            )
+            .await
+            .expect("fund an owner");
+    }
+
+    // Owner rotation: a replaces c's key with a new one. b signs, a
+    // approves the hash on chain, and c — who executes — counts by
+    // sending it; the previous owner in the Safe's list is found from
+    // the state.
+    let state = read_state(&client, safe).await.expect("state");
+    let newcomer = address!("00000000000000000000000000000000000a11ce");
+    let swap = OwnerChange::Swap {
+        old: owners[1].address(),
+        new: newcomer,
+    };
+    assert!(
+        OwnerChange::Swap {
+            old: newcomer,
+            new: newcomer
+        }
+        .calldata(&state)
+        .is_err(),
+        "a stranger cannot be swapped out"
+    );
+    assert!(
+        OwnerChange::Threshold(4).calldata(&state).is_err(),
+        "4 of 3 cannot be met"
+    );
+    let rotation = SafeTx {
+        to: safe,
+        data: swap.calldata(&state).expect("b is an owner"),
+        nonce: state.nonce,
+        ..Default::default()
+    };
+    let rotation_hash = rotation.hash(chain_id, safe);
+    approve_hash(
+        &client,
+        &lifecycle,
+        &owners[0],
+        safe,
+        rotation_hash,
+        &mut events,
+    )
+    .await
+    .expect("a approves on chain");
+    let approved = approved_owners(&client, safe, rotation_hash, &state.owners)
+        .await
+        .expect("approvals");
+    assert_eq!(approved, vec![owners[0].address()]);
+    let by_b = sign(&owners[1], &rotation, chain_id, safe).await;
+    let with_approval = vec![by_b.clone(), executor_approval(owners[0].address())];
+    // The executor's own approval is implicit only for the executor.
+    let not_c = exec_transaction(
+        &client,
+        &lifecycle,
+        &deployer,
+        safe,
+        &rotation,
+        &[by_b.clone(), executor_approval(owners[2].address())],
+        &mut events,
+    )
+    .await;
+    assert!(
+        not_c.is_err(),
+        "c approved nothing and did not send: {not_c:?}"
+    );
+    exec_transaction(
+        &client,
+        &lifecycle,
+        &owners[2],
+        safe,
+        &rotation,
+        &with_approval,
+        &mut events,
+    )
+    .await
+    .expect("b's signature and a's approval");
+    let rotated = read_state(&client, safe).await.expect("state");
+    assert!(rotated.is_owner(newcomer), "{rotated:?}");
+    assert!(!rotated.is_owner(owners[1].address()), "{rotated:?}");
+    assert_eq!(rotated.nonce, state.nonce + U256::from(1));
 }
 
 #[test]
@@ -396,7 +501,8 @@ fn a_delegatecall_outside_the_batching_contracts_and_a_gas_refund_are_refused_un
         operation: Operation::DelegateCall,
         ..Default::default()
     };
-    let refused = check_transaction(&rogue, &release, AllowedRisks::default()).expect_err("rogue");
+    let refused =
+        check_transaction(&rogue, &release.batching(), AllowedRisks::default()).expect_err("rogue");
     assert!(
         matches!(refused, UnsafeTx::Delegatecall { .. }),
         "{refused}"
@@ -404,7 +510,7 @@ fn a_delegatecall_outside_the_batching_contracts_and_a_gas_refund_are_refused_un
     assert!(refused.to_string().contains("--allow-delegatecall"));
     check_transaction(
         &rogue,
-        &release,
+        &release.batching(),
         AllowedRisks {
             delegatecall: true,
             ..Default::default()
@@ -416,19 +522,20 @@ fn a_delegatecall_outside_the_batching_contracts_and_a_gas_refund_are_refused_un
         operation: Operation::DelegateCall,
         ..Default::default()
     };
-    check_transaction(&create_call, &release, AllowedRisks::default()).expect("CreateCall");
+    check_transaction(&create_call, &release.batching(), AllowedRisks::default())
+        .expect("CreateCall");
     let refunding = SafeTx {
         gas_price: U256::from(1),
         ..Default::default()
     };
-    let refused =
-        check_transaction(&refunding, &release, AllowedRisks::default()).expect_err("refund");
+    let refused = check_transaction(&refunding, &release.batching(), AllowedRisks::default())
+        .expect_err("refund");
     assert!(matches!(refused, UnsafeTx::GasRefund { .. }), "{refused}");
     let to_receiver = SafeTx {
         refund_receiver: address!("00000000000000000000000000000000000bad01"),
         ..Default::default()
     };
-    assert!(check_transaction(&to_receiver, &release, AllowedRisks::default()).is_err());
+    assert!(check_transaction(&to_receiver, &release.batching(), AllowedRisks::default()).is_err());
 }
 
 #[tokio::test]
@@ -446,6 +553,32 @@ async fn a_missing_package_and_an_address_that_is_no_safe_are_refused_with_what_
         unsupported.to_string().contains("1.5.0 and 1.4.1"),
         "{unsupported}"
     );
+
+    // The batching contracts of the Safe's own version: 1.3.0's
+    // MultiSendCallOnly is at its canonical address on mainnet and at the
+    // "eip155" one on chains listed only so (Safe's docs list both);
+    // an unlisted development chain gets the canonical one.
+    let node_modules = repo().join("node_modules");
+    let v130 = Batching::listed(&node_modules, "1.3.0", 1).expect("1.3.0 on mainnet");
+    assert_eq!(
+        v130[0].multi_send_call_only,
+        address!("40A2aCCbd92BCA938b02010E17A5b8929b49130D")
+    );
+    let v130_eip155 = Batching::listed(&node_modules, "1.3.0", 19).expect("1.3.0 on Songbird");
+    assert_eq!(
+        v130_eip155[0].multi_send_call_only,
+        address!("A1dabEF33b3B82c7814B6D82A79e50F4AC44102B")
+    );
+    assert_eq!(v130_eip155[1], v130[0], "canonical comes next");
+    let v150 = Batching::listed(&node_modules, "1.5.0", 31337).expect("1.5.0");
+    assert_eq!(
+        v150[0],
+        SafeRelease::load(&node_modules, "1.5.0")
+            .expect("release")
+            .batching()
+    );
+    let old = Batching::listed(&node_modules, "0.9.0", 1).expect_err("no such version");
+    assert!(old.to_string().contains("0.9.0"), "{old}");
 
     let handle = node().await;
     let client = ChainClient::remote(
