@@ -90,7 +90,7 @@ pub enum SendEvent {
     Tx(TxEvent),
 }
 
-async fn check_record(
+pub(crate) async fn check_record(
     env: &Environment,
     client: &ChainClient,
     invocation: &Invocation,

@@ -7,9 +7,11 @@
 
 use std::path::{Path, PathBuf};
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, B256, Bytes, U256};
 use serde::{Deserialize, Serialize};
-use slipway_chain::safe::{OwnerSignature, SafeState, SafeTx, SignatureError};
+use slipway_chain::safe::{
+    BatchCall, Operation, OwnerSignature, SafeState, SafeTx, SignatureError, pack,
+};
 
 /// A proposal file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +30,53 @@ pub struct Proposal {
     /// The owners' approvals so far.
     #[serde(default)]
     pub signatures: Vec<OwnerSignature>,
+    /// The calls it makes (one, or a MultiSend batch's), checked on every
+    /// read to be what `tx` does: `safe export` writes them.
+    #[serde(default)]
+    pub calls: Vec<ProposedCall>,
+    /// `execTransaction` transactions sent for it, recorded before their
+    /// confirmation is awaited: a rerun after a crash finds them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sent: Vec<B256>,
+    /// Where it was executed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executed: Option<Executed>,
+}
+
+/// One call of a proposal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposedCall {
+    /// The called contract.
+    pub to: Address,
+    /// Wei the Safe sends.
+    pub value: U256,
+    /// Calldata.
+    pub data: Bytes,
+    /// What it does, decoded with the ABIs.
+    pub summary: String,
+}
+
+impl ProposedCall {
+    /// This call as one call of a MultiSend batch.
+    pub fn batched(&self) -> BatchCall {
+        BatchCall {
+            operation: Operation::Call,
+            to: self.to,
+            value: self.value,
+            data: self.data.clone(),
+        }
+    }
+}
+
+/// The transaction that executed a proposal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Executed {
+    /// The `execTransaction` transaction.
+    pub tx_hash: B256,
+    /// Its block.
+    pub block: u64,
 }
 
 /// Why a proposal cannot be used.
@@ -106,6 +155,28 @@ impl Proposal {
             safe_tx_hash,
             summary,
             signatures: Vec::new(),
+            calls: Vec::new(),
+            sent: Vec::new(),
+            executed: None,
+        }
+    }
+
+    /// Whether `calls` are what `tx` does: the one call itself, or the
+    /// MultiSend batch packing them.
+    fn calls_match(&self) -> bool {
+        match self.calls.as_slice() {
+            [] => true,
+            [call] if self.tx.operation == Operation::Call => {
+                call.to == self.tx.to && call.value == self.tx.value && call.data == self.tx.data
+            }
+            calls => {
+                let packed = pack(&calls.iter().map(ProposedCall::batched).collect::<Vec<_>>());
+                // multiSend(bytes): selector, offset, length, the bytes.
+                self.tx.operation == Operation::DelegateCall
+                    && self.tx.data.len() >= 68
+                    && self.tx.data[68..].starts_with(&packed)
+                    && U256::from_be_slice(&self.tx.data[36..68]) == U256::from(packed.len())
+            }
         }
     }
 
@@ -130,6 +201,12 @@ impl Proposal {
                 path: path.to_path_buf(),
                 recorded: proposal.safe_tx_hash,
                 computed,
+            });
+        }
+        if !proposal.calls_match() {
+            return Err(ProposalError::Malformed {
+                path: path.to_path_buf(),
+                reason: "its list of calls is not what its transaction does: the file was changed after it was proposed".into(),
             });
         }
         for signature in &proposal.signatures {
@@ -319,6 +396,56 @@ mod tests {
             .expect_err("nonce used");
         assert!(matches!(used, ProposalError::NonceUsed { .. }), "{used}");
         assert!(proposal.signatures.is_empty(), "nothing was added");
+    }
+
+    #[test]
+    fn a_batch_lists_its_calls_and_a_list_that_differs_from_the_transaction_is_refused() {
+        let calls: Vec<ProposedCall> = [1u64, 2]
+            .iter()
+            .map(|i| ProposedCall {
+                to: Address::with_last_byte(*i as u8),
+                value: U256::from(*i),
+                data: Bytes::new(),
+                summary: format!("pay {i} wei"),
+            })
+            .collect();
+        let batching = slipway_chain::safe::Batching {
+            version: "1.5.0".into(),
+            multi_send: Address::with_last_byte(0xa1),
+            multi_send_call_only: Address::with_last_byte(0xa2),
+            create_call: Address::with_last_byte(0xa3),
+        };
+        let batched: Vec<BatchCall> = calls.iter().map(ProposedCall::batched).collect();
+        let tx = SafeTx::batch(&batching, &batched, U256::from(3));
+        let mut proposal = Proposal::new(SAFE, 1337, tx, vec!["two payments".into()]);
+        proposal.calls = calls;
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = proposal.save(dir.path()).expect("save");
+        assert_eq!(
+            Proposal::load(&path).expect("the calls are the batch's"),
+            proposal
+        );
+        let exported = crate::safe::transaction_builder_json(&proposal, 1_700_000_000_000);
+        assert_eq!(exported["chainId"], "1337");
+        assert_eq!(exported["transactions"].as_array().map(Vec::len), Some(2));
+        assert_eq!(exported["transactions"][1]["value"], "2");
+
+        // Listing a payment of 9 wei where the batch pays 2 is refused.
+        let mut shown_otherwise = proposal.clone();
+        shown_otherwise.calls[1].value = U256::from(9);
+        let edited_path = dir.path().join("edited.json");
+        std::fs::write(
+            &edited_path,
+            serde_json::to_string(&shown_otherwise).expect("json"),
+        )
+        .expect("write");
+        let refused = Proposal::load(&edited_path).expect_err("edited calls");
+        assert!(
+            refused
+                .to_string()
+                .contains("not what its transaction does"),
+            "{refused}"
+        );
     }
 
     fn state_with_nonce(nonce: u64) -> SafeState {

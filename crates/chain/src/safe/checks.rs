@@ -17,6 +17,10 @@ pub struct AllowedRisks {
     /// `--allow-gas-refund`: a non-zero gas price, a gas token or a refund
     /// receiver (the Safe pays whoever executes).
     pub gas_refund: bool,
+    /// `--allow-modules`: the Safe has modules or a guard that the
+    /// configuration does not list (each module can act without the
+    /// owners; a guard vets every transaction).
+    pub modules: bool,
 }
 
 /// A transaction refused by the checks.

@@ -53,6 +53,8 @@ pub(crate) struct CallArgs {
 }
 
 /// Send a transaction calling a function; follow it to its confirmations.
+/// Where the environment signs through a Safe (`multisig = { safe = … }`),
+/// write a proposal for its owners instead (`slipway safe sign`).
 #[derive(Debug, Args)]
 pub(crate) struct SendArgs {
     #[command(flatten)]
@@ -158,6 +160,27 @@ impl SendArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let config = global.config()?;
         let env = environment(global.ui(), &config, &self.target.env)?;
+        if matches!(env.multisig, slipway_config::Multisig::Safe { .. }) {
+            // The environment signs through its Safe: the call becomes a
+            // proposal that owners sign, and nothing is sent now.
+            let invocation = self.target.invocation(&config.root)?;
+            let (proposal, path) = runtime()?.block_on(async {
+                let client = connect(&config, &env).await?;
+                Ok::<_, eyre::Report>(
+                    slipway_deploy::safe::propose_invocation(
+                        &config,
+                        &env,
+                        &client,
+                        &invocation,
+                        self.value,
+                        slipway_chain::safe::AllowedRisks::default(),
+                    )
+                    .await?,
+                )
+            })?;
+            crate::render::safe::proposed(&proposal, &path);
+            return Ok(ExitCode::SUCCESS);
+        }
         check_send(&env)?;
         let invocation = self.target.invocation(&config.root)?;
         let signer = resolve_signer(&env, &self.signer.signer, config.vars(), &ask_password)?;

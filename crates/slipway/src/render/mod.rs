@@ -4,6 +4,7 @@
 
 pub(crate) mod analyze;
 pub(crate) mod build;
+pub(crate) mod safe;
 pub(crate) mod tests;
 pub(crate) mod verify;
 

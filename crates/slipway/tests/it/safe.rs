@@ -110,3 +110,265 @@ fn a_safe_is_created_on_the_development_chain_and_read_back_against_the_configur
             "the Safe's threshold is 2, the configuration says 3",
         ));
 }
+
+/// Dev accounts 3, 4 and 5 as the development environment's signers a, b
+/// and c, and account 7 (no owner) as x.
+const SIGNERS: &str = "[environments.development.signers]\n\
+    a = { kind = \"dev\", index = 3 }\n\
+    b = { kind = \"dev\", index = 4 }\n\
+    c = { kind = \"dev\", index = 5 }\n\
+    x = { kind = \"dev\", index = 7 }\n";
+const C: &str = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
+const NEWCOMER: &str = "0x00000000000000000000000000000000000a11cE";
+
+fn stdout_line(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout)
+        .trim()
+        .to_owned()
+}
+
+fn status(dir: &std::path::Path) -> Value {
+    let out = slipway(dir)
+        .args(["safe", "status", "--json"])
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout).expect("status json")
+}
+
+fn status_of(status: &Value, file: &str) -> String {
+    status["proposals"]
+        .as_array()
+        .expect("proposals")
+        .iter()
+        .find(|p| p["file"].as_str().is_some_and(|f| f.ends_with(file)))
+        .and_then(|p| p["status"].as_str())
+        .unwrap_or("absent")
+        .to_owned()
+}
+
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .expect("a file")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn owners_propose_sign_approve_and_execute_through_the_safe_and_bad_input_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = starter_project(&tmp);
+    std::os::unix::fs::symlink(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules"),
+        dir.join("node_modules"),
+    )
+    .expect("node_modules");
+    let created = slipway(&dir)
+        .args(["safe", "create", "--owners", OWNERS, "--threshold", "2"])
+        .assert()
+        .success();
+    let safe = stdout_line(&created);
+    let toml = dir.join("slipway.toml");
+    let original = std::fs::read_to_string(&toml).expect("slipway.toml");
+    let configure = |threshold: u32, owners: &str| {
+        let listed: Vec<String> = owners.split(',').map(|o| format!("\"{o}\"")).collect();
+        std::fs::write(
+            &toml,
+            format!(
+                "{original}\n[environments.development]\nmultisig = {{ safe = \"{safe}\", threshold = {threshold}, owners = [{}] }}\n{SIGNERS}",
+                listed.join(", ")
+            ),
+        )
+        .expect("write slipway.toml");
+    };
+    configure(2, OWNERS);
+
+    // Two proposals: an owner swap (nonce 0) and, through `slipway send`
+    // in an environment that signs through its Safe, a threshold change
+    // (nonce 1). Nothing is sent.
+    let swap = stdout_line(
+        &slipway(&dir)
+            .args(["safe", "owners", "swap", C, NEWCOMER])
+            .assert()
+            .success(),
+    );
+    assert!(file_name(&swap).starts_with("0-0x"), "{swap}");
+    let lower = stdout_line(
+        &slipway(&dir)
+            .args(["send", &safe, "changeThreshold(uint256)", "1"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("nothing was sent")),
+    );
+    assert!(file_name(&lower).starts_with("1-0x"), "{lower}");
+    let queue = status(&dir);
+    assert_eq!(queue["nonce"], "0x0");
+    assert_eq!(status_of(&queue, &file_name(&swap)), "waiting for 2");
+    assert_eq!(status_of(&queue, &file_name(&lower)), "waiting for 2");
+
+    // Below the threshold: a's own approval by executing is one of two
+    // (exit 1, naming who has not approved).
+    slipway(&dir)
+        .args(["safe", "execute", &swap, "--signer", "a"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("has 1 of the 2 approvals"));
+    // A stranger cannot sign; an edited file is refused.
+    slipway(&dir)
+        .args(["safe", "sign", &swap, "--signer", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not an owner of the Safe"));
+    let tampered = tmp.path().join("tampered.json");
+    let text = std::fs::read_to_string(&swap).expect("proposal");
+    let edited = text.replace(
+        &NEWCOMER[2..].to_lowercase(),
+        "00000000000000000000000000000000000bad00",
+    );
+    assert_ne!(edited, text, "the newcomer is in the file");
+    std::fs::write(&tampered, edited).expect("write");
+    slipway(&dir)
+        .args([
+            "safe",
+            "sign",
+            tampered.to_str().expect("utf-8"),
+            "--signer",
+            "b",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("changed after it was proposed"));
+
+    // b signs (the hashes a hardware wallet shows come first); c approves
+    // on chain; the deployer, no owner, executes with both.
+    slipway(&dir)
+        .args(["safe", "sign", &swap, "--signer", "b"])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("Domain hash")
+                .and(predicate::str::contains("1 more approval needed")),
+        );
+    slipway(&dir)
+        .args(["safe", "approve", &swap, "--signer", "c"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Enough owners approved"));
+    slipway(&dir)
+        .args(["safe", "execute", &swap])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Executed Safe transaction"));
+    slipway(&dir)
+        .args(["safe", "execute", &swap])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Found the executed"));
+
+    // The chain now differs from the configuration (c was replaced): every
+    // proposal command refuses until slipway.toml says what is true.
+    slipway(&dir)
+        .args(["safe", "sign", &lower, "--signer", "a"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("differs from multisig"));
+    let rotated = OWNERS.replace(C, NEWCOMER);
+    configure(2, &rotated);
+
+    // The threshold change is rejected by an empty proposal at its nonce,
+    // then executed anyway: a signs with eth_sign, b executes and counts
+    // by sending. The rejection can then never execute.
+    let reject = stdout_line(
+        &slipway(&dir)
+            .args(["safe", "reject", &lower])
+            .assert()
+            .success(),
+    );
+    assert!(file_name(&reject).starts_with("1-0x"), "{reject}");
+    slipway(&dir)
+        .args(["safe", "sign", &lower, "--signer", "a", "--eth-sign"])
+        .assert()
+        .success();
+    slipway(&dir)
+        .args(["safe", "execute", &lower, "--signer", "b"])
+        .assert()
+        .success();
+    configure(1, &rotated);
+    let queue = status(&dir);
+    assert_eq!(queue["threshold"], 1);
+    assert_eq!(queue["nonce"], "0x2");
+    assert!(status_of(&queue, &file_name(&swap)).starts_with("executed"));
+    assert!(status_of(&queue, &file_name(&lower)).starts_with("executed"));
+    assert_eq!(
+        status_of(&queue, &file_name(&reject)),
+        "superseded: its nonce was used"
+    );
+    slipway(&dir)
+        .args(["safe", "sign", &reject, "--signer", "a"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("past this proposal's 1"));
+
+    // Safe{Wallet}'s Transaction Builder file: the call, on this chain.
+    let exported = slipway(&dir)
+        .args(["safe", "export", &lower])
+        .assert()
+        .success();
+    let batch: Value = serde_json::from_slice(&exported.get_output().stdout).expect("json");
+    assert_eq!(batch["version"], "1.0");
+    assert_eq!(batch["chainId"], "1337");
+    assert_eq!(
+        batch["transactions"][0]["to"]
+            .as_str()
+            .map(str::to_lowercase),
+        Some(safe.to_lowercase())
+    );
+    assert!(
+        batch["transactions"][0]["data"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("0x694e80c3")),
+        "changeThreshold(uint256)'s selector: {batch}"
+    );
+
+    // A crash between sending execTransaction and recording it: the file
+    // holds the sent hash; the rerun finds it landed and sends nothing.
+    let add = stdout_line(
+        &slipway(&dir)
+            .args([
+                "safe",
+                "owners",
+                "add",
+                "0x00000000000000000000000000000000000b0b00",
+            ])
+            .assert()
+            .success(),
+    );
+    let crashed = slipway(&dir)
+        .args(["safe", "execute", &add, "--signer", "a"])
+        .env(slipway_deploy::safe::FAILPOINT_EXECUTE_VAR, "1")
+        .assert()
+        .failure();
+    assert_eq!(
+        crashed.get_output().status.code(),
+        None,
+        "killed by a signal"
+    );
+    assert!(
+        std::fs::read_to_string(&add)
+            .expect("proposal")
+            .contains("\"sent\""),
+        "the sent transaction is in the file"
+    );
+    slipway(&dir)
+        .args(["safe", "execute", &add, "--signer", "a"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Found the executed"));
+    configure(
+        1,
+        &format!("0x00000000000000000000000000000000000b0b00,{rotated}"),
+    );
+    let queue = status(&dir);
+    assert_eq!(queue["nonce"], "0x3", "sent once");
+    assert!(status_of(&queue, &file_name(&add)).starts_with("executed"));
+}

@@ -1,130 +1,20 @@
-//! The Safe use cases of `slipway safe`: `info` reads a Safe and compares
-//! it with the environment's `multisig = {…}`, and `create` makes one
-//! through Safe's proxy factory — on a development chain putting Safe's own
-//! contracts (npm) there first, at their canonical addresses. Proposals,
-//! signing and execution come next (issue 33); they live here too, so that
-//! the ops crate reaches them.
+//! `safe create`: a Safe made through Safe's proxy factory, with Safe's
+//! own contracts (npm) put at their canonical addresses first on a chain
+//! where nothing is protected.
 
 use alloy_primitives::{Address, U256};
 use slipway_chain::{
     ChainClient, Lifecycle, NonceTracker, TxEvent, resolve_signer,
     safe::{
-        FactoryDeployment, ReleaseError, SafeError, SafeRelease, SafeSetup, SafeState, create_safe,
+        FactoryDeployment, SafeError, SafeRelease, SafeSetup, SafeState, create_safe,
         deploy_release, install_singleton_factory, predict_safe, read_state,
     },
 };
-use slipway_config::{Config, Environment, Multisig};
+use slipway_config::{Config, Environment};
 use slipway_keys::{Password, SignerError};
 
-use crate::{Approval, Authorised, Confirm, ConfirmError, authorise};
-
-/// Why a Safe command stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum SafeUseError {
-    /// Talking to the Safe or the chain failed.
-    #[error(transparent)]
-    Safe(#[from] SafeError),
-    /// The npm packages are missing.
-    #[error(transparent)]
-    Release(#[from] ReleaseError),
-    /// The signer could not be resolved.
-    #[error(transparent)]
-    Signer(#[from] SignerError),
-    /// The confirmation rule refused.
-    #[error(transparent)]
-    Confirm(#[from] ConfirmError),
-    /// No Safe is named.
-    #[error(
-        "environment `{0}` names no Safe: pass --safe 0x…, or set multisig = {{ safe = \"0x…\", threshold = N }} under [environments.{0}]"
-    )]
-    NoSafe(String),
-    /// The owners and threshold asked for cannot make a Safe.
-    #[error("{0}")]
-    BadSetup(String),
-    /// Safe's contracts are missing where slipway does not deploy them.
-    #[error(
-        "{contract} of Safe {version} is not at its canonical address {address} on `{env}` (chain {chain}), and `{env}` is protected: slipway deploys Safe's contracts only where nothing is protected; use a chain where Safe is deployed, or deploy them through the singleton factory first"
-    )]
-    NotDeployed {
-        /// The contract.
-        contract: String,
-        /// Its version.
-        version: String,
-        /// Its canonical address.
-        address: Address,
-        /// The environment.
-        env: String,
-        /// Its chain.
-        chain: u64,
-    },
-}
-
-/// A Safe and how it differs from the configuration.
-#[derive(Clone, Debug)]
-pub struct SafeInfo {
-    /// What the chain holds.
-    pub state: SafeState,
-    /// Each way the chain differs from `multisig = {…}` (threshold, owners,
-    /// modules and a guard, which nothing in the configuration lists).
-    pub differences: Vec<String>,
-}
-
-/// The Safe `address`, or the environment's, read and compared with the
-/// configuration.
-pub async fn safe_info(
-    env: &Environment,
-    client: &ChainClient,
-    address: Option<Address>,
-) -> Result<SafeInfo, SafeUseError> {
-    let configured = match &env.multisig {
-        Multisig::Safe {
-            address,
-            threshold,
-            owners,
-        } => Some((*address, *threshold, owners.clone())),
-        _ => None,
-    };
-    let address = address
-        .or(configured.as_ref().map(|(a, _, _)| *a))
-        .ok_or_else(|| SafeUseError::NoSafe(env.name.clone()))?;
-    let state = read_state(client, address).await?;
-    let mut differences = Vec::new();
-    if let Some((configured_address, threshold, owners)) = configured
-        && configured_address == address
-    {
-        if u64::from(threshold) != state.threshold {
-            differences.push(format!(
-                "the Safe's threshold is {}, the configuration says {threshold}",
-                state.threshold
-            ));
-        }
-        if !owners.is_empty() {
-            for owner in &owners {
-                if !state.is_owner(*owner) {
-                    differences.push(format!(
-                        "{owner} is listed as an owner but is not one on chain"
-                    ));
-                }
-            }
-            for owner in &state.owners {
-                if !owners.contains(owner) {
-                    differences.push(format!(
-                        "{owner} is an owner on chain but not listed in the configuration"
-                    ));
-                }
-            }
-        }
-    }
-    for module in &state.modules {
-        differences.push(format!(
-            "module {module} is enabled: it can act without the owners' signatures"
-        ));
-    }
-    if let Some(guard) = state.guard {
-        differences.push(format!("guard {guard} is set: it checks every transaction"));
-    }
-    Ok(SafeInfo { state, differences })
-}
+use super::SafeUseError;
+use crate::{Approval, Authorised, Confirm, authorise};
 
 /// What `slipway safe create` asks for.
 #[derive(Clone, Debug)]

@@ -1,5 +1,9 @@
 //! `slipway safe`: a Safe multisig — `info` reads one and compares it with
-//! the configuration, `create` makes one (`slipway_deploy::safe`).
+//! the configuration, `create` makes one; the proposal commands (sign,
+//! approve, execute, status, reject, export, owners, threshold) are in
+//! `proposals` (`slipway_deploy::safe`).
+
+mod proposals;
 
 use std::process::ExitCode;
 
@@ -33,6 +37,26 @@ enum SafeCommand {
     /// Safe's contracts from npm are deployed first, at their mainnet
     /// addresses); print the `multisig = {…}` line for slipway.toml.
     Create(CreateArgs),
+    /// Sign a proposal with an owner's key (EIP-712; --eth-sign for signers
+    /// that cannot sign typed data), after printing the hashes a hardware
+    /// wallet shows.
+    Sign(proposals::SignArgs),
+    /// Approve a proposal on chain (approveHash) as an owner.
+    Approve(proposals::SignArgs),
+    /// Execute a proposal once enough owners approved; exit 1 below the
+    /// threshold, naming who has not approved.
+    Execute(proposals::ExecuteArgs),
+    /// List the proposals with the approvals each has and still needs.
+    Status(proposals::StatusArgs),
+    /// Propose the empty transaction at a proposal's nonce, so that it can
+    /// never execute.
+    Reject(proposals::RejectArgs),
+    /// Write a proposal as Safe{Wallet}'s Transaction Builder JSON.
+    Export(proposals::ExportArgs),
+    /// Propose adding, removing or replacing an owner.
+    Owners(proposals::OwnersArgs),
+    /// Propose a new threshold.
+    Threshold(proposals::ThresholdArgs),
 }
 
 #[derive(Debug, Args)]
@@ -76,6 +100,14 @@ impl SafeArgs {
         match self.command {
             SafeCommand::Info(args) => args.run(global),
             SafeCommand::Create(args) => args.run(global),
+            SafeCommand::Sign(args) => args.run(global, false),
+            SafeCommand::Approve(args) => args.run(global, true),
+            SafeCommand::Execute(args) => args.run(global),
+            SafeCommand::Status(args) => args.run(global),
+            SafeCommand::Reject(args) => args.run(global),
+            SafeCommand::Export(args) => args.run(global),
+            SafeCommand::Owners(args) => args.run(global),
+            SafeCommand::Threshold(args) => args.run(global),
         }
     }
 }

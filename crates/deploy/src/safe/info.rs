@@ -1,0 +1,78 @@
+//! `safe info`: a Safe read from the chain and compared with the
+//! environment's `multisig = {…}`.
+
+use alloy_primitives::Address;
+use slipway_chain::{
+    ChainClient,
+    safe::{SafeState, read_state},
+};
+use slipway_config::{Environment, Multisig};
+
+use super::SafeUseError;
+
+/// A Safe and how it differs from the configuration.
+#[derive(Clone, Debug)]
+pub struct SafeInfo {
+    /// What the chain holds.
+    pub state: SafeState,
+    /// Each way the chain differs from `multisig = {…}` (threshold, owners,
+    /// modules and a guard, which nothing in the configuration lists).
+    pub differences: Vec<String>,
+}
+
+/// The Safe `address`, or the environment's, read and compared with the
+/// configuration.
+pub async fn safe_info(
+    env: &Environment,
+    client: &ChainClient,
+    address: Option<Address>,
+) -> Result<SafeInfo, SafeUseError> {
+    let configured = match &env.multisig {
+        Multisig::Safe {
+            address,
+            threshold,
+            owners,
+        } => Some((*address, *threshold, owners.clone())),
+        _ => None,
+    };
+    let address = address
+        .or(configured.as_ref().map(|(a, _, _)| *a))
+        .ok_or_else(|| SafeUseError::NoSafe(env.name.clone()))?;
+    let state = read_state(client, address).await?;
+    let mut differences = Vec::new();
+    if let Some((configured_address, threshold, owners)) = configured
+        && configured_address == address
+    {
+        if u64::from(threshold) != state.threshold {
+            differences.push(format!(
+                "the Safe's threshold is {}, the configuration says {threshold}",
+                state.threshold
+            ));
+        }
+        if !owners.is_empty() {
+            for owner in &owners {
+                if !state.is_owner(*owner) {
+                    differences.push(format!(
+                        "{owner} is listed as an owner but is not one on chain"
+                    ));
+                }
+            }
+            for owner in &state.owners {
+                if !owners.contains(owner) {
+                    differences.push(format!(
+                        "{owner} is an owner on chain but not listed in the configuration"
+                    ));
+                }
+            }
+        }
+    }
+    for module in &state.modules {
+        differences.push(format!(
+            "module {module} is enabled: it can act without the owners' signatures"
+        ));
+    }
+    if let Some(guard) = state.guard {
+        differences.push(format!("guard {guard} is set: it checks every transaction"));
+    }
+    Ok(SafeInfo { state, differences })
+}
