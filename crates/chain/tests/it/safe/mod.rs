@@ -17,7 +17,8 @@ use slipway_chain::{
         AllowedRisks, BatchCall, Batching, FactoryDeployment, Operation, OwnerChange,
         OwnerSignature, SafeError, SafeRelease, SafeSetup, SafeTx, SignatureKind, UnsafeTx,
         approve_hash, approved_owners, check_transaction, create_safe, deploy_release,
-        exec_transaction, executor_approval, install_singleton_factory, predict_safe, read_state,
+        encode_signatures, exec_transaction, executor_approval, install_singleton_factory,
+        predict_safe, read_state,
     },
 };
 use slipway_config::{Config, FeePolicy, PriorityFee, Vars};
@@ -122,13 +123,15 @@ fn protocol_kit_hash(chain_id: u64, safe: Address, tx: &SafeTx) -> String {
         .to_owned()
 }
 
-#[tokio::test]
+// Two workers: the embedded node answers protocol-kit (node, another
+// process) while the test waits for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn safe_1_5_0_lands_canonically_and_a_two_of_three_safe_executes_what_two_owners_signed() {
     let handle = node().await;
     scenario(&handle.url, 1337, false).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_on_anvil_after_broadcasting_the_singleton_factorys_presigned_deployment() {
     let anvil = Anvil::start(31_337, &[]);
     scenario(&anvil.url(), 31_337, true).await;
@@ -491,6 +494,142 @@ async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool) {
     assert!(rotated.is_owner(newcomer), "{rotated:?}");
     assert!(!rotated.is_owner(owners[1].address()), "{rotated:?}");
     assert_eq!(rotated.nonce, state.nonce + U256::from(1));
+
+    // Safe's own SDK on the other side. protocol-kit signs as c and slipway
+    // executes as a; then slipway's signatures (a typed, c eth_sign) are
+    // executed by protocol-kit, sent by the deployer, who owns nothing.
+    let kit = |input: serde_json::Value| -> serde_json::Value {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/it/safe/protocol-kit-sign-execute.cjs");
+        let out = tokio::task::block_in_place(|| {
+            Command::new("node")
+                .arg(script)
+                .arg(input.to_string())
+                .current_dir(repo())
+                .output()
+                .expect("node runs (npm ci installs protocol-kit)")
+        });
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("protocol-kit's answer")
+    };
+    let at = |name: &str| {
+        release
+            .contract(name)
+            .expect("in the release")
+            .address
+            .to_checksum(None)
+    };
+    let contracts = serde_json::json!({
+        "safeSingletonAddress": at("SafeL2"),
+        "safeProxyFactoryAddress": at("SafeProxyFactory"),
+        "multiSendAddress": at("MultiSend"),
+        "multiSendCallOnlyAddress": at("MultiSendCallOnly"),
+        "fallbackHandlerAddress": at("CompatibilityFallbackHandler"),
+        "createCallAddress": at("CreateCall"),
+        "signMessageLibAddress": at("CompatibilityFallbackHandler"),
+        "simulateTxAccessorAddress": at("CompatibilityFallbackHandler"),
+    });
+    let key = |signer: &ChainSigner| match signer {
+        ChainSigner::Local(key) => key.signer().to_bytes().to_string(),
+        ChainSigner::External(_) => unreachable!("dev keys are local"),
+    };
+    let third = address!("00000000000000000000000000000000000c0ff3");
+    let payment = |nonce: U256| SafeTx {
+        to: third,
+        value: ether / U256::from(100),
+        nonce,
+        ..Default::default()
+    };
+    let input = |mode: &str, signer: &ChainSigner, tx: &SafeTx| {
+        serde_json::json!({
+            "mode": mode,
+            "rpc": node_url,
+            "chainId": chain_id,
+            "safe": safe.to_checksum(None),
+            "key": key(signer),
+            "contracts": contracts,
+            "tx": {
+                "to": tx.to.to_checksum(None),
+                "value": tx.value.to_string(),
+                "data": tx.data.to_string(),
+                "operation": u8::from(tx.operation),
+            },
+            "nonce": tx.nonce.to::<u64>(),
+        })
+    };
+    let first = payment(rotated.nonce);
+    let signed = kit(input("sign", &owners[2], &first));
+    assert_eq!(
+        signed["safeTxHash"].as_str(),
+        Some(first.hash(chain_id, safe).to_string().as_str()),
+        "protocol-kit signs the hash slipway computes"
+    );
+    let data: alloy_primitives::Bytes = signed["data"]
+        .as_str()
+        .and_then(|d| d.parse().ok())
+        .expect("a signature");
+    let by_kit = OwnerSignature {
+        owner: owners[2].address(),
+        kind: SignatureKind::Typed,
+        signature: Some(alloy_primitives::Signature::try_from(data.as_ref()).expect("65 bytes")),
+    };
+    by_kit
+        .verify(first.hash(chain_id, safe))
+        .expect("protocol-kit's signature is c's over slipway's hash");
+    exec_transaction(
+        &client,
+        &lifecycle,
+        &owners[0],
+        safe,
+        &first,
+        &[by_kit, executor_approval(owners[0].address())],
+        &mut events,
+    )
+    .await
+    .expect("slipway executes what protocol-kit signed");
+    assert_eq!(
+        client.balance(third).await.expect("balance"),
+        ether / U256::from(100)
+    );
+
+    let second_payment = payment(rotated.nonce + U256::from(1));
+    let hash = second_payment.hash(chain_id, safe);
+    let typed = sign(&owners[0], &second_payment, chain_id, safe).await;
+    let eth_sign = OwnerSignature {
+        owner: owners[2].address(),
+        kind: SignatureKind::EthSign,
+        signature: Some(
+            owners[2]
+                .sign_message(hash.as_slice())
+                .await
+                .expect("eth_sign"),
+        ),
+    };
+    eth_sign.verify(hash).expect("c's eth_sign");
+    let mut request = input("execute", &deployer, &second_payment);
+    request["signatures"] = serde_json::json!(
+        [typed, eth_sign]
+            .iter()
+            .map(|s| serde_json::json!({
+                "signer": s.owner.to_checksum(None),
+                "data": encode_signatures(std::slice::from_ref(s)).to_string(),
+            }))
+            .collect::<Vec<_>>()
+    );
+    kit(request);
+    assert_eq!(
+        client.balance(third).await.expect("balance"),
+        ether / U256::from(50),
+        "protocol-kit executed what slipway signed"
+    );
+    assert_eq!(
+        read_state(&client, safe).await.expect("state").nonce,
+        rotated.nonce + U256::from(2)
+    );
 }
 
 #[test]
