@@ -6,8 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use slipway_chain::{Lifecycle, resolve_signer};
-use slipway_config::{Config, Environment};
+use alloy_primitives::Address;
+use slipway_chain::{Lifecycle, resolve_signer, safe::AllowedRisks};
+use slipway_config::{Config, Environment, Multisig};
 use slipway_contracts::Artifacts;
 use slipway_keys::{Password, SignerError};
 
@@ -84,9 +85,29 @@ pub struct DeployReport {
     pub deployed: Option<Deployed>,
     /// The verification verdicts, when asked for.
     pub verdicts: Option<Vec<Verdict>>,
+    /// Where the environment deploys through its Safe: what was proposed,
+    /// executed or is still waiting.
+    pub safe: Option<crate::safe::SafeDeploy>,
 }
 
 impl DeployReport {
+    /// Shows `effect` through the hooks, and starts the report with it.
+    fn shown(hooks: &DeployHooks<'_>, file: PathBuf, effect: &Effect, depth: usize) -> Self {
+        (hooks.effect)(&PlanShown {
+            file: &file,
+            effect,
+        });
+        Self {
+            file,
+            effect: effect.clone(),
+            depth,
+            authorised: None,
+            deployed: None,
+            verdicts: None,
+            safe: None,
+        }
+    }
+
     /// Whether every check passed (verification included).
     pub fn passed(&self) -> bool {
         !self
@@ -126,6 +147,9 @@ pub async fn deploy(
         artifacts,
         ..
     } = *request;
+    if let Multisig::Safe { address, .. } = env.multisig {
+        return deploy_through_safe(request, hooks, address).await;
+    }
     check_direct_signing(env, "`slipway deploy`")?;
     let (file, plan) = load_plan(config, env, artifacts, request.plan)?;
     let signer = resolve_signer(env, request.signer, config.vars(), hooks.password)?;
@@ -135,25 +159,15 @@ pub async fn deploy(
         env,
         plan: &plan,
         client: &client,
-        signer: &signer,
+        signer: Some(&signer),
+        deployer: signer.address(),
         lifecycle: Lifecycle::for_env(env),
     };
     let effect = deployment.effect(&request.options).await?;
-    (hooks.effect)(&PlanShown {
-        file: &file,
-        effect: &effect,
-    });
+    let mut report = DeployReport::shown(hooks, file, &effect, plan.depth());
     if let Some(refusal) = effect.refusal() {
         return Err(DeployError::Changed(refusal));
     }
-    let mut report = DeployReport {
-        file,
-        effect: effect.clone(),
-        depth: plan.depth(),
-        authorised: None,
-        deployed: None,
-        verdicts: None,
-    };
     if request.dry_run {
         return Ok(report);
     }
@@ -194,5 +208,50 @@ pub async fn deploy(
         report.verdicts =
             Some(verify_records(config, env, &client, artifacts, &explorers, &records).await?);
     }
+    Ok(report)
+}
+
+/// [`deploy`] where the environment deploys through its Safe at `safe`:
+/// nothing is signed here; the steps are proposed to the Safe (no
+/// confirmation is asked: proposing sends nothing), and what the owners
+/// executed since is recorded.
+async fn deploy_through_safe(
+    request: &DeployRequest<'_>,
+    hooks: &DeployHooks<'_>,
+    safe: Address,
+) -> Result<DeployReport, DeployError> {
+    let DeployRequest {
+        config,
+        env,
+        artifacts,
+        ..
+    } = *request;
+    let (file, plan) = load_plan(config, env, artifacts, request.plan)?;
+    let client = slipway_chain::connect(config, env, request.command).await?;
+    let deployment = Deployment {
+        root: &config.root,
+        env,
+        plan: &plan,
+        client: &client,
+        signer: None,
+        deployer: safe,
+        lifecycle: Lifecycle::for_env(env),
+    };
+    let effect = deployment.effect(&request.options).await?;
+    let mut report = DeployReport::shown(hooks, file, &effect, plan.depth());
+    if request.dry_run {
+        return Ok(report);
+    }
+    report.safe = Some(
+        crate::safe::deploy_through_safe(
+            &deployment,
+            effect,
+            &request.options,
+            config,
+            AllowedRisks::default(),
+            request.command,
+        )
+        .await?,
+    );
     Ok(report)
 }

@@ -74,6 +74,13 @@ pub(crate) fn classify(
             address: then.input.address,
         });
     }
+    if let Some(safe_tx_hash) = then.awaiting_safe() {
+        return Ok(Classified {
+            status: StepStatus::Proposed { safe_tx_hash },
+            address: then.input.address,
+            resent: false,
+        });
+    }
     Ok(if then.confirmed.is_none() {
         Classified {
             status: StepStatus::InFlight {
@@ -143,6 +150,7 @@ mod tests {
             block: None,
             confirmed: None,
             included_hash: None,
+            proposal: None,
         };
         match kind {
             Journaled::Never => None,

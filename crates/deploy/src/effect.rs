@@ -29,6 +29,12 @@ pub enum StepStatus {
         /// The reverted transaction.
         hash: B256,
     },
+    /// Proposed to the environment's Safe: waiting for its owners to sign
+    /// and execute.
+    Proposed {
+        /// The proposal's safeTxHash.
+        safe_tx_hash: B256,
+    },
     /// Done, but the plan now says otherwise.
     Changed {
         /// What changed.

@@ -29,6 +29,25 @@ pub enum DeployError {
     /// The plan does not check.
     #[error("{}", plan_problems(.0))]
     Plan(PlanErrors),
+    /// Steps were to be sent directly where the Safe is the deployer.
+    #[error(
+        "environment `{0}` deploys through its Safe: steps are proposed to it, never sent by a signer"
+    )]
+    ThroughSafe(String),
+    /// A plain CREATE through a Safe: its address is not known before the
+    /// owners sign.
+    #[error(
+        "step `{step}` deploys without a salt, and `{env}` deploys through its Safe: give the step a salt (CREATE2 through the deterministic deployment proxy), so that its address is known before the owners sign"
+    )]
+    NeedsCreate2 {
+        /// The step.
+        step: String,
+        /// The environment.
+        env: String,
+    },
+    /// Proposing to the Safe, or reading it, failed.
+    #[error(transparent)]
+    Safe(Box<crate::safe::SafeUseError>),
     /// The chain layer failed.
     #[error(transparent)]
     Provider(#[from] slipway_chain::ProviderError),

@@ -112,6 +112,25 @@ pub enum JournalRecord {
         /// What it would have sent.
         input: StepInput,
     },
+    /// Proposed to the environment's Safe, in the proposal with this
+    /// safeTxHash: the owners sign and execute it.
+    Proposed {
+        /// The step.
+        step: String,
+        /// What the Safe is to do.
+        input: StepInput,
+        /// The proposal's safeTxHash.
+        safe_tx_hash: B256,
+    },
+    /// The Safe executed the proposal that holds the step.
+    Executed {
+        /// The step.
+        step: String,
+        /// The `execTransaction` transaction.
+        hash: B256,
+        /// Its block.
+        block: u64,
+    },
 }
 
 impl JournalRecord {
@@ -122,7 +141,9 @@ impl JournalRecord {
             | JournalRecord::Bumped { step, .. }
             | JournalRecord::Included { step, .. }
             | JournalRecord::Confirmed { step, .. }
-            | JournalRecord::Found { step, .. } => Some(step),
+            | JournalRecord::Found { step, .. }
+            | JournalRecord::Proposed { step, .. }
+            | JournalRecord::Executed { step, .. } => Some(step),
         }
     }
 }
@@ -140,12 +161,22 @@ pub struct StepState {
     pub confirmed: Option<(bool, u64)>,
     /// The hash that was included.
     pub included_hash: Option<B256>,
+    /// The safeTxHash of the Safe proposal that holds it.
+    pub proposal: Option<B256>,
 }
 
 impl StepState {
-    /// Final and successful (or found on chain).
+    /// Final and successful (or found on chain; or executed by the Safe).
     pub fn done(&self) -> bool {
+        if self.proposal.is_some() {
+            return self.confirmed.is_some_and(|(ok, _)| ok);
+        }
         self.tx.is_none() || self.confirmed.is_some_and(|(ok, _)| ok)
+    }
+
+    /// Proposed to the Safe and not executed yet.
+    pub fn awaiting_safe(&self) -> Option<B256> {
+        self.proposal.filter(|_| self.confirmed.is_none())
     }
 }
 
@@ -185,6 +216,14 @@ impl JournalState {
                     ));
                 }
             }
+            (JournalRecord::Executed { .. }, _) => {
+                let id = step.unwrap_or_default();
+                if self.steps.get(id).is_none_or(|s| s.proposal.is_none()) {
+                    return Err(format!(
+                        "step `{id}` is recorded as executed by the Safe before it was proposed"
+                    ));
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -209,6 +248,7 @@ impl JournalState {
                         block: None,
                         confirmed: None,
                         included_hash: None,
+                        proposal: None,
                     },
                 );
             }
@@ -221,8 +261,33 @@ impl JournalState {
                         block: None,
                         confirmed: None,
                         included_hash: None,
+                        proposal: None,
                     },
                 );
+            }
+            JournalRecord::Proposed {
+                input,
+                safe_tx_hash,
+                ..
+            } => {
+                self.steps.insert(
+                    step.unwrap_or_default(),
+                    StepState {
+                        input,
+                        tx: None,
+                        block: None,
+                        confirmed: None,
+                        included_hash: None,
+                        proposal: Some(safe_tx_hash),
+                    },
+                );
+            }
+            JournalRecord::Executed { hash, block, .. } => {
+                if let Some(s) = self.steps.get_mut(step.as_deref().unwrap_or_default()) {
+                    s.block = Some(block);
+                    s.included_hash = Some(hash);
+                    s.confirmed = Some((true, 0));
+                }
             }
             JournalRecord::Bumped {
                 hash, fees, raw, ..

@@ -93,8 +93,12 @@ pub struct Deployment<'a> {
     pub plan: &'a CheckedPlan,
     /// The chain.
     pub client: &'a ChainClient,
-    /// Who signs.
-    pub signer: &'a ChainSigner,
+    /// Who signs and sends; none where the environment's Safe is the
+    /// deployer and the steps are proposed to it.
+    pub signer: Option<&'a ChainSigner>,
+    /// Who `@deployer` is and who began the journal: the signer's
+    /// account, or the Safe.
+    pub deployer: Address,
     /// How transactions are followed.
     pub lifecycle: Lifecycle,
 }
@@ -117,9 +121,15 @@ impl Deployment<'_> {
             .join(format!("{}.journal.jsonl", self.plan.plan.name))
     }
 
-    fn names(&self) -> Names {
+    /// The signer that sends; a deployment through a Safe has none.
+    fn signer(&self) -> Result<&ChainSigner, DeployError> {
+        self.signer
+            .ok_or_else(|| DeployError::ThroughSafe(self.env.name.clone()))
+    }
+
+    pub(crate) fn names(&self) -> Names {
         let mut names = self.plan.plan.accounts.clone();
-        names.insert("deployer".into(), self.signer.address());
+        names.insert("deployer".into(), self.deployer);
         names
     }
 
@@ -201,11 +211,11 @@ impl Deployment<'_> {
                     ),
                 });
             }
-            if deployer != self.signer.address() {
+            if deployer != self.deployer {
                 return Err(DeployError::OtherSigner {
                     journal,
                     started_by: deployer,
-                    signer: self.signer.address(),
+                    signer: self.deployer,
                 });
             }
         }
@@ -290,10 +300,9 @@ impl Deployment<'_> {
                     && !after_resent
                     && let Ok(p) = &prepared
                 {
-                    effect.gas =
-                        Lifecycle::estimate_gas(self.client, self.signer.address(), &p.request)
-                            .await
-                            .ok();
+                    effect.gas = Lifecycle::estimate_gas(self.client, self.deployer, &p.request)
+                        .await
+                        .ok();
                 }
                 effects.insert(index, effect);
             }
@@ -302,7 +311,7 @@ impl Deployment<'_> {
             plan: self.plan.plan.name.clone(),
             environment: self.env.name.clone(),
             chain_id,
-            deployer: self.signer.address(),
+            deployer: self.deployer,
             journal,
             steps: effects.into_values().collect(),
             fee_per_gas,
@@ -366,7 +375,7 @@ impl Deployment<'_> {
                         let mut on_event = self.journaling(id, &journal, &path, progress);
                         match self
                             .lifecycle
-                            .resume(self.client, self.signer, &request, tx, &mut on_event.0)
+                            .resume(self.client, self.signer()?, &request, tx, &mut on_event.0)
                             .await
                         {
                             Ok(done) => {
@@ -486,7 +495,7 @@ impl Deployment<'_> {
             plan: self.plan.plan.name.clone(),
             chain_id: self.env.chain.id,
             genesis: self.client.genesis_hash().await?,
-            deployer: self.signer.address(),
+            deployer: self.deployer,
         };
         journal
             .lock()
@@ -554,7 +563,7 @@ impl Deployment<'_> {
                 .sign(
                     self.client,
                     nonces,
-                    self.signer,
+                    self.signer()?,
                     &prepared.request,
                     &mut report,
                 )
@@ -567,7 +576,7 @@ impl Deployment<'_> {
                 }
             };
             if checked.artifact.is_some() && input.address.is_none() {
-                input.address = Some(self.signer.address().create(tx.nonce));
+                input.address = Some(self.deployer.create(tx.nonce));
             }
             let record = JournalRecord::Sent {
                 step: id.to_owned(),
@@ -589,12 +598,13 @@ impl Deployment<'_> {
             request.gas_limit = Some(tx.gas_limit);
             waiting.push((id, request, tx));
         }
+        let signer = self.signer()?;
         let follows = waiting.into_iter().map(|(id, request, tx)| {
             let (mut handler, failed) = self.journaling(id, journal, path, progress);
             async move {
                 let result = self
                     .lifecycle
-                    .wait(self.client, self.signer, &request, tx, &mut handler)
+                    .wait(self.client, signer, &request, tx, &mut handler)
                     .await;
                 let journal_error = failed.lock().ok().and_then(|mut e| e.take());
                 (id, result, journal_error)
@@ -666,7 +676,7 @@ impl Deployment<'_> {
 
     /// Writes the records of the deploy steps of a level that are done
     /// (once the level is through, so each record is written once a run).
-    async fn write_records(
+    pub(crate) async fn write_records(
         &self,
         state: &JournalState,
         level: &[usize],
@@ -691,7 +701,7 @@ impl Deployment<'_> {
                 plan: self.plan.plan.name.clone(),
                 transaction_hash: step.included_hash,
                 block: step.block,
-                deployer: self.signer.address(),
+                deployer: self.deployer,
                 bytecode_hash: step.input.bytecode_hash.unwrap_or_default(),
                 deployed_bytecode_hash: alloy_primitives::keccak256(&deployed),
                 constructor_args: step.input.encoded_args.clone(),

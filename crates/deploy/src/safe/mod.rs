@@ -11,6 +11,7 @@ mod execute;
 mod export;
 mod info;
 mod open;
+mod plan;
 mod propose;
 mod sign;
 mod status;
@@ -26,6 +27,7 @@ pub use execute::{
 pub use export::transaction_builder_json;
 pub use info::{SafeInfo, safe_info};
 pub use open::{OpenSafe, lock_proposals, open_safe, proposals_dir};
+pub use plan::{SafeDeploy, Waiting, deploy_through_safe};
 pub use propose::{
     OwnerChangeRequest, propose, propose_invocation, propose_owner_change, reject_proposal,
 };

@@ -23,6 +23,35 @@ pub fn propose(
     write(safe, calls, nonce, allowed)
 }
 
+/// [`propose`], except that a pending proposal making exactly these calls
+/// is taken as it is: a deploy that stopped between writing its proposal
+/// and journaling it proposes nothing twice.
+pub(crate) fn propose_calls(
+    safe: &OpenSafe,
+    calls: Vec<ProposedCall>,
+    allowed: AllowedRisks,
+) -> Result<(Proposal, PathBuf), SafeUseError> {
+    let _lock = safe.lock("slipway deploy")?;
+    let same = |p: &Proposal| {
+        p.executed.is_none()
+            && p.tx.nonce >= safe.state.nonce
+            && p.calls.len() == calls.len()
+            && p.calls
+                .iter()
+                .zip(&calls)
+                .all(|(a, b)| a.to == b.to && a.value == b.value && a.data == b.data)
+    };
+    if let Some((path, proposal)) = safe
+        .proposals()
+        .into_iter()
+        .find_map(|(path, loaded)| loaded.ok().filter(same).map(|p| (path, p)))
+    {
+        return Ok((proposal, path));
+    }
+    let nonce = safe.next_nonce();
+    write(safe, calls, nonce, allowed)
+}
+
 fn write(
     safe: &OpenSafe,
     calls: Vec<ProposedCall>,

@@ -25,7 +25,7 @@ fn input(step: u8) -> StepInput {
 }
 
 fn record() -> impl Strategy<Value = JournalRecord> {
-    (0u8..4, any::<u64>(), any::<u128>(), 0u8..6).prop_map(|(step, n, fee, kind)| {
+    (0u8..4, any::<u64>(), any::<u128>(), 0u8..8).prop_map(|(step, n, fee, kind)| {
         let name = format!("s{step}");
         let hash = B256::from(U256::from(n));
         match kind {
@@ -67,9 +67,19 @@ fn record() -> impl Strategy<Value = JournalRecord> {
                 success: n % 2 == 0,
                 gas_used: n / 3,
             },
-            _ => JournalRecord::Found {
+            5 => JournalRecord::Found {
                 step: name,
                 input: input(step),
+            },
+            6 => JournalRecord::Proposed {
+                step: name,
+                input: input(step),
+                safe_tx_hash: hash,
+            },
+            _ => JournalRecord::Executed {
+                step: name,
+                hash,
+                block: n,
             },
         }
     })
@@ -85,14 +95,26 @@ fn in_writer_order(records: Vec<JournalRecord>) -> Vec<JournalRecord> {
         deployer: Address::repeat_byte(1),
     }];
     let mut sent = std::collections::BTreeSet::new();
+    let mut proposed = std::collections::BTreeSet::new();
     for record in records {
         match &record {
             JournalRecord::Begin { .. } => continue,
             JournalRecord::Sent { step, .. } => {
                 sent.insert(step.clone());
+                proposed.remove(step);
             }
             JournalRecord::Found { step, .. } => {
                 sent.remove(step);
+                proposed.remove(step);
+            }
+            JournalRecord::Proposed { step, .. } => {
+                sent.remove(step);
+                proposed.insert(step.clone());
+            }
+            JournalRecord::Executed { step, .. } => {
+                if !proposed.contains(step) {
+                    continue;
+                }
             }
             JournalRecord::Bumped { step, .. }
             | JournalRecord::Included { step, .. }

@@ -83,6 +83,9 @@ fn effect_table(effect: &Effect) -> String {
         let status = match &s.status {
             StepStatus::Done => "done".to_owned(),
             StepStatus::InFlight { hash } => format!("in flight {hash}"),
+            StepStatus::Proposed { safe_tx_hash } => {
+                format!("proposed to the Safe ({safe_tx_hash})")
+            }
             StepStatus::Send => "send".to_owned(),
             StepStatus::Retry { .. } => "send again (reverted)".to_owned(),
             StepStatus::Changed { diff, accepted } => format!(
@@ -246,6 +249,13 @@ impl DeployArgs {
         if let Some(authorised) = &result.authorised {
             render::authorised(global.ui(), &env, authorised);
         }
+        if let Some(safe) = &result.safe {
+            return Ok(if safe_outcome(global, &env, safe) {
+                ExitCode::SUCCESS
+            } else {
+                CHECK_FAILED.into()
+            });
+        }
         match &result.deployed {
             None => status(global.ui(), "Dry run", "nothing was sent or written"),
             Some(outcome) if outcome.sent == 0 => status(
@@ -280,6 +290,106 @@ impl DeployArgs {
             CHECK_FAILED.into()
         })
     }
+}
+
+/// What a deployment through the Safe did, on stderr; false while a
+/// proposal waits for its owners.
+fn safe_outcome(
+    global: &GlobalOpts,
+    env: &slipway_config::Environment,
+    safe: &slipway_deploy::safe::SafeDeploy,
+) -> bool {
+    let ui = global.ui();
+    for (executed, steps) in &safe.executed {
+        status(
+            ui,
+            "Executed",
+            &format!(
+                "the Safe executed {} in block {} ({})",
+                steps.join(", "),
+                executed.block,
+                executed.tx_hash
+            ),
+        );
+    }
+    if !safe.records.is_empty() {
+        status(
+            ui,
+            "Recorded",
+            &format!(
+                "{} in deployments/{}/",
+                count(safe.records.len(), "record"),
+                env.name
+            ),
+        );
+    }
+    for step in &safe.found {
+        status(
+            ui,
+            "Found",
+            &format!("{step}: already at its CREATE2 address"),
+        );
+    }
+    if let Some(waiting) = &safe.waiting {
+        let who: Vec<String> = waiting.waiting.iter().map(|o| o.to_string()).collect();
+        let what = if waiting.missing == 0 {
+            format!(
+                "enough owners approved; execute it: `slipway safe execute {} --env {}`",
+                waiting.path.display(),
+                env.name
+            )
+        } else {
+            format!(
+                "{} more approval{} needed (from {}): `slipway safe sign {} --env {} --signer NAME`",
+                waiting.missing,
+                if waiting.missing == 1 { "" } else { "s" },
+                who.join(", "),
+                waiting.path.display(),
+                env.name
+            )
+        };
+        status(
+            ui,
+            "Waiting",
+            &format!(
+                "Safe transaction {} ({}) is not executed yet: {what}",
+                waiting.safe_tx_hash,
+                waiting.steps.join(", ")
+            ),
+        );
+        return false;
+    }
+    if let Some((path, proposal, steps)) = &safe.proposed {
+        println!("{}", path.display());
+        status(
+            ui,
+            "Proposed",
+            &format!(
+                "{} in one Safe transaction {} (nonce {}) to {}: owners sign it with `slipway safe sign {} --env {} --signer NAME`; nothing was sent",
+                count(steps.len(), "step"),
+                proposal.safe_tx_hash,
+                proposal.tx.nonce,
+                safe.safe,
+                path.display(),
+                env.name
+            ),
+        );
+    }
+    for (step, why) in &safe.later {
+        status(
+            ui,
+            "Later",
+            &format!("{step} goes into a later proposal: {why}"),
+        );
+    }
+    if safe.proposed.is_none() && safe.later.is_empty() {
+        status(
+            ui,
+            "Done",
+            &format!("the plan is done on {} through its Safe", env.name),
+        );
+    }
+    true
 }
 
 /// The plan's effect: a table (or JSON) before anything is sent or asked.

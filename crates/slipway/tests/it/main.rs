@@ -18,6 +18,7 @@ mod lint;
 mod node;
 mod protection;
 mod safe;
+mod safe_deploy;
 mod test_cli;
 mod verify;
 mod warm_builds;

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{slipway, starter_project};
+use common::{slipway, starter_project_with_npm};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -16,12 +16,7 @@ const OWNERS: &str = "0x90F79bf6EB2c4f870365E785982E1f101E93b906,0x15d34AAf54267
 #[test]
 fn a_safe_is_created_on_the_development_chain_and_read_back_against_the_configuration() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let dir = starter_project(&tmp);
-    std::os::unix::fs::symlink(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules"),
-        dir.join("node_modules"),
-    )
-    .expect("node_modules");
+    let dir = starter_project_with_npm(&tmp);
 
     // Bad owners: refused before anything is sent (exit 2).
     slipway(&dir)
@@ -157,12 +152,7 @@ fn file_name(path: &str) -> String {
 #[test]
 fn owners_propose_sign_approve_and_execute_through_the_safe_and_bad_input_is_refused() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let dir = starter_project(&tmp);
-    std::os::unix::fs::symlink(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules"),
-        dir.join("node_modules"),
-    )
-    .expect("node_modules");
+    let dir = starter_project_with_npm(&tmp);
     let created = slipway(&dir)
         .args(["safe", "create", "--owners", OWNERS, "--threshold", "2"])
         .assert()

@@ -29,6 +29,18 @@ pub fn starter_project(tmp: &tempfile::TempDir) -> PathBuf {
     dir
 }
 
+/// [`starter_project`] with the repository's npm packages linked in (Safe's
+/// contracts among them).
+pub fn starter_project_with_npm(tmp: &tempfile::TempDir) -> PathBuf {
+    let dir = starter_project(tmp);
+    std::os::unix::fs::symlink(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules"),
+        dir.join("node_modules"),
+    )
+    .expect("node_modules");
+    dir
+}
+
 /// A chain with durable state in `state`, automining, as `slipway node`
 /// serves it.
 pub async fn node(state: &Path, chain_id: u64) -> slipway_devnet::rpc::ServerHandle {
