@@ -9,6 +9,7 @@ use slipway_chain::safe::{AllowedRisks, Operation, OwnerChange, SafeTx, check_tr
 
 use super::{OpenSafe, SafeUseError};
 use crate::proposal::{Proposal, ProposalError, ProposedCall};
+use crate::{Approval, Confirm, authorise};
 
 /// Writes a proposal of `calls` for `safe` at its next free nonce: one call
 /// as it is, several as one MultiSendCallOnly batch. Checked first (a
@@ -91,8 +92,23 @@ fn write(
 
 /// Proposes the empty transaction at the nonce of the proposal at `path`:
 /// once executed, that proposal can never be.
-pub fn reject_proposal(safe: &OpenSafe, path: &Path) -> Result<(Proposal, PathBuf), SafeUseError> {
+pub fn reject_proposal(
+    safe: &OpenSafe,
+    env: &slipway_config::Environment,
+    path: &Path,
+    approval: &Approval,
+    confirm: &dyn Confirm,
+) -> Result<(Proposal, PathBuf), SafeUseError> {
     let rejected = Proposal::load(path)?;
+    authorise(
+        env,
+        &format!(
+            "proposing to reject Safe transaction {} (nonce {})",
+            rejected.safe_tx_hash, rejected.tx.nonce
+        ),
+        approval,
+        confirm,
+    )?;
     if rejected.safe != safe.state.address {
         return Err(ProposalError::OtherSafe {
             safe: rejected.safe,
@@ -159,8 +175,10 @@ pub async fn propose_owner_change(
     env: &slipway_config::Environment,
     client: &slipway_chain::ChainClient,
     change: OwnerChangeRequest,
-    allowed: AllowedRisks,
+    approval: &Approval,
+    confirm: &dyn Confirm,
 ) -> Result<(Proposal, PathBuf), SafeUseError> {
+    let allowed = AllowedRisks::default();
     let safe = super::open_safe(config, env, client, allowed).await?;
     let state = &safe.state;
     let owners = state.owners.len() as u64;
@@ -177,6 +195,16 @@ pub async fn propose_owner_change(
         OwnerChangeRequest::Threshold(threshold) => OwnerChange::Threshold(threshold),
     };
     let data = change.calldata(state).map_err(SafeUseError::BadSetup)?;
+    authorise(
+        env,
+        &format!(
+            "proposing to {} on Safe {}",
+            change.describe(),
+            state.address
+        ),
+        approval,
+        confirm,
+    )?;
     propose(
         &safe,
         vec![ProposedCall {

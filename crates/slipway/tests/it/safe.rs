@@ -362,3 +362,104 @@ fn owners_propose_sign_approve_and_execute_through_the_safe_and_bad_input_is_ref
     assert_eq!(queue["nonce"], "0x3", "sent once");
     assert!(status_of(&queue, &file_name(&add)).starts_with("executed"));
 }
+
+#[test]
+fn in_a_protected_environment_owners_sign_with_keystores_never_an_env_key_and_execution_is_confirmed()
+ {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = starter_project_with_npm(&tmp);
+    let created = slipway(&dir)
+        .args(["safe", "create", "--owners", OWNERS, "--threshold", "2"])
+        .assert()
+        .success();
+    let safe = stdout_line(&created);
+    // Owners a and b keep their keys in keystores (dev accounts 3 and 4).
+    for (name, key) in [
+        (
+            "a",
+            "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+        ),
+        (
+            "b",
+            "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+        ),
+    ] {
+        slipway(&dir)
+            .args(["account", "import", name, "--dir"])
+            .arg(dir.join("keys"))
+            .args([
+                "--private-key-env",
+                "OWNER_KEY",
+                "--password-env",
+                "OWNER_PASSWORD",
+            ])
+            .env("OWNER_KEY", key)
+            .env("OWNER_PASSWORD", "correct horse")
+            .assert()
+            .success();
+    }
+    let toml = dir.join("slipway.toml");
+    let original = std::fs::read_to_string(&toml).expect("slipway.toml");
+    let listed: Vec<String> = OWNERS.split(',').map(|o| format!("\"{o}\"")).collect();
+    std::fs::write(
+        &toml,
+        format!(
+            "{original}\n[environments.development]\nprotected = true\n\
+             multisig = {{ safe = \"{safe}\", threshold = 2, owners = [{}] }}\n\
+             [environments.development.signers]\n\
+             a = {{ kind = \"keystore\", path = \"keys/a.json\", password_env = \"OWNER_PASSWORD\" }}\n\
+             b = {{ kind = \"keystore\", path = \"keys/b.json\", password_env = \"OWNER_PASSWORD\" }}\n\
+             e = {{ kind = \"env\", var = \"OWNER_KEY\" }}\n",
+            listed.join(", ")
+        ),
+    )
+    .expect("write slipway.toml");
+    let signed = |args: &[&str]| {
+        let mut cmd = slipway(&dir);
+        cmd.args(args).env("OWNER_PASSWORD", "correct horse").env(
+            "OWNER_KEY",
+            "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+        );
+        cmd
+    };
+
+    // Proposing sends nothing: no confirmation. An owner change is asked
+    // for, and without a terminal it needs --yes.
+    let lower = stdout_line(
+        &slipway(&dir)
+            .args(["send", &safe, "changeThreshold(uint256)", "1"])
+            .assert()
+            .success(),
+    );
+    slipway(&dir)
+        .args(["safe", "threshold", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass --yes"));
+    // The env-variable key is refused even though it is an owner's (c).
+    signed(&["safe", "sign", &lower, "--signer", "e"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("8b3a350c").not())
+        .stderr(predicate::str::contains("is protected"));
+    for owner in ["a", "b"] {
+        signed(&["safe", "sign", &lower, "--signer", owner])
+            .assert()
+            .success();
+    }
+    signed(&["safe", "execute", &lower, "--signer", "a"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pass --yes"));
+    signed(&["safe", "execute", &lower, "--signer", "a", "--yes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Executed Safe transaction"));
+    slipway(&dir)
+        .args(["safe", "info", "--json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "the Safe's threshold is 1, the configuration says 2",
+        ));
+}

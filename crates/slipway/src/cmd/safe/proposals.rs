@@ -310,6 +310,8 @@ pub(crate) struct RejectArgs {
     /// The environment.
     #[arg(long, default_value = "development")]
     env: String,
+    #[command(flatten)]
+    approval: ApprovalOpts,
 }
 
 impl RejectArgs {
@@ -319,7 +321,13 @@ impl RejectArgs {
         let (proposal, path) = runtime()?.block_on(async {
             let client = connect(&config, &env).await?;
             let safe = open_safe(&config, &env, &client, AllowedRisks::default()).await?;
-            Ok::<_, eyre::Report>(reject_proposal(&safe, &self.proposal)?)
+            Ok::<_, eyre::Report>(reject_proposal(
+                &safe,
+                &env,
+                &self.proposal,
+                &self.approval.approval(false),
+                &TerminalConfirm,
+            )?)
         })?;
         crate::render::safe::proposed(&proposal, &path);
         Ok(ExitCode::SUCCESS)
@@ -367,6 +375,8 @@ pub(crate) struct OwnersArgs {
     /// The environment.
     #[arg(long, default_value = "development", global = true)]
     env: String,
+    #[command(flatten)]
+    approval: ApprovalOpts,
 }
 
 #[derive(Debug, Subcommand)]
@@ -406,7 +416,7 @@ impl OwnersArgs {
             }
             OwnersCommand::Swap { old, new } => OwnerChangeRequest::Swap { old, new },
         };
-        propose_change(global, &self.env, change)
+        propose_change(global, &self.env, change, &self.approval)
     }
 }
 
@@ -418,6 +428,8 @@ pub(crate) struct ThresholdArgs {
     /// The environment.
     #[arg(long, default_value = "development")]
     env: String,
+    #[command(flatten)]
+    approval: ApprovalOpts,
 }
 
 impl ThresholdArgs {
@@ -426,17 +438,31 @@ impl ThresholdArgs {
             global,
             &self.env,
             OwnerChangeRequest::Threshold(self.threshold),
+            &self.approval,
         )
     }
 }
 
-fn propose_change(global: &GlobalOpts, env: &str, change: OwnerChangeRequest) -> Result<ExitCode> {
+fn propose_change(
+    global: &GlobalOpts,
+    env: &str,
+    change: OwnerChangeRequest,
+    approval: &ApprovalOpts,
+) -> Result<ExitCode> {
     let config = global.config()?;
     let env = environment(global.ui(), &config, env)?;
     let (proposal, path) = runtime()?.block_on(async {
         let client = connect(&config, &env).await?;
         Ok::<_, eyre::Report>(
-            propose_owner_change(&config, &env, &client, change, AllowedRisks::default()).await?,
+            propose_owner_change(
+                &config,
+                &env,
+                &client,
+                change,
+                &approval.approval(false),
+                &TerminalConfirm,
+            )
+            .await?,
         )
     })?;
     crate::render::safe::proposed(&proposal, &path);
