@@ -11,25 +11,38 @@ use crate::{
     StepInput,
     create2::{CREATE2_PROXY, create2_address, proxy_calldata},
     encode::{self, Names},
-    plan::{Action, CheckedStep},
+    plan::{Action, CheckedStep, Via},
 };
 
 /// A step ready to send.
 #[derive(Clone, Debug)]
 pub(crate) struct Prepared {
     pub(crate) input: StepInput,
+    /// The transaction; for a deploy through the Safe's CreateCall, `to`
+    /// is none and `data` the init code (the Safe's batch delegatecalls
+    /// `performCreate2` with it).
     pub(crate) request: TxRequest,
+    /// Deployed by the Safe through CreateCall.
+    pub(crate) create_call: bool,
 }
 
-/// The input and request of `step` with `names` known.
-pub(crate) fn prepare(step: &CheckedStep, names: &Names) -> Result<Prepared, String> {
+/// The input and request of `step` with `names` known; `safe` is the Safe
+/// that deploys, where the environment deploys through one.
+pub(crate) fn prepare(
+    step: &CheckedStep,
+    names: &Names,
+    safe: Option<Address>,
+) -> Result<Prepared, String> {
     let values = encode::arguments(step.params(), &step.step.args, names)?;
     let value = encode::wei(step.step.value.as_ref(), names)?;
     let args = values.iter().map(encode::shown).collect();
     match (&step.step.action, &step.artifact, &step.function) {
         (
             Action::Deploy {
-                salt, libraries, ..
+                salt,
+                libraries,
+                via,
+                ..
             },
             Some(artifact),
             _,
@@ -46,14 +59,20 @@ pub(crate) fn prepare(step: &CheckedStep, names: &Names) -> Result<Prepared, Str
             let mut init = artifact.link(&libraries).map_err(|e| e.to_string())?;
             let encoded_args = DynSolValue::Tuple(values).abi_encode_params();
             init.extend_from_slice(&encoded_args);
-            let salt: Option<alloy_primitives::B256> = *salt;
-            let (to, data, address) = match salt {
-                Some(s) => (
+            let create_call = *via == Via::CreateCall;
+            // CreateCall where a signer deploys directly: a plain CREATE.
+            let salt: Option<alloy_primitives::B256> =
+                (*salt).filter(|_| !create_call || safe.is_some());
+            let (to, data, address) = match (salt, safe.filter(|_| create_call)) {
+                (Some(s), Some(safe)) => {
+                    (None, init.clone(), Some(create2_address(safe, s, &init)))
+                }
+                (Some(s), None) => (
                     Some(CREATE2_PROXY),
                     proxy_calldata(s, &init),
-                    Some(create2_address(s, &init)),
+                    Some(create2_address(CREATE2_PROXY, s, &init)),
                 ),
-                None => (None, init, None),
+                (None, _) => (None, init, None),
             };
             Ok(Prepared {
                 input: StepInput {
@@ -74,6 +93,7 @@ pub(crate) fn prepare(step: &CheckedStep, names: &Names) -> Result<Prepared, Str
                     data: data.into(),
                     gas_limit: None,
                 },
+                create_call: create_call && safe.is_some(),
             })
         }
         (Action::Call { to, .. }, _, Some(function)) => {
@@ -104,6 +124,7 @@ pub(crate) fn prepare(step: &CheckedStep, names: &Names) -> Result<Prepared, Str
                     data: data.into(),
                     gas_limit: None,
                 },
+                create_call: false,
             })
         }
         _ => Err("the step was not checked".into()),

@@ -37,6 +37,6 @@ pub use invoke::{
 pub use journal::{FAILPOINT_VAR, Journal, JournalRecord, JournalState, LOCK_FILE, StepInput};
 pub use need::{deploy_need, verify_need};
 pub use plan::{
-    Action, CheckedPlan, CheckedStep, Expr, FindPlanError, Plan, Step, find_plan, role_hash,
+    Action, CheckedPlan, CheckedStep, Expr, FindPlanError, Plan, Step, Via, find_plan, role_hash,
 };
 pub use run::{DeployOptions, Deployed, Deployment, Progress};

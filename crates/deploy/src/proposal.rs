@@ -47,6 +47,10 @@ pub struct Proposal {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProposedCall {
+    /// Call, or delegatecall (only to the Safe version's CreateCall,
+    /// inside a MultiSend batch).
+    #[serde(default, skip_serializing_if = "is_call")]
+    pub operation: Operation,
     /// The called contract.
     pub to: Address,
     /// Wei the Safe sends.
@@ -57,11 +61,26 @@ pub struct ProposedCall {
     pub summary: String,
 }
 
+fn is_call(operation: &Operation) -> bool {
+    *operation == Operation::Call
+}
+
 impl ProposedCall {
+    /// A plain call.
+    pub fn call(to: Address, value: U256, data: Bytes, summary: String) -> Self {
+        Self {
+            operation: Operation::Call,
+            to,
+            value,
+            data,
+            summary,
+        }
+    }
+
     /// This call as one call of a MultiSend batch.
     pub fn batched(&self) -> BatchCall {
         BatchCall {
-            operation: Operation::Call,
+            operation: self.operation,
             to: self.to,
             value: self.value,
             data: self.data.clone(),
@@ -166,8 +185,10 @@ impl Proposal {
     fn calls_match(&self) -> bool {
         match self.calls.as_slice() {
             [] => true,
-            [call] if self.tx.operation == Operation::Call => {
-                call.to == self.tx.to && call.value == self.tx.value && call.data == self.tx.data
+            [call] if self.tx.to == call.to => {
+                call.operation == self.tx.operation
+                    && call.value == self.tx.value
+                    && call.data == self.tx.data
             }
             calls => {
                 let packed = pack(&calls.iter().map(ProposedCall::batched).collect::<Vec<_>>());
@@ -403,6 +424,7 @@ mod tests {
         let calls: Vec<ProposedCall> = [1u64, 2]
             .iter()
             .map(|i| ProposedCall {
+                operation: Operation::Call,
                 to: Address::with_last_byte(*i as u8),
                 value: U256::from(*i),
                 data: Bytes::new(),
@@ -425,7 +447,8 @@ mod tests {
             Proposal::load(&path).expect("the calls are the batch's"),
             proposal
         );
-        let exported = crate::safe::transaction_builder_json(&proposal, 1_700_000_000_000);
+        let exported = crate::safe::transaction_builder_json(&proposal, 1_700_000_000_000)
+            .expect("calls only");
         assert_eq!(exported["chainId"], "1337");
         assert_eq!(exported["transactions"].as_array().map(Vec::len), Some(2));
         assert_eq!(exported["transactions"][1]["value"], "2");

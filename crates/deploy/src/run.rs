@@ -121,6 +121,11 @@ impl Deployment<'_> {
             .join(format!("{}.journal.jsonl", self.plan.plan.name))
     }
 
+    /// The Safe that deploys, where steps are proposed to it.
+    pub(crate) fn through_safe(&self) -> Option<Address> {
+        self.signer.is_none().then_some(self.deployer)
+    }
+
     /// The signer that sends; a deployment through a Safe has none.
     fn signer(&self) -> Result<&ChainSigner, DeployError> {
         self.signer
@@ -246,7 +251,7 @@ impl Deployment<'_> {
                 let deploys = checked.artifact.is_some();
                 let dependencies = checked.step.dependencies();
                 let after_resent = dependencies.iter().any(|d| resend.contains(d));
-                let prepared = prepare(checked, &names);
+                let prepared = prepare(checked, &names, self.through_safe());
                 let mut effect = StepEffect {
                     id: id.clone(),
                     level,
@@ -524,9 +529,11 @@ impl Deployment<'_> {
         for &index in indexes {
             let checked = &self.plan.steps[index];
             let id = checked.step.id.as_str();
-            let prepared = prepare(checked, names).map_err(|reason| DeployError::Prepare {
-                step: id.to_owned(),
-                reason,
+            let prepared = prepare(checked, names, self.through_safe()).map_err(|reason| {
+                DeployError::Prepare {
+                    step: id.to_owned(),
+                    reason,
+                }
             })?;
             let mut input: StepInput = prepared.input;
             if let (Some(address), Some(_)) = (input.address, input.salt) {

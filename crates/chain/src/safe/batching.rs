@@ -5,10 +5,11 @@
 
 use std::{collections::BTreeMap, path::Path};
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, B256, Bytes, U256};
+use alloy_sol_types::SolCall;
 use serde::Deserialize;
 
-use super::{ReleaseError, SafeError, SafeRelease};
+use super::{BatchCall, Operation, ReleaseError, SafeError, SafeRelease};
 use crate::ChainClient;
 
 /// A version's batching contracts on one chain.
@@ -44,7 +45,30 @@ enum OneOrMany {
     Many(Vec<String>),
 }
 
+alloy_sol_types::sol! {
+    function performCreate2(uint256 value, bytes deploymentData, bytes32 salt)
+        external returns (address newContract);
+}
+
 impl Batching {
+    /// The batch call that creates `init_code` with CREATE2 and `salt` as
+    /// the Safe itself (a delegatecall to CreateCall): the constructor's
+    /// `msg.sender` is the Safe, and the address derives from the Safe.
+    pub fn create2_call(&self, value: U256, init_code: Bytes, salt: B256) -> BatchCall {
+        BatchCall {
+            operation: Operation::DelegateCall,
+            to: self.create_call,
+            value: U256::ZERO,
+            data: performCreate2Call {
+                value,
+                deploymentData: init_code,
+                salt,
+            }
+            .abi_encode()
+            .into(),
+        }
+    }
+
     /// Whether `to` is one of them.
     pub fn contains(&self, to: Address) -> bool {
         [self.multi_send, self.multi_send_call_only, self.create_call].contains(&to)

@@ -60,8 +60,11 @@ pub enum Action {
     Deploy {
         /// The artifact as written: `Name` or `path/File.sol:Name`.
         artifact: String,
-        /// CREATE2 salt (through the deterministic deployment proxy).
+        /// CREATE2 salt (through the deterministic deployment proxy, or
+        /// CreateCall).
         salt: Option<B256>,
+        /// How the contract is created where a Safe deploys.
+        via: Via,
         /// Libraries to link: name (or `file:Name`) → address.
         libraries: BTreeMap<String, Expr>,
     },
@@ -73,6 +76,24 @@ pub enum Action {
         /// The contract.
         to: Expr,
     },
+}
+
+/// How a deploy step creates its contract where the environment's Safe
+/// deploys (`via = "…"`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Via {
+    /// The Safe calls the deterministic deployment proxy (`0x4e59…`): the
+    /// address is the same as a direct CREATE2 deploy on every chain, and
+    /// the constructor's `msg.sender` is the proxy (admins are passed
+    /// explicitly).
+    #[default]
+    Proxy,
+    /// The Safe delegatecalls its version's CreateCall: the constructor's
+    /// `msg.sender` is the Safe (an Ownable contract is the Safe's), and the
+    /// address derives from the Safe and the salt. Where a signer deploys
+    /// directly, a plain CREATE from the signer, so that `msg.sender` is
+    /// the deployer there too.
+    CreateCall,
 }
 
 /// One step of a plan.
@@ -367,16 +388,45 @@ impl StepReader<'_, '_> {
                         Some((name.clone(), self.value(v.get_ref(), v.span().start, sid)?))
                     })
                     .collect();
+                let via = match raw
+                    .via
+                    .as_ref()
+                    .map(|v| (v.get_ref().as_str(), v.span().start))
+                {
+                    None | Some(("proxy", _)) => Via::Proxy,
+                    Some(("create-call", at)) => {
+                        if salt.is_none() {
+                            self.at.error(
+                                at,
+                                sid,
+                                "`via = \"create-call\"` needs a `salt`: CreateCall deploys with CREATE2 so that the address is known before the Safe's owners sign",
+                            );
+                        }
+                        Via::CreateCall
+                    }
+                    Some((other, at)) => {
+                        self.at.error(
+                            at,
+                            sid,
+                            format!("`via = \"{other}\"` is unknown: \"proxy\" (the default) or \"create-call\""),
+                        );
+                        Via::Proxy
+                    }
+                };
                 Action::Deploy {
                     artifact: artifact.into_inner(),
                     salt,
+                    via,
                     libraries,
                 }
             }
             (None, Some(function)) => {
-                if raw.salt.is_some() || !raw.libraries.is_empty() {
-                    self.at
-                        .error(offset, sid, "`salt` and `libraries` belong to deploy steps");
+                if raw.salt.is_some() || raw.via.is_some() || !raw.libraries.is_empty() {
+                    self.at.error(
+                        offset,
+                        sid,
+                        "`salt`, `via` and `libraries` belong to deploy steps",
+                    );
                 }
                 let Some(to) = raw.to else {
                     self.at

@@ -48,6 +48,7 @@ pub(crate) struct RawStep {
     pub(crate) args: Vec<Spanned<toml::Value>>,
     pub(crate) value: Option<Spanned<toml::Value>>,
     pub(crate) salt: Option<Spanned<String>>,
+    pub(crate) via: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) libraries: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]

@@ -5,12 +5,31 @@
 
 use serde_json::{Value, json};
 
+use slipway_chain::safe::Operation;
+
+use super::SafeUseError;
 use crate::proposal::Proposal;
 
 /// The batch file for `proposal`, made at `created_at_ms` (Unix ms). Each
 /// of its calls becomes one transaction; a proposal without its calls
-/// listed exports its one transaction.
-pub fn transaction_builder_json(proposal: &Proposal, created_at_ms: u64) -> Value {
+/// listed exports its one transaction. The Transaction Builder makes calls
+/// only: a proposal that delegatecalls (a deploy through CreateCall) is
+/// refused with what to do instead.
+pub fn transaction_builder_json(
+    proposal: &Proposal,
+    created_at_ms: u64,
+) -> Result<Value, SafeUseError> {
+    let delegates = proposal
+        .calls
+        .iter()
+        .any(|c| c.operation == Operation::DelegateCall)
+        || (proposal.calls.is_empty() && proposal.tx.operation == Operation::DelegateCall);
+    if delegates {
+        return Err(SafeUseError::BadSetup(format!(
+            "proposal {} delegatecalls (a deploy through CreateCall): Safe{{Wallet}}'s Transaction Builder makes calls only; owners sign it with `slipway safe sign`",
+            proposal.safe_tx_hash
+        )));
+    }
     let transactions: Vec<Value> = if proposal.calls.is_empty() {
         vec![json!({
             "to": proposal.tx.to.to_checksum(None),
@@ -30,7 +49,7 @@ pub fn transaction_builder_json(proposal: &Proposal, created_at_ms: u64) -> Valu
             })
             .collect()
     };
-    json!({
+    Ok(json!({
         "version": "1.0",
         "chainId": proposal.chain_id.to_string(),
         "createdAt": created_at_ms,
@@ -41,5 +60,5 @@ pub fn transaction_builder_json(proposal: &Proposal, created_at_ms: u64) -> Valu
             "createdFromOwnerAddress": "",
         },
         "transactions": transactions,
-    })
+    }))
 }

@@ -210,7 +210,7 @@ pub async fn deploy_through_safe(
                 blocked.push(id);
                 continue;
             }
-            let prepared = match prepare(checked, &names) {
+            let prepared = match prepare(checked, &names, Some(safe.state.address)) {
                 Ok(prepared) => prepared,
                 Err(reason) => {
                     outcome.later.push((id.clone(), reason));
@@ -238,14 +238,14 @@ pub async fn deploy_through_safe(
                     outcome.found.push(id);
                     continue;
                 }
-                if deploys && client.code(CREATE2_PROXY).await?.is_empty() {
+                if deploys && !prepared.create_call && client.code(CREATE2_PROXY).await?.is_empty()
+                {
                     return Err(DeployError::NoCreate2Proxy {
                         step: id,
                         chain_id: env.chain.id,
                     });
                 }
             }
-            let target = prepared.request.to.unwrap_or(CREATE2_PROXY);
             let action = effect.steps[index].action.clone();
             let args = if prepared.input.args.is_empty() {
                 String::new()
@@ -256,11 +256,26 @@ pub async fn deploy_through_safe(
                 Some(address) if deploys => format!("{id}: {action}{args} at {address}"),
                 _ => format!("{id}: {action}{args}"),
             };
-            calls.push(ProposedCall {
-                to: target,
-                value: prepared.request.value,
-                data: prepared.request.data.clone(),
-                summary,
+            calls.push(if prepared.create_call {
+                let create = safe.batching.create2_call(
+                    prepared.request.value,
+                    prepared.request.data.clone(),
+                    prepared.input.salt.unwrap_or_default(),
+                );
+                ProposedCall {
+                    operation: create.operation,
+                    to: create.to,
+                    value: create.value,
+                    data: create.data,
+                    summary: format!("{summary} (through CreateCall: the Safe is msg.sender)"),
+                }
+            } else {
+                ProposedCall::call(
+                    prepared.request.to.unwrap_or(CREATE2_PROXY),
+                    prepared.request.value,
+                    prepared.request.data.clone(),
+                    summary,
+                )
             });
             proposed.push((id, prepared.input));
         }

@@ -69,7 +69,7 @@ fn write(
             to: call.to,
             value: call.value,
             data: call.data.clone(),
-            operation: Operation::Call,
+            operation: call.operation,
             nonce,
             ..Default::default()
         },
@@ -83,6 +83,19 @@ fn write(
         ),
     };
     check_transaction(&tx, &safe.batching, allowed)?;
+    // Inside a batch, too, only CreateCall is delegatecalled.
+    if calls.len() > 1
+        && !allowed.delegatecall
+        && let Some(call) = calls
+            .iter()
+            .find(|c| c.operation == Operation::DelegateCall && c.to != safe.batching.create_call)
+    {
+        return Err(slipway_chain::safe::UnsafeTx::Delegatecall {
+            to: call.to,
+            version: safe.batching.version.clone(),
+        }
+        .into());
+    }
     let summary = calls.iter().map(|c| c.summary.clone()).collect();
     let mut proposal = Proposal::new(safe.state.address, safe.chain_id, tx, summary);
     proposal.calls = calls;
@@ -119,6 +132,7 @@ pub fn reject_proposal(
     rejected.check_against(&safe.state)?;
     let _lock = safe.lock("slipway safe reject")?;
     let call = ProposedCall {
+        operation: Operation::Call,
         to: safe.state.address,
         value: U256::ZERO,
         data: Bytes::new(),
@@ -158,6 +172,7 @@ pub async fn propose_invocation(
     propose(
         &safe,
         vec![ProposedCall {
+            operation: Operation::Call,
             to: invocation.to,
             value,
             data: invocation.calldata.clone(),
@@ -208,6 +223,7 @@ pub async fn propose_owner_change(
     propose(
         &safe,
         vec![ProposedCall {
+            operation: Operation::Call,
             to: state.address,
             value: U256::ZERO,
             data,

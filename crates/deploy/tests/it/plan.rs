@@ -125,8 +125,13 @@ fn create2_addresses_match_alloys_computation() {
         (B256::repeat_byte(0xff), vec![0xfe; 300]),
     ] {
         assert_eq!(
-            create2_address(salt, &code),
+            create2_address(CREATE2_PROXY, salt, &code),
             CREATE2_PROXY.create2_from_code(salt, &code)
+        );
+        let safe = Address::repeat_byte(0x5a);
+        assert_eq!(
+            create2_address(safe, salt, &code),
+            safe.create2_from_code(salt, &code)
         );
     }
 }
@@ -346,4 +351,42 @@ fn the_plan_corpus_checks_or_is_refused_with_its_line() {
         }
     }
     assert!(seen >= 10, "only {seen} cases");
+}
+
+#[test]
+fn via_is_proxy_or_create_call_which_needs_a_salt_and_belongs_to_deploy_steps() {
+    let parse = |step: &str| {
+        Plan::parse(
+            Path::new("deploy/v.toml"),
+            &format!("[[step]]\n{step}"),
+            &environment("development"),
+            &Vars::default(),
+        )
+    };
+    let via = |step: &str| match &parse(step).expect("parses").steps[0].action {
+        slipway_deploy::Action::Deploy { via, .. } => *via,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(via("deploy = \"A\"\n"), slipway_deploy::Via::Proxy);
+    assert_eq!(
+        via("deploy = \"A\"\nsalt = \"s\"\nvia = \"create-call\"\n"),
+        slipway_deploy::Via::CreateCall
+    );
+    for (step, expected) in [
+        (
+            "deploy = \"A\"\nvia = \"create-call\"\n",
+            "v.toml:3: step `A`: `via = \"create-call\"` needs a `salt`",
+        ),
+        (
+            "deploy = \"A\"\nsalt = \"s\"\nvia = \"create2\"\n",
+            "`via = \"create2\"` is unknown: \"proxy\" (the default) or \"create-call\"",
+        ),
+        (
+            "id = \"c\"\ncall = \"f\"\nto = \"0x0000000000000000000000000000000000000001\"\nvia = \"proxy\"\n",
+            "`salt`, `via` and `libraries` belong to deploy steps",
+        ),
+    ] {
+        let errors = parse(step).expect_err(step).to_string();
+        assert!(errors.contains(expected), "{errors}");
+    }
 }

@@ -202,3 +202,77 @@ fn a_plan_without_salts_is_refused_in_an_environment_that_deploys_through_a_safe
         "nothing was proposed"
     );
 }
+
+/// An OpenZeppelin Ownable contract: its constructor makes `msg.sender`
+/// the owner.
+const OWNED: &str = "// SPDX-License-Identifier: MIT\n\
+pragma solidity ^0.8.20;\n\
+import {Ownable} from \"@openzeppelin/contracts/access/Ownable.sol\";\n\
+contract Owned is Ownable {\n\
+    constructor() Ownable(msg.sender) {}\n\
+}\n";
+
+const OWNED_PLAN: &str = "[[step]]\n\
+id = \"Owned\"\n\
+deploy = \"Owned\"\n\
+salt = \"owned-v1\"\n\
+via = \"create-call\"\n";
+
+#[test]
+fn a_contract_whose_constructor_takes_msg_sender_as_owner_is_owned_by_the_safe_through_create_call()
+{
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = starter_project_with_npm(&tmp);
+    std::fs::write(dir.join("contracts/src/Owned.sol"), OWNED).expect("contract");
+    std::fs::write(dir.join("deploy/owned.toml"), OWNED_PLAN).expect("plan");
+    let owner = |dir: &std::path::Path| {
+        stdout(
+            &slipway(dir)
+                .args(["call", "Owned", "owner()(address)"])
+                .assert()
+                .success(),
+        )
+        .to_lowercase()
+    };
+    // Where a signer deploys directly, CreateCall means a plain CREATE:
+    // the deployer owns it.
+    slipway(&dir)
+        .args(["deploy", "--plan", "owned"])
+        .assert()
+        .success();
+    assert_eq!(owner(&dir), common::DEV_ADDRESS.to_lowercase());
+
+    let safe = through_a_safe(&dir);
+    let proposed = slipway(&dir)
+        .args(["deploy", "--plan", "owned", "--reset"])
+        .assert()
+        .success();
+    let proposal = stdout(&proposed)
+        .lines()
+        .last()
+        .expect("the proposal file")
+        .to_owned();
+    slipway(&dir)
+        .args(["safe", "export", &proposal])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "Transaction Builder makes calls only",
+        ));
+    for owner in ["b", "c"] {
+        slipway(&dir)
+            .args(["safe", "sign", &proposal, "--signer", owner])
+            .assert()
+            .success();
+    }
+    slipway(&dir)
+        .args(["safe", "execute", &proposal])
+        .assert()
+        .success();
+    slipway(&dir)
+        .args(["deploy", "--plan", "owned"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("the Safe executed Owned"));
+    assert_eq!(owner(&dir), safe.to_lowercase());
+}

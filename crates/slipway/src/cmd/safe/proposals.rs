@@ -351,7 +351,7 @@ impl ExportArgs {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
             .unwrap_or_default();
-        let text = serde_json::to_string_pretty(&transaction_builder_json(&proposal, now))?;
+        let text = serde_json::to_string_pretty(&transaction_builder_json(&proposal, now)?)?;
         match &self.out {
             Some(path) => {
                 std::fs::write(path, format!("{text}\n"))
