@@ -18,6 +18,7 @@ mod fingerprint;
 mod index;
 mod key;
 pub mod native;
+mod npm_imports;
 mod output;
 mod project;
 mod resolve;

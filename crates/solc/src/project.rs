@@ -140,13 +140,20 @@ pub(crate) fn project(
 
 /// The configured remappings, then one per package found in each library
 /// directory (`name/=lib/name/`, `@scope/=node_modules/@scope/`), as Hardhat
-/// resolves npm imports, and in a Foundry project's `lib/`. A Foundry-style
+/// resolves npm imports, and in a Foundry project's `lib/` — for
+/// `node_modules`, only the packages the project's Solidity reaches
+/// (`npm_imports`). A Foundry-style
 /// package (a `src/` directory and no Solidity file beside it, as forge-std
 /// is) maps to its `src/`, as forge maps it. Earlier entries win on equal
 /// prefixes. Last, `forge-std/` goes to slipway-std when a source imports
 /// it and nothing else provides it, so that Foundry suites compile
 /// unchanged.
 fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
+    let sources = [
+        config.path(&config.project.src),
+        config.path(&config.project.test),
+        config.path(&config.project.script),
+    ];
     let mut out: Vec<Remapping> = Vec::new();
     for text in &config.project.remappings {
         let r = Remapping::from_str(text).map_err(|_| SolcError::Remapping(text.clone()))?;
@@ -173,6 +180,11 @@ fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
             .collect();
         names.sort();
         let npm = lib.file_name().is_some_and(|n| n == "node_modules");
+        if npm {
+            // Only the packages the project's Solidity reaches.
+            let reached = crate::npm_imports::reached_packages(&sources, &lib);
+            names.retain(|n| reached.contains(n));
+        }
         for name in names {
             let package = lib.join(&name);
             if !out.iter().any(|r| r.name == format!("{name}/")) {
@@ -199,11 +211,6 @@ fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
     // Only when a source imports it: a remapping is part of every
     // contract's metadata, so adding one would change the bytecode (and
     // CREATE2 addresses) of projects that never use forge-std.
-    let sources = [
-        config.path(&config.project.src),
-        config.path(&config.project.test),
-        config.path(&config.project.script),
-    ];
     if !out.iter().any(|r| r.name == "forge-std/") && imports_package(&sources, "forge-std") {
         let std_dir = match out.iter().find(|r| r.name == "slipway-std/") {
             Some(r) => PathBuf::from(&r.path),
