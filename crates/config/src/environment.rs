@@ -289,7 +289,20 @@ pub enum Multisig {
         /// Its owners as the configuration lists them (empty: not listed),
         /// checked against the chain before anything is proposed.
         owners: Vec<Address>,
+        /// A Safe Transaction Service that proposals and signatures are
+        /// also posted to (`service = "https://…"`).
+        service: Option<TxService>,
     },
+}
+
+/// A Safe Transaction Service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TxService {
+    /// Its base URL (`https://safe-transaction-mainnet.safe.global`).
+    pub url: String,
+    /// Its API key (`service_key = "${SAFE_API_KEY}"`), sent as a bearer
+    /// token.
+    pub api_key: Option<crate::Secret>,
 }
 
 const GWEI: f64 = 1e9;
@@ -738,6 +751,8 @@ impl Resolver<'_> {
                 safe,
                 threshold,
                 owners,
+                service,
+                service_key,
             } => {
                 let spanned = toml::Spanned::new(raw.span(), safe.clone());
                 let (text, _) = self.expand(&spanned, "multisig.safe")?;
@@ -748,10 +763,41 @@ impl Resolver<'_> {
                         format!("`{text}` is not an address: expected 0x and 40 hex digits"),
                     )
                 })?;
+                let service = match service {
+                    None => None,
+                    Some(url) => {
+                        let (url, _) = self.expand(
+                            &toml::Spanned::new(raw.span(), url.clone()),
+                            "multisig.service",
+                        )?;
+                        let url = url.trim().trim_end_matches('/').to_owned();
+                        if !(url.starts_with("https://") || url.starts_with("http://")) {
+                            return Err(self.invalid(
+                                Some(raw.span()),
+                                "multisig.service",
+                                format!(
+                                    "`{url}` is not a URL: the Safe Transaction Service's base URL, e.g. https://safe-transaction-mainnet.safe.global"
+                                ),
+                            ));
+                        }
+                        let api_key = match service_key {
+                            Some(key) => Some(crate::Secret::new(
+                                self.expand(
+                                    &toml::Spanned::new(raw.span(), key.clone()),
+                                    "multisig.service_key",
+                                )?
+                                .0,
+                            )),
+                            None => None,
+                        };
+                        Some(TxService { url, api_key })
+                    }
+                };
                 Multisig::Safe {
                     address,
                     threshold: *threshold,
                     owners: owners.clone(),
+                    service,
                 }
             }
         })

@@ -32,7 +32,7 @@ pub use chains::{ChainSpec, is_known_testnet, resolve_chain};
 pub use compiler::{CompilerConfig, DEFAULT_SOLC, EvmVersion};
 pub use environment::{
     DEPLOYER, DevnetSettings, Environment, ExternalApi, FeePolicy, Hardfork, Multisig, PriorityFee,
-    Signer, Target,
+    Signer, Target, TxService,
 };
 pub use error::{ConfigError, Location, Result};
 pub use foundry::{FOUNDRY_FILE, Origin};

@@ -117,6 +117,8 @@ pub(crate) enum RawMultisig {
         safe: String,
         threshold: u32,
         owners: Vec<alloy_primitives::Address>,
+        service: Option<String>,
+        service_key: Option<String>,
     },
 }
 
@@ -129,6 +131,10 @@ impl<'de> Deserialize<'de> for RawMultisig {
             threshold: u32,
             #[serde(default)]
             owners: Vec<alloy_primitives::Address>,
+            #[serde(default)]
+            service: Option<String>,
+            #[serde(default)]
+            service_key: Option<String>,
         }
         struct Visitor;
         impl<'de> de::Visitor<'de> for Visitor {
@@ -161,6 +167,8 @@ impl<'de> Deserialize<'de> for RawMultisig {
                     safe: t.safe,
                     threshold: t.threshold,
                     owners: t.owners,
+                    service: t.service,
+                    service_key: t.service_key,
                 })
             }
         }

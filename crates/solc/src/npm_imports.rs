@@ -24,11 +24,7 @@ pub(crate) fn import_paths(text: &str) -> Vec<String> {
             continue;
         }
         let statement = rest.split(';').next().unwrap_or_default();
-        let quoted: Vec<&str> = statement
-            .split(['"', '\''])
-            .skip(1)
-            .step_by(2)
-            .collect();
+        let quoted: Vec<&str> = statement.split(['"', '\'']).skip(1).step_by(2).collect();
         if let Some(path) = quoted.last() {
             paths.push((*path).to_owned());
         }
@@ -122,7 +118,10 @@ mod tests {
         };
         write("src/A.sol", "import {B} from \"first/B.sol\";\n");
         write("node_modules/first/B.sol", "import \"./inner/C.sol\";\n");
-        write("node_modules/first/inner/C.sol", "import \"@second/x/D.sol\";\n");
+        write(
+            "node_modules/first/inner/C.sol",
+            "import \"@second/x/D.sol\";\n",
+        );
         write("node_modules/@second/x/D.sol", "contract D {}\n");
         write("node_modules/unused/E.sol", "contract E {}\n");
         write("node_modules/js-only/index.js", "module.exports = 1;\n");

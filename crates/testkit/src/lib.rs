@@ -3,7 +3,9 @@
 //! test with the `openssl` command ([`TestCa`]); a TLS front that is not
 //! written here, Debian's stunnel ([`TlsFront`]); an HTTP proxy, Debian's
 //! tinyproxy ([`Proxy`]); and a node no one here wrote, Foundry's anvil from
-//! npm ([`Anvil`]). Each listens on 127.0.0.1 on a free port and is stopped
+//! npm ([`Anvil`]); and a stand-in for the Safe Transaction Service, which
+//! cannot run here ([`SafeServiceStandIn`], checked against Safe's own
+//! client). Each listens on 127.0.0.1 on a free port and is stopped
 //! by its PID when dropped. Only tests and benchmarks use this crate.
 
 mod anvil;
@@ -11,6 +13,7 @@ mod ca;
 mod http;
 mod process;
 mod proxy;
+mod safe_service;
 mod tls_front;
 
 pub use anvil::Anvil;
@@ -18,4 +21,5 @@ pub use ca::{Cert, TestCa};
 pub use http::{http, install_crypto};
 pub use process::{Running, free_port, workspace_root};
 pub use proxy::Proxy;
+pub use safe_service::SafeServiceStandIn;
 pub use tls_front::TlsFront;

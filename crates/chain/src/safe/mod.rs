@@ -6,7 +6,8 @@
 //! released contracts as the npm packages ship them and
 //! `safe-deployments` lists them (`release`), and putting them on a chain
 //! and creating Safes (`deploy`), and what owners do on chain: approve,
-//! execute, rotate owners (`exec`). Safe 1.3.0, 1.4.1 and 1.5.0 are spoken
+//! execute, rotate owners (`exec`); and the Safe Transaction Service
+//! (`service`). Safe 1.3.0, 1.4.1 and 1.5.0 are spoken
 //! (their EIP-712 domain holds the chain id).
 
 mod abi;
@@ -17,6 +18,7 @@ mod deploy;
 mod error;
 mod exec;
 mod release;
+mod service;
 mod signatures;
 mod state;
 mod tx;
@@ -33,6 +35,7 @@ pub use release::{
     FactoryDeployment, ReleaseError, SAFE_SINGLETON_FACTORY, SafeContract, SafeRelease,
     create2_address,
 };
+pub use service::{ServiceClient, ServiceError, ServiceSafe, ServiceTx};
 pub use signatures::{OwnerSignature, SignatureError, SignatureKind, encode_signatures};
 pub use state::{SafeState, read_state};
 pub use tx::{Operation, SafeTx};

@@ -32,6 +32,7 @@ pub async fn safe_info(
             address,
             threshold,
             owners,
+            ..
         } => Some((*address, *threshold, owners.clone())),
         _ => None,
     };

@@ -49,6 +49,7 @@ pub async fn open_safe(
         address,
         threshold,
         owners,
+        service: _,
     } = &env.multisig
     else {
         return Err(SafeUseError::NoSafe(env.name.clone()));

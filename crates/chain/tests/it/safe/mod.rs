@@ -7,6 +7,7 @@
 //! (protocol-kit, off chain), then executed with two owners' EIP-712
 //! signatures.
 
+mod service;
 use std::{path::PathBuf, process::Command, time::Duration};
 
 use alloy_primitives::{Address, U256, address};
