@@ -184,7 +184,11 @@ pub async fn safe_execute(
             path: request.path.display().to_string(),
         })
     };
-    let signatures = approvals(client, &proposal, &safe.state, signer.address()).await?;
+    // Owners who signed in Safe{Wallet} count (the file gets them under the
+    // lock below).
+    let mut seen = proposal.clone();
+    safe.pick_up(&mut seen).await?;
+    let signatures = approvals(client, &seen, &safe.state, signer.address()).await?;
     if let Some(error) = below(&signatures, &safe.state) {
         return Err(error);
     }
@@ -203,6 +207,9 @@ pub async fn safe_execute(
     // the lock, and decide from what holds now.
     let _lock = safe.lock("slipway safe execute")?;
     proposal = Proposal::load(request.path)?;
+    if safe.pick_up(&mut proposal).await? > 0 {
+        proposal.save(&safe.dir)?;
+    }
     let state = read_state(client, safe.state.address).await?;
     proposal.check_against(&state)?;
     if state.nonce != proposal.tx.nonce {

@@ -123,6 +123,19 @@ pub enum SafeUseError {
     /// The call named cannot be proposed (its record is of another chain).
     #[error(transparent)]
     Invoke(#[from] crate::InvokeRunError),
+    /// The Safe Transaction Service could not be used.
+    #[error(transparent)]
+    Service(#[from] slipway_chain::safe::ServiceError),
+    /// The signature is kept in the file, but the service did not take it.
+    #[error(
+        "the signature is saved in {path}, but posting it to the Safe Transaction Service failed: {source}. Run the same `slipway safe sign` again to post it"
+    )]
+    NotPosted {
+        /// The proposal file.
+        path: String,
+        /// Why.
+        source: slipway_chain::safe::ServiceError,
+    },
     /// The proposals folder is locked or unreadable.
     #[error(transparent)]
     Log(#[from] slipway_log::LogError),

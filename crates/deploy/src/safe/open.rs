@@ -9,14 +9,21 @@ use std::path::{Path, PathBuf};
 use alloy_primitives::{Address, U256};
 use slipway_chain::{
     ChainClient,
-    safe::{AllowedRisks, Batching, SafeState, read_state},
+    safe::{AllowedRisks, Batching, SafeState, ServiceClient, read_state},
 };
 use slipway_config::{Config, Environment, Multisig};
 use slipway_contracts::records_dir;
 use slipway_log::{Owner, OwnerLock};
+use slipway_net::{HttpClient, NetSettings, Timeouts};
 
 use super::SafeUseError;
 use crate::proposal::Proposal;
+
+/// How long the Transaction Service may take.
+const SERVICE_TIMEOUTS: Timeouts = Timeouts {
+    connect: std::time::Duration::from_secs(10),
+    request: std::time::Duration::from_secs(30),
+};
 
 /// The environment's Safe as the chain holds it.
 #[derive(Clone, Debug)]
@@ -29,6 +36,8 @@ pub struct OpenSafe {
     pub chain_id: u64,
     /// `deployments/<env>/proposals`.
     pub dir: PathBuf,
+    /// The Safe Transaction Service proposals and signatures also go to.
+    pub service: Option<std::sync::Arc<ServiceClient>>,
 }
 
 /// `deployments/<env>/proposals`.
@@ -49,7 +58,7 @@ pub async fn open_safe(
         address,
         threshold,
         owners,
-        service: _,
+        service,
     } = &env.multisig
     else {
         return Err(SafeUseError::NoSafe(env.name.clone()));
@@ -102,11 +111,20 @@ pub async fn open_safe(
         env.chain.id,
     )
     .await?;
+    let service = match service {
+        Some(service) => {
+            let http = HttpClient::new(&NetSettings::from_env(), SERVICE_TIMEOUTS)
+                .map_err(|e| SafeUseError::BadSetup(format!("cannot make an HTTP client: {e}")))?;
+            Some(std::sync::Arc::new(ServiceClient::new(http, service)))
+        }
+        None => None,
+    };
     Ok(OpenSafe {
         state,
         batching,
         chain_id: env.chain.id,
         dir: proposals_dir(&config.root, &env.name),
+        service,
     })
 }
 
@@ -169,6 +187,72 @@ impl OpenSafe {
             )
         });
         found
+    }
+
+    /// Adds to `proposal` the confirmations the Transaction Service holds
+    /// for it (owners who signed in Safe{Wallet}): each checked against
+    /// the hash and the owners, as any signature is. Returns how many were
+    /// new. Nothing is asked where no service is configured.
+    pub async fn pick_up(&self, proposal: &mut Proposal) -> Result<usize, SafeUseError> {
+        let Some(service) = &self.service else {
+            return Ok(0);
+        };
+        let queue = service
+            .pending(self.state.address, proposal.tx.nonce)
+            .await?;
+        let mut added = 0;
+        for tx in queue
+            .iter()
+            .filter(|t| t.safe_tx_hash == proposal.safe_tx_hash)
+        {
+            for confirmation in &tx.confirmations {
+                if proposal
+                    .signatures
+                    .iter()
+                    .any(|s| s.owner == confirmation.owner)
+                    || !self.state.is_owner(confirmation.owner)
+                    || confirmation.verify(proposal.safe_tx_hash).is_err()
+                {
+                    continue;
+                }
+                proposal.signatures.push(confirmation.clone());
+                added += 1;
+            }
+        }
+        Ok(added)
+    }
+
+    /// Posts an owner's signature to the Transaction Service: as the
+    /// proposal itself when the service does not hold it yet, else as a
+    /// confirmation.
+    pub async fn post(
+        &self,
+        proposal: &Proposal,
+        signature: &slipway_chain::safe::OwnerSignature,
+    ) -> Result<bool, SafeUseError> {
+        let Some(service) = &self.service else {
+            return Ok(false);
+        };
+        let queue = service
+            .pending(self.state.address, proposal.tx.nonce)
+            .await?;
+        if queue
+            .iter()
+            .any(|t| t.safe_tx_hash == proposal.safe_tx_hash)
+        {
+            service.confirm(proposal.safe_tx_hash, signature).await?;
+        } else {
+            service
+                .propose(
+                    self.state.address,
+                    &proposal.tx,
+                    proposal.safe_tx_hash,
+                    signature,
+                    "slipway",
+                )
+                .await?;
+        }
+        Ok(true)
     }
 
     /// The nonce a new proposal takes: the Safe's, or past every pending

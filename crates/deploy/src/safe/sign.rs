@@ -81,6 +81,8 @@ pub struct SignedProposal {
     pub landed: Option<Landed>,
     /// The confirmation rule's answer (approve only).
     pub authorised: Option<Authorised>,
+    /// The signature went to the Transaction Service too.
+    pub posted: bool,
 }
 
 /// Loads the proposal, opens the Safe, checks both and resolves the
@@ -175,13 +177,30 @@ pub async fn safe_sign(
         )));
     }
     let state = read_state(client, safe.state.address).await?;
-    current.add_signature(signature, &state)?;
-    current.save(&safe.dir)?;
+    current.add_signature(signature.clone(), &state)?;
+    let path = current.save(&safe.dir)?;
+    // Also to the Transaction Service, where one is configured: other
+    // owners see it in Safe{Wallet}.
+    let posted = match safe.post(&current, &signature).await {
+        Ok(posted) => posted,
+        Err(SafeUseError::Service(source)) => {
+            return Err(SafeUseError::NotPosted {
+                path: path.display().to_string(),
+                source,
+            });
+        }
+        Err(other) => return Err(other),
+    };
+    // Owners who signed in Safe{Wallet} count too.
+    if safe.pick_up(&mut current).await? > 0 {
+        current.save(&safe.dir)?;
+    }
     let approved =
         approved_owners(client, state.address, current.safe_tx_hash, &state.owners).await?;
     let missing = current.missing(&state, &approved);
     Ok(SignedProposal {
-        path: safe.dir.join(current.file_name()),
+        posted,
+        path,
         proposal: current,
         owner: signer.address(),
         missing,
@@ -232,5 +251,6 @@ pub async fn safe_approve(
         missing,
         landed: Some(landed),
         authorised: Some(authorised),
+        posted: false,
     })
 }

@@ -64,7 +64,7 @@ pub async fn safe_status(
     let state = &safe.state;
     let mut views = Vec::new();
     for (path, loaded) in safe.proposals() {
-        let proposal = match loaded {
+        let mut proposal = match loaded {
             Ok(proposal) => proposal,
             Err(error) => {
                 views.push(ProposalView {
@@ -76,6 +76,26 @@ pub async fn safe_status(
                 continue;
             }
         };
+        // Signatures other owners made in Safe{Wallet} are taken into the
+        // file.
+        if proposal.executed.is_none()
+            && proposal.tx.nonce >= state.nonce
+            && safe.pick_up(&mut proposal).await? > 0
+        {
+            let _lock = safe.lock("slipway safe status")?;
+            let mut current = Proposal::load(&path)?;
+            for signature in &proposal.signatures {
+                if !current
+                    .signatures
+                    .iter()
+                    .any(|s| s.owner == signature.owner)
+                {
+                    current.signatures.push(signature.clone());
+                }
+            }
+            current.save(&safe.dir)?;
+            proposal = current;
+        }
         let on_chain =
             approved_owners(client, state.address, proposal.safe_tx_hash, &state.owners).await?;
         let mut approvals: Vec<Address> = proposal

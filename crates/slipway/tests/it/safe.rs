@@ -463,3 +463,87 @@ fn in_a_protected_environment_owners_sign_with_keystores_never_an_env_key_and_ex
             "the Safe's threshold is 1, the configuration says 2",
         ));
 }
+
+#[test]
+fn with_a_transaction_service_signatures_are_posted_and_those_made_in_safe_wallet_count() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = starter_project_with_npm(&tmp);
+    let created = slipway(&dir)
+        .args(["safe", "create", "--owners", OWNERS, "--threshold", "2"])
+        .assert()
+        .success();
+    let safe = stdout_line(&created);
+    let service = slipway_testkit::SafeServiceStandIn::start();
+    let toml = dir.join("slipway.toml");
+    let original = std::fs::read_to_string(&toml).expect("slipway.toml");
+    let configure = |url: &str| {
+        std::fs::write(
+            &toml,
+            format!(
+                "{original}\n[environments.development]\n\
+                 multisig = {{ safe = \"{safe}\", threshold = 2, service = \"{url}\" }}\n{SIGNERS}"
+            ),
+        )
+        .expect("write slipway.toml");
+    };
+    // Nothing listens: the signature stays in the file, and the error says
+    // why the service did not take it.
+    configure(&format!(
+        "http://127.0.0.1:{}",
+        slipway_testkit::free_port()
+    ));
+    let lower = stdout_line(
+        &slipway(&dir)
+            .args(["send", &safe, "changeThreshold(uint256)", "1"])
+            .assert()
+            .success(),
+    );
+    slipway(&dir)
+        .args(["safe", "sign", &lower, "--signer", "a"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("the signature is saved in")
+                .and(predicate::str::contains("connection refused")),
+        );
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(&lower).expect("proposal")).expect("json");
+    assert_eq!(file["signatures"].as_array().map(Vec::len), Some(1));
+    let hash = file["safeTxHash"].as_str().expect("hash").to_owned();
+
+    // Reachable: signing again posts the proposal with a's signature.
+    configure(&service.url());
+    slipway(&dir)
+        .args(["safe", "sign", &lower, "--signer", "a"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "posted to the Safe Transaction Service",
+        ));
+    let posted = service.transaction(&hash).expect("the service holds it");
+    assert_eq!(posted["confirmations"].as_array().map(Vec::len), Some(1));
+
+    // Owner b confirms in Safe{Wallet} (its signature reaches the service
+    // only); status and execute count it.
+    let b = slipway_keys::derive_account(slipway_config::DEV_MNEMONIC, 4).expect("b");
+    let digest: alloy_primitives::B256 = hash.parse().expect("hash");
+    let signature = alloy_signer::SignerSync::sign_hash_sync(&b.signer, &digest).expect("sign");
+    let mut bytes = signature.as_bytes().to_vec();
+    bytes[64] = 27 + u8::from(signature.v());
+    assert!(service.add_confirmation(
+        &hash,
+        &b.address.to_checksum(None),
+        &alloy_primitives::hex::encode_prefixed(&bytes),
+    ));
+    let queue = status(&dir);
+    assert_eq!(status_of(&queue, &file_name(&lower)), "ready to execute");
+    slipway(&dir)
+        .args(["safe", "execute", &lower])
+        .assert()
+        .success();
+    slipway(&dir)
+        .args(["safe", "info", "--json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"threshold\": 1"));
+}

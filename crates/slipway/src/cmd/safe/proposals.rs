@@ -132,13 +132,18 @@ impl SignArgs {
         })?;
         println!("{}", signed.path.display());
         eprintln!(
-            "{} by {}. {}",
+            "{} by {}{}. {}",
             if on_chain {
                 "Approved on chain"
             } else {
                 "Signed"
             },
             signed.owner,
+            if signed.posted {
+                " (posted to the Safe Transaction Service)"
+            } else {
+                ""
+            },
             waiting_line(signed.missing, &signed.path)
         );
         Ok(ExitCode::SUCCESS)
