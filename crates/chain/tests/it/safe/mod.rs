@@ -1,4 +1,5 @@
-//! Safe 1.5.0's own contracts (npm `@safe-global/safe-smart-account`) on
+//! Safe 1.5.0's and 1.4.1's own contracts (npm
+//! `@safe-global/safe-smart-account`, `@safe-global/safe-contracts`) on
 //! the embedded chain and on anvil: deployed through the singleton factory
 //! (a predeploy of the embedded chain; on anvil, its presigned deployment
 //! broadcast) at their canonical addresses with their published code
@@ -87,11 +88,11 @@ async fn sign(owner: &ChainSigner, tx: &SafeTx, chain_id: u64, safe: Address) ->
     }
 }
 
-fn protocol_kit_hash(chain_id: u64, safe: Address, tx: &SafeTx) -> String {
+fn protocol_kit_hash(version: &str, chain_id: u64, safe: Address, tx: &SafeTx) -> String {
     let input = serde_json::json!({
         "safe": safe.to_checksum(None),
         "chainId": chain_id,
-        "version": "1.5.0",
+        "version": version,
         "tx": {
             "to": tx.to.to_checksum(None),
             "value": tx.value.to_string(),
@@ -129,18 +130,44 @@ fn protocol_kit_hash(chain_id: u64, safe: Address, tx: &SafeTx) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn safe_1_5_0_lands_canonically_and_a_two_of_three_safe_executes_what_two_owners_signed() {
     let handle = node().await;
-    scenario(&handle.url, 1337, false).await;
+    scenario(&handle.url, 1337, false, SAFE_1_5_0).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_on_anvil_after_broadcasting_the_singleton_factorys_presigned_deployment() {
     let anvil = Anvil::start(31_337, &[]);
-    scenario(&anvil.url(), 31_337, true).await;
+    scenario(&anvil.url(), 31_337, true, SAFE_1_5_0).await;
 }
+
+/// Most deployed Safes are 1.3.0 or 1.4.1: the same scenario with Safe
+/// 1.4.1's own bytecode (npm `@safe-global/safe-contracts` 1.4.1).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_with_safe_1_4_1() {
+    let handle = node().await;
+    scenario(&handle.url, 1337, false, SAFE_1_4_1).await;
+}
+
+/// A release the scenario runs on: its version and its Safe singleton's
+/// mainnet address, as Safe's documentation lists it.
+struct Version {
+    version: &'static str,
+    singleton: Address,
+}
+
+const SAFE_1_5_0: Version = Version {
+    version: "1.5.0",
+    singleton: address!("Ff51A5898e281Db6DfC7855790607438dF2ca44b"),
+};
+
+const SAFE_1_4_1: Version = Version {
+    version: "1.4.1",
+    singleton: address!("41675C099F32341bf84BFc5382aF534df5C7461a"),
+};
 
 /// The whole scenario against the node at `url`; `factory_missing`: the
 /// chain lacks the singleton factory until its presigned deployment.
-async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool) {
+async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool, release: Version) {
+    let Version { version, singleton } = release;
     let client = ChainClient::remote(
         Providers::new(vec![url(node_url)], Duration::from_secs(5)).expect("providers"),
     );
@@ -161,8 +188,8 @@ async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool) {
     .await
     .expect("the singleton factory");
     assert_eq!(installed, factory_missing);
-    let release = SafeRelease::load(&repo().join("node_modules"), "1.5.0")
-        .expect("npm ci installs Safe 1.5.0");
+    let release = SafeRelease::load(&repo().join("node_modules"), version)
+        .expect("npm ci installs Safe's contracts");
 
     // Every contract at its canonical address, with its published code hash;
     // a second run sends nothing.
@@ -179,9 +206,8 @@ async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool) {
     assert_eq!(deployed.len(), 7);
     assert!(deployed.iter().all(|(_, _, sent)| *sent), "{deployed:?}");
     assert_eq!(
-        deployed[0].1,
-        address!("Ff51A5898e281Db6DfC7855790607438dF2ca44b"),
-        "Safe 1.5.0's mainnet address"
+        deployed[0].1, singleton,
+        "the Safe singleton's mainnet address"
     );
     let again = deploy_release(
         &client,
@@ -218,7 +244,7 @@ async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool) {
     .expect("create the Safe");
     assert_eq!(safe, predicted);
     let state = read_state(&client, safe).await.expect("read the Safe");
-    assert_eq!(state.version, "1.5.0");
+    assert_eq!(state.version, version);
     assert_eq!(state.threshold, 2);
     assert_eq!(state.nonce, U256::ZERO);
     let mut listed = state.owners.clone();
@@ -288,7 +314,7 @@ async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool) {
         .expect("getTransactionHash");
     assert_eq!(on_chain.as_ref(), hash.as_slice(), "the Safe's own hash");
     assert_eq!(
-        protocol_kit_hash(chain_id, safe, &tx),
+        protocol_kit_hash(version, chain_id, safe, &tx),
         hash.to_string(),
         "protocol-kit's hash"
     );
@@ -395,7 +421,7 @@ async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool) {
 
     // The batching contracts found on this chain are the release's.
     assert_eq!(
-        Batching::find(&client, &repo().join("node_modules"), "1.5.0", chain_id)
+        Batching::find(&client, &repo().join("node_modules"), version, chain_id)
             .await
             .expect("on chain"),
         release.batching()
