@@ -56,6 +56,11 @@ pub struct DeploymentRecord {
     pub libraries: BTreeMap<String, Address>,
     /// The contract's ABI.
     pub abi: JsonAbi,
+    /// Where it was not built from the project's sources: the npm package
+    /// and version its code comes from (`@safe-global/safe-smart-account@1.5.0`),
+    /// checked against that package's published code hash, not a build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
 }
 
 /// `deployments/<env>`.
@@ -150,6 +155,7 @@ mod tests {
 
     fn record(genesis: Option<B256>) -> DeploymentRecord {
         DeploymentRecord {
+            package: None,
             name: "Token".into(),
             contract: "src/Token.sol:Token".into(),
             address: Address::repeat_byte(1),

@@ -334,6 +334,7 @@ mod tests {
             modules: Vec::new(),
             guard: None,
             fallback_handler: None,
+            singleton: None,
         }
     }
 

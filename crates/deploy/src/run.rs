@@ -716,6 +716,7 @@ impl Deployment<'_> {
                 salt: step.input.salt,
                 libraries: step.input.libraries.clone(),
                 abi: artifact.abi.clone(),
+                package: None,
             };
             written.push(record.write(self.root, &self.env.name)?);
         }

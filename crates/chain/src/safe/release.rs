@@ -69,6 +69,9 @@ pub struct SafeRelease {
     pub package: String,
     /// Its contracts, in deployment order.
     pub contracts: Vec<SafeContract>,
+    /// The runtime code of a Safe (the proxy SafeProxyFactory creates):
+    /// what a Safe of this release holds.
+    pub proxy_code: Bytes,
 }
 
 /// Why a release could not be read.
@@ -107,8 +110,11 @@ pub fn create2_address(deployer: Address, salt: B256, init_code: &[u8]) -> Addre
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Artifact {
     bytecode: Bytes,
+    #[serde(default)]
+    deployed_bytecode: Bytes,
 }
 
 #[derive(Deserialize)]
@@ -196,10 +202,16 @@ impl SafeRelease {
                 code_hash: canonical.code_hash,
             });
         }
+        let proxy: Artifact = read(
+            &code
+                .join("build/artifacts/contracts")
+                .join("proxies/SafeProxy.sol/SafeProxy.json"),
+        )?;
         Ok(Self {
             version: version.to_owned(),
             package: format!("{package}@{version}"),
             contracts,
+            proxy_code: proxy.deployed_bytecode,
         })
     }
 

@@ -36,6 +36,9 @@ pub struct SafeState {
     pub guard: Option<Address>,
     /// The fallback handler, if any.
     pub fallback_handler: Option<Address>,
+    /// The singleton its proxy delegates to (storage slot 0).
+    #[serde(default)]
+    pub singleton: Option<Address>,
 }
 
 impl SafeState {
@@ -122,5 +125,6 @@ pub async fn read_state(client: &ChainClient, safe: Address) -> Result<SafeState
         modules,
         guard: slot(client, safe, GUARD_SLOT).await?,
         fallback_handler: slot(client, safe, FALLBACK_HANDLER_SLOT).await?,
+        singleton: slot(client, safe, B256::ZERO).await?,
     })
 }

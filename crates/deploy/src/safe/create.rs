@@ -77,6 +77,9 @@ pub struct SafeCreated {
     pub package: String,
     /// The confirmation rule's answer.
     pub authorised: Authorised,
+    /// The records written (the Safe's, and the release's contracts where
+    /// slipway deployed them).
+    pub records: Vec<std::path::PathBuf>,
 }
 
 impl SafeCreated {
@@ -220,9 +223,19 @@ pub async fn safe_create(
     )
     .await?;
     let state = read_state(client, address).await?;
+    let records = super::records::write_safe_records(
+        request.config,
+        env,
+        client,
+        &release,
+        &state,
+        signer.address(),
+    )
+    .await?;
     Ok(SafeCreated {
         state,
         package: release.package,
         authorised,
+        records,
     })
 }

@@ -13,6 +13,7 @@ mod info;
 mod open;
 mod plan;
 mod propose;
+mod records;
 mod sign;
 mod status;
 
@@ -31,6 +32,7 @@ pub use plan::{SafeDeploy, Waiting, deploy_through_safe};
 pub use propose::{
     OwnerChangeRequest, propose, propose_invocation, propose_owner_change, reject_proposal,
 };
+pub use records::{check_package_record, safe_record_name};
 pub use sign::{SignHooks, SignRequest, SignedProposal, SigningHashes, safe_approve, safe_sign};
 pub use status::{ProposalStatus, ProposalView, safe_status};
 

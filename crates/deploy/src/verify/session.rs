@@ -237,6 +237,20 @@ async fn check(
         etherscan: skipped("the bytecode does not match the build"),
         sourcify: skipped("the bytecode does not match the build"),
     };
+    if let Some(package) = &record.package {
+        verdict.bytecode = crate::safe::check_package_record(config, client, record, package)
+            .await
+            .unwrap_or_else(|e| CodeCheck::Mismatch {
+                reason: e.to_string(),
+            });
+        verdict.arguments = CodeCheck::Match {
+            set_aside: vec!["not built from the project's sources".into()],
+        };
+        let why = format!("{package} is Safe's: its sources are verified by Safe");
+        verdict.etherscan = skipped(&why);
+        verdict.sourcify = skipped(&why);
+        return Ok(verdict);
+    }
     let artifact = match artifacts.find(&record.contract) {
         Ok(a) => a,
         Err(reason) => {

@@ -65,6 +65,37 @@ fn a_safe_is_created_on_the_development_chain_and_read_back_against_the_configur
         .to_owned();
     assert!(line.contains(&safe), "{line}");
 
+    // Records: the Safe and, on this development chain, Safe's contracts,
+    // checked by `slipway verify` against the package's published code
+    // hashes; a record pointing at other code is a mismatch (exit 1).
+    let records = dir.join("deployments/development");
+    let safe_record = records.join(format!("safe-{safe}.json"));
+    assert!(safe_record.is_file(), "{}", safe_record.display());
+    assert!(records.join("safe-1.5.0-MultiSendCallOnly.json").is_file());
+    slipway(&dir)
+        .args(["verify", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Safe's own code from @safe-global/safe-smart-account@1.5.0",
+        ));
+    let multi_send = records.join("safe-1.5.0-MultiSend.json");
+    let text = std::fs::read_to_string(&multi_send).expect("record");
+    let call_only: Value = serde_json::from_str(
+        &std::fs::read_to_string(records.join("safe-1.5.0-MultiSendCallOnly.json"))
+            .expect("record"),
+    )
+    .expect("json");
+    let mut moved: Value = serde_json::from_str(&text).expect("json");
+    moved["address"] = call_only["address"].clone();
+    std::fs::write(&multi_send, moved.to_string()).expect("write");
+    slipway(&dir)
+        .args(["verify", "safe-1.5.0-MultiSend"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("published"));
+    std::fs::write(&multi_send, text).expect("restore");
+
     let info = slipway(&dir)
         .args(["safe", "info", "--safe", &safe, "--json"])
         .assert()

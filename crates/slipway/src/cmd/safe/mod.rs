@@ -222,6 +222,14 @@ impl CreateArgs {
             Ok::<_, eyre::Report>(safe_create(&request, &client, &hooks).await?)
         })?;
         println!("{}", created.state.address);
+        if !quiet {
+            eprintln!(
+                "  Recorded {} in deployments/{}/ (`slipway verify` checks them against {})",
+                created.records.len(),
+                env.name,
+                created.package
+            );
+        }
         eprintln!(
             "Created a {}-of-{} Safe {} ({}) on `{}`. Add under [environments.{}] in slipway.toml:\n  {}",
             created.state.threshold,
