@@ -18,11 +18,15 @@ pub struct SafeInfo {
     /// Each way the chain differs from `multisig = {…}` (threshold, owners,
     /// modules and a guard, which nothing in the configuration lists).
     pub differences: Vec<String>,
+    /// Proposals in `deployments/<env>/proposals` for this Safe at a nonce
+    /// not yet used (`slipway safe status` shows them).
+    pub pending: Vec<(alloy_primitives::U256, alloy_primitives::B256)>,
 }
 
 /// The Safe `address`, or the environment's, read and compared with the
 /// configuration.
 pub async fn safe_info(
+    root: &std::path::Path,
     env: &Environment,
     client: &ChainClient,
     address: Option<Address>,
@@ -75,5 +79,18 @@ pub async fn safe_info(
     if let Some(guard) = state.guard {
         differences.push(format!("guard {guard} is set: it checks every transaction"));
     }
-    Ok(SafeInfo { state, differences })
+    let mut pending: Vec<_> = std::fs::read_dir(super::proposals_dir(root, &env.name))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| crate::proposal::Proposal::load(&entry.path()).ok())
+        .filter(|p| p.safe == state.address && p.executed.is_none() && p.tx.nonce >= state.nonce)
+        .map(|p| (p.tx.nonce, p.safe_tx_hash))
+        .collect();
+    pending.sort();
+    Ok(SafeInfo {
+        state,
+        differences,
+        pending,
+    })
 }

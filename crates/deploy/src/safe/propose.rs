@@ -161,10 +161,22 @@ pub async fn propose_invocation(
         .as_ref()
         .map(|r| format!("{} ", r.name))
         .unwrap_or_default();
+    // The arguments decoded back from the calldata with the function's ABI.
+    let args = alloy_dyn_abi::JsonAbiExt::abi_decode_input(
+        &invocation.function,
+        invocation.calldata.get(4..).unwrap_or_default(),
+    )
+    .map(|values| {
+        values
+            .iter()
+            .map(crate::encode::shown)
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+    .unwrap_or_default();
     let mut summary = format!(
-        "call {} on {name}{}",
-        invocation.function.signature(),
-        invocation.to
+        "call {}({args}) on {name}{}",
+        invocation.function.name, invocation.to
     );
     if !value.is_zero() {
         summary.push_str(&format!(" with {value} wei"));

@@ -226,6 +226,21 @@ fn owners_propose_sign_approve_and_execute_through_the_safe_and_bad_input_is_ref
     assert_eq!(queue["nonce"], "0x0");
     assert_eq!(status_of(&queue, &file_name(&swap)), "waiting for 2");
     assert_eq!(status_of(&queue, &file_name(&lower)), "waiting for 2");
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(&lower).expect("proposal")).expect("json");
+    assert_eq!(
+        summary["summary"][0]
+            .as_str()
+            .map(|s| s.starts_with("call changeThreshold(1) on ")),
+        Some(true),
+        "the call decoded with its ABI: {summary}"
+    );
+    let info = slipway(&dir)
+        .args(["safe", "info", "--json"])
+        .assert()
+        .success();
+    let info: Value = serde_json::from_slice(&info.get_output().stdout).expect("json");
+    assert_eq!(info["pending"].as_array().map(Vec::len), Some(2), "{info}");
 
     // Below the threshold: a's own approval by executing is one of two
     // (exit 1, naming who has not approved).

@@ -118,7 +118,7 @@ impl InfoArgs {
         let env = environment(global.ui(), &config, &self.env)?;
         let info = runtime()?.block_on(async {
             let client = connect(&config, &env).await?;
-            Ok::<_, eyre::Report>(safe_info(&env, &client, self.safe).await?)
+            Ok::<_, eyre::Report>(safe_info(&config.root, &env, &client, self.safe).await?)
         })?;
         let state = &info.state;
         if self.json {
@@ -127,6 +127,7 @@ impl InfoArgs {
                 serde_json::to_string_pretty(&serde_json::json!({
                     "safe": state,
                     "differences": info.differences,
+                    "pending": info.pending.iter().map(|(nonce, hash)| serde_json::json!({"nonce": nonce, "safeTxHash": hash})).collect::<Vec<_>>(),
                 }))?
             );
         } else {
@@ -159,6 +160,19 @@ impl InfoArgs {
                 state
                     .fallback_handler
                     .map_or("none".to_owned(), |h| h.to_string())
+            );
+            println!(
+                "Pending    {}",
+                if info.pending.is_empty() {
+                    "none".to_owned()
+                } else {
+                    info.pending
+                        .iter()
+                        .map(|(nonce, hash)| format!("nonce {nonce} {hash}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        + " (slipway safe status)"
+                }
             );
             for difference in &info.differences {
                 eprintln!("warning: {difference}");
