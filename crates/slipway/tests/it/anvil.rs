@@ -295,3 +295,120 @@ async fn bad_networks_stop_the_command_before_anything_is_sent() {
         "no record written"
     );
 }
+
+/// The bundled plan through a 2-of-3 Safe on anvil (Amoy's chain id, over
+/// TLS): Safe's contracts put there from npm (the singleton factory's
+/// presigned deployment first), the Safe created with the environment's
+/// key, then the plan proposed; owners a and b sign with keystores, a
+/// executes, and the rerun records the bridge, whose admin is the Safe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bundled_plan_deploys_through_a_safe_on_anvil() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp);
+    let amoy = Amoy::start(AMOY);
+    let owners = [
+        "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+        "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+        "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+    ];
+    let created = succeeded(run(staging(
+        &dir,
+        &amoy,
+        &[
+            "safe",
+            "create",
+            "--owners",
+            &owners.join(","),
+            "--threshold",
+            "2",
+        ],
+    )));
+    assert!(
+        text(&created).contains("Deployed the Safe singleton factory"),
+        "{}",
+        text(&created)
+    );
+    let safe = String::from_utf8_lossy(&created.stdout).trim().to_owned();
+    for (name, key) in [
+        (
+            "a",
+            "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+        ),
+        (
+            "b",
+            "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+        ),
+    ] {
+        let mut import = slipway(&dir);
+        import
+            .args(["account", "import", name, "--dir"])
+            .arg(dir.join("keys"))
+            .args([
+                "--private-key-env",
+                "OWNER_KEY",
+                "--password-env",
+                "OWNER_PASSWORD",
+            ])
+            .env("OWNER_KEY", key)
+            .env("OWNER_PASSWORD", "correct horse");
+        succeeded(run(import));
+    }
+    let config = std::fs::read_to_string(dir.join("slipway.toml")).expect("config");
+    let listed: Vec<String> = owners.iter().map(|o| format!("\"{o}\"")).collect();
+    std::fs::write(
+        dir.join("slipway.toml"),
+        format!(
+            "{config}multisig = {{ safe = \"{safe}\", threshold = 2, owners = [{}] }}\n\
+             [environments.staging.signers]\n\
+             a = {{ kind = \"keystore\", path = \"keys/a.json\", password_env = \"OWNER_PASSWORD\" }}\n\
+             b = {{ kind = \"keystore\", path = \"keys/b.json\", password_env = \"OWNER_PASSWORD\" }}\n",
+            listed.join(", ")
+        ),
+    )
+    .expect("config");
+    let owner = |args: &[&str]| {
+        let mut cmd = staging(&dir, &amoy, args);
+        cmd.env("OWNER_PASSWORD", "correct horse");
+        cmd
+    };
+
+    let proposed = succeeded(run(staging(&dir, &amoy, &["deploy"])));
+    assert!(
+        text(&proposed).contains("6 steps in one Safe transaction"),
+        "{}",
+        text(&proposed)
+    );
+    let proposal = String::from_utf8_lossy(&proposed.stdout)
+        .lines()
+        .last()
+        .expect("the proposal file")
+        .to_owned();
+    for signer in ["a", "b"] {
+        succeeded(run(owner(&["safe", "sign", &proposal, "--signer", signer])));
+    }
+    succeeded(run(owner(&["safe", "execute", &proposal, "--signer", "a"])));
+    let recorded = succeeded(run(staging(&dir, &amoy, &["deploy"])));
+    assert!(
+        text(&recorded).contains("the Safe executed"),
+        "{}",
+        text(&recorded)
+    );
+    let bridge = record(&dir, "Bridge");
+    assert_eq!(
+        bridge["deployer"].as_str().map(str::to_lowercase),
+        Some(safe.to_lowercase())
+    );
+    let admin = format!("0x{}", "00".repeat(32));
+    let has_role = succeeded(run(staging(
+        &dir,
+        &amoy,
+        &[
+            "call",
+            "Bridge",
+            "hasRole(bytes32,address)(bool)",
+            &admin,
+            &safe,
+        ],
+    )));
+    assert_eq!(String::from_utf8_lossy(&has_role.stdout).trim(), "true");
+}
