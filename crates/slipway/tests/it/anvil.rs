@@ -299,8 +299,9 @@ async fn bad_networks_stop_the_command_before_anything_is_sent() {
 /// The bundled plan through a 2-of-3 Safe on anvil (Amoy's chain id, over
 /// TLS): Safe's contracts put there from npm (the singleton factory's
 /// presigned deployment first), the Safe created with the environment's
-/// key, then the plan proposed; owners a and b sign with keystores, a
-/// executes, and the rerun records the bridge, whose admin is the Safe.
+/// key, then the plan proposed; owner a signs with a keystore and b with
+/// an external signer, a executes, and the rerun records the bridge,
+/// whose admin is the Safe.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bundled_plan_deploys_through_a_safe_on_anvil() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -329,30 +330,24 @@ async fn the_bundled_plan_deploys_through_a_safe_on_anvil() {
         text(&created)
     );
     let safe = String::from_utf8_lossy(&created.stdout).trim().to_owned();
-    for (name, key) in [
-        (
-            "a",
+    // a keeps its key in a keystore; b's is held by an external signer
+    // (anvil, which signs typed data for its unlocked accounts).
+    let mut import = slipway(&dir);
+    import
+        .args(["account", "import", "a", "--dir"])
+        .arg(dir.join("keys"))
+        .args([
+            "--private-key-env",
+            "OWNER_KEY",
+            "--password-env",
+            "OWNER_PASSWORD",
+        ])
+        .env(
+            "OWNER_KEY",
             "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-        ),
-        (
-            "b",
-            "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
-        ),
-    ] {
-        let mut import = slipway(&dir);
-        import
-            .args(["account", "import", name, "--dir"])
-            .arg(dir.join("keys"))
-            .args([
-                "--private-key-env",
-                "OWNER_KEY",
-                "--password-env",
-                "OWNER_PASSWORD",
-            ])
-            .env("OWNER_KEY", key)
-            .env("OWNER_PASSWORD", "correct horse");
-        succeeded(run(import));
-    }
+        )
+        .env("OWNER_PASSWORD", "correct horse");
+    succeeded(run(import));
     let config = std::fs::read_to_string(dir.join("slipway.toml")).expect("config");
     let listed: Vec<String> = owners.iter().map(|o| format!("\"{o}\"")).collect();
     std::fs::write(
@@ -361,8 +356,10 @@ async fn the_bundled_plan_deploys_through_a_safe_on_anvil() {
             "{config}multisig = {{ safe = \"{safe}\", threshold = 2, owners = [{}] }}\n\
              [environments.staging.signers]\n\
              a = {{ kind = \"keystore\", path = \"keys/a.json\", password_env = \"OWNER_PASSWORD\" }}\n\
-             b = {{ kind = \"keystore\", path = \"keys/b.json\", password_env = \"OWNER_PASSWORD\" }}\n",
-            listed.join(", ")
+             b = {{ kind = \"external\", url = \"{}\", address = \"{}\" }}\n",
+            listed.join(", "),
+            amoy.anvil.url(),
+            owners[1]
         ),
     )
     .expect("config");
