@@ -156,14 +156,21 @@ pub async fn safe_sign(
             ),
         }
     } else {
+        // No automatic fallback to eth_sign: after a refusal of the typed
+        // data, asking for a bare hash would have the owner sign blind.
+        let typed = signer
+            .sign_typed_data(&proposal.tx.typed_data(proposal.chain_id, proposal.safe))
+            .await
+            .map_err(|error| match &signer {
+                ChainSigner::External(_) => SafeUseError::BadSetup(format!(
+                    "{error}. If this signer cannot sign typed data (EIP-712), sign the safeTxHash as a message with --eth-sign, after comparing it with the one the signer shows"
+                )),
+                ChainSigner::Local(_) => error.into(),
+            })?;
         OwnerSignature {
             owner: signer.address(),
             kind: SignatureKind::Typed,
-            signature: Some(
-                signer
-                    .sign_typed_data(&proposal.tx.typed_data(proposal.chain_id, proposal.safe))
-                    .await?,
-            ),
+            signature: Some(typed),
         }
     };
     // Signing may have waited on a person: read the file and the Safe again
