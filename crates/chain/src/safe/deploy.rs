@@ -86,14 +86,14 @@ pub async fn deploy_release(
 ) -> Result<Vec<(&'static str, Address, bool)>, SafeError> {
     let mut done = Vec::new();
     for contract in &release.contracts {
-        let predicted = create2_address(SAFE_SINGLETON_FACTORY, B256::ZERO, &contract.creation);
+        let predicted = create2_address(release.deployer, B256::ZERO, &contract.creation);
         if predicted != contract.address {
             return Err(SafeError::Misplaced {
                 what: format!("{} {}", contract.name, release.package),
                 expected: contract.address,
                 found: format!(
-                    "its code from {} would land at {predicted} through the singleton factory",
-                    release.package
+                    "its code from {} would land at {predicted} through {}",
+                    release.package, release.deployer
                 ),
             });
         }
@@ -101,10 +101,14 @@ pub async fn deploy_release(
             done.push((contract.name, contract.address, false));
             continue;
         }
-        if client.code(SAFE_SINGLETON_FACTORY).await?.is_empty() {
+        if client.code(release.deployer).await?.is_empty() {
             return Err(SafeError::Misplaced {
-                what: "the Safe singleton factory".into(),
-                expected: SAFE_SINGLETON_FACTORY,
+                what: if release.deployer == SAFE_SINGLETON_FACTORY {
+                    "the Safe singleton factory".into()
+                } else {
+                    "the deterministic deployment proxy".into()
+                },
+                expected: release.deployer,
                 found: "this chain has no code there (on anvil, broadcast the presigned deployment from @safe-global/safe-singleton-factory first)".into(),
             });
         }
@@ -112,7 +116,7 @@ pub async fn deploy_release(
         data.extend_from_slice(B256::ZERO.as_slice());
         data.extend_from_slice(&contract.creation);
         let request = TxRequest {
-            to: Some(SAFE_SINGLETON_FACTORY),
+            to: Some(release.deployer),
             value: U256::ZERO,
             data: data.into(),
             gas_limit: None,

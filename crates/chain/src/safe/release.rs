@@ -1,6 +1,7 @@
 //! Safe's released contracts, read from the npm packages a project
 //! installs (`@safe-global/safe-smart-account` for 1.5.0,
-//! `@safe-global/safe-contracts` for 1.4.1) with the canonical addresses
+//! `@safe-global/safe-contracts` for 1.4.1, `@gnosis.pm/safe-contracts`
+//! for 1.3.0) with the canonical addresses
 //! and code hashes `@safe-global/safe-deployments` publishes. Nothing is
 //! fetched: a missing package is an error that says what to install.
 
@@ -15,7 +16,8 @@ use serde::Deserialize;
 pub const SAFE_SINGLETON_FACTORY: Address = slipway_devnet::SAFE_SINGLETON_FACTORY;
 
 /// The contracts of a release, in the order they are deployed: (name,
-/// safe-deployments file, artifact path under `build/artifacts/contracts`).
+/// safe-deployments file, artifact path under `build/artifacts/contracts`),
+/// for Safe 1.4.1 and 1.5.0.
 const CONTRACTS: [(&str, &str, &str); 7] = [
     ("Safe", "safe", "Safe.sol/Safe.json"),
     ("SafeL2", "safe_l2", "SafeL2.sol/SafeL2.json"),
@@ -46,6 +48,77 @@ const CONTRACTS: [(&str, &str, &str); 7] = [
     ),
 ];
 
+/// Safe 1.3.0's, under the names it had then (GnosisSafe…), known here by
+/// the same names as the later releases'.
+const CONTRACTS_1_3_0: [(&str, &str, &str); 7] = [
+    ("Safe", "gnosis_safe", "GnosisSafe.sol/GnosisSafe.json"),
+    (
+        "SafeL2",
+        "gnosis_safe_l2",
+        "GnosisSafeL2.sol/GnosisSafeL2.json",
+    ),
+    (
+        "SafeProxyFactory",
+        "proxy_factory",
+        "proxies/GnosisSafeProxyFactory.sol/GnosisSafeProxyFactory.json",
+    ),
+    (
+        "MultiSend",
+        "multi_send",
+        "libraries/MultiSend.sol/MultiSend.json",
+    ),
+    (
+        "MultiSendCallOnly",
+        "multi_send_call_only",
+        "libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json",
+    ),
+    (
+        "CreateCall",
+        "create_call",
+        "libraries/CreateCall.sol/CreateCall.json",
+    ),
+    (
+        "CompatibilityFallbackHandler",
+        "compatibility_fallback_handler",
+        "handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json",
+    ),
+];
+
+/// Where a version's files are: its npm package, the CREATE2 deployer its
+/// canonical addresses come from (1.3.0 went through the deterministic
+/// deployment proxy, later releases through the Safe singleton factory),
+/// its contracts and its proxy's artifact.
+struct Layout {
+    package: &'static str,
+    deployer: Address,
+    contracts: [(&'static str, &'static str, &'static str); 7],
+    proxy: &'static str,
+}
+
+fn layout(version: &str) -> Option<Layout> {
+    match version {
+        "1.5.0" => Some(Layout {
+            package: "@safe-global/safe-smart-account",
+            deployer: SAFE_SINGLETON_FACTORY,
+            contracts: CONTRACTS,
+            proxy: "proxies/SafeProxy.sol/SafeProxy.json",
+        }),
+        "1.4.1" => Some(Layout {
+            package: "@safe-global/safe-contracts",
+            deployer: SAFE_SINGLETON_FACTORY,
+            contracts: CONTRACTS,
+            proxy: "proxies/SafeProxy.sol/SafeProxy.json",
+        }),
+        "1.3.0" => Some(Layout {
+            package: "@gnosis.pm/safe-contracts",
+            deployer: slipway_devnet::CREATE2_DEPLOYER,
+            contracts: CONTRACTS_1_3_0,
+            proxy: "proxies/GnosisSafeProxy.sol/GnosisSafeProxy.json",
+        }),
+        _ => None,
+    }
+}
+
 /// One of a release's contracts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SafeContract {
@@ -69,6 +142,8 @@ pub struct SafeRelease {
     pub package: String,
     /// Its contracts, in deployment order.
     pub contracts: Vec<SafeContract>,
+    /// The CREATE2 deployer its canonical addresses come from (salt zero).
+    pub deployer: Address,
     /// The runtime code of a Safe (the proxy SafeProxyFactory creates):
     /// what a Safe of this release holds.
     pub proxy_code: Bytes,
@@ -78,7 +153,7 @@ pub struct SafeRelease {
 #[derive(Debug, thiserror::Error)]
 pub enum ReleaseError {
     /// slipway deploys no such release.
-    #[error("Safe {0} cannot be deployed by slipway: 1.5.0 and 1.4.1 can")]
+    #[error("Safe {0} cannot be deployed by slipway: 1.5.0, 1.4.1 and 1.3.0 can")]
     Unsupported(String),
     /// A package is missing or has another version.
     #[error(
@@ -166,11 +241,10 @@ fn package_dir(node_modules: &Path, package: &str, version: &str) -> Result<Path
 impl SafeRelease {
     /// Safe `version` from the packages under `node_modules`.
     pub fn load(node_modules: &Path, version: &str) -> Result<Self, ReleaseError> {
-        let package = match version {
-            "1.5.0" => "@safe-global/safe-smart-account",
-            "1.4.1" => "@safe-global/safe-contracts",
-            other => return Err(ReleaseError::Unsupported(other.to_owned())),
+        let Some(layout) = layout(version) else {
+            return Err(ReleaseError::Unsupported(version.to_owned()));
         };
+        let package = layout.package;
         let code = package_dir(node_modules, package, version)?;
         let deployments = node_modules.join("@safe-global/safe-deployments");
         if !deployments.join("package.json").is_file() {
@@ -181,7 +255,7 @@ impl SafeRelease {
             });
         }
         let mut contracts = Vec::new();
-        for (name, listed, artifact) in CONTRACTS {
+        for (name, listed, artifact) in layout.contracts {
             let artifact_path = code.join("build/artifacts/contracts").join(artifact);
             let artifact: Artifact = read(&artifact_path)?;
             let listed_path = deployments
@@ -202,15 +276,12 @@ impl SafeRelease {
                 code_hash: canonical.code_hash,
             });
         }
-        let proxy: Artifact = read(
-            &code
-                .join("build/artifacts/contracts")
-                .join("proxies/SafeProxy.sol/SafeProxy.json"),
-        )?;
+        let proxy: Artifact = read(&code.join("build/artifacts/contracts").join(layout.proxy))?;
         Ok(Self {
             version: version.to_owned(),
             package: format!("{package}@{version}"),
             contracts,
+            deployer: layout.deployer,
             proxy_code: proxy.deployed_bytecode,
         })
     }

@@ -1,5 +1,6 @@
-//! Safe 1.5.0's and 1.4.1's own contracts (npm
-//! `@safe-global/safe-smart-account`, `@safe-global/safe-contracts`) on
+//! Safe 1.5.0's, 1.4.1's and 1.3.0's own contracts (npm
+//! `@safe-global/safe-smart-account`, `@safe-global/safe-contracts`,
+//! `@gnosis.pm/safe-contracts`) on
 //! the embedded chain and on anvil: deployed through the singleton factory
 //! (a predeploy of the embedded chain; on anvil, its presigned deployment
 //! broadcast) at their canonical addresses with their published code
@@ -147,6 +148,16 @@ async fn the_same_with_safe_1_4_1() {
     scenario(&handle.url, 1337, false, SAFE_1_4_1).await;
 }
 
+/// The oldest release still common: Safe 1.3.0's own bytecode (npm
+/// `@gnosis.pm/safe-contracts` 1.3.0), whose canonical addresses come
+/// from the deterministic deployment proxy rather than the singleton
+/// factory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_with_safe_1_3_0() {
+    let handle = node().await;
+    scenario(&handle.url, 1337, false, SAFE_1_3_0).await;
+}
+
 /// A release the scenario runs on: its version and its Safe singleton's
 /// mainnet address, as Safe's documentation lists it.
 struct Version {
@@ -157,6 +168,11 @@ struct Version {
 const SAFE_1_5_0: Version = Version {
     version: "1.5.0",
     singleton: address!("Ff51A5898e281Db6DfC7855790607438dF2ca44b"),
+};
+
+const SAFE_1_3_0: Version = Version {
+    version: "1.3.0",
+    singleton: address!("d9Db270c1B5E3Bd161E8c8503c55cEABeE709552"),
 };
 
 const SAFE_1_4_1: Version = Version {
@@ -716,7 +732,7 @@ async fn a_missing_package_and_an_address_that_is_no_safe_are_refused_with_what_
     );
     let unsupported = SafeRelease::load(&repo().join("node_modules"), "1.2.0").expect_err("old");
     assert!(
-        unsupported.to_string().contains("1.5.0 and 1.4.1"),
+        unsupported.to_string().contains("1.5.0, 1.4.1 and 1.3.0"),
         "{unsupported}"
     );
 

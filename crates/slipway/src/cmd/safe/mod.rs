@@ -86,7 +86,8 @@ struct CreateArgs {
     /// Salt nonce of the proxy factory (another salt, another address).
     #[arg(long, value_name = "S", default_value = "0")]
     salt: U256,
-    /// Safe version: 1.5.0 (npm @safe-global/safe-smart-account) or 1.4.1.
+    /// Safe version: 1.5.0 (npm @safe-global/safe-smart-account), 1.4.1
+    /// (@safe-global/safe-contracts) or 1.3.0 (@gnosis.pm/safe-contracts).
     #[arg(long, default_value = "1.5.0")]
     version: String,
     #[command(flatten)]
