@@ -76,7 +76,9 @@ fn ether(wei: alloy_primitives::U256) -> String {
     }
 }
 
-fn effect_table(effect: &Effect) -> String {
+/// The effect as a table and a summary line; `through_safe`: the steps
+/// are proposed to the environment's Safe, not sent.
+fn effect_table(effect: &Effect, through_safe: bool) -> String {
     let mut table =
         crate::output::table(&["Level", "Step", "Action", "Status", "Address", "Est. gas"]);
     for s in &effect.steps {
@@ -86,6 +88,7 @@ fn effect_table(effect: &Effect) -> String {
             StepStatus::Proposed { safe_tx_hash } => {
                 format!("proposed to the Safe ({safe_tx_hash})")
             }
+            StepStatus::Send if through_safe => "propose".to_owned(),
             StepStatus::Send => "send".to_owned(),
             StepStatus::Retry { .. } => "send again (reverted)".to_owned(),
             StepStatus::Changed { diff, accepted } => format!(
@@ -114,6 +117,13 @@ fn effect_table(effect: &Effect) -> String {
                 (true, None) => "later".to_owned(),
             },
         ]);
+    }
+    if through_safe {
+        return format!(
+            "{table}\n{} to propose to the Safe {} in one transaction; its owners sign it, and whoever executes it pays the gas",
+            count(effect.sends(), "step"),
+            effect.deployer,
+        );
     }
     let (gas, unknown) = effect.gas();
     format!(
@@ -424,7 +434,8 @@ fn show_effect(
                 .display()
         ),
     );
-    println!("{}", effect_table(effect));
+    let through_safe = matches!(env.multisig, slipway_config::Multisig::Safe { .. });
+    println!("{}", effect_table(effect, through_safe));
 }
 
 impl DeploymentsArgs {

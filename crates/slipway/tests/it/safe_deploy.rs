@@ -73,7 +73,10 @@ fn the_bundled_plan_deploys_through_a_two_of_three_safe_which_then_holds_the_adm
         .args(["deploy"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("6 steps in one Safe transaction"));
+        .stderr(predicate::str::contains("6 steps in one Safe transaction"))
+        .stdout(predicate::str::contains(format!(
+            "6 steps to propose to the Safe {safe} in one transaction"
+        )));
     let proposal = stdout(&proposed)
         .lines()
         .last()
