@@ -166,6 +166,19 @@ pub struct StepState {
 }
 
 impl StepState {
+    /// A step just sent (`tx`), found on chain (neither), or proposed to a
+    /// Safe (`proposal`).
+    fn new(input: StepInput, tx: Option<SignedTx>, proposal: Option<B256>) -> Self {
+        Self {
+            input,
+            tx,
+            block: None,
+            confirmed: None,
+            included_hash: None,
+            proposal,
+        }
+    }
+
     /// Final and successful (or found on chain; or executed by the Safe).
     pub fn done(&self) -> bool {
         if self.proposal.is_some() {
@@ -242,28 +255,12 @@ impl JournalState {
             JournalRecord::Sent { input, tx, .. } => {
                 self.steps.insert(
                     step.unwrap_or_default(),
-                    StepState {
-                        input,
-                        tx: Some(tx),
-                        block: None,
-                        confirmed: None,
-                        included_hash: None,
-                        proposal: None,
-                    },
+                    StepState::new(input, Some(tx), None),
                 );
             }
             JournalRecord::Found { input, .. } => {
-                self.steps.insert(
-                    step.unwrap_or_default(),
-                    StepState {
-                        input,
-                        tx: None,
-                        block: None,
-                        confirmed: None,
-                        included_hash: None,
-                        proposal: None,
-                    },
-                );
+                self.steps
+                    .insert(step.unwrap_or_default(), StepState::new(input, None, None));
             }
             JournalRecord::Proposed {
                 input,
@@ -272,14 +269,7 @@ impl JournalState {
             } => {
                 self.steps.insert(
                     step.unwrap_or_default(),
-                    StepState {
-                        input,
-                        tx: None,
-                        block: None,
-                        confirmed: None,
-                        included_hash: None,
-                        proposal: Some(safe_tx_hash),
-                    },
+                    StepState::new(input, None, Some(safe_tx_hash)),
                 );
             }
             JournalRecord::Executed { hash, block, .. } => {

@@ -42,13 +42,9 @@ fn package_of(path: &str) -> Option<&str> {
     path.split('/').next().filter(|p| !p.is_empty())
 }
 
-/// The npm packages (names or `@scope`s) under `node_modules` that the
-/// Solidity files under `dirs` reach, directly or through the package
-/// files they import.
-pub(crate) fn reached_packages(dirs: &[PathBuf], node_modules: &Path) -> BTreeSet<String> {
-    let mut packages = BTreeSet::new();
-    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut files: Vec<PathBuf> = Vec::new();
+/// The `.sol` files under `dirs`, at any depth.
+pub(crate) fn sol_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
     let mut stack: Vec<PathBuf> = dirs.to_vec();
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -63,6 +59,16 @@ pub(crate) fn reached_packages(dirs: &[PathBuf], node_modules: &Path) -> BTreeSe
             }
         }
     }
+    files
+}
+
+/// The npm packages (names or `@scope`s) under `node_modules` that the
+/// Solidity files under `dirs` reach, directly or through the package
+/// files they import.
+pub(crate) fn reached_packages(dirs: &[PathBuf], node_modules: &Path) -> BTreeSet<String> {
+    let mut packages = BTreeSet::new();
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut files = sol_files(dirs);
     while let Some(file) = files.pop() {
         if !seen.insert(file.clone()) {
             continue;

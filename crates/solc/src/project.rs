@@ -317,28 +317,15 @@ pub(crate) fn check_node_modules(root: &Path, source_dirs: &[PathBuf]) -> Result
 fn imports_package(dirs: &[PathBuf], package: &str) -> bool {
     let needle_dq = format!("\"{package}/");
     let needle_sq = format!("'{package}/");
-    let mut stack: Vec<PathBuf> = dirs.to_vec();
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "sol")
-                && let Ok(text) = std::fs::read_to_string(&path)
-                && text.lines().any(|l| {
-                    // `import "p/…"`, or the `} from "p/…";` line of an
-                    // import that spans several lines.
-                    let l = l.trim_start();
-                    (l.starts_with("import") || l.starts_with('}') || l.starts_with("from"))
-                        && (l.contains(&needle_dq) || l.contains(&needle_sq))
-                })
-            {
-                return true;
-            }
-        }
-    }
-    false
+    crate::npm_imports::sol_files(dirs).iter().any(|path| {
+        std::fs::read_to_string(path).is_ok_and(|text| {
+            text.lines().any(|l| {
+                // `import "p/…"`, or the `} from "p/…";` line of an
+                // import that spans several lines.
+                let l = l.trim_start();
+                (l.starts_with("import") || l.starts_with('}') || l.starts_with("from"))
+                    && (l.contains(&needle_dq) || l.contains(&needle_sq))
+            })
+        })
+    })
 }

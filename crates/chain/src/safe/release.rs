@@ -15,10 +15,12 @@ use serde::Deserialize;
 /// contracts land at their canonical addresses (salt zero).
 pub const SAFE_SINGLETON_FACTORY: Address = slipway_devnet::SAFE_SINGLETON_FACTORY;
 
-/// The contracts of a release, in the order they are deployed: (name,
-/// safe-deployments file, artifact path under `build/artifacts/contracts`),
-/// for Safe 1.4.1 and 1.5.0.
-const CONTRACTS: [(&str, &str, &str); 7] = [
+/// A contract of a release: (name, safe-deployments file, artifact path
+/// under `build/artifacts/contracts`).
+type Entry = (&'static str, &'static str, &'static str);
+
+/// Safe, SafeL2 and SafeProxyFactory as 1.4.1 and 1.5.0 name them.
+const CORE: [Entry; 3] = [
     ("Safe", "safe", "Safe.sol/Safe.json"),
     ("SafeL2", "safe_l2", "SafeL2.sol/SafeL2.json"),
     (
@@ -26,31 +28,11 @@ const CONTRACTS: [(&str, &str, &str); 7] = [
         "safe_proxy_factory",
         "proxies/SafeProxyFactory.sol/SafeProxyFactory.json",
     ),
-    (
-        "MultiSend",
-        "multi_send",
-        "libraries/MultiSend.sol/MultiSend.json",
-    ),
-    (
-        "MultiSendCallOnly",
-        "multi_send_call_only",
-        "libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json",
-    ),
-    (
-        "CreateCall",
-        "create_call",
-        "libraries/CreateCall.sol/CreateCall.json",
-    ),
-    (
-        "CompatibilityFallbackHandler",
-        "compatibility_fallback_handler",
-        "handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json",
-    ),
 ];
 
-/// Safe 1.3.0's, under the names it had then (GnosisSafe…), known here by
-/// the same names as the later releases'.
-const CONTRACTS_1_3_0: [(&str, &str, &str); 7] = [
+/// The same three under the names 1.3.0 gave them (GnosisSafe…), known
+/// here by the later names.
+const CORE_1_3_0: [Entry; 3] = [
     ("Safe", "gnosis_safe", "GnosisSafe.sol/GnosisSafe.json"),
     (
         "SafeL2",
@@ -62,6 +44,11 @@ const CONTRACTS_1_3_0: [(&str, &str, &str); 7] = [
         "proxy_factory",
         "proxies/GnosisSafeProxyFactory.sol/GnosisSafeProxyFactory.json",
     ),
+];
+
+/// The libraries and handler, named alike in every release; deployed
+/// after the core, in this order.
+const LIBRARIES: [Entry; 4] = [
     (
         "MultiSend",
         "multi_send",
@@ -87,11 +74,11 @@ const CONTRACTS_1_3_0: [(&str, &str, &str); 7] = [
 /// Where a version's files are: its npm package, the CREATE2 deployer its
 /// canonical addresses come from (1.3.0 went through the deterministic
 /// deployment proxy, later releases through the Safe singleton factory),
-/// its contracts and its proxy's artifact.
+/// its core contracts' names and its proxy's artifact.
 struct Layout {
     package: &'static str,
     deployer: Address,
-    contracts: [(&'static str, &'static str, &'static str); 7],
+    core: [Entry; 3],
     proxy: &'static str,
 }
 
@@ -100,19 +87,19 @@ fn layout(version: &str) -> Option<Layout> {
         "1.5.0" => Some(Layout {
             package: "@safe-global/safe-smart-account",
             deployer: SAFE_SINGLETON_FACTORY,
-            contracts: CONTRACTS,
+            core: CORE,
             proxy: "proxies/SafeProxy.sol/SafeProxy.json",
         }),
         "1.4.1" => Some(Layout {
             package: "@safe-global/safe-contracts",
             deployer: SAFE_SINGLETON_FACTORY,
-            contracts: CONTRACTS,
+            core: CORE,
             proxy: "proxies/SafeProxy.sol/SafeProxy.json",
         }),
         "1.3.0" => Some(Layout {
             package: "@gnosis.pm/safe-contracts",
             deployer: slipway_devnet::CREATE2_DEPLOYER,
-            contracts: CONTRACTS_1_3_0,
+            core: CORE_1_3_0,
             proxy: "proxies/GnosisSafeProxy.sol/GnosisSafeProxy.json",
         }),
         _ => None,
@@ -255,7 +242,7 @@ impl SafeRelease {
             });
         }
         let mut contracts = Vec::new();
-        for (name, listed, artifact) in layout.contracts {
+        for (name, listed, artifact) in layout.core.into_iter().chain(LIBRARIES) {
             let artifact_path = code.join("build/artifacts/contracts").join(artifact);
             let artifact: Artifact = read(&artifact_path)?;
             let listed_path = deployments

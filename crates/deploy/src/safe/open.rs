@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use alloy_primitives::{Address, U256};
 use slipway_chain::{
     ChainClient,
-    safe::{AllowedRisks, Batching, SafeState, ServiceClient, read_state},
+    safe::{AllowedRisks, Batching, SafeState, ServiceClient, ServiceTx, read_state},
 };
 use slipway_config::{Config, Environment, Multisig};
 use slipway_contracts::records_dir;
@@ -189,17 +189,19 @@ impl OpenSafe {
         found
     }
 
-    /// Adds to `proposal` the confirmations the Transaction Service holds
-    /// for it (owners who signed in Safe{Wallet}): each checked against
-    /// the hash and the owners, as any signature is. Returns how many were
-    /// new. Nothing is asked where no service is configured.
-    pub async fn pick_up(&self, proposal: &mut Proposal) -> Result<usize, SafeUseError> {
-        let Some(service) = &self.service else {
-            return Ok(0);
-        };
-        let queue = service
-            .pending(self.state.address, proposal.tx.nonce)
-            .await?;
+    /// The Transaction Service's queue for this Safe from `nonce` on; none
+    /// where no service is configured.
+    pub async fn service_queue(&self, nonce: U256) -> Result<Vec<ServiceTx>, SafeUseError> {
+        match &self.service {
+            Some(service) => Ok(service.pending(self.state.address, nonce).await?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Adds to `proposal` the confirmations `queue` holds for it (owners
+    /// who signed in Safe{Wallet}): each checked against the hash and the
+    /// owners, as any signature is. Returns how many were new.
+    pub fn take_confirmations(&self, proposal: &mut Proposal, queue: &[ServiceTx]) -> usize {
         let mut added = 0;
         for tx in queue
             .iter()
@@ -219,7 +221,14 @@ impl OpenSafe {
                 added += 1;
             }
         }
-        Ok(added)
+        added
+    }
+
+    /// [`OpenSafe::take_confirmations`] of the service's queue, asked for
+    /// this one proposal. Nothing is asked where no service is configured.
+    pub async fn pick_up(&self, proposal: &mut Proposal) -> Result<usize, SafeUseError> {
+        let queue = self.service_queue(proposal.tx.nonce).await?;
+        Ok(self.take_confirmations(proposal, &queue))
     }
 
     /// Posts an owner's signature to the Transaction Service: as the

@@ -62,6 +62,8 @@ pub async fn safe_status(
     )
     .await?;
     let state = &safe.state;
+    // The service's queue is asked once for every proposal.
+    let queue = safe.service_queue(state.nonce).await?;
     let mut views = Vec::new();
     for (path, loaded) in safe.proposals() {
         let mut proposal = match loaded {
@@ -80,7 +82,7 @@ pub async fn safe_status(
         // file.
         if proposal.executed.is_none()
             && proposal.tx.nonce >= state.nonce
-            && safe.pick_up(&mut proposal).await? > 0
+            && safe.take_confirmations(&mut proposal, &queue) > 0
         {
             let _lock = safe.lock("slipway safe status")?;
             let mut current = Proposal::load(&path)?;
