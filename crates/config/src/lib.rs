@@ -1,7 +1,8 @@
 //! The `slipway.toml` model (and `foundry.toml`, read as forge reads it,
 //! for a Foundry project): project layout, compiler settings, deployment
 //! environments (with the SOP's development / staging / production presets),
-//! quality gates, static analysis and monitoring settings.
+//! quality gates, static analysis and monitoring settings, emergency-action
+//! mappings and the role policy.
 //!
 //! Loading validates everything the file says — unknown keys, wrong types and
 //! bad values are errors that name the file, line and key — but interpolation
@@ -21,6 +22,7 @@ mod gates;
 mod interpolate;
 mod load;
 mod mapping;
+mod ops;
 mod project;
 mod raw;
 mod secret;
@@ -41,6 +43,7 @@ pub use gates::{Gates, LintSeverity, MonitorConfig};
 pub use interpolate::{ExpandError, Vars};
 pub use load::{CONFIG_FILE, Config};
 pub use mapping::{MAPPED as FOUNDRY_KEYS, Provenance};
+pub use ops::{AboveRule, AdminRule, OpsMapping, RolesPolicy};
 pub use project::ProjectConfig;
 pub use secret::{REDACTED, RpcUrl, Secret};
 pub use test_host::{DEFAULT_SENDER, FsAccess, FsPermission, TestConfig};

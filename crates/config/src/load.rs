@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::{
     AnalyzeConfig, CompilerConfig, ConfigError, Environment, FuzzConfig, Gates, InvariantConfig,
-    LintConfig, MonitorConfig, ProjectConfig, Result, TestConfig, Vars,
+    LintConfig, MonitorConfig, OpsMapping, ProjectConfig, Result, RolesPolicy, TestConfig, Vars,
     environment::{PRESETS, Resolver, overlay, preset},
     foundry::FoundryFile,
     mapping::{self, Provenance},
@@ -43,6 +43,10 @@ pub struct Config {
     pub analyze: AnalyzeConfig,
     /// `[lint]`: rules, severities and paths for `slipway lint`.
     pub lint: LintConfig,
+    /// `[ops.<Contract>]`: the functions emergency actions call, by contract.
+    pub ops: BTreeMap<String, OpsMapping>,
+    /// `[roles]`: the policy live role holders are checked against.
+    pub roles: RolesPolicy,
     /// Where each setting came from, and the foundry.toml keys not used.
     pub provenance: Provenance,
     files: ProjectFiles,
@@ -136,6 +140,8 @@ impl Config {
             test: raw.test,
             analyze: raw.analyze,
             lint: raw.lint,
+            ops: raw.ops,
+            roles: raw.roles,
             provenance,
             files: ProjectFiles {
                 slipway: true,

@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use crate::{
     AnalyzeConfig, CompilerConfig, FuzzConfig, Gates, Hardfork, InvariantConfig, LintConfig,
-    MonitorConfig, ProjectConfig, TestConfig, environment::ExternalApi,
+    MonitorConfig, OpsMapping, ProjectConfig, RolesPolicy, TestConfig, environment::ExternalApi,
 };
 
 /// The whole file.
@@ -25,6 +25,8 @@ pub(crate) struct RawFile {
     pub(crate) test: TestConfig,
     pub(crate) analyze: AnalyzeConfig,
     pub(crate) lint: LintConfig,
+    pub(crate) ops: BTreeMap<String, OpsMapping>,
+    pub(crate) roles: RolesPolicy,
 }
 
 /// `[environments.<name>]` as written.

@@ -32,7 +32,8 @@ pub use create2::{CREATE2_PROXY, create2_address};
 pub use effect::{ChangedStep, ChangedSteps, Effect, StepEffect, StepStatus};
 pub use error::{DeployError, JournalProblem, PlanError, PlanErrors};
 pub use invoke::{
-    CallOutcome, InvokeRunError, RevertAbis, SendEvent, SendOutcome, Sender, call, check_send, send,
+    CallOutcome, InvokeRunError, RevertAbis, SendEvent, SendOutcome, Sender, call, check_record,
+    check_send, send, send_authorised,
 };
 pub use journal::{FAILPOINT_VAR, Journal, JournalRecord, JournalState, LOCK_FILE, StepInput};
 pub use need::{deploy_need, verify_need};

@@ -80,3 +80,10 @@ pub(crate) fn ask_password(prompt: &str) -> Result<Password, SignerError> {
         .map(Password::new)
         .map_err(|e| SignerError::Password(e.to_string()))
 }
+
+/// Who is at the keyboard, for incident records (`$USER`).
+pub(crate) fn operator() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".to_owned())
+}

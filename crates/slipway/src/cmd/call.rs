@@ -6,14 +6,13 @@ use std::process::ExitCode;
 use alloy_primitives::U256;
 use clap::Args;
 use eyre::Result;
-use slipway_chain::{TxEvent, resolve_signer};
+use slipway_chain::resolve_signer;
 use slipway_contracts::Invocation;
 use slipway_deploy::{CallOutcome, SendEvent, SendOutcome, Sender, call, check_send, send};
 
 use crate::global::{CHECK_FAILED, GlobalOpts};
 use crate::{
     args::{ApprovalOpts, SignerOpts},
-    output::count,
     session::{TerminalConfirm, ask_password, connect, environment, runtime},
 };
 
@@ -131,28 +130,10 @@ fn progress_line(event: &SendEvent, env: &str) -> Option<String> {
             let reason = authorised.reason.as_ref()?;
             format!("    Reason {reason}")
         }
-        SendEvent::Tx(event) => match event {
-            TxEvent::Nonce { nonce, check } => format!("     Nonce {nonce}: {check}"),
-            TxEvent::Sent { hash, fees, .. } => format!("   Sending {hash} ({fees})"),
-            TxEvent::Bumped { hash, fees, .. } => {
-                format!("  Repriced (not included in time): sending {hash} ({fees})")
-            }
-            TxEvent::Dropped { hash } => format!("   Dropped {hash} by the node: sent again"),
-            TxEvent::Included { block, .. } => format!("  Included in block {block}"),
-            TxEvent::Confirming {
-                head, remaining, ..
-            } => format!(
-                "   Waiting for {} more, head {head}",
-                count(
-                    usize::try_from(*remaining).unwrap_or(usize::MAX),
-                    "confirmation"
-                )
-            ),
-            TxEvent::Reorged { block, .. } => {
-                format!("   Reorged out of block {block}: waiting for inclusion again")
-            }
-            TxEvent::Confirmed { .. } => return None,
-        },
+        SendEvent::Tx(event) => {
+            let (verb, rest) = crate::render::tx_line(event)?;
+            format!("{verb:>10} {rest}")
+        }
     })
 }
 

@@ -7,9 +7,11 @@ mod call;
 mod config;
 mod coverage;
 mod deploy;
+mod incident;
 mod init;
 mod lint;
 mod node;
+mod ops;
 mod safe;
 mod snapshot;
 mod test;
@@ -69,6 +71,13 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// A Safe multisig: create one, show one.
     Safe(safe::SafeArgs),
+    /// Emergency procedures on deployed contracts: pause, emergency mode,
+    /// fund recovery, roles and admin transfers, each recorded in an
+    /// incident.
+    Ops(ops::OpsArgs),
+    /// Incident response: open an incident, add notes and links, close it;
+    /// list and show incidents with their actions.
+    Incident(incident::IncidentArgs),
 }
 
 impl Cli {
@@ -91,6 +100,8 @@ impl Cli {
             Command::Deployments(args) => args.run(&self.global),
             Command::Verify(args) => args.run(&self.global),
             Command::Safe(args) => args.run(&self.global),
+            Command::Ops(args) => args.run(&self.global),
+            Command::Incident(args) => args.run(&self.global),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod analyze;
 pub(crate) mod build;
+pub(crate) mod ops;
 pub(crate) mod safe;
 pub(crate) mod tests;
 pub(crate) mod verify;
@@ -20,4 +21,37 @@ pub(crate) fn authorised(
     if let Some(reason) = &authorised.reason {
         crate::output::status(ui, "Reason", reason);
     }
+}
+
+/// A step of a transaction's lifecycle as a verb and the rest of its line
+/// (none for the confirmation, which the command reports with its outcome).
+pub(crate) fn tx_line(event: &slipway_chain::TxEvent) -> Option<(&'static str, String)> {
+    use slipway_chain::TxEvent;
+    Some(match event {
+        TxEvent::Nonce { nonce, check } => ("Nonce", format!("{nonce}: {check}")),
+        TxEvent::Sent { hash, fees, .. } => ("Sending", format!("{hash} ({fees})")),
+        TxEvent::Bumped { hash, fees, .. } => (
+            "Repriced",
+            format!("(not included in time): sending {hash} ({fees})"),
+        ),
+        TxEvent::Dropped { hash } => ("Dropped", format!("{hash} by the node: sent again")),
+        TxEvent::Included { block, .. } => ("Included", format!("in block {block}")),
+        TxEvent::Confirming {
+            head, remaining, ..
+        } => (
+            "Waiting",
+            format!(
+                "for {} more, head {head}",
+                crate::output::count(
+                    usize::try_from(*remaining).unwrap_or(usize::MAX),
+                    "confirmation"
+                )
+            ),
+        ),
+        TxEvent::Reorged { block, .. } => (
+            "Reorged",
+            format!("out of block {block}: waiting for inclusion again"),
+        ),
+        TxEvent::Confirmed { .. } => return None,
+    })
 }
