@@ -323,11 +323,27 @@ fn plan_pause(
         } else {
             vec![DynSolValue::Uint(U256::from(target as u8), 8)]
         };
-        return Ok(call(
-            mapped,
-            args,
-            vec![format!("{key} as [ops.{}] maps it", surface.contract())],
-        ));
+        let change = match state.pause {
+            Some(PauseState::Paused(now)) if now == raise => {
+                return Ok(Planned::Nothing(format!(
+                    "it already is {}",
+                    if raise { "paused" } else { "not paused" }
+                )));
+            }
+            Some(PauseState::Paused(_)) if raise => "not paused → paused".to_owned(),
+            Some(PauseState::Paused(_)) => "paused → not paused".to_owned(),
+            Some(PauseState::Level(now)) => format!(
+                "pause level {now} → {} ({})",
+                target as u8,
+                target.describe()
+            ),
+            None => format!(
+                "calls {} as [ops.{}] maps `{key}` (it maps no `paused` view to read the state from)",
+                mapped.signature(),
+                surface.contract()
+            ),
+        };
+        return Ok(call(mapped, args, vec![change]));
     }
     match surface.pause_kind() {
         PauseKind::Levels => {

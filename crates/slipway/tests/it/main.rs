@@ -16,6 +16,7 @@ mod layout;
 mod library_flow;
 mod lint;
 mod node;
+mod ops;
 mod protection;
 mod safe;
 mod safe_deploy;

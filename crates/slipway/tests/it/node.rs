@@ -2,8 +2,7 @@
 //! transaction, mined at once or waiting in the pool.
 
 use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
+    process::Child,
     sync::{Arc, Mutex},
 };
 
@@ -23,29 +22,9 @@ fn start(root: &std::path::Path) -> (Child, String) {
 
 /// Starts `slipway node` on port 0 with the given mining flags.
 fn start_mining(root: &std::path::Path, mining: &[&str]) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_slipway"))
-        .args(["--root"])
-        .arg(root)
-        .args(["node", "--port", "0", "--accounts", "4"])
-        .args(mining)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn slipway node");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("node exited before listening")
-            .expect("read");
-        if let Some(rest) = line.strip_prefix("Listening on ") {
-            break rest.split_whitespace().next().expect("url").to_owned();
-        }
-    };
-    // Keep draining stdout so the node never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, url)
+    let mut flags = vec!["--accounts", "4"];
+    flags.extend_from_slice(mining);
+    crate::common::slipway_node(root, &flags)
 }
 
 async fn call(
@@ -205,7 +184,7 @@ async fn sigterm_stops_the_node_cleanly_and_keeps_the_chain() {
         .await
         .expect("mine");
     let pid = child.id().to_string();
-    let killed = Command::new("kill")
+    let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .expect("kill");

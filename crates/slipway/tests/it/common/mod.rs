@@ -156,3 +156,34 @@ pub fn accounts(cmd: &mut assert_cmd::Command) {
         cmd.env(name, value);
     }
 }
+
+/// Starts `slipway node --port 0 FLAGS` on the project at `root` (its
+/// embedded chain, which the project's commands then reach through it)
+/// and returns it with its URL.
+pub fn slipway_node(root: &Path, flags: &[&str]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .args(["--root"])
+        .arg(root)
+        .args(["node", "--port", "0"])
+        .args(flags)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn slipway node");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("node exited before listening")
+            .expect("read");
+        if let Some(rest) = line.strip_prefix("Listening on ") {
+            break rest.split_whitespace().next().expect("url").to_owned();
+        }
+    };
+    // Keep draining stdout so the node never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
