@@ -19,6 +19,8 @@ use serde_json::{Value, json};
 use slipway_testkit::{Anvil, TestCa, TlsFront};
 
 const AMOY: u64 = 80002;
+/// Dev account 1: the bridge's guardian (`BRIDGE_GUARDIAN`).
+const GUARDIAN: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 /// Dev account 7: no role on the bridge.
 const OUTSIDER_KEY: &str = "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356";
 
@@ -356,10 +358,12 @@ async fn the_bundled_plan_deploys_through_a_safe_on_anvil() {
             "{config}multisig = {{ safe = \"{safe}\", threshold = 2, owners = [{}] }}\n\
              [environments.staging.signers]\n\
              a = {{ kind = \"keystore\", path = \"keys/a.json\", password_env = \"OWNER_PASSWORD\" }}\n\
-             b = {{ kind = \"external\", url = \"{}\", address = \"{}\" }}\n",
+             b = {{ kind = \"external\", url = \"{}\", address = \"{}\" }}\n\
+             guardian = {{ kind = \"external\", url = \"{}\", address = \"{GUARDIAN}\" }}\n",
             listed.join(", "),
             amoy.anvil.url(),
-            owners[1]
+            owners[1],
+            amoy.anvil.url(),
         ),
     )
     .expect("config");
@@ -408,4 +412,58 @@ async fn the_bundled_plan_deploys_through_a_safe_on_anvil() {
         ],
     )));
     assert_eq!(String::from_utf8_lossy(&has_role.stdout).trim(), "true");
+
+    // Operated: the guardian pauses directly although a Safe signs
+    // everything else here; lowering the level is the admin's, so it
+    // becomes a proposal, which the incident follows to its execution.
+    let pause_level = |dir: &Path| {
+        let level = succeeded(run(staging(dir, &amoy, &["call", "Bridge", "pauseLevel"])));
+        String::from_utf8_lossy(&level.stdout).trim().to_owned()
+    };
+    succeeded(run(staging(
+        &dir,
+        &amoy,
+        &["ops", "pause", "--reason", "drill"],
+    )));
+    assert_eq!(pause_level(&dir), "3");
+    let proposed = succeeded(run(staging(&dir, &amoy, &["ops", "unpause"])));
+    assert!(
+        text(&proposed).contains("proposed to the Safe"),
+        "{}",
+        text(&proposed)
+    );
+    assert_eq!(pause_level(&dir), "3", "nothing executed yet");
+    let shown = |dir: &Path| {
+        text(&succeeded(run(staging(
+            dir,
+            &amoy,
+            &["incident", "show", "1"],
+        ))))
+    };
+    let waiting = shown(&dir);
+    assert!(
+        waiting.contains("proposed, waiting for 2 more"),
+        "{waiting}"
+    );
+    assert!(waiting.contains("signed by guardian"), "{waiting}");
+    let record = succeeded(run(staging(
+        &dir,
+        &amoy,
+        &["incident", "show", "1", "--json"],
+    )));
+    let record: Value = serde_json::from_slice(&record.stdout).expect("json");
+    let file = record["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find_map(|e| e["outcome"]["file"].as_str())
+        .expect("the proposal file");
+    let file = dir.join(file).display().to_string();
+    for signer in ["a", "b"] {
+        succeeded(run(owner(&["safe", "sign", &file, "--signer", signer])));
+    }
+    succeeded(run(owner(&["safe", "execute", &file, "--signer", "a"])));
+    assert_eq!(pause_level(&dir), "0");
+    let executed = shown(&dir);
+    assert!(executed.contains("executed in transaction"), "{executed}");
 }

@@ -182,6 +182,87 @@ async fn the_bundled_plan_deploys_on_every_environment() {
         threshold.ends_with('3'),
         "production's threshold of 3: {threshold}"
     );
+
+    // An emergency pause on production: the guardian's keystore signs, and
+    // the protected environment wants a reason first.
+    let mut import = slipway(&dir);
+    import
+        .args([
+            "account",
+            "import",
+            "guardian",
+            "--private-key-env",
+            "KEY",
+            "--password-env",
+            "PASSWORD",
+            "--dir",
+        ])
+        .arg(dir.join(".slipway/keystores"))
+        .env(
+            "KEY",
+            "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+        )
+        .env("PASSWORD", "guardian's own");
+    import.assert().success();
+    let ops = |extra: &[&str]| {
+        let mut cmd = slipway(&dir);
+        cmd.args(["ops", "pause", "--env", "production"])
+            .args(extra)
+            .env("MAINNET_RPC_URL", &mainnet.url)
+            .env("MAINNET_RPC_URL_FALLBACK", &mainnet.url)
+            .env("SLIPWAY_GUARDIAN_KEYSTORE_PASSWORD", "guardian's own");
+        cmd.output().expect("ops")
+    };
+    let pause_level = || {
+        eth_call(
+            &mainnet.url,
+            live["address"].as_str().expect("address"),
+            "0xe61399b8".into(),
+        )
+    };
+    assert_eq!(
+        &alloy_primitives::hex::encode(&keccak256("pauseLevel()")[..4]),
+        "e61399b8"
+    );
+    let unexplained = ops(&["--yes"]);
+    assert_eq!(unexplained.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&unexplained.stderr);
+    assert!(message.contains("needs --reason"), "{message}");
+    assert!(pause_level().await.ends_with("00"), "nothing was sent");
+    assert!(
+        !dir.join("incidents/production").exists(),
+        "nothing recorded"
+    );
+    let paused = ops(&["--yes", "--reason", "drill: validators compromised"]);
+    assert!(
+        paused.status.success(),
+        "{}",
+        String::from_utf8_lossy(&paused.stderr)
+    );
+    assert!(pause_level().await.ends_with("03"), "everything paused");
+    let twin = std::fs::read_to_string(dir.join("incidents/production/incident-0001.md"))
+        .expect("the incident");
+    assert!(
+        twin.contains("- Why: drill: validators compromised"),
+        "{twin}"
+    );
+    assert!(
+        twin.contains("signed by guardian (0x70997970C51812dc3A010C7d01b50e0d17dc79C8)"),
+        "{twin}"
+    );
+    // A guardian key in an environment variable is refused there.
+    let config = std::fs::read_to_string(dir.join("slipway.toml")).expect("config");
+    std::fs::write(
+        dir.join("slipway.toml"),
+        config
+            + "\n[environments.production.signers]\nguardian = { kind = \"env\", var = \"GUARDIAN_KEY\" }\n",
+    )
+    .expect("config");
+    let plain = ops(&["--yes", "--reason", "again", "--dry-run"]);
+    assert_eq!(plain.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&plain.stderr);
+    assert!(message.contains("production"), "{message}");
+    assert!(message.contains("protected"), "{message}");
     amoy.stop().await;
     mainnet.stop().await;
 }
