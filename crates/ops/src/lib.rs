@@ -19,6 +19,7 @@ mod holders;
 pub mod incident;
 mod interfaces;
 mod read;
+pub mod roles;
 mod state;
 mod surface;
 pub mod time;

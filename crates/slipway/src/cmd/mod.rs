@@ -12,6 +12,7 @@ mod init;
 mod lint;
 mod node;
 mod ops;
+mod roles;
 mod safe;
 mod snapshot;
 mod test;
@@ -78,6 +79,9 @@ enum Command {
     /// Incident response: open an incident, add notes and links, close it;
     /// list and show incidents with their actions.
     Incident(incident::IncidentArgs),
+    /// The live holders of every role of the recorded contracts, checked
+    /// against the `[roles]` policy; exit 1 on drift.
+    Roles(roles::RolesArgs),
 }
 
 impl Cli {
@@ -102,6 +106,7 @@ impl Cli {
             Command::Safe(args) => args.run(&self.global),
             Command::Ops(args) => args.run(&self.global),
             Command::Incident(args) => args.run(&self.global),
+            Command::Roles(args) => args.run(&self.global),
         }
     }
 }

@@ -129,3 +129,79 @@ pub(crate) fn proposal_states(states: &[slipway_ops::incident::ProposalState]) {
         println!("- `{}`: {status}", state.safe_tx_hash);
     }
 }
+
+/// The live roles, then the drifts from the policy.
+pub(crate) fn roles(report: &slipway_ops::roles::RolesReport) {
+    use slipway_ops::roles::AccountKind;
+    let kind = |account: &alloy_primitives::Address| match report.accounts.get(account) {
+        Some(AccountKind::Safe) => " (the Safe)".to_owned(),
+        Some(AccountKind::Timelock {
+            safe_controlled,
+            delay,
+        }) => format!(
+            " (timelock, {delay} s{})",
+            if *safe_controlled { ", the Safe's" } else { "" }
+        ),
+        Some(AccountKind::Contract) => " (contract)".to_owned(),
+        Some(AccountKind::Eoa) => " (EOA)".to_owned(),
+        None => String::new(),
+    };
+    println!("Roles on `{}` at block {}", report.env, report.block);
+    for contract in &report.contracts {
+        println!("\n{} at {}", contract.name, contract.address);
+        let access = &contract.access;
+        if let Some(admin) = access.default_admin {
+            println!("    default admin: {admin}{}", kind(&admin));
+        }
+        if let Some(owner) = access.owner {
+            println!("    owner: {owner}{}", kind(&owner));
+        }
+        if let Some(pending) = &access.pending {
+            println!(
+                "    pending admin transfer to {}{}{}",
+                pending.to,
+                kind(&pending.to),
+                pending
+                    .accept_after
+                    .map(|at| format!(", acceptable from {}", date(at)))
+                    .unwrap_or_default()
+            );
+        }
+        for role in &access.roles {
+            let admin = access
+                .role(role.admin_role)
+                .map_or_else(|| role.admin_role.to_string(), |r| r.shown());
+            println!("    {} (administered by {admin}):", role.shown());
+            if role.holders.is_empty() {
+                println!("        nobody");
+            }
+            for holder in &role.holders {
+                println!(
+                    "        {}{}{}",
+                    holder.account,
+                    kind(&holder.account),
+                    holder
+                        .since
+                        .map(|b| format!(", since block {b}"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    if report.findings.is_empty() {
+        println!("\nNo drift from the [roles] policy.");
+    } else {
+        println!(
+            "\n{} from the [roles] policy:",
+            crate::output::count(report.findings.len(), "drift")
+        );
+        for finding in &report.findings {
+            println!(
+                "    {} {}: {}",
+                finding.id,
+                finding.path.display(),
+                finding.message
+            );
+        }
+    }
+}

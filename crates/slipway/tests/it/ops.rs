@@ -516,3 +516,146 @@ fn incidents_are_opened_noted_linked_and_closed_and_survive_a_crash_mid_write() 
     assert!(twin.contains("note by ops-test: written whole"), "{twin}");
     assert!(!twin.contains("half written"), "{twin}");
 }
+
+/// Sends `signature(args)` to `to` from `from` straight through the node's
+/// JSON-RPC (eth_sendTransaction): a change made outside slipway.
+async fn outside_send(url: &str, from: &str, to: &str, signature: &str, args: &[String]) {
+    let data = format!(
+        "0x{}{}",
+        hex::encode(&keccak256(signature)[..4]),
+        args.concat()
+    );
+    let hash = rpc(
+        url,
+        "eth_sendTransaction",
+        json!([{
+            "from": from,
+            "to": to,
+            "data": data,
+            "gas": "0x100000",
+            "maxFeePerGas": "0x2540be400",
+            "maxPriorityFeePerGas": "0x3b9aca00",
+        }]),
+    )
+    .await;
+    let receipt = rpc(url, "eth_getTransactionReceipt", json!([hash])).await;
+    assert_eq!(receipt["status"], "0x1", "{signature}: {receipt}");
+}
+
+/// Dev account 9: stands for the environment's Safe in the roles policy.
+const SAFE: &str = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_roles_drift_from_the_policy_is_found_with_grants_made_outside_slipway() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = ops_project(&tmp);
+    let (mut node, url) = slipway_node(&dir, &["--automine"]);
+    ok(&dir, &["deploy"]);
+    let vault = address_of(&dir, "Vault");
+    let safe_timelock = address_of(&dir, "SafeTimelock");
+    let loose_timelock = address_of(&dir, "LooseTimelock");
+    // Without a policy, development allows what it finds.
+    let listed = ok(&dir, &["roles"]);
+    assert!(listed.contains(&format!("PAUSER_ROLE (administered by DEFAULT_ADMIN_ROLE):\n        {GUARDIAN} (EOA), since block 1")), "{listed}");
+    assert!(listed.contains("No drift"), "{listed}");
+
+    // Changes made outside slipway: a keeper nobody listed, the only pauser
+    // gone, the admin role handed to both timelocks.
+    let default_admin = "00".repeat(32);
+    for (signature, args) in [
+        (
+            "grantRole(bytes32,address)",
+            [role("KEEPER_ROLE"), word(OUTSIDER)],
+        ),
+        (
+            "revokeRole(bytes32,address)",
+            [role("PAUSER_ROLE"), word(GUARDIAN)],
+        ),
+        (
+            "grantRole(bytes32,address)",
+            [default_admin.clone(), word(&safe_timelock)],
+        ),
+        (
+            "grantRole(bytes32,address)",
+            [default_admin.clone(), word(&loose_timelock)],
+        ),
+        (
+            "revokeRole(bytes32,address)",
+            [default_admin.clone(), word(DEPLOYER)],
+        ),
+    ] {
+        outside_send(&url, DEPLOYER, &vault, signature, &args).await;
+    }
+    std::fs::write(
+        dir.join("slipway.toml"),
+        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
+            + &format!(
+                "\n[environments.development]\nmultisig = {{ safe = \"{SAFE}\", threshold = 1 }}\n\n\
+                 [roles]\nadmin = \"safe\"\neoa_admins = false\n[roles.min]\nPAUSER_ROLE = 1\n\
+                 [roles.only]\nKEEPER_ROLE = [\"${{KEEPER}}\", \"safe\"]\n"
+            ),
+    )
+    .expect("config");
+    let sarif = dir.join("roles.sarif");
+    let drift = slipway(&dir)
+        .args(["roles", "--json", "--sarif"])
+        .arg(&sarif)
+        .env("KEEPER", GUARDIAN)
+        .output()
+        .expect("runs");
+    assert_eq!(drift.status.code(), Some(1), "{}", text(&drift));
+    let report: Value = serde_json::from_slice(&drift.stdout).expect("json");
+    let mut found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().expect("id").to_owned(),
+                f["contract"].as_str().expect("contract").to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    let expected: Vec<(String, String)> = [
+        ("roles-admin-not-safe", "LooseTimelock"),
+        ("roles-admin-not-safe", "Owned"),
+        ("roles-admin-not-safe", "Vault"),
+        ("roles-eoa-admin", "Owned"),
+        ("roles-too-few", "Vault"),
+        ("roles-unlisted-holder", "Vault"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    assert_eq!(found, expected, "{report:#}");
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("Vault:")
+            && m.to_lowercase().contains(&loose_timelock.to_lowercase())),
+        "the loose timelock is named: {messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains(OUTSIDER) && m.contains("KEEPER_ROLE (granted in block")),
+        "{messages:?}"
+    );
+    let log: Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 6);
+    assert!(results.iter().all(|r| {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("deployments/development/"))
+    }));
+    node.kill().expect("kill node");
+    node.wait().expect("node exits");
+}
