@@ -621,3 +621,57 @@ pub(crate) fn report(
     }
     out
 }
+
+/// Who may call what in one contract, as data: what the Markdown review
+/// says, for callers that put it beside something else (`slipway roles
+/// --with-review` beside the live holders).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ContractAccess {
+    /// The contract's name.
+    pub contract: String,
+    /// Role name → the state-changing functions its holders may call
+    /// (alone, or as one of several who may).
+    pub roles: BTreeMap<String, Vec<String>>,
+    /// Account (`owner()`, `defaultAdmin()`) → the functions it may call.
+    pub accounts: BTreeMap<String, Vec<String>>,
+    /// Role name → the functions that need its holders' signatures.
+    pub signed_by: BTreeMap<String, Vec<String>>,
+}
+
+/// [`ContractAccess`] of `contracts`.
+pub(crate) fn map(program: &Program<'_>, contracts: &[&ContractDefinition]) -> Vec<ContractAccess> {
+    contracts
+        .iter()
+        .map(|contract| {
+            let mut out = ContractAccess {
+                contract: contract.name.clone(),
+                ..ContractAccess::default()
+            };
+            for f in program
+                .functions_of(contract)
+                .into_iter()
+                .filter(|f| is_state_changing_entry(f.item))
+            {
+                let access = access_of(program, f.item);
+                let sig = signature(f.item);
+                for who in access.all_of.iter().flatten() {
+                    let entry = match who {
+                        Who::Role(role) => out.roles.entry(role.clone()).or_default(),
+                        Who::Account(account) => out.accounts.entry(account.clone()).or_default(),
+                        Who::SelfCall | Who::Member(_) => continue,
+                    };
+                    if !entry.contains(&sig) {
+                        entry.push(sig.clone());
+                    }
+                }
+                for role in &access.signed_by {
+                    out.signed_by
+                        .entry(role.clone())
+                        .or_default()
+                        .push(sig.clone());
+                }
+            }
+            out
+        })
+        .collect()
+}

@@ -363,8 +363,27 @@ pub fn access_report(
     config: &AnalyzeConfig,
     options: &Options,
 ) -> Result<String, AnalyzeError> {
-    let selected = select(sources, config, options);
     let mut sections = Vec::new();
+    each_program(root, sources, config, options, |program, contracts| {
+        sections.push(crate::access::report(
+            program,
+            contracts,
+            &config.public_functions,
+        ));
+    })?;
+    Ok(sections.join("\n"))
+}
+
+/// Calls `f` with each compile run's program and the concrete contracts of
+/// the selected sources in it.
+fn each_program(
+    root: &Path,
+    sources: &[Source<'_>],
+    config: &AnalyzeConfig,
+    options: &Options,
+    mut f: impl FnMut(&Program<'_>, &[&foundry_compilers::artifacts::ast::ContractDefinition]),
+) -> Result<(), AnalyzeError> {
+    let selected = select(sources, config, options);
     for (units, files) in load_runs(root, sources, &selected, options, &HashMap::new())? {
         let program = Program::new(&units);
         let contracts: Vec<_> = units
@@ -373,13 +392,24 @@ pub fn access_report(
             .flat_map(|u| program.declared_in(u))
             .filter(|c| crate::program::is_concrete(c))
             .collect();
-        sections.push(crate::access::report(
-            &program,
-            &contracts,
-            &config.public_functions,
-        ));
+        f(&program, &contracts);
     }
-    Ok(sections.join("\n"))
+    Ok(())
+}
+
+/// Who may call what, per concrete contract of the selected sources: the
+/// access review as data.
+pub fn access_map(
+    root: &Path,
+    sources: &[Source<'_>],
+    config: &AnalyzeConfig,
+    options: &Options,
+) -> Result<Vec<crate::access::ContractAccess>, AnalyzeError> {
+    let mut all = Vec::new();
+    each_program(root, sources, config, options, |program, contracts| {
+        all.extend(crate::access::map(program, contracts));
+    })?;
+    Ok(all)
 }
 
 /// Runs the detectors on the build's sources under `root`.

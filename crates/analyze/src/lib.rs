@@ -26,12 +26,13 @@ mod sarif;
 mod suppress;
 mod taint;
 
+pub use access::ContractAccess;
 pub use baseline::{Baseline, BaselineError};
 pub use detector::Detector;
 pub use detectors::all as all_detectors;
 pub use engine::{
-    AnalyzeError, Family, Options, Report, Source, access_report, analyze, analyze_cached,
-    read_source, sources_of,
+    AnalyzeError, Family, Options, Report, Source, access_map, access_report, analyze,
+    analyze_cached, read_source, sources_of,
 };
 pub use finding::{Confidence, Finding, Fix, Severity, Suppression};
 pub use fix::{FileFix, FixError, FixOutcome, apply_fixes};

@@ -46,6 +46,8 @@ pub enum AccountKind {
 pub struct ContractRoles {
     /// The record's name.
     pub name: String,
+    /// Its contract's name (`Bridge`).
+    pub contract: String,
     /// Its address.
     pub address: Address,
     /// The block its logs are read from.
@@ -269,6 +271,12 @@ pub async fn live_roles(
         .await?;
         report.contracts.push(ContractRoles {
             name: record.name.clone(),
+            contract: record
+                .contract
+                .rsplit(':')
+                .next()
+                .unwrap_or(&record.contract)
+                .to_owned(),
             address: record.address,
             from_block: from,
             access,
@@ -439,4 +447,72 @@ async fn check(
         }
     }
     Ok(())
+}
+
+/// One role (or account) of a contract: what it may call, by the static
+/// review, and who holds it now.
+#[derive(Clone, Debug, Serialize)]
+pub struct RoleReview {
+    /// The record's name.
+    pub contract: String,
+    /// The role's name, or the account expression (`owner()`).
+    pub who: String,
+    /// The functions it may call (the static review).
+    pub functions: Vec<String>,
+    /// The functions that need its holders' signatures.
+    pub signs_for: Vec<String>,
+    /// Who holds it now, and since which block (none when the review
+    /// names it by an expression no live read answers: `getRoleAdmin(role)`).
+    pub holders: Option<Vec<crate::Holder>>,
+}
+
+/// The static access review beside the live holders: for each role of
+/// each recorded contract, the functions it may call and who holds it.
+pub fn with_review(
+    report: &RolesReport,
+    access: &[slipway_analyze::ContractAccess],
+) -> Vec<RoleReview> {
+    let mut rows = Vec::new();
+    for contract in &report.contracts {
+        let Some(review) = access.iter().find(|a| a.contract == contract.contract) else {
+            continue;
+        };
+        let live = &contract.access;
+        let mut names: Vec<&String> = review.roles.keys().chain(review.signed_by.keys()).collect();
+        names.extend(live.roles.iter().filter_map(|r| r.name.as_ref()));
+        names.sort();
+        names.dedup();
+        for name in names {
+            rows.push(RoleReview {
+                contract: contract.name.clone(),
+                who: name.clone(),
+                functions: review.roles.get(name).cloned().unwrap_or_default(),
+                signs_for: review.signed_by.get(name).cloned().unwrap_or_default(),
+                holders: live.role_named(name).map(|r| r.holders.clone()),
+            });
+        }
+        for (account, functions) in &review.accounts {
+            let holder = match account.as_str() {
+                "owner()" => Some(live.owner),
+                "defaultAdmin()" => Some(live.default_admin),
+                _ => None,
+            };
+            rows.push(RoleReview {
+                contract: contract.name.clone(),
+                who: account.clone(),
+                functions: functions.clone(),
+                signs_for: Vec::new(),
+                holders: holder.map(|account| {
+                    account
+                        .map(|account| crate::Holder {
+                            account,
+                            since: None,
+                        })
+                        .into_iter()
+                        .collect()
+                }),
+            });
+        }
+    }
+    rows
 }

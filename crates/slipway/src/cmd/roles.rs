@@ -22,6 +22,10 @@ pub(crate) struct RolesArgs {
     /// Also write the drifts as SARIF 2.1.0 (for GitHub code scanning).
     #[arg(long, value_name = "FILE")]
     sarif: Option<PathBuf>,
+    /// Show the static access review beside the holders: for each role,
+    /// the functions it may call (builds the project).
+    #[arg(long)]
+    with_review: bool,
 }
 
 impl RolesArgs {
@@ -37,10 +41,33 @@ impl RolesArgs {
             std::fs::write(path, serde_json::to_string_pretty(&log)? + "\n")
                 .map_err(|e| eyre::eyre!("cannot write {}: {e}", path.display()))?;
         }
+        let review = if self.with_review {
+            let build =
+                global.build(&config, slipway_solc::Profile::Default, self.json, &|_| {
+                    slipway_solc::Need::Everything
+                })?;
+            let sources = slipway_analyze::sources_of(&build.artifacts);
+            let access = slipway_analyze::access_map(
+                &config.root,
+                &sources,
+                &config.analyze,
+                &slipway_analyze::Options::default(),
+            )?;
+            Some(slipway_ops::roles::with_review(&report, &access))
+        } else {
+            None
+        };
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            let mut json = serde_json::to_value(&report)?;
+            if let Some(review) = &review {
+                json["review"] = serde_json::to_value(review)?;
+            }
+            println!("{}", serde_json::to_string_pretty(&json)?);
         } else {
             crate::render::ops::roles(&report);
+            if let Some(review) = &review {
+                crate::render::ops::review(review);
+            }
         }
         Ok(if report.findings.is_empty() {
             ExitCode::SUCCESS

@@ -205,3 +205,42 @@ pub(crate) fn roles(report: &slipway_ops::roles::RolesReport) {
         }
     }
 }
+
+/// The static review beside the live holders.
+pub(crate) fn review(rows: &[slipway_ops::roles::RoleReview]) {
+    println!("\nWho may call what (the static review), and who holds it now:");
+    let mut table = crate::output::table(&[
+        "contract",
+        "role or account",
+        "may call",
+        "held by (since block)",
+    ]);
+    for row in rows {
+        let mut calls = row.functions.clone();
+        calls.extend(row.signs_for.iter().map(|f| format!("{f} (signs)")));
+        let holders: Vec<String> = row
+            .holders
+            .iter()
+            .flatten()
+            .map(|h| match h.since {
+                Some(block) => format!("{} ({block})", h.account),
+                None => h.account.to_string(),
+            })
+            .collect();
+        table.add_row(vec![
+            row.contract.clone(),
+            row.who.clone(),
+            if calls.is_empty() {
+                "-".to_owned()
+            } else {
+                calls.join("\n")
+            },
+            match (&row.holders, holders.is_empty()) {
+                (None, _) => "(depends on the call's arguments)".to_owned(),
+                (Some(_), true) => "nobody".to_owned(),
+                (Some(_), false) => holders.join("\n"),
+            },
+        ]);
+    }
+    println!("{table}");
+}

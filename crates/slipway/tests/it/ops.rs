@@ -558,6 +558,44 @@ async fn live_roles_drift_from_the_policy_is_found_with_grants_made_outside_slip
     let listed = ok(&dir, &["roles"]);
     assert!(listed.contains(&format!("PAUSER_ROLE (administered by DEFAULT_ADMIN_ROLE):\n        {GUARDIAN} (EOA), since block 1")), "{listed}");
     assert!(listed.contains("No drift"), "{listed}");
+    // The static review beside them: what each role may call, who holds it.
+    let reviewed = run(&dir, &["roles", "--with-review", "--json"]);
+    assert!(reviewed.status.success(), "{}", text(&reviewed));
+    let reviewed: Value = serde_json::from_slice(&reviewed.stdout).expect("json");
+    let row = |contract: &str, who: &str| {
+        reviewed["review"]
+            .as_array()
+            .expect("review")
+            .iter()
+            .find(|r| r["contract"] == contract && r["who"] == who)
+            .cloned()
+            .unwrap_or_else(|| panic!("no row for {contract} {who}: {reviewed:#}"))
+    };
+    let pauser = row("Vault", "PAUSER_ROLE");
+    assert_eq!(pauser["functions"], json!(["pause()"]));
+    assert_eq!(
+        pauser["holders"][0]["account"]
+            .as_str()
+            .map(str::to_lowercase),
+        Some(GUARDIAN.to_lowercase())
+    );
+    let admin = row("Vault", "DEFAULT_ADMIN_ROLE");
+    assert!(
+        admin["functions"]
+            .as_array()
+            .expect("functions")
+            .contains(&json!("unpause()")),
+        "{admin}"
+    );
+    assert_eq!(row("Vault", "KEEPER_ROLE")["holders"], json!([]));
+    let owner = row("Owned", "owner()");
+    assert!(
+        owner["functions"]
+            .as_array()
+            .expect("functions")
+            .contains(&json!("transferOwnership(address)")),
+        "{owner}"
+    );
 
     // Changes made outside slipway: a keeper nobody listed, the only pauser
     // gone, the admin role handed to both timelocks.
