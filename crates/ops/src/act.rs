@@ -500,7 +500,9 @@ async fn carry_out(
                     block,
                     success,
                 },
-                SendOutcome::Reverted(reason) => Outcome::Reverted { reason },
+                SendOutcome::Reverted(reason) => Outcome::Reverted {
+                    reason: crate::action::explain_revert(&reason, prepared.before.timestamp),
+                },
             })
         }
     }

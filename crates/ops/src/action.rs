@@ -645,6 +645,24 @@ fn plan_admin(
     }
 }
 
+/// A revert in words, with a timelock's time in it explained: the
+/// bridge's `RecoveryTooEarly(recoverableAt)` becomes when, and how long
+/// from `now` (block time).
+pub fn explain_revert(reason: &str, now: u64) -> String {
+    let at = reason
+        .strip_prefix("RecoveryTooEarly(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .and_then(|n| n.parse::<u64>().ok());
+    match at {
+        Some(at) if at > now => format!(
+            "{reason}: recovery becomes possible at {} (block time), in {}",
+            date(at),
+            duration(at - now)
+        ),
+        _ => reason.to_owned(),
+    }
+}
+
 /// Whether the contract `surface` describes has a function for `action`
 /// (its state aside): how `slipway ops` finds the contract when none is
 /// named.
@@ -681,5 +699,195 @@ pub fn supports(action: &Action, surface: &Surface) -> bool {
             surface.access(),
             Access::RolesWithDefaultAdmin | Access::Owner | Access::OwnerTwoStep
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        EmergencyState, Holder, RoleHolders,
+        holders::PendingTransfer,
+        state::{Balance, RecoveryState},
+    };
+    use alloy_json_abi::JsonAbi;
+
+    fn surface(signatures: &[&str]) -> Surface {
+        let lines: Vec<String> = signatures.iter().map(|s| format!("function {s}")).collect();
+        let abi = JsonAbi::parse(lines.iter().map(String::as_str)).expect("abi");
+        Surface::new("C", &abi, None)
+    }
+
+    fn state() -> ContractState {
+        ContractState {
+            block: 10,
+            timestamp: 1_000_000,
+            pause: None,
+            emergency: None,
+            recovery: None,
+            balances: vec![Balance {
+                token: Address::ZERO,
+                symbol: "ETH".into(),
+                amount: U256::from(5),
+            }],
+            access: None,
+        }
+    }
+
+    const A: Address = Address::repeat_byte(0xaa);
+    const B: Address = Address::repeat_byte(0xbb);
+
+    fn bridge() -> Surface {
+        surface(&[
+            "raisePauseLevel(uint8)",
+            "lowerPauseLevel(uint8)",
+            "pauseLevel() view returns (uint8)",
+            "recoverFunds(address,uint256)",
+            "hasRole(bytes32,address) view returns (bool)",
+            "beginDefaultAdminTransfer(address)",
+        ])
+    }
+
+    #[test]
+    fn pause_levels_only_move_the_way_asked() {
+        let mut now = state();
+        now.pause = Some(PauseState::Level(2));
+        let lower = plan(
+            &Action::Pause {
+                level: Some(PauseLevel::Deposits),
+            },
+            &bridge(),
+            &now,
+        )
+        .expect("plans");
+        assert!(matches!(lower, Planned::Nothing(_)), "{lower:?}");
+        let Planned::Call { function, args, .. } =
+            plan(&Action::Pause { level: None }, &bridge(), &now).expect("plans")
+        else {
+            panic!("a call")
+        };
+        assert_eq!(function.signature(), "raisePauseLevel(uint8)");
+        assert_eq!(args, vec![DynSolValue::Uint(U256::from(3), 8)]);
+        let Planned::Call { function, args, .. } =
+            plan(&Action::Unpause { level: None }, &bridge(), &now).expect("plans")
+        else {
+            panic!("a call")
+        };
+        assert_eq!(function.signature(), "lowerPauseLevel(uint8)");
+        assert_eq!(args, vec![DynSolValue::Uint(U256::ZERO, 8)]);
+    }
+
+    #[test]
+    fn recovery_waits_for_the_timelock_and_takes_no_more_than_there_is() {
+        let mut now = state();
+        now.emergency = Some(EmergencyState {
+            active: true,
+            since: Some(now.timestamp - 60),
+            recoverable_at: Some(now.timestamp - 60 + 86_400),
+        });
+        now.recovery = Some(RecoveryState {
+            address: A,
+            pending: None,
+        });
+        let all = Action::Recover {
+            token: Address::ZERO,
+            amount: Amount::All,
+        };
+        match plan(&all, &bridge(), &now) {
+            Err(OpsError::TooEarly { left, .. }) => assert_eq!(left, "23 h 59 min"),
+            other => panic!("{other:?}"),
+        }
+        now.timestamp += 86_400;
+        let Planned::Call { args, .. } = plan(&all, &bridge(), &now).expect("plans") else {
+            panic!("a call")
+        };
+        assert_eq!(args[1], DynSolValue::Uint(U256::from(5), 256));
+        let too_much = Action::Recover {
+            token: Address::ZERO,
+            amount: Amount::Exact(U256::from(6)),
+        };
+        assert!(matches!(
+            plan(&too_much, &bridge(), &now),
+            Err(OpsError::Refused(_))
+        ));
+        now.emergency = Some(EmergencyState {
+            active: false,
+            since: None,
+            recoverable_at: None,
+        });
+        let refused = plan(&all, &bridge(), &now)
+            .expect_err("refused")
+            .to_string();
+        assert!(refused.contains("ops emergency activate"), "{refused}");
+    }
+
+    #[test]
+    fn the_default_admin_role_goes_through_the_handover() {
+        let mut now = state();
+        now.access = Some(AccessState {
+            roles: vec![RoleHolders {
+                role: B256::ZERO,
+                name: Some("DEFAULT_ADMIN_ROLE".into()),
+                admin_role: B256::ZERO,
+                holders: vec![Holder {
+                    account: A,
+                    since: Some(1),
+                }],
+            }],
+            default_admin: Some(A),
+            owner: None,
+            pending: Some(PendingTransfer {
+                to: B,
+                accept_after: Some(now.timestamp + 10),
+            }),
+        });
+        let grant = Action::GrantRole {
+            role: "DEFAULT_ADMIN_ROLE".into(),
+            account: B,
+        };
+        let refused = plan(&grant, &bridge(), &now)
+            .expect_err("refused")
+            .to_string();
+        assert!(refused.contains("ops admin transfer"), "{refused}");
+        assert!(matches!(
+            plan(&Action::AdminAccept, &bridge(), &now),
+            Err(OpsError::TooEarly { .. })
+        ));
+        let same = plan(&Action::AdminTransfer { to: A }, &bridge(), &now).expect("plans");
+        assert!(matches!(same, Planned::Nothing(_)));
+    }
+
+    #[test]
+    fn a_timelock_revert_says_when() {
+        assert_eq!(
+            explain_revert("RecoveryTooEarly(86400)", 3_600),
+            "RecoveryTooEarly(86400): recovery becomes possible at 1970-01-02T00:00:00Z (block time), in 23 h 0 min"
+        );
+        assert_eq!(explain_revert("EmergencyActive()", 0), "EmergencyActive()");
+    }
+
+    #[test]
+    fn ownable_hands_over_in_one_step_and_says_so() {
+        let owned = surface(&[
+            "owner() view returns (address)",
+            "transferOwnership(address)",
+        ]);
+        let mut now = state();
+        now.access = Some(AccessState {
+            owner: Some(A),
+            ..AccessState::default()
+        });
+        let Planned::Call {
+            function, change, ..
+        } = plan(&Action::AdminTransfer { to: B }, &owned, &now).expect("plans")
+        else {
+            panic!("a call")
+        };
+        assert_eq!(function.signature(), "transferOwnership(address)");
+        assert!(change[0].contains("at once"), "{change:?}");
+        assert!(matches!(
+            plan(&Action::AdminAccept, &owned, &now),
+            Err(OpsError::Refused(_))
+        ));
     }
 }
