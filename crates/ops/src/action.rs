@@ -648,7 +648,7 @@ fn plan_admin(
 /// A revert in words, with a timelock's time in it explained: the
 /// bridge's `RecoveryTooEarly(recoverableAt)` becomes when, and how long
 /// from `now` (block time).
-pub fn explain_revert(reason: &str, now: u64) -> String {
+pub(crate) fn explain_revert(reason: &str, now: u64) -> String {
     let at = reason
         .strip_prefix("RecoveryTooEarly(")
         .and_then(|rest| rest.strip_suffix(')'))
