@@ -69,6 +69,10 @@ pub struct AccessState {
     pub default_admin: Option<Address>,
     /// `owner()`, for `Ownable`.
     pub owner: Option<Address>,
+    /// The block of the `OwnershipTransferred` that made the owner, when
+    /// a log says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_since: Option<u64>,
     /// A pending admin or ownership transfer.
     pub pending: Option<PendingTransfer>,
 }
@@ -138,7 +142,23 @@ pub async fn read_access(
             }
         }
         Access::Owner | Access::OwnerTwoStep => {
-            state.owner = Some(view(client, address, IOwnable::ownerCall {}).await?);
+            let owner = view(client, address, IOwnable::ownerCall {}).await?;
+            state.owner = Some(owner);
+            let transfers = contract_logs(
+                client,
+                address,
+                (from, to),
+                vec![IOwnable::OwnershipTransferred::SIGNATURE_HASH],
+            )
+            .await?;
+            state.owner_since = transfers
+                .iter()
+                .rev()
+                .find(|log| {
+                    IOwnable::OwnershipTransferred::decode_log_data(&log.inner.data)
+                        .is_ok_and(|t| t.newOwner == owner)
+                })
+                .and_then(|log| log.block_number);
             if access == Access::OwnerTwoStep {
                 let pending = view(client, address, IOwnable2Step::pendingOwnerCall {}).await?;
                 if pending != Address::ZERO {

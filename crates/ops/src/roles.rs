@@ -506,7 +506,9 @@ pub fn with_review(
                     account
                         .map(|account| crate::Holder {
                             account,
-                            since: None,
+                            since: (Some(account) == live.owner)
+                                .then_some(live.owner_since)
+                                .flatten(),
                         })
                         .into_iter()
                         .collect()

@@ -154,7 +154,14 @@ pub(crate) fn roles(report: &slipway_ops::roles::RolesReport) {
             println!("    default admin: {admin}{}", kind(&admin));
         }
         if let Some(owner) = access.owner {
-            println!("    owner: {owner}{}", kind(&owner));
+            println!(
+                "    owner: {owner}{}{}",
+                kind(&owner),
+                access
+                    .owner_since
+                    .map(|b| format!(", since block {b}"))
+                    .unwrap_or_default()
+            );
         }
         if let Some(pending) = &access.pending {
             println!(

@@ -558,6 +558,10 @@ async fn live_roles_drift_from_the_policy_is_found_with_grants_made_outside_slip
     let listed = ok(&dir, &["roles"]);
     assert!(listed.contains(&format!("PAUSER_ROLE (administered by DEFAULT_ADMIN_ROLE):\n        {GUARDIAN} (EOA), since block 1")), "{listed}");
     assert!(listed.contains("No drift"), "{listed}");
+    assert!(
+        listed.contains(&format!("owner: {DEPLOYER} (EOA), since block 2")),
+        "{listed}"
+    );
     // The static review beside them: what each role may call, who holds it.
     let reviewed = run(&dir, &["roles", "--with-review", "--json"]);
     assert!(reviewed.status.success(), "{}", text(&reviewed));
