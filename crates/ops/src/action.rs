@@ -836,6 +836,7 @@ mod tests {
             }],
             default_admin: Some(A),
             owner: None,
+            owner_since: None,
             pending: Some(PendingTransfer {
                 to: B,
                 accept_after: Some(now.timestamp + 10),
