@@ -1,6 +1,4 @@
-//! `[gates]` (the SOP's quality thresholds) and `[monitor]`.
-
-use std::time::Duration;
+//! `[gates]`: the SOP's quality thresholds.
 
 use serde::{Deserialize, Deserializer, Serialize, de::Error as _};
 
@@ -45,23 +43,6 @@ pub enum LintSeverity {
     Low,
     Medium,
     High,
-}
-
-/// `[monitor]`: how often health checks run.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct MonitorConfig {
-    /// Health check interval (the SOP's 30 s).
-    #[serde(with = "humantime_serde")]
-    pub interval: Duration,
-}
-
-impl Default for MonitorConfig {
-    fn default() -> Self {
-        Self {
-            interval: Duration::from_secs(30),
-        }
-    }
 }
 
 /// A percentage in 0..=100.

@@ -22,6 +22,7 @@ mod gates;
 mod interpolate;
 mod load;
 mod mapping;
+mod monitor;
 mod ops;
 mod project;
 mod raw;
@@ -39,10 +40,14 @@ pub use environment::{
 pub use error::{ConfigError, Location, Result};
 pub use foundry::{FOUNDRY_FILE, Origin};
 pub use fuzz::{FuzzConfig, InvariantConfig};
-pub use gates::{Gates, LintSeverity, MonitorConfig};
+pub use gates::{Gates, LintSeverity};
 pub use interpolate::{ExpandError, Vars};
 pub use load::{CONFIG_FILE, Config};
 pub use mapping::{MAPPED as FOUNDRY_KEYS, Provenance};
+pub use monitor::{
+    Clause, CloudWatch, Literal, MonitorConfig, Op, Rate, Rule, Sink, Watch, amount,
+    parse_condition,
+};
 pub use ops::{AboveRule, AdminRule, OpsMapping, RolesPolicy};
 pub use project::ProjectConfig;
 pub use secret::{REDACTED, RpcUrl, Secret};

@@ -5,8 +5,6 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use serde::Deserialize;
-
 use crate::{
     AnalyzeConfig, CompilerConfig, ConfigError, Environment, FuzzConfig, Gates, InvariantConfig,
     LintConfig, MonitorConfig, OpsMapping, ProjectConfig, Result, RolesPolicy, TestConfig, Vars,
@@ -76,6 +74,7 @@ impl Config {
         let vars = Vars::load(root)?;
         let foundry = FoundryFile::read(root, &vars)?;
         let mut config = Self::parse_with(root, path, text, vars, foundry.as_ref())?;
+        config.read_monitor_rules()?;
         config.files = ProjectFiles {
             slipway,
             foundry: foundry.is_some(),
@@ -225,15 +224,74 @@ impl Config {
     pub fn has_project_file(&self) -> bool {
         self.files.slipway || self.files.foundry
     }
+
+    /// Adds the rules of `monitor/*.toml` (in name order) to
+    /// `[[monitor.rule]]`'s, each knowing its file; a rule id used twice is
+    /// refused, naming both places.
+    fn read_monitor_rules(&mut self) -> Result<()> {
+        for i in 0..self.monitor.rule.len() {
+            self.monitor.rule[i].file = PathBuf::from(CONFIG_FILE);
+            let rule = &self.monitor.rule[i];
+            if self.monitor.rule[..i].iter().any(|r| r.id == rule.id) {
+                return Err(ConfigError::Invalid {
+                    location: self.source.locate(None, format!("monitor.rule[{i}].id")),
+                    message: format!(
+                        "rule id `{}` is used twice: each rule needs its own id (it keys its alerts)",
+                        rule.id
+                    ),
+                });
+            }
+        }
+        let dir = self.root.join("monitor");
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries
+                .filter_map(std::result::Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(source) => return Err(ConfigError::Read { path: dir, source }),
+        };
+        files.sort();
+        for path in files {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let shown = path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf();
+            let source = SourceFile::new(shown.clone(), text);
+            let file: crate::monitor::RuleFile = parse_toml(&source)?;
+            for mut rule in file.rule {
+                if let Some(first) = self.monitor.rule.iter().find(|r| r.id == rule.id) {
+                    return Err(ConfigError::Invalid {
+                        location: source.locate(None, "rule.id"),
+                        message: format!(
+                            "rule id `{}` is also used in {}: each rule needs its own id (it keys its alerts)",
+                            rule.id,
+                            first.file.display()
+                        ),
+                    });
+                }
+                rule.file = shown.clone();
+                self.monitor.rule.push(rule);
+            }
+        }
+        Ok(())
+    }
 }
 
 fn parse_raw(source: &SourceFile) -> Result<RawFile> {
+    parse_toml(source)
+}
+
+/// `source` read as `T`; errors name the file, line, column and key.
+fn parse_toml<T: serde::de::DeserializeOwned>(source: &SourceFile) -> Result<T> {
     let deserializer =
         toml::Deserializer::parse(source.text()).map_err(|e| ConfigError::Syntax {
             location: source.locate(e.span(), ""),
             message: e.message().into(),
         })?;
-    RawFile::deserialize(deserializer).map_err(|e| {
+    T::deserialize(deserializer).map_err(|e| {
         let message = e.message().trim().to_owned();
         let key = key_at(source.text(), e.span());
         ConfigError::Invalid {

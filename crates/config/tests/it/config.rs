@@ -476,3 +476,57 @@ multisig = { safe = "0x1111111111111111111111111111111111111111", threshold = 3,
         "{refused}"
     );
 }
+
+#[test]
+fn monitor_rules_come_from_slipway_toml_and_monitor_files_with_located_errors() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("slipway.toml"),
+        "[monitor]\ninterval = \"10s\"\nfloors = { deployer = \"0.5 ether\" }\n\
+         [[monitor.rule]]\nid = \"big-release\"\nevent = \"Released\"\nwhen = \"amount > 100 ether\"\n\
+         [[monitor.sink]]\nkind = \"jsonl\"\npath = \"alerts.jsonl\"\n",
+    )
+    .expect("config");
+    std::fs::create_dir(dir.path().join("monitor")).expect("dir");
+    std::fs::write(
+        dir.path().join("monitor/admin.toml"),
+        "[[rule]]\nid = \"admin-granted\"\nevent = \"RoleGranted\"\nwhen = \"role == DEFAULT_ADMIN_ROLE\"\nseverity = \"high\"\n",
+    )
+    .expect("rules");
+    let config = Config::load(dir.path()).expect("loads");
+    assert_eq!(config.monitor.interval.as_secs(), 10);
+    assert_eq!(
+        config.monitor.floors["deployer"],
+        alloy_primitives::U256::from(5u128 * 10u128.pow(17))
+    );
+    let ids: Vec<(&str, PathBuf)> = config
+        .monitor
+        .rule
+        .iter()
+        .map(|r| (r.id.as_str(), r.file.clone()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("big-release", PathBuf::from("slipway.toml")),
+            ("admin-granted", PathBuf::from("monitor/admin.toml"))
+        ]
+    );
+
+    // A bad condition in a rules file: its file, line and key.
+    std::fs::write(
+        dir.path().join("monitor/bad.toml"),
+        "# rules\n[[rule]]\nid = \"x\"\nevent = \"Released\"\nwhen = \"amount >> 5\"\n",
+    )
+    .expect("rules");
+    let error = Config::load(dir.path()).expect_err("refused").to_string();
+    assert!(error.starts_with("monitor/bad.toml:2"), "{error}");
+    assert!(error.contains("rule"), "{error}");
+    std::fs::write(
+        dir.path().join("monitor/bad.toml"),
+        "[[rule]]\nid = \"big-release\"\nfailed = true\n",
+    )
+    .expect("rules");
+    let error = Config::load(dir.path()).expect_err("refused").to_string();
+    assert!(error.contains("also used in slipway.toml"), "{error}");
+}
