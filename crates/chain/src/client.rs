@@ -174,6 +174,61 @@ impl ChainClient {
         }
     }
 
+    /// Each provider asked on its own for its chain id, head and sync state;
+    /// the chain in process answers as one.
+    pub async fn probe_providers(&self) -> Vec<crate::ProviderProbe> {
+        match &self.reach {
+            Reach::Providers(p) => p.probe_each().await,
+            Reach::InProcess(_) => {
+                let started = std::time::Instant::now();
+                let (chain_id, head) = (
+                    self.chain_id().await,
+                    self.provider.get_block_number().await,
+                );
+                let error = match (&chain_id, &head) {
+                    (Err(e), _) => Some(e.to_string()),
+                    (_, Err(e)) => Some(e.to_string()),
+                    _ => None,
+                };
+                vec![crate::ProviderProbe {
+                    url: IN_PROCESS.into(),
+                    latency: error.is_none().then(|| started.elapsed()),
+                    chain_id: chain_id.ok(),
+                    head: head.ok(),
+                    syncing: Some(false),
+                    error,
+                }]
+            }
+        }
+    }
+
+    /// The receipts of block `number`'s transactions, in order.
+    pub async fn block_receipts(
+        &self,
+        number: u64,
+    ) -> Result<Vec<TransactionReceipt>, ProviderError> {
+        Ok(self
+            .provider
+            .get_block_receipts(BlockNumberOrTag::Number(number).into())
+            .await
+            .map_err(self.error("eth_getBlockReceipts"))?
+            .unwrap_or_default())
+    }
+
+    /// Block `number`'s transactions, in order (empty when there is no
+    /// such block).
+    pub async fn block_transactions(&self, number: u64) -> Result<Vec<Transaction>, ProviderError> {
+        let block = self
+            .provider
+            .get_block_by_number(BlockNumberOrTag::Number(number))
+            .full()
+            .await
+            .map_err(self.error("eth_getBlockByNumber"))?;
+        Ok(block
+            .map(|b| b.transactions.into_transactions().collect())
+            .unwrap_or_default())
+    }
+
     /// Checks that the chain is `expected` before anything is signed: every
     /// answering provider, or the chain in process.
     pub async fn check_chain(&self, expected: u64) -> Result<(), ProviderError> {

@@ -26,5 +26,5 @@ pub use fees::{FeeError, FeeQuote, bump, estimate, quote_1559};
 pub use lifecycle::{Lifecycle, Shortfall, SignedTx, TxError, TxEvent, TxRequest};
 pub use logs::{LogQuery, MAX_LOG_SPLITS};
 pub use nonce::{NonceCheck, NonceTracker};
-pub use provider::{Health, ProviderError, Providers};
+pub use provider::{Health, ProviderError, ProviderProbe, Providers};
 pub use remote_signer::{resolve_signer, signer_transport};

@@ -80,6 +80,26 @@ pub struct Health {
     pub consecutive_errors: u32,
     /// Latency of its last answer.
     pub last_latency: Option<Duration>,
+    /// Requests failed over, by JSON-RPC method.
+    pub errors_by_method: std::collections::BTreeMap<String, u64>,
+}
+
+/// One provider asked on its own (no failover): the health check of node
+/// synchronisation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderProbe {
+    /// The provider, redacted.
+    pub url: String,
+    /// How long its answers took, all three together.
+    pub latency: Option<Duration>,
+    /// Its chain id.
+    pub chain_id: Option<u64>,
+    /// Its head.
+    pub head: Option<u64>,
+    /// Whether it says it is syncing (`eth_syncing` other than `false`).
+    pub syncing: Option<bool>,
+    /// Why it did not answer, when it did not.
+    pub error: Option<String>,
 }
 
 struct Endpoint {
@@ -318,6 +338,10 @@ impl Providers {
                 Attempt::Failover(reason) => {
                     health.errors += 1;
                     health.consecutive_errors += 1;
+                    *health
+                        .errors_by_method
+                        .entry(method.to_owned())
+                        .or_default() += 1;
                     reasons.push(format!("{}: {reason}", endpoint.url.redacted()));
                 }
                 answered => {
@@ -376,6 +400,55 @@ impl Providers {
             }
         }
         Ok((answers, reasons))
+    }
+
+    /// Each provider asked for its chain id, head and sync state on its own,
+    /// with the time it took: whether it is reachable, on the right chain
+    /// and keeping up.
+    pub async fn probe_each(&self) -> Vec<ProviderProbe> {
+        let mut probes = Vec::new();
+        for endpoint in &self.endpoints {
+            let started = Instant::now();
+            let mut probe = ProviderProbe {
+                url: endpoint.url.redacted(),
+                latency: None,
+                chain_id: None,
+                head: None,
+                syncing: None,
+                error: None,
+            };
+            for method in ["eth_chainId", "eth_blockNumber", "eth_syncing"] {
+                let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": [] });
+                match self.attempt(endpoint, &body).await {
+                    Attempt::Answer(value) => {
+                        let number = serde_json::from_value::<alloy_primitives::U64>(value.clone())
+                            .ok()
+                            .map(|n| n.to::<u64>());
+                        match method {
+                            "eth_chainId" => probe.chain_id = number,
+                            "eth_blockNumber" => probe.head = number,
+                            _ => probe.syncing = Some(value != Value::Bool(false)),
+                        }
+                    }
+                    Attempt::RpcError(_, message, _) | Attempt::Failover(message) => {
+                        if let Ok(mut health) = endpoint.health.lock() {
+                            health.errors += 1;
+                            *health
+                                .errors_by_method
+                                .entry(method.to_owned())
+                                .or_default() += 1;
+                        }
+                        probe.error = Some(format!("{method}: {message}"));
+                        break;
+                    }
+                }
+            }
+            if probe.error.is_none() {
+                probe.latency = Some(started.elapsed());
+            }
+            probes.push(probe);
+        }
+        probes
     }
 
     /// The chain head as every answering provider sees it, taking the lowest:

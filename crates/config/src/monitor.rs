@@ -450,14 +450,12 @@ mod tests {
         assert_eq!(rule.pause.as_deref(), Some("all"));
         assert_eq!(rule.cooldown, Duration::from_secs(300));
         let both = toml::from_str::<Rule>("id = \"x\"\nevent = \"A\"\nfailed = true\n")
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string();
         assert!(both.contains("exactly one"), "{both}");
         let level =
             toml::from_str::<Rule>("id = \"x\"\nevent = \"A\"\naction = { pause = \"most\" }\n")
-                .err()
-                .expect("refused")
+                .expect_err("refused")
                 .to_string();
         assert!(level.contains("not a level"), "{level}");
     }

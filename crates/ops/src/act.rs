@@ -88,6 +88,24 @@ fn mapping<'c>(
         .or_else(|| config.ops.get(contract))
 }
 
+/// Every record of `env`, each checked against the chain it is read on (a
+/// record of another chain, or of a dev chain started over, is refused).
+pub async fn recorded(
+    config: &Config,
+    env: &Environment,
+    client: &ChainClient,
+) -> Result<Vec<DeploymentRecord>, OpsError> {
+    let records = read_records(&config.root, &env.name)?;
+    let here = ChainIdentity {
+        chain_id: env.chain.id,
+        genesis: Some(client.genesis_hash().await?),
+    };
+    for record in &records {
+        record.check_chain(&env.name, here)?;
+    }
+    Ok(records)
+}
+
 /// The record `name` of `env`, checked against the chain it is read on.
 pub async fn find_record(
     config: &Config,

@@ -26,12 +26,13 @@ pub mod time;
 
 pub use act::{
     ActContext, ActEvent, Acted, OpsRequest, Prepared, act, direct_signer, find_record,
-    pick_contract, prepare, route,
+    pick_contract, prepare, recorded, route,
 };
 pub use action::{Action, Amount, Planned, plan, role_hash, supports};
 pub use error::OpsError;
 pub use holders::{AccessState, Holder, PendingTransfer, RoleHolders, read_access};
 pub use state::{
     Balance, ContractState, EmergencyState, PauseLevel, PauseState, RecoveryState, read_state,
+    read_status,
 };
 pub use surface::{Access, PauseKind, Surface};

@@ -220,8 +220,7 @@ pub async fn live_roles(
     env: &Environment,
     client: &ChainClient,
 ) -> Result<RolesReport, OpsError> {
-    let records = slipway_contracts::read_records(&config.root, &env.name)?;
-    let genesis = client.genesis_hash().await?;
+    let records = crate::recorded(config, env, client).await?;
     let block = client.agreed_block_number().await?;
     let safe = match &env.multisig {
         Multisig::Safe { address, .. } => Some(*address),
@@ -235,13 +234,6 @@ pub async fn live_roles(
         findings: Vec::new(),
     };
     for record in &records {
-        record.check_chain(
-            &env.name,
-            slipway_contracts::ChainIdentity {
-                chain_id: env.chain.id,
-                genesis: Some(genesis),
-            },
-        )?;
         let surface = Surface::new(&record.name, &record.abi, config.ops.get(&record.name));
         let from = record.block.unwrap_or(0);
         let Some(access) = read_access(client, record.address, &surface, from, block).await? else {

@@ -142,31 +142,7 @@ pub async fn read_state(
         .await?
         .ok_or(OpsError::NoHead)?;
     let (block, timestamp) = (head.number, head.timestamp);
-    let pause = read_pause(client, address, surface).await?;
-    let emergency = if surface.has::<IEmergency::emergencyCall>() {
-        let active = view(client, address, IEmergency::emergencyCall {}).await?;
-        let since = if surface.has::<IEmergency::emergencyActivatedAtCall>() {
-            Some(view(client, address, IEmergency::emergencyActivatedAtCall {}).await?)
-                .filter(|at| *at != 0)
-        } else {
-            None
-        };
-        let timelock = if surface.has::<IEmergency::TIMELOCKCall>() {
-            u64::try_from(view(client, address, IEmergency::TIMELOCKCall {}).await?).ok()
-        } else {
-            None
-        };
-        Some(EmergencyState {
-            active,
-            since,
-            recoverable_at: since
-                .zip(timelock)
-                .filter(|_| active)
-                .map(|(since, lock)| since.saturating_add(lock)),
-        })
-    } else {
-        None
-    };
+    let (pause, emergency) = read_status(client, address, surface).await?;
     let recovery = if surface.has::<IRecovery::recoveryAddressCall>() {
         let address_now = view(client, address, IRecovery::recoveryAddressCall {}).await?;
         Some(RecoveryState {
@@ -207,6 +183,41 @@ pub async fn read_state(
         balances,
         access,
     })
+}
+
+/// How paused the contract at `address` is and its emergency mode: the
+/// two figures the monitor reads every interval (no logs, a few views).
+pub async fn read_status(
+    client: &ChainClient,
+    address: Address,
+    surface: &Surface,
+) -> Result<(Option<PauseState>, Option<EmergencyState>), OpsError> {
+    let pause = read_pause(client, address, surface).await?;
+    let emergency = if surface.has::<IEmergency::emergencyCall>() {
+        let active = view(client, address, IEmergency::emergencyCall {}).await?;
+        let since = if surface.has::<IEmergency::emergencyActivatedAtCall>() {
+            Some(view(client, address, IEmergency::emergencyActivatedAtCall {}).await?)
+                .filter(|at| *at != 0)
+        } else {
+            None
+        };
+        let timelock = if surface.has::<IEmergency::TIMELOCKCall>() {
+            u64::try_from(view(client, address, IEmergency::TIMELOCKCall {}).await?).ok()
+        } else {
+            None
+        };
+        Some(EmergencyState {
+            active,
+            since,
+            recoverable_at: since
+                .zip(timelock)
+                .filter(|_| active)
+                .map(|(since, lock)| since.saturating_add(lock)),
+        })
+    } else {
+        None
+    };
+    Ok((pause, emergency))
 }
 
 async fn read_pause(

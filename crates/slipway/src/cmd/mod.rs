@@ -10,6 +10,7 @@ mod deploy;
 mod incident;
 mod init;
 mod lint;
+mod monitor;
 mod node;
 mod ops;
 mod roles;
@@ -82,6 +83,9 @@ enum Command {
     /// The live holders of every role of the recorded contracts, checked
     /// against the `[roles]` policy; exit 1 on drift.
     Roles(roles::RolesArgs),
+    /// Watch an environment: health checks, transaction and event rules,
+    /// alerts, Prometheus metrics, the automated circuit breaker.
+    Monitor(monitor::MonitorArgs),
 }
 
 impl Cli {
@@ -107,6 +111,7 @@ impl Cli {
             Command::Ops(args) => args.run(&self.global),
             Command::Incident(args) => args.run(&self.global),
             Command::Roles(args) => args.run(&self.global),
+            Command::Monitor(args) => args.run(&self.global),
         }
     }
 }
