@@ -28,6 +28,10 @@ use crate::{
 /// Blocks asked for in one log query.
 const CHUNK: u64 = 1_000;
 
+/// Test hook: `after-send` aborts right after the sinks took an alert and
+/// before it leaves the outbox, as a crash there would.
+pub const FAILPOINT_VAR: &str = "SLIPWAY_FAILPOINT_MONITOR";
+
 /// What a pass needs to see the chain and the project.
 pub(crate) struct Context {
     /// The project.
@@ -267,6 +271,9 @@ impl Monitor {
         for alert in pending {
             match self.sinks.deliver(&alert).await {
                 Ok(()) => {
+                    if std::env::var(FAILPOINT_VAR).is_ok_and(|v| v == "after-send") {
+                        std::process::abort();
+                    }
                     report.delivered += 1;
                     if let Some(store) = &self.store {
                         store.delivered(&alert)?;

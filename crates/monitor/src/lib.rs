@@ -22,7 +22,7 @@ mod store;
 
 pub use alert::Alert;
 pub use breaker::Tripped;
-pub use engine::{Monitor, MonitorOptions, PassReport};
+pub use engine::{FAILPOINT_VAR, Monitor, MonitorOptions, PassReport};
 pub use error::MonitorError;
 pub use metrics::{Metrics, render as render_metrics};
 pub use rules::{CompiledRule, Match};

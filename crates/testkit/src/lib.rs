@@ -5,14 +5,18 @@
 //! tinyproxy ([`Proxy`]); and a node no one here wrote, Foundry's anvil from
 //! npm ([`Anvil`]); and a stand-in for the Safe Transaction Service, which
 //! cannot run here ([`SafeServiceStandIn`], checked against Safe's own
-//! client). Each listens on 127.0.0.1 on a free port and is stopped
+//! client); Debian's Prometheus and Alertmanager ([`Prometheus`],
+//! [`Alertmanager`]) and a webhook receiver that shows each alert once by
+//! its dedup key ([`WebhookReceiver`]). Each listens on 127.0.0.1 on a free port and is stopped
 //! by its PID when dropped. Only tests and benchmarks use this crate.
 
 mod anvil;
 mod ca;
 mod http;
 mod process;
+mod prometheus;
 mod proxy;
+mod receiver;
 mod safe_service;
 mod tls_front;
 
@@ -20,6 +24,8 @@ pub use anvil::Anvil;
 pub use ca::{Cert, TestCa};
 pub use http::{http, install_crypto};
 pub use process::{Running, free_port, workspace_root};
+pub use prometheus::{Alertmanager, Prometheus};
 pub use proxy::Proxy;
+pub use receiver::WebhookReceiver;
 pub use safe_service::SafeServiceStandIn;
 pub use tls_front::TlsFront;

@@ -67,6 +67,25 @@ fn show_pass(global: &GlobalOpts, report: &PassReport) {
             ),
         );
     }
+    if !report.found.is_empty() {
+        let cooling = report
+            .found
+            .len()
+            .saturating_sub(report.alerts.iter().filter(|a| !a.retracted).count());
+        crate::output::status(
+            ui,
+            "Found",
+            &format!(
+                "{}{}",
+                crate::output::count(report.found.len(), "problem"),
+                if cooling > 0 {
+                    format!(" ({cooling} cooling down, not sent again)")
+                } else {
+                    String::new()
+                }
+            ),
+        );
+    }
     for tripped in &report.tripped {
         match tripped {
             Tripped::Paused {

@@ -15,6 +15,7 @@ mod human_output;
 mod layout;
 mod library_flow;
 mod lint;
+mod monitor;
 mod node;
 mod ops;
 mod protection;

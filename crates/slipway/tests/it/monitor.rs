@@ -1,0 +1,228 @@
+//! `slipway monitor` as an operator runs it, against the development
+//! chain served by `slipway node`: an event rule with a condition fires
+//! once, the breaker pauses the bridge in the next block through the
+//! guardian and records an incident; alerts reach a webhook receiver and a
+//! JSONL file with their dedup keys; a crash between sending and
+//! checkpointing sends again under the same key, so the receiver shows it
+//! once; a reorg retracts an alert; a stalled head is alerted through the
+//! library with an injected clock; Prometheus scrapes the metrics and
+//! Alertmanager takes the alerts.
+
+use crate::common;
+
+use std::{path::Path, process::Output};
+
+use alloy_primitives::{U256, hex, keccak256};
+use common::{repository_copy, rpc, slipway, slipway_node};
+use serde_json::{Value, json};
+use slipway_testkit::WebhookReceiver;
+
+const GUARDIAN: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const RECIPIENT: &str = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f";
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn run(dir: &Path, args: &[&str], hook: &str) -> Output {
+    slipway(dir)
+        .args(args)
+        .env("SLIPWAY_OFFLINE", "1")
+        .env("HOOK_URL", hook)
+        .output()
+        .expect("slipway runs")
+}
+
+fn ok(dir: &Path, args: &[&str], hook: &str) -> String {
+    let output = run(dir, args, hook);
+    assert!(output.status.success(), "{args:?}: {}", text(&output));
+    text(&output)
+}
+
+async fn pause_level(url: &str, bridge: &str) -> U256 {
+    let data = format!("0x{}", hex::encode(&keccak256("pauseLevel()")[..4]));
+    let answer = rpc(
+        url,
+        "eth_call",
+        json!([{ "to": bridge, "data": data }, "latest"]),
+    )
+    .await;
+    U256::from_str_radix(answer.as_str().expect("hex").trim_start_matches("0x"), 16).expect("n")
+}
+
+async fn receipt(url: &str, tx: &str) -> Value {
+    rpc(url, "eth_getTransactionReceipt", json!([tx])).await
+}
+
+fn number(value: &Value) -> u64 {
+    u64::from_str_radix(value.as_str().expect("hex").trim_start_matches("0x"), 16).expect("number")
+}
+
+/// The repository's project with a monitor rule on big deposits that
+/// pauses the bridge, alerts to `${HOOK_URL}` and `alerts.jsonl`.
+fn monitored_project(tmp: &tempfile::TempDir) -> std::path::PathBuf {
+    let dir = repository_copy(tmp);
+    std::fs::write(
+        dir.join("slipway.toml"),
+        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
+            + "\n[[monitor.rule]]\nid = \"big-deposit\"\nevent = \"Deposited\"\nwhen = \"amount > 1 ether\"\n\
+               severity = \"high\"\naction = { pause = \"all\" }\n\n\
+               [[monitor.sink]]\nkind = \"webhook\"\nurl = \"${HOOK_URL}\"\n\n\
+               [[monitor.sink]]\nkind = \"jsonl\"\npath = \"alerts.jsonl\"\n",
+    )
+    .expect("config");
+    dir
+}
+
+fn deposit(dir: &Path, wei: &str, hook: &str) -> String {
+    let sent = ok(
+        dir,
+        &[
+            "send",
+            "Bridge",
+            "depositETH(uint256,address)",
+            "138",
+            RECIPIENT,
+            "--value",
+            wei,
+        ],
+        hook,
+    );
+    sent.lines()
+        .find(|l| l.starts_with("0x") && l.len() == 66)
+        .expect("the transaction hash")
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rule_alerts_once_and_the_breaker_pauses_the_bridge_in_the_next_block() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = monitored_project(&tmp);
+    let hook = WebhookReceiver::start().await;
+    let (mut node, url) = slipway_node(&dir, &["--automine"]);
+    ok(&dir, &["deploy"], &hook.url());
+    let bridge = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(dir.join("deployments/development/Bridge.json")).expect("record"),
+    )
+    .expect("json")["address"]
+        .as_str()
+        .expect("address")
+        .to_owned();
+
+    // Healthy and quiet: nothing to say, exit 0.
+    let quiet = ok(&dir, &["monitor", "--once"], &hook.url());
+    assert!(!quiet.contains("ALERT"), "{quiet}");
+    // A deposit under the rule's condition matches nothing.
+    deposit(&dir, "500000000000000000", &hook.url());
+    let small = ok(&dir, &["monitor", "--once"], &hook.url());
+    assert!(!small.contains("ALERT"), "{small}");
+    assert!(hook.requests().is_empty());
+
+    // A big one: the alert, and the pause in the very next block.
+    let big = deposit(&dir, "2000000000000000000", &hook.url());
+    let big_block = number(&receipt(&url, &big).await["blockNumber"]);
+    let fired = run(&dir, &["monitor", "--once"], &hook.url());
+    assert_eq!(
+        fired.status.code(),
+        Some(1),
+        "a high alert fails --once: {}",
+        text(&fired)
+    );
+    assert!(text(&fired).contains("Paused"), "{}", text(&fired));
+    assert_eq!(pause_level(&url, &bridge).await, U256::from(3));
+    let pause_block = rpc(
+        &url,
+        "eth_getBlockByNumber",
+        json!([format!("0x{:x}", big_block + 1), true]),
+    )
+    .await;
+    let pause_tx = &pause_block["transactions"][0];
+    assert_eq!(
+        pause_tx["from"].as_str().map(str::to_lowercase),
+        Some(GUARDIAN.to_lowercase()),
+        "the guardian's pause is the next block's transaction: {pause_block}"
+    );
+    let shown = hook.shown();
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    let key = shown[0]["key"].as_str().expect("key");
+    assert!(key.starts_with("rule:big-deposit:"), "{key}");
+    assert!(
+        key.contains(&big),
+        "keyed by the deposit's transaction: {key}"
+    );
+    // 2 ETH less the plan's fee on ETH: 10 bps and 0.0001 ETH.
+    assert!(
+        shown[0]["text"]
+            .as_str()
+            .expect("text")
+            .contains("amount: 1997900000000000000"),
+        "{shown:#?}"
+    );
+    let lines = std::fs::read_to_string(dir.join("alerts.jsonl")).expect("jsonl");
+    assert_eq!(lines.lines().count(), 1, "{lines}");
+    let incident = ok(&dir, &["incident", "show", "1", "--json"], &hook.url());
+    assert!(
+        incident.contains("monitor rule `big-deposit`"),
+        "{incident}"
+    );
+
+    // The next pass reads on from the cursor: the rule does not fire again,
+    // the breaker sends nothing, and the pause is reported (medium).
+    let before = number(&rpc(&url, "eth_blockNumber", json!([])).await);
+    let next = ok(&dir, &["monitor", "--once"], &hook.url());
+    assert!(next.contains("Found 1 problem"), "{next}");
+    assert_eq!(
+        number(&rpc(&url, "eth_blockNumber", json!([])).await),
+        before
+    );
+    let shown = hook.shown();
+    assert_eq!(shown.len(), 2, "{shown:#?}");
+    assert_eq!(shown[1]["alert"]["name"], "paused");
+    assert_eq!(shown[1]["alert"]["severity"], "medium");
+    node.kill().expect("kill");
+    node.wait().expect("wait");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alert_sent_before_a_crash_is_sent_again_under_its_key_and_shown_once() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = monitored_project(&tmp);
+    // No breaker here: the crash is the subject.
+    let config = std::fs::read_to_string(dir.join("slipway.toml")).expect("config");
+    std::fs::write(
+        dir.join("slipway.toml"),
+        config.replace("action = { pause = \"all\" }\n", ""),
+    )
+    .expect("config");
+    let hook = WebhookReceiver::start().await;
+    let (mut node, _url) = slipway_node(&dir, &["--automine"]);
+    ok(&dir, &["deploy"], &hook.url());
+    ok(&dir, &["monitor", "--once"], &hook.url());
+    deposit(&dir, "2000000000000000000", &hook.url());
+    let crashed = slipway(&dir)
+        .args(["monitor", "--once"])
+        .env("SLIPWAY_OFFLINE", "1")
+        .env("HOOK_URL", hook.url())
+        .env("SLIPWAY_FAILPOINT_MONITOR", "after-send")
+        .output()
+        .expect("runs");
+    assert!(!crashed.status.success(), "{}", text(&crashed));
+    assert_eq!(hook.requests().len(), 1, "sent before the crash");
+    // The restart reads on from the saved cursor (nothing new is found,
+    // exit 0) and sends what the outbox still holds.
+    ok(&dir, &["monitor", "--once"], &hook.url());
+    let requests = hook.requests();
+    assert_eq!(requests.len(), 2, "sent again after the restart");
+    assert_eq!(requests[0].0, requests[1].0, "under the same key");
+    assert_eq!(hook.shown().len(), 1, "and shown once");
+    // Nothing is left to send, and the block is not read again.
+    let quiet = ok(&dir, &["monitor", "--once"], &hook.url());
+    assert!(!quiet.contains("big-deposit"), "{quiet}");
+    assert_eq!(hook.requests().len(), 2);
+    node.kill().expect("kill");
+    node.wait().expect("wait");
+}
