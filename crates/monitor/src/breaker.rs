@@ -145,6 +145,21 @@ impl Breaker {
             severity: Severity::Critical,
         };
         match slipway_ops::act(&prepared, &ctx, self.guardian.as_ref(), &mut |_| {}).await {
+            // The estimate reverted: another replica's pause got in first.
+            Ok(acted) if matches!(acted.outcome, Outcome::Reverted { .. }) => {
+                let again = slipway_ops::prepare(config, env, client, &request).await?;
+                Ok(if matches!(again.planned, Planned::Nothing(_)) {
+                    Tripped::AlreadyPaused {
+                        contract: contract.to_owned(),
+                    }
+                } else {
+                    Tripped::Paused {
+                        contract: contract.to_owned(),
+                        outcome: acted.outcome,
+                        incident: acted.incident,
+                    }
+                })
+            }
             Ok(acted) => Ok(Tripped::Paused {
                 contract: contract.to_owned(),
                 outcome: acted.outcome,
@@ -154,7 +169,18 @@ impl Breaker {
             Err(slipway_ops::OpsError::StateChanged { .. }) => Ok(Tripped::AlreadyPaused {
                 contract: contract.to_owned(),
             }),
-            Err(other) => Err(other.into()),
+            Err(other) => {
+                // Two replicas with one guardian key send the same nonce:
+                // one is mined, the other fails. Paused now is paused.
+                let again = slipway_ops::prepare(config, env, client, &request).await?;
+                if matches!(again.planned, Planned::Nothing(_)) {
+                    Ok(Tripped::AlreadyPaused {
+                        contract: contract.to_owned(),
+                    })
+                } else {
+                    Err(other.into())
+                }
+            }
         }
     }
 }

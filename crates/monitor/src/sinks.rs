@@ -103,8 +103,14 @@ impl Sinks {
                 Resolved::Output => (self.output)(alert),
                 Resolved::Jsonl(path) => append_line(path, alert)?,
                 Resolved::Webhook(url) => {
-                    self.post(url, &webhook_body(alert), Some(&alert.key))
-                        .await?
+                    // A retraction is news of its own about the same alert.
+                    let idempotency = if alert.retracted {
+                        format!("{}:retracted", alert.key)
+                    } else {
+                        alert.key.clone()
+                    };
+                    self.post(url, &webhook_body(alert), Some(&idempotency))
+                        .await?;
                 }
                 Resolved::Alertmanager(url) => {
                     let mut endpoint = url.expose().clone();

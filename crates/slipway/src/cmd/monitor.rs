@@ -38,6 +38,10 @@ pub(crate) struct MonitorArgs {
     /// loopback names by default).
     #[arg(long, value_name = "HOST")]
     allow_host: Vec<String>,
+    /// Where this replica keeps its cursor and outbox (default:
+    /// `.slipway/env/<env>/monitor/`). Each replica needs its own.
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<std::path::PathBuf>,
 }
 
 fn show_alert(alert: &Alert) {
@@ -137,7 +141,10 @@ impl MonitorArgs {
         rt.block_on(async {
             let client = connect(&config, &env).await?;
             let sinks = Sinks::new(&config, Box::new(show_alert))?;
-            let state_dir = slipway_monitor::state_dir(&config.root, &env.name);
+            let state_dir = self
+                .state_dir
+                .clone()
+                .unwrap_or_else(|| slipway_monitor::state_dir(&config.root, &env.name));
             let options = MonitorOptions {
                 health_only: self.health_only,
                 state_dir: Some(state_dir),

@@ -226,3 +226,77 @@ async fn an_alert_sent_before_a_crash_is_sent_again_under_its_key_and_shown_once
     node.kill().expect("kill");
     node.wait().expect("wait");
 }
+
+/// The project's monitor without its breaker.
+fn watching_project(tmp: &tempfile::TempDir) -> std::path::PathBuf {
+    let dir = monitored_project(tmp);
+    let config = std::fs::read_to_string(dir.join("slipway.toml")).expect("config");
+    std::fs::write(
+        dir.join("slipway.toml"),
+        config.replace("action = { pause = \"all\" }\n", ""),
+    )
+    .expect("config");
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reorg_retracts_the_alerts_of_the_blocks_it_drops() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = watching_project(&tmp);
+    let hook = WebhookReceiver::start().await;
+    let (mut node, url) = slipway_node(&dir, &["--automine"]);
+    ok(&dir, &["deploy"], &hook.url());
+    ok(&dir, &["monitor", "--once"], &hook.url());
+    let big = deposit(&dir, "2000000000000000000", &hook.url());
+    let fired = run(&dir, &["monitor", "--once"], &hook.url());
+    assert_eq!(fired.status.code(), Some(1), "{}", text(&fired));
+    let first = hook.shown();
+    assert_eq!(first.len(), 1, "{first:#?}");
+    let key = first[0]["key"].as_str().expect("key").to_owned();
+    let old_block = receipt(&url, &big).await["blockHash"].clone();
+
+    // The deposit's block is replaced.
+    rpc(&url, "anvil_reorg", json!([1, []])).await;
+    let replaced = rpc(
+        &url,
+        "eth_getBlockByNumber",
+        json!([receipt_block(&old_block, &first[0]), false]),
+    )
+    .await;
+    assert_ne!(replaced["hash"], old_block, "the block was replaced");
+
+    let after = run(&dir, &["monitor", "--once"], &hook.url());
+    assert!(
+        after.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        text(&after)
+    );
+    let retraction = hook
+        .requests()
+        .into_iter()
+        .find(|(_, body)| body["alert"]["retracted"] == true)
+        .unwrap_or_else(|| panic!("a retraction: {:#?}", hook.requests()));
+    assert_eq!(
+        retraction.1["key"],
+        key.as_str(),
+        "the same alert, retracted"
+    );
+    assert_eq!(
+        retraction.0.as_deref(),
+        Some(format!("{key}:retracted").as_str())
+    );
+    let lines = std::fs::read_to_string(dir.join("alerts.jsonl")).expect("jsonl");
+    assert!(
+        lines
+            .lines()
+            .any(|l| l.contains("\"retracted\":true") && l.contains(&key)),
+        "{lines}"
+    );
+    node.kill().expect("kill");
+    node.wait().expect("wait");
+}
+
+/// The block number of an alert's block, as a JSON-RPC quantity.
+fn receipt_block(_hash: &Value, alert: &Value) -> String {
+    format!("0x{:x}", alert["alert"]["block"].as_u64().expect("block"))
+}
