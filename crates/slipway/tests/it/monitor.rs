@@ -300,3 +300,135 @@ async fn a_reorg_retracts_the_alerts_of_the_blocks_it_drops() {
 fn receipt_block(_hash: &Value, alert: &Value) -> String {
     format!("0x{:x}", alert["alert"]["block"].as_u64().expect("block"))
 }
+
+/// Polls Prometheus for `query` until `accept` takes its first value
+/// (Prometheus scrapes on its own schedule; the wait ends at a deadline).
+async fn prometheus_value(prometheus: &str, query: &str, accept: impl Fn(f64) -> bool) -> f64 {
+    let client = slipway_testkit::http();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut last = Value::Null;
+    while std::time::Instant::now() < deadline {
+        let answer: Value = client
+            .get(format!("{prometheus}/api/v1/query"))
+            .query(&[("query", query)])
+            .send()
+            .await
+            .expect("prometheus answers")
+            .json()
+            .await
+            .expect("json");
+        if let Some(value) = answer["data"]["result"][0]["value"][1]
+            .as_str()
+            .and_then(|v| v.parse::<f64>().ok())
+            && accept(value)
+        {
+            return value;
+        }
+        last = answer;
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("Prometheus never had an accepted value of {query}: {last}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prometheus_scrapes_the_monitor_and_sigterm_stops_it_cleanly() {
+    use std::io::{BufRead, BufReader};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = watching_project(&tmp);
+    std::fs::write(
+        dir.join("slipway.toml"),
+        std::fs::read_to_string(dir.join("slipway.toml"))
+            .expect("config")
+            .replace(
+                "[[monitor.rule]]",
+                "[monitor]\ninterval = \"1s\"\n\n[[monitor.rule]]",
+            ),
+    )
+    .expect("config");
+    let hook = WebhookReceiver::start().await;
+    let (mut node, _url) = slipway_node(&dir, &["--automine"]);
+    ok(&dir, &["deploy"], &hook.url());
+    let port = slipway_testkit::free_port();
+    let mut monitor = std::process::Command::new(env!("CARGO_BIN_EXE_slipway"))
+        .arg("--root")
+        .arg(&dir)
+        .args(["monitor", "--listen", &format!("127.0.0.1:{port}")])
+        .env("HOOK_URL", hook.url())
+        .env("SLIPWAY_OFFLINE", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("monitor starts");
+    let mut lines = BufReader::new(monitor.stderr.take().expect("stderr")).lines();
+    let started = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("Monitoring"))
+        .expect("the monitor says where its metrics are");
+    assert!(
+        started.contains(&format!("http://127.0.0.1:{port}/metrics")),
+        "{started}"
+    );
+    let rest = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+
+    let base = format!("http://127.0.0.1:{port}");
+    let client = slipway_testkit::http();
+    let health = client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(health.status(), 200);
+    let foreign = client
+        .get(format!("{base}/metrics"))
+        .header("Host", "evil.example")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(foreign.status(), 403, "a foreign Host is refused");
+
+    let prometheus = slipway_testkit::Prometheus::start(&[format!("127.0.0.1:{port}")], &[]);
+    let level = prometheus_value(
+        prometheus.url(),
+        "slipway_contract_pause_level{contract=\"Bridge\"}",
+        |_| true,
+    )
+    .await;
+    assert_eq!(level, 0.0);
+    // The guardian pauses: the next pass and scrape show it.
+    ok(&dir, &["ops", "pause", "--reason", "metrics"], &hook.url());
+    prometheus_value(
+        prometheus.url(),
+        "slipway_contract_pause_level{contract=\"Bridge\"}",
+        |v| v == 3.0,
+    )
+    .await;
+    let rss = prometheus_value(prometheus.url(), "process_resident_memory_bytes", |v| {
+        v > 0.0
+    })
+    .await;
+    assert!(rss > 1e6, "{rss}");
+    prometheus_value(prometheus.url(), "slipway_provider_up", |v| v == 1.0).await;
+    let ready = client
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status(), 200);
+
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &monitor.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = monitor.wait().expect("the monitor exits");
+    assert!(exit.success(), "{exit:?}");
+    let said = rest.join().expect("stderr").join("\n");
+    assert!(said.contains("Stopped"), "{said}");
+    assert!(
+        dir.join(".slipway/env/development/monitor/cursor.json")
+            .is_file()
+    );
+    node.kill().expect("kill");
+    node.wait().expect("wait");
+}
