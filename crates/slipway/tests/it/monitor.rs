@@ -432,3 +432,140 @@ async fn prometheus_scrapes_the_monitor_and_sigterm_stops_it_cleanly() {
     node.kill().expect("kill");
     node.wait().expect("wait");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_detecting_the_same_block_alert_once_and_pause_once() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let one = monitored_project(&tmp);
+    let anvil = slipway_testkit::Anvil::start(80002, &[]);
+    let receiver = WebhookReceiver::start().await;
+    let alertmanager = slipway_testkit::Alertmanager::start(&receiver.url());
+    // Staging on anvil: the deployer's key from the environment, the
+    // guardian held by anvil (an external signer); alerts to Alertmanager.
+    std::fs::write(
+        one.join("slipway.toml"),
+        std::fs::read_to_string(one.join("slipway.toml"))
+            .expect("config")
+            .replace(
+                "[[monitor.sink]]\nkind = \"webhook\"\nurl = \"${HOOK_URL}\"\n",
+                "[[monitor.sink]]\nkind = \"alertmanager\"\nurl = \"${AM_URL}\"\n",
+            )
+            + &format!(
+                "\n[environments.staging]\nrpc = [\"${{AMOY_URL}}\"]\nconfirmations = 1\n\
+                 [environments.staging.signers]\nguardian = {{ kind = \"external\", url = \"{}\", address = \"{GUARDIAN}\" }}\n",
+                anvil.url()
+            ),
+    )
+    .expect("config");
+    let staging = |dir: &Path, args: &[&str]| {
+        let mut cmd = slipway(dir);
+        cmd.args(args)
+            .args(["--env", "staging"])
+            .env("AMOY_URL", anvil.url())
+            .env("AM_URL", alertmanager.url())
+            .env("STAGING_PRIVATE_KEY", common::DEV_KEY)
+            .env("SLIPWAY_OFFLINE", "1");
+        common::accounts(&mut cmd);
+        cmd
+    };
+    let done = |mut cmd: assert_cmd::Command| {
+        let output = cmd.output().expect("runs");
+        assert!(output.status.success(), "{}", text(&output));
+        text(&output)
+    };
+    done(staging(&one, &["deploy"]));
+    done(staging(&one, &["monitor", "--once"]));
+    // The second replica: another machine's checkout, its own state.
+    let two = tmp.path().join("replica-two");
+    let copied = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(&one)
+        .arg(&two)
+        .status()
+        .expect("cp");
+    assert!(copied.success());
+    let sent = done(staging(
+        &one,
+        &[
+            "send",
+            "Bridge",
+            "depositETH(uint256,address)",
+            "1",
+            RECIPIENT,
+            "--value",
+            "2000000000000000000",
+        ],
+    ));
+    let big = sent
+        .lines()
+        .find(|l| l.starts_with("0x") && l.len() == 66)
+        .expect("hash")
+        .to_owned();
+    let big_block = number(&receipt(&anvil.url(), &big).await["blockNumber"]);
+
+    // Both detect the deposit in the same pass over the same block.
+    let mut first = staging(&one, &["monitor", "--once"]);
+    let mut second = staging(&two, &["monitor", "--once"]);
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(move || first.output().expect("runs"));
+        let b = s.spawn(move || second.output().expect("runs"));
+        (a.join().expect("a"), b.join().expect("b"))
+    });
+    for replica in [&a, &b] {
+        assert_eq!(replica.status.code(), Some(1), "{}", text(replica));
+    }
+    assert!(
+        [&a, &b].iter().any(|r| text(r).contains("Paused")),
+        "a replica paused:\n{}\n{}",
+        text(&a),
+        text(&b)
+    );
+
+    // One pause mined, by the guardian.
+    let head = number(&rpc(&anvil.url(), "eth_blockNumber", json!([])).await);
+    let mut pauses = 0;
+    for block in big_block + 1..=head {
+        let body = rpc(
+            &anvil.url(),
+            "eth_getBlockByNumber",
+            json!([format!("0x{block:x}"), true]),
+        )
+        .await;
+        for tx in body["transactions"].as_array().expect("transactions") {
+            if tx["from"].as_str().map(str::to_lowercase) == Some(GUARDIAN.to_lowercase()) {
+                pauses += 1;
+            }
+        }
+    }
+    assert_eq!(pauses, 1, "one pause transaction mined");
+
+    // Alertmanager holds one alert for the deposit, under its key, and
+    // no label names a replica.
+    let alerts: Value = slipway_testkit::http()
+        .get(format!("{}/api/v2/alerts", alertmanager.url()))
+        .send()
+        .await
+        .expect("alertmanager answers")
+        .json()
+        .await
+        .expect("json");
+    let deposits: Vec<&Value> = alerts
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .filter(|a| a["labels"]["alertname"] == "big-deposit")
+        .collect();
+    assert_eq!(deposits.len(), 1, "{alerts:#}");
+    assert!(
+        deposits[0]["labels"]["key"]
+            .as_str()
+            .is_some_and(|k| k.contains(&big)),
+        "{alerts:#}"
+    );
+    let labels: Vec<&String> = deposits[0]["labels"]
+        .as_object()
+        .expect("labels")
+        .keys()
+        .collect();
+    assert_eq!(labels, ["alertname", "contract", "env", "key", "severity"]);
+}
