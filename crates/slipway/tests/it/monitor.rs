@@ -569,3 +569,122 @@ async fn two_replicas_detecting_the_same_block_alert_once_and_pause_once() {
         .collect();
     assert_eq!(labels, ["alertname", "contract", "env", "key", "severity"]);
 }
+
+/// A clock the test moves.
+struct TestClock(std::sync::atomic::AtomicU64);
+
+impl slipway_ops::time::Clock for TestClock {
+    fn now(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+async fn library_monitor(
+    dir: &Path,
+    env: &str,
+    vars: &[(&str, String)],
+) -> (slipway_monitor::Monitor, std::sync::Arc<TestClock>) {
+    // The variables in the project's .env, as a user keeps them.
+    let dotenv: String = vars
+        .iter()
+        .map(|(name, value)| format!("{name}={value}\n"))
+        .collect();
+    std::fs::write(dir.join(".env"), dotenv).expect(".env");
+    let config = slipway_config::Config::load(dir).expect("config");
+    let env = config.environment(env).expect("environment");
+    let client = slipway_chain::connect(&config, &env, "monitor test")
+        .await
+        .expect("connects");
+    let clock = std::sync::Arc::new(TestClock(std::sync::atomic::AtomicU64::new(1_000_000)));
+    let sinks = slipway_monitor::Sinks::new(&config, Box::new(|_| {})).expect("sinks");
+    let monitor = slipway_monitor::Monitor::open(
+        config,
+        env,
+        client,
+        sinks,
+        slipway_monitor::MonitorOptions {
+            health_only: true,
+            state_dir: None,
+            clock: clock.clone(),
+            guardian: None,
+        },
+    )
+    .await
+    .expect("opens");
+    (monitor, clock)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_head_that_stops_advancing_is_alerted_after_the_configured_intervals() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = common::starter_project(&tmp);
+    let node = common::node(&tmp.path().join("chain"), 1337).await;
+    let url = node.url.clone();
+    std::fs::write(
+        dir.join("slipway.toml"),
+        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
+            + "\n[environments.local]\nchain_id = 1337\nrpc = [\"${LOCAL_URL}\"]\n\n[monitor]\nstall_intervals = 3\n",
+    )
+    .expect("config");
+    let (mut monitor, clock) = library_monitor(&dir, "local", &[("LOCAL_URL", url.clone())]).await;
+    let stalled = |report: &slipway_monitor::PassReport| {
+        report.found.iter().any(|a| a.name == "head-stalled")
+    };
+    // The first pass sees the head; three more without a block stall it.
+    for pass in 1..=3 {
+        let report = monitor.pass().await.expect("pass");
+        assert!(!stalled(&report), "pass {pass}: {:?}", report.found);
+        clock.0.fetch_add(30, std::sync::atomic::Ordering::SeqCst);
+    }
+    let report = monitor.pass().await.expect("pass");
+    assert!(stalled(&report), "{:?}", report.found);
+    // A new block ends it.
+    rpc(&url, "evm_mine", json!([])).await;
+    let report = monitor.pass().await.expect("pass");
+    assert!(!stalled(&report), "{:?}", report.found);
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_provider_shows_in_the_metrics_and_is_alerted_while_the_other_answers() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = common::starter_project(&tmp);
+    let node = common::node(&tmp.path().join("chain"), 1337).await;
+    let dead = format!("http://127.0.0.1:{}", slipway_testkit::free_port());
+    std::fs::write(
+        dir.join("slipway.toml"),
+        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
+            + &format!(
+                "\n[environments.local]\nchain_id = 1337\nrpc = [\"{dead}\", \"${{LOCAL_URL}}\"]\n"
+            ),
+    )
+    .expect("config");
+    let (mut monitor, _clock) =
+        library_monitor(&dir, "local", &[("LOCAL_URL", node.url.clone())]).await;
+    let report = monitor
+        .pass()
+        .await
+        .expect("the pass goes on through the other provider");
+    let down: Vec<&slipway_monitor::Alert> = report
+        .found
+        .iter()
+        .filter(|a| a.name == "provider-down")
+        .collect();
+    assert_eq!(down.len(), 1, "{:?}", report.found);
+    assert!(down[0].summary.contains(&dead), "{}", down[0].summary);
+    let text = slipway_monitor::render_metrics(&monitor.metrics().registry());
+    assert!(
+        text.contains(&format!("slipway_provider_up{{provider=\"{dead}\"}} 0")),
+        "{text}"
+    );
+    assert!(
+        text.contains("slipway_provider_up{provider=\"http://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("slipway_rpc_errors_total{") && l.contains(&dead)),
+        "{text}"
+    );
+    node.stop().await;
+}
