@@ -688,3 +688,84 @@ async fn a_dead_provider_shows_in_the_metrics_and_is_alerted_while_the_other_ans
     );
     node.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_failed_transactions_and_rates_match_and_a_powerless_breaker_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = repository_copy(&tmp);
+    let config = std::fs::read_to_string(dir.join("slipway.toml")).expect("config");
+    std::fs::write(
+        dir.join("slipway.toml"),
+        config.clone()
+            + "\n[[monitor.rule]]\nid = \"pause-called\"\ncall = \"raisePauseLevel\"\nwhen = \"level >= 1\"\n\
+               [[monitor.rule]]\nid = \"failed\"\nfailed = true\nseverity = \"low\"\n\
+               [[monitor.rule]]\nid = \"deposit-burst\"\nevent = \"Deposited\"\nrate = { count = 2, within = \"1h\" }\ncooldown = \"0s\"\n\
+               [[monitor.sink]]\nkind = \"jsonl\"\npath = \"alerts.jsonl\"\n",
+    )
+    .expect("config");
+    let (mut node, url) = slipway_node(&dir, &["--automine"]);
+    ok(&dir, &["deploy"], "");
+    ok(&dir, &["monitor", "--once"], "");
+    let bridge = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(dir.join("deployments/development/Bridge.json")).expect("record"),
+    )
+    .expect("json")["address"]
+        .as_str()
+        .expect("address")
+        .to_owned();
+    // Three deposits: the rate (more than 2 within an hour) fires on the third.
+    for _ in 0..3 {
+        deposit(&dir, "1000000000000000", "");
+    }
+    ok(&dir, &["ops", "pause", "--level", "deposits"], "");
+    // A release that cannot pass, mined anyway (gas given, no estimate).
+    let hash = rpc(
+        &url,
+        "eth_sendTransaction",
+        json!([{
+            "from": RECIPIENT,
+            "to": bridge,
+            "data": format!("0x{}", hex::encode(&keccak256("deactivateEmergency()")[..4])),
+            "gas": "0x30000",
+            "maxFeePerGas": "0x2540be400",
+            "maxPriorityFeePerGas": "0x3b9aca00",
+        }]),
+    )
+    .await;
+    assert_eq!(
+        receipt(&url, hash.as_str().expect("hash")).await["status"],
+        "0x0"
+    );
+    ok(&dir, &["monitor", "--once"], "");
+    let lines = std::fs::read_to_string(dir.join("alerts.jsonl")).expect("jsonl");
+    let names: Vec<String> = lines
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("json")["name"]
+                .as_str()
+                .expect("name")
+                .to_owned()
+        })
+        .collect();
+    let count = |name: &str| names.iter().filter(|n| *n == name).count();
+    assert_eq!(count("deposit-burst"), 1, "{lines}");
+    assert_eq!(count("pause-called"), 1, "{lines}");
+    assert_eq!(count("failed"), 1, "{lines}");
+    assert!(lines.contains("a call of raisePauseLevel(1)"), "{lines}");
+
+    // A breaker whose guardian holds no role is refused at start.
+    std::fs::write(
+        dir.join("slipway.toml"),
+        config
+            + "\n[environments.development.signers]\nguardian = { kind = \"dev\", index = 8 }\n\
+               [[monitor.rule]]\nid = \"stop\"\nevent = \"Deposited\"\naction = { pause = \"all\" }\n",
+    )
+    .expect("config");
+    let refused = run(&dir, &["monitor", "--once"], "");
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    let said = text(&refused);
+    assert!(said.contains("rule `stop` pauses Bridge"), "{said}");
+    assert!(said.contains("AccessControlUnauthorizedAccount"), "{said}");
+    node.kill().expect("kill");
+    node.wait().expect("wait");
+}
