@@ -68,6 +68,8 @@ pub struct PassReport {
     pub delivered: usize,
     /// Alerts left in the outbox, and why.
     pub undelivered: Vec<(String, String)>,
+    /// The pass's figures (CloudWatch EMF lines are made from them).
+    pub figures: crate::emf::Figures,
 }
 
 impl PassReport {
@@ -196,7 +198,7 @@ impl Monitor {
     async fn pass_inner(&mut self) -> Result<PassReport, MonitorError> {
         let mut report = PassReport::default();
         let now = self.clock.now();
-        let health = health::check(&self.ctx, &mut self.health, now).await?;
+        let health = health::check(&self.ctx, &mut self.health, now, &mut report.figures).await?;
         for alert in health {
             self.raise(alert, Duration::from_secs(3600), &mut report)?;
         }
@@ -204,6 +206,12 @@ impl Monitor {
             self.scan(&mut report).await?;
         }
         self.deliver(&mut report).await?;
+        report.figures.problems = report.found.len() as u64;
+        if let Some((from, to)) = report.blocks {
+            report.figures.last_block = Some(to);
+            report.figures.blocks_read = to - from + 1;
+        }
+        report.figures.lag_blocks = report.behind;
         Ok(report)
     }
 

@@ -14,6 +14,7 @@ use slipway_ops::{PauseState, read_status};
 
 use crate::{
     Alert, MonitorError,
+    emf::Figures,
     engine::Context,
     metrics::{ContractLabel, MethodLabels, ProviderLabel, RoleLabels},
 };
@@ -58,16 +59,23 @@ pub(crate) async fn check(
     ctx: &Context,
     state: &mut HealthState,
     at: u64,
+    figures: &mut Figures,
 ) -> Result<Vec<Alert>, MonitorError> {
     let mut alerts = Vec::new();
-    providers(ctx, state, at, &mut alerts).await;
-    contracts(ctx, at, &mut alerts).await?;
+    providers(ctx, state, at, &mut alerts, figures).await;
+    contracts(ctx, at, &mut alerts, figures).await?;
     roles(ctx, at, &mut alerts).await?;
     floors(ctx, at, &mut alerts).await?;
     Ok(alerts)
 }
 
-async fn providers(ctx: &Context, state: &mut HealthState, at: u64, alerts: &mut Vec<Alert>) {
+async fn providers(
+    ctx: &Context,
+    state: &mut HealthState,
+    at: u64,
+    alerts: &mut Vec<Alert>,
+    figures: &mut Figures,
+) {
     let probes = ctx.client.probe_providers().await;
     let best = probes.iter().filter_map(|p| p.head).max();
     for probe in &probes {
@@ -92,6 +100,12 @@ async fn providers(ctx: &Context, state: &mut HealthState, at: u64, alerts: &mut
                 .set(i64::try_from(head).unwrap_or(i64::MAX));
         }
         let lag = best.zip(probe.head).map(|(b, h)| b.saturating_sub(h));
+        figures.providers.push((
+            probe.url.clone(),
+            up,
+            probe.latency.map(|l| l.as_secs_f64() * 1000.0),
+            lag,
+        ));
         if let Some(lag) = lag {
             ctx.metrics
                 .provider_lag
@@ -189,7 +203,12 @@ async fn providers(ctx: &Context, state: &mut HealthState, at: u64, alerts: &mut
     }
 }
 
-async fn contracts(ctx: &Context, at: u64, alerts: &mut Vec<Alert>) -> Result<(), MonitorError> {
+async fn contracts(
+    ctx: &Context,
+    at: u64,
+    alerts: &mut Vec<Alert>,
+    figures: &mut Figures,
+) -> Result<(), MonitorError> {
     for (record, surface) in ctx.records.iter().zip(&ctx.surfaces) {
         let label = ContractLabel {
             contract: record.name.clone(),
@@ -216,6 +235,14 @@ async fn contracts(ctx: &Context, at: u64, alerts: &mut Vec<Alert>) -> Result<()
             alerts.push(alert);
         }
         let (pause, emergency) = read_status(&ctx.client, record.address, surface).await?;
+        figures.contracts.push((
+            record.name.clone(),
+            pause.map(|p| match p {
+                PauseState::Level(level) => i64::from(level),
+                PauseState::Paused(paused) => i64::from(paused),
+            }),
+            emergency.map(|e| e.active),
+        ));
         if let Some(pause) = pause {
             let level = match pause {
                 PauseState::Level(level) => i64::from(level),

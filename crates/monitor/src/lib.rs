@@ -11,6 +11,7 @@
 
 mod alert;
 mod breaker;
+pub mod emf;
 mod engine;
 mod error;
 mod health;

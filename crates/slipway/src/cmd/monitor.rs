@@ -55,8 +55,16 @@ fn show_alert(alert: &Alert) {
     );
 }
 
-fn show_pass(global: &GlobalOpts, report: &PassReport) {
+fn show_pass(global: &GlobalOpts, report: &PassReport, emf: Option<&str>) {
     let ui = global.ui();
+    if let Some(env) = emf {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        for line in slipway_monitor::emf::lines(&report.figures, env, ms) {
+            println!("{line}");
+        }
+    }
     if let Some((from, to)) = report.blocks {
         crate::output::status(
             ui,
@@ -125,6 +133,7 @@ impl MonitorArgs {
         let config = global.config()?;
         let env = environment(global.ui(), &config, &self.env)?;
         let fail_on = config.monitor.fail_on;
+        let emf = config.monitor.cloudwatch.map(|_| env.name.clone());
         let interval = config.monitor.interval;
         let listen = self.listen.unwrap_or(config.monitor.listen);
         let guardian = if config.monitor.rule.iter().any(|r| r.pause.is_some()) {
@@ -154,7 +163,7 @@ impl MonitorArgs {
             let mut monitor = Monitor::open(config, env, client, sinks, options).await?;
             if self.once {
                 let report = monitor.pass().await?;
-                show_pass(global, &report);
+                show_pass(global, &report, emf.as_deref());
                 return Ok(match report.worst() {
                     Some(worst) if worst >= fail_on => CHECK_FAILED.into(),
                     _ => ExitCode::SUCCESS,
@@ -189,7 +198,7 @@ impl MonitorArgs {
                 }
                 match monitor.pass().await {
                     Ok(report) => {
-                        show_pass(global, &report);
+                        show_pass(global, &report, emf.as_deref());
                         ready.store(true, std::sync::atomic::Ordering::Release);
                     }
                     Err(e) => tracing::warn!("the monitor's pass failed: {e}"),

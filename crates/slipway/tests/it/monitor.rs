@@ -769,3 +769,100 @@ async fn calls_failed_transactions_and_rates_match_and_a_powerless_breaker_is_re
     node.kill().expect("kill");
     node.wait().expect("wait");
 }
+
+/// Checks one CloudWatch Embedded Metric Format line against the format's
+/// rules; the metric names it declares.
+fn check_emf(line: &str) -> Vec<String> {
+    let value: Value = serde_json::from_str(line).expect("an EMF line is JSON");
+    let object = value.as_object().expect("an object");
+    let aws = object["_aws"].as_object().expect("a top-level _aws object");
+    let timestamp = aws["Timestamp"]
+        .as_u64()
+        .expect("Timestamp in milliseconds");
+    assert!(
+        timestamp > 1_600_000_000_000,
+        "milliseconds since the epoch: {timestamp}"
+    );
+    let directives = aws["CloudWatchMetrics"]
+        .as_array()
+        .expect("CloudWatchMetrics");
+    assert!(!directives.is_empty());
+    let mut names = Vec::new();
+    for directive in directives {
+        assert!(
+            directive["Namespace"]
+                .as_str()
+                .is_some_and(|n| !n.is_empty())
+        );
+        for set in directive["Dimensions"].as_array().expect("Dimensions") {
+            let set = set.as_array().expect("a dimension set");
+            assert!(set.len() <= 30, "at most 30 dimensions in a set");
+            for dimension in set {
+                let dimension = dimension.as_str().expect("a dimension name");
+                assert!(
+                    object.contains_key(dimension),
+                    "{dimension} is a member: {line}"
+                );
+            }
+        }
+        let metrics = directive["Metrics"].as_array().expect("Metrics");
+        assert!(metrics.len() <= 100, "at most 100 metrics");
+        for metric in metrics {
+            let name = metric["Name"].as_str().expect("a Name");
+            if let Some(unit) = metric.get("Unit") {
+                assert!(unit.is_string(), "{line}");
+            }
+            match &object[name] {
+                Value::Number(_) => {}
+                Value::Array(values) => {
+                    assert!(values.len() <= 100 && values.iter().all(Value::is_number));
+                }
+                other => panic!("{name} is not a number or array of numbers: {other}"),
+            }
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+#[test]
+fn cloudwatch_emf_lines_follow_the_format() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = repository_copy(&tmp);
+    std::fs::write(
+        dir.join("slipway.toml"),
+        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
+            + "\n[monitor]\ncloudwatch = \"emf\"\n",
+    )
+    .expect("config");
+    ok(&dir, &["deploy"], "");
+    let output = run(&dir, &["monitor", "--once"], "");
+    assert!(output.status.success(), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with('{') && l.contains("\"_aws\""))
+        .collect();
+    assert!(
+        lines.len() >= 3,
+        "the environment, the bridge and the chain: {stdout}"
+    );
+    let names: Vec<String> = lines.iter().flat_map(|l| check_emf(l)).collect();
+    for expected in [
+        "LagBlocks",
+        "BlocksRead",
+        "PauseLevel",
+        "Emergency",
+        "ProviderUp",
+    ] {
+        assert!(names.iter().any(|n| n == expected), "{expected}: {names:?}");
+    }
+    let bridge: Value = serde_json::from_str(
+        lines
+            .iter()
+            .find(|l| l.contains("\"Contract\":\"Bridge\""))
+            .expect("the bridge's line"),
+    )
+    .expect("json");
+    assert_eq!(bridge["PauseLevel"], 0);
+}
