@@ -24,7 +24,7 @@ impl Prometheus {
             .map(|r| format!("  - {}\n", r.display()))
             .collect();
         let config = format!(
-            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n{}scrape_configs:\n  - job_name: slipway\n    static_configs:\n      - targets: [{}]\n",
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n{}scrape_configs:\n  - job_name: slipway-monitor\n    static_configs:\n      - targets: [{}]\n",
             if rule_files.is_empty() {
                 String::new()
             } else {

@@ -387,7 +387,10 @@ async fn prometheus_scrapes_the_monitor_and_sigterm_stops_it_cleanly() {
         .expect("answers");
     assert_eq!(foreign.status(), 403, "a foreign Host is refused");
 
-    let prometheus = slipway_testkit::Prometheus::start(&[format!("127.0.0.1:{port}")], &[]);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let rules = repo.join("infra/prometheus/rules/slipway.yml");
+    let prometheus =
+        slipway_testkit::Prometheus::start(&[format!("127.0.0.1:{port}")], &[rules.as_path()]);
     let level = prometheus_value(
         prometheus.url(),
         "slipway_contract_pause_level{contract=\"Bridge\"}",
@@ -865,4 +868,25 @@ fn cloudwatch_emf_lines_follow_the_format() {
     )
     .expect("json");
     assert_eq!(bridge["PauseLevel"], 0);
+}
+
+#[test]
+fn the_shipped_prometheus_configuration_and_rules_pass_promtool() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../infra/prometheus");
+    for args in [
+        vec!["check", "config", "prometheus.yml"],
+        vec!["check", "rules", "rules/slipway.yml"],
+        vec!["test", "rules", "rules/slipway_test.yml"],
+    ] {
+        let output = std::process::Command::new("promtool")
+            .args(&args)
+            .current_dir(&repo)
+            .output()
+            .expect("promtool runs (Debian's prometheus package; scripts/test installs it)");
+        assert!(
+            output.status.success(),
+            "promtool {args:?}: {}",
+            text(&output)
+        );
+    }
 }
