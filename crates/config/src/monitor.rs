@@ -25,6 +25,9 @@ pub struct MonitorConfig {
     pub listen: SocketAddr,
     /// Intervals without a new head before the stall alert.
     pub stall_intervals: u32,
+    /// How often explorer verification (Etherscan, Sourcify) is checked.
+    #[serde(with = "humantime_serde")]
+    pub verify_interval: Duration,
     /// Blocks read in one pass at most; a longer gap is caught up over
     /// several passes, and reported.
     pub max_catch_up: u64,
@@ -48,6 +51,7 @@ impl Default for MonitorConfig {
             fail_on: LintSeverity::High,
             listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
             stall_intervals: 3,
+            verify_interval: Duration::from_secs(3600),
             max_catch_up: 10_000,
             floors: BTreeMap::new(),
             cloudwatch: None,

@@ -46,6 +46,9 @@ pub(crate) struct Context {
     pub surfaces: Vec<Surface>,
     /// The series served on `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// The explorers verification is checked on (none where they cannot
+    /// be reached).
+    pub explorers: Option<slipway_deploy::verify::Explorers>,
 }
 
 /// What one pass did.
@@ -156,6 +159,9 @@ impl Monitor {
             },
             None => fresh_cursor(&env, genesis, &records, head),
         };
+        let explorers = slipway_deploy::verify::Explorers::for_env(&config, &env, true, true)
+            .inspect_err(|e| tracing::warn!("explorer verification is not checked: {e}"))
+            .ok();
         Ok(Self {
             ctx: Context {
                 config,
@@ -164,6 +170,7 @@ impl Monitor {
                 records,
                 surfaces,
                 metrics: Arc::new(Metrics::default()),
+                explorers,
             },
             rules,
             store,

@@ -29,6 +29,8 @@ pub(crate) struct HealthState {
     unchanged: u32,
     /// Provider and method → errors already counted.
     errors_seen: BTreeMap<(String, String), u64>,
+    /// When explorer verification was last checked.
+    last_verify: Option<u64>,
 }
 
 fn health_alert(
@@ -66,6 +68,14 @@ pub(crate) async fn check(
     contracts(ctx, at, &mut alerts, figures).await?;
     roles(ctx, at, &mut alerts).await?;
     floors(ctx, at, &mut alerts).await?;
+    let every = ctx.config.monitor.verify_interval.as_secs();
+    if state
+        .last_verify
+        .is_none_or(|last| at.saturating_sub(last) >= every)
+    {
+        state.last_verify = Some(at);
+        verification(ctx, at, &mut alerts).await;
+    }
     Ok(alerts)
 }
 
@@ -346,4 +356,49 @@ fn floor_address(ctx: &Context, who: &str) -> Result<Address, MonitorError> {
         return Ok(record.address);
     }
     Ok(slipway_keys::address_of(&ctx.env, who, ctx.config.vars())?)
+}
+
+/// Every recorded contract verified on at least one explorer that answers;
+/// one verified nowhere is a warning (explorers that cannot be asked are
+/// logged, not alerted).
+async fn verification(ctx: &Context, at: u64, alerts: &mut Vec<Alert>) {
+    let Some(explorers) = &ctx.explorers else {
+        return;
+    };
+    for record in &ctx.records {
+        let statuses = explorers.status(ctx.env.chain.id, record.address).await;
+        for status in &statuses {
+            if let Err(why) = &status.verified {
+                tracing::warn!(
+                    "{} cannot say whether {} is verified: {why}",
+                    status.explorer,
+                    record.name
+                );
+            }
+        }
+        let answered: Vec<&str> = statuses
+            .iter()
+            .filter(|s| s.verified == Ok(false))
+            .map(|s| s.explorer)
+            .collect();
+        let verified = statuses.iter().any(|s| s.verified == Ok(true));
+        if !verified && !answered.is_empty() {
+            let mut alert = health_alert(
+                ctx,
+                "unverified",
+                &record.name,
+                LintSeverity::Low,
+                format!(
+                    "{} at {} is not verified on {} (`slipway verify --env {}`)",
+                    record.name,
+                    record.address,
+                    answered.join(" or "),
+                    ctx.env.name
+                ),
+                at,
+            );
+            alert.contract = Some(record.name.clone());
+            alerts.push(alert);
+        }
+    }
 }

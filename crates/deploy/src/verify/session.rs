@@ -3,6 +3,7 @@
 //! constructor arguments — and submitted to the explorers that apply.
 //! `deploy` runs it after a plan; `verify` on its own.
 
+use alloy_primitives::Address;
 use serde::Serialize;
 use slipway_chain::{ChainClient, ProviderError};
 use slipway_config::{Config, Environment, Secret, Target};
@@ -166,6 +167,42 @@ impl Explorers {
             etherscan,
             sourcify,
         })
+    }
+}
+
+/// Whether an explorer has a contract's source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExplorerStatus {
+    /// The explorer (`etherscan`, `sourcify`).
+    pub explorer: &'static str,
+    /// Verified there; or why it could not be asked.
+    pub verified: Result<bool, String>,
+}
+
+impl Explorers {
+    /// Whether each explorer that applies has the source of `address` on
+    /// `chain_id` (none for a local chain).
+    pub async fn status(&self, chain_id: u64, address: Address) -> Vec<ExplorerStatus> {
+        let mut found = Vec::new();
+        if let Ok(etherscan) = &self.etherscan {
+            found.push(ExplorerStatus {
+                explorer: "etherscan",
+                verified: etherscan
+                    .is_verified(address)
+                    .await
+                    .map_err(|e| e.to_string()),
+            });
+        }
+        if let Ok(sourcify) = &self.sourcify {
+            found.push(ExplorerStatus {
+                explorer: "sourcify",
+                verified: sourcify
+                    .is_verified(chain_id, address)
+                    .await
+                    .map_err(|e| e.to_string()),
+            });
+        }
+        found
     }
 }
 

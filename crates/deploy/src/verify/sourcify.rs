@@ -60,6 +60,17 @@ impl Sourcify {
         .await
     }
 
+    /// Whether Sourcify has the source of `address` on `chain_id`.
+    pub async fn is_verified(
+        &self,
+        chain_id: u64,
+        address: Address,
+    ) -> Result<bool, ExplorerError> {
+        let contract = format!("{}/v2/contract/{chain_id}/{address}", self.url);
+        let (status, body) = self.ask(|| self.http.inner().get(&contract)).await?;
+        Ok(status.is_success() && !body["match"].is_null())
+    }
+
     /// Verifies `address` on `chain_id` as `submission`.
     pub async fn verify(
         &self,
@@ -83,9 +94,7 @@ impl Sourcify {
         submission: &Submission,
         creation: Option<B256>,
     ) -> Result<ExplorerCheck, ExplorerError> {
-        let contract = format!("{}/v2/contract/{chain_id}/{address}", self.url);
-        let (status, body) = self.ask(|| self.http.inner().get(&contract)).await?;
-        if status.is_success() && !body["match"].is_null() {
+        if self.is_verified(chain_id, address).await? {
             return Ok(ExplorerCheck::AlreadyVerified);
         }
         let mut request = json!({

@@ -890,3 +890,105 @@ fn the_shipped_prometheus_configuration_and_rules_pass_promtool() {
         );
     }
 }
+
+/// Etherscan and Sourcify as they answer for a contract they do not have,
+/// counting the questions.
+async fn unverified_explorers() -> (
+    String,
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use axum::{Json, Router, routing::get};
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (etherscan_count, sourcify_count) = (asked.clone(), asked.clone());
+    let app = Router::new()
+        .route(
+            "/api",
+            get(move || {
+                etherscan_count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                async {
+                    Json(
+                        json!({ "status": "1", "message": "OK", "result": [{ "SourceCode": "" }] }),
+                    )
+                }
+            }),
+        )
+        .route(
+            "/v2/contract/{chain}/{address}",
+            get(move || {
+                sourcify_count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                async {
+                    (
+                        axum::http::StatusCode::NOT_FOUND,
+                        Json(json!({ "match": null })),
+                    )
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("port");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (
+        format!("http://{addr}/api"),
+        format!("http://{addr}"),
+        asked,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explorer_verification_is_checked_at_its_own_slower_interval() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = common::starter_project(&tmp);
+    let node = common::node(&tmp.path().join("chain"), 1337).await;
+    let (etherscan, sourcify, asked) = unverified_explorers().await;
+    std::fs::write(
+        dir.join("slipway.toml"),
+        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
+            + "\n[environments.local]\nchain_id = 1337\nrpc = [\"${LOCAL_URL}\"]\n\
+               signer = { kind = \"env\", var = \"LOCAL_KEY\" }\n",
+    )
+    .expect("config");
+    let vars = [
+        ("LOCAL_URL", node.url.clone()),
+        ("LOCAL_KEY", common::DEV_KEY.to_owned()),
+        ("ETHERSCAN_API_KEY", "test-key".to_owned()),
+        ("SLIPWAY_ETHERSCAN_URL", etherscan),
+        ("SLIPWAY_SOURCIFY_URL", sourcify),
+    ];
+    let dotenv: String = vars.iter().map(|(n, v)| format!("{n}={v}\n")).collect();
+    std::fs::write(dir.join(".env"), dotenv).expect(".env");
+    ok(&dir, &["deploy", "--env", "local"], "");
+    let (mut monitor, clock) = library_monitor(&dir, "local", &vars).await;
+    let unverified = |report: &slipway_monitor::PassReport| {
+        report
+            .found
+            .iter()
+            .filter(|a| a.name == "unverified")
+            .map(|a| a.summary.clone())
+            .collect::<Vec<_>>()
+    };
+    let first = monitor.pass().await.expect("pass");
+    let found = unverified(&first);
+    assert_eq!(found.len(), 1, "{:?}", first.found);
+    assert!(
+        found[0].contains("not verified on etherscan or sourcify"),
+        "{found:?}"
+    );
+    let questions = asked.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(questions >= 2);
+    // Half an hour later: not asked again.
+    clock.0.fetch_add(1800, std::sync::atomic::Ordering::SeqCst);
+    let half = monitor.pass().await.expect("pass");
+    assert!(unverified(&half).is_empty(), "{:?}", half.found);
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), questions);
+    // An hour after the first: asked again.
+    clock.0.fetch_add(1800, std::sync::atomic::Ordering::SeqCst);
+    let hour = monitor.pass().await.expect("pass");
+    assert_eq!(unverified(&hour).len(), 1, "{:?}", hour.found);
+    assert!(asked.load(std::sync::atomic::Ordering::SeqCst) > questions);
+    node.stop().await;
+}
