@@ -992,3 +992,79 @@ async fn explorer_verification_is_checked_at_its_own_slower_interval() {
     assert!(asked.load(std::sync::atomic::Ordering::SeqCst) > questions);
     node.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rules_cooldown_holds_back_its_alerts_until_it_passes() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = watching_project(&tmp);
+    std::fs::write(
+        dir.join("slipway.toml"),
+        std::fs::read_to_string(dir.join("slipway.toml"))
+            .expect("config")
+            .replace(
+                "severity = \"high\"\n",
+                "severity = \"high\"\ncooldown = \"10m\"\n",
+            ),
+    )
+    .expect("config");
+    let hook = WebhookReceiver::start().await;
+    let (mut node, _url) = slipway_node(&dir, &["--automine"]);
+    ok(&dir, &["deploy"], &hook.url());
+    std::fs::write(dir.join(".env"), format!("HOOK_URL={}\n", hook.url())).expect(".env");
+    let config = slipway_config::Config::load(&dir).expect("config");
+    let env = config.environment("development").expect("env");
+    let client = slipway_chain::connect(&config, &env, "monitor test")
+        .await
+        .expect("the node");
+    let clock = std::sync::Arc::new(TestClock(std::sync::atomic::AtomicU64::new(1_000_000)));
+    let sinks = slipway_monitor::Sinks::new(&config, Box::new(|_| {})).expect("sinks");
+    let mut monitor = slipway_monitor::Monitor::open(
+        config,
+        env,
+        client,
+        sinks,
+        slipway_monitor::MonitorOptions {
+            health_only: false,
+            state_dir: Some(tmp.path().join("state")),
+            clock: clock.clone(),
+            guardian: None,
+        },
+    )
+    .await
+    .expect("opens");
+    monitor.pass().await.expect("pass");
+    let sent = |report: &slipway_monitor::PassReport| {
+        report
+            .alerts
+            .iter()
+            .filter(|a| a.name == "big-deposit")
+            .count()
+    };
+    deposit(&dir, "2000000000000000000", &hook.url());
+    assert_eq!(sent(&monitor.pass().await.expect("pass")), 1);
+    // A minute later, another: found, held back.
+    clock.0.fetch_add(60, std::sync::atomic::Ordering::SeqCst);
+    deposit(&dir, "2000000000000000000", &hook.url());
+    let held = monitor.pass().await.expect("pass");
+    assert_eq!(sent(&held), 0);
+    assert!(
+        held.found.iter().any(|a| a.name == "big-deposit"),
+        "{:?}",
+        held.found
+    );
+    // Ten minutes after the first: sent again.
+    clock.0.fetch_add(600, std::sync::atomic::Ordering::SeqCst);
+    deposit(&dir, "2000000000000000000", &hook.url());
+    assert_eq!(sent(&monitor.pass().await.expect("pass")), 1);
+    let shown = hook.shown();
+    assert_eq!(
+        shown
+            .iter()
+            .filter(|b| b["alert"]["name"] == "big-deposit")
+            .count(),
+        2,
+        "{shown:#?}"
+    );
+    node.kill().expect("kill");
+    node.wait().expect("wait");
+}
