@@ -16,12 +16,12 @@ const ACCOUNTS: [&str; 4] = [
 ];
 
 /// Starts `slipway node` on port 0 and returns it with its URL.
-fn start(root: &std::path::Path) -> (Child, String) {
+fn start(root: &std::path::Path) -> (crate::common::NodeProcess, String) {
     start_mining(root, &["--automine"])
 }
 
 /// Starts `slipway node` on port 0 with the given mining flags.
-fn start_mining(root: &std::path::Path, mining: &[&str]) -> (Child, String) {
+fn start_mining(root: &std::path::Path, mining: &[&str]) -> (crate::common::NodeProcess, String) {
     let mut flags = vec!["--accounts", "4"];
     flags.extend_from_slice(mining);
     crate::common::slipway_node(root, &flags)

@@ -157,10 +157,35 @@ pub fn accounts(cmd: &mut assert_cmd::Command) {
     }
 }
 
+/// A `slipway node` process, killed when dropped (a failing test leaves
+/// none behind).
+#[derive(Debug)]
+pub struct NodeProcess(std::process::Child);
+
+impl std::ops::Deref for NodeProcess {
+    type Target = std::process::Child;
+    fn deref(&self) -> &std::process::Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for NodeProcess {
+    fn deref_mut(&mut self) -> &mut std::process::Child {
+        &mut self.0
+    }
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts `slipway node --port 0 FLAGS` on the project at `root` (its
 /// embedded chain, which the project's commands then reach through it)
 /// and returns it with its URL.
-pub fn slipway_node(root: &Path, flags: &[&str]) -> (std::process::Child, String) {
+pub fn slipway_node(root: &Path, flags: &[&str]) -> (NodeProcess, String) {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slipway"))
@@ -185,5 +210,5 @@ pub fn slipway_node(root: &Path, flags: &[&str]) -> (std::process::Child, String
     };
     // Keep draining stdout so the node never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    (child, url)
+    (NodeProcess(child), url)
 }
