@@ -5,7 +5,6 @@ use revm::{
     Context, ExecuteEvm, InspectEvm, Inspector, MainBuilder, MainContext,
     context::{BlockEnv, CfgEnv, TxEnv, result::ExecutionResult},
     context_interface::{block::BlobExcessGasAndPrice, result::Output},
-    database::{CacheDB, EmptyDB},
     database_interface::{Database, WrapDatabaseRef},
     handler::MainnetContext,
     primitives::hardfork::SpecId,
@@ -150,7 +149,7 @@ impl ExecError {
     }
 }
 
-type Ctx<'a> = MainnetContext<&'a mut CacheDB<EmptyDB>>;
+type Ctx<'a> = MainnetContext<&'a mut crate::Db>;
 
 fn tx_env(env: &ChainEnv, tx: &TxInput) -> TxEnv {
     let access_list: Vec<_> = tx
@@ -311,7 +310,7 @@ impl State {
 
     /// The database underneath (the state before a transaction, for the
     /// prestate tracer).
-    pub(crate) fn db(&self) -> &CacheDB<EmptyDB> {
+    pub(crate) fn db(&self) -> &crate::Db {
         &self.db
     }
 

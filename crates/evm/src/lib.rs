@@ -1,4 +1,6 @@
-//! revm glue for slipway: an in-memory state database, the block and chain
+//! revm glue for slipway: an in-memory state database (over nothing, or
+//! over a remote chain through the [`RemoteState`] trait that fork mode
+//! fills), the block and chain
 //! environment for a hardfork, transaction execution with optional inspectors,
 //! state diffs that can be stored and replayed, and the `console.log`
 //! inspector.
@@ -11,6 +13,7 @@
 mod console;
 mod diff;
 mod execute;
+mod remote;
 mod spec;
 mod state;
 mod trace;
@@ -20,6 +23,7 @@ pub use alloy_rpc_types_trace::geth as geth_trace;
 pub use console::{CONSOLE_ADDRESS, ConsoleCollector, decode_console_call, decode_console_log};
 pub use diff::{AccountDiff, StateDiff};
 pub use execute::{BlockContext, ChainEnv, ExecError, Execution, Status, TxInput};
+pub use remote::{Backing, RemoteAccount, RemoteError, RemoteState};
 pub use spec::spec_id;
-pub use state::{Account, State};
+pub use state::{Account, Db, State};
 pub use trace::TraceError;

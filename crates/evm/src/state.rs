@@ -1,14 +1,22 @@
 //! The in-memory world state, read and changed only through this type.
 
+use std::sync::Arc;
+
 use alloy_primitives::{Address, B256, Bytes, KECCAK256_EMPTY, U256};
 use revm::{
     bytecode::Bytecode,
-    database::{CacheDB, DbAccount, EmptyDB},
+    database::{CacheDB, DbAccount},
     database_interface::DatabaseRef,
     state::AccountInfo,
 };
 
-use crate::{AccountDiff, StateDiff};
+use crate::{
+    AccountDiff, StateDiff,
+    remote::{Backing, RemoteState},
+};
+
+/// The state's database: revm's cache over the [`Backing`].
+pub type Db = CacheDB<Backing>;
 
 /// An account as callers see it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -21,17 +29,18 @@ pub struct Account {
     pub code: Bytes,
 }
 
-/// The world state: accounts, code and storage, all in memory. Cloning it is
-/// a snapshot.
+/// The world state: accounts, code and storage in memory, over nothing or
+/// over a remote chain read on first touch. Cloning it is a snapshot (the
+/// remote is shared, never written).
 #[derive(Clone, Debug)]
 pub struct State {
-    pub(crate) db: CacheDB<EmptyDB>,
+    pub(crate) db: Db,
 }
 
 impl Default for State {
     fn default() -> Self {
         Self {
-            db: CacheDB::new(EmptyDB::default()),
+            db: CacheDB::new(Backing::default()),
         }
     }
 }
@@ -42,8 +51,21 @@ impl State {
         Self::default()
     }
 
+    /// A state over `remote`: what is not changed here is read from it.
+    pub fn forked(remote: Arc<dyn RemoteState>) -> Self {
+        Self {
+            db: CacheDB::new(Backing::remote(remote)),
+        }
+    }
+
+    /// Whether a remote chain is under it.
+    pub fn is_forked(&self) -> bool {
+        self.db.db.is_forked()
+    }
+
     fn info(&self, address: Address) -> Option<AccountInfo> {
-        // EmptyDB below the cache never fails.
+        // A remote that cannot answer reads as an empty account here; a
+        // transaction that touches it fails with the remote's error.
         self.db.basic_ref(address).ok().flatten()
     }
 

@@ -19,7 +19,7 @@ impl TestInspector<'_> {
                     .unwrap_or_else(|| Err(super::catalog::refused(data)));
             }
         };
-        let db_error = |e: std::convert::Infallible| e.to_string();
+        let db_error = |e: slipway_evm::RemoteError| e.to_string();
         let depth = ctx.journaled_state.depth();
         Ok(match call {
             C::warp(c) => {

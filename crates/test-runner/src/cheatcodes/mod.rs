@@ -37,7 +37,6 @@ use revm::{
     bytecode::Bytecode,
     context::{BlockEnv, CfgEnv, Context, Journal, TxEnv},
     context_interface::journaled_state::{JournalTr, account::JournaledAccountTr},
-    database::{CacheDB, EmptyDB},
     interpreter::{
         CallInputs, CallOutcome, CallScheme, CreateInputs, CreateOutcome, Gas, InstructionResult,
         Interpreter, InterpreterResult, interpreter_types::Jumps,
@@ -75,14 +74,8 @@ static EXPECTED_REVERT_OUTPUT: [u8; 8192] = [0; 8192];
 const EXPECTED_REVERT_CREATED: Address = address!("0000000000000000000000000000000000000001");
 
 /// The EVM context tests run in.
-type TestContext<'a> = Context<
-    BlockEnv,
-    TxEnv,
-    CfgEnv,
-    &'a mut CacheDB<EmptyDB>,
-    Journal<&'a mut CacheDB<EmptyDB>>,
-    (),
->;
+type TestContext<'a> =
+    Context<BlockEnv, TxEnv, CfgEnv, &'a mut slipway_evm::Db, Journal<&'a mut slipway_evm::Db>, ()>;
 
 /// Variables the `vm.env*` cheatcodes read (the process environment and
 /// the project's `.env`, gathered by the caller).
