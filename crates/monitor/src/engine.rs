@@ -28,6 +28,9 @@ use crate::{
 /// Blocks asked for in one log query.
 const CHUNK: u64 = 1_000;
 
+/// A health problem that persists is alerted again after this long.
+const HEALTH_COOLDOWN: Duration = Duration::from_secs(3600);
+
 /// Test hook: `after-send` aborts right after the sinks took an alert and
 /// before it leaves the outbox, as a crash there would.
 pub const FAILPOINT_VAR: &str = "SLIPWAY_FAILPOINT_MONITOR";
@@ -207,7 +210,7 @@ impl Monitor {
         let now = self.clock.now();
         let health = health::check(&self.ctx, &mut self.health, now, &mut report.figures).await?;
         for alert in health {
-            self.raise(alert, Duration::from_secs(3600), &mut report)?;
+            self.raise(alert, HEALTH_COOLDOWN, &mut report)?;
         }
         if self.store.is_some() {
             self.scan(&mut report).await?;
@@ -263,12 +266,11 @@ impl Monitor {
                 severity: alert.severity_label().to_owned(),
             })
             .inc();
-        match &self.store {
-            Some(store) => {
-                store.enqueue(&alert)?;
-                self.cursor.alerted(&alert);
-            }
-            None => report.undelivered.push((alert.key.clone(), String::new())),
+        // Without an outbox (health only), `deliver` sends what this pass
+        // raised, once.
+        if let Some(store) = &self.store {
+            store.enqueue(&alert)?;
+            self.cursor.alerted(&alert);
         }
         report.alerts.push(alert);
         Ok(())
@@ -277,11 +279,7 @@ impl Monitor {
     async fn deliver(&mut self, report: &mut PassReport) -> Result<(), MonitorError> {
         let pending = match &self.store {
             Some(store) => store.pending()?,
-            // No outbox (health only): what this pass raised, once.
-            None => {
-                report.undelivered.clear();
-                report.alerts.clone()
-            }
+            None => report.alerts.clone(),
         };
         for alert in pending {
             match self.sinks.deliver(&alert).await {
