@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Puts N blocks carrying a Deposited event each on an automining anvil:
-depositETH(1, recipient) from anvil's unlocked accounts, one transaction
-a block. Usage: monitor-load.py URL BRIDGE N"""
+"""Puts N blocks carrying a Deposited event each on an automining node:
+depositETH(1, recipient) from the node's unlocked accounts, one
+transaction a block. Usage: monitor-load.py URL BRIDGE N"""
 import json
 import sys
 import urllib.request
@@ -22,6 +22,7 @@ def rpc(method, params):
 # The node hashes the signature (no keccak library needed here).
 selector = rpc("web3_sha3", ["0x" + b"depositETH(uint256,address)".hex()])[:10]
 recipient = "23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f"
+# Staging's remote chain in the plan: 1.
 data = selector + f"{1:064x}" + recipient.rjust(64, "0")
 senders = rpc("eth_accounts", [])[:8]
 for i in range(n):
@@ -31,5 +32,7 @@ for i in range(n):
         "value": hex(10**15),
         "data": data,
         "gas": hex(300000),
+        "maxFeePerGas": hex(10**11),
+        "maxPriorityFeePerGas": hex(10**9),
     }])
 print(f"{n} deposits sent", file=sys.stderr)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # slipway monitor catching up: the bundled bridge deployed to staging
-# (chain 80002) on Foundry's anvil from npm, then BLOCKS blocks each
-# carrying a Deposited event (eth_sendTransaction from anvil's unlocked
-# accounts, bench/monitor-load.py), then more empty blocks (anvil_mine).
+# (its chain id set to the local node's) on a local node (`slipway node`, chain 1337, over
+# HTTP: anvil_mine of 90,000 blocks takes anvil 1.7.1 over half an hour
+# here), then EVENT_BLOCKS blocks each carrying a Deposited event
+# (eth_sendTransaction from the node's unlocked accounts,
+# bench/monitor-load.py), then empty blocks up to TOTAL_BLOCKS (anvil_mine).
 # `slipway monitor --once` with 5 rules (4 on events, 1 on calls, which
 # reads every block's transactions) reads them from a fresh cursor:
 #  - catch-up speed, blocks per second, with the 5 rules and with the 4
@@ -18,7 +20,6 @@ total=${2:-100000}
 out=${3:-/dev/stdout}
 cargo build --release --quiet -p slipway
 slipway=$PWD/target/release/slipway
-anvil=$PWD/node_modules/.bin/anvil
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -26,7 +27,8 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 port=$(free_port)
-"$anvil" --host 127.0.0.1 --port "$port" --chain-id 80002 --silent &
+mkdir -p "$work/node"
+"$slipway" --root "$work/node" node --port "$port" --automine >/dev/null 2>&1 &
 pids+=($!)
 url=http://127.0.0.1:$port
 for _ in $(seq 1 200); do
@@ -41,7 +43,8 @@ ln -s "$PWD/node_modules" "$work/p/node_modules"
 cat >> "$work/p/slipway.toml" <<'TOML'
 
 [environments.staging]
-rpc = ["${AMOY_URL}"]
+chain_id = 1337
+rpc = ["${BENCH_URL}"]
 confirmations = 1
 
 [monitor]
@@ -77,7 +80,7 @@ id = "threshold-set"
 call = "setThreshold"
 TOML
 
-export AMOY_URL=$url
+export BENCH_URL=$url
 export STAGING_PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 export BRIDGE_GUARDIAN=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 export BRIDGE_VALIDATOR_1=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
