@@ -127,7 +127,7 @@ impl Monitor {
         let genesis = client.genesis_hash().await?;
         let surfaces = records
             .iter()
-            .map(|r| Surface::new(&r.name, &r.abi, config.ops.get(&r.name)))
+            .map(|r| slipway_ops::surface_of(&config, r))
             .collect();
         let rules = compile(&config.monitor.rule, &records)?;
         let watched: Vec<(slipway_config::Rule, Vec<String>)> = rules

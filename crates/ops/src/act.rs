@@ -71,21 +71,48 @@ impl Prepared {
     }
 }
 
-/// The `[ops.<Contract>]` mapping of a record: by its name, or its
-/// contract's.
-fn mapping<'c>(
-    config: &'c Config,
-    record: &DeploymentRecord,
-) -> Option<&'c slipway_config::OpsMapping> {
+/// What a recorded contract offers: its ABI with its `[ops.<Contract>]`
+/// mapping, found by the record's name or its contract's. Every command
+/// that reads or acts on a contract (ops, roles, the monitor) sees it so.
+pub fn surface_of(config: &Config, record: &DeploymentRecord) -> Surface {
     let contract = record
         .contract
         .rsplit(':')
         .next()
         .unwrap_or(&record.contract);
-    config
+    let mapping = config
         .ops
         .get(&record.name)
-        .or_else(|| config.ops.get(contract))
+        .or_else(|| config.ops.get(contract));
+    Surface::new(&record.name, &record.abi, mapping)
+}
+
+/// The state of every recorded contract of `env` (or only `name`), with
+/// its record: `slipway ops status`.
+pub async fn status(
+    config: &Config,
+    env: &Environment,
+    client: &ChainClient,
+    name: Option<&str>,
+) -> Result<Vec<(DeploymentRecord, ContractState)>, OpsError> {
+    let records = match name {
+        Some(name) => vec![find_record(config, env, client, name).await?],
+        None => recorded(config, env, client).await?,
+    };
+    let mut states = Vec::new();
+    for record in records {
+        let surface = surface_of(config, &record);
+        let state = read_state(
+            client,
+            record.address,
+            &surface,
+            record.block.unwrap_or(0),
+            &[],
+        )
+        .await?;
+        states.push((record, state));
+    }
+    Ok(states)
 }
 
 /// Every record of `env`, each checked against the chain it is read on (a
@@ -155,9 +182,7 @@ pub fn pick_contract(
     let records = read_records(&config.root, &env.name)?;
     let fitting: Vec<&DeploymentRecord> = records
         .iter()
-        .filter(|r| {
-            crate::action::supports(action, &Surface::new(&r.name, &r.abi, mapping(config, r)))
-        })
+        .filter(|r| crate::action::supports(action, &surface_of(config, r)))
         .collect();
     match fitting.as_slice() {
         [one] => Ok(one.name.clone()),
@@ -219,7 +244,7 @@ pub async fn prepare(
     request: &OpsRequest,
 ) -> Result<Prepared, OpsError> {
     let record = find_record(config, env, client, &request.contract).await?;
-    let surface = Surface::new(&record.name, &record.abi, mapping(config, &record));
+    let surface = surface_of(config, &record);
     let before = read_state(
         client,
         record.address,

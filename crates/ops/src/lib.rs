@@ -26,7 +26,7 @@ pub mod time;
 
 pub use act::{
     ActContext, ActEvent, Acted, OpsRequest, Prepared, act, direct_signer, find_record,
-    pick_contract, prepare, recorded, route,
+    pick_contract, prepare, recorded, route, status, surface_of,
 };
 pub use action::{Action, Amount, Planned, plan, role_hash, supports};
 pub use error::OpsError;

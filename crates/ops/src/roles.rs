@@ -151,16 +151,36 @@ impl Drift<'_> {
     }
 }
 
-/// An account as the policy names it: an address, `${VAR}`, or `safe`.
-fn listed(entry: &str, env: &Environment, config: &Config) -> Option<Address> {
+/// An account as `[roles.only] <role>` names it: an address, `${VAR}`, or
+/// `safe` (none where the environment has no Safe). An entry that names
+/// no account is an error: a silently dropped entry would turn every
+/// holder it meant into a drift.
+fn listed(
+    role: &str,
+    entry: &str,
+    env: &Environment,
+    config: &Config,
+) -> Result<Option<Address>, OpsError> {
     if entry.eq_ignore_ascii_case("safe") {
-        return match &env.multisig {
+        return Ok(match &env.multisig {
             Multisig::Safe { address, .. } => Some(*address),
             _ => None,
-        };
+        });
     }
-    let expanded = config.vars().expand(entry).ok()?;
-    expanded.trim().parse().ok()
+    let refuse = |why: String| {
+        OpsError::Refused(format!(
+            "slipway.toml [roles.only] {role}: `{entry}` {why}; write an address, `${{VAR}}` or \"safe\""
+        ))
+    };
+    let expanded = config
+        .vars()
+        .expand(entry)
+        .map_err(|e| refuse(format!("cannot be read ({e})")))?;
+    expanded
+        .trim()
+        .parse()
+        .map(Some)
+        .map_err(|_| refuse("is not an address".to_owned()))
 }
 
 async fn kind_of(
@@ -234,7 +254,7 @@ pub async fn live_roles(
         findings: Vec::new(),
     };
     for record in &records {
-        let surface = Surface::new(&record.name, &record.abi, config.ops.get(&record.name));
+        let surface = crate::surface_of(config, record);
         let from = record.block.unwrap_or(0);
         let Some(access) = read_access(client, record.address, &surface, from, block).await? else {
             continue;
@@ -417,10 +437,11 @@ async fn check(
         let Some(role) = access.role_named(role_name) else {
             continue;
         };
-        let allowed: Vec<Address> = allowed
-            .iter()
-            .filter_map(|entry| listed(entry, env, config))
-            .collect();
+        let mut accounts = Vec::new();
+        for entry in allowed {
+            accounts.extend(listed(role_name, entry, env, config)?);
+        }
+        let allowed = accounts;
         for holder in &role.holders {
             if !allowed.contains(&holder.account) {
                 findings.push(drift.finding(

@@ -493,6 +493,12 @@ fn monitor_rules_come_from_slipway_toml_and_monitor_files_with_located_errors() 
         "[[rule]]\nid = \"admin-granted\"\nevent = \"RoleGranted\"\nwhen = \"role == DEFAULT_ADMIN_ROLE\"\nseverity = \"high\"\n",
     )
     .expect("rules");
+    // Written on Windows: a BOM and CRLF line ends.
+    std::fs::write(
+        dir.path().join("monitor/windows.toml"),
+        "\u{feff}[[rule]]\r\nid = \"failed\"\r\nfailed = true\r\n",
+    )
+    .expect("rules");
     let config = Config::load(dir.path()).expect("loads");
     assert_eq!(config.monitor.interval.as_secs(), 10);
     assert_eq!(
@@ -509,7 +515,8 @@ fn monitor_rules_come_from_slipway_toml_and_monitor_files_with_located_errors() 
         ids,
         [
             ("big-release", PathBuf::from("slipway.toml")),
-            ("admin-granted", PathBuf::from("monitor/admin.toml"))
+            ("admin-granted", PathBuf::from("monitor/admin.toml")),
+            ("failed", PathBuf::from("monitor/windows.toml"))
         ]
     );
 

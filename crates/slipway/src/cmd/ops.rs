@@ -356,39 +356,20 @@ fn status(
     env: &slipway_config::Environment,
     contract: Option<&str>,
 ) -> Result<ExitCode> {
-    let rt = runtime()?;
-    let client = rt.block_on(connect(config, env))?;
-    let names: Vec<String> = match contract {
-        Some(name) => vec![name.to_owned()],
-        None => slipway_contracts::read_records(&config.root, &env.name)?
-            .into_iter()
-            .map(|r| r.name)
-            .collect(),
-    };
-    if names.is_empty() {
+    let states = runtime()?.block_on(async {
+        let client = connect(config, env).await?;
+        Ok::<_, eyre::Report>(slipway_ops::status(config, env, &client, contract).await?)
+    })?;
+    if states.is_empty() {
         crate::output::status(
             global.ui(),
             "Nothing",
             &format!("is recorded in deployments/{}/", env.name),
         );
     }
-    for name in names {
-        let state = rt.block_on(async {
-            let record = slipway_ops::find_record(config, env, &client, &name).await?;
-            let surface =
-                slipway_ops::Surface::new(&record.name, &record.abi, config.ops.get(&record.name));
-            let state = slipway_ops::read_state(
-                &client,
-                record.address,
-                &surface,
-                record.block.unwrap_or(0),
-                &[],
-            )
-            .await?;
-            Ok::<_, slipway_ops::OpsError>((record, state))
-        })?;
-        println!("{} at {}", state.0.name, state.0.address);
-        for line in state.1.lines() {
+    for (record, state) in states {
+        println!("{} at {}", record.name, record.address);
+        for line in state.lines() {
             println!("    {line}");
         }
     }

@@ -66,15 +66,13 @@ fn number(value: &Value) -> u64 {
 /// pauses the bridge, alerts to `${HOOK_URL}` and `alerts.jsonl`.
 fn monitored_project(tmp: &tempfile::TempDir) -> std::path::PathBuf {
     let dir = repository_copy(tmp);
-    std::fs::write(
-        dir.join("slipway.toml"),
-        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
-            + "\n[[monitor.rule]]\nid = \"big-deposit\"\nevent = \"Deposited\"\nwhen = \"amount > 1 ether\"\n\
+    common::append_config(
+        &dir,
+        "\n[[monitor.rule]]\nid = \"big-deposit\"\nevent = \"Deposited\"\nwhen = \"amount > 1 ether\"\n\
                severity = \"high\"\naction = { pause = \"all\" }\n\n\
                [[monitor.sink]]\nkind = \"webhook\"\nurl = \"${HOOK_URL}\"\n\n\
                [[monitor.sink]]\nkind = \"jsonl\"\npath = \"alerts.jsonl\"\n",
-    )
-    .expect("config");
+    );
     dir
 }
 
@@ -586,10 +584,13 @@ impl slipway_ops::time::Clock for TestClock {
     }
 }
 
+/// A monitor of `env` through the library, on a clock the test moves:
+/// health checks only, or with its cursor and outbox in `state_dir`.
 async fn library_monitor(
     dir: &Path,
     env: &str,
     vars: &[(&str, String)],
+    state_dir: Option<std::path::PathBuf>,
 ) -> (slipway_monitor::Monitor, std::sync::Arc<TestClock>) {
     // The variables in the project's .env, as a user keeps them.
     let dotenv: String = vars
@@ -610,8 +611,8 @@ async fn library_monitor(
         client,
         sinks,
         slipway_monitor::MonitorOptions {
-            health_only: true,
-            state_dir: None,
+            health_only: state_dir.is_none(),
+            state_dir,
             clock: clock.clone(),
             guardian: None,
         },
@@ -627,13 +628,12 @@ async fn a_head_that_stops_advancing_is_alerted_after_the_configured_intervals()
     let dir = common::starter_project(&tmp);
     let node = common::node(&tmp.path().join("chain"), 1337).await;
     let url = node.url.clone();
-    std::fs::write(
-        dir.join("slipway.toml"),
-        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
-            + "\n[environments.local]\nchain_id = 1337\nrpc = [\"${LOCAL_URL}\"]\n\n[monitor]\nstall_intervals = 3\n",
-    )
-    .expect("config");
-    let (mut monitor, clock) = library_monitor(&dir, "local", &[("LOCAL_URL", url.clone())]).await;
+    common::append_config(
+        &dir,
+        "\n[environments.local]\nchain_id = 1337\nrpc = [\"${LOCAL_URL}\"]\n\n[monitor]\nstall_intervals = 3\n",
+    );
+    let (mut monitor, clock) =
+        library_monitor(&dir, "local", &[("LOCAL_URL", url.clone())], None).await;
     let stalled = |report: &slipway_monitor::PassReport| {
         report.found.iter().any(|a| a.name == "head-stalled")
     };
@@ -658,16 +658,14 @@ async fn a_dead_provider_shows_in_the_metrics_and_is_alerted_while_the_other_ans
     let dir = common::starter_project(&tmp);
     let node = common::node(&tmp.path().join("chain"), 1337).await;
     let dead = format!("http://127.0.0.1:{}", slipway_testkit::free_port());
-    std::fs::write(
-        dir.join("slipway.toml"),
-        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
-            + &format!(
-                "\n[environments.local]\nchain_id = 1337\nrpc = [\"{dead}\", \"${{LOCAL_URL}}\"]\n"
-            ),
-    )
-    .expect("config");
+    common::append_config(
+        &dir,
+        &format!(
+            "\n[environments.local]\nchain_id = 1337\nrpc = [\"{dead}\", \"${{LOCAL_URL}}\"]\n"
+        ),
+    );
     let (mut monitor, _clock) =
-        library_monitor(&dir, "local", &[("LOCAL_URL", node.url.clone())]).await;
+        library_monitor(&dir, "local", &[("LOCAL_URL", node.url.clone())], None).await;
     let report = monitor
         .pass()
         .await
@@ -836,12 +834,7 @@ fn check_emf(line: &str) -> Vec<String> {
 fn cloudwatch_emf_lines_follow_the_format() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = repository_copy(&tmp);
-    std::fs::write(
-        dir.join("slipway.toml"),
-        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
-            + "\n[monitor]\ncloudwatch = \"emf\"\n",
-    )
-    .expect("config");
+    common::append_config(&dir, "\n[monitor]\ncloudwatch = \"emf\"\n");
     ok(&dir, &["deploy"], "");
     let output = run(&dir, &["monitor", "--once"], "");
     assert!(output.status.success(), "{}", text(&output));
@@ -949,13 +942,11 @@ async fn explorer_verification_is_checked_at_its_own_slower_interval() {
     let dir = common::starter_project(&tmp);
     let node = common::node(&tmp.path().join("chain"), 1337).await;
     let (etherscan, sourcify, asked) = unverified_explorers().await;
-    std::fs::write(
-        dir.join("slipway.toml"),
-        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
-            + "\n[environments.local]\nchain_id = 1337\nrpc = [\"${LOCAL_URL}\"]\n\
+    common::append_config(
+        &dir,
+        "\n[environments.local]\nchain_id = 1337\nrpc = [\"${LOCAL_URL}\"]\n\
                signer = { kind = \"env\", var = \"LOCAL_KEY\" }\n",
-    )
-    .expect("config");
+    );
     let vars = [
         ("LOCAL_URL", node.url.clone()),
         ("LOCAL_KEY", common::DEV_KEY.to_owned()),
@@ -966,7 +957,7 @@ async fn explorer_verification_is_checked_at_its_own_slower_interval() {
     let dotenv: String = vars.iter().map(|(n, v)| format!("{n}={v}\n")).collect();
     std::fs::write(dir.join(".env"), dotenv).expect(".env");
     ok(&dir, &["deploy", "--env", "local"], "");
-    let (mut monitor, clock) = library_monitor(&dir, "local", &vars).await;
+    let (mut monitor, clock) = library_monitor(&dir, "local", &vars, None).await;
     let unverified = |report: &slipway_monitor::PassReport| {
         report
             .found
@@ -1014,28 +1005,13 @@ async fn a_rules_cooldown_holds_back_its_alerts_until_it_passes() {
     let hook = WebhookReceiver::start().await;
     let (mut node, _url) = slipway_node(&dir, &["--automine"]);
     ok(&dir, &["deploy"], &hook.url());
-    std::fs::write(dir.join(".env"), format!("HOOK_URL={}\n", hook.url())).expect(".env");
-    let config = slipway_config::Config::load(&dir).expect("config");
-    let env = config.environment("development").expect("env");
-    let client = slipway_chain::connect(&config, &env, "monitor test")
-        .await
-        .expect("the node");
-    let clock = std::sync::Arc::new(TestClock(std::sync::atomic::AtomicU64::new(1_000_000)));
-    let sinks = slipway_monitor::Sinks::new(&config, Box::new(|_| {})).expect("sinks");
-    let mut monitor = slipway_monitor::Monitor::open(
-        config,
-        env,
-        client,
-        sinks,
-        slipway_monitor::MonitorOptions {
-            health_only: false,
-            state_dir: Some(tmp.path().join("state")),
-            clock: clock.clone(),
-            guardian: None,
-        },
+    let (mut monitor, clock) = library_monitor(
+        &dir,
+        "development",
+        &[("HOOK_URL", hook.url())],
+        Some(tmp.path().join("state")),
     )
-    .await
-    .expect("opens");
+    .await;
     monitor.pass().await.expect("pass");
     let sent = |report: &slipway_monitor::PassReport| {
         report

@@ -143,12 +143,10 @@ fn role(name: &str) -> String {
 async fn the_bridges_emergency_procedures_on_the_development_chain() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = repository_copy(&tmp);
-    std::fs::write(
-        dir.join("slipway.toml"),
-        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
-            + "\n[environments.development.signers]\nnewadmin = { kind = \"dev\", index = 7 }\n",
-    )
-    .expect("config");
+    common::append_config(
+        &dir,
+        "\n[environments.development.signers]\nnewadmin = { kind = \"dev\", index = 7 }\n",
+    );
     let (mut node, url) = slipway_node(&dir, &["--automine"]);
     ok(&dir, &["deploy"]);
     let bridge = address_of(&dir, "Bridge");
@@ -628,16 +626,14 @@ async fn live_roles_drift_from_the_policy_is_found_with_grants_made_outside_slip
     ] {
         outside_send(&url, DEPLOYER, &vault, signature, &args).await;
     }
-    std::fs::write(
-        dir.join("slipway.toml"),
-        std::fs::read_to_string(dir.join("slipway.toml")).expect("config")
-            + &format!(
-                "\n[environments.development]\nmultisig = {{ safe = \"{SAFE}\", threshold = 1 }}\n\n\
+    common::append_config(
+        &dir,
+        &format!(
+            "\n[environments.development]\nmultisig = {{ safe = \"{SAFE}\", threshold = 1 }}\n\n\
                  [roles]\nadmin = \"safe\"\neoa_admins = false\n[roles.min]\nPAUSER_ROLE = 1\n\
                  [roles.only]\nKEEPER_ROLE = [\"${{KEEPER}}\", \"safe\"]\n"
-            ),
-    )
-    .expect("config");
+        ),
+    );
     let sarif = dir.join("roles.sarif");
     let drift = slipway(&dir)
         .args(["roles", "--json", "--sarif"])
@@ -698,6 +694,13 @@ async fn live_roles_drift_from_the_policy_is_found_with_grants_made_outside_slip
             .as_str()
             .is_some_and(|u| u.starts_with("deployments/development/"))
     }));
+    // A listed account that cannot be read is an error, not a drift.
+    let unreadable = fails(&dir, &["roles"], 2);
+    assert!(
+        unreadable.contains("[roles.only] KEEPER_ROLE"),
+        "{unreadable}"
+    );
+    assert!(unreadable.contains("KEEPER"), "{unreadable}");
     node.kill().expect("kill node");
     node.wait().expect("node exits");
 }

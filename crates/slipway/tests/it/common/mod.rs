@@ -212,3 +212,10 @@ pub fn slipway_node(root: &Path, flags: &[&str]) -> (NodeProcess, String) {
     std::thread::spawn(move || for _ in lines {});
     (NodeProcess(child), url)
 }
+
+/// Appends `text` to the project's slipway.toml.
+pub fn append_config(root: &Path, text: &str) {
+    let path = root.join("slipway.toml");
+    let config = std::fs::read_to_string(&path).expect("slipway.toml");
+    std::fs::write(&path, config + text).expect("slipway.toml");
+}
