@@ -6,12 +6,15 @@
 //! (`fees.rs`), nonces reconciled with the chain (`nonce.rs`), the
 //! transaction lifecycle (`lifecycle.rs`), the JSON-RPC side of
 //! external signers (`remote_signer.rs`; the signers themselves are
-//! slipway-keys'), and what speaks to a Safe multisig (`safe`). Keys never appear in `Debug`, errors or logs.
+//! slipway-keys'), what speaks to a Safe multisig (`safe`), and fork mode's remote side:
+//! a live chain read lazily at a pinned block, batched and cached on disk
+//! (`fork`). Keys never appear in `Debug`, errors or logs.
 
 mod client;
 mod connect;
 mod dev;
 mod fees;
+mod fork;
 mod lifecycle;
 mod logs;
 mod nonce;
@@ -23,6 +26,7 @@ mod transport;
 pub use client::{CallRequest, ChainClient};
 pub use connect::{ConnectError, connect};
 pub use fees::{FeeError, FeeQuote, bump, estimate, quote_1559};
+pub use fork::{Fork, ForkAt, ForkError, ForkPoint};
 pub use lifecycle::{Lifecycle, Shortfall, SignedTx, TxError, TxEvent, TxRequest};
 pub use logs::{LogQuery, MAX_LOG_SPLITS};
 pub use nonce::{NonceCheck, NonceTracker};

@@ -374,6 +374,112 @@ impl Providers {
         })
     }
 
+    /// Several calls in one JSON-RPC batch (one HTTP request), failing
+    /// over as a whole: each call's own answer or JSON-RPC error, in order.
+    /// WebSocket providers are asked one call at a time.
+    pub async fn batch(
+        &self,
+        calls: &[(&str, Value)],
+    ) -> Result<Vec<Result<Value, ProviderError>>, ProviderError> {
+        let method = calls.first().map_or("batch", |(m, _)| *m).to_owned();
+        let body = Value::Array(
+            calls
+                .iter()
+                .enumerate()
+                .map(|(id, (method, params))| {
+                    json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })
+                })
+                .collect(),
+        );
+        let mut reasons = Vec::new();
+        for index in self.ranked() {
+            let endpoint = &self.endpoints[index];
+            if endpoint.is_websocket() {
+                let mut answers = Vec::with_capacity(calls.len());
+                for (method, params) in calls {
+                    answers.push(self.request::<Value>(method, params).await);
+                }
+                return Ok(answers);
+            }
+            let started = Instant::now();
+            let outcome = match self.http_answer(endpoint, &body).await {
+                Ok(Value::Array(answers)) => Ok(answers),
+                Ok(answer) => Err(match interpret(answer) {
+                    Attempt::RpcError(code, message, _) => {
+                        format!("batch refused: {message} (code {code})")
+                    }
+                    Attempt::Failover(reason) => reason,
+                    Attempt::Answer(_) => "a batch answered with one result".into(),
+                }),
+                Err(Attempt::Failover(reason)) => Err(reason),
+                Err(_) => Err("no answer".into()),
+            };
+            let Ok(mut health) = endpoint.health.lock() else {
+                continue;
+            };
+            match outcome {
+                Err(reason) => {
+                    health.errors += 1;
+                    health.consecutive_errors += 1;
+                    *health.errors_by_method.entry(method.clone()).or_default() += 1;
+                    reasons.push(format!("{}: {reason}", endpoint.url.redacted()));
+                }
+                Ok(answers) => {
+                    health.successes += 1;
+                    health.consecutive_errors = 0;
+                    health.last_latency = Some(started.elapsed());
+                    drop(health);
+                    return Ok(self.match_batch(endpoint, calls, answers));
+                }
+            }
+        }
+        Err(ProviderError::AllFailed { method, reasons })
+    }
+
+    /// A batch's answers, put back in the calls' order by id.
+    fn match_batch(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[(&str, Value)],
+        answers: Vec<Value>,
+    ) -> Vec<Result<Value, ProviderError>> {
+        let mut by_id: Vec<Option<Value>> = vec![None; calls.len()];
+        for answer in answers {
+            let id = answer
+                .get("id")
+                .and_then(Value::as_u64)
+                .and_then(|id| usize::try_from(id).ok());
+            if let Some(slot) = id.and_then(|id| by_id.get_mut(id)) {
+                *slot = Some(answer);
+            }
+        }
+        calls
+            .iter()
+            .zip(by_id)
+            .map(|((method, _), answer)| {
+                let method = (*method).to_owned();
+                match answer.map(interpret) {
+                    Some(Attempt::Answer(value)) => Ok(value),
+                    Some(Attempt::RpcError(code, message, data)) => Err(ProviderError::Rpc {
+                        method,
+                        code,
+                        message,
+                        revert: data.as_ref().and_then(revert_bytes),
+                    }),
+                    Some(Attempt::Failover(reason)) => Err(ProviderError::AllFailed {
+                        method,
+                        reasons: vec![format!("{}: {reason}", endpoint.url.redacted())],
+                    }),
+                    None => Err(ProviderError::BadAnswer {
+                        method,
+                        url: endpoint.url.redacted(),
+                        reason: "the batch's answer left this call out".into(),
+                    }),
+                }
+            })
+            .collect()
+    }
+
     /// `method` (no parameters) asked of every provider: the answers as
     /// numbers with the provider (redacted), and why the others failed.
     async fn ask_all(

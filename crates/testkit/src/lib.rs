@@ -7,7 +7,8 @@
 //! cannot run here ([`SafeServiceStandIn`], checked against Safe's own
 //! client); Debian's Prometheus and Alertmanager ([`Prometheus`],
 //! [`Alertmanager`]) and a webhook receiver that shows each alert once by
-//! its dedup key ([`WebhookReceiver`]). Each listens on 127.0.0.1 on a free port and is stopped
+//! its dedup key ([`WebhookReceiver`]); a JSON-RPC relay that counts what a
+//! client asks a node ([`CountingRelay`]). Each listens on 127.0.0.1 on a free port and is stopped
 //! by its PID when dropped. Only tests and benchmarks use this crate.
 
 mod anvil;
@@ -17,6 +18,7 @@ mod process;
 mod prometheus;
 mod proxy;
 mod receiver;
+mod relay;
 mod safe_service;
 mod tls_front;
 
@@ -27,5 +29,6 @@ pub use process::{Running, free_port, workspace_root};
 pub use prometheus::{Alertmanager, Prometheus};
 pub use proxy::Proxy;
 pub use receiver::WebhookReceiver;
+pub use relay::CountingRelay;
 pub use safe_service::SafeServiceStandIn;
 pub use tls_front::TlsFront;

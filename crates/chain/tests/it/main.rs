@@ -5,6 +5,7 @@ mod common;
 mod connect;
 mod external_signer;
 mod fees;
+mod fork;
 mod lifecycle;
 mod logs;
 mod nonces;
