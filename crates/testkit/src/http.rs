@@ -14,3 +14,18 @@ pub fn http() -> reqwest::Client {
     install_crypto();
     reqwest::Client::new()
 }
+
+/// Serves `app` on 127.0.0.1 on a free port until the task is aborted
+/// (call inside a tokio runtime).
+pub(crate) async fn serve(
+    app: axum::Router,
+) -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let addr = listener.local_addr().expect("address");
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (addr, task)
+}

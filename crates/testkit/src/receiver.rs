@@ -45,13 +45,7 @@ impl WebhookReceiver {
         let app = Router::new()
             .route("/hook", post(take))
             .with_state(Arc::clone(&seen));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a port");
-        let addr = listener.local_addr().expect("address");
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let (addr, task) = crate::http::serve(app).await;
         Self { addr, seen, task }
     }
 

@@ -75,13 +75,7 @@ impl CountingRelay {
         let app = Router::new()
             .route("/", post(forward))
             .with_state(Arc::clone(&shared));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a port");
-        let addr = listener.local_addr().expect("address");
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let (addr, task) = crate::http::serve(app).await;
         Self { addr, shared, task }
     }
 
