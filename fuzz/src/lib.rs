@@ -82,6 +82,7 @@ pub fn rpc_request(data: &[u8]) -> Option<serde_json::Value> {
                 fresh: false,
                 mining: Mining::Auto,
                 owner: "fuzz".into(),
+                fork: None,
             };
             let node = Node::open(&settings).ok()?;
             let ctx = runtime.block_on(async { Ctx::new(node) });

@@ -45,6 +45,7 @@ async fn main() {
         fresh: false,
         mining: Mining::Auto,
         owner: "failover bench".into(),
+        fork: None,
     };
     let node = slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
         .await

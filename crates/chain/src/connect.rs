@@ -76,6 +76,7 @@ pub async fn connect(
                         fresh: false,
                         mining: Mining::Auto,
                         owner: Owner::this_process(command),
+                        fork: None,
                     };
                     let node = tokio::task::spawn_blocking(move || Node::open(&settings))
                         .await

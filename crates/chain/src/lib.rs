@@ -26,7 +26,7 @@ mod transport;
 pub use client::{CallRequest, ChainClient};
 pub use connect::{ConnectError, connect};
 pub use fees::{FeeError, FeeQuote, bump, estimate, quote_1559};
-pub use fork::{Fork, ForkAt, ForkError, ForkPoint};
+pub use fork::{FORK_CACHE_DIR, Fork, ForkAt, ForkError, Forks};
 pub use lifecycle::{Lifecycle, Shortfall, SignedTx, TxError, TxEvent, TxRequest};
 pub use logs::{LogQuery, MAX_LOG_SPLITS};
 pub use nonce::{NonceCheck, NonceTracker};

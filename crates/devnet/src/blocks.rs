@@ -37,13 +37,38 @@ impl Stored {
     }
 }
 
-/// Every block from the genesis on, by number.
+/// Every block from the genesis on, by number. A forked chain's genesis
+/// is the fork block: its number is the first one kept here.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Blocks {
+    /// The genesis's number (0 unless forked).
+    base: u64,
     stored: Vec<Stored>,
 }
 
 impl Blocks {
+    /// No blocks yet; the genesis will be block `base`.
+    pub(crate) fn starting_at(base: u64) -> Self {
+        Self {
+            base,
+            stored: Vec::new(),
+        }
+    }
+
+    fn index(&self, number: u64) -> Option<usize> {
+        usize::try_from(number.checked_sub(self.base)?).ok()
+    }
+
+    /// The genesis's number (0 unless forked).
+    pub(crate) fn first(&self) -> u64 {
+        self.base
+    }
+
+    /// The newest block's number.
+    pub(crate) fn newest(&self) -> u64 {
+        self.base + self.stored.len().saturating_sub(1) as u64
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.stored.len()
     }
@@ -58,20 +83,25 @@ impl Blocks {
 
     /// The hash of block `number`.
     pub(crate) fn hash(&self, number: u64) -> Option<B256> {
-        Some(self.stored.get(usize::try_from(number).ok()?)?.hash())
+        Some(self.stored.get(self.index(number)?)?.hash())
     }
 
     /// Block `number` kept whole (`None` for an empty or absent one).
     pub(crate) fn full(&self, number: u64) -> Option<&MinedBlock> {
-        match self.stored.get(usize::try_from(number).ok()?)? {
+        match self.stored.get(self.index(number)?)? {
             Stored::Full(b) => Some(b),
             Stored::Empty(_) => None,
         }
     }
 
+    /// The first block, kept whole.
+    pub(crate) fn genesis(&self) -> Option<&MinedBlock> {
+        self.full(self.base)
+    }
+
     /// Block `number`, its header rebuilt if it is empty.
     pub(crate) fn get(&self, number: u64) -> Option<Cow<'_, MinedBlock>> {
-        match self.stored.get(usize::try_from(number).ok()?)? {
+        match self.stored.get(self.index(number)?)? {
             Stored::Full(b) => Some(Cow::Borrowed(b)),
             Stored::Empty(e) => Some(Cow::Owned(self.rebuild(number, e))),
         }
@@ -82,7 +112,7 @@ impl Blocks {
         self.stored
             .iter()
             .rposition(|b| b.hash() == hash)
-            .map(|i| i as u64)
+            .map(|i| self.base + i as u64)
     }
 
     /// Removes the blocks from `number` on; returns the full ones removed.
@@ -98,7 +128,14 @@ impl Blocks {
 
     /// The full blocks after `number`, newest first (to undo their changes).
     pub(crate) fn full_after(&self, number: u64) -> impl Iterator<Item = &MinedBlock> {
-        let from = usize::try_from(number).map_or(self.stored.len(), |n| n + 1);
+        let from = self.index(number).map_or(
+            if number < self.base {
+                0
+            } else {
+                self.stored.len()
+            },
+            |n| n + 1,
+        );
         self.stored[from.min(self.stored.len())..]
             .iter()
             .rev()
@@ -112,7 +149,7 @@ impl Blocks {
     pub(crate) fn last_full(&self) -> u64 {
         match self.stored.last() {
             Some(Stored::Empty(e)) => e.root_of,
-            _ => self.stored.len().saturating_sub(1) as u64,
+            _ => self.newest(),
         }
     }
 
@@ -122,7 +159,7 @@ impl Blocks {
             .full(e.root_of)
             .map(|b| b.header.state_root)
             .unwrap_or_default();
-        let template = self.full(0).map(|g| g.header.clone()).unwrap_or_default();
+        let template = self.genesis().map(|g| g.header.clone()).unwrap_or_default();
         let header = empty_header(
             &template,
             number,

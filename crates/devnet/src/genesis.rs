@@ -48,6 +48,21 @@ pub struct GenesisSpec {
     /// was kept have zero.)
     #[serde(default)]
     pub nonce: B256,
+    /// The remote chain this one forks, when it does: the environment it
+    /// was named by and the fork block (never the URL, which may hold a
+    /// key). Chains made before fork mode have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fork: Option<Box<ForkOrigin>>,
+}
+
+/// Where a forked chain stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForkOrigin {
+    /// What the remote was named by: an environment or an
+    /// `[rpc_endpoints]` alias, or a URL's host.
+    pub source: String,
+    /// The fork block.
+    pub block: slipway_evm::ForkBlock,
 }
 
 /// A value no other chain created on this machine shares: the clock in
@@ -81,6 +96,17 @@ impl GenesisSpec {
             timestamp,
             alloc: accounts.iter().map(|a| (*a, balance)).collect(),
             nonce: unique_nonce(),
+            fork: None,
         }
+    }
+
+    /// The genesis of a chain forking `origin`: the remote's chain id,
+    /// gas limit and time, the dev accounts funded on top.
+    pub fn forking(mut self, origin: ForkOrigin) -> Self {
+        self.chain_id = origin.block.chain_id;
+        self.gas_limit = origin.block.gas_limit;
+        self.timestamp = origin.block.timestamp;
+        self.fork = Some(Box::new(origin));
+        self
     }
 }

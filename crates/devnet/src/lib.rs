@@ -20,8 +20,10 @@ mod types;
 
 pub use chain::{Chain, MAX_SNAPSHOTS, TxLocation};
 pub use error::{DevnetError, Inconsistency, Result};
-pub use genesis::{CREATE2_DEPLOYER, GenesisSpec, INITIAL_BASE_FEE, SAFE_SINGLETON_FACTORY};
-pub use node::{Event, Mining, Node, NodeSettings};
+pub use genesis::{
+    CREATE2_DEPLOYER, ForkOrigin, GenesisSpec, INITIAL_BASE_FEE, SAFE_SINGLETON_FACTORY,
+};
+pub use node::{Event, Mining, Node, NodeFork, NodeSettings};
 pub use pool::{Pool, PoolTx};
 pub use slipway_log::{Holder, Owner};
 pub use store::{LOCK_FILE, Store, holder};

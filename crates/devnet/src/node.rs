@@ -6,11 +6,14 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 use alloy_primitives::B256;
 use parking_lot::{Mutex, RwLock};
 use slipway_config::{DevnetSettings, Hardfork};
+use slipway_evm::{ForkFactory, Upstream};
 use tokio::sync::broadcast;
 
 use slipway_keys::derive_accounts;
 
-use crate::{Chain, ChainRecord, DevnetError, GenesisSpec, MinedBlock, Result, store::Store};
+use crate::{
+    Chain, ChainRecord, DevnetError, ForkOrigin, GenesisSpec, MinedBlock, Result, store::Store,
+};
 
 /// How blocks are produced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +41,57 @@ pub struct NodeSettings {
     pub mining: Mining,
     /// This process, as others refused the state lock are told.
     pub owner: slipway_log::Owner,
+    /// A remote chain to fork (a new chain), or to stand on again (a kept
+    /// chain that forks one).
+    pub fork: Option<NodeFork>,
+}
+
+/// What a node forks, and how it reaches it.
+#[derive(Clone, Debug)]
+pub struct NodeFork {
+    /// Opens the remote (the binary fills it with the chain layer's).
+    pub factory: Arc<dyn ForkFactory>,
+    /// The remote as the user named it: a URL, an environment, an
+    /// `[rpc_endpoints]` alias.
+    pub source: String,
+    /// The block to fork (the head when `None`); a kept chain stands on
+    /// the block its genesis names.
+    pub block: Option<u64>,
+}
+
+impl NodeFork {
+    /// What the genesis records of the source: a name as it is, a URL's
+    /// host only (its path or query may hold a key).
+    fn label(&self) -> String {
+        match self.source.split_once("://") {
+            Some((_, rest)) => rest
+                .split(['/', '?', '@'])
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            None => self.source.clone(),
+        }
+    }
+
+    /// Opens the remote at `block`, checking that it still has `hash`
+    /// there when the chain was made on it.
+    fn open(&self, block: Option<u64>, hash: Option<B256>) -> Result<Arc<dyn Upstream>> {
+        let upstream = self
+            .factory
+            .fork(&self.source, block)
+            .map_err(|e| DevnetError::Rejected(e.to_string()))?;
+        if let Some(hash) = hash
+            && upstream.block().hash != hash
+        {
+            return Err(DevnetError::Rejected(format!(
+                "the chain forks block {} with hash {hash:#x}, but {} now has {:#x} there (a reorganisation?): start it over with --fresh",
+                upstream.block().number,
+                self.label(),
+                upstream.block().hash
+            )));
+        }
+        Ok(upstream)
+    }
 }
 
 /// Something that happened on the chain.
@@ -69,6 +123,8 @@ pub struct Node {
     events: broadcast::Sender<Event>,
     /// Mining mode chosen at start (interval mining runs in the server).
     pub mining: Mining,
+    /// Whether it forks a remote chain (whose reads can be slow).
+    forked: bool,
 }
 
 impl std::fmt::Debug for Node {
@@ -92,9 +148,22 @@ impl Node {
         let accounts = derive_accounts(&settings.devnet.mnemonic, settings.devnet.accounts)?;
         let addresses: Vec<_> = accounts.iter().map(|a| a.address).collect();
         let wanted = GenesisSpec::new(&settings.devnet, settings.hardfork, &addresses, now());
+        // A new chain on a fork: the remote at the block asked for.
+        let fresh_fork = || -> Result<(GenesisSpec, Option<Arc<dyn Upstream>>)> {
+            let Some(fork) = &settings.fork else {
+                return Ok((wanted.clone(), None));
+            };
+            let upstream = fork.open(fork.block, None)?;
+            let origin = ForkOrigin {
+                source: fork.label(),
+                block: upstream.block().clone(),
+            };
+            Ok((wanted.clone().forking(origin), Some(upstream)))
+        };
         let (chain, log) = match &settings.state_dir {
             None => {
-                let mut chain = Chain::new(wanted, accounts);
+                let (genesis, upstream) = fresh_fork()?;
+                let mut chain = Chain::new_on(genesis, accounts, upstream);
                 let records = chain.take_unsaved();
                 (chain, Log::Memory(Mutex::new(records)))
             }
@@ -107,14 +176,23 @@ impl Node {
                 let (mut store, records) = Store::open(dir, &owner, settings.fresh)?;
                 let read = started.elapsed();
                 let chain = if records.is_empty() {
-                    let mut chain = Chain::new(wanted, accounts);
+                    let (genesis, upstream) = fresh_fork()?;
+                    let mut chain = Chain::new_on(genesis, accounts, upstream);
                     let genesis = chain.take_unsaved();
                     store.append(&genesis)?;
                     chain
                 } else {
                     let count = records.len();
-                    let chain = Chain::replay(records, accounts).map_err(|e| e.in_dir(dir))?;
-                    check_compatible(chain.genesis(), &wanted, dir)?;
+                    let kept = match records.first() {
+                        Some(ChainRecord::Genesis(genesis)) => genesis.fork.clone(),
+                        _ => None,
+                    };
+                    let upstream = stand_again(settings.fork.as_ref(), kept.as_deref(), dir)?;
+                    let chain =
+                        Chain::replay_on(records, accounts, upstream).map_err(|e| e.in_dir(dir))?;
+                    if kept.is_none() {
+                        check_compatible(chain.genesis(), &wanted, dir)?;
+                    }
                     tracing::debug!(
                         records = count,
                         read = ?read,
@@ -139,11 +217,18 @@ impl Node {
         chain.automine = settings.mining == Mining::Auto;
         let (events, _) = broadcast::channel(EVENTS);
         Ok(Arc::new(Self {
+            forked: chain.upstream().is_some(),
             chain: RwLock::new(chain),
             log,
             events,
             mining: settings.mining,
         }))
+    }
+
+    /// Whether it forks a remote chain: its reads may wait on the remote,
+    /// so none is answered on the async threads.
+    pub fn is_forked(&self) -> bool {
+        self.forked
     }
 
     /// Reads the chain.
@@ -273,9 +358,9 @@ impl Node {
     /// transaction, snapshot and clock change gone (logged as a rewind, so
     /// a restart agrees).
     pub fn reset(&self) -> Result<()> {
-        let head = self.read(|c| c.head().header.number);
-        if head > 0 {
-            self.rollback(head)?;
+        let after = self.read(|c| c.head().header.number - c.first_block());
+        if after > 0 {
+            self.rollback(after)?;
         }
         self.write(Chain::drop_all_transactions)
     }
@@ -285,9 +370,10 @@ impl Node {
         let written = {
             let mut chain = self.chain.write();
             let head = chain.head().header.number;
-            if depth == 0 || depth > head {
+            let after = head - chain.first_block();
+            if depth == 0 || depth > after {
                 return Err(DevnetError::Rejected(format!(
-                    "cannot roll back {depth} blocks: the chain has {head} after genesis"
+                    "cannot roll back {depth} blocks: the chain has {after} after genesis"
                 )));
             }
             let target = head - depth;
@@ -308,7 +394,8 @@ impl Node {
             };
             let accounts = chain.accounts().to_vec();
             let automine = chain.automine;
-            let mut rebuilt = Chain::replay(records[..=keep].to_vec(), accounts)?;
+            let upstream = chain.upstream().cloned();
+            let mut rebuilt = Chain::replay_on(records[..=keep].to_vec(), accounts, upstream)?;
             rebuilt.automine = automine;
             let rewind = ChainRecord::Rewind {
                 to_record: keep as u64,
@@ -342,6 +429,45 @@ enum Cut {
     Within { before: usize, runs: Vec<[u64; 3]> },
 }
 
+/// The remote a kept chain stands on again: the block its genesis names,
+/// with the same hash, reached as `fork` says. A chain that forks nothing
+/// cannot start forking, nor the other way round.
+fn stand_again(
+    fork: Option<&NodeFork>,
+    kept: Option<&ForkOrigin>,
+    dir: &std::path::Path,
+) -> Result<Option<Arc<dyn Upstream>>> {
+    match (fork, kept) {
+        (None, None) => Ok(None),
+        (Some(fork), Some(origin)) => {
+            if let Some(asked) = fork.block.filter(|n| *n != origin.block.number) {
+                return Err(DevnetError::Rejected(format!(
+                    "the chain in {} forks block {}, not {asked}: add --fresh to fork another block",
+                    dir.display(),
+                    origin.block.number
+                )));
+            }
+            Ok(Some(fork.open(
+                Some(origin.block.number),
+                Some(origin.block.hash),
+            )?))
+        }
+        (None, Some(origin)) => Err(DevnetError::Rejected(format!(
+            "the chain in {} forks {} at block {}: start it with --fork-url {} (or --fresh for a chain of its own)",
+            dir.display(),
+            origin.source,
+            origin.block.number,
+            origin.source
+        ))),
+        (Some(fork), None) => Err(DevnetError::SettingsChanged {
+            dir: dir.to_path_buf(),
+            what: "fork",
+            have: "none".into(),
+            want: fork.label(),
+        }),
+    }
+}
+
 /// How to cut the live records to end at block `number` (genesis is record
 /// 0). Blocks a rewind undid are not live, even when newer. A block inside
 /// a run of empty blocks (`anvil_mine`, interval mining) is found too.
@@ -350,11 +476,12 @@ fn cut_at_block(records: &[ChainRecord], number: u64) -> Result<Option<Cut>> {
     let mut next = 0u64;
     for (position, &i) in live.iter().enumerate() {
         match &records[i] {
-            ChainRecord::Genesis(_) => {
-                if number == 0 {
+            ChainRecord::Genesis(genesis) => {
+                let first = genesis.fork.as_ref().map_or(0, |f| f.block.number);
+                if number == first {
                     return Ok(Some(Cut::At(i)));
                 }
-                next = 1;
+                next = first + 1;
             }
             ChainRecord::Block(b) => {
                 if b.header.number == number {

@@ -23,7 +23,9 @@ pub use alloy_rpc_types_trace::geth as geth_trace;
 pub use console::{CONSOLE_ADDRESS, ConsoleCollector, decode_console_call, decode_console_log};
 pub use diff::{AccountDiff, StateDiff};
 pub use execute::{BlockContext, ChainEnv, ExecError, Execution, Status, TxInput};
-pub use remote::{Backing, RemoteAccount, RemoteError, RemoteState};
+pub use remote::{
+    Backing, ForkBlock, ForkFactory, RemoteAccount, RemoteError, RemoteState, Upstream,
+};
 pub use spec::spec_id;
 pub use state::{Account, Db, State};
 pub use trace::TraceError;

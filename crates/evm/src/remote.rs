@@ -45,6 +45,64 @@ pub trait RemoteState: std::fmt::Debug + Send + Sync {
     fn block_hash(&self, number: u64) -> Result<B256, RemoteError>;
 }
 
+/// The block a fork stands on: what the forked chain's environment takes.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ForkBlock {
+    /// The remote's chain id.
+    pub chain_id: u64,
+    /// Block number.
+    pub number: u64,
+    /// Its hash (what a fork is pinned and cached by).
+    pub hash: B256,
+    /// Its timestamp.
+    pub timestamp: u64,
+    /// Its base fee (0 before London).
+    pub base_fee: u64,
+    /// Its gas limit.
+    pub gas_limit: u64,
+    /// Its PREVRANDAO (`mixHash`).
+    pub prevrandao: B256,
+    /// Its fee recipient.
+    pub coinbase: Address,
+}
+
+impl ForkBlock {
+    /// The block environment at the fork block itself (what a forked test
+    /// runs in, as forge does).
+    pub fn context(&self) -> crate::BlockContext {
+        crate::BlockContext {
+            number: self.number,
+            timestamp: self.timestamp,
+            gas_limit: self.gas_limit,
+            base_fee: self.base_fee,
+            coinbase: self.coinbase,
+            prevrandao: self.prevrandao,
+        }
+    }
+}
+
+/// A remote chain to fork: its state at the fork block, and its JSON-RPC
+/// for what came before (blocks, receipts, logs a forked node forwards).
+pub trait Upstream: RemoteState {
+    /// The block the fork stands on.
+    fn block(&self) -> &ForkBlock;
+    /// Asks the remote `method` with `params` and returns its result.
+    fn forward(
+        &self,
+        method: &str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, RemoteError>;
+}
+
+/// Opens forks: what a forked node or test runner is given by the binary,
+/// which fills it in with the chain layer's implementation.
+pub trait ForkFactory: std::fmt::Debug + Send + Sync {
+    /// Forks `source` (a URL, or a name the factory resolves: an
+    /// environment, an `[rpc_endpoints]` alias) at `block` (the head when
+    /// `None`).
+    fn fork(&self, source: &str, block: Option<u64>) -> Result<Arc<dyn Upstream>, RemoteError>;
+}
+
 /// The database under the state's cache.
 #[derive(Clone, Debug, Default)]
 pub struct Backing {

@@ -29,9 +29,44 @@ pub(crate) enum Query {
 }
 
 /// A read and where its answer goes.
-pub(crate) struct Job {
-    pub(crate) query: Query,
-    pub(crate) reply: SyncSender<Result<Fact, RemoteError>>,
+pub(crate) enum Job {
+    /// State at the fork block.
+    Read {
+        query: Query,
+        reply: SyncSender<Result<Fact, RemoteError>>,
+    },
+    /// A request forwarded as it is (blocks, receipts, logs before the
+    /// fork).
+    Forward {
+        method: String,
+        params: Value,
+        reply: SyncSender<Result<Value, RemoteError>>,
+    },
+}
+
+impl Job {
+    fn calls(&self, block: &str) -> Vec<(String, Value)> {
+        match self {
+            Self::Read { query, .. } => query
+                .calls(block)
+                .into_iter()
+                .map(|(m, p)| (m.to_owned(), p))
+                .collect(),
+            Self::Forward { method, params, .. } => vec![(method.clone(), params.clone())],
+        }
+    }
+
+    fn fail(self, error: RemoteError) {
+        // The reader may have given up: nothing to tell it.
+        match self {
+            Self::Read { reply, .. } => {
+                let _ = reply.send(Err(error));
+            }
+            Self::Forward { reply, .. } => {
+                let _ = reply.send(Err(error));
+            }
+        }
+    }
 }
 
 /// What the thread needs to serve reads.
@@ -139,10 +174,10 @@ impl Serving {
         let block = format!("{:#x}", self.block);
         while let Ok(first) = jobs.recv() {
             let mut batch = vec![first];
-            let mut calls_count = batch[0].query.calls(&block).len();
+            let mut calls_count = batch[0].calls(&block).len();
             while calls_count < MAX_BATCH {
                 let Ok(job) = jobs.try_recv() else { break };
-                calls_count += job.query.calls(&block).len();
+                calls_count += job.calls(&block).len();
                 batch.push(job);
             }
             self.serve(runtime, &block, batch);
@@ -153,11 +188,12 @@ impl Serving {
         let mut calls = Vec::new();
         let mut lengths = Vec::with_capacity(batch.len());
         for job in &batch {
-            let these = job.query.calls(block);
+            let these = job.calls(block);
             lengths.push(these.len());
             calls.extend(these);
         }
-        let asked: Vec<(&str, Value)> = calls.iter().map(|(m, p)| (*m, p.clone())).collect();
+        let asked: Vec<(&str, Value)> =
+            calls.iter().map(|(m, p)| (m.as_str(), p.clone())).collect();
         self.requests.fetch_add(1, Ordering::Relaxed);
         let answered = runtime.block_on(self.providers.batch(&asked));
         let mut learned = Vec::new();
@@ -165,19 +201,33 @@ impl Serving {
             Ok(answers) => {
                 let mut answers = answers.into_iter();
                 for (job, length) in batch.into_iter().zip(lengths) {
-                    let these: Vec<_> = answers.by_ref().take(length).collect();
-                    let fact = job.query.fact(these, self.block);
-                    if let Ok(fact) = &fact {
-                        learned.push(fact.clone());
-                    }
+                    let mut these: Vec<_> = answers.by_ref().take(length).collect();
                     // The reader may have given up: nothing to tell it.
-                    let _ = job.reply.send(fact);
+                    match job {
+                        Job::Read { query, reply } => {
+                            let fact = query.fact(these, self.block);
+                            if let Ok(fact) = &fact {
+                                learned.push(fact.clone());
+                            }
+                            let _ = reply.send(fact);
+                        }
+                        Job::Forward { method, reply, .. } => {
+                            let answer = these.pop().unwrap_or_else(|| {
+                                Err(ProviderError::BadAnswer {
+                                    method,
+                                    url: String::new(),
+                                    reason: "no answer".into(),
+                                })
+                            });
+                            let _ = reply.send(answer.map_err(|e| RemoteError(e.to_string())));
+                        }
+                    }
                 }
             }
             Err(error) => {
                 let error = remote_error(&error, self.block);
                 for job in batch {
-                    let _ = job.reply.send(Err(error.clone()));
+                    job.fail(error.clone());
                 }
             }
         }

@@ -7,7 +7,10 @@
 //! to the remote: it is only read.
 
 mod cache;
+mod factory;
 mod fetch;
+
+pub use factory::{FORK_CACHE_DIR, Forks};
 
 use std::{
     path::{Path, PathBuf},
@@ -23,7 +26,7 @@ use alloy_primitives::{Address, B256, U64, U256};
 use parking_lot::RwLock;
 use serde_json::{Value, json};
 use slipway_config::RpcUrl;
-use slipway_evm::{RemoteAccount, RemoteError, RemoteState};
+use slipway_evm::{ForkBlock, RemoteAccount, RemoteError, RemoteState, Upstream};
 
 use cache::{DiskCache, Fact, Known};
 use fetch::{Job, Query, Serving};
@@ -46,27 +49,6 @@ pub enum ForkAt {
         /// Blocks behind the head when `finalized` is not served.
         confirmations: u64,
     },
-}
-
-/// The block a fork stands on: what the forked chain's environment takes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ForkPoint {
-    /// The remote's chain id.
-    pub chain_id: u64,
-    /// Block number.
-    pub number: u64,
-    /// Its hash (what the cache is keyed by).
-    pub hash: B256,
-    /// Its timestamp.
-    pub timestamp: u64,
-    /// Its base fee (0 before London).
-    pub base_fee: u64,
-    /// Its gas limit.
-    pub gas_limit: u64,
-    /// Its PREVRANDAO (`mixHash`).
-    pub prevrandao: B256,
-    /// Its fee recipient.
-    pub coinbase: Address,
 }
 
 /// Why a fork could not be opened.
@@ -113,7 +95,7 @@ pub enum ForkError {
 
 /// A remote chain at a pinned block.
 pub struct Fork {
-    point: ForkPoint,
+    point: ForkBlock,
     known: RwLock<Known>,
     jobs: Mutex<mpsc::Sender<Job>>,
     requests: Arc<AtomicU64>,
@@ -129,7 +111,7 @@ impl std::fmt::Debug for Fork {
 }
 
 /// What pinning needs of a block.
-fn read_point(chain_id: u64, block: &Value) -> Result<ForkPoint, ForkError> {
+fn read_point(chain_id: u64, block: &Value) -> Result<ForkBlock, ForkError> {
     let quantity = |name: &'static str| {
         block
             .get(name)
@@ -142,7 +124,7 @@ fn read_point(chain_id: u64, block: &Value) -> Result<ForkPoint, ForkError> {
             .get(name)
             .and_then(|v| serde_json::from_value::<B256>(v.clone()).ok())
     };
-    Ok(ForkPoint {
+    Ok(ForkBlock {
         chain_id,
         number: quantity("number")?,
         hash: hash("hash").ok_or(ForkError::BadBlock("hash"))?,
@@ -158,7 +140,7 @@ fn read_point(chain_id: u64, block: &Value) -> Result<ForkPoint, ForkError> {
 }
 
 /// Pins the block `at` names on `providers`.
-async fn pin(providers: &Providers, at: ForkAt) -> Result<ForkPoint, ForkError> {
+async fn pin(providers: &Providers, at: ForkAt) -> Result<ForkBlock, ForkError> {
     let chain_id = providers
         .request::<U64>("eth_chainId", json!([]))
         .await?
@@ -279,7 +261,7 @@ impl Fork {
     }
 
     /// The block the fork stands on.
-    pub fn point(&self) -> &ForkPoint {
+    pub fn point(&self) -> &ForkBlock {
         &self.point
     }
 
@@ -293,19 +275,42 @@ impl Fork {
         self.cache_file.as_deref()
     }
 
-    /// Asks the fetch thread and waits for its answer.
-    fn fetch(&self, query: Query) -> Result<(), RemoteError> {
-        let (reply, answer) = mpsc::sync_channel(1);
+    /// Hands `job` to the fetch thread.
+    fn send(&self, job: Job) -> Result<(), RemoteError> {
         self.jobs
             .lock()
             .map_err(|_| RemoteError("the fork's fetch thread failed".into()))?
-            .send(Job { query, reply })
-            .map_err(|_| RemoteError("the fork's fetch thread stopped".into()))?;
+            .send(job)
+            .map_err(|_| RemoteError("the fork's fetch thread stopped".into()))
+    }
+
+    /// Asks the fetch thread and waits for its answer.
+    fn fetch(&self, query: Query) -> Result<(), RemoteError> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        self.send(Job::Read { query, reply })?;
         let fact: Fact = answer
             .recv()
             .map_err(|_| RemoteError("the fork's fetch thread stopped".into()))??;
         self.known.write().learn(fact);
         Ok(())
+    }
+}
+
+impl Upstream for Fork {
+    fn block(&self) -> &ForkBlock {
+        &self.point
+    }
+
+    fn forward(&self, method: &str, params: Value) -> Result<Value, RemoteError> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        self.send(Job::Forward {
+            method: method.to_owned(),
+            params,
+            reply,
+        })?;
+        answer
+            .recv()
+            .map_err(|_| RemoteError("the fork's fetch thread stopped".into()))?
     }
 }
 

@@ -146,6 +146,7 @@ async fn a_running_node_is_reached_through_its_owner_record() {
         fresh: false,
         mining: slipway_devnet::Mining::Auto,
         owner: "slipway node".into(),
+        fork: None,
     };
     let server = slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
         .await
@@ -177,6 +178,7 @@ async fn a_holder_that_serves_nothing_is_named() {
         fresh: false,
         mining: slipway_devnet::Mining::Auto,
         owner: "slipway deploy app".into(),
+        fork: None,
     })
     .expect("open");
     let error = connect(&config, &env, "a connect test")

@@ -299,7 +299,7 @@ impl Chain {
         base_fee: u64,
     ) -> Header {
         let fork = self.genesis.hardfork;
-        let number = parent.map_or(0, |p| p.number + 1);
+        let number = parent.map_or(self.blocks.first(), |p| p.number + 1);
         Header {
             parent_hash: if self.blocks.len() == 0 {
                 B256::ZERO
@@ -317,7 +317,7 @@ impl Chain {
             gas_limit: self.genesis.gas_limit,
             gas_used: 0,
             timestamp,
-            extra_data: if number == 0 && !self.genesis.nonce.is_zero() {
+            extra_data: if parent.is_none() && !self.genesis.nonce.is_zero() {
                 Bytes::copy_from_slice(self.genesis.nonce.as_slice())
             } else {
                 Bytes::new()

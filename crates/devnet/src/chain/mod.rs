@@ -14,6 +14,7 @@ mod snapshots;
 use std::{
     borrow::Cow,
     collections::{BTreeMap, HashMap, HashSet},
+    sync::Arc,
 };
 
 use alloy_consensus::{
@@ -25,7 +26,7 @@ use alloy_primitives::{Address, B256, Bytes, U256, keccak256, logs_bloom};
 use slipway_config::Hardfork;
 use slipway_evm::{
     AccountDiff, BlockContext, ChainEnv, ConsoleCollector, Execution, State, StateDiff, Status,
-    TxInput,
+    TxInput, Upstream,
 };
 
 use slipway_keys::DevAccount;
@@ -108,6 +109,8 @@ pub struct Chain {
     replayed: u64,
     unsaved: Vec<ChainRecord>,
     console: Vec<(B256, Vec<String>)>,
+    /// The remote chain under a fork.
+    upstream: Option<Arc<dyn Upstream>>,
     /// Mine each transaction as it arrives.
     pub automine: bool,
 }
@@ -115,6 +118,16 @@ pub struct Chain {
 impl Chain {
     /// A new chain from its genesis.
     pub fn new(genesis: GenesisSpec, accounts: Vec<DevAccount>) -> Self {
+        Self::new_on(genesis, accounts, None)
+    }
+
+    /// A new chain from its genesis, on `upstream` when it forks one (its
+    /// genesis names the fork block).
+    pub fn new_on(
+        genesis: GenesisSpec,
+        accounts: Vec<DevAccount>,
+        upstream: Option<Arc<dyn Upstream>>,
+    ) -> Self {
         let env = ChainEnv {
             chain_id: genesis.chain_id,
             hardfork: genesis.hardfork,
@@ -125,8 +138,11 @@ impl Chain {
             genesis: genesis.clone(),
             env,
             accounts,
-            state: State::new(),
-            blocks: Blocks::default(),
+            state: match &upstream {
+                Some(remote) => State::forked(Arc::clone(remote) as _),
+                None => State::new(),
+            },
+            blocks: Blocks::starting_at(genesis.fork.as_ref().map_or(0, |f| f.block.number)),
             head: MinedBlock {
                 header: Header::default(),
                 hash: B256::ZERO,
@@ -146,6 +162,7 @@ impl Chain {
             replayed: 0,
             unsaved: Vec::new(),
             console: Vec::new(),
+            upstream,
             automine: true,
         };
         chain.apply(ChainRecord::Genesis(genesis), true);
@@ -193,9 +210,21 @@ impl Chain {
         &self.head
     }
 
-    /// How many blocks the chain has, the genesis included.
+    /// How many blocks the chain has, the genesis included (for a fork,
+    /// those of the remote before it too: the head's number plus one).
     pub fn block_count(&self) -> u64 {
-        self.blocks.len() as u64
+        self.blocks.newest() + 1
+    }
+
+    /// The remote chain this one forks, if it does.
+    pub fn upstream(&self) -> Option<&Arc<dyn Upstream>> {
+        self.upstream.as_ref()
+    }
+
+    /// The number of the chain's first block (the fork block for a fork,
+    /// else 0): what lies before it is the remote's.
+    pub fn first_block(&self) -> u64 {
+        self.blocks.first()
     }
 
     /// A block by number (an empty block's header is rebuilt: it is kept
@@ -243,7 +272,7 @@ impl Chain {
     /// State as of the end of block `number` (cloned for past blocks).
     pub fn state_at(&self, number: u64) -> Option<std::borrow::Cow<'_, State>> {
         let head = self.head().header.number;
-        if number > head {
+        if number > head || number < self.blocks.first() {
             return None;
         }
         if number == head {

@@ -107,6 +107,16 @@ impl Chain {
     /// a replay of everything before each rewind.
     /// The records are taken, not copied.
     pub fn replay(records: Vec<ChainRecord>, accounts: Vec<DevAccount>) -> Result<Self> {
+        Self::replay_on(records, accounts, None)
+    }
+
+    /// [`Chain::replay`] of a chain that may fork `upstream` (which must
+    /// stand on the block its genesis names).
+    pub fn replay_on(
+        records: Vec<ChainRecord>,
+        accounts: Vec<DevAccount>,
+        upstream: Option<Arc<dyn Upstream>>,
+    ) -> Result<Self> {
         let Some(ChainRecord::Genesis(genesis)) = records.first() else {
             return Err(DevnetError::Inconsistent {
                 dir: None,
@@ -114,7 +124,7 @@ impl Chain {
             });
         };
         let live = live_records(&records)?;
-        let mut chain = Self::new(genesis.clone(), accounts);
+        let mut chain = Self::new_on(genesis.clone(), accounts, upstream);
         chain.unsaved.clear();
         let count = records.len() as u64;
         let mut records: Vec<Option<ChainRecord>> = records.into_iter().map(Some).collect();
@@ -136,6 +146,45 @@ impl Chain {
         self.replayed
     }
 
+    /// What the genesis changes: the dev accounts funded and the CREATE2
+    /// deployers in place. On a fork, a dev account keeps its nonce and
+    /// code there, and a deployer already there is left as it is (the
+    /// remote is read at the pinned block, so a replay is the same).
+    fn genesis_diff(&self, genesis: &GenesisSpec) -> StateDiff {
+        let forked = genesis.fork.is_some();
+        let mut diff = StateDiff::default();
+        for (address, balance) in &genesis.alloc {
+            let (nonce, code) = if forked {
+                let there = self.state.account(*address);
+                (there.nonce, (!there.code.is_empty()).then_some(there.code))
+            } else {
+                (0, None)
+            };
+            diff.accounts.insert(
+                *address,
+                AccountDiff {
+                    balance: *balance,
+                    nonce,
+                    code,
+                    ..Default::default()
+                },
+            );
+        }
+        for predeploy in PREDEPLOYS {
+            if forked && !self.state.account(predeploy).code.is_empty() {
+                continue;
+            }
+            diff.accounts.insert(
+                predeploy,
+                AccountDiff {
+                    code: Some(CREATE2_DEPLOYER_CODE),
+                    ..Default::default()
+                },
+            );
+        }
+        diff
+    }
+
     /// Applies a record; `emit` also queues it for the durable log.
     pub(super) fn apply(&mut self, record: ChainRecord, emit: bool) {
         if emit {
@@ -143,28 +192,18 @@ impl Chain {
         }
         match &record {
             ChainRecord::Genesis(g) => {
-                let mut diff = StateDiff::default();
-                for (address, balance) in &g.alloc {
-                    diff.accounts.insert(
-                        *address,
-                        AccountDiff {
-                            balance: *balance,
-                            ..Default::default()
-                        },
-                    );
-                }
-                for predeploy in PREDEPLOYS {
-                    diff.accounts.insert(
-                        predeploy,
-                        AccountDiff {
-                            code: Some(CREATE2_DEPLOYER_CODE),
-                            ..Default::default()
-                        },
-                    );
-                }
+                let diff = self.genesis_diff(g);
                 self.change_state(&diff);
-                let header = self.header_template(None, g.timestamp, INITIAL_BASE_FEE);
-                let hash = header.hash_slow();
+                let base_fee = g
+                    .fork
+                    .as_ref()
+                    .map_or(INITIAL_BASE_FEE, |f| f.block.base_fee);
+                let header = self.header_template(None, g.timestamp, base_fee);
+                // A fork's first block is the fork block, by its hash.
+                let hash = g
+                    .fork
+                    .as_ref()
+                    .map_or_else(|| header.hash_slow(), |f| f.block.hash);
                 let genesis = MinedBlock {
                     header,
                     hash,
@@ -258,7 +297,7 @@ impl Chain {
     /// Appends an empty block (its state is its parent's).
     pub(super) fn push_empty(&mut self, timestamp: u64, base_fee: u64) {
         let number = self.head.header.number + 1;
-        let header = match self.blocks.full(0) {
+        let header = match self.blocks.genesis() {
             Some(genesis) => empty_header(
                 &genesis.header,
                 number,

@@ -116,7 +116,7 @@ impl Chain {
         }
         self.head = self
             .blocks
-            .get(self.blocks.len() as u64 - 1)
+            .get(self.blocks.newest())
             .map(Cow::into_owned)
             .unwrap_or_else(|| self.head.clone());
         self.clock = snap.clock;

@@ -7,6 +7,7 @@ mod dev;
 mod error;
 mod eth;
 mod filters;
+mod forward;
 mod overrides;
 mod params;
 mod server;
@@ -389,8 +390,32 @@ pub(crate) fn response(id: Value, result: Result<Value, RpcError>) -> Value {
     }
 }
 
-/// Runs one method.
+/// Runs one method; on a forked chain, what came before the fork is the
+/// remote's (`forward.rs`).
 pub(crate) fn call(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Result<Value, RpcError> {
+    let Some((upstream, first)) = ctx
+        .node
+        .read(|c| c.upstream().cloned().map(|u| (u, c.first_block())))
+    else {
+        return call_here(ctx, method, p);
+    };
+    let local = |filter: Value| {
+        let params = Params::new(method, Some(json!([filter])))?;
+        call_here(ctx, method, &params)
+    };
+    if let Some(answer) = forward::before_fork(&upstream, first, method, p, local) {
+        return answer;
+    }
+    match call_here(ctx, method, p)? {
+        Value::Null if forward::unknown_here(method) => {
+            forward::ask(&upstream, method, Value::Array(p.raw()))
+        }
+        answer => Ok(answer),
+    }
+}
+
+/// Runs one method on this chain.
+fn call_here(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Result<Value, RpcError> {
     if let Some(result) = eth::dispatch(ctx, method, p) {
         return result;
     }

@@ -28,6 +28,11 @@ impl<'a> Params<'a> {
         Ok(Self { method, values })
     }
 
+    /// The parameters as they came.
+    pub(crate) fn raw(&self) -> Vec<Value> {
+        self.values.clone()
+    }
+
     /// Required parameter `index` (0-based), named `name`, described by `expected`.
     pub(crate) fn required<T: DeserializeOwned>(
         &self,

@@ -154,7 +154,7 @@ async fn http(State(ctx): State<Arc<Ctx>>, body: Body) -> Response {
         Ok(value) => value,
         Err(e) => return json_response(StatusCode::OK, super::parse_error(e)),
     };
-    let answer = if super::is_quick(&value) {
+    let answer = if super::is_quick(&value) && !ctx.node.is_forked() {
         Ok(super::handle_value(&ctx, value))
     } else {
         tokio::task::spawn_blocking(move || super::handle_value(&ctx, value)).await

@@ -76,7 +76,7 @@ pub(super) async fn run(ctx: Arc<Ctx>, socket: WebSocket) {
                         continue;
                     }
                 };
-                let answer = if super::is_quick(&value) {
+                let answer = if super::is_quick(&value) && !ctx.node.is_forked() {
                     handle_parsed(value, |item| {
                         answer_one(&ctx, &held.count, item, &mut subs, &mut next_id)
                     })

@@ -63,7 +63,19 @@ pub(crate) struct NodeArgs {
     /// Discard the existing chain and start a new one.
     #[arg(long)]
     fresh: bool,
+    /// Fork a live chain: a URL, an environment of slipway.toml (its RPC
+    /// URLs), or a Foundry [rpc_endpoints] alias. State is read on first
+    /// touch and cached in .slipway/fork-cache; nothing is sent to it.
+    #[arg(long, value_name = "URL|ENV")]
+    fork_url: Option<String>,
+    /// The block to fork (default: the remote's head).
+    #[arg(long, value_name = "N", requires = "fork_url")]
+    fork_block_number: Option<u64>,
 }
+
+/// Where a forked node keeps its chain unless `--state` says otherwise
+/// (apart from the development chain's).
+const FORK_STATE_DIR: &str = ".slipway/fork-node";
 
 fn parse_hardfork(s: &str) -> Result<Hardfork, String> {
     serde_json::from_value(serde_json::Value::String(s.to_ascii_lowercase())).map_err(|_| {
@@ -109,10 +121,21 @@ impl NodeArgs {
             }
         };
         let addr = bind_address(&self.host, self.port)?;
-        let state_dir = self
-            .state
+        let state_dir = self.state.clone().unwrap_or_else(|| {
+            config.path(if self.fork_url.is_some() {
+                std::path::Path::new(FORK_STATE_DIR)
+            } else {
+                &devnet.state_dir
+            })
+        });
+        let fork = self
+            .fork_url
             .clone()
-            .unwrap_or_else(|| config.path(&devnet.state_dir));
+            .map(|source| slipway_devnet::NodeFork {
+                factory: std::sync::Arc::new(slipway_chain::Forks::new(&config)),
+                source,
+                block: self.fork_block_number,
+            });
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?;
@@ -128,6 +151,7 @@ impl NodeArgs {
                 fresh: self.fresh,
                 mining,
                 owner: slipway_devnet::Owner::this_process("slipway node"),
+                fork,
             };
             let node = tokio::task::spawn_blocking(move || Node::open(&settings)).await??;
             let exposure = slipway_net::Exposure::with(&self.allow_host, &self.cors_origin)
@@ -139,9 +163,11 @@ impl NodeArgs {
                     addr.ip()
                 );
             }
-            let (head, accounts) = node.read(|c| {
+            let (head, chain_id, origin, accounts) = node.read(|c| {
                 (
                     c.head().header.number,
+                    c.chain_id(),
+                    c.genesis().fork.clone(),
                     c.accounts()
                         .iter()
                         .map(|a| (a.address, a.signer.to_bytes()))
@@ -152,10 +178,16 @@ impl NodeArgs {
             println!(
                 "slipway dev chain {} (chain id {}, {} blocks, state {})",
                 env!("CARGO_PKG_VERSION"),
-                devnet.chain_id,
+                chain_id,
                 head,
                 state_dir.display()
             );
+            if let Some(origin) = origin {
+                println!(
+                    "Forking {} at block {} ({:#x}); nothing is sent to it",
+                    origin.source, origin.block.number, origin.block.hash
+                );
+            }
             println!();
             println!(
                 "Accounts ({} ETH each{}):",

@@ -42,6 +42,7 @@ async fn call_and_send_reach_the_development_chain() {
         fresh: true,
         mining: slipway_devnet::Mining::Auto,
         owner: "slipway node".into(),
+        fork: None,
     };
     let node = slipway_devnet::spawn(settings, format!("127.0.0.1:{port}").parse().expect("addr"))
         .await

@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod deploy;
 mod deploy_bridge;
+mod fork;
 mod foundry_projects;
 mod foundry_suite;
 mod human_output;

@@ -42,6 +42,7 @@ pub fn settings(state_dir: Option<PathBuf>, mining: Mining) -> NodeSettings {
         fresh: false,
         mining,
         owner: "a test".into(),
+        fork: None,
     }
 }
 

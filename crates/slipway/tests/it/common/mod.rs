@@ -63,6 +63,7 @@ pub async fn node_with(
         fresh: true,
         mining,
         owner: "test node".into(),
+        fork: None,
     };
     slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
         .await

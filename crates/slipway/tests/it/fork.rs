@@ -1,0 +1,174 @@
+//! `slipway node --fork-url`: a node on a live chain's state, with a real
+//! node as the remote (`slipway node` in this process) behind a relay
+//! that counts what is asked of it.
+
+use serde_json::{Value, json};
+use slipway_testkit::CountingRelay;
+
+use crate::common::{self, DEV_ADDRESS, rpc, slipway_node};
+
+const CONTRACT: &str = "0xcccccccccccccccccccccccccccccccccccccccc";
+const HOLDER: &str = "0x0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d";
+const BOB: &str = "0x000000000000000000000000000000000000b0b0";
+
+fn quantity(value: &Value) -> u64 {
+    let text = value.as_str().expect("a quantity");
+    u64::from_str_radix(text.trim_start_matches("0x"), 16).expect("hex")
+}
+
+/// What reached the remote that is not a read.
+fn writes(relay: &CountingRelay) -> Vec<String> {
+    relay
+        .requests()
+        .into_iter()
+        .flatten()
+        .filter(|m| !(m.starts_with("eth_get") || m == "eth_chainId" || m == "eth_blockNumber"))
+        .collect()
+}
+
+fn state_reads(relay: &CountingRelay) -> usize {
+    relay
+        .requests()
+        .into_iter()
+        .flatten()
+        .filter(|m| {
+            matches!(
+                m.as_str(),
+                "eth_getBalance" | "eth_getTransactionCount" | "eth_getCode" | "eth_getStorageAt"
+            )
+        })
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forked_node_reads_the_remote_keeps_its_writes_and_restarts_exactly() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let remote = common::node(&tmp.path().join("remote"), 1).await;
+    for (method, params) in [
+        (
+            "anvil_setCode",
+            json!([CONTRACT, "0x60005460005260206000f3"]),
+        ),
+        (
+            "anvil_setStorageAt",
+            json!([CONTRACT, "0x0", format!("{:#066x}", 42)]),
+        ),
+        ("anvil_setBalance", json!([HOLDER, "0xde0b6b3a7640000"])),
+    ] {
+        rpc(&remote.url, method, params).await;
+    }
+    // A real transaction before the fork: its receipt stays the remote's.
+    let before = rpc(
+        &remote.url,
+        "eth_sendTransaction",
+        json!([{ "from": DEV_ADDRESS, "to": BOB, "value": "0x1" }]),
+    )
+    .await;
+    let before = before.as_str().expect("a hash").to_owned();
+    rpc(&remote.url, "anvil_mine", json!(["0x2"])).await;
+    let remote_head = quantity(&rpc(&remote.url, "eth_blockNumber", json!([])).await);
+    let relay = CountingRelay::start(&remote.url).await;
+    let project = common::starter_project(&tmp);
+
+    let (node, url) = slipway_node(&project, &["--fork-url", &relay.url(), "--automine"]);
+    assert_eq!(quantity(&rpc(&url, "eth_chainId", json!([])).await), 1);
+    assert_eq!(
+        quantity(&rpc(&url, "eth_blockNumber", json!([])).await),
+        remote_head
+    );
+    let slot = rpc(&url, "eth_getStorageAt", json!([CONTRACT, "0x0", "latest"])).await;
+    assert_eq!(
+        slot,
+        rpc(
+            &remote.url,
+            "eth_getStorageAt",
+            json!([CONTRACT, "0x0", "latest"])
+        )
+        .await
+    );
+    assert_eq!(quantity(&slot), 42);
+    // Before the fork block: the remote's blocks and receipts.
+    let receipt = rpc(&url, "eth_getTransactionReceipt", json!([before])).await;
+    assert_eq!(
+        receipt,
+        rpc(&remote.url, "eth_getTransactionReceipt", json!([before])).await
+    );
+    let old = format!("{:#x}", remote_head - 1);
+    assert_eq!(
+        rpc(&url, "eth_getBlockByNumber", json!([old, false])).await["hash"],
+        rpc(&remote.url, "eth_getBlockByNumber", json!([old, false])).await["hash"]
+    );
+
+    // An impersonated account sends on the fork, and only there.
+    rpc(&url, "anvil_impersonateAccount", json!([HOLDER])).await;
+    let sent = rpc(
+        &url,
+        "eth_sendTransaction",
+        json!([{ "from": HOLDER, "to": BOB, "value": "0x100" }]),
+    )
+    .await;
+    assert!(sent.is_string(), "sent on the fork: {sent}");
+    rpc(
+        &url,
+        "anvil_setStorageAt",
+        json!([CONTRACT, "0x0", format!("{:#066x}", 9)]),
+    )
+    .await;
+    let bob_here = quantity(&rpc(&url, "eth_getBalance", json!([BOB, "latest"])).await);
+    assert_eq!(bob_here, 0x101);
+    assert_eq!(
+        quantity(&rpc(&remote.url, "eth_getBalance", json!([BOB, "latest"])).await),
+        1
+    );
+    assert_eq!(
+        quantity(
+            &rpc(
+                &remote.url,
+                "eth_getStorageAt",
+                json!([CONTRACT, "0x0", "latest"])
+            )
+            .await
+        ),
+        42
+    );
+    assert!(writes(&relay).is_empty(), "{:?}", writes(&relay));
+    let head = quantity(&rpc(&url, "eth_blockNumber", json!([])).await);
+    assert_eq!(
+        head,
+        remote_head + 1,
+        "the impersonated send mined one block"
+    );
+    drop(node);
+
+    // Without the remote, a kept fork says how to start it.
+    let refused = common::slipway(&project)
+        .args(["node", "--port", "0"])
+        .args([
+            "--state",
+            &project.join(".slipway/fork-node").to_string_lossy(),
+        ])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("--fork-url") && stderr.contains(&format!("block {remote_head}")),
+        "{stderr}"
+    );
+
+    // Restarted on the same remote: the same chain, read from the cache.
+    relay.reset();
+    let (_node, url) = slipway_node(&project, &["--fork-url", &relay.url(), "--automine"]);
+    assert_eq!(
+        quantity(&rpc(&url, "eth_blockNumber", json!([])).await),
+        head
+    );
+    assert_eq!(
+        quantity(&rpc(&url, "eth_getBalance", json!([BOB, "latest"])).await),
+        bob_here
+    );
+    assert_eq!(
+        quantity(&rpc(&url, "eth_getStorageAt", json!([CONTRACT, "0x0", "latest"])).await),
+        9
+    );
+    assert_eq!(state_reads(&relay), 0, "{:?}", relay.requests());
+}
