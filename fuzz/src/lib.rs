@@ -83,6 +83,7 @@ pub fn rpc_request(data: &[u8]) -> Option<serde_json::Value> {
                 mining: Mining::Auto,
                 owner: "fuzz".into(),
                 fork: None,
+                forks: None,
             };
             let node = Node::open(&settings).ok()?;
             let ctx = runtime.block_on(async { Ctx::new(node) });

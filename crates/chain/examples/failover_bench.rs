@@ -46,6 +46,7 @@ async fn main() {
         mining: Mining::Auto,
         owner: "failover bench".into(),
         fork: None,
+        forks: None,
     };
     let node = slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
         .await

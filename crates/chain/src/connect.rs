@@ -77,6 +77,7 @@ pub async fn connect(
                         mining: Mining::Auto,
                         owner: Owner::this_process(command),
                         fork: None,
+                        forks: None,
                     };
                     let node = tokio::task::spawn_blocking(move || Node::open(&settings))
                         .await

@@ -67,7 +67,7 @@ pub struct ForkOrigin {
 
 /// A value no other chain created on this machine shares: the clock in
 /// nanoseconds, the process and a counter, hashed.
-fn unique_nonce() -> B256 {
+pub(crate) fn unique_nonce() -> B256 {
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

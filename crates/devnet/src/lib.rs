@@ -25,6 +25,7 @@ pub use genesis::{
 };
 pub use node::{Event, Mining, Node, NodeFork, NodeSettings};
 pub use pool::{Pool, PoolTx};
+pub use slipway_evm::ForkFactory;
 pub use slipway_log::{Holder, Owner};
 pub use store::{LOCK_FILE, Store, holder};
 pub use types::{ChainRecord, MinedBlock, MinedTx};

@@ -42,15 +42,17 @@ pub struct NodeSettings {
     /// This process, as others refused the state lock are told.
     pub owner: slipway_log::Owner,
     /// A remote chain to fork (a new chain), or to stand on again (a kept
-    /// chain that forks one).
+    /// chain that forks one); it is opened through `forks`.
     pub fork: Option<NodeFork>,
+    /// Opens remote chains (the binary fills it with the chain layer's):
+    /// for `fork`, and for `hardhat_reset` / `anvil_reset` with forking
+    /// parameters.
+    pub forks: Option<Arc<dyn ForkFactory>>,
 }
 
-/// What a node forks, and how it reaches it.
+/// What a node forks.
 #[derive(Clone, Debug)]
 pub struct NodeFork {
-    /// Opens the remote (the binary fills it with the chain layer's).
-    pub factory: Arc<dyn ForkFactory>,
     /// The remote as the user named it: a URL, an environment, an
     /// `[rpc_endpoints]` alias.
     pub source: String,
@@ -73,11 +75,20 @@ impl NodeFork {
         }
     }
 
-    /// Opens the remote at `block`, checking that it still has `hash`
-    /// there when the chain was made on it.
-    fn open(&self, block: Option<u64>, hash: Option<B256>) -> Result<Arc<dyn Upstream>> {
-        let upstream = self
-            .factory
+    /// Opens the remote at `block` through `forks`, checking that it
+    /// still has `hash` there when the chain was made on it.
+    fn open(
+        &self,
+        forks: Option<&Arc<dyn ForkFactory>>,
+        block: Option<u64>,
+        hash: Option<B256>,
+    ) -> Result<Arc<dyn Upstream>> {
+        let forks = forks.ok_or_else(|| {
+            DevnetError::Rejected(
+                "this node was started without a way to reach remote chains".into(),
+            )
+        })?;
+        let upstream = forks
             .fork(&self.source, block)
             .map_err(|e| DevnetError::Rejected(e.to_string()))?;
         if let Some(hash) = hash
@@ -124,7 +135,9 @@ pub struct Node {
     /// Mining mode chosen at start (interval mining runs in the server).
     pub mining: Mining,
     /// Whether it forks a remote chain (whose reads can be slow).
-    forked: bool,
+    forked: std::sync::atomic::AtomicBool,
+    /// Opens remote chains (for a reset onto a fork).
+    forks: Option<Arc<dyn ForkFactory>>,
 }
 
 impl std::fmt::Debug for Node {
@@ -153,7 +166,7 @@ impl Node {
             let Some(fork) = &settings.fork else {
                 return Ok((wanted.clone(), None));
             };
-            let upstream = fork.open(fork.block, None)?;
+            let upstream = fork.open(settings.forks.as_ref(), fork.block, None)?;
             let origin = ForkOrigin {
                 source: fork.label(),
                 block: upstream.block().clone(),
@@ -187,7 +200,7 @@ impl Node {
                         Some(ChainRecord::Genesis(genesis)) => genesis.fork.clone(),
                         _ => None,
                     };
-                    let upstream = stand_again(settings.fork.as_ref(), kept.as_deref(), dir)?;
+                    let upstream = stand_again(settings, kept.as_deref(), dir)?;
                     let chain =
                         Chain::replay_on(records, accounts, upstream).map_err(|e| e.in_dir(dir))?;
                     if kept.is_none() {
@@ -217,7 +230,8 @@ impl Node {
         chain.automine = settings.mining == Mining::Auto;
         let (events, _) = broadcast::channel(EVENTS);
         Ok(Arc::new(Self {
-            forked: chain.upstream().is_some(),
+            forked: chain.upstream().is_some().into(),
+            forks: settings.forks.clone(),
             chain: RwLock::new(chain),
             log,
             events,
@@ -228,7 +242,7 @@ impl Node {
     /// Whether it forks a remote chain: its reads may wait on the remote,
     /// so none is answered on the async threads.
     pub fn is_forked(&self) -> bool {
-        self.forked
+        self.forked.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Reads the chain.
@@ -365,6 +379,50 @@ impl Node {
         self.write(Chain::drop_all_transactions)
     }
 
+    /// `hardhat_reset` / `anvil_reset` with forking parameters: a new chain
+    /// on `fork` (the dev accounts as before), in place of this one, whose
+    /// records are discarded.
+    pub fn refork(&self, fork: &NodeFork) -> Result<()> {
+        // The remote is reached before the chain is locked: a slow remote
+        // holds no one up.
+        let upstream = fork.open(self.forks.as_ref(), fork.block, None)?;
+        let written = {
+            let mut chain = self.chain.write();
+            let origin = ForkOrigin {
+                source: fork.label(),
+                block: upstream.block().clone(),
+            };
+            let genesis = GenesisSpec {
+                nonce: crate::genesis::unique_nonce(),
+                fork: None,
+                ..chain.genesis().clone()
+            }
+            .forking(origin);
+            let mut fresh = Chain::new_on(genesis, chain.accounts().to_vec(), Some(upstream));
+            fresh.automine = chain.automine;
+            let records = fresh.take_unsaved();
+            let written = match &self.log {
+                Log::File { store, sync } => {
+                    let mut store = store.lock();
+                    store.start_over()?;
+                    let written = store.append(&records)?;
+                    *sync.lock() = (store.sync_handle()?, 0);
+                    written
+                }
+                Log::Memory(all) => {
+                    *all.lock() = records.clone();
+                    records.len() as u64
+                }
+            };
+            *chain = fresh;
+            self.forked
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            let _ = self.events.send(Event::Rewound(chain.head().header.number));
+            written
+        };
+        self.sync(written)
+    }
+
     /// Removes the last `depth` blocks (state as after the block before them).
     pub fn rollback(&self, depth: u64) -> Result<u64> {
         let written = {
@@ -433,11 +491,11 @@ enum Cut {
 /// with the same hash, reached as `fork` says. A chain that forks nothing
 /// cannot start forking, nor the other way round.
 fn stand_again(
-    fork: Option<&NodeFork>,
+    settings: &NodeSettings,
     kept: Option<&ForkOrigin>,
     dir: &std::path::Path,
 ) -> Result<Option<Arc<dyn Upstream>>> {
-    match (fork, kept) {
+    match (settings.fork.as_ref(), kept) {
         (None, None) => Ok(None),
         (Some(fork), Some(origin)) => {
             if let Some(asked) = fork.block.filter(|n| *n != origin.block.number) {
@@ -448,6 +506,7 @@ fn stand_again(
                 )));
             }
             Ok(Some(fork.open(
+                settings.forks.as_ref(),
                 Some(origin.block.number),
                 Some(origin.block.hash),
             )?))

@@ -70,6 +70,16 @@ impl Store {
         Ok(self.log.append(records)?)
     }
 
+    /// Discards every record: the chain starts over (a reset onto another
+    /// fork). The owner lock stays held throughout.
+    pub fn start_over(&mut self) -> Result<()> {
+        self.lock.check()?;
+        let path = self.dir.join(LOG);
+        Log::<ChainRecord>::remove(&path)?;
+        self.log = Log::open(&path, &FORMAT)?.log;
+        Ok(())
+    }
+
     /// A handle to sync the log from another thread (group commit).
     pub fn sync_handle(&self) -> Result<SyncHandle> {
         Ok(self.log.sync_handle()?)

@@ -147,6 +147,7 @@ async fn a_running_node_is_reached_through_its_owner_record() {
         mining: slipway_devnet::Mining::Auto,
         owner: "slipway node".into(),
         fork: None,
+        forks: None,
     };
     let server = slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
         .await
@@ -179,6 +180,7 @@ async fn a_holder_that_serves_nothing_is_named() {
         mining: slipway_devnet::Mining::Auto,
         owner: "slipway deploy app".into(),
         fork: None,
+        forks: None,
     })
     .expect("open");
     let error = connect(&config, &env, "a connect test")

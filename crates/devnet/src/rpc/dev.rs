@@ -221,15 +221,20 @@ fn anvil(node: &Node, method: &str, name: &str, p: &Params<'_>) -> Option<RpcRes
         })(),
         "reset" => (|| {
             let options: Option<Value> = p.optional(0, "options", "reset options")?;
-            if options
+            // `{forking: {jsonRpcUrl, blockNumber}}` (Hardhat, anvil), or the
+            // inner object alone.
+            let forking = options
                 .as_ref()
-                .is_some_and(|o| o.get("forking").is_some() || o.get("jsonRpcUrl").is_some())
-            {
-                return Err(RpcError::invalid_params(
-                    "forking is not supported by the slipway dev chain yet: reset takes no options",
-                ));
+                .map(|o| o.get("forking").unwrap_or(o))
+                .filter(|f| f.get("jsonRpcUrl").is_some());
+            match forking {
+                Some(forking) => {
+                    let fork = fork_options(forking)?;
+                    node.refork(&fork)
+                }
+                None => node.reset(),
             }
-            node.reset().map_err(|e| RpcError::server(e.to_string()))?;
+            .map_err(|e| RpcError::server(e.to_string()))?;
             Ok(json!(true))
         })(),
         "nodeInfo" => Ok(node.read(node_info)),
@@ -291,4 +296,29 @@ fn metadata(c: &crate::Chain) -> Value {
         "forkedNetwork": null,
         "snapshots": snapshots,
     })
+}
+
+/// The fork a reset asks for: `{jsonRpcUrl, blockNumber}`.
+fn fork_options(forking: &Value) -> Result<crate::NodeFork, RpcError> {
+    let source = forking
+        .get("jsonRpcUrl")
+        .and_then(Value::as_str)
+        .ok_or_else(|| RpcError::invalid_params("reset: forking.jsonRpcUrl must be a string"))?
+        .to_owned();
+    let block = match forking.get("blockNumber") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => Some(n.as_u64().ok_or_else(|| {
+            RpcError::invalid_params("reset: forking.blockNumber must be a block number")
+        })?),
+        Some(other) => Some(
+            serde_json::from_value::<U64>(other.clone())
+                .map_err(|_| {
+                    RpcError::invalid_params(format!(
+                        "reset: forking.blockNumber must be a block number, got {other}"
+                    ))
+                })?
+                .to::<u64>(),
+        ),
+    };
+    Ok(crate::NodeFork { source, block })
 }

@@ -132,10 +132,11 @@ impl NodeArgs {
             .fork_url
             .clone()
             .map(|source| slipway_devnet::NodeFork {
-                factory: std::sync::Arc::new(slipway_chain::Forks::new(&config)),
                 source,
                 block: self.fork_block_number,
             });
+        let forks: std::sync::Arc<dyn slipway_devnet::ForkFactory> =
+            std::sync::Arc::new(slipway_chain::Forks::new(&config));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?;
@@ -152,6 +153,7 @@ impl NodeArgs {
                 mining,
                 owner: slipway_devnet::Owner::this_process("slipway node"),
                 fork,
+                forks: Some(forks),
             };
             let node = tokio::task::spawn_blocking(move || Node::open(&settings)).await??;
             let exposure = slipway_net::Exposure::with(&self.allow_host, &self.cors_origin)

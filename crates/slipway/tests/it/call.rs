@@ -43,6 +43,7 @@ async fn call_and_send_reach_the_development_chain() {
         mining: slipway_devnet::Mining::Auto,
         owner: "slipway node".into(),
         fork: None,
+        forks: None,
     };
     let node = slipway_devnet::spawn(settings, format!("127.0.0.1:{port}").parse().expect("addr"))
         .await

@@ -171,4 +171,26 @@ async fn a_forked_node_reads_the_remote_keeps_its_writes_and_restarts_exactly() 
         9
     );
     assert_eq!(state_reads(&relay), 0, "{:?}", relay.requests());
+
+    // Reset onto another block of the remote, as Hardhat and anvil do.
+    let reset = rpc(
+        &url,
+        "anvil_reset",
+        json!([{ "forking": { "jsonRpcUrl": relay.url(), "blockNumber": remote_head - 1 } }]),
+    )
+    .await;
+    assert_eq!(reset, json!(true));
+    assert_eq!(
+        quantity(&rpc(&url, "eth_blockNumber", json!([])).await),
+        remote_head - 1
+    );
+    assert_eq!(
+        quantity(&rpc(&url, "eth_getBalance", json!([BOB, "latest"])).await),
+        1,
+        "the remote's balance at that block, the fork's own send gone"
+    );
+    assert_eq!(
+        quantity(&rpc(&url, "eth_getStorageAt", json!([CONTRACT, "0x0", "latest"])).await),
+        42
+    );
 }

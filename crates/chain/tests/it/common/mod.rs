@@ -25,6 +25,7 @@ pub async fn node_with(mining: Mining) -> slipway_devnet::rpc::ServerHandle {
         mining,
         owner: "a provider test".into(),
         fork: None,
+        forks: None,
     };
     slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
         .await

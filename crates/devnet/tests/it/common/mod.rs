@@ -43,6 +43,7 @@ pub fn settings(state_dir: Option<PathBuf>, mining: Mining) -> NodeSettings {
         mining,
         owner: "a test".into(),
         fork: None,
+        forks: None,
     }
 }
 

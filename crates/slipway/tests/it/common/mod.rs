@@ -64,6 +64,7 @@ pub async fn node_with(
         mining,
         owner: "test node".into(),
         fork: None,
+        forks: None,
     };
     slipway_devnet::spawn(settings, "127.0.0.1:0".parse().expect("addr"))
         .await
