@@ -40,6 +40,15 @@ pub enum ConnectError {
         /// Who holds it.
         holder: Option<Owner>,
     },
+    /// The environment's chain could not be forked.
+    #[error("cannot fork the chain to rehearse on: {0}")]
+    Fork(String),
+    /// The environment is the embedded chain: there is nothing to rehearse
+    /// on but the chain itself.
+    #[error(
+        "environment `{0}` is the embedded development chain: a rehearsal forks a remote chain, and there is none to fork (deploy without --rehearse)"
+    )]
+    NothingToRehearse(String),
     /// A running node recorded a URL that does not parse.
     #[error("the running node's record gives `{0}`, which is not a URL")]
     BadUrl(String),

@@ -19,6 +19,7 @@ mod lifecycle;
 mod logs;
 mod nonce;
 mod provider;
+mod rehearsal;
 mod remote_signer;
 pub mod safe;
 mod transport;
@@ -31,4 +32,6 @@ pub use lifecycle::{Lifecycle, Shortfall, SignedTx, TxError, TxEvent, TxRequest}
 pub use logs::{LogQuery, MAX_LOG_SPLITS};
 pub use nonce::{NonceCheck, NonceTracker};
 pub use provider::{Health, ProviderError, ProviderProbe, Providers};
+pub use rehearsal::{Rehearsal, rehearsal};
 pub use remote_signer::{resolve_signer, signer_transport};
+pub use slipway_evm::ForkBlock;

@@ -200,6 +200,9 @@ pub enum DeployError {
     /// Verification after the deployment could not run.
     #[error(transparent)]
     Verify(#[from] crate::verify::VerifyError),
+    /// A rehearsal could not be set up.
+    #[error("cannot rehearse: {0}")]
+    Rehearsal(String),
 }
 
 /// What is wrong with a journal.

@@ -22,6 +22,7 @@ mod journal;
 mod need;
 mod plan;
 pub mod proposal;
+mod rehearse;
 mod run;
 pub mod safe;
 pub mod verify;
@@ -40,4 +41,5 @@ pub use need::{deploy_need, verify_need};
 pub use plan::{
     Action, CheckedPlan, CheckedStep, Expr, FindPlanError, Plan, Step, Via, find_plan, role_hash,
 };
+pub use rehearse::{REHEARSAL_DIR, Rehearsed, RehearsedEvent, RehearsedTx, rehearse};
 pub use run::{DeployOptions, Deployed, Deployment, Progress};

@@ -22,5 +22,6 @@ pub use external::{ExternalError, ExternalSigner, RemoteFailure, SignerTransport
 pub use keystore::{KeystoreError, Keystores, Listed, Password};
 pub use mnemonic::{DevAccount, MnemonicError, derive_account, derive_accounts};
 pub use signer::{
-    ChainSigner, LocalKey, OpenTransport, SignerContext, SignerError, address_of, resolve,
+    ChainSigner, LocalKey, OpenTransport, SignerContext, SignerError, address_of, impersonated_by,
+    impersonation_signature, resolve,
 };

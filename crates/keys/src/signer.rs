@@ -53,6 +53,31 @@ pub enum ChainSigner {
     /// A remote JSON-RPC signer (Web3Signer in front of a KMS or HSM, Frame,
     /// Clef): it holds the key.
     External(Arc<ExternalSigner>),
+    /// An account impersonated on a development or rehearsal chain: its
+    /// transactions carry [`impersonation_signature`], which only such a
+    /// chain accepts, and only for an account it impersonates. It signs
+    /// nothing else.
+    Impersonated(Address),
+}
+
+/// The placeholder signature of an impersonated account's transactions:
+/// `r` is the address, `s` is 1. No key makes it, and a real network
+/// recovers no such sender from it.
+pub fn impersonation_signature(address: Address) -> Signature {
+    Signature::new(
+        alloy_primitives::U256::from_be_slice(address.as_slice()),
+        alloy_primitives::U256::from(1),
+        false,
+    )
+}
+
+/// The account `signature` impersonates, if it is an impersonation
+/// signature.
+pub fn impersonated_by(signature: &Signature) -> Option<Address> {
+    let r = signature.r().to_be_bytes::<32>();
+    let address = Address::from_slice(&r[12..]);
+    (r[..12].iter().all(|b| *b == 0) && *signature == impersonation_signature(address))
+        .then_some(address)
 }
 
 impl ChainSigner {
@@ -61,6 +86,7 @@ impl ChainSigner {
         match self {
             Self::Local(key) => key.address(),
             Self::External(signer) => signer.address(),
+            Self::Impersonated(address) => *address,
         }
     }
 
@@ -76,6 +102,7 @@ impl ChainSigner {
                 Ok(tx.into_envelope(signature))
             }
             Self::External(signer) => Ok(signer.sign_transaction(tx).await?),
+            Self::Impersonated(address) => Ok(tx.into_envelope(impersonation_signature(*address))),
         }
     }
 
@@ -92,6 +119,7 @@ impl ChainSigner {
                     .map_err(|e| SignerError::Sign(e.to_string()))
             }
             Self::External(signer) => Ok(signer.sign_typed_data(typed).await?),
+            Self::Impersonated(address) => Err(impersonated_cannot(*address)),
         }
     }
 
@@ -103,6 +131,7 @@ impl ChainSigner {
                 .sign_message_sync(message)
                 .map_err(|e| SignerError::Sign(e.to_string())),
             Self::External(signer) => Ok(signer.sign_message(message).await?),
+            Self::Impersonated(address) => Err(impersonated_cannot(*address)),
         }
     }
 
@@ -118,8 +147,15 @@ impl ChainSigner {
                 "the external signer for {} signs transactions, typed data and messages, not bare digests",
                 signer.address()
             ))),
+            Self::Impersonated(address) => Err(impersonated_cannot(*address)),
         }
     }
+}
+
+fn impersonated_cannot(address: Address) -> SignerError {
+    SignerError::Sign(format!(
+        "{address} is impersonated on a rehearsal: it sends transactions there, and signs nothing else"
+    ))
 }
 
 impl fmt::Debug for ChainSigner {
@@ -127,6 +163,7 @@ impl fmt::Debug for ChainSigner {
         match self {
             Self::Local(key) => key.fmt(f),
             Self::External(signer) => signer.fmt(f),
+            Self::Impersonated(address) => write!(f, "Impersonated({address})"),
         }
     }
 }
@@ -297,4 +334,24 @@ fn env_key(env: &Environment, var: &str, vars: &Vars) -> Result<LocalKey, Signer
     let key =
         PrivateKeySigner::from_bytes(&bytes).map_err(|_| SignerError::BadKey(var.to_owned()))?;
     Ok(LocalKey::new(key))
+}
+
+#[cfg(test)]
+mod impersonation_tests {
+    use super::*;
+
+    #[test]
+    fn an_impersonation_signature_names_its_account_and_a_real_one_does_not() {
+        let account = Address::repeat_byte(0xab);
+        assert_eq!(
+            impersonated_by(&impersonation_signature(account)),
+            Some(account)
+        );
+        let key = PrivateKeySigner::random();
+        let real = key.sign_hash_sync(&B256::repeat_byte(1)).expect("signs");
+        assert_eq!(impersonated_by(&real), None);
+        let signer = ChainSigner::Impersonated(account);
+        assert_eq!(signer.address(), account);
+        assert!(signer.sign_hash(B256::ZERO).is_err(), "signs nothing else");
+    }
 }

@@ -81,3 +81,24 @@ pub(crate) fn table(header: &[&str]) -> comfy_table::Table {
     }
     table
 }
+
+/// A spinner on stderr for work that may take a while (none when quiet);
+/// it goes away when dropped.
+pub(crate) fn spinner(ui: Ui, message: &str) -> Option<Spinner> {
+    if ui.quiet {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message.to_owned());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(Spinner(bar))
+}
+
+/// A running [`spinner`].
+pub(crate) struct Spinner(indicatif::ProgressBar);
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}

@@ -165,7 +165,7 @@ pub async fn safe_sign(
                 ChainSigner::External(_) => SafeUseError::BadSetup(format!(
                     "{error}. If this signer cannot sign typed data (EIP-712), sign the safeTxHash as a message with --eth-sign, after comparing it with the one the signer shows"
                 )),
-                ChainSigner::Local(_) => error.into(),
+                ChainSigner::Local(_) | ChainSigner::Impersonated(_) => error.into(),
             })?;
         OwnerSignature {
             owner: signer.address(),

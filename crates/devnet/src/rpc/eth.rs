@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use alloy_consensus::{TxEnvelope, TypedTransaction};
 use alloy_eips::{BlockId, BlockNumberOrTag, eip2718::Decodable2718};
-use alloy_primitives::{Address, B256, Bytes, Signature, U64, U256, keccak256};
+use alloy_primitives::{Address, B256, Bytes, U64, U256, keccak256};
 use alloy_rpc_types_eth::{FeeHistory, Filter, TransactionRequest, state::StateOverride};
 use alloy_signer::SignerSync;
 use serde_json::{Value, json};
@@ -453,8 +453,15 @@ fn send_raw(node: &Node, p: &Params<'_>) -> RpcResult {
             "eth_sendRawTransaction parameter 1 (data): not a signed transaction: {e}"
         ))
     })?;
-    let sender = alloy_consensus::transaction::SignerRecoverable::recover_signer(&envelope)
-        .map_err(|e| RpcError::invalid_params(format!("invalid signature: {e}")))?;
+    // An impersonated account's placeholder signature names its sender,
+    // for an account this chain impersonates only.
+    let impersonated = slipway_keys::impersonated_by(envelope.signature())
+        .filter(|address| node.read(|c| c.is_impersonated(address)));
+    let sender = match impersonated {
+        Some(address) => address,
+        None => alloy_consensus::transaction::SignerRecoverable::recover_signer(&envelope)
+            .map_err(|e| RpcError::invalid_params(format!("invalid signature: {e}")))?,
+    };
     let hash = *envelope.tx_hash();
     submit(
         node,
@@ -518,12 +525,8 @@ fn send_transaction(node: &Node, p: &Params<'_>) -> RpcResult {
         Some(account) => account
             .sign(typed)
             .map_err(|e| RpcError::internal(e.to_string()))?,
-        None => {
-            // Impersonated: a placeholder signature unique to the sender.
-            let signature =
-                Signature::new(U256::from_be_slice(from.as_slice()), U256::from(1), false);
-            typed.into_envelope(signature)
-        }
+        // Impersonated: a placeholder signature unique to the sender.
+        None => typed.into_envelope(slipway_keys::impersonation_signature(from)),
     };
     let hash = *envelope.tx_hash();
     submit(

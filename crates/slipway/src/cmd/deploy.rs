@@ -4,13 +4,13 @@
 use crate::output::count;
 use std::{path::PathBuf, process::ExitCode, time::Instant};
 
-use alloy_primitives::utils::format_ether;
 use clap::Args;
 use eyre::{Result, bail};
 use slipway_chain::TxEvent;
 use slipway_contracts::{Artifacts, read_records};
 use slipway_deploy::{
     DeployHooks, DeployOptions, DeployRequest, Effect, PlanShown, Progress, StepStatus, deploy,
+    rehearse,
 };
 use slipway_solc::Profile;
 
@@ -53,6 +53,14 @@ pub(crate) struct DeployArgs {
     /// verify them on explorers (`slipway verify`).
     #[arg(long)]
     verify: bool,
+    /// First rehearse the plan on a fork of the environment's chain (its
+    /// newest finalized block, the deployer impersonated) and show what it
+    /// did; then deploy for real, under the confirmation rule.
+    #[arg(long, conflicts_with = "dry_run")]
+    rehearse: bool,
+    /// Rehearse on a fork and stop: nothing is sent to the real chain.
+    #[arg(long, conflicts_with_all = ["rehearse", "dry_run"])]
+    rehearse_only: bool,
 }
 
 /// List the contracts deployed to an environment (deployments/<env>/).
@@ -64,16 +72,6 @@ pub(crate) struct DeploymentsArgs {
     /// As JSON.
     #[arg(long)]
     json: bool,
-}
-
-/// Wei as ether without trailing zeros: `0.000689425`, `1`.
-fn ether(wei: alloy_primitives::U256) -> String {
-    let text = format_ether(wei);
-    match text.split_once('.') {
-        Some((whole, fraction)) if fraction.trim_end_matches('0').is_empty() => whole.to_owned(),
-        Some((whole, fraction)) => format!("{whole}.{}", fraction.trim_end_matches('0')),
-        None => text,
-    }
 }
 
 /// The effect as a table and a summary line; `through_safe`: the steps
@@ -138,7 +136,7 @@ fn effect_table(effect: &Effect, through_safe: bool) -> String {
         } else {
             String::new()
         },
-        ether(alloy_primitives::U256::from(effect.cost_wei())),
+        render::ether(alloy_primitives::U256::from(effect.cost_wei())),
         effect.fee_per_gas as f64 / 1e9,
     )
 }
@@ -254,8 +252,34 @@ impl DeployArgs {
             effect: &show,
             progress: &progress,
         };
+        let runtime = runtime()?;
+        if self.rehearse || self.rehearse_only {
+            let spinner = crate::output::spinner(
+                global.ui(),
+                &format!("Rehearsing on a fork of {}", env.name),
+            );
+            let rehearsed = runtime.block_on(rehearse(&request));
+            drop(spinner);
+            let rehearsed = rehearsed?;
+            if self.json {
+                println!("{}", render::rehearsal::json(&rehearsed));
+            } else {
+                eprintln!("{}", render::rehearsal::text(&env.name, &rehearsed));
+            }
+            if !rehearsed.transactions.iter().all(|t| t.success) {
+                bail!("the rehearsal had a failing transaction: nothing was sent for real");
+            }
+            if self.rehearse_only {
+                status(
+                    global.ui(),
+                    "Rehearsed",
+                    "nothing was sent to the real chain",
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
         let started = Instant::now();
-        let result = runtime()?.block_on(deploy(&request, &hooks))?;
+        let result = runtime.block_on(deploy(&request, &hooks))?;
         if let Some(authorised) = &result.authorised {
             render::authorised(global.ui(), &env, authorised);
         }

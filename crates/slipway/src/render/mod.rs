@@ -5,9 +5,20 @@
 pub(crate) mod analyze;
 pub(crate) mod build;
 pub(crate) mod ops;
+pub(crate) mod rehearsal;
 pub(crate) mod safe;
 pub(crate) mod tests;
 pub(crate) mod verify;
+
+/// Wei as ether without trailing zeros: `0.000689425`, `1`.
+pub(crate) fn ether(wei: alloy_primitives::U256) -> String {
+    let text = alloy_primitives::utils::format_ether(wei);
+    match text.split_once('.') {
+        Some((whole, fraction)) if fraction.trim_end_matches('0').is_empty() => whole.to_owned(),
+        Some((whole, fraction)) => format!("{whole}.{}", fraction.trim_end_matches('0')),
+        None => text,
+    }
+}
 
 /// What the confirmation rule let through, on stderr.
 pub(crate) fn authorised(

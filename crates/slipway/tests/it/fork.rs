@@ -194,3 +194,93 @@ async fn a_forked_node_reads_the_remote_keeps_its_writes_and_restarts_exactly() 
         42
     );
 }
+
+/// Addresses of the plan's contracts in a rehearsal's JSON, by step.
+fn rehearsed_addresses(json: &Value) -> Vec<(String, String)> {
+    json["rehearsal"]["addresses"]
+        .as_array()
+        .expect("addresses")
+        .iter()
+        .map(|a| {
+            (
+                a["step"].as_str().expect("step").to_owned(),
+                a["address"].as_str().expect("address").to_lowercase(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rehearsal_sends_nothing_and_predicts_the_deployment_that_follows() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = crate::deploy::project(&tmp);
+    let remote = common::node(&tmp.path().join("chain"), 1337).await;
+    let relay = CountingRelay::start(&remote.url).await;
+    let staging = |args: &[&str]| {
+        let mut cmd = common::slipway(&dir);
+        cmd.args(["deploy", "--env", "staging"])
+            .args(args)
+            .env("NODE_URL", relay.url())
+            .env("DEPLOYER_KEY", common::DEV_KEY);
+        cmd.output().expect("deploy")
+    };
+
+    let only = staging(&["--rehearse-only", "--json"]);
+    assert!(
+        only.status.success(),
+        "{}",
+        String::from_utf8_lossy(&only.stderr)
+    );
+    let rehearsal: Value = serde_json::from_slice(&only.stdout).expect("json");
+    let predicted = rehearsed_addresses(&rehearsal);
+    assert_eq!(
+        predicted
+            .iter()
+            .map(|(s, _)| s.as_str())
+            .collect::<Vec<_>>(),
+        ["Fees", "Registry", "Vault"]
+    );
+    assert_eq!(
+        rehearsal["rehearsal"]["transactions"]
+            .as_array()
+            .map(Vec::len),
+        Some(5)
+    );
+    assert!(
+        rehearsal["rehearsal"]["gas_used"]
+            .as_u64()
+            .is_some_and(|g| g > 100_000)
+    );
+    // Nothing reached the real chain, and the project's records are untouched.
+    assert!(writes(&relay).is_empty(), "{:?}", writes(&relay));
+    assert_eq!(common::nonce(&remote.url, DEV_ADDRESS).await, 0);
+    assert!(!dir.join("deployments/staging").exists());
+    assert!(
+        dir.join(".slipway/rehearsal/staging/deployments/staging/Vault.json")
+            .exists(),
+        "the rehearsal's own records are left to read"
+    );
+
+    // Rehearsed, then sent for real: the addresses are those predicted.
+    let real = staging(&["--rehearse"]);
+    let stderr = String::from_utf8_lossy(&real.stderr);
+    assert!(real.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Rehearsal on a fork of staging"),
+        "{stderr}"
+    );
+    for (step, address) in &predicted {
+        let record: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(format!("deployments/staging/{step}.json")))
+                .expect("record"),
+        )
+        .expect("json");
+        assert_eq!(
+            record["address"].as_str().map(str::to_lowercase).as_deref(),
+            Some(address.as_str()),
+            "{step}"
+        );
+    }
+    // As many transactions as the rehearsal sent (the CREATE2 one too).
+    assert_eq!(common::nonce(&remote.url, DEV_ADDRESS).await, 5);
+}

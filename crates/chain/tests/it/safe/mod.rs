@@ -578,7 +578,9 @@ async fn scenario(node_url: &str, chain_id: u64, factory_missing: bool, release:
     });
     let key = |signer: &ChainSigner| match signer {
         ChainSigner::Local(key) => key.signer().to_bytes().to_string(),
-        ChainSigner::External(_) => unreachable!("dev keys are local"),
+        ChainSigner::External(_) | ChainSigner::Impersonated(_) => {
+            unreachable!("dev keys are local")
+        }
     };
     let third = address!("00000000000000000000000000000000000c0ff3");
     let payment = |nonce: U256| SafeTx {
