@@ -22,6 +22,16 @@ pub struct Rehearsal {
     pub block: ForkBlock,
 }
 
+impl Rehearsal {
+    /// Impersonates `account` from now on (an owner found to be missing).
+    pub fn impersonate(&self, account: Address) -> Result<(), DevnetError> {
+        match self.client.node() {
+            Some(node) => node.write(|chain| chain.impersonate(account, true)),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Hands the node the fork already opened.
 #[derive(Debug)]
 struct Pinned(Arc<dyn Upstream>);

@@ -19,6 +19,7 @@ mod holders;
 pub mod incident;
 mod interfaces;
 mod read;
+mod rehearse;
 pub mod roles;
 mod state;
 mod surface;
@@ -31,6 +32,7 @@ pub use act::{
 pub use action::{Action, Amount, Planned, plan, role_hash, supports};
 pub use error::OpsError;
 pub use holders::{AccessState, Holder, PendingTransfer, RoleHolders, read_access};
+pub use rehearse::{OpsRehearsed, RehearsedOutcome, rehearse};
 pub use state::{
     Balance, ContractState, EmergencyState, PauseLevel, PauseState, RecoveryState, read_state,
     read_status,

@@ -14,6 +14,7 @@ mod open;
 mod plan;
 mod propose;
 mod records;
+mod rehearse;
 mod sign;
 mod status;
 
@@ -33,6 +34,7 @@ pub use propose::{
     OwnerChangeRequest, propose, propose_invocation, propose_owner_change, reject_proposal,
 };
 pub use records::{check_package_record, safe_record_name};
+pub use rehearse::{SafeRehearsal, rehearse_safe_tx};
 pub use sign::{SignHooks, SignRequest, SignedProposal, SigningHashes, safe_approve, safe_sign};
 pub use status::{ProposalStatus, ProposalView, safe_status};
 

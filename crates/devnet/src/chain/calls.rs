@@ -124,13 +124,13 @@ impl Chain {
         number: Option<u64>,
     ) -> Result<std::result::Result<u64, Execution>> {
         let mut probe = input.clone();
-        probe.gas_limit = self.genesis.gas_limit;
+        probe.gas_limit = self.call_gas_cap();
         let full = self.call(&probe, number)?;
         if !full.is_success() {
             return Ok(Err(full));
         }
         let mut low = full.gas_used.saturating_sub(1);
-        let mut high = self.genesis.gas_limit;
+        let mut high = self.call_gas_cap();
         while low + 1 < high {
             let mid = low + (high - low) / 2;
             probe.gas_limit = mid;

@@ -204,6 +204,18 @@ impl Chain {
         &self.state
     }
 
+    /// Gas a call or an estimate may use: the block's gas limit, and no
+    /// more than one transaction may carry from Osaka on (EIP-7825, 2^24)
+    /// — a fork of a chain with a larger block limit must not ask more.
+    pub fn call_gas_cap(&self) -> u64 {
+        let block = self.genesis.gas_limit;
+        if self.genesis.hardfork >= Hardfork::Osaka && !self.env.unlimited_tx_gas {
+            block.min(1 << 24)
+        } else {
+            block
+        }
+    }
+
     /// The latest block.
     pub fn head(&self) -> &MinedBlock {
         // There is always the genesis block.

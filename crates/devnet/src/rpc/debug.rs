@@ -49,7 +49,7 @@ pub(crate) fn dispatch(
                 p.optional(2, "options", OPTIONS)?.unwrap_or_default();
             node.read(|c| {
                 let number = resolve_block(c, block)?;
-                let input = call_input(&req, c.genesis().gas_limit);
+                let input = call_input(&req, c.call_gas_cap());
                 c.trace_call(&input, number, &options)
                     .map_err(|e| RpcError::server(e.to_string()))
             })

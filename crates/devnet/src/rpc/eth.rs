@@ -367,7 +367,7 @@ fn create_access_list(node: &Node, p: &Params<'_>) -> RpcResult {
     let block: Option<BlockId> = p.optional(1, "block", BLOCK)?;
     node.read(|c| {
         let number = resolve_block(c, block)?;
-        let input = call_input(&req, c.genesis().gas_limit);
+        let input = call_input(&req, c.call_gas_cap());
         let (list, outcome) = c
             .create_access_list(&input, number)
             .map_err(|e| RpcError::server(e.to_string()))?;
@@ -391,7 +391,7 @@ fn call(node: &Node, p: &Params<'_>) -> RpcResult {
     )?;
     node.read(|c| {
         let number = resolve_block(c, block)?;
-        let input = call_input(&req, c.genesis().gas_limit);
+        let input = call_input(&req, c.call_gas_cap());
         let outcome = match overrides {
             Some(o) => {
                 let mut state = match number {
@@ -420,7 +420,7 @@ fn estimate_gas(node: &Node, p: &Params<'_>) -> RpcResult {
     let block: Option<BlockId> = p.optional(1, "block", BLOCK)?;
     node.read(|c| {
         let number = resolve_block(c, block)?;
-        let input = call_input(&req, c.genesis().gas_limit);
+        let input = call_input(&req, c.call_gas_cap());
         match c
             .estimate_gas(&input, number)
             .map_err(|e| RpcError::server(e.to_string()))?
@@ -501,14 +501,14 @@ fn send_transaction(node: &Node, p: &Params<'_>) -> RpcResult {
                 .get_or_insert(2 * u128::from(c.next_base_fee()) + tip);
         }
         if req.gas.is_none() {
-            let input = call_input(&req, c.genesis().gas_limit);
+            let input = call_input(&req, c.call_gas_cap());
             match c
                 .estimate_gas(&input, None)
                 .map_err(|e| RpcError::server(e.to_string()))?
             {
                 Ok(gas) => req.gas = Some(gas),
                 // Send it anyway with the full allowance: it is mined and fails.
-                Err(_) => req.gas = Some(c.genesis().gas_limit.min(30_000_000)),
+                Err(_) => req.gas = Some(c.call_gas_cap()),
             }
         }
         Ok(())

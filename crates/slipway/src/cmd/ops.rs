@@ -54,6 +54,14 @@ struct Common {
     /// Show the state, the call and who would sign; send nothing.
     #[arg(long, global = true)]
     dry_run: bool,
+    /// First rehearse the action on a fork of the environment's chain (the
+    /// signer impersonated; through the Safe, the owners' real signatures
+    /// and impersonated approvals for the rest), then act for real.
+    #[arg(long, global = true, conflicts_with = "dry_run")]
+    rehearse: bool,
+    /// Rehearse on a fork and stop: nothing is sent or recorded.
+    #[arg(long, global = true, conflicts_with_all = ["rehearse", "dry_run"])]
+    rehearse_only: bool,
     /// Record the action in this open incident (default: the one open
     /// incident, else a new one).
     #[arg(long, global = true, value_name = "N")]
@@ -279,6 +287,29 @@ impl OpsArgs {
             }
             return Ok(ExitCode::SUCCESS);
         }
+        let abis = || Vec::new();
+        if common.rehearse || common.rehearse_only {
+            let spinner = crate::output::spinner(
+                global.ui(),
+                &format!("Rehearsing on a fork of {}", env.name),
+            );
+            let rehearsed = rt.block_on(slipway_ops::rehearse(
+                &config,
+                &env,
+                &prepared,
+                &abis,
+                &command_line(),
+            ));
+            drop(spinner);
+            let rehearsed = rehearsed?;
+            crate::render::ops::rehearsed(&rehearsed, &env.name);
+            if !rehearsed.succeeded() {
+                eyre::bail!("the rehearsal failed: nothing was sent for real");
+            }
+            if common.rehearse_only {
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
         let signer = match &prepared.route {
             Route::Direct { signer, .. } => {
                 Some(resolve_signer(&env, signer, config.vars(), &ask_password)?)
@@ -290,7 +321,6 @@ impl OpsArgs {
             reason: common.reason.clone(),
             reason_required: true,
         };
-        let abis = || Vec::new();
         let author = Author {
             by: common.by.clone().unwrap_or_else(operator),
             clock: &SystemClock,

@@ -60,6 +60,50 @@ pub(crate) fn acted(acted: &Acted, twin: &std::path::Path) {
     );
 }
 
+/// A rehearsal of an action on a fork.
+pub(crate) fn rehearsed(rehearsed: &slipway_ops::OpsRehearsed, env: &str) {
+    use slipway_ops::RehearsedOutcome;
+    println!(
+        "Rehearsal on a fork of {env} at block {} ({:#x}); nothing was sent to {env}",
+        rehearsed.block.number, rehearsed.block.hash
+    );
+    match &rehearsed.outcome {
+        RehearsedOutcome::Sent { by, hash, success } => println!(
+            "  sent by {by} (impersonated): {hash}, {}",
+            if *success { "succeeded" } else { "REVERTED" }
+        ),
+        RehearsedOutcome::Reverted(reason) => println!("  REVERTED before sending: {reason}"),
+        RehearsedOutcome::Safe(safe) => {
+            println!(
+                "  executed by the Safe ({}) in {}",
+                safe.safe_tx_hash, safe.executed.hash
+            );
+            let list = |owners: &[alloy_primitives::Address]| {
+                if owners.is_empty() {
+                    "none".to_owned()
+                } else {
+                    owners
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
+            println!("  real signatures: {}", list(&safe.signed));
+            println!(
+                "  approved on the fork by impersonated owners: {}",
+                list(&safe.impersonated)
+            );
+        }
+    }
+    for event in &rehearsed.events {
+        println!("  event {event}");
+    }
+    if let Some(after) = &rehearsed.after {
+        state_block("After (on the fork)", after);
+    }
+}
+
 /// Incidents, one line each.
 pub(crate) fn incident_list(incidents: &[Incident]) {
     if incidents.is_empty() {

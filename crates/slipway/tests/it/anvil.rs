@@ -420,6 +420,24 @@ async fn the_bundled_plan_deploys_through_a_safe_on_anvil() {
         let level = succeeded(run(staging(dir, &amoy, &["call", "Bridge", "pauseLevel"])));
         String::from_utf8_lossy(&level.stdout).trim().to_owned()
     };
+    // Rehearsed first, on a fork of anvil at its finalized block (anvil
+    // finalizes 64 blocks behind its head): the guardian impersonated,
+    // nothing sent to anvil.
+    let finalize = || async { rpc(&amoy.anvil.url(), "anvil_mine", json!(["0x41"])).await };
+    finalize().await;
+    let rehearsed = text(&succeeded(run(staging(
+        &dir,
+        &amoy,
+        &["ops", "pause", "--rehearse-only", "--reason", "drill"],
+    ))));
+    assert!(
+        rehearsed.contains("Rehearsal on a fork of staging")
+            && rehearsed.contains(&format!("sent by {GUARDIAN} (impersonated)"))
+            && rehearsed.contains("succeeded")
+            && rehearsed.contains("After (on the fork)"),
+        "{rehearsed}"
+    );
+    assert_eq!(pause_level(&dir), "0", "the rehearsal sent nothing");
     succeeded(run(staging(
         &dir,
         &amoy,
@@ -459,9 +477,33 @@ async fn the_bundled_plan_deploys_through_a_safe_on_anvil() {
         .find_map(|e| e["outcome"]["file"].as_str())
         .expect("the proposal file");
     let file = dir.join(file).display().to_string();
-    for signer in ["a", "b"] {
-        succeeded(run(owner(&["safe", "sign", &file, "--signer", signer])));
-    }
+    // With a's real signature, rehearsed on a fork where the one owner
+    // still missing approves the hash, and the Safe executes it there.
+    succeeded(run(owner(&["safe", "sign", &file, "--signer", "a"])));
+    finalize().await;
+    let rehearsed = text(&succeeded(run(staging(
+        &dir,
+        &amoy,
+        &["ops", "unpause", "--rehearse-only"],
+    ))));
+    assert!(
+        rehearsed.contains("executed by the Safe")
+            && rehearsed.contains(&format!("real signatures: {}", owners[0])),
+        "{rehearsed}"
+    );
+    let impersonated = rehearsed
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("approved on the fork by impersonated owners: ")
+        })
+        .expect("the impersonated owners");
+    assert!(
+        owners[1..].contains(&impersonated),
+        "one missing owner, not a: {rehearsed}"
+    );
+    assert_eq!(pause_level(&dir), "3", "the rehearsal executed nothing");
+    succeeded(run(owner(&["safe", "sign", &file, "--signer", "b"])));
     succeeded(run(owner(&["safe", "execute", &file, "--signer", "a"])));
     assert_eq!(pause_level(&dir), "0");
     let executed = shown(&dir);
