@@ -55,6 +55,29 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The contract's state on `client` now, read as `prepare` read it.
+    pub async fn state_on(&self, client: &ChainClient) -> Result<ContractState, OpsError> {
+        read_state(
+            client,
+            self.record.address,
+            &self.surface,
+            self.record.block.unwrap_or(0),
+            &self.action.tokens(),
+        )
+        .await
+    }
+
+    /// Whether the action still comes to the same call in `state`; if not,
+    /// what it comes to now.
+    pub fn comes_to_same(&self, state: &ContractState) -> Result<(), String> {
+        match plan(&self.action, &self.surface, state) {
+            Ok(p) if p.calldata() == self.planned.calldata() => Ok(()),
+            Ok(Planned::Nothing(why)) => Err(why),
+            Ok(Planned::Call { change, .. }) => Err(change.join("; ")),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     /// The call as `name(args)`.
     pub fn call_shown(&self) -> String {
         match &self.planned {
@@ -368,25 +391,10 @@ pub async fn act(
     let lock = incidents.lock(ctx.command)?;
     // What was shown was read before the prompt: read it again, under the
     // lock, and go on only if the action still comes to the same call.
-    let before = read_state(
-        ctx.client,
-        prepared.record.address,
-        &prepared.surface,
-        prepared.record.block.unwrap_or(0),
-        &prepared.action.tokens(),
-    )
-    .await?;
-    let now = plan(&prepared.action, &prepared.surface, &before);
-    let same = matches!(&now, Ok(p) if p.calldata() == prepared.planned.calldata());
-    if !same {
-        return Err(OpsError::StateChanged {
-            now: match now {
-                Ok(Planned::Nothing(why)) => why,
-                Ok(Planned::Call { change, .. }) => change.join("; "),
-                Err(e) => e.to_string(),
-            },
-        });
-    }
+    let before = prepared.state_on(ctx.client).await?;
+    prepared
+        .comes_to_same(&before)
+        .map_err(|now| OpsError::StateChanged { now })?;
     let (mut incident, opened) = match incidents.current(ctx.incident)? {
         Some(id) => (incidents.resume(&lock, id)?, false),
         None => (
@@ -449,16 +457,11 @@ pub async fn act(
             return Err(error);
         }
     };
-    let after = read_state(
-        ctx.client,
-        prepared.record.address,
-        &prepared.surface,
-        prepared.record.block.unwrap_or(0),
-        &prepared.action.tokens(),
-    )
-    .await
-    .inspect_err(|e| tracing::warn!("cannot read the state after the action: {e}"))
-    .ok();
+    let after = prepared
+        .state_on(ctx.client)
+        .await
+        .inspect_err(|e| tracing::warn!("cannot read the state after the action: {e}"))
+        .ok();
     incident.append(Entry::Done {
         at: ctx.author.clock.now(),
         step,

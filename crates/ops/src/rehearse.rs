@@ -17,9 +17,7 @@ use slipway_deploy::{
 };
 use slipway_keys::ChainSigner;
 
-use crate::{
-    ContractState, OpsError, Planned, Prepared, action::plan, incident::Route, state::read_state,
-};
+use crate::{ContractState, OpsError, Prepared, incident::Route};
 
 /// How a rehearsed action ended.
 #[derive(Clone, Debug)]
@@ -128,21 +126,8 @@ pub async fn rehearse(
         .map_err(|e| OpsError::Refused(e.to_string()))?;
     // The fork stands on the newest final block: the action must come to
     // the same call there, or the rehearsal would try something else.
-    let on_fork = read_state(
-        &rehearsal.client,
-        prepared.record.address,
-        &prepared.surface,
-        prepared.record.block.unwrap_or(0),
-        &prepared.action.tokens(),
-    )
-    .await?;
-    let there = plan(&prepared.action, &prepared.surface, &on_fork);
-    if !matches!(&there, Ok(p) if p.calldata() == prepared.planned.calldata()) {
-        let what = match there {
-            Ok(Planned::Nothing(why)) => why,
-            Ok(Planned::Call { change, .. }) => change.join("; "),
-            Err(e) => e.to_string(),
-        };
+    let on_fork = prepared.state_on(&rehearsal.client).await?;
+    if let Err(what) = prepared.comes_to_same(&on_fork) {
         return Err(OpsError::Refused(format!(
             "at block {}, the newest final one, the action comes to something else ({what}): the chain changed since; rehearse again once that change is final",
             rehearsal.block.number
@@ -182,15 +167,7 @@ pub async fn rehearse(
             )
         }
     };
-    let after = read_state(
-        &rehearsal.client,
-        prepared.record.address,
-        &prepared.surface,
-        prepared.record.block.unwrap_or(0),
-        &prepared.action.tokens(),
-    )
-    .await
-    .ok();
+    let after = prepared.state_on(&rehearsal.client).await.ok();
     let decoder = Decoder::new(std::iter::once(&prepared.record.abi));
     let head = rehearsal.client.agreed_block_number().await?;
     let mut events = Vec::new();
