@@ -69,6 +69,24 @@ interface Vm {
     function revertToState(uint256 snapshotId) external returns (bool success);
     function revertToStateAndDelete(uint256 snapshotId) external returns (bool success);
 
+    // ----- forks of live networks (slipway test --fork-url) -----
+    function createFork(string calldata urlOrAlias) external returns (uint256 forkId);
+    function createFork(string calldata urlOrAlias, uint256 blockNumber) external returns (uint256 forkId);
+    function createSelectFork(string calldata urlOrAlias) external returns (uint256 forkId);
+    function createSelectFork(string calldata urlOrAlias, uint256 blockNumber) external returns (uint256 forkId);
+    function selectFork(uint256 forkId) external;
+    function activeFork() external view returns (uint256 forkId);
+    function rollFork(uint256 blockNumber) external;
+    function rollFork(uint256 forkId, uint256 blockNumber) external;
+    function makePersistent(address account) external;
+    function makePersistent(address account0, address account1) external;
+    function makePersistent(address account0, address account1, address account2) external;
+    function makePersistent(address[] calldata accounts) external;
+    function revokePersistent(address account) external;
+    function revokePersistent(address[] calldata accounts) external;
+    function isPersistent(address account) external view returns (bool persistent);
+    function rpcUrl(string calldata rpcAlias) external view returns (string memory json);
+
     // ----- process environment -----
     function envUint(string calldata name) external view returns (uint256 value);
     function envInt(string calldata name) external view returns (int256 value);

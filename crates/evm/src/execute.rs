@@ -27,6 +27,9 @@ pub struct ChainEnv {
     /// Lift the per-transaction gas cap of EIP-7825 (tests run with more gas
     /// than a real transaction may have).
     pub unlimited_tx_gas: bool,
+    /// Transactions may pay less than the block's base fee (tests pay no
+    /// gas, as forge's do, even on a fork whose block has a base fee).
+    pub no_base_fee: bool,
 }
 
 /// The block a transaction executes in.
@@ -219,6 +222,7 @@ fn context<DB: Database>(
     if env.unlimited_tx_gas {
         cfg.tx_gas_limit_cap = Some(u64::MAX);
     }
+    cfg.disable_base_fee = env.no_base_fee;
     Context::mainnet()
         .with_db(db)
         .with_cfg(cfg)
@@ -407,6 +411,7 @@ mod tests {
             hardfork: Hardfork::Osaka,
             unlimited_code_size: false,
             unlimited_tx_gas: false,
+            no_base_fee: false,
         }
     }
 

@@ -101,6 +101,14 @@ pub trait ForkFactory: std::fmt::Debug + Send + Sync {
     /// environment, an `[rpc_endpoints]` alias) at `block` (the head when
     /// `None`).
     fn fork(&self, source: &str, block: Option<u64>) -> Result<Arc<dyn Upstream>, RemoteError>;
+
+    /// The URL a name stands for (`vm.rpcUrl`): an `[rpc_endpoints]` alias
+    /// or an environment's first provider.
+    fn url(&self, name: &str) -> Result<String, RemoteError> {
+        Err(RemoteError(format!(
+            "no RPC URL is known by the name `{name}`"
+        )))
+    }
 }
 
 /// The database under the state's cache.
@@ -241,6 +249,7 @@ mod tests {
             hardfork: Hardfork::Osaka,
             unlimited_code_size: false,
             unlimited_tx_gas: false,
+            no_base_fee: false,
         }
     }
 

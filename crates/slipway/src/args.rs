@@ -42,12 +42,20 @@ pub(crate) struct Selection {
     /// Calls per sequence (default: `[invariant] depth`, 50).
     #[arg(long, value_name = "N")]
     invariant_depth: Option<u32>,
+    /// Run every test on a fork of a live network: a URL, an environment
+    /// of slipway.toml, or an [rpc_endpoints] alias. What is read is cached
+    /// in .slipway/fork-cache; nothing is sent to it.
+    #[arg(long, value_name = "URL|ENV")]
+    fork_url: Option<String>,
+    /// The block to fork (default: the remote's head).
+    #[arg(long, value_name = "N", requires = "fork_url")]
+    fork_block_number: Option<u64>,
 }
 
 impl Selection {
     /// The request for the test suite (the caller sets what its command
     /// adds: gas report, coverage, traces, a default seed).
-    pub(crate) fn request(&self) -> SuiteRequest {
+    pub(crate) fn request(&self, config: &slipway_config::Config) -> SuiteRequest {
         SuiteRequest {
             filter: FilterPatterns {
                 match_test: self.match_test.clone(),
@@ -61,6 +69,9 @@ impl Selection {
             fuzz_seed: self.fuzz_seed,
             invariant_runs: self.invariant_runs,
             invariant_depth: self.invariant_depth,
+            forks: Some(std::sync::Arc::new(slipway_chain::Forks::new(config))),
+            fork_url: self.fork_url.clone(),
+            fork_block_number: self.fork_block_number,
             ..SuiteRequest::default()
         }
     }

@@ -82,7 +82,7 @@ impl Harness<'_> {
     fn getter(&self, fixture: &Fixture<'_>, name: &str) -> Option<Vec<DynSolValue>> {
         let function = fixture.contract.abi.function(name)?.first()?.clone();
         let mut state = fixture.state.clone();
-        let mut inspector = self.inspector(fixture.names.clone(), false);
+        let mut inspector = self.inspector_on(fixture, false);
         let outcome = self.execute(
             &fixture.chain,
             &fixture.block,
@@ -188,7 +188,7 @@ impl Harness<'_> {
 
     /// Runs one call of a sequence on `state`; `Err` when it reverted.
     fn step(&self, fixture: &Fixture<'_>, state: &mut State, step: &Step) -> Result<(), String> {
-        let mut inspector = self.inspector(fixture.names.clone(), false);
+        let mut inspector = self.inspector_on(fixture, false);
         let outcome = self.execute_from(
             step.sender,
             &fixture.chain,
@@ -212,7 +212,7 @@ impl Harness<'_> {
         state: &mut State,
         invariant: &Function,
     ) -> Result<(), String> {
-        let mut inspector = self.inspector(fixture.names.clone(), false);
+        let mut inspector = self.inspector_on(fixture, false);
         let outcome = self.execute(
             &fixture.chain,
             &fixture.block,

@@ -30,7 +30,7 @@ mod snapshot_check;
 mod suite;
 mod trace;
 
-pub use cheatcodes::{AddressBook, CHEATCODE_ADDRESS, TestEnv};
+pub use cheatcodes::{AddressBook, CHEATCODE_ADDRESS, ForkPool, TestEnv};
 pub use coverage::{
     CoverageError, CoverageGate, CoverageHits, CoverageMap, CoverageReport, FileCoverage,
     GateShortfall, Ratio, measure as measure_coverage,

@@ -20,7 +20,7 @@ use slipway_evm::{BlockContext, ChainEnv, Execution, State, Status, TxInput};
 
 use crate::{
     GasRecord, TestContract, TestFilter, TestFunction,
-    cheatcodes::{AddressBook, GasFigures, TestEnv, TestInspector},
+    cheatcodes::{AddressBook, ForkPool, Forks, GasFigures, TestEnv, TestInspector},
     coverage::{CoverageHits, CoverageRecorder, FrameCode},
     fuzz::{Dictionary, Generator, shrink},
     gas::{RawGasRecord, call_intrinsic},
@@ -106,6 +106,12 @@ pub struct RunOptions {
     pub fail_fast: bool,
     /// Artifacts, files and commands the cheatcodes may reach.
     pub host: Arc<TestHost>,
+    /// Where forks of live networks come from (`vm.createFork`); none:
+    /// tests cannot fork.
+    pub forks: Option<Arc<ForkPool>>,
+    /// The fork every test starts on (`--fork-url`): its source as given,
+    /// and the remote at its block.
+    pub fork: Option<(String, Arc<dyn slipway_evm::Upstream>)>,
 }
 
 impl Default for RunOptions {
@@ -130,6 +136,8 @@ impl Default for RunOptions {
             coverage: false,
             fail_fast: false,
             host: Arc::default(),
+            forks: None,
+            fork: None,
         }
     }
 }
@@ -266,6 +274,8 @@ pub(crate) struct Fixture<'a> {
     pub(crate) block: BlockContext,
     /// `setUp`'s calls and deployments, for the gas report.
     setup_gas: Vec<GasRecord>,
+    /// The forks `setUp` made (or the run started on).
+    pub(crate) forks: Forks,
 }
 
 /// One run of a test function.
@@ -374,7 +384,13 @@ impl Harness<'_> {
 
     /// Deploys the test contract and runs `setUp()`; `Err` is why not.
     fn set_up<'c>(&self, contract: &'c TestContract) -> Result<Fixture<'c>, (String, Vec<String>)> {
-        let mut state = State::new();
+        let (mut state, mut forks) = match &self.options.fork {
+            Some((source, upstream)) => (
+                State::forked(Arc::clone(upstream) as _),
+                Forks::started(source, Arc::clone(upstream)),
+            ),
+            None => (State::new(), Forks::default()),
+        };
         let sender = self.options.sender;
         state.apply(&state.balance_diff(sender, U256::MAX >> 1));
         state.apply(&state.nonce_diff(sender, 1));
@@ -382,6 +398,7 @@ impl Harness<'_> {
         // cheatcode address one STOP byte (the inspector answers first).
         state.apply(&state.code_diff(crate::CHEATCODE_ADDRESS, Bytes::from_static(&[0x00])));
         let mut inspector = self.inspector(AddressBook::default(), false);
+        inspector.forks = forks;
         let deployed = self.execute(
             &self.env,
             &self.block,
@@ -398,6 +415,10 @@ impl Harness<'_> {
             return Err((format!("deployment failed: {why}"), Vec::new()));
         };
         state.apply(&state.balance_diff(address, self.options.initial_balance));
+        // As forge: the test contract and its caller cross from fork to fork.
+        forks = std::mem::take(&mut inspector.forks);
+        forks.make_persistent(address);
+        forks.make_persistent(sender);
         let mut names = inspector.names;
         let (mut chain, mut block) = (self.env.clone(), self.block.clone());
         let mut setup_gas = Vec::new();
@@ -420,6 +441,7 @@ impl Harness<'_> {
                 setup_gas = self.gas_records(&mut inspector);
             }
             let mut inspector = self.inspector(names, false);
+            inspector.forks = std::mem::take(&mut forks);
             let setup = self.execute(
                 &chain,
                 &block,
@@ -432,6 +454,8 @@ impl Harness<'_> {
             if let Some(why) = self.failure(&setup) {
                 return Err((format!("setUp() failed: {why}"), inspector.console.lines()));
             }
+            forks = std::mem::take(&mut inspector.forks);
+            forks.commit_inactive();
             if let Some((left, chain_id)) = inspector.final_block.take() {
                 block.number = left.number.saturating_to();
                 block.timestamp = left.timestamp.saturating_to();
@@ -448,6 +472,7 @@ impl Harness<'_> {
             chain,
             block,
             setup_gas,
+            forks,
         })
     }
 
@@ -462,6 +487,14 @@ impl Harness<'_> {
         );
         inspector.coverage = self.options.coverage.then(Default::default);
         inspector.allow_internal_expect_revert = self.options.allow_internal_expect_revert;
+        inspector.fork_pool = self.options.forks.clone();
+        inspector
+    }
+
+    /// An inspector for a run from `fixture`: its names and its forks.
+    pub(crate) fn inspector_on(&self, fixture: &Fixture<'_>, trace: bool) -> TestInspector<'_> {
+        let mut inspector = self.inspector(fixture.names.clone(), trace);
+        inspector.forks = fixture.forks.clone();
         inspector
     }
 
@@ -502,7 +535,7 @@ impl Harness<'_> {
     /// `run_once`, optionally pricing the test's calls for the gas report.
     fn run_with(&self, fixture: &Fixture<'_>, data: &Bytes, trace: bool, gas: bool) -> Run {
         let mut state = fixture.state.clone();
-        let mut inspector = self.inspector(fixture.names.clone(), trace);
+        let mut inspector = self.inspector_on(fixture, trace);
         inspector.gas = gas.then(Default::default);
         let test = fixture
             .contract
@@ -968,20 +1001,32 @@ pub fn run_with_coverage(
     decoder: &Decoder,
     options: &RunOptions,
 ) -> (Vec<ContractOutcome>, CoverageHits) {
+    let fork_block = options
+        .fork
+        .as_ref()
+        .map(|(_, upstream)| upstream.block().clone());
     let bench = Harness {
         env: ChainEnv {
-            chain_id: options.chain_id,
+            chain_id: fork_block.as_ref().map_or(options.chain_id, |b| b.chain_id),
             hardfork: options.hardfork,
             unlimited_code_size: true,
             unlimited_tx_gas: true,
+            no_base_fee: true,
         },
-        block: BlockContext {
-            number: options.block_number,
-            timestamp: options.block_timestamp,
-            gas_limit: options.gas_limit,
-            base_fee: options.base_fee,
-            coinbase: Address::ZERO,
-            prevrandao: Default::default(),
+        block: match &fork_block {
+            // Forked: the fork block's environment, as forge runs it.
+            Some(fork) => BlockContext {
+                gas_limit: options.gas_limit,
+                ..fork.context()
+            },
+            None => BlockContext {
+                number: options.block_number,
+                timestamp: options.block_timestamp,
+                gas_limit: options.gas_limit,
+                base_fee: options.base_fee,
+                coinbase: Address::ZERO,
+                prevrandao: Default::default(),
+            },
         },
         options,
         decoder,

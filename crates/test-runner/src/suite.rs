@@ -66,6 +66,14 @@ pub struct SuiteRequest {
     /// Record this run's failures for a later `rerun` (`slipway test`
     /// does; coverage and snapshot runs do not).
     pub record_failures: bool,
+    /// Where forks of live networks come from (`vm.createFork`,
+    /// `fork_url`); the binary gives the chain layer's.
+    pub forks: Option<Arc<dyn slipway_evm::ForkFactory>>,
+    /// `--fork-url`: every test starts on a fork of this source (a URL, an
+    /// environment, an `[rpc_endpoints]` alias)…
+    pub fork_url: Option<String>,
+    /// …at this block (its head when `None`).
+    pub fork_block_number: Option<u64>,
 }
 
 /// Why the tests could not run.
@@ -95,6 +103,17 @@ pub enum SuiteError {
     /// A test contract's artifact could not be read.
     #[error(transparent)]
     Artifact(#[from] slipway_solc::SolcError),
+    /// `--fork-url` could not be forked.
+    #[error("cannot fork {source_name}: {reason}")]
+    Fork {
+        /// What was to be forked.
+        source_name: String,
+        /// Why not.
+        reason: String,
+    },
+    /// `--fork-url` without a way to reach live networks.
+    #[error("--fork-url needs a fork source, and this run was given none")]
+    NoForks,
     /// The thread pool for `jobs` could not be started.
     #[error("cannot start {jobs} test threads: {reason}")]
     Threads {
@@ -336,7 +355,26 @@ pub fn run_suite(
         .or(config.fuzz.seed)
         .or(request.default_seed)
         .unwrap_or_else(fresh_seed);
+    let forks = request
+        .forks
+        .clone()
+        .map(|f| Arc::new(crate::ForkPool::new(f)));
+    let fork = match &request.fork_url {
+        None => None,
+        Some(source) => {
+            let pool = forks.as_ref().ok_or(SuiteError::NoForks)?;
+            let upstream = pool
+                .open(source, request.fork_block_number)
+                .map_err(|reason| SuiteError::Fork {
+                    source_name: source.clone(),
+                    reason,
+                })?;
+            Some((source.clone(), upstream))
+        }
+    };
     let options = RunOptions {
+        forks,
+        fork,
         hardfork,
         chain_id: world.chain_id,
         sender: world.sender,

@@ -81,4 +81,11 @@ impl ForkFactory for Forks {
         let at = block.map_or(ForkAt::Latest, ForkAt::Number);
         Ok(self.open(source, at)?)
     }
+
+    fn url(&self, name: &str) -> Result<String, RemoteError> {
+        let urls = self.resolve(name)?;
+        urls.first()
+            .map(|url| url.expose().to_string())
+            .ok_or_else(|| RemoteError(format!("`{name}` names no RPC URL")))
+    }
 }

@@ -133,6 +133,7 @@ impl Chain {
             hardfork: genesis.hardfork,
             unlimited_code_size: false,
             unlimited_tx_gas: false,
+            no_base_fee: false,
         };
         let mut chain = Self {
             genesis: genesis.clone(),

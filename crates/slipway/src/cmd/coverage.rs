@@ -88,7 +88,7 @@ impl CoverageArgs {
         let request = SuiteRequest {
             coverage: true,
             trace_failures: global.verbose >= 3,
-            ..self.selection.request()
+            ..self.selection.request(&config)
         };
         let run = run_suite(&config, &build, &request)?;
         let report = measure_coverage(&config, &build, &run.hits)?;

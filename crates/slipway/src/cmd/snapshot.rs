@@ -74,7 +74,7 @@ impl SnapshotArgs {
         }
         let suite = SuiteRequest {
             trace_failures: global.verbose >= 3,
-            ..self.selection.request()
+            ..self.selection.request(&config)
         };
         let need = slipway_test_runner::artifact_need(&config, &suite)?;
         let build = global.build(&config, Profile::Default, false, &need)?;

@@ -73,7 +73,7 @@ impl TestArgs {
         let config = global.config()?;
         if self.list {
             let build = global.build(&config, Profile::Default, self.json, &|_| Need::Nothing)?;
-            let listed = list_suite(&config, &build, &self.selection.request().filter)?;
+            let listed = list_suite(&config, &build, &self.selection.request(&config).filter)?;
             print!("{}", render::tests::list(&listed, self.json)?);
             return Ok(ExitCode::SUCCESS);
         }
@@ -84,7 +84,7 @@ impl TestArgs {
             jobs: self.jobs,
             rerun: self.rerun,
             record_failures: true,
-            ..self.selection.request()
+            ..self.selection.request(&config)
         };
         let need = artifact_need(&config, &request)?;
         let build = global.build(&config, Profile::Default, self.json, &need)?;
@@ -148,7 +148,7 @@ impl TestArgs {
         if results.is_empty() {
             // Doing nothing is never a pass.
             let found = list_suite(&config, &build, &Default::default())?;
-            let filter = &self.selection.request().filter;
+            let filter = &self.selection.request(&config).filter;
             eprintln!(
                 "error: {}",
                 render::tests::nothing_ran(&config, filter, &found)

@@ -284,3 +284,192 @@ async fn a_rehearsal_sends_nothing_and_predicts_the_deployment_that_follows() {
     // As many transactions as the rehearsal sent (the CREATE2 one too).
     assert_eq!(common::nonce(&remote.url, DEV_ADDRESS).await, 5);
 }
+
+/// A Foundry test file that forks: `createSelectFork` through `rpcUrl`,
+/// `rollFork`, `selectFork` back, local writes, persistent accounts.
+const FORK_TEST: &str = r#"// SPDX-License-Identifier: MIT
+pragma solidity 0.8.20;
+
+import {Test} from "forge-std/Test.sol";
+
+interface IValue {
+    function value() external view returns (uint256);
+}
+
+contract ForkTest is Test {
+    IValue constant FEED = IValue(0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC);
+    uint256 first;
+    uint256 b1;
+    uint256 b2;
+
+    function setUp() public {
+        b1 = vm.envUint("FORK_B1");
+        b2 = vm.envUint("FORK_B2");
+        first = vm.createSelectFork(vm.rpcUrl("remote"), b1);
+    }
+
+    function test_ReadsTheRemoteAtTheForkBlock() public view {
+        assertEq(FEED.value(), 1);
+        assertEq(block.number, b1);
+        assertEq(block.chainid, 4242);
+    }
+
+    function test_RollForkMovesToAnotherBlock() public {
+        vm.rollFork(b2);
+        assertEq(FEED.value(), 2);
+        assertEq(block.number, b2);
+    }
+
+    function test_ForksAreSeparateAndLocalWritesStayLocal() public {
+        vm.store(address(FEED), 0, bytes32(uint256(9)));
+        assertEq(FEED.value(), 9);
+        uint256 other = vm.createSelectFork(vm.rpcUrl("remote"), b2);
+        assertEq(vm.activeFork(), other);
+        assertEq(FEED.value(), 2);
+        vm.selectFork(first);
+        assertEq(FEED.value(), 9);
+        assertEq(block.number, b1);
+    }
+
+    function test_PersistentAccountsCrossForks() public {
+        address keeper = address(0xbeef);
+        vm.deal(keeper, 5);
+        vm.makePersistent(keeper);
+        assertTrue(vm.isPersistent(keeper));
+        vm.createSelectFork(vm.rpcUrl("remote"), b2);
+        assertEq(keeper.balance, 5);
+    }
+
+    function test_FailsWhereTheRemoteDisagrees() public view {
+        assertEq(FEED.value(), 2, "block b1 holds 1");
+    }
+}
+"#;
+
+/// The remote for the fork tests: anvil (npm) on chain 4242, with a feed
+/// whose value is 1 at the first block returned and 2 at the second, each
+/// set by a transaction (a 32-byte call stores its word; any other call
+/// returns the stored one).
+async fn feed_remote() -> (slipway_testkit::Anvil, u64, u64) {
+    let remote = slipway_testkit::Anvil::start(4242, &[]);
+    let url = remote.url();
+    rpc(
+        &url,
+        "anvil_setCode",
+        json!([
+            CONTRACT,
+            "0x3660201460125760005460005260206000f35b60003560005500"
+        ]),
+    )
+    .await;
+    let mut blocks = Vec::new();
+    for value in [1u64, 2] {
+        let sent = rpc(
+            &url,
+            "eth_sendTransaction",
+            json!([{ "from": DEV_ADDRESS, "to": CONTRACT, "data": format!("{value:#066x}") }]),
+        )
+        .await;
+        assert!(sent.is_string(), "{sent}");
+        rpc(&url, "anvil_mine", json!(["0x3"])).await;
+        blocks.push(quantity(&rpc(&url, "eth_blockNumber", json!([])).await));
+    }
+    (remote, blocks[0], blocks[1])
+}
+
+/// Each test's verdict by name: `true` for a pass.
+fn verdicts(json: &Value, forge: bool) -> std::collections::BTreeMap<String, bool> {
+    let mut verdicts = std::collections::BTreeMap::new();
+    if forge {
+        for suite in json.as_object().expect("suites").values() {
+            for (test, result) in suite["test_results"].as_object().expect("results") {
+                verdicts.insert(test.clone(), result["status"] == "Success");
+            }
+        }
+    } else {
+        for contract in json["contracts"].as_array().expect("contracts") {
+            for test in contract["tests"].as_array().expect("tests") {
+                verdicts.insert(
+                    test["signature"].as_str().expect("signature").to_owned(),
+                    test["status"] == "pass",
+                );
+            }
+        }
+    }
+    verdicts
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forking_foundry_test_gives_forges_results_and_a_second_run_reads_the_cache() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (remote, b1, b2) = feed_remote().await;
+    let relay = CountingRelay::start(&remote.url()).await;
+    let dir = common::repository_copy(&tmp);
+    std::fs::write(dir.join("contracts/test/Fork.t.sol"), FORK_TEST).expect("test file");
+    common::append_config(
+        &dir,
+        "\n[environments.remote]\nchain_id = 4242\nrpc = [\"${REMOTE_URL}\"]\n",
+    );
+    let build = common::slipway(&dir)
+        .args(["build", "--json"])
+        .output()
+        .expect("build");
+    let build: Value = serde_json::from_slice(&build.stdout).expect("json");
+    let solc = build["compiler"]["path"].as_str().expect("compiler path");
+    std::fs::write(
+        dir.join("foundry.toml"),
+        format!(
+            "[profile.default]\nsrc = \"contracts/src\"\ntest = \"contracts/test\"\nlibs = [\"node_modules\", \"contracts/lib\"]\nsolc = \"{solc}\"\noffline = true\nno_storage_caching = true\nremappings = [\"@openzeppelin/=node_modules/@openzeppelin/\", \"slipway-std/=contracts/lib/slipway-std/\", \"forge-std/=contracts/lib/slipway-std/\"]\n\n[rpc_endpoints]\nremote = \"${{REMOTE_URL}}\"\n"
+        ),
+    )
+    .expect("foundry.toml");
+    let slipway_run = || {
+        let out = common::slipway(&dir)
+            .args(["test", "--json", "--match-contract", "ForkTest"])
+            .env("REMOTE_URL", relay.url())
+            .env("FORK_B1", b1.to_string())
+            .env("FORK_B2", b2.to_string())
+            .output()
+            .expect("slipway test");
+        serde_json::from_slice::<Value>(&out.stdout)
+            .unwrap_or_else(|e| panic!("no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))
+    };
+    let ours = verdicts(&slipway_run(), false);
+    let forge = dir.join("node_modules/.bin/forge");
+    let out = std::process::Command::new(&forge)
+        .args([
+            "test",
+            "--json",
+            "--offline",
+            "--match-contract",
+            "ForkTest",
+        ])
+        .current_dir(&dir)
+        .env("REMOTE_URL", remote.url())
+        .env("FORK_B1", b1.to_string())
+        .env("FORK_B2", b2.to_string())
+        .output()
+        .expect("forge test");
+    let theirs = verdicts(
+        &serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "forge printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        }),
+        true,
+    );
+    assert_eq!(ours.len(), 5, "{ours:?}");
+    assert_eq!(ours, theirs);
+    assert_eq!(
+        ours.values().filter(|pass| !**pass).count(),
+        1,
+        "only the test written to fail fails: {ours:?}"
+    );
+    assert!(writes(&relay).is_empty(), "{:?}", writes(&relay));
+
+    // Again: every slot and account comes from the disk cache.
+    relay.reset();
+    assert_eq!(verdicts(&slipway_run(), false), ours);
+    assert_eq!(state_reads(&relay), 0, "{:?}", relay.requests());
+}

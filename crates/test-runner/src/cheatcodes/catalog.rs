@@ -84,8 +84,12 @@ pub(crate) fn refusal(entry: &Entry) -> Option<&'static str> {
 /// Names refused, space-separated, and the reason each group shares.
 const REFUSALS: &[(&str, &str)] = &[
     (
-        "createFork createSelectFork selectFork rollFork activeFork makePersistent isPersistent revokePersistent allowCheatcodes transact rpc eth_getLogs rpcUrl rpcUrls rpcUrlStructs getRawBlockHeader executeTransaction",
-        "needs a fork of a live network: fork mode is not built yet (issue 36, `slipway fork`)",
+        "createFork createSelectFork rollFork",
+        "forking at a transaction (by its hash) is not implemented: fork at a block number",
+    ),
+    (
+        "allowCheatcodes transact rpc eth_getLogs rpcUrls rpcUrlStructs getRawBlockHeader executeTransaction",
+        "not implemented in fork mode: createFork, selectFork, rollFork at a block, activeFork, the persistent accounts and rpcUrl are",
     ),
     (
         "broadcastRawTransaction signDelegation signAndAttachDelegation attachDelegation attachBlob getWallets",

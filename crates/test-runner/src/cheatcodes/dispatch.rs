@@ -468,6 +468,90 @@ impl TestInspector<'_> {
                 }
                 Bytes::new()
             }
+            C::createFork_0(c) => {
+                let id = self.create_fork(&c.urlOrAlias, None)?;
+                Vm::createFork_0Call::abi_encode_returns(&U256::from(id)).into()
+            }
+            C::createFork_1(c) => {
+                let id = self.create_fork(&c.urlOrAlias, Some(c.blockNumber))?;
+                Vm::createFork_1Call::abi_encode_returns(&U256::from(id)).into()
+            }
+            C::createSelectFork_0(c) => {
+                let id = self.create_fork(&c.urlOrAlias, None)?;
+                self.forks.select(ctx, id)?;
+                Vm::createSelectFork_0Call::abi_encode_returns(&U256::from(id)).into()
+            }
+            C::createSelectFork_1(c) => {
+                let id = self.create_fork(&c.urlOrAlias, Some(c.blockNumber))?;
+                self.forks.select(ctx, id)?;
+                Vm::createSelectFork_1Call::abi_encode_returns(&U256::from(id)).into()
+            }
+            C::selectFork(c) => {
+                let id = usize::try_from(c.forkId)
+                    .map_err(|_| format!("vm.selectFork: there is no fork {}", c.forkId))?;
+                self.forks.select(ctx, id)?;
+                Bytes::new()
+            }
+            C::activeFork(_) => {
+                let id = self
+                    .forks
+                    .active()
+                    .ok_or("vm.activeFork: no fork is active")?;
+                Vm::activeForkCall::abi_encode_returns(&U256::from(id)).into()
+            }
+            C::rollFork_0(c) => {
+                let pool = self.fork_pool("vm.rollFork")?;
+                let block = fork_block("vm.rollFork", c.blockNumber)?;
+                self.forks.roll(ctx, &pool, None, block)?;
+                Bytes::new()
+            }
+            C::rollFork_1(c) => {
+                let pool = self.fork_pool("vm.rollFork")?;
+                let block = fork_block("vm.rollFork", c.blockNumber)?;
+                let id = usize::try_from(c.forkId)
+                    .map_err(|_| format!("vm.rollFork: there is no fork {}", c.forkId))?;
+                self.forks.roll(ctx, &pool, Some(id), block)?;
+                Bytes::new()
+            }
+            C::makePersistent_0(c) => {
+                self.forks.make_persistent(c.account);
+                Bytes::new()
+            }
+            C::makePersistent_1(c) => {
+                self.forks.make_persistent(c.account0);
+                self.forks.make_persistent(c.account1);
+                Bytes::new()
+            }
+            C::makePersistent_2(c) => {
+                for account in [c.account0, c.account1, c.account2] {
+                    self.forks.make_persistent(account);
+                }
+                Bytes::new()
+            }
+            C::makePersistent_3(c) => {
+                for account in c.accounts {
+                    self.forks.make_persistent(account);
+                }
+                Bytes::new()
+            }
+            C::revokePersistent_0(c) => {
+                self.forks.revoke_persistent(c.account);
+                Bytes::new()
+            }
+            C::revokePersistent_1(c) => {
+                for account in c.accounts {
+                    self.forks.revoke_persistent(account);
+                }
+                Bytes::new()
+            }
+            C::isPersistent(c) => {
+                Vm::isPersistentCall::abi_encode_returns(&self.forks.is_persistent(c.account))
+                    .into()
+            }
+            C::rpcUrl(c) => {
+                let url = self.fork_pool("vm.rpcUrl")?.url(&c.rpcAlias)?;
+                Vm::rpcUrlCall::abi_encode_returns(&url).into()
+            }
             C::snapshotState(_) => {
                 let id = self.snapshots.save(Snapshot {
                     journal: ctx.journaled_state.inner.clone(),
@@ -654,6 +738,21 @@ impl TestInspector<'_> {
         Bytes::new()
     }
 
+    /// Where forks come from, or why `cheatcode` cannot fork here.
+    fn fork_pool(&self, cheatcode: &str) -> Result<Arc<super::ForkPool>, String> {
+        self.fork_pool.clone().ok_or_else(|| {
+            format!("{cheatcode}: this run cannot reach live networks (no fork source was given)")
+        })
+    }
+
+    /// A new fork of `source` at `block`: its id.
+    fn create_fork(&mut self, source: &str, block: Option<U256>) -> Result<usize, String> {
+        let pool = self.fork_pool("vm.createFork")?;
+        let block = block.map(|b| fork_block("vm.createFork", b)).transpose()?;
+        let upstream = pool.open(source, block)?;
+        Ok(self.forks.create(source, upstream))
+    }
+
     fn revert_to(&mut self, ctx: &mut TestContext<'_>, id: U256) -> Result<bool, String> {
         let Some(snapshot) = usize::try_from(id)
             .ok()
@@ -722,4 +821,9 @@ fn write_file(
         .map_err(fail)?;
     file.write_all(data).map_err(fail)?;
     Ok(Bytes::new())
+}
+
+/// A block number a fork cheatcode was given.
+fn fork_block(cheatcode: &str, number: U256) -> Result<u64, String> {
+    u64::try_from(number).map_err(|_| format!("{cheatcode}: block {number} is beyond 2^64"))
 }

@@ -18,6 +18,9 @@ mod cool_down;
 use cool_down::cool_down;
 mod dispatch;
 mod expect;
+mod forks;
+pub use forks::ForkPool;
+pub(crate) use forks::Forks;
 mod gas_sections;
 pub(crate) use gas_sections::{GasFigures, GasSections};
 mod hooks;
@@ -168,6 +171,10 @@ pub(crate) struct TestInspector<'d> {
     pub(crate) allow_internal_expect_revert: bool,
     /// `vm.startSnapshotGas` sections and `snapshotValue` figures.
     pub(crate) gas_sections: GasSections,
+    /// Forks of live networks the test made (and the one it started on).
+    pub(crate) forks: Forks,
+    /// Where forks come from (none: no fork can be made).
+    pub(crate) fork_pool: Option<Arc<ForkPool>>,
 }
 
 fn outcome(inputs: &CallInputs, result: InstructionResult, output: Bytes) -> CallOutcome {
@@ -290,11 +297,12 @@ mod tests {
 
     #[test]
     fn a_refused_cheatcode_is_named_by_its_signature() {
-        let selector = alloy_primitives::keccak256("createSelectFork(string)");
+        let selector = alloy_primitives::keccak256("createSelectFork(string,bytes32)");
         let message = catalog::refused(&selector[..4]);
         assert!(
-            message
-                .starts_with("vm.createSelectFork(string): not supported by slipway: needs a fork"),
+            message.starts_with(
+                "vm.createSelectFork(string,bytes32): not supported by slipway: forking at a transaction"
+            ),
             "{message}"
         );
         assert!(catalog::refused(&[1, 2, 3, 4]).contains("0x01020304"));

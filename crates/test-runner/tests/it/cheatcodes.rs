@@ -179,7 +179,7 @@ fn newer_forge_std_cheatcodes_assert_broadcast_skip_and_refuse() {
             ),
             (
                 "test_ForkIsRefusedBySignature",
-                "vm.createSelectFork(string): not supported by slipway: needs a fork",
+                "vm.rpcUrls(): not supported by slipway: not implemented in fork mode",
             ),
             ("test_DsTestFailureFlagFails", "ds-test's failure flag"),
             (

@@ -195,6 +195,7 @@ fn slipway_evm_gas(sender: Address, init_code: &[u8]) -> Vec<u64> {
         hardfork: slipway_config::Hardfork::Prague,
         unlimited_code_size: false,
         unlimited_tx_gas: false,
+        no_base_fee: false,
     };
     let block = BlockContext {
         number: 1,

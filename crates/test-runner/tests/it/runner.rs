@@ -64,7 +64,7 @@ fn every_kind_of_outcome_is_reported_and_decoded() {
     assert_eq!(
         s["OutcomesTest.test_UnknownCheatcode()"],
         fail(
-            "vm.createSelectFork(string): not supported by slipway: needs a fork of a live network: fork mode is not built yet (issue 36, `slipway fork`)"
+            "vm.rpcUrls(): not supported by slipway: not implemented in fork mode: createFork, selectFork, rollFork at a block, activeFork, the persistent accounts and rpcUrl are"
         )
     );
     assert_eq!(s["OutcomesTest.test_Fuzz(uint256)"], TestStatus::Pass);

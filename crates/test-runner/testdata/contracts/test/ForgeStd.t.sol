@@ -31,7 +31,7 @@ interface ForgeVm {
     function toUppercase(string calldata input) external pure returns (string memory);
     function split(string calldata input, string calldata delimiter) external pure returns (string[] memory);
     function computeCreate2Address(bytes32 salt, bytes32 initCodeHash) external pure returns (address);
-    function createSelectFork(string calldata urlOrAlias) external returns (uint256);
+    function rpcUrls() external returns (string[2][] memory);
     function store(address target, bytes32 slot, bytes32 value) external;
 }
 
@@ -163,7 +163,7 @@ contract ForgeStdTest is Test {
     }
 
     function test_ForkIsRefusedBySignature() public {
-        FORGE.createSelectFork("mainnet");
+        FORGE.rpcUrls();
     }
 
     function test_DsTestFailureFlagFails() public {

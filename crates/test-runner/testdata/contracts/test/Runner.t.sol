@@ -33,7 +33,7 @@ contract Box {
 
 /// A real forge cheatcode slipway does not implement.
 interface NotImplemented {
-    function createSelectFork(string calldata urlOrAlias) external returns (uint256 forkId);
+    function rpcUrls() external returns (string[2][] memory urls);
 }
 
 /// Every way a test can end, one test each.
@@ -86,7 +86,7 @@ contract OutcomesTest is Test {
     }
 
     function test_UnknownCheatcode() public {
-        NotImplemented(address(vm)).createSelectFork("mainnet");
+        NotImplemented(address(vm)).rpcUrls();
     }
 
     function test_Logs() public view {
