@@ -1,21 +1,27 @@
 //! A deployment rehearsed on a fork of its environment's chain, before it
-//! is sent for real: the plan runs exactly as it would — the same journal
-//! and records (copied, so the real ones are untouched), the same nonces
-//! and addresses — with the deployer impersonated on a chain forked at the
-//! newest finalized block. What it reports is what the real run would do:
-//! the addresses, the gas and what it costs at the fork's fees, every
+//! is sent for real: the plan runs exactly as it would — the same journal,
+//! records and Safe proposals (copied, so the real ones are untouched), the
+//! same nonces and addresses — on a chain forked at the newest finalized
+//! block, with the deployer impersonated; where the environment deploys
+//! through its Safe, the plan's proposal is executed there by the Safe
+//! itself, with the owners' real signatures so far and the missing owners
+//! impersonated to approve it. What it reports is what the real run would
+//! do: the addresses, the gas and what it costs at the fork's fees, every
 //! event, and the role and ownership changes among them.
 
 use std::path::Path;
 
 use alloy_primitives::{Address, B256, U256};
-use slipway_chain::{Lifecycle, Rehearsal};
+use slipway_chain::{Lifecycle, Rehearsal, safe::AllowedRisks};
 use slipway_config::{Config, Environment, Multisig};
 use slipway_contracts::Decoder;
 use slipway_keys::{ChainSigner, address_of};
 
 use crate::{
-    DeployError, DeployOptions, DeployRequest, Deployed, Deployment, Effect, load_plan, role_hash,
+    DeployError, DeployOptions, DeployRequest, Deployed, Deployment, Effect, load_plan,
+    proposal::Proposal,
+    role_hash,
+    safe::{deploy_through_open_safe, open_safe, proposals_dir, rehearse_safe_tx},
 };
 
 /// Where rehearsals keep their records and journals, by environment
@@ -29,8 +35,11 @@ pub struct Rehearsed {
     pub block: slipway_chain::ForkBlock,
     /// The plan's effect on the fork (what the real run will show).
     pub effect: Effect,
-    /// What the run did there.
-    pub deployed: Deployed,
+    /// What the run did there (a direct deployment).
+    pub deployed: Option<Deployed>,
+    /// How the Safe executed the plan's proposal there (a deployment
+    /// through the Safe).
+    pub safe: Option<crate::safe::SafeRehearsal>,
     /// Each contract the plan deployed, by step.
     pub addresses: Vec<(String, Address)>,
     /// Each transaction, in order.
@@ -116,42 +125,113 @@ fn change_of(
     }
 }
 
-/// Copies the environment's records and journals into `into`, so that the
-/// rehearsal reads what the real run would, and writes elsewhere.
+/// Copies the environment's records, journals and proposals into `into`,
+/// so that the rehearsal reads what the real run would, and writes
+/// elsewhere.
 fn copy_records(root: &Path, env: &str, into: &Path) -> Result<(), DeployError> {
-    let from = slipway_contracts::records_dir(root, env);
-    let to = slipway_contracts::records_dir(into, env);
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source: std::io::Error| {
-            DeployError::Rehearsal(format!("{}: {source}", path.display()))
-        }
+    copy_tree(
+        &slipway_contracts::records_dir(root, env),
+        &slipway_contracts::records_dir(into, env),
+    )
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<(), DeployError> {
+    let failed = |path: &Path, source: std::io::Error| {
+        DeployError::Rehearsal(format!("{}: {source}", path.display()))
     };
-    std::fs::create_dir_all(&to).map_err(io(&to))?;
-    let entries = match std::fs::read_dir(&from) {
+    std::fs::create_dir_all(to).map_err(|e| failed(to, e))?;
+    let entries = match std::fs::read_dir(from) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(io(&from)(e)),
+        Err(e) => return Err(failed(from, e)),
     };
     for entry in entries {
-        let entry = entry.map_err(io(&from))?;
-        if entry.file_type().map_err(io(&from))?.is_file() {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).map_err(io(&entry.path()))?;
+        let entry = entry.map_err(|e| failed(from, e))?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(|e| failed(&path, e))?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&path, &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(&path, &target).map_err(|e| failed(&path, e))?;
         }
     }
     Ok(())
 }
 
-/// The deployer a rehearsal impersonates: the signer's account, read
-/// without unlocking anything.
-fn deployer_of(config: &Config, env: &Environment, signer: &str) -> Result<Address, DeployError> {
-    if let Multisig::Safe { .. } = env.multisig {
-        return Err(DeployError::Rehearsal(format!(
-            "environment `{}` deploys through its Safe: rehearse the Safe's execution with `slipway safe` once it is proposed",
-            env.name
-        )));
+/// Who deploys: the environment's Safe, or the signer's account (read
+/// without unlocking anything), which the rehearsal impersonates.
+fn deployer_of(
+    config: &Config,
+    env: &Environment,
+    signer: &str,
+) -> Result<(Address, bool), DeployError> {
+    match env.multisig {
+        Multisig::Safe { address, .. } => Ok((address, true)),
+        _ => Ok((address_of(env, signer, config.vars())?, false)),
     }
-    Ok(address_of(env, signer, config.vars())?)
+}
+
+/// Runs the plan through the Safe on the fork: proposes (or finds the
+/// proposal waiting, with its signatures), has the Safe execute it there,
+/// and records what it deployed.
+async fn through_safe(
+    deployment: &Deployment<'_>,
+    rehearsal: &Rehearsal,
+    config: &Config,
+    options: &DeployOptions,
+    command: &str,
+) -> Result<Option<crate::safe::SafeRehearsal>, DeployError> {
+    let boxed = |e: crate::safe::SafeUseError| DeployError::Safe(Box::new(e));
+    let open = || async {
+        let mut safe = open_safe(
+            config,
+            deployment.env,
+            deployment.client,
+            AllowedRisks::default(),
+        )
+        .await
+        .map_err(boxed)?;
+        safe.dir = proposals_dir(deployment.root, &deployment.env.name);
+        // Nothing of a rehearsal reaches the Transaction Service.
+        safe.service = None;
+        Ok::<_, DeployError>(safe)
+    };
+    // Proposes what is left (or finds the proposal waiting), or takes in
+    // what the Safe executed.
+    let run = || async {
+        let safe = open().await?;
+        let effect = deployment.effect(options).await?;
+        let outcome = deploy_through_open_safe(
+            deployment,
+            effect,
+            options,
+            &safe,
+            AllowedRisks::default(),
+            command,
+        )
+        .await?;
+        Ok::<_, DeployError>((safe, outcome))
+    };
+    let (safe, outcome) = run().await?;
+    let proposal = match (outcome.proposed, outcome.waiting) {
+        (Some((_, proposal, _)), _) => proposal,
+        (None, Some(waiting)) => Proposal::load(&waiting.path).map_err(|e| boxed(e.into()))?,
+        (None, None) => return Ok(None),
+    };
+    let executed = rehearse_safe_tx(
+        rehearsal,
+        &deployment.lifecycle,
+        safe.state.address,
+        &proposal.tx,
+        &proposal.signatures,
+    )
+    .await
+    .map_err(boxed)?;
+    // Again: the journal takes in the execution, and the records are
+    // written.
+    run().await?;
+    Ok(Some(executed))
 }
 
 /// Rehearses `request` on a fork of its environment: sends nothing to
@@ -164,9 +244,9 @@ pub async fn rehearse(request: &DeployRequest<'_>) -> Result<Rehearsed, DeployEr
         ..
     } = *request;
     let (_, plan) = load_plan(config, env, artifacts, request.plan)?;
-    let deployer = deployer_of(config, env, request.signer)?;
-    let Rehearsal { client, block } =
-        slipway_chain::rehearsal(config, env, &[deployer], request.command).await?;
+    let (deployer, safe) = deployer_of(config, env, request.signer)?;
+    let senders: &[Address] = if safe { &[] } else { &[deployer] };
+    let rehearsal = slipway_chain::rehearsal(config, env, senders, request.command).await?;
     // The rehearsal's own records and journal, left for a person to read.
     let scratch = config.path(&Path::new(REHEARSAL_DIR).join(&env.name));
     match std::fs::remove_dir_all(&scratch) {
@@ -185,8 +265,8 @@ pub async fn rehearse(request: &DeployRequest<'_>) -> Result<Rehearsed, DeployEr
         root: &scratch,
         env,
         plan: &plan,
-        client: &client,
-        signer: Some(&signer),
+        client: &rehearsal.client,
+        signer: (!safe).then_some(&signer),
         deployer,
         lifecycle: Lifecycle::rehearsal(env),
     };
@@ -198,9 +278,16 @@ pub async fn rehearse(request: &DeployRequest<'_>) -> Result<Rehearsed, DeployEr
     if let Some(refusal) = effect.refusal() {
         return Err(DeployError::Changed(refusal));
     }
-    let deployed = deployment
-        .execute(effect.clone(), &options, &|_| {})
-        .await?;
+    let (deployed, executed) = if safe {
+        let executed =
+            through_safe(&deployment, &rehearsal, config, &options, request.command).await?;
+        (None, executed)
+    } else {
+        let deployed = deployment
+            .execute(effect.clone(), &options, &|_| {})
+            .await?;
+        (Some(deployed), None)
+    };
     let journal = crate::Journal::read(&deployment.journal_path())?;
     let addresses = plan
         .steps
@@ -221,11 +308,14 @@ pub async fn rehearse(request: &DeployRequest<'_>) -> Result<Rehearsed, DeployEr
             .iter()
             .filter_map(|s| s.artifact.as_ref().map(|a| &a.abi)),
     );
+    let client = &rehearsal.client;
+    let block = rehearsal.block.clone();
     let head = client.agreed_block_number().await?;
     let mut rehearsed = Rehearsed {
         block: block.clone(),
         effect,
         deployed,
+        safe: executed,
         addresses,
         transactions: Vec::new(),
         events: Vec::new(),

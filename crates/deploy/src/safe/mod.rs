@@ -29,6 +29,7 @@ pub use execute::{
 pub use export::transaction_builder_json;
 pub use info::{SafeInfo, safe_info};
 pub use open::{OpenSafe, lock_proposals, open_safe, proposals_dir};
+pub(crate) use plan::deploy_through_open_safe;
 pub use plan::{SafeDeploy, Waiting, deploy_through_safe};
 pub use propose::{
     OwnerChangeRequest, propose, propose_invocation, propose_owner_change, reject_proposal,

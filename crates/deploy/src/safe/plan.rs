@@ -71,11 +71,29 @@ pub async fn deploy_through_safe(
     if let Some(refusal) = effect.refusal() {
         return Err(DeployError::Changed(refusal));
     }
-    let env = deployment.env;
-    let client = deployment.client;
-    let safe = open_safe(config, env, client, allowed)
+    let mut safe = open_safe(config, deployment.env, deployment.client, allowed)
         .await
         .map_err(safe_error)?;
+    // The proposals sit with the deployment's records.
+    safe.dir = super::proposals_dir(deployment.root, &deployment.env.name);
+    deploy_through_open_safe(deployment, effect, options, &safe, allowed, command).await
+}
+
+/// [`deploy_through_safe`] with the Safe opened (a rehearsal opens it on
+/// its fork, with no Transaction Service).
+pub(crate) async fn deploy_through_open_safe(
+    deployment: &Deployment<'_>,
+    effect: Effect,
+    options: &DeployOptions,
+    safe: &OpenSafe,
+    allowed: AllowedRisks,
+    command: &str,
+) -> Result<SafeDeploy, DeployError> {
+    if let Some(refusal) = effect.refusal() {
+        return Err(DeployError::Changed(refusal));
+    }
+    let env = deployment.env;
+    let client = deployment.client;
     let path = deployment.journal_path();
     let mut journal = Journal::open(&path, command, options.reset)?;
     // The effect was computed before the lock: decide from what holds now.
@@ -103,7 +121,7 @@ pub async fn deploy_through_safe(
             .filter(|(_, s)| s.awaiting_safe() == Some(hash))
             .map(|(id, _)| id.clone())
             .collect();
-        let (file, proposal) = find_proposal(&safe, hash)?;
+        let (file, proposal) = find_proposal(safe, hash)?;
         let executed = match proposal.executed {
             Some(executed) => Some(executed),
             None => landed_before(client, &proposal).await.map_err(safe_error)?,
@@ -283,7 +301,7 @@ pub async fn deploy_through_safe(
     if calls.is_empty() {
         return Ok(outcome);
     }
-    let (proposal, file) = propose_calls(&safe, calls, allowed).map_err(safe_error)?;
+    let (proposal, file) = propose_calls(safe, calls, allowed).map_err(safe_error)?;
     begin(deployment, &mut journal, &mut state, safe.state.address).await?;
     for (id, input) in &proposed {
         let record = JournalRecord::Proposed {

@@ -74,26 +74,9 @@ pub(crate) fn rehearsed(rehearsed: &slipway_ops::OpsRehearsed, env: &str) {
         ),
         RehearsedOutcome::Reverted(reason) => println!("  REVERTED before sending: {reason}"),
         RehearsedOutcome::Safe(safe) => {
-            println!(
-                "  executed by the Safe ({}) in {}",
-                safe.safe_tx_hash, safe.executed.hash
-            );
-            let list = |owners: &[alloy_primitives::Address]| {
-                if owners.is_empty() {
-                    "none".to_owned()
-                } else {
-                    owners
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            };
-            println!("  real signatures: {}", list(&safe.signed));
-            println!(
-                "  approved on the fork by impersonated owners: {}",
-                list(&safe.impersonated)
-            );
+            for line in super::rehearsal::safe_lines(safe) {
+                println!("  {line}");
+            }
         }
     }
     for event in &rehearsed.events {

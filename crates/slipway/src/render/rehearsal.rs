@@ -13,6 +13,9 @@ pub(crate) fn text(env: &str, rehearsed: &Rehearsed) -> String {
         "Rehearsal on a fork of {env} at block {} ({:#x}); nothing was sent to {env}",
         rehearsed.block.number, rehearsed.block.hash
     )];
+    if let Some(safe) = &rehearsed.safe {
+        lines.extend(safe_lines(safe).into_iter().map(|l| format!("  {l}")));
+    }
     for (step, address) in &rehearsed.addresses {
         lines.push(format!("  {step} at {address}"));
     }
@@ -46,6 +49,32 @@ pub(crate) fn text(env: &str, rehearsed: &Rehearsed) -> String {
     lines.join("\n")
 }
 
+/// How the Safe executed a rehearsed transaction, in lines.
+pub(crate) fn safe_lines(safe: &slipway_deploy::safe::SafeRehearsal) -> Vec<String> {
+    let list = |owners: &[alloy_primitives::Address]| {
+        if owners.is_empty() {
+            "none".to_owned()
+        } else {
+            owners
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    vec![
+        format!(
+            "executed by the Safe ({}) in {}",
+            safe.safe_tx_hash, safe.executed.hash
+        ),
+        format!("real signatures: {}", list(&safe.signed)),
+        format!(
+            "approved on the fork by impersonated owners: {}",
+            list(&safe.impersonated)
+        ),
+    ]
+}
+
 /// As JSON.
 pub(crate) fn json(rehearsed: &Rehearsed) -> serde_json::Value {
     json!({
@@ -56,6 +85,12 @@ pub(crate) fn json(rehearsed: &Rehearsed) -> serde_json::Value {
             "transactions": rehearsed.transactions.iter().map(|t| json!({
                 "hash": t.hash, "created": t.created, "gas_used": t.gas_used, "success": t.success,
             })).collect::<Vec<_>>(),
+            "safe": rehearsed.safe.as_ref().map(|safe| json!({
+                "safe_tx_hash": safe.safe_tx_hash,
+                "executed_in": safe.executed.hash,
+                "signed": safe.signed,
+                "impersonated": safe.impersonated,
+            })),
             "gas_used": rehearsed.gas_used,
             "cost_wei": rehearsed.cost.to_string(),
             "events": rehearsed.events.iter().map(|e| json!({

@@ -384,9 +384,42 @@ async fn the_bundled_plan_deploys_through_a_safe_on_anvil() {
         .last()
         .expect("the proposal file")
         .to_owned();
-    for signer in ["a", "b"] {
-        succeeded(run(owner(&["safe", "sign", &proposal, "--signer", signer])));
-    }
+    // Rehearsed with a's real signature: on a fork of anvil at its
+    // finalized block (64 behind its head), the one owner missing approves
+    // the hash and the Safe executes the plan there; nothing reaches anvil.
+    let finalize = || async { rpc(&amoy.anvil.url(), "anvil_mine", json!(["0x41"])).await };
+    succeeded(run(owner(&["safe", "sign", &proposal, "--signer", "a"])));
+    finalize().await;
+    let rehearsed = succeeded(run(staging(
+        &dir,
+        &amoy,
+        &["deploy", "--rehearse-only", "--json"],
+    )));
+    let rehearsal: Value = serde_json::from_slice(&rehearsed.stdout).expect("json");
+    let rehearsal = &rehearsal["rehearsal"];
+    assert_eq!(
+        rehearsal["safe"]["signed"],
+        json!([owners[0].to_lowercase()]),
+        "{rehearsal}"
+    );
+    assert_eq!(
+        rehearsal["safe"]["impersonated"].as_array().map(Vec::len),
+        Some(1),
+        "{rehearsal}"
+    );
+    let predicted = rehearsal["addresses"]
+        .as_array()
+        .expect("addresses")
+        .iter()
+        .find(|a| a["step"] == "Bridge")
+        .and_then(|a| a["address"].as_str())
+        .expect("the bridge's address")
+        .to_lowercase();
+    assert!(
+        !dir.join("deployments/staging/Bridge.json").exists(),
+        "the rehearsal recorded nothing of the project's"
+    );
+    succeeded(run(owner(&["safe", "sign", &proposal, "--signer", "b"])));
     succeeded(run(owner(&["safe", "execute", &proposal, "--signer", "a"])));
     let recorded = succeeded(run(staging(&dir, &amoy, &["deploy"])));
     assert!(
@@ -398,6 +431,11 @@ async fn the_bundled_plan_deploys_through_a_safe_on_anvil() {
     assert_eq!(
         bridge["deployer"].as_str().map(str::to_lowercase),
         Some(safe.to_lowercase())
+    );
+    assert_eq!(
+        bridge["address"].as_str().map(str::to_lowercase),
+        Some(predicted),
+        "the rehearsal predicted the bridge's address"
     );
     let admin = format!("0x{}", "00".repeat(32));
     let has_role = succeeded(run(staging(
@@ -423,7 +461,6 @@ async fn the_bundled_plan_deploys_through_a_safe_on_anvil() {
     // Rehearsed first, on a fork of anvil at its finalized block (anvil
     // finalizes 64 blocks behind its head): the guardian impersonated,
     // nothing sent to anvil.
-    let finalize = || async { rpc(&amoy.anvil.url(), "anvil_mine", json!(["0x41"])).await };
     finalize().await;
     let rehearsed = text(&succeeded(run(staging(
         &dir,
