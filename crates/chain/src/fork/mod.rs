@@ -58,7 +58,7 @@ pub enum ForkError {
     #[error(transparent)]
     Net(#[from] slipway_net::NetError),
     /// The remote did not answer.
-    #[error("cannot fork: {0}")]
+    #[error(transparent)]
     Provider(#[from] ProviderError),
     /// The block asked for does not exist there.
     #[error("cannot fork at block {asked}: the remote's head is {head}")]
@@ -69,16 +69,8 @@ pub enum ForkError {
         head: u64,
     },
     /// The remote's block did not read.
-    #[error("cannot fork: the remote sent a block without {0}")]
+    #[error("the remote sent a block without {0}")]
     BadBlock(&'static str),
-    /// The remote is on another chain than expected.
-    #[error("cannot fork: the remote is on chain {actual}, where {expected} was expected")]
-    WrongChain {
-        /// Expected.
-        expected: u64,
-        /// What it said.
-        actual: u64,
-    },
     /// The fetch thread could not start.
     #[error("cannot start the fork's fetch thread: {0}")]
     Thread(#[source] std::io::Error),

@@ -201,7 +201,7 @@ async fn forking_a_block_the_remote_does_not_have_or_an_unreachable_remote_says_
         .expect_err("nothing listens")
         .to_string();
     assert!(
-        error.contains("cannot fork") && error.contains("refused"),
+        error.contains("eth_chainId") && error.contains("connection refused"),
         "{error}"
     );
 }

@@ -55,10 +55,7 @@ impl ForkPool {
         if let Some(open) = self.opened.lock().ok().and_then(|o| o.get(&key).cloned()) {
             return Ok(open);
         }
-        let opened = self
-            .factory
-            .fork(source, block)
-            .map_err(|e| e.to_string())?;
+        let opened = self.factory.fork(source, block).map_err(|e| e.0)?;
         if let Ok(mut all) = self.opened.lock() {
             all.entry(key).or_insert_with(|| Arc::clone(&opened));
         }
@@ -67,7 +64,7 @@ impl ForkPool {
 
     /// The URL an alias names (`vm.rpcUrl`).
     pub fn url(&self, alias: &str) -> Result<String, String> {
-        self.factory.url(alias).map_err(|e| e.to_string())
+        self.factory.url(alias).map_err(|e| e.0)
     }
 }
 
