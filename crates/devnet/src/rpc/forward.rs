@@ -23,6 +23,16 @@ fn block_position(method: &str) -> Option<usize> {
     }
 }
 
+/// Methods that answer with a block (or what it holds): the fork block
+/// itself is the remote's, whose header this chain's first block only
+/// borrows the number and hash of.
+fn returns_block(method: &str) -> bool {
+    matches!(
+        method,
+        "eth_getBlockByNumber" | "eth_getBlockReceipts" | "eth_getBlockTransactionCountByNumber"
+    )
+}
+
 /// Methods whose `null` ("not here") is asked of the remote.
 pub(crate) fn unknown_here(method: &str) -> bool {
     matches!(
@@ -72,9 +82,24 @@ pub(crate) fn before_fork(
     if method == "eth_getLogs" {
         return logs(upstream, first, params, local);
     }
+    if matches!(
+        method,
+        "eth_getBlockByHash" | "eth_getBlockTransactionCountByHash"
+    ) && params
+        .first()
+        .and_then(|h| serde_json::from_value::<alloy_primitives::B256>(h.clone()).ok())
+        == Some(upstream.block().hash)
+    {
+        return Some(ask(upstream, method, Value::Array(params)));
+    }
     let block = params.get(block_position(method)?)?;
     let number = number_of(block)?;
-    (number < first).then(|| ask(upstream, method, Value::Array(params.clone())))
+    let theirs = if returns_block(method) {
+        number <= first
+    } else {
+        number < first
+    };
+    theirs.then(|| ask(upstream, method, Value::Array(params.clone())))
 }
 
 fn logs(

@@ -98,6 +98,22 @@ async fn a_forked_node_reads_the_remote_keeps_its_writes_and_restarts_exactly() 
         rpc(&url, "eth_getBlockByNumber", json!([old, false])).await["hash"],
         rpc(&remote.url, "eth_getBlockByNumber", json!([old, false])).await["hash"]
     );
+    // The fork block itself is the remote's, header and all.
+    let fork_block = format!("{remote_head:#x}");
+    let ours = rpc(&url, "eth_getBlockByNumber", json!([fork_block, false])).await;
+    assert_eq!(
+        ours,
+        rpc(
+            &remote.url,
+            "eth_getBlockByNumber",
+            json!([fork_block, false])
+        )
+        .await
+    );
+    assert_eq!(
+        rpc(&url, "eth_getBlockByHash", json!([ours["hash"], false])).await["parentHash"],
+        ours["parentHash"]
+    );
 
     // An impersonated account sends on the fork, and only there.
     rpc(&url, "anvil_impersonateAccount", json!([HOLDER])).await;
