@@ -6,10 +6,12 @@
 //! that name their real cause and what to do (`error.rs`). It knows nothing
 //! of chains or JSON-RPC methods: `ws.rs` only carries JSON messages. The
 //! other direction too: who may reach slipway's own servers (`exposure.rs`:
-//! Host allowlist, browser origins and CORS).
+//! Host allowlist, browser origins and CORS). `probe.rs` is `slipway probe`,
+//! a container's exec-form health check.
 
 mod error;
 pub mod exposure;
+mod probe;
 mod proxy;
 mod resolve;
 mod tls;
@@ -22,6 +24,7 @@ use url::Url;
 
 pub use error::{Cause, DnsFailure, Failure, NetError, classify};
 pub use exposure::Exposure;
+pub use probe::{Probe, probe};
 pub use proxy::ProxySettings;
 pub use tls::{Trust, client_config};
 pub use ws::WsConnection;

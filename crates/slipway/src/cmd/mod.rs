@@ -13,6 +13,7 @@ mod lint;
 mod monitor;
 mod node;
 mod ops;
+mod probe;
 mod roles;
 mod safe;
 mod snapshot;
@@ -86,6 +87,9 @@ enum Command {
     /// Watch an environment: health checks, transaction and event rules,
     /// alerts, Prometheus metrics, the automated circuit breaker.
     Monitor(monitor::MonitorArgs),
+    /// Check that a URL answers 2xx within a timeout (a container's health
+    /// check in exec form); exit 1 if it does not.
+    Probe(probe::ProbeArgs),
 }
 
 impl Cli {
@@ -112,6 +116,7 @@ impl Cli {
             Command::Incident(args) => args.run(&self.global),
             Command::Roles(args) => args.run(&self.global),
             Command::Monitor(args) => args.run(&self.global),
+            Command::Probe(args) => args.run(&self.global),
         }
     }
 }

@@ -13,6 +13,7 @@ mod fork;
 mod foundry_projects;
 mod foundry_suite;
 mod human_output;
+mod infra;
 mod layout;
 mod library_flow;
 mod lint;
