@@ -8,6 +8,7 @@ mod config;
 mod coverage;
 mod deploy;
 mod incident;
+mod infra;
 mod init;
 mod lint;
 mod monitor;
@@ -87,6 +88,9 @@ enum Command {
     /// Watch an environment: health checks, transaction and event rules,
     /// alerts, Prometheus metrics, the automated circuit breaker.
     Monitor(monitor::MonitorArgs),
+    /// Infrastructure: check Dockerfiles, compose files, ECS task
+    /// definitions and CloudFormation templates against the hardening rules.
+    Infra(infra::InfraArgs),
     /// Check that a URL answers 2xx within a timeout (a container's health
     /// check in exec form); exit 1 if it does not.
     Probe(probe::ProbeArgs),
@@ -117,6 +121,7 @@ impl Cli {
             Command::Roles(args) => args.run(&self.global),
             Command::Monitor(args) => args.run(&self.global),
             Command::Probe(args) => args.run(&self.global),
+            Command::Infra(args) => args.run(&self.global),
         }
     }
 }
