@@ -377,7 +377,7 @@ impl Providers {
     /// Several calls in one JSON-RPC batch (one HTTP request), failing
     /// over as a whole: each call's own answer or JSON-RPC error, in order.
     /// WebSocket providers are asked one call at a time.
-    pub async fn batch(
+    pub(crate) async fn batch(
         &self,
         calls: &[(&str, Value)],
     ) -> Result<Vec<Result<Value, ProviderError>>, ProviderError> {

@@ -69,8 +69,10 @@ pub async fn rehearsal(
         )));
     }
     let settings = NodeSettings {
+        // No dev account is funded: the rehearsal sees the real balances,
+        // a deployer short of gas money included.
         devnet: DevnetSettings {
-            accounts: 1,
+            accounts: 0,
             ..DevnetSettings::default()
         },
         hardfork: env.hardfork,
