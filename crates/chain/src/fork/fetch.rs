@@ -103,7 +103,8 @@ pub(crate) fn remote_error(error: &ProviderError, block: u64) -> RemoteError {
     }
 }
 
-fn quantity(value: &Value) -> Option<u64> {
+/// A JSON-RPC quantity (`"0x1f"`) as a number.
+pub(super) fn quantity(value: &Value) -> Option<u64> {
     serde_json::from_value::<U64>(value.clone())
         .ok()
         .map(|n| n.to::<u64>())

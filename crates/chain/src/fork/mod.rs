@@ -107,8 +107,7 @@ fn read_point(chain_id: u64, block: &Value) -> Result<ForkBlock, ForkError> {
     let quantity = |name: &'static str| {
         block
             .get(name)
-            .and_then(|v| serde_json::from_value::<U64>(v.clone()).ok())
-            .map(|n| n.to::<u64>())
+            .and_then(fetch::quantity)
             .ok_or(ForkError::BadBlock(name))
     };
     let hash = |name: &'static str| {

@@ -393,6 +393,10 @@ pub(crate) fn response(id: Value, result: Result<Value, RpcError>) -> Value {
 /// Runs one method; on a forked chain, what came before the fork is the
 /// remote's (`forward.rs`).
 pub(crate) fn call(ctx: &Arc<Ctx>, method: &str, p: &Params<'_>) -> Result<Value, RpcError> {
+    // A chain of its own (the common case) takes no lock to find out.
+    if !ctx.node.is_forked() {
+        return call_here(ctx, method, p);
+    }
     let Some((upstream, first)) = ctx
         .node
         .read(|c| c.upstream().cloned().map(|u| (u, c.first_block())))
