@@ -45,6 +45,18 @@ pub enum LintSeverity {
     High,
 }
 
+impl LintSeverity {
+    /// Its name, as configuration and the command line spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+
 /// A percentage in 0..=100.
 pub(crate) fn percent<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     let value = f64::deserialize(d)?;

@@ -1,10 +1,17 @@
-//! slipway's infrastructure (issue 37). `check` is `slipway infra check`:
-//! SOP §2.2's hardening rules enforced on Dockerfiles, compose files, ECS
-//! task definitions and CloudFormation templates — the shipped `infra/`
-//! and a team's own — as findings with file and line, in the analyzer's
-//! finding type, so they render as text, JSON and SARIF like every other
-//! rule set.
+//! slipway's infrastructure (issue 37):
+//! - `check` is `slipway infra check`: SOP §2.2's hardening rules enforced
+//!   on Dockerfiles, compose files, ECS task definitions and
+//!   CloudFormation templates — the shipped `infra/` and a team's own;
+//! - `audit` is `slipway audit`: Solidity dependencies (lockfiles, `lib/`
+//!   checkouts) against GitHub's advisories, and the pinned compiler
+//!   against its known bugs.
+//!
+//! Findings come in the analyzer's type, with file and line, so they
+//! render as text, JSON and SARIF like every other rule set.
 
+pub mod audit;
 pub mod check;
+mod finding;
 
+pub use audit::{AuditError, AuditReport, audit};
 pub use check::{InfraError, InfraReport, check, rule_set};

@@ -46,7 +46,8 @@ pub(crate) struct FindingArgs {
     no_cache: bool,
 }
 
-fn severity(text: &str) -> Severity {
+/// A severity as the command line spells it.
+pub(crate) fn severity(text: &str) -> Severity {
     match text {
         "info" => Severity::Info,
         "low" => Severity::Low,

@@ -58,12 +58,14 @@ pub(crate) fn status(ui: Ui, verb: &str, rest: &str) {
 }
 
 /// `n` and the noun, plural unless `n` is 1: `count(2, "file")` is
-/// "2 files" (regular plurals only).
+/// "2 files", `count(2, "dependency")` "2 dependencies".
 pub(crate) fn count(n: usize, noun: &str) -> String {
     if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
+        return format!("1 {noun}");
+    }
+    match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
     }
 }
 

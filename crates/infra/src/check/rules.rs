@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
 use slipway_analyze::{Confidence, Finding, RuleSet, SarifRule, Severity};
 
 /// One rule: id, severity, title, what it finds, what to do.
@@ -132,7 +131,7 @@ pub fn rule_set() -> RuleSet {
 pub(crate) fn finding(
     id: &str,
     path: &Path,
-    (line, column): (usize, usize),
+    at: (usize, usize),
     message: String,
     key: &str,
 ) -> Finding {
@@ -140,30 +139,7 @@ pub(crate) fn finding(
         .iter()
         .find(|r| r.id == id)
         .map_or(Severity::Medium, |r| r.severity);
-    let fingerprint = Sha256::digest(format!("{id}|{}|{key}", path.display()).as_bytes());
-    Finding {
-        id: id.to_owned(),
-        severity,
-        confidence: Confidence::High,
-        message,
-        path: path.to_path_buf(),
-        line,
-        column,
-        end_line: line,
-        end_column: column,
-        start: 0,
-        length: 0,
-        contract: None,
-        function: None,
-        fingerprint: fingerprint
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-        suppressed: None,
-        baselined: false,
-        fix: None,
-    }
+    crate::finding::finding(id, severity, path, at, message, key)
 }
 
 /// Whether an environment variable's name says it holds a secret (a name

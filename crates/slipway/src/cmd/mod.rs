@@ -2,6 +2,7 @@
 
 mod account;
 mod analyze;
+mod audit;
 mod build;
 mod call;
 mod config;
@@ -91,6 +92,9 @@ enum Command {
     /// Infrastructure: check Dockerfiles, compose files, ECS task
     /// definitions and CloudFormation templates against the hardening rules.
     Infra(infra::InfraArgs),
+    /// Check the Solidity dependencies (lockfiles, lib/ checkouts) against
+    /// security advisories, and the pinned compiler against its known bugs.
+    Audit(audit::AuditArgs),
     /// Check that a URL answers 2xx within a timeout (a container's health
     /// check in exec form); exit 1 if it does not.
     Probe(probe::ProbeArgs),
@@ -122,6 +126,7 @@ impl Cli {
             Command::Monitor(args) => args.run(&self.global),
             Command::Probe(args) => args.run(&self.global),
             Command::Infra(args) => args.run(&self.global),
+            Command::Audit(args) => args.run(&self.global),
         }
     }
 }

@@ -4,6 +4,7 @@
 mod account;
 mod analyze;
 mod anvil;
+mod audit;
 mod call;
 mod cli;
 mod common;
