@@ -26,8 +26,10 @@ mod monitor;
 mod ops;
 mod project;
 mod raw;
+mod resolved;
 mod secret;
 mod source;
+pub mod state;
 mod test_host;
 
 pub use analyze::{AnalyzeConfig, LintConfig};
@@ -50,6 +52,7 @@ pub use monitor::{
 };
 pub use ops::{AboveRule, AdminRule, OpsMapping, RolesPolicy};
 pub use project::ProjectConfig;
+pub use resolved::Resolved;
 pub use secret::{REDACTED, RpcUrl, Secret};
 pub use test_host::{DEFAULT_SENDER, FsAccess, FsPermission, TestConfig};
 

@@ -117,6 +117,89 @@ impl Serialize for RpcUrl {
     }
 }
 
+/// The parts of a URL that may be a credential: the whole URL, its user
+/// and password, its query, and long path segments (hosted providers put
+/// API keys there).
+fn url_secrets(what: &str, url: &RpcUrl, out: &mut Vec<(String, String)>) {
+    if !url.carries_credentials() {
+        return;
+    }
+    let full = url.expose();
+    out.push((what.to_owned(), full.to_string()));
+    out.push((what.to_owned(), full.username().to_owned()));
+    out.extend(full.password().map(|p| (what.to_owned(), p.to_owned())));
+    out.extend(full.query().map(|q| (what.to_owned(), q.to_owned())));
+    for segment in full.path_segments().into_iter().flatten() {
+        out.push((what.to_owned(), segment.to_owned()));
+    }
+}
+
+/// Values shorter than this are not searched for (a port, `v2`): they
+/// would be found everywhere.
+const SHORTEST_SECRET: usize = 12;
+
+impl crate::Environment {
+    /// The secret values this environment uses, each with where it comes
+    /// from (`SIGNER_KEY`, `the RPC URL`): private keys and keystore
+    /// passwords from the variables its signers name, credentials in its
+    /// RPC and signer URLs, a dev chain's own mnemonic, its Safe service
+    /// key, and `ETHERSCAN_API_KEY`.
+    /// For searching what is about to be written (backups) for them; they
+    /// are never to be shown.
+    pub fn secret_values(&self, vars: &crate::Vars) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        match &self.target {
+            crate::Target::Rpc(urls) => {
+                for url in urls {
+                    url_secrets("the RPC URL", url, &mut out);
+                }
+            }
+            crate::Target::Embedded(devnet) if devnet.mnemonic != crate::DEV_MNEMONIC => {
+                out.push((
+                    "the dev chain's mnemonic".to_owned(),
+                    devnet.mnemonic.clone(),
+                ));
+            }
+            crate::Target::Embedded(_) => {}
+        }
+        for (name, signer) in &self.signers {
+            match signer {
+                crate::Signer::Env { var } => {
+                    if let Some(key) = vars.get(var) {
+                        out.push((var.clone(), key.to_owned()));
+                        if let Some(bare) = key.strip_prefix("0x") {
+                            out.push((var.clone(), bare.to_owned()));
+                        }
+                    }
+                }
+                crate::Signer::Keystore {
+                    password_env: Some(var),
+                    ..
+                } => out.extend(vars.get(var).map(|p| (var.clone(), p.to_owned()))),
+                crate::Signer::External { url, .. } => {
+                    url_secrets(&format!("signer `{name}`'s URL"), url, &mut out);
+                }
+                _ => {}
+            }
+        }
+        if let crate::Multisig::Safe {
+            service: Some(service),
+            ..
+        } = &self.multisig
+            && let Some(key) = &service.api_key
+        {
+            out.push(("the Safe service key".to_owned(), key.expose().to_owned()));
+        }
+        if let Some(key) = vars.get("ETHERSCAN_API_KEY") {
+            out.push(("ETHERSCAN_API_KEY".to_owned(), key.to_owned()));
+        }
+        out.retain(|(_, value)| value.len() >= SHORTEST_SECRET);
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,7 +65,7 @@ pub struct DeploymentRecord {
 
 /// `deployments/<env>`.
 pub fn records_dir(root: &Path, env: &str) -> PathBuf {
-    root.join("deployments").join(env)
+    slipway_config::state::records_dir(root, env)
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RecordError + '_ {

@@ -215,6 +215,14 @@ impl Keystores {
         declared_address(path)
     }
 
+    /// Whether `bytes` look like a Web3 Secret Storage keystore (JSON with a
+    /// `crypto` object), for code that must never carry one elsewhere
+    /// (backups).
+    pub fn is_keystore(bytes: &[u8]) -> bool {
+        serde_json::from_slice::<serde_json::Value>(bytes)
+            .is_ok_and(|json| json.get("crypto").or_else(|| json.get("Crypto")).is_some())
+    }
+
     /// Decrypts the keystore file at `path`.
     pub fn unlock(path: &Path, password: &Password) -> Result<LocalKey, KeystoreError> {
         let text = std::fs::read_to_string(path).map_err(|source| {

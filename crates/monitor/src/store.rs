@@ -24,7 +24,7 @@ pub const REORG_WINDOW: usize = 128;
 
 /// Where the monitor of `env` keeps its state under the project at `root`.
 pub fn state_dir(root: &Path, env: &str) -> PathBuf {
-    root.join(".slipway").join("env").join(env).join("monitor")
+    slipway_config::state::monitor_dir(root, env)
 }
 
 /// The cursor.

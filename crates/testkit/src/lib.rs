@@ -8,7 +8,8 @@
 //! client); Debian's Prometheus and Alertmanager ([`Prometheus`],
 //! [`Alertmanager`]) and a webhook receiver that shows each alert once by
 //! its dedup key ([`WebhookReceiver`]); a JSON-RPC relay that counts what a
-//! client asks a node ([`CountingRelay`]). Each listens on 127.0.0.1 on a free port and is stopped
+//! client asks a node ([`CountingRelay`]); a local S3, PyPI moto with
+//! boto3 to look into it ([`MotoS3`]). Each listens on 127.0.0.1 on a free port and is stopped
 //! by its PID when dropped. Only tests and benchmarks use this crate.
 
 mod anvil;
@@ -19,6 +20,7 @@ mod prometheus;
 mod proxy;
 mod receiver;
 mod relay;
+mod s3;
 mod safe_service;
 mod tls_front;
 
@@ -30,5 +32,6 @@ pub use prometheus::{Alertmanager, Prometheus};
 pub use proxy::Proxy;
 pub use receiver::WebhookReceiver;
 pub use relay::CountingRelay;
+pub use s3::MotoS3;
 pub use safe_service::SafeServiceStandIn;
 pub use tls_front::TlsFront;

@@ -537,3 +537,39 @@ fn monitor_rules_come_from_slipway_toml_and_monitor_files_with_located_errors() 
     let error = Config::load(dir.path()).expect_err("refused").to_string();
     assert!(error.contains("also used in slipway.toml"), "{error}");
 }
+
+#[test]
+fn an_environment_names_every_secret_value_it_uses_for_backups_to_search() {
+    let key = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+    let rpc_key = "d41d8cd98f00b204e9800998ecf8427e";
+    let config = parse(
+        r#"
+[environments.chain138]
+chain = "chain-138"
+rpc = ["https://rpc.chain138.example/v2/${RPC_KEY}", "http://127.0.0.1:8545"]
+signer = { kind = "env", var = "DEPLOYER_KEY" }
+[environments.chain138.signers.ops]
+kind = "keystore"
+path = "keys/ops.json"
+password_env = "OPS_PASSWORD"
+"#,
+        &[
+            ("DEPLOYER_KEY", key),
+            ("RPC_KEY", rpc_key),
+            ("OPS_PASSWORD", "correct horse battery"),
+            ("ETHERSCAN_API_KEY", "ETHERSCANKEY12345"),
+        ],
+    )
+    .expect("parse");
+    let env = config.environment("chain138").expect("chain138");
+    let found = env.secret_values(config.vars());
+    let has = |what: &str, value: &str| found.iter().any(|(w, v)| w == what && v == value);
+    assert!(has("DEPLOYER_KEY", key), "{}", found.len());
+    assert!(has("DEPLOYER_KEY", &key[2..]), "the key without 0x too");
+    assert!(has("the RPC URL", rpc_key), "the key in the URL's path");
+    assert!(has("OPS_PASSWORD", "correct horse battery"));
+    assert!(has("ETHERSCAN_API_KEY", "ETHERSCANKEY12345"));
+    // A URL without credentials is no secret; nothing short is searched for.
+    assert!(!found.iter().any(|(_, v)| v.contains("127.0.0.1")));
+    assert!(found.iter().all(|(_, v)| v.len() >= 12));
+}

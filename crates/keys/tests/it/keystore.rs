@@ -207,3 +207,15 @@ proptest::proptest! {
         let _ = Keystores::unlock_text(&damaged, path, &password);
     }
 }
+
+#[test]
+fn keystores_are_recognised_in_either_spelling_and_records_are_not() {
+    assert!(Keystores::is_keystore(SCRYPT.as_bytes()));
+    assert!(Keystores::is_keystore(
+        PBKDF2.replace("\"crypto\"", "\"Crypto\"").as_bytes()
+    ));
+    assert!(!Keystores::is_keystore(
+        br#"{"address": "0x00", "abi": []}"#
+    ));
+    assert!(!Keystores::is_keystore(b"slipway-devnet-log 1\n"));
+}

@@ -79,7 +79,7 @@ pub enum IncidentError {
 
 /// `incidents/<env>`.
 pub fn incidents_dir(root: &Path, env: &str) -> PathBuf {
-    root.join("incidents").join(env)
+    slipway_config::state::incidents_dir(root, env)
 }
 
 /// An environment's incidents.

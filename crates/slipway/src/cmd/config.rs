@@ -4,11 +4,6 @@ use std::{collections::BTreeMap, process::ExitCode};
 
 use clap::Args;
 use eyre::Result;
-use serde::Serialize;
-use slipway_config::{
-    CompilerConfig, Environment, FuzzConfig, Gates, InvariantConfig, MonitorConfig, ProjectConfig,
-    Provenance, TestConfig,
-};
 
 use crate::global::GlobalOpts;
 
@@ -21,20 +16,6 @@ pub(crate) struct ConfigArgs {
     /// JSON instead of TOML.
     #[arg(long)]
     json: bool,
-}
-
-#[derive(Serialize)]
-struct View<'a> {
-    project: &'a ProjectConfig,
-    compiler: &'a CompilerConfig,
-    fuzz: &'a FuzzConfig,
-    invariant: &'a InvariantConfig,
-    test: &'a TestConfig,
-    gates: &'a Gates,
-    monitor: &'a MonitorConfig,
-    environments: BTreeMap<String, Environment>,
-    /// Where each value came from, and the foundry.toml keys not used.
-    sources: &'a Provenance,
 }
 
 impl ConfigArgs {
@@ -56,17 +37,7 @@ impl ConfigArgs {
                 }
             }
         }
-        let view = View {
-            project: &config.project,
-            compiler: &config.compiler,
-            fuzz: &config.fuzz,
-            invariant: &config.invariant,
-            test: &config.test,
-            gates: &config.gates,
-            monitor: &config.monitor,
-            environments,
-            sources: &config.provenance,
-        };
+        let view = config.resolved(environments);
         let text = if self.json {
             serde_json::to_string_pretty(&view)?
         } else {

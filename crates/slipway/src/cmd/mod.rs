@@ -3,6 +3,7 @@
 mod account;
 mod analyze;
 mod audit;
+mod backup;
 mod build;
 mod call;
 mod config;
@@ -95,6 +96,11 @@ enum Command {
     /// Check the Solidity dependencies (lockfiles, lib/ checkouts) against
     /// security advisories, and the pinned compiler against its known bugs.
     Audit(audit::AuditArgs),
+    /// Back up an environment's operational state (records, journals,
+    /// proposals, incidents, the monitor's state) to a folder or S3.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty project state, checked first.
+    Restore(backup::RestoreArgs),
     /// Check that a URL answers 2xx within a timeout (a container's health
     /// check in exec form); exit 1 if it does not.
     Probe(probe::ProbeArgs),
@@ -127,6 +133,8 @@ impl Cli {
             Command::Probe(args) => args.run(&self.global),
             Command::Infra(args) => args.run(&self.global),
             Command::Audit(args) => args.run(&self.global),
+            Command::Backup(args) => args.run(&self.global),
+            Command::Restore(args) => args.run(&self.global),
         }
     }
 }

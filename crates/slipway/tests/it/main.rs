@@ -5,6 +5,7 @@ mod account;
 mod analyze;
 mod anvil;
 mod audit;
+mod backup;
 mod call;
 mod cli;
 mod common;

@@ -53,11 +53,21 @@ pub async fn node_with(
     chain_id: u64,
     mining: slipway_devnet::Mining,
 ) -> slipway_devnet::rpc::ServerHandle {
+    let devnet = slipway_config::DevnetSettings {
+        chain_id,
+        ..slipway_config::DevnetSettings::default()
+    };
+    node_of(state, devnet, mining).await
+}
+
+/// A fresh chain of `devnet`'s settings in `state`, served on a free port.
+pub async fn node_of(
+    state: &Path,
+    devnet: slipway_config::DevnetSettings,
+    mining: slipway_devnet::Mining,
+) -> slipway_devnet::rpc::ServerHandle {
     let settings = slipway_devnet::NodeSettings {
-        devnet: slipway_config::DevnetSettings {
-            chain_id,
-            ..slipway_config::DevnetSettings::default()
-        },
+        devnet,
         hardfork: slipway_config::Hardfork::default(),
         state_dir: Some(state.to_path_buf()),
         fresh: true,
