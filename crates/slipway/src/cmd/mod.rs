@@ -21,6 +21,7 @@ mod roles;
 mod safe;
 mod snapshot;
 mod test;
+mod upgrade;
 mod verify;
 
 use std::process::ExitCode;
@@ -101,6 +102,9 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into an empty project state, checked first.
     Restore(backup::RestoreArgs),
+    /// Upgradeable contracts: check that a new implementation's storage
+    /// layout can replace an old one's.
+    Upgrade(upgrade::UpgradeArgs),
     /// Check that a URL answers 2xx within a timeout (a container's health
     /// check in exec form); exit 1 if it does not.
     Probe(probe::ProbeArgs),
@@ -135,6 +139,7 @@ impl Cli {
             Command::Audit(args) => args.run(&self.global),
             Command::Backup(args) => args.run(&self.global),
             Command::Restore(args) => args.run(&self.global),
+            Command::Upgrade(args) => args.run(&self.global),
         }
     }
 }

@@ -8,6 +8,7 @@ pub(crate) mod ops;
 pub(crate) mod rehearsal;
 pub(crate) mod safe;
 pub(crate) mod tests;
+pub(crate) mod upgrade;
 pub(crate) mod verify;
 
 /// Wei as ether without trailing zeros: `0.000689425`, `1`.

@@ -26,5 +26,6 @@ mod protection;
 mod safe;
 mod safe_deploy;
 mod test_cli;
+mod upgrades;
 mod verify;
 mod warm_builds;

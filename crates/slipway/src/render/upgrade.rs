@@ -1,0 +1,108 @@
+//! `slipway upgrade check`'s report: each unsafe step of a storage layout
+//! in OpenZeppelin's words (its kind verbatim), where it is, and what to do.
+
+use slipway_upgrades::LayoutOp;
+
+use crate::output::Ui;
+
+fn name(field: Option<&slipway_upgrades::StorageField>) -> String {
+    field.map_or_else(|| "?".to_owned(), |f| format!("`{}`", f.label))
+}
+
+/// What happened and what to do, for one step.
+fn explain(op: &LayoutOp) -> (String, &'static str) {
+    let original = name(op.original.as_ref());
+    let updated = name(op.updated.as_ref());
+    let change = op
+        .change
+        .as_ref()
+        .map(|c| format!(" ({}: {} to {})", c.kind, c.original, c.updated))
+        .unwrap_or_default();
+    match op.kind {
+        "insert" => (
+            format!("inserted {updated}"),
+            "add new variables at the end of the most derived contract, or take their slots from a gap",
+        ),
+        "delete" => (
+            format!("deleted {original}"),
+            "keep the variable, even unused (rename it `__deprecated_…` with @custom:oz-renamed-from)",
+        ),
+        "replace" => (
+            format!("replaced {original} with {updated} of an incompatible type{change}"),
+            "put the new variable at the end, keep the old one in its place",
+        ),
+        "rename" => (
+            format!("renamed {original} to {updated}"),
+            "if the rename is meant, say so: /// @custom:oz-renamed-from <old name>",
+        ),
+        "typechange" => (
+            format!("upgraded {updated} to an incompatible type{change}"),
+            "keep the old type; a retype of the same size can be declared with @custom:oz-retyped-from",
+        ),
+        "layoutchange" => {
+            let moved = op
+                .layout
+                .as_ref()
+                .map(|l| {
+                    let mut parts = Vec::new();
+                    if let Some((a, b)) = &l.slot {
+                        parts.push(format!("slot {a} to {b}"));
+                    }
+                    if let Some((a, b)) = &l.offset {
+                        parts.push(format!("offset {a} to {b}"));
+                    }
+                    if let Some((a, b)) = &l.bytes {
+                        parts.push(format!("{a} bytes to {b}"));
+                    }
+                    parts.join(", ")
+                })
+                .unwrap_or_default();
+            (
+                format!("the layout of {updated} changed ({moved})"),
+                "a variable must keep its slot, offset and size; shrink a gap by what is added before it",
+            )
+        }
+        "shrinkgap" => (
+            format!("the gap {original} shrank by the wrong amount{change}"),
+            "shrink the gap by exactly the slots the new variables take",
+        ),
+        "finishgap" => (
+            format!("{updated} takes the gap {original} but does not end where it ended"),
+            "let the variables that consume a gap end on its last slot",
+        ),
+        "delete-namespace" => (
+            format!(
+                "deleted the namespace {}",
+                op.namespace.as_deref().unwrap_or("?")
+            ),
+            "keep the namespaced struct and its @custom:storage-location",
+        ),
+        other => (format!("{other} {updated}"), ""),
+    }
+}
+
+/// The report on stdout; a summary on stderr.
+pub(crate) fn layout_report(ui: Ui, contract: &str, reference: &str, ops: &[LayoutOp]) {
+    for op in ops {
+        let at = op
+            .updated
+            .as_ref()
+            .or(op.original.as_ref())
+            .map_or("?", |f| f.src.as_str());
+        let (what, todo) = explain(op);
+        println!("{at}: {}: {what}", op.kind);
+        if !todo.is_empty() {
+            println!("    {todo}");
+        }
+    }
+    if !ui.quiet {
+        if ops.is_empty() {
+            eprintln!("{contract} can replace {reference}: its storage layout is compatible");
+        } else {
+            eprintln!(
+                "{contract} cannot replace {reference}: {}",
+                crate::output::count(ops.len(), "storage layout error")
+            );
+        }
+    }
+}

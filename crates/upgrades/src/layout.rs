@@ -1,0 +1,215 @@
+//! A contract's storage layout as OpenZeppelin's upgrade tooling keeps it
+//! (the `layout` of an implementation in `.openzeppelin/<network>.json`:
+//! storage items with their declaring contract, `src`, slot and offset;
+//! types with their size and members), made from solc's `storageLayout`
+//! and the AST: enum members, and the `@custom:oz-renamed-from` /
+//! `@custom:oz-retyped-from` annotations of each variable.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{UpgradesError, build_info::BuildInfo};
+
+/// A state variable, or a struct member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageField {
+    /// The declaring contract (a struct's members: empty).
+    #[serde(default)]
+    pub contract: String,
+    /// Its name.
+    pub label: String,
+    /// solc's type identifier.
+    #[serde(rename = "type")]
+    pub type_id: String,
+    /// `file:line` of its declaration.
+    #[serde(default)]
+    pub src: String,
+    /// Its slot (decimal), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<String>,
+    /// Its byte offset in the slot, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    /// `@custom:oz-renamed-from`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// `@custom:oz-retyped-from`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retyped_from: Option<String>,
+}
+
+/// A struct's members or an enum's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Members {
+    /// An enum's member names.
+    Enum(Vec<String>),
+    /// A struct's members.
+    Struct(Vec<StorageField>),
+}
+
+/// What a type identifier names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TypeItem {
+    /// As Solidity writes it (`uint256`, `struct Bridge.Route`).
+    pub label: String,
+    /// Its members, for structs and enums.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Members>,
+    /// Its size in storage, in bytes (decimal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_of_bytes: Option<String>,
+}
+
+/// A contract's storage layout.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageLayout {
+    /// The state variables, inherited ones first, in slot order.
+    pub storage: Vec<StorageField>,
+    /// The types they use, by identifier.
+    pub types: BTreeMap<String, TypeItem>,
+    /// ERC-7201 namespaces: their layouts by storage location id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub namespaces: BTreeMap<String, Vec<StorageField>>,
+}
+
+/// The value of `@custom:<tag>` in a node's NatSpec, if any.
+pub(crate) fn annotation(node: &Value, tag: &str) -> Option<String> {
+    let doc = node.get("documentation")?;
+    let text = doc.get("text").and_then(Value::as_str).or(doc.as_str())?;
+    let marker = format!("@custom:{tag}");
+    text.lines().find_map(|line| {
+        let rest = line.split(&marker).nth(1)?;
+        // `@custom:oz-renamed-from` but not `@custom:oz-renamed-from-x`.
+        if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+            return None;
+        }
+        let value = rest.trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    })
+}
+
+/// The AST id a type identifier ends with (`t_enum(Color)123` → 123).
+fn trailing_id(type_id: &str) -> Option<u64> {
+    let close = type_id.find(')')?;
+    let digits: String = type_id[close + 1..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+fn field(value: &Value, contract: String, info: &BuildInfo) -> Option<StorageField> {
+    let ast = value
+        .get("astId")
+        .and_then(Value::as_u64)
+        .and_then(|id| info.node(id));
+    let contract = ast.and_then(|(_, c)| c).map_or(contract, str::to_owned);
+    let src = ast
+        .and_then(|(n, _)| n.get("src").and_then(Value::as_str))
+        .map(|s| info.src(s))
+        .unwrap_or_default();
+    Some(StorageField {
+        contract,
+        label: value.get("label")?.as_str()?.to_owned(),
+        type_id: value.get("type")?.as_str()?.to_owned(),
+        src,
+        slot: value.get("slot").and_then(Value::as_str).map(str::to_owned),
+        offset: value.get("offset").and_then(Value::as_u64),
+        renamed_from: ast.and_then(|(n, _)| annotation(n, "oz-renamed-from")),
+        retyped_from: ast.and_then(|(n, _)| annotation(n, "oz-retyped-from")),
+    })
+}
+
+/// The layout of contract `name` in `file` of `info`.
+pub fn extract(info: &BuildInfo, file: &str, name: &str) -> Result<StorageLayout, UpgradesError> {
+    let missing = || UpgradesError::NoLayout {
+        contract: format!("{file}:{name}"),
+    };
+    let contract = info.contract(file, name).ok_or_else(missing)?;
+    let solc = contract.get("storageLayout").ok_or_else(missing)?;
+    let mut layout = StorageLayout::default();
+    for item in solc
+        .get("storage")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        layout.storage.extend(field(item, name.to_owned(), info));
+    }
+    for (id, item) in solc
+        .get("types")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let members = if id.starts_with("t_enum") {
+            // solc gives no enum members: the AST's EnumDefinition does.
+            trailing_id(id)
+                .and_then(|ast| info.node(ast))
+                .and_then(|(node, _)| node.get("members")?.as_array().cloned())
+                .map(|members| {
+                    Members::Enum(
+                        members
+                            .iter()
+                            .filter_map(|m| m.get("name")?.as_str().map(str::to_owned))
+                            .collect(),
+                    )
+                })
+        } else {
+            item.get("members")
+                .and_then(Value::as_array)
+                .map(|members| {
+                    Members::Struct(
+                        members
+                            .iter()
+                            .filter_map(|m| field(m, String::new(), info))
+                            .collect(),
+                    )
+                })
+        };
+        layout.types.insert(
+            id.clone(),
+            TypeItem {
+                label: item
+                    .get("label")
+                    .and_then(Value::as_str)
+                    .unwrap_or(id)
+                    .to_owned(),
+                members,
+                number_of_bytes: item
+                    .get("numberOfBytes")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            },
+        );
+    }
+    Ok(layout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_are_read_from_natspec_by_their_exact_tag() {
+        let node = serde_json::json!({"documentation": {"text": " @custom:oz-renamed-from total\n @custom:oz-retyped-from uint128"}});
+        assert_eq!(
+            annotation(&node, "oz-renamed-from").as_deref(),
+            Some("total")
+        );
+        assert_eq!(
+            annotation(&node, "oz-retyped-from").as_deref(),
+            Some("uint128")
+        );
+        assert_eq!(annotation(&node, "oz-upgrades-from"), None);
+        let other = serde_json::json!({"documentation": {"text": "@custom:oz-renamed-from-x y"}});
+        assert_eq!(annotation(&other, "oz-renamed-from"), None);
+        assert_eq!(trailing_id("t_enum(Color)123"), Some(123));
+        assert_eq!(trailing_id("t_uint256"), None);
+    }
+}
