@@ -25,11 +25,18 @@ pub struct BuildInfo {
     contents: BTreeMap<String, String>,
     /// Source paths by solc's source id.
     paths: BTreeMap<u64, String>,
-    /// AST nodes by id: (the node, the contract declaring it).
-    nodes: BTreeMap<u64, (Value, Option<String>)>,
+    /// AST nodes by id.
+    nodes: BTreeMap<u64, Located>,
 }
 
-fn walk(node: &Value, contract: Option<&str>, out: &mut BTreeMap<u64, (Value, Option<String>)>) {
+/// Escapes a key for a JSON pointer.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Records, for every AST node with an id, where it is (a JSON pointer
+/// into `output`) and the contract it is in.
+fn walk(node: &Value, at: &str, contract: Option<&str>, out: &mut BTreeMap<u64, Located>) {
     match node {
         Value::Object(map) => {
             let kind = map.get("nodeType").and_then(Value::as_str);
@@ -39,31 +46,38 @@ fn walk(node: &Value, contract: Option<&str>, out: &mut BTreeMap<u64, (Value, Op
                 contract
             };
             if let Some(id) = map.get("id").and_then(Value::as_u64)
-                && matches!(
-                    kind,
-                    Some(
-                        "VariableDeclaration"
-                            | "EnumDefinition"
-                            | "StructDefinition"
-                            | "ContractDefinition"
-                    )
-                )
+                && kind.is_some()
             {
-                out.insert(id, (node.clone(), here.map(str::to_owned)));
+                out.insert(
+                    id,
+                    Located {
+                        pointer: at.to_owned(),
+                        contract: here.map(str::to_owned),
+                    },
+                );
             }
-            for value in map.values() {
+            for (key, value) in map {
                 if value.is_object() || value.is_array() {
-                    walk(value, here, out);
+                    walk(value, &format!("{at}/{}", escape(key)), here, out);
                 }
             }
         }
         Value::Array(items) => {
-            for item in items {
-                walk(item, contract, out);
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &format!("{at}/{i}"), contract, out);
             }
         }
         _ => {}
     }
+}
+
+/// Where an AST node is.
+#[derive(Debug)]
+struct Located {
+    /// A JSON pointer into the output.
+    pointer: String,
+    /// The contract it is in.
+    contract: Option<String>,
 }
 
 impl BuildInfo {
@@ -100,7 +114,12 @@ impl BuildInfo {
                     paths.insert(id, source.clone());
                 }
                 if let Some(ast) = entry.get("ast") {
-                    walk(ast, None, &mut nodes);
+                    walk(
+                        ast,
+                        &format!("/sources/{}/ast", escape(source)),
+                        None,
+                        &mut nodes,
+                    );
                 }
             }
         }
@@ -139,7 +158,21 @@ impl BuildInfo {
 
     /// The AST node `id`, and the contract declaring it.
     pub(crate) fn node(&self, id: u64) -> Option<(&Value, Option<&str>)> {
-        self.nodes.get(&id).map(|(n, c)| (n, c.as_deref()))
+        let located = self.nodes.get(&id)?;
+        Some((
+            self.output.pointer(&located.pointer)?,
+            located.contract.as_deref(),
+        ))
+    }
+
+    /// The path of source id `id`.
+    pub(crate) fn path_of(&self, id: u64) -> Option<&str> {
+        self.paths.get(&id).map(String::as_str)
+    }
+
+    /// The AST of source `file`.
+    pub(crate) fn ast(&self, file: &str) -> Option<&Value> {
+        self.output.get("sources")?.get(file)?.get("ast")
     }
 
     /// `file:line` of an AST `src` (`start:length:source id`).

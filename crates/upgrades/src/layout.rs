@@ -131,8 +131,12 @@ pub fn extract(info: &BuildInfo, file: &str, name: &str) -> Result<StorageLayout
         contract: format!("{file}:{name}"),
     };
     let contract = info.contract(file, name).ok_or_else(missing)?;
-    let solc = contract.get("storageLayout").ok_or_else(missing)?;
     let mut layout = StorageLayout::default();
+    // Build-info writers leave out an empty layout (a contract without
+    // state variables).
+    let Some(solc) = contract.get("storageLayout") else {
+        return Ok(layout);
+    };
     for item in solc
         .get("storage")
         .and_then(Value::as_array)

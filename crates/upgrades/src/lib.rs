@@ -9,12 +9,14 @@ pub mod compare;
 pub mod layout;
 mod levenshtein;
 mod type_id;
+pub mod validate;
 
 use std::path::PathBuf;
 
 pub use build_info::{BuildInfo, load_dir};
 pub use compare::{LayoutChange, LayoutOp, TypeChange, compare_layouts};
 pub use layout::{Members, StorageField, StorageLayout, TypeItem, extract};
+pub use validate::{ValidationError, validate};
 
 /// The contract `name` (`Name` or `path/File.sol:Name`) in the newest
 /// build-info of `infos` that compiled it: the build-info, its file, its

@@ -10,7 +10,7 @@ const { validateUpgradeSafety } = require('@openzeppelin/upgrades-core');
   const out = {};
   for (const [updated, reference] of JSON.parse(pairs)) {
     try {
-      const report = await validateUpgradeSafety(dir, updated, reference, {});
+      const report = await validateUpgradeSafety(dir, updated, reference ?? undefined, {});
       const contract = report.upgradeableContractReports[0];
       out[updated] = {
         ok: report.ok,

@@ -20,8 +20,11 @@ pub(crate) struct UpgradeArgs {
 
 #[derive(Debug, Subcommand)]
 enum UpgradeCommand {
-    /// Check that a new implementation's storage layout is compatible with
-    /// an old one's (OpenZeppelin's rules and error kinds); exit 1 if not.
+    /// Check that an implementation is upgrade-safe (constructors, state
+    /// variable assignments, immutables, linked libraries, reachable
+    /// delegatecall and selfdestruct, internal function pointers in
+    /// storage) and, with --reference, that its storage layout can replace
+    /// the old one's; OpenZeppelin's error kinds; exit 1 if not.
     Check(CheckArgs),
 }
 
@@ -31,7 +34,7 @@ struct CheckArgs {
     contract: String,
     /// The implementation it replaces, in the same build.
     #[arg(long, value_name = "CONTRACT")]
-    reference: String,
+    reference: Option<String>,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -47,25 +50,37 @@ impl UpgradeArgs {
         }
         let dir = config.path(&config.project.out).join("build-info");
         let infos = slipway_upgrades::load_dir(&dir)?;
-        let layout = |name: &str| -> Result<slipway_upgrades::StorageLayout> {
-            let (info, file, contract) = slipway_upgrades::find(&infos, name)?;
-            Ok(slipway_upgrades::extract(info, &file, &contract)?)
+        let (info, file, contract) = slipway_upgrades::find(&infos, &args.contract)?;
+        let errors = slipway_upgrades::validate(info, &file, &contract);
+        let updated = slipway_upgrades::extract(info, &file, &contract)?;
+        let ops = match &args.reference {
+            Some(reference) => {
+                let (info, file, name) = slipway_upgrades::find(&infos, reference)?;
+                let original = slipway_upgrades::extract(info, &file, &name)?;
+                slipway_upgrades::compare_layouts(&original, &updated)
+            }
+            None => Vec::new(),
         };
-        let updated = layout(&args.contract)?;
-        let original = layout(&args.reference)?;
-        let ops = slipway_upgrades::compare_layouts(&original, &updated);
+        let ok = errors.is_empty() && ops.is_empty();
         if args.json {
             let json = serde_json::json!({
                 "contract": args.contract,
                 "reference": args.reference,
-                "ok": ops.is_empty(),
+                "ok": ok,
+                "validation": errors,
                 "layout": ops,
             });
             println!("{}", serde_json::to_string_pretty(&json)?);
         } else {
-            render::upgrade::layout_report(global.ui(), &args.contract, &args.reference, &ops);
+            render::upgrade::report(
+                global.ui(),
+                &args.contract,
+                args.reference.as_deref(),
+                &errors,
+                &ops,
+            );
         }
-        Ok(if ops.is_empty() {
+        Ok(if ok {
             ExitCode::SUCCESS
         } else {
             CHECK_FAILED.into()

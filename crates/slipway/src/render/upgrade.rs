@@ -1,7 +1,7 @@
 //! `slipway upgrade check`'s report: each unsafe step of a storage layout
 //! in OpenZeppelin's words (its kind verbatim), where it is, and what to do.
 
-use slipway_upgrades::LayoutOp;
+use slipway_upgrades::{LayoutOp, ValidationError};
 
 use crate::output::Ui;
 
@@ -81,8 +81,61 @@ fn explain(op: &LayoutOp) -> (String, &'static str) {
     }
 }
 
+/// What a validation error means and what to do.
+fn explain_validation(error: &ValidationError) -> (String, &'static str) {
+    let name = error.name.as_deref().unwrap_or("?");
+    match error.kind {
+        "constructor" => (
+            format!("{name} has a constructor with code or modifiers"),
+            "move the code into an initializer; a constructor that must stay (`_disableInitializers()`) is marked /// @custom:oz-upgrades-unsafe-allow constructor",
+        ),
+        "state-variable-assignment" => (
+            format!("`{name}` is assigned where it is declared"),
+            "assign it in the initializer, or make it constant",
+        ),
+        "state-variable-immutable" => (
+            format!("`{name}` is immutable"),
+            "every proxy shares the implementation's value: if that is meant, mark it /// @custom:oz-upgrades-unsafe-allow state-variable-immutable",
+        ),
+        "external-library-linking" => (
+            format!("links the external library {name}"),
+            "make the library's functions internal, or mark the contract /// @custom:oz-upgrades-unsafe-allow external-library-linking",
+        ),
+        "delegatecall" => (
+            "a delegatecall can be reached".to_owned(),
+            "a delegatecall to a contract that selfdestructs destroys the implementation; remove it, or mark the code /// @custom:oz-upgrades-unsafe-allow delegatecall",
+        ),
+        "selfdestruct" => (
+            "a selfdestruct can be reached".to_owned(),
+            "remove it: a destroyed implementation bricks every proxy",
+        ),
+        "internal-function-storage" => (
+            format!("`{name}` holds an internal function pointer in storage"),
+            "internal function pointers are code offsets that change between versions; store something else",
+        ),
+        "missing-public-upgradeto" => (
+            format!("{name} is UUPS but has no public upgradeTo or upgradeToAndCall"),
+            "inherit UUPSUpgradeable and keep its upgradeToAndCall public, or the proxy can never be upgraded again",
+        ),
+        other => (other.to_owned(), ""),
+    }
+}
+
 /// The report on stdout; a summary on stderr.
-pub(crate) fn layout_report(ui: Ui, contract: &str, reference: &str, ops: &[LayoutOp]) {
+pub(crate) fn report(
+    ui: Ui,
+    contract: &str,
+    reference: Option<&str>,
+    errors: &[ValidationError],
+    ops: &[LayoutOp],
+) {
+    for error in errors {
+        let (what, todo) = explain_validation(error);
+        println!("{}: {}: {what}", error.src, error.kind);
+        if !todo.is_empty() {
+            println!("    {todo}");
+        }
+    }
     for op in ops {
         let at = op
             .updated
@@ -96,11 +149,15 @@ pub(crate) fn layout_report(ui: Ui, contract: &str, reference: &str, ops: &[Layo
         }
     }
     if !ui.quiet {
-        if ops.is_empty() {
-            eprintln!("{contract} can replace {reference}: its storage layout is compatible");
+        let against = reference
+            .map(|r| format!(" to replace {r}"))
+            .unwrap_or_default();
+        if errors.is_empty() && ops.is_empty() {
+            eprintln!("{contract} is upgrade-safe{against}");
         } else {
             eprintln!(
-                "{contract} cannot replace {reference}: {}",
+                "{contract} is not upgrade-safe{against}: {} and {}",
+                crate::output::count(errors.len(), "validation error"),
                 crate::output::count(ops.len(), "storage layout error")
             );
         }
