@@ -7,9 +7,12 @@
 use std::{
     collections::BTreeMap,
     path::{Path, PathBuf},
+    sync::OnceLock,
 };
 
-use serde_json::Value;
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::{Value, value::RawValue};
 
 use crate::UpgradesError;
 
@@ -20,68 +23,184 @@ pub struct BuildInfo {
     pub path: PathBuf,
     /// The solc version it was compiled with.
     pub solc_version: String,
-    output: Value,
+    /// Each contract's output, parsed when first asked for.
+    contracts: BTreeMap<String, BTreeMap<String, LazyContract>>,
+    /// Each source's AST, parsed (and its declarations indexed) when
+    /// first needed.
+    asts: Vec<LazyAst>,
+    /// The index in `asts` of each source path.
+    ast_index: BTreeMap<String, usize>,
+    /// Each source's SourceUnit id with its index in `asts`, by id: solc
+    /// numbers one file's nodes in one run, ending with its SourceUnit, so
+    /// a node's id names the file it is in.
+    unit_ids: Vec<(u64, usize)>,
     /// Source contents by path.
     contents: BTreeMap<String, String>,
     /// Source paths by solc's source id.
     paths: BTreeMap<u64, String>,
-    /// AST nodes by id.
-    nodes: BTreeMap<u64, Located>,
 }
 
-/// Escapes a key for a JSON pointer.
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
-/// Records, for every AST node with an id, where it is (a JSON pointer
-/// into `output`) and the contract it is in.
-fn walk(node: &Value, at: &str, contract: Option<&str>, out: &mut BTreeMap<u64, Located>) {
-    match node {
-        Value::Object(map) => {
-            let kind = map.get("nodeType").and_then(Value::as_str);
-            let here = if kind == Some("ContractDefinition") {
-                map.get("name").and_then(Value::as_str)
-            } else {
-                contract
-            };
-            if let Some(id) = map.get("id").and_then(Value::as_u64)
-                && kind.is_some()
-            {
-                out.insert(
-                    id,
-                    Located {
-                        pointer: at.to_owned(),
-                        contract: here.map(str::to_owned),
-                    },
-                );
-            }
-            for (key, value) in map {
-                if value.is_object() || value.is_array() {
-                    walk(value, &format!("{at}/{}", escape(key)), here, out);
-                }
-            }
+/// Records the declarations looked up by id: every node at a file's top
+/// level or a contract's (contracts, state variables, functions,
+/// modifiers, events, errors, structs with their members, enums), where
+/// each is (a JSON pointer into the AST) and the contract it is in.
+/// Function bodies are not entered: nothing in them is looked up by id.
+fn index(ast: &Value, out: &mut BTreeMap<u64, Located>) {
+    fn record(
+        node: &Value,
+        pointer: String,
+        contract: Option<&str>,
+        out: &mut BTreeMap<u64, Located>,
+    ) {
+        if let Some(id) = node.get("id").and_then(Value::as_u64) {
+            out.insert(
+                id,
+                Located {
+                    pointer,
+                    contract: contract.map(str::to_owned),
+                },
+            );
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                walk(item, &format!("{at}/{i}"), contract, out);
-            }
-        }
-        _ => {}
     }
+    fn children<'a>(node: &'a Value, key: &str) -> impl Iterator<Item = (usize, &'a Value)> {
+        node.get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+    }
+    fn members(
+        node: &Value,
+        pointer: &str,
+        contract: Option<&str>,
+        out: &mut BTreeMap<u64, Located>,
+    ) {
+        if node.get("nodeType").and_then(Value::as_str) == Some("StructDefinition") {
+            for (k, member) in children(node, "members") {
+                record(member, format!("{pointer}/members/{k}"), contract, out);
+            }
+        }
+    }
+    record(ast, String::new(), None, out);
+    for (i, top) in children(ast, "nodes") {
+        let at = format!("/nodes/{i}");
+        let contract = (top.get("nodeType").and_then(Value::as_str) == Some("ContractDefinition"))
+            .then(|| top.get("name").and_then(Value::as_str))
+            .flatten();
+        record(top, at.clone(), contract, out);
+        members(top, &at, contract, out);
+        for (j, node) in children(top, "nodes") {
+            let pointer = format!("{at}/nodes/{j}");
+            record(node, pointer.clone(), contract, out);
+            members(node, &pointer, contract, out);
+        }
+    }
+}
+
+/// One source's AST, as text until parsed.
+#[derive(Debug)]
+struct LazyAst {
+    raw: Option<Box<RawValue>>,
+    parsed: OnceLock<(Value, BTreeMap<u64, Located>)>,
+}
+
+impl LazyAst {
+    fn get(&self) -> &(Value, BTreeMap<u64, Located>) {
+        self.parsed.get_or_init(|| {
+            let ast: Value = self
+                .raw
+                .as_ref()
+                .and_then(|raw| serde_json::from_str(raw.get()).ok())
+                .unwrap_or(Value::Null);
+            let mut nodes = BTreeMap::new();
+            index(&ast, &mut nodes);
+            (ast, nodes)
+        })
+    }
+}
+
+// The SourceUnit's own id, read without building the tree.
+#[derive(Deserialize)]
+struct AstHead {
+    id: u64,
 }
 
 /// Where an AST node is.
 #[derive(Debug)]
 struct Located {
-    /// A JSON pointer into the output.
+    /// A JSON pointer into its source's AST.
     pointer: String,
     /// The contract it is in.
     contract: Option<String>,
 }
 
+/// A contract's output as the file has it, parsed on first use.
+#[derive(Debug)]
+struct LazyContract {
+    raw: Box<RawValue>,
+    parsed: OnceLock<Value>,
+}
+
+// The parts of a build-info file read; the rest is skipped unparsed.
+#[derive(Deserialize)]
+struct RawFile {
+    #[serde(default)]
+    input: Option<RawInput>,
+    output: RawOutput,
+    #[serde(default, rename = "solcVersion")]
+    solc_version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawInput {
+    #[serde(default)]
+    sources: BTreeMap<String, RawInputSource>,
+}
+
+#[derive(Deserialize)]
+struct RawInputSource {
+    #[serde(default)]
+    content: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawOutput {
+    #[serde(default)]
+    contracts: BTreeMap<String, BTreeMap<String, Box<RawValue>>>,
+    #[serde(default)]
+    sources: BTreeMap<String, RawOutputSource>,
+}
+
+#[derive(Deserialize)]
+struct RawOutputSource {
+    id: u64,
+    #[serde(default)]
+    ast: Option<Box<RawValue>>,
+}
+
+// Whether a contract has creation code, read without parsing the rest.
+#[derive(Deserialize)]
+struct CodeOnly {
+    #[serde(default)]
+    evm: Option<CodeOnlyEvm>,
+}
+
+#[derive(Deserialize)]
+struct CodeOnlyEvm {
+    #[serde(default)]
+    bytecode: Option<CodeOnlyBytecode>,
+}
+
+#[derive(Deserialize)]
+struct CodeOnlyBytecode {
+    #[serde(default)]
+    object: Option<Box<RawValue>>,
+}
+
 impl BuildInfo {
-    /// Reads and indexes the build-info file at `path`.
+    /// Reads and indexes the build-info file at `path`. The contracts'
+    /// outputs are kept as text until asked for; the sources' ASTs are
+    /// parsed in parallel.
     pub fn load(path: &Path) -> Result<Self, UpgradesError> {
         let text = std::fs::read_to_string(path).map_err(|source| UpgradesError::Read {
             path: path.to_path_buf(),
@@ -91,78 +210,127 @@ impl BuildInfo {
             path: path.to_path_buf(),
             message,
         };
-        let json: Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-        let output = json
-            .get("output")
-            .cloned()
-            .ok_or_else(|| bad("it has no `output`".into()))?;
-        let contents = json
-            .pointer("/input/sources")
-            .and_then(Value::as_object)
-            .map(|sources| {
-                sources
-                    .iter()
-                    .filter_map(|(p, s)| Some((p.clone(), s.get("content")?.as_str()?.to_owned())))
+        let raw: RawFile = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        drop(text);
+        let contents = raw
+            .input
+            .map(|input| {
+                input
+                    .sources
+                    .into_iter()
+                    .filter_map(|(p, s)| Some((p, s.content?)))
                     .collect()
             })
             .unwrap_or_default();
+        let contracts = raw
+            .output
+            .contracts
+            .into_iter()
+            .map(|(file, contracts)| {
+                let lazy = contracts
+                    .into_iter()
+                    .map(|(name, raw)| {
+                        (
+                            name,
+                            LazyContract {
+                                raw,
+                                parsed: OnceLock::new(),
+                            },
+                        )
+                    })
+                    .collect();
+                (file, lazy)
+            })
+            .collect();
+        let sources: Vec<(String, u64, Option<Box<RawValue>>)> = raw
+            .output
+            .sources
+            .into_iter()
+            .map(|(p, s)| (p, s.id, s.ast))
+            .collect();
+        let heads: Vec<Option<u64>> = sources
+            .par_iter()
+            .map(|(_, _, ast)| {
+                ast.as_ref()
+                    .and_then(|a| serde_json::from_str::<AstHead>(a.get()).ok())
+                    .map(|h| h.id)
+            })
+            .collect();
         let mut paths = BTreeMap::new();
-        let mut nodes = BTreeMap::new();
-        if let Some(sources) = output.get("sources").and_then(Value::as_object) {
-            for (source, entry) in sources {
-                if let Some(id) = entry.get("id").and_then(Value::as_u64) {
-                    paths.insert(id, source.clone());
-                }
-                if let Some(ast) = entry.get("ast") {
-                    walk(
-                        ast,
-                        &format!("/sources/{}/ast", escape(source)),
-                        None,
-                        &mut nodes,
-                    );
-                }
+        let mut ast_index = BTreeMap::new();
+        let mut unit_ids = Vec::new();
+        let mut asts = Vec::new();
+        for (index, ((source, id, raw), head)) in sources.into_iter().zip(heads).enumerate() {
+            if let Some(unit) = head {
+                unit_ids.push((unit, index));
             }
+            asts.push(LazyAst {
+                raw,
+                parsed: OnceLock::new(),
+            });
+            ast_index.insert(source.clone(), index);
+            paths.insert(id, source);
         }
-        let solc_version = json
-            .get("solcVersion")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
+        unit_ids.sort();
         Ok(Self {
             path: path.to_path_buf(),
-            solc_version,
-            output,
+            solc_version: raw.solc_version.unwrap_or_default(),
+            contracts,
+            asts,
+            ast_index,
+            unit_ids,
             contents,
             paths,
-            nodes,
         })
     }
 
     /// The contracts compiled: (source path, name).
     pub fn contracts(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        if let Some(files) = self.output.get("contracts").and_then(Value::as_object) {
-            for (file, contracts) in files {
-                if let Some(contracts) = contracts.as_object() {
-                    out.extend(contracts.keys().map(|n| (file.clone(), n.clone())));
-                }
-            }
-        }
-        out
+        self.contracts
+            .iter()
+            .flat_map(|(file, contracts)| contracts.keys().map(move |n| (file.clone(), n.clone())))
+            .collect()
+    }
+
+    /// Whether contract `name` in `file` is deployable: it has creation
+    /// code (abstract contracts and interfaces have none).
+    pub fn deployable(&self, file: &str, name: &str) -> bool {
+        let Some(lazy) = self.contracts.get(file).and_then(|c| c.get(name)) else {
+            return false;
+        };
+        serde_json::from_str::<CodeOnly>(lazy.raw.get())
+            .ok()
+            .and_then(|c| c.evm?.bytecode?.object)
+            .is_some_and(|object| object.get() != "\"\"")
     }
 
     /// The output of contract `name` in `file`.
     pub(crate) fn contract(&self, file: &str, name: &str) -> Option<&Value> {
-        self.output.get("contracts")?.get(file)?.get(name)
+        let lazy = self.contracts.get(file)?.get(name)?;
+        Some(
+            lazy.parsed
+                .get_or_init(|| serde_json::from_str(lazy.raw.get()).unwrap_or(Value::Null)),
+        )
     }
 
     /// The AST node `id`, and the contract declaring it.
     pub(crate) fn node(&self, id: u64) -> Option<(&Value, Option<&str>)> {
-        let located = self.nodes.get(&id)?;
-        Some((
-            self.output.pointer(&located.pointer)?,
-            located.contract.as_deref(),
-        ))
+        // The file whose SourceUnit is the first at or above the id; if
+        // the numbering is not as expected, every file is looked in.
+        let first = self.unit_ids.partition_point(|(unit, _)| *unit < id);
+        // Above every file: a built-in (solc numbers them below zero, and
+        // some writers store them as 32-bit unsigned).
+        let likely = Some(self.unit_ids.get(first)?.1);
+        let order = likely
+            .into_iter()
+            .chain((0..self.asts.len()).filter(move |i| Some(*i) != likely));
+        for source in order {
+            let (ast, nodes) = self.asts[source].get();
+            if let Some(located) = nodes.get(&id) {
+                return Some((ast.pointer(&located.pointer)?, located.contract.as_deref()));
+            }
+        }
+        None
     }
 
     /// The path of source id `id`.
@@ -172,7 +340,8 @@ impl BuildInfo {
 
     /// The AST of source `file`.
     pub(crate) fn ast(&self, file: &str) -> Option<&Value> {
-        self.output.get("sources")?.get(file)?.get("ast")
+        let source = *self.ast_index.get(file)?;
+        Some(&self.asts.get(source)?.get().0).filter(|a| !a.is_null())
     }
 
     /// `file:line` of an AST `src` (`start:length:source id`).

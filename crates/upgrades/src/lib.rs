@@ -5,6 +5,7 @@
 //! so that users of hardhat-upgrades and of slipway read the same errors.
 
 mod build_info;
+pub mod check;
 pub mod compare;
 pub mod layout;
 mod levenshtein;
@@ -14,9 +15,10 @@ pub mod validate;
 use std::path::PathBuf;
 
 pub use build_info::{BuildInfo, load_dir};
+pub use check::{ContractReport, check};
 pub use compare::{LayoutChange, LayoutOp, TypeChange, compare_layouts};
 pub use layout::{Members, StorageField, StorageLayout, TypeItem, extract};
-pub use validate::{ValidationError, validate};
+pub use validate::{ValidationError, is_uups, missing_upgrade_to, upgradeable, validate};
 
 /// The contract `name` (`Name` or `path/File.sol:Name`) in the newest
 /// build-info of `infos` that compiled it: the build-info, its file, its

@@ -259,8 +259,10 @@ fn own_errors(info: &BuildInfo, file: &str, contract: &Value) -> Vec<ValidationE
         .get("name")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let skip_constructor = |n: &Value| allowed(n, "constructor");
-    for function in all(contract, "FunctionDefinition", &skip_constructor) {
+    let functions = children(contract, "nodes")
+        .filter(|n| node_type(n) == "FunctionDefinition" && !allowed(n, "constructor"))
+        .filter(|_| !allowed(contract, "constructor"));
+    for function in functions {
         let statements = function
             .pointer("/body/statements")
             .and_then(Value::as_array)
@@ -422,7 +424,8 @@ const UPGRADE_TO_AND_CALL: &str = "upgradeToAndCall(address,bytes)";
 fn methods(info: &BuildInfo, contracts: &[&Value]) -> Vec<String> {
     let mut out = Vec::new();
     for contract in contracts {
-        for function in all(contract, "FunctionDefinition", &|_| false) {
+        for function in children(contract, "nodes").filter(|n| node_type(n) == "FunctionDefinition")
+        {
             if !matches!(
                 function.get("visibility").and_then(Value::as_str),
                 Some("public" | "external")
@@ -471,14 +474,79 @@ fn abi_type(_info: &BuildInfo, type_string: &str) -> String {
     }
 }
 
+/// The direct children of `node` under `key` (a contract's `nodes`).
+fn children<'a>(node: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+    node.get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+/// Contract `name` of `file` (contracts are top-level nodes).
+fn contract_node<'a>(info: &'a BuildInfo, file: &str, name: &str) -> Option<&'a Value> {
+    children(info.ast(file)?, "nodes").find(|c| {
+        node_type(c) == "ContractDefinition" && c.get("name").and_then(Value::as_str) == Some(name)
+    })
+}
+
+/// Whether contract `name` in `file` is UUPS: it or a base has a public
+/// `upgradeTo(address)` or `upgradeToAndCall(address,bytes)`.
+pub fn is_uups(info: &BuildInfo, file: &str, name: &str) -> bool {
+    contract_node(info, file, name).is_some_and(|contract| {
+        methods(info, &linearization(info, contract))
+            .iter()
+            .any(|m| m == UPGRADE_TO || m == UPGRADE_TO_AND_CALL)
+    })
+}
+
+/// `missing-public-upgradeto` for contract `name` in `file`: it replaces
+/// a UUPS implementation but could not be upgraded again.
+pub fn missing_upgrade_to(info: &BuildInfo, file: &str, name: &str) -> ValidationError {
+    ValidationError {
+        kind: "missing-public-upgradeto",
+        name: Some(name.to_owned()),
+        src: contract_node(info, file, name)
+            .map(|c| src(info, c))
+            .unwrap_or_default(),
+    }
+}
+
+/// Whether contract `name` in `file` is upgradeable as OpenZeppelin's
+/// validator decides it when it looks at a whole build (annotated
+/// `@custom:oz-upgrades` or `@custom:oz-upgrades-from`, inheriting a
+/// contract named `Initializable`, or UUPS), with the reference its
+/// `oz-upgrades-from` annotation names, if any.
+pub fn upgradeable(info: &BuildInfo, file: &str, name: &str) -> (bool, Option<String>) {
+    let Some(contract) = contract_node(info, file, name) else {
+        return (false, None);
+    };
+    let from = annotation_args(contract, "oz-upgrades-from")
+        .into_iter()
+        .next();
+    let doc = contract
+        .pointer("/documentation/text")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let tagged = doc.lines().any(|l| {
+        l.trim()
+            .strip_prefix("@custom:oz-upgrades")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+    });
+    let initializable = linearization(info, contract)
+        .iter()
+        .any(|b| b.get("name").and_then(Value::as_str) == Some("Initializable"));
+    (
+        from.is_some() || tagged || initializable || is_uups(info, file, name),
+        from,
+    )
+}
+
 /// The validation errors of contract `name` in `file`: its own and its
 /// bases' (opcode errors reached from its own code).
+/// `missing-public-upgradeto` depends on what it replaces: see
+/// [`is_uups`] and [`missing_upgrade_to`].
 pub fn validate(info: &BuildInfo, file: &str, name: &str) -> Vec<ValidationError> {
-    let Some(contract) = info.ast(file).and_then(|ast| {
-        all(ast, "ContractDefinition", &|_| false)
-            .into_iter()
-            .find(|c| c.get("name").and_then(Value::as_str) == Some(name))
-    }) else {
+    let Some(contract) = contract_node(info, file, name) else {
         return Vec::new();
     };
     let mut errors = Vec::new();
@@ -494,24 +562,8 @@ pub fn validate(info: &BuildInfo, file: &str, name: &str) -> Vec<ValidationError
         };
         errors.extend(opcodes.contract(contract, Scope::Main));
     }
-    let bases = linearization(info, contract);
-    for base in &bases {
+    for base in linearization(info, contract) {
         errors.extend(own_errors(info, file, base));
-    }
-    let uups = bases
-        .iter()
-        .any(|b| b.get("name").and_then(Value::as_str) == Some("UUPSUpgradeable"));
-    let methods = methods(info, &bases);
-    if uups
-        && !methods
-            .iter()
-            .any(|m| m == UPGRADE_TO || m == UPGRADE_TO_AND_CALL)
-    {
-        errors.push(ValidationError {
-            kind: "missing-public-upgradeto",
-            name: Some(name.to_owned()),
-            src: src(info, contract),
-        });
     }
     errors
 }

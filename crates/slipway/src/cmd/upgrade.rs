@@ -30,10 +30,13 @@ enum UpgradeCommand {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// The new implementation: `Name` or `path/File.sol:Name`.
-    contract: String,
-    /// The implementation it replaces, in the same build.
-    #[arg(long, value_name = "CONTRACT")]
+    /// The implementation: `Name` or `path/File.sol:Name` (default: every
+    /// upgradeable contract of the build: inheriting Initializable, UUPS,
+    /// or annotated @custom:oz-upgrades / @custom:oz-upgrades-from).
+    contract: Option<String>,
+    /// The implementation it replaces, in the same build (default: the one
+    /// its @custom:oz-upgrades-from names, if any).
+    #[arg(long, value_name = "CONTRACT", requires = "contract")]
     reference: Option<String>,
     /// Print the result as JSON.
     #[arg(long)]
@@ -50,35 +53,17 @@ impl UpgradeArgs {
         }
         let dir = config.path(&config.project.out).join("build-info");
         let infos = slipway_upgrades::load_dir(&dir)?;
-        let (info, file, contract) = slipway_upgrades::find(&infos, &args.contract)?;
-        let errors = slipway_upgrades::validate(info, &file, &contract);
-        let updated = slipway_upgrades::extract(info, &file, &contract)?;
-        let ops = match &args.reference {
-            Some(reference) => {
-                let (info, file, name) = slipway_upgrades::find(&infos, reference)?;
-                let original = slipway_upgrades::extract(info, &file, &name)?;
-                slipway_upgrades::compare_layouts(&original, &updated)
-            }
-            None => Vec::new(),
-        };
-        let ok = errors.is_empty() && ops.is_empty();
+        let reports =
+            slipway_upgrades::check(&infos, args.contract.as_deref(), args.reference.as_deref())?;
+        // The build-info trees are large and the process ends here: not
+        // freeing them node by node saves a tenth of the command's time.
+        std::mem::forget(infos);
+        let ok = reports.iter().all(slipway_upgrades::ContractReport::ok);
         if args.json {
-            let json = serde_json::json!({
-                "contract": args.contract,
-                "reference": args.reference,
-                "ok": ok,
-                "validation": errors,
-                "layout": ops,
-            });
+            let json = serde_json::json!({ "ok": ok, "contracts": reports });
             println!("{}", serde_json::to_string_pretty(&json)?);
         } else {
-            render::upgrade::report(
-                global.ui(),
-                &args.contract,
-                args.reference.as_deref(),
-                &errors,
-                &ops,
-            );
+            render::upgrade::reports(global.ui(), &reports);
         }
         Ok(if ok {
             ExitCode::SUCCESS

@@ -1,7 +1,7 @@
 //! `slipway upgrade check`'s report: each unsafe step of a storage layout
 //! in OpenZeppelin's words (its kind verbatim), where it is, and what to do.
 
-use slipway_upgrades::{LayoutOp, ValidationError};
+use slipway_upgrades::{ContractReport, LayoutOp, ValidationError};
 
 use crate::output::Ui;
 
@@ -121,45 +121,49 @@ fn explain_validation(error: &ValidationError) -> (String, &'static str) {
     }
 }
 
-/// The report on stdout; a summary on stderr.
-pub(crate) fn report(
-    ui: Ui,
-    contract: &str,
-    reference: Option<&str>,
-    errors: &[ValidationError],
-    ops: &[LayoutOp],
-) {
-    for error in errors {
-        let (what, todo) = explain_validation(error);
-        println!("{}: {}: {what}", error.src, error.kind);
-        if !todo.is_empty() {
-            println!("    {todo}");
+/// The reports on stdout; a summary on stderr.
+pub(crate) fn reports(ui: Ui, reports: &[ContractReport]) {
+    for report in reports {
+        for error in &report.validation {
+            let (what, todo) = explain_validation(error);
+            println!("{}: {}: {what}", error.src, error.kind);
+            if !todo.is_empty() {
+                println!("    {todo}");
+            }
+        }
+        for op in &report.layout {
+            let at = op
+                .updated
+                .as_ref()
+                .or(op.original.as_ref())
+                .map_or("?", |f| f.src.as_str());
+            let (what, todo) = explain(op);
+            println!("{at}: {}: {what}", op.kind);
+            if !todo.is_empty() {
+                println!("    {todo}");
+            }
+        }
+        if !ui.quiet {
+            let against = report
+                .reference
+                .as_deref()
+                .map(|r| format!(" to replace {r}"))
+                .unwrap_or_default();
+            if report.ok() {
+                eprintln!("{} is upgrade-safe{against}", report.contract);
+            } else {
+                eprintln!(
+                    "{} is not upgrade-safe{against}: {} and {}",
+                    report.contract,
+                    crate::output::count(report.validation.len(), "validation error"),
+                    crate::output::count(report.layout.len(), "storage layout error")
+                );
+            }
         }
     }
-    for op in ops {
-        let at = op
-            .updated
-            .as_ref()
-            .or(op.original.as_ref())
-            .map_or("?", |f| f.src.as_str());
-        let (what, todo) = explain(op);
-        println!("{at}: {}: {what}", op.kind);
-        if !todo.is_empty() {
-            println!("    {todo}");
-        }
-    }
-    if !ui.quiet {
-        let against = reference
-            .map(|r| format!(" to replace {r}"))
-            .unwrap_or_default();
-        if errors.is_empty() && ops.is_empty() {
-            eprintln!("{contract} is upgrade-safe{against}");
-        } else {
-            eprintln!(
-                "{contract} is not upgrade-safe{against}: {} and {}",
-                crate::output::count(errors.len(), "validation error"),
-                crate::output::count(ops.len(), "storage layout error")
-            );
-        }
+    if reports.is_empty() && !ui.quiet {
+        eprintln!(
+            "no upgradeable contract in the build (none inherits Initializable, is UUPS, or is annotated @custom:oz-upgrades)"
+        );
     }
 }

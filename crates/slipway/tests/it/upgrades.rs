@@ -93,7 +93,15 @@ fn disagreements(corpus: &Path, pairs: bool) -> Vec<String> {
             (case.to_owned(), None)
         }
     };
-    let asked: Vec<(String, Option<String>)> = cases.iter().map(|(c, _, _)| named(c)).collect();
+    let mut asked: Vec<(Option<String>, Option<String>)> = cases
+        .iter()
+        .map(|(c, _, _)| {
+            let (contract, reference) = named(c);
+            (Some(contract), reference)
+        })
+        .collect();
+    // And the whole build: which contracts are upgradeable, and their verdicts.
+    asked.push((None, None));
     let node = std::process::Command::new("node")
         .arg(repo.join("crates/upgrades/tests/oz-validate.cjs"))
         .arg(dir.join("out/build-info"))
@@ -109,6 +117,41 @@ fn disagreements(corpus: &Path, pairs: bool) -> Vec<String> {
         serde_json::from_slice(&node.stdout).expect("upgrades-core's answer");
 
     let mut found = Vec::new();
+    let all = slipway(&dir)
+        .args(["upgrade", "check", "--json"])
+        .output()
+        .expect("check");
+    let all: serde_json::Value = serde_json::from_slice(&all.stdout).expect("json");
+    let verdicts = |list: &serde_json::Value, name: &str, ok: &str| -> Vec<(String, bool)> {
+        let mut v: Vec<(String, bool)> = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let contract = r[name].as_str().unwrap_or_default();
+                let short = contract.rsplit(':').next().unwrap_or_default().to_owned();
+                let passed = if ok == "ok" {
+                    r[ok] == serde_json::json!(true)
+                } else {
+                    r[ok].as_array().is_some_and(Vec::is_empty)
+                        && r["layout"].as_array().is_none_or(Vec::is_empty)
+                };
+                (short, passed)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let ours_all = verdicts(&all["contracts"], "contract", "validation");
+    let theirs_all = verdicts(&oz["*"], "contract", "ok");
+    // The validation corpus holds three upgradeable contracts (they
+    // inherit Initializable); the layout corpus none.
+    assert_eq!(ours_all.len(), if pairs { 0 } else { 3 }, "{ours_all:?}");
+    if ours_all != theirs_all {
+        found.push(format!(
+            "the whole build: slipway {ours_all:?}, upgrades-core {theirs_all:?}"
+        ));
+    }
     for (case, safe, kind) in &cases {
         let (contract, reference) = named(case);
         let mut args = vec![
@@ -123,7 +166,8 @@ fn disagreements(corpus: &Path, pairs: bool) -> Vec<String> {
         let out = slipway(&dir).args(&args).output().expect("check");
         let json: serde_json::Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|_| panic!("{case}: {}", String::from_utf8_lossy(&out.stderr)));
-        let (mut ours_v, ours_l) = (kinds(&json["validation"]), kinds(&json["layout"]));
+        let report = &json["contracts"][0];
+        let (mut ours_v, ours_l) = (kinds(&report["validation"]), kinds(&report["layout"]));
         if out.status.code() != Some(if *safe { 0 } else { 1 }) {
             found.push(format!(
                 "{case}: exit {:?}, {ours_v:?} {ours_l:?}",

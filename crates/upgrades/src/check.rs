@@ -1,0 +1,95 @@
+//! The use case behind `slipway upgrade check`: one implementation (with
+//! the reference it replaces, given or named by its
+//! `@custom:oz-upgrades-from`), or every upgradeable contract of a build,
+//! validated and compared as OpenZeppelin's validator does.
+
+use serde::Serialize;
+
+use crate::{
+    BuildInfo, LayoutOp, UpgradesError, ValidationError, compare_layouts, extract, find,
+    validate::{is_uups, missing_upgrade_to, upgradeable, validate},
+};
+
+/// What was found for one implementation.
+#[derive(Clone, Debug, Serialize)]
+pub struct ContractReport {
+    /// `path/File.sol:Name`.
+    pub contract: String,
+    /// What it replaces, `path/File.sol:Name`, when there is a reference.
+    pub reference: Option<String>,
+    /// Its validation errors.
+    pub validation: Vec<ValidationError>,
+    /// Its storage layout errors against the reference.
+    pub layout: Vec<LayoutOp>,
+}
+
+impl ContractReport {
+    /// Whether it may be deployed or upgraded to.
+    pub fn ok(&self) -> bool {
+        self.validation.is_empty() && self.layout.is_empty()
+    }
+}
+
+fn report(
+    infos: &[BuildInfo],
+    info: &BuildInfo,
+    file: &str,
+    name: &str,
+    reference: Option<&str>,
+) -> Result<ContractReport, UpgradesError> {
+    let mut validation = validate(info, file, name);
+    let updated = extract(info, file, name)?;
+    let annotated = upgradeable(info, file, name).1;
+    let reference = reference.map(str::to_owned).or(annotated);
+    let (layout, reference_name, reference_uups) = match &reference {
+        Some(reference) => {
+            let (old_info, old_file, old_name) = find(infos, reference)?;
+            let original = extract(old_info, &old_file, &old_name)?;
+            (
+                compare_layouts(&original, &updated),
+                Some(format!("{old_file}:{old_name}")),
+                is_uups(old_info, &old_file, &old_name),
+            )
+        }
+        None => (Vec::new(), None, false),
+    };
+    if reference_uups && !is_uups(info, file, name) {
+        validation.push(missing_upgrade_to(info, file, name));
+    }
+    Ok(ContractReport {
+        contract: format!("{file}:{name}"),
+        reference: reference_name,
+        validation,
+        layout,
+    })
+}
+
+/// Checks `contract` (against `reference`, or the one its annotation
+/// names), or, without `contract`, every deployable upgradeable contract
+/// of the build.
+pub fn check(
+    infos: &[BuildInfo],
+    contract: Option<&str>,
+    reference: Option<&str>,
+) -> Result<Vec<ContractReport>, UpgradesError> {
+    if let Some(contract) = contract {
+        let (info, file, name) = find(infos, contract)?;
+        return Ok(vec![report(infos, info, &file, &name, reference)?]);
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut reports = Vec::new();
+    for info in infos.iter().rev() {
+        for (file, name) in info.contracts() {
+            if !seen.insert(format!("{file}:{name}")) {
+                continue;
+            }
+            // As OpenZeppelin's validator: deployable contracts only (an
+            // abstract base is checked as part of what inherits it).
+            if info.deployable(&file, &name) && upgradeable(info, &file, &name).0 {
+                reports.push(report(infos, info, &file, &name, None)?);
+            }
+        }
+    }
+    reports.sort_by(|a, b| a.contract.cmp(&b.contract));
+    Ok(reports)
+}
