@@ -19,6 +19,8 @@ pub struct ContractReport {
     pub reference: Option<String>,
     /// Its validation errors.
     pub validation: Vec<ValidationError>,
+    /// Its validation warnings (`incorrect-initializer-order`).
+    pub warnings: Vec<ValidationError>,
     /// Its storage layout errors against the reference.
     pub layout: Vec<LayoutOp>,
 }
@@ -37,7 +39,8 @@ fn report(
     name: &str,
     reference: Option<&str>,
 ) -> Result<ContractReport, UpgradesError> {
-    let mut validation = validate(info, file, name);
+    let found = validate(info, file, name);
+    let mut validation = found.errors;
     let updated = extract(info, file, name)?;
     let annotated = upgradeable(info, file, name).1;
     let reference = reference.map(str::to_owned).or(annotated);
@@ -60,6 +63,7 @@ fn report(
         contract: format!("{file}:{name}"),
         reference: reference_name,
         validation,
+        warnings: found.warnings,
         layout,
     })
 }

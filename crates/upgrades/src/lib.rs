@@ -7,6 +7,7 @@
 mod build_info;
 pub mod check;
 pub mod compare;
+mod initializer;
 pub mod layout;
 mod levenshtein;
 mod type_id;
@@ -18,7 +19,9 @@ pub use build_info::{BuildInfo, load_dir};
 pub use check::{ContractReport, check};
 pub use compare::{LayoutChange, LayoutOp, TypeChange, compare_layouts};
 pub use layout::{Members, StorageField, StorageLayout, TypeItem, extract};
-pub use validate::{ValidationError, is_uups, missing_upgrade_to, upgradeable, validate};
+pub use validate::{
+    Validation, ValidationError, is_uups, missing_upgrade_to, upgradeable, validate,
+};
 
 /// The contract `name` (`Name` or `path/File.sol:Name`) in the newest
 /// build-info of `infos` that compiled it: the build-info, its file, its

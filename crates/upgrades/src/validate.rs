@@ -3,8 +3,9 @@
 //! `state-variable-assignment`, `state-variable-immutable`,
 //! `external-library-linking`, `delegatecall`, `selfdestruct` (reachable
 //! from the contract's functions, through internal helpers, libraries and
-//! base contracts), `internal-function-storage` and
-//! `missing-public-upgradeto`. `@custom:oz-upgrades-unsafe-allow KINDS`
+//! base contracts), `internal-function-storage`,
+//! `missing-public-upgradeto`, and the initializer checks
+//! (`initializer.rs`). `@custom:oz-upgrades-unsafe-allow KINDS`
 //! skips a kind where it is written (the contract, a function, a
 //! variable); `@custom:oz-upgrades-unsafe-allow-reachable KINDS` also
 //! stops the search through what that code calls. Checks are made on the
@@ -338,6 +339,16 @@ fn own_errors(info: &BuildInfo, file: &str, contract: &Value) -> Vec<ValidationE
     errors
 }
 
+/// What validation found: errors, and warnings that do not stop an
+/// upgrade (`incorrect-initializer-order`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Validation {
+    /// The errors.
+    pub errors: Vec<ValidationError>,
+    /// The warnings.
+    pub warnings: Vec<ValidationError>,
+}
+
 /// The user-defined type a variable's type leads to through arrays and
 /// mapping values.
 fn user_defined(type_name: &Value) -> Option<&Value> {
@@ -545,10 +556,11 @@ pub fn upgradeable(info: &BuildInfo, file: &str, name: &str) -> (bool, Option<St
 /// bases' (opcode errors reached from its own code).
 /// `missing-public-upgradeto` depends on what it replaces: see
 /// [`is_uups`] and [`missing_upgrade_to`].
-pub fn validate(info: &BuildInfo, file: &str, name: &str) -> Vec<ValidationError> {
+pub fn validate(info: &BuildInfo, file: &str, name: &str) -> Validation {
     let Some(contract) = contract_node(info, file, name) else {
-        return Vec::new();
+        return Validation::default();
     };
+    let mut warnings = Vec::new();
     let mut errors = Vec::new();
     for (kind, pattern) in [
         ("delegatecall", "t_function_baredelegatecall_"),
@@ -564,8 +576,11 @@ pub fn validate(info: &BuildInfo, file: &str, name: &str) -> Vec<ValidationError
     }
     for base in linearization(info, contract) {
         errors.extend(own_errors(info, file, base));
+        let (initializer_errors, initializer_warnings) = crate::initializer::check(info, base);
+        errors.extend(initializer_errors);
+        warnings.extend(initializer_warnings);
     }
-    errors
+    Validation { errors, warnings }
 }
 
 #[cfg(test)]

@@ -113,6 +113,18 @@ fn explain_validation(error: &ValidationError) -> (String, &'static str) {
             format!("`{name}` holds an internal function pointer in storage"),
             "internal function pointers are code offsets that change between versions; store something else",
         ),
+        "missing-initializer" => (
+            format!("{name} has no initializer, but a parent needs initializing"),
+            "add an initializer (`function initialize(…) public initializer`) that calls the parents' initializers",
+        ),
+        "missing-initializer-call" => (
+            format!("the initializer does not call the initializer of {name}"),
+            "call each parent's initializer (`__Name_init(…)`) from this initializer, in linearization order",
+        ),
+        "duplicate-initializer-call" => (
+            format!("{name} is called twice"),
+            "call each parent initializer once: `__X_init` already calls `__X_init_unchained`",
+        ),
         "missing-public-upgradeto" => (
             format!("{name} is UUPS but has no public upgradeTo or upgradeToAndCall"),
             "inherit UUPSUpgradeable and keep its upgradeToAndCall public, or the proxy can never be upgraded again",
@@ -130,6 +142,14 @@ pub(crate) fn reports(ui: Ui, reports: &[ContractReport]) {
             if !todo.is_empty() {
                 println!("    {todo}");
             }
+        }
+        for warning in &report.warnings {
+            println!(
+                "{}: warning: {}: {} is initialized out of linearization order",
+                warning.src,
+                warning.kind,
+                warning.name.as_deref().unwrap_or("a parent")
+            );
         }
         for op in &report.layout {
             let at = op
