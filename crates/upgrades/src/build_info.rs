@@ -333,6 +333,14 @@ impl BuildInfo {
         None
     }
 
+    /// The definition of contract `name` in `file` (a top-level node).
+    pub(crate) fn contract_definition(&self, file: &str, name: &str) -> Option<&Value> {
+        self.ast(file)?.get("nodes")?.as_array()?.iter().find(|c| {
+            c.get("nodeType").and_then(Value::as_str) == Some("ContractDefinition")
+                && c.get("name").and_then(Value::as_str) == Some(name)
+        })
+    }
+
     /// The path of source id `id`.
     pub(crate) fn path_of(&self, id: u64) -> Option<&str> {
         self.paths.get(&id).map(String::as_str)

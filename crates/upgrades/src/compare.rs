@@ -511,10 +511,19 @@ impl<'a> Comparator<'a> {
             "t_userDefinedValueType" => {
                 let size =
                     |side, id: &str| self.item(side, id).and_then(|t| t.number_of_bytes.clone());
-                match (size(true, &a.id), size(false, &b.id)) {
-                    (Some(x), Some(y)) if x == y => None,
-                    (Some(_), Some(_)) => kind_of("type resize"),
-                    _ => kind_of("unknown"),
+                let underlying =
+                    |side, id: &str| self.item(side, id).and_then(|t| t.underlying.clone());
+                let same_underlying = matches!(
+                    (underlying(true, &a.id), underlying(false, &b.id)),
+                    (Some(x), Some(y)) if x == y
+                );
+                let (old, new) = (size(true, &a.id), size(false, &b.id));
+                if (old.is_none() || new.is_none()) && !same_underlying {
+                    kind_of("unknown")
+                } else if old != new {
+                    kind_of("type resize")
+                } else {
+                    None
                 }
             }
             _ => kind_of("unknown"),

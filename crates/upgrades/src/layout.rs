@@ -63,6 +63,9 @@ pub struct TypeItem {
     /// Its size in storage, in bytes (decimal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_bytes: Option<String>,
+    /// A user-defined value type's underlying type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub underlying: Option<String>,
 }
 
 /// A contract's storage layout.
@@ -134,9 +137,8 @@ pub fn extract(info: &BuildInfo, file: &str, name: &str) -> Result<StorageLayout
     let mut layout = StorageLayout::default();
     // Build-info writers leave out an empty layout (a contract without
     // state variables).
-    let Some(solc) = contract.get("storageLayout") else {
-        return Ok(layout);
-    };
+    let empty = Value::Null;
+    let solc = contract.get("storageLayout").unwrap_or(&empty);
     for item in solc
         .get("storage")
         .and_then(Value::as_array)
@@ -189,10 +191,191 @@ pub fn extract(info: &BuildInfo, file: &str, name: &str) -> Result<StorageLayout
                     .get("numberOfBytes")
                     .and_then(Value::as_str)
                     .map(str::to_owned),
+                underlying: None,
             },
         );
     }
+    if let Some(definition) = info.contract_definition(file, name) {
+        load_namespaces(info, definition, &mut layout);
+    }
     Ok(layout)
+}
+
+const TYPE_NAMES: &[&str] = &[
+    "ArrayTypeName",
+    "ElementaryTypeName",
+    "FunctionTypeName",
+    "Mapping",
+    "UserDefinedTypeName",
+];
+
+fn type_names<'a>(node: &'a Value, out: &mut Vec<&'a Value>) {
+    match node {
+        Value::Object(map) => {
+            if map
+                .get("nodeType")
+                .and_then(Value::as_str)
+                .is_some_and(|k| TYPE_NAMES.contains(&k))
+            {
+                out.push(node);
+            }
+            for value in map.values() {
+                if value.is_object() || value.is_array() {
+                    type_names(value, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| type_names(i, out)),
+        _ => {}
+    }
+}
+
+/// Adds the types a declaration's type name uses, from the AST (no sizes
+/// or slots: solc's layout has none for them), as OpenZeppelin does for
+/// namespaced structs.
+fn load_types(info: &BuildInfo, type_name: &Value, layout: &mut StorageLayout) {
+    let mut queue = Vec::new();
+    type_names(type_name, &mut queue);
+    let mut seen = std::collections::HashSet::new();
+    while let Some(node) = queue.pop() {
+        let Some(ast_id) = node
+            .pointer("/typeDescriptions/typeIdentifier")
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
+        if !seen.insert(ast_id.to_owned()) {
+            continue;
+        }
+        let id = crate::type_id::normalize(ast_id);
+        let label = node
+            .pointer("/typeDescriptions/typeString")
+            .and_then(Value::as_str)
+            .unwrap_or(&id)
+            .to_owned();
+        layout.types.entry(id.clone()).or_insert(TypeItem {
+            label,
+            members: None,
+            number_of_bytes: None,
+            underlying: None,
+        });
+        let Some(reference) = node.get("referencedDeclaration").and_then(Value::as_u64) else {
+            continue;
+        };
+        if id.starts_with("t_contract") {
+            continue;
+        }
+        let Some((definition, _)) = info.node(reference) else {
+            continue;
+        };
+        let kind = definition.get("nodeType").and_then(Value::as_str);
+        if let Some(item) = layout.types.get_mut(&id) {
+            match kind {
+                Some("UserDefinedValueTypeDefinition") => {
+                    item.underlying = definition
+                        .pointer("/underlyingType/typeDescriptions/typeIdentifier")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                }
+                Some("StructDefinition") if item.members.is_none() => {
+                    item.members = Some(Members::Struct(struct_members(info, definition, "")));
+                }
+                Some("EnumDefinition") if item.members.is_none() => {
+                    item.members = Some(Members::Enum(
+                        definition
+                            .get("members")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|m| m.get("name")?.as_str().map(str::to_owned))
+                            .collect(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        type_names(definition, &mut queue);
+    }
+}
+
+/// A struct's members from the AST, as `contract`'s fields.
+fn struct_members(info: &BuildInfo, definition: &Value, contract: &str) -> Vec<StorageField> {
+    definition
+        .get("members")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            Some(StorageField {
+                contract: contract.to_owned(),
+                label: m.get("name")?.as_str()?.to_owned(),
+                type_id: crate::type_id::normalize(
+                    m.pointer("/typeDescriptions/typeIdentifier")?.as_str()?,
+                ),
+                src: if contract.is_empty() {
+                    String::new()
+                } else {
+                    m.get("src")
+                        .and_then(Value::as_str)
+                        .map(|s| info.src(s))
+                        .unwrap_or_default()
+                },
+                slot: None,
+                offset: None,
+                renamed_from: None,
+                retyped_from: None,
+            })
+        })
+        .collect()
+}
+
+/// The ERC-7201 namespaces of a contract and its bases: each struct
+/// annotated `@custom:storage-location <id>`, its members as the
+/// namespace's fields (from the AST: solc's layout does not cover them).
+fn load_namespaces(info: &BuildInfo, definition: &Value, layout: &mut StorageLayout) {
+    let bases: Vec<u64> = definition
+        .get("linearizedBaseContracts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .collect();
+    for base in bases {
+        let Some((contract, _)) = info.node(base) else {
+            continue;
+        };
+        let name = contract
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        for node in contract
+            .get("nodes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|n| n.get("nodeType").and_then(Value::as_str) == Some("StructDefinition"))
+        {
+            let Some(location) = annotation(node, "storage-location") else {
+                continue;
+            };
+            if layout.namespaces.contains_key(&location) {
+                continue;
+            }
+            layout
+                .namespaces
+                .insert(location, struct_members(info, node, name));
+            for member in node
+                .get("members")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(type_name) = member.get("typeName") {
+                    load_types(info, type_name, layout);
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -77,9 +77,78 @@ pub(crate) fn parse(id: &str) -> Option<TypeId> {
     })
 }
 
+const TOKENS: [(&str, char); 3] = [("$_", '('), ("_$_", ','), ("_$", ')')];
+
+/// Whether `s[j..]` is a run of encoded punctuation followed by a
+/// character that is neither `_` nor `$`, or by the end.
+fn punctuation_ends(s: &str, j: usize) -> bool {
+    match s[j..].chars().next() {
+        None => true,
+        Some(c) if c != '_' && c != '$' => true,
+        Some(_) => TOKENS
+            .iter()
+            .any(|(t, _)| s[j..].starts_with(t) && punctuation_ends(s, j + t.len())),
+    }
+}
+
+/// An AST type identifier (`t_mapping$_t_address_$_t_uint256_$`,
+/// `t_struct$_S_$12_storage_ptr`) as the storage layout writes it
+/// (`t_mapping(t_address,t_uint256)`, `t_struct(S)12_storage`): the AST
+/// encodes `(`, `,` and `)` as `$_`, `_$_` and `_$`, which only the text
+/// after them tells apart from names with underscores.
+pub(crate) fn normalize(ast_id: &str) -> String {
+    let mut out = String::with_capacity(ast_id.len());
+    let mut i = 0;
+    while i < ast_id.len() {
+        let token = TOKENS
+            .iter()
+            .find(|(t, _)| ast_id[i..].starts_with(t) && punctuation_ends(ast_id, i + t.len()));
+        if let Some((t, c)) = token {
+            out.push(*c);
+            i += t.len();
+        } else {
+            let c = ast_id[i..].chars().next().unwrap_or_default();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    // `_storage_ptr` appears in some places and not others.
+    let mut normalized = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("_storage_ptr") {
+        let after = &rest[at + "_storage_ptr".len()..];
+        let boundary = after
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+        normalized.push_str(&rest[..at]);
+        normalized.push_str(if boundary { "_storage" } else { "_storage_ptr" });
+        rest = after;
+    }
+    normalized.push_str(rest);
+    normalized
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ast_identifiers_are_decoded_as_the_layout_writes_them() {
+        assert_eq!(
+            normalize("t_mapping$_t_address_$_t_uint256_$"),
+            "t_mapping(t_address,t_uint256)"
+        );
+        assert_eq!(
+            normalize("t_struct$_Main_Storage_$42_storage_ptr"),
+            "t_struct(Main_Storage)42_storage"
+        );
+        assert_eq!(
+            normalize("t_array$_t_uint256_$dyn_storage_ptr"),
+            "t_array(t_uint256)dyn_storage"
+        );
+        assert_eq!(normalize("t_uint256"), "t_uint256");
+    }
 
     #[test]
     fn mappings_arrays_structs_and_functions_parse() {

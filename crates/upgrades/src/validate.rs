@@ -495,9 +495,7 @@ fn children<'a>(node: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
 
 /// Contract `name` of `file` (contracts are top-level nodes).
 fn contract_node<'a>(info: &'a BuildInfo, file: &str, name: &str) -> Option<&'a Value> {
-    children(info.ast(file)?, "nodes").find(|c| {
-        node_type(c) == "ContractDefinition" && c.get("name").and_then(Value::as_str) == Some(name)
-    })
+    info.contract_definition(file, name)
 }
 
 /// Whether contract `name` in `file` is UUPS: it or a base has a public
