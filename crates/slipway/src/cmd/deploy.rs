@@ -244,7 +244,19 @@ impl DeployArgs {
             command: &command,
         };
         let json = self.json;
-        let show = |shown: &PlanShown<'_>| show_effect(global, &config, &env, shown, json);
+        // With --json, stdout gets one document: the effect, with the
+        // rehearsal and the verification under their own keys.
+        let document: std::cell::RefCell<Option<serde_json::Value>> = std::cell::RefCell::new(None);
+        let show = |shown: &PlanShown<'_>| {
+            if json {
+                match serde_json::to_value(shown.effect) {
+                    Ok(value) => *document.borrow_mut() = Some(value),
+                    Err(e) => eprintln!("error: cannot show the effect as JSON: {e}"),
+                }
+            } else {
+                show_effect(global, &config, &env, shown);
+            }
+        };
         let progress = |p: Progress<'_>| report(global, p);
         let hooks = DeployHooks {
             confirm: &TerminalConfirm,
@@ -253,6 +265,7 @@ impl DeployArgs {
             progress: &progress,
         };
         let runtime = runtime()?;
+        let mut rehearsal_json = None;
         if self.rehearse || self.rehearse_only {
             let spinner = crate::output::spinner(
                 global.ui(),
@@ -261,8 +274,10 @@ impl DeployArgs {
             let rehearsed = runtime.block_on(rehearse(&request));
             drop(spinner);
             let rehearsed = rehearsed?;
-            if self.json {
+            if self.json && self.rehearse_only {
                 println!("{}", render::rehearsal::json(&rehearsed));
+            } else if self.json {
+                rehearsal_json = Some(render::rehearsal::json(&rehearsed));
             } else {
                 eprintln!("{}", render::rehearsal::text(&env.name, &rehearsed));
             }
@@ -279,7 +294,41 @@ impl DeployArgs {
             }
         }
         let started = Instant::now();
-        let result = runtime.block_on(deploy(&request, &hooks))?;
+        let result = runtime.block_on(deploy(&request, &hooks));
+        let print_document = |verified: Option<serde_json::Value>| -> Result<()> {
+            if !json {
+                return Ok(());
+            }
+            let mut out = document
+                .borrow_mut()
+                .take()
+                .unwrap_or_else(|| serde_json::json!({}));
+            if let Some(object) = out.as_object_mut() {
+                if let Some(serde_json::Value::Object(rehearsal)) = rehearsal_json.clone() {
+                    object.extend(rehearsal);
+                }
+                if let Some(verified) = verified {
+                    object.insert("verified".into(), verified);
+                }
+            }
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            Ok(())
+        };
+        let result = match result {
+            Ok(result) => result,
+            Err(e) => {
+                // What was shown before the failure is still one document.
+                print_document(None)?;
+                return Err(e.into());
+            }
+        };
+        print_document(
+            result
+                .verdicts
+                .as_ref()
+                .map(serde_json::to_value)
+                .transpose()?,
+        )?;
         if let Some(authorised) = &result.authorised {
             render::authorised(global.ui(), &env, authorised);
         }
@@ -315,8 +364,10 @@ impl DeployArgs {
                 ),
             ),
         }
-        if let Some(verdicts) = &result.verdicts {
-            println!("{}", render::verify::text(verdicts, self.json)?);
+        if let Some(verdicts) = &result.verdicts
+            && !self.json
+        {
+            println!("{}", render::verify::text(verdicts, false)?);
         }
         Ok(if result.passed() {
             ExitCode::SUCCESS
@@ -432,16 +483,8 @@ fn show_effect(
     config: &slipway_config::Config,
     env: &slipway_config::Environment,
     shown: &PlanShown<'_>,
-    json: bool,
 ) {
     let effect = shown.effect;
-    if json {
-        match serde_json::to_string_pretty(effect) {
-            Ok(text) => println!("{text}"),
-            Err(e) => eprintln!("error: cannot show the effect as JSON: {e}"),
-        }
-        return;
-    }
     status(
         global.ui(),
         "Plan",

@@ -278,12 +278,18 @@ async fn a_rehearsal_sends_nothing_and_predicts_the_deployment_that_follows() {
     );
 
     // Rehearsed, then sent for real: the addresses are those predicted.
-    let real = staging(&["--rehearse"]);
+    // With --json, stdout is one document: the effect with the rehearsal.
+    let real = staging(&["--rehearse", "--json"]);
     let stderr = String::from_utf8_lossy(&real.stderr);
     assert!(real.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("Rehearsal on a fork of staging"),
-        "{stderr}"
+    let document: Value = serde_json::from_slice(&real.stdout).expect("one JSON document");
+    assert_eq!(document["environment"], "staging");
+    assert_eq!(document["plan"].as_str().map(str::is_empty), Some(false));
+    assert_eq!(
+        document["rehearsal"]["transactions"]
+            .as_array()
+            .map(Vec::len),
+        Some(5)
     );
     for (step, address) in &predicted {
         let record: Value = serde_json::from_str(
