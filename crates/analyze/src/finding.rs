@@ -82,6 +82,46 @@ pub struct Fix {
 }
 
 impl Finding {
+    /// A finding of a rule set outside the detectors (infrastructure,
+    /// audit, upgrade safety): rule `id` with `severity` in `path` at
+    /// `line`:`column` (1-based), with high confidence, keyed by `key` —
+    /// what it is about rather than where, so that SARIF and baselines
+    /// follow it across edits elsewhere in the file.
+    pub fn at(
+        id: &str,
+        severity: Severity,
+        path: &std::path::Path,
+        (line, column): (usize, usize),
+        message: String,
+        key: &str,
+    ) -> Self {
+        use sha2::{Digest, Sha256};
+        let fingerprint = Sha256::digest(format!("{id}|{}|{key}", path.display()).as_bytes());
+        Self {
+            id: id.to_owned(),
+            severity,
+            confidence: Confidence::High,
+            message,
+            path: path.to_path_buf(),
+            line,
+            column,
+            end_line: line,
+            end_column: column,
+            start: 0,
+            length: 0,
+            contract: None,
+            function: None,
+            fingerprint: fingerprint
+                .iter()
+                .take(16)
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+            suppressed: None,
+            baselined: false,
+            fix: None,
+        }
+    }
+
     /// Whether it counts toward the exit code.
     pub fn counts(&self) -> bool {
         self.suppressed.is_none() && !self.baselined

@@ -14,7 +14,6 @@
 pub mod audit;
 pub mod backup;
 pub mod check;
-mod finding;
 
 pub use audit::{AuditError, AuditReport, audit};
 pub use check::{InfraError, InfraReport, check, rule_set};

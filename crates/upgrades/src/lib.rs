@@ -10,6 +10,7 @@ pub mod compare;
 mod initializer;
 pub mod layout;
 mod levenshtein;
+pub mod sarif;
 mod type_id;
 pub mod validate;
 

@@ -17,7 +17,6 @@ use slipway_analyze::{
 };
 use slipway_config::Config;
 
-use crate::finding::finding;
 pub use advisories::{Advisory, AdvisoryFile};
 
 /// A vulnerable dependency.
@@ -224,7 +223,7 @@ fn check_dependency(dep: &Dependency, list: &AdvisoryFile, findings: &mut Vec<Fi
             ),
             (None, None) => "nothing names its version".to_owned(),
         };
-        findings.push(finding(
+        findings.push(Finding::at(
             UNKNOWN_VERSION,
             Severity::Info,
             &dep.path,
@@ -250,7 +249,7 @@ fn check_dependency(dep: &Dependency, list: &AdvisoryFile, findings: &mut Vec<Fi
             || "no fixed version is published".to_owned(),
             |f| format!("fixed in {f}"),
         );
-        findings.push(finding(
+        findings.push(Finding::at(
             VULNERABLE,
             advisory.gate_severity(),
             &dep.path,
@@ -297,7 +296,7 @@ pub fn audit(config: &Config) -> Result<AuditReport, AuditError> {
     let (site, line) = compiler_site(root);
     for applicable in &compiler_bugs.applicable {
         let bug = &applicable.bug;
-        findings.push(finding(
+        findings.push(Finding::at(
             COMPILER_BUG,
             bug.gate_severity(),
             &site,

@@ -139,7 +139,7 @@ pub(crate) fn finding(
         .iter()
         .find(|r| r.id == id)
         .map_or(Severity::Medium, |r| r.severity);
-    crate::finding::finding(id, severity, path, at, message, key)
+    Finding::at(id, severity, path, at, message, key)
 }
 
 /// Whether an environment variable's name says it holds a secret (a name

@@ -41,6 +41,9 @@ struct CheckArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// Also write the errors as SARIF 2.1.0 (for GitHub code scanning).
+    #[arg(long, value_name = "FILE")]
+    sarif: Option<std::path::PathBuf>,
 }
 
 impl UpgradeArgs {
@@ -59,6 +62,14 @@ impl UpgradeArgs {
         // freeing them node by node saves a tenth of the command's time.
         std::mem::forget(infos);
         let ok = reports.iter().all(slipway_upgrades::ContractReport::ok);
+        if let Some(path) = &args.sarif {
+            let log = slipway_analyze::sarif_log(
+                &slipway_upgrades::sarif::rule_set(),
+                &slipway_upgrades::sarif::findings(&reports),
+            );
+            std::fs::write(path, serde_json::to_string_pretty(&log)? + "\n")
+                .map_err(|e| eyre::eyre!("cannot write {}: {e}", path.display()))?;
+        }
         if args.json {
             let json = serde_json::json!({ "ok": ok, "contracts": reports });
             println!("{}", serde_json::to_string_pretty(&json)?);

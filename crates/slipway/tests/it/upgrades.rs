@@ -217,9 +217,8 @@ fn every_validation_case_gets_openzeppelin_s_verdict_and_error_kinds() {
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
-#[test]
-fn an_unknown_or_ambiguous_contract_is_named_with_what_to_do() {
-    let tmp = tempfile::tempdir().expect("tmp");
+/// A project in `tmp/p` with these sources in contracts/src.
+fn small_project(tmp: &tempfile::TempDir, sources: &[(&str, &str)]) -> std::path::PathBuf {
     let dir = tmp.path().join("p");
     std::fs::create_dir_all(dir.join("contracts/src")).expect("mkdir");
     std::fs::write(
@@ -227,16 +226,29 @@ fn an_unknown_or_ambiguous_contract_is_named_with_what_to_do() {
         "[compiler]\nversion = \"0.8.20\"\n",
     )
     .expect("config");
-    std::fs::write(
-        dir.join("contracts/src/A.sol"),
-        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.20;\ncontract VaultV1 { uint256 a; }\n",
-    )
-    .expect("a");
-    std::fs::write(
-        dir.join("contracts/src/B.sol"),
-        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.20;\ncontract VaultV1 { uint256 b; }\ncontract VaultV2 { uint256 b; }\n",
-    )
-    .expect("b");
+    for (name, text) in sources {
+        std::fs::write(
+            dir.join("contracts/src").join(name),
+            format!("// SPDX-License-Identifier: MIT\npragma solidity ^0.8.20;\n{text}"),
+        )
+        .expect("source");
+    }
+    dir
+}
+
+#[test]
+fn an_unknown_or_ambiguous_contract_is_named_with_what_to_do() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = small_project(
+        &tmp,
+        &[
+            ("A.sol", "contract VaultV1 { uint256 a; }\n"),
+            (
+                "B.sol",
+                "contract VaultV1 { uint256 b; }\ncontract VaultV2 { uint256 b; }\n",
+            ),
+        ],
+    );
     let check = |contract: &str, reference: &str| {
         let out = slipway(&dir)
             .args(["upgrade", "check", contract, "--reference", reference])
@@ -261,4 +273,62 @@ fn an_unknown_or_ambiguous_contract_is_named_with_what_to_do() {
     );
     let (code, said) = check("VaultV2", "contracts/src/B.sol:VaultV1");
     assert_eq!(code, Some(0), "{said}");
+}
+
+#[test]
+fn sarif_names_each_error_by_its_kind_with_file_and_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = small_project(
+        &tmp,
+        &[(
+            "Vault.sol",
+            "contract VaultV1 { uint256 a; uint256 c; }\ncontract VaultV2 {\n    uint256 a;\n    uint256 b;\n    uint256 c;\n    function run(address t) external { (bool ok, ) = t.delegatecall(\"\"); require(ok); }\n}\n",
+        )],
+    );
+    let sarif = tmp.path().join("upgrades.sarif");
+    let out = slipway(&dir)
+        .args([
+            "upgrade",
+            "check",
+            "VaultV2",
+            "--reference",
+            "VaultV1",
+            "--sarif",
+        ])
+        .arg(&sarif)
+        .output()
+        .expect("check");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
+    let results: Vec<(String, String, u64)> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let at = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap_or_default().to_owned(),
+                at["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                at["region"]["startLine"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    // The delegatecall on line 8; `b` inserted on line 6 (and `c` moved, line 7).
+    for wanted in [("delegatecall", 8), ("insert", 6), ("layoutchange", 7)] {
+        assert!(
+            results.iter().any(|(id, uri, line)| id == wanted.0
+                && uri.ends_with("contracts/src/Vault.sol")
+                && *line == wanted.1),
+            "{wanted:?} in {results:?}"
+        );
+    }
 }
