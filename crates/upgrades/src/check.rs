@@ -32,18 +32,42 @@ impl ContractReport {
     }
 }
 
+/// What an implementation is checked against.
+#[derive(Clone, Copy, Debug)]
+pub enum Reference<'a> {
+    /// The one its `@custom:oz-upgrades-from` names, if any.
+    Annotated,
+    /// A contract of the build.
+    Contract(&'a str),
+    /// A recorded layout (OpenZeppelin's manifest format), named for
+    /// messages.
+    Layout(&'a str, &'a crate::StorageLayout),
+}
+
 fn report(
     infos: &[BuildInfo],
     info: &BuildInfo,
     file: &str,
     name: &str,
-    reference: Option<&str>,
+    reference: Reference<'_>,
 ) -> Result<ContractReport, UpgradesError> {
     let found = validate(info, file, name);
     let mut validation = found.errors;
     let updated = extract(info, file, name)?;
+    if let Reference::Layout(shown, original) = reference {
+        return Ok(ContractReport {
+            contract: format!("{file}:{name}"),
+            reference: Some(shown.to_owned()),
+            validation,
+            warnings: found.warnings,
+            layout: compare_layouts(original, &updated),
+        });
+    }
     let annotated = upgradeable(info, file, name).1;
-    let reference = reference.map(str::to_owned).or(annotated);
+    let reference = match reference {
+        Reference::Contract(c) => Some(c.to_owned()),
+        _ => annotated,
+    };
     let (layout, reference_name, reference_uups) = match &reference {
         Some(reference) => {
             let (old_info, old_file, old_name) = find(infos, reference)?;
@@ -68,13 +92,13 @@ fn report(
     })
 }
 
-/// Checks `contract` (against `reference`, or the one its annotation
-/// names), or, without `contract`, every deployable upgradeable contract
-/// of the build.
+/// Checks `contract` against `reference`, or, without `contract`, every
+/// deployable upgradeable contract of the build (against what their
+/// annotations name).
 pub fn check(
     infos: &[BuildInfo],
     contract: Option<&str>,
-    reference: Option<&str>,
+    reference: Reference<'_>,
 ) -> Result<Vec<ContractReport>, UpgradesError> {
     if let Some(contract) = contract {
         let (info, file, name) = find(infos, contract)?;
@@ -90,7 +114,7 @@ pub fn check(
             // As OpenZeppelin's validator: deployable contracts only (an
             // abstract base is checked as part of what inherits it).
             if info.deployable(&file, &name) && upgradeable(info, &file, &name).0 {
-                reports.push(report(infos, info, &file, &name, None)?);
+                reports.push(report(infos, info, &file, &name, Reference::Annotated)?);
             }
         }
     }

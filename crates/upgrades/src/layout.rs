@@ -80,6 +80,25 @@ pub struct StorageLayout {
     pub namespaces: BTreeMap<String, Vec<StorageField>>,
 }
 
+/// Reads a layout written in OpenZeppelin's format: the `layout` of an
+/// implementation in `.openzeppelin/<network>.json`, or that object alone.
+pub fn read_recorded(path: &std::path::Path) -> Result<StorageLayout, UpgradesError> {
+    let bad = |message: String| UpgradesError::Layout {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| UpgradesError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let layout = value.get("layout").cloned().unwrap_or(value);
+    if layout.get("storage").is_none() {
+        return Err(bad("it has no `storage`".into()));
+    }
+    serde_json::from_value(layout).map_err(|e| bad(e.to_string()))
+}
+
 /// The value of `@custom:<tag>` in a node's NatSpec, if any.
 pub(crate) fn annotation(node: &Value, tag: &str) -> Option<String> {
     let doc = node.get("documentation")?;

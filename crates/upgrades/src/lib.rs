@@ -17,9 +17,9 @@ pub mod validate;
 use std::path::PathBuf;
 
 pub use build_info::{BuildInfo, load_dir};
-pub use check::{ContractReport, check};
+pub use check::{ContractReport, Reference, check};
 pub use compare::{LayoutChange, LayoutOp, TypeChange, compare_layouts};
-pub use layout::{Members, StorageField, StorageLayout, TypeItem, extract};
+pub use layout::{Members, StorageField, StorageLayout, TypeItem, extract, read_recorded};
 pub use validate::{
     Validation, ValidationError, is_uups, missing_upgrade_to, upgradeable, validate,
 };
@@ -110,6 +110,14 @@ pub enum UpgradesError {
         name: String,
         /// Names close to it.
         candidates: Vec<String>,
+    },
+    /// A recorded layout does not read.
+    #[error("{}: not a storage layout in OpenZeppelin's format: {message}", path.display())]
+    Layout {
+        /// Which file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
     },
     /// A name matches contracts in several files.
     #[error("`{name}` names contracts in several files: {}; give one as FILE:NAME", files.join(", "))]

@@ -38,6 +38,16 @@ struct CheckArgs {
     /// its @custom:oz-upgrades-from names, if any).
     #[arg(long, value_name = "CONTRACT", requires = "contract")]
     reference: Option<String>,
+    /// A recorded layout to check against instead: OpenZeppelin's
+    /// format (an implementation's `layout` in .openzeppelin/<network>.json,
+    /// or that object alone).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "contract",
+        conflicts_with = "reference"
+    )]
+    reference_layout: Option<std::path::PathBuf>,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -56,8 +66,22 @@ impl UpgradeArgs {
         }
         let dir = config.path(&config.project.out).join("build-info");
         let infos = slipway_upgrades::load_dir(&dir)?;
-        let reports =
-            slipway_upgrades::check(&infos, args.contract.as_deref(), args.reference.as_deref())?;
+        let recorded = args
+            .reference_layout
+            .as_deref()
+            .map(slipway_upgrades::read_recorded)
+            .transpose()?;
+        let shown = args
+            .reference_layout
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let reference = match (&args.reference, &recorded) {
+            (Some(contract), _) => slipway_upgrades::Reference::Contract(contract),
+            (None, Some(layout)) => slipway_upgrades::Reference::Layout(&shown, layout),
+            (None, None) => slipway_upgrades::Reference::Annotated,
+        };
+        let reports = slipway_upgrades::check(&infos, args.contract.as_deref(), reference)?;
         // The build-info trees are large and the process ends here: not
         // freeing them node by node saves a tenth of the command's time.
         std::mem::forget(infos);

@@ -3,7 +3,8 @@
 //! `// expect:` line written from the error kinds' documented meaning) is
 //! compiled once, checked by slipway and by npm `@openzeppelin/upgrades-core`
 //! on the same build-info, and both must reach the expected verdict with
-//! the same error kinds.
+//! the same error kinds; each pair is also checked against the reference
+//! layout as upgrades-core records it in a manifest.
 
 use std::{collections::BTreeMap, path::Path};
 
@@ -115,6 +116,24 @@ fn disagreements(corpus: &Path, pairs: bool) -> Vec<String> {
     );
     let oz: BTreeMap<String, serde_json::Value> =
         serde_json::from_slice(&node.stdout).expect("upgrades-core's answer");
+    // upgrades-core's recorded layouts of the references, as manifests hold them.
+    let layouts = tmp.path().join("layouts");
+    std::fs::create_dir_all(&layouts).expect("mkdir");
+    let references: Vec<String> = asked.iter().filter_map(|(_, r)| r.clone()).collect();
+    if !references.is_empty() {
+        let written = std::process::Command::new("node")
+            .arg(repo.join("crates/upgrades/tests/oz-layout.cjs"))
+            .arg(dir.join("out/build-info"))
+            .arg(&layouts)
+            .args(&references)
+            .output()
+            .expect("node");
+        assert!(
+            written.status.success(),
+            "{}",
+            String::from_utf8_lossy(&written.stderr)
+        );
+    }
 
     let mut found = Vec::new();
     let all = slipway(&dir)
@@ -201,6 +220,29 @@ fn disagreements(corpus: &Path, pairs: bool) -> Vec<String> {
                 "{case}: slipway {ours_v:?} {ours_l:?}, upgrades-core {theirs_v:?} {theirs_l:?}"
             ));
         }
+        if let Some(reference) = &reference {
+            // The same reference as upgrades-core records it in a manifest.
+            let recorded = layouts.join(format!("{reference}.json"));
+            let out = slipway(&dir)
+                .args([
+                    "upgrade",
+                    "check",
+                    &contract,
+                    "--json",
+                    "--reference-layout",
+                ])
+                .arg(&recorded)
+                .output()
+                .expect("check");
+            let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+                .unwrap_or_else(|_| panic!("{case}: {}", String::from_utf8_lossy(&out.stderr)));
+            let from_manifest = kinds(&json["contracts"][0]["layout"]);
+            if from_manifest != ours_l {
+                found.push(format!(
+                    "{case}: against the recorded layout {from_manifest:?}, against the build {ours_l:?}"
+                ));
+            }
+        }
     }
     found
 }
@@ -273,6 +315,20 @@ fn an_unknown_or_ambiguous_contract_is_named_with_what_to_do() {
     );
     let (code, said) = check("VaultV2", "contracts/src/B.sol:VaultV1");
     assert_eq!(code, Some(0), "{said}");
+    // A recorded layout that is not one.
+    let bad = tmp.path().join("layout.json");
+    std::fs::write(&bad, "{\"impls\": {}}").expect("write");
+    let out = slipway(&dir)
+        .args(["upgrade", "check", "VaultV2", "--reference-layout"])
+        .arg(&bad)
+        .output()
+        .expect("check");
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("layout.json") && said.contains("OpenZeppelin's format"),
+        "{said}"
+    );
 }
 
 #[test]
