@@ -12,21 +12,11 @@
 
 use serde_json::Value;
 
-use crate::{build_info::BuildInfo, validate::ValidationError};
-
-fn node_type(node: &Value) -> &str {
-    node.get("nodeType")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-}
-
-fn text<'a>(node: &'a Value, key: &str) -> &'a str {
-    node.get(key).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn id(node: &Value) -> u64 {
-    node.get("id").and_then(Value::as_u64).unwrap_or_default()
-}
+use crate::{
+    ast::{allowed, has_annotation, id, linearization, node_type, src, text},
+    build_info::BuildInfo,
+    validate::ValidationError,
+};
 
 fn statements(function: &Value) -> Vec<&Value> {
     function
@@ -55,21 +45,6 @@ fn called(statement: &Value) -> Option<u64> {
     u64::try_from(reference).ok().filter(|r| *r > 0)
 }
 
-fn has_tag(node: &Value, tag: &str) -> bool {
-    let doc = node
-        .pointer("/documentation/text")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let marker = format!("@custom:{tag}");
-    doc.lines().any(|l| {
-        l.trim()
-            .trim_start_matches('*')
-            .trim()
-            .strip_prefix(&marker)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
-    })
-}
-
 fn modifiers(function: &Value) -> Vec<&str> {
     function
         .get("modifiers")
@@ -89,7 +64,7 @@ fn initializers(contract: &Value, parent: bool) -> Vec<&Value> {
         .flatten()
         .filter(|f| node_type(f) == "FunctionDefinition")
         .filter(|f| {
-            let named = has_tag(f, "oz-upgrades-validate-as-initializer")
+            let named = has_annotation(f, "oz-upgrades-validate-as-initializer")
                 || modifiers(f)
                     .iter()
                     .any(|m| matches!(*m, "initializer" | "onlyInitializing"))
@@ -110,10 +85,10 @@ fn initializers(contract: &Value, parent: bool) -> Vec<&Value> {
 /// statements, recursively, then its own.
 fn reached(info: &BuildInfo, function: &Value, visited: &mut Vec<u64>) -> Vec<u64> {
     let mut out = Vec::new();
-    if visited.contains(&id(function)) {
+    if id(function).is_some_and(|i| visited.contains(&i)) {
         return out;
     }
-    visited.push(id(function));
+    visited.extend(id(function));
     for statement in statements(function) {
         if let Some((callee, _)) = called(statement).and_then(|r| info.node(r))
             && node_type(callee) == "FunctionDefinition"
@@ -121,25 +96,8 @@ fn reached(info: &BuildInfo, function: &Value, visited: &mut Vec<u64>) -> Vec<u6
             out.extend(reached(info, callee, visited));
         }
     }
-    out.push(id(function));
+    out.extend(id(function));
     out
-}
-
-fn allowed(node: &Value, kind: &str) -> bool {
-    crate::validate::annotation_args(node, "oz-upgrades-unsafe-allow")
-        .iter()
-        .chain(&crate::validate::annotation_args(
-            node,
-            "oz-upgrades-unsafe-allow-reachable",
-        ))
-        .any(|a| a == kind)
-}
-
-fn src(info: &BuildInfo, node: &Value) -> String {
-    node.get("src")
-        .and_then(Value::as_str)
-        .map(|s| info.src(s))
-        .unwrap_or_default()
 }
 
 /// The initializer errors and warnings of `contract` (none for an
@@ -154,14 +112,7 @@ pub(crate) fn check(
         return (errors, warnings);
     }
     // Parents, most derived first.
-    let mut parents: Vec<&Value> = contract
-        .get("linearizedBaseContracts")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_u64)
-        .filter_map(|i| info.node(i).map(|(n, _)| n))
-        .collect();
+    let mut parents = linearization(info, contract);
     parents.reverse();
     parents.pop();
     let with_initializers: Vec<(String, Vec<&Value>)> = parents
@@ -189,7 +140,7 @@ pub(crate) fn check(
                 };
                 let earlier = remaining[..at]
                     .iter()
-                    .find(|base| inits_of(base).iter().any(|i| id(i) == reference))
+                    .find(|base| inits_of(base).iter().any(|i| id(i) == Some(reference)))
                     .cloned();
                 if let Some(earlier) = earlier {
                     remaining.retain(|p| *p != earlier);
@@ -232,7 +183,7 @@ pub(crate) fn check(
                 .unwrap_or_default();
             for reached_id in reached(info, callee, &mut Vec::new()) {
                 for (parent, inits) in &with_initializers {
-                    let Some(parent_init) = inits.iter().find(|i| id(i) == reached_id) else {
+                    let Some(parent_init) = inits.iter().find(|i| id(i) == Some(reached_id)) else {
                         continue;
                     };
                     let duplicate = called_ids.contains(&reached_id);

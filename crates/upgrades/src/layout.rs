@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{UpgradesError, build_info::BuildInfo};
+use crate::{UpgradesError, ast::annotation, build_info::BuildInfo};
 
 /// A state variable, or a struct member.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,22 +97,6 @@ pub fn read_recorded(path: &std::path::Path) -> Result<StorageLayout, UpgradesEr
         return Err(bad("it has no `storage`".into()));
     }
     serde_json::from_value(layout).map_err(|e| bad(e.to_string()))
-}
-
-/// The value of `@custom:<tag>` in a node's NatSpec, if any.
-pub(crate) fn annotation(node: &Value, tag: &str) -> Option<String> {
-    let doc = node.get("documentation")?;
-    let text = doc.get("text").and_then(Value::as_str).or(doc.as_str())?;
-    let marker = format!("@custom:{tag}");
-    text.lines().find_map(|line| {
-        let rest = line.split(&marker).nth(1)?;
-        // `@custom:oz-renamed-from` but not `@custom:oz-renamed-from-x`.
-        if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
-            return None;
-        }
-        let value = rest.trim();
-        (!value.is_empty()).then(|| value.to_owned())
-    })
 }
 
 /// The AST id a type identifier ends with (`t_enum(Color)123` → 123).
@@ -402,19 +386,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn annotations_are_read_from_natspec_by_their_exact_tag() {
-        let node = serde_json::json!({"documentation": {"text": " @custom:oz-renamed-from total\n @custom:oz-retyped-from uint128"}});
-        assert_eq!(
-            annotation(&node, "oz-renamed-from").as_deref(),
-            Some("total")
-        );
-        assert_eq!(
-            annotation(&node, "oz-retyped-from").as_deref(),
-            Some("uint128")
-        );
-        assert_eq!(annotation(&node, "oz-upgrades-from"), None);
-        let other = serde_json::json!({"documentation": {"text": "@custom:oz-renamed-from-x y"}});
-        assert_eq!(annotation(&other, "oz-renamed-from"), None);
+    fn type_ids_end_with_their_definition_s_ast_id() {
         assert_eq!(trailing_id("t_enum(Color)123"), Some(123));
         assert_eq!(trailing_id("t_uint256"), None);
     }

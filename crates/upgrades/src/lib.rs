@@ -4,6 +4,7 @@
 //! OpenZeppelin's upgrade tooling decides it and reported in its words,
 //! so that users of hardhat-upgrades and of slipway read the same errors.
 
+mod ast;
 mod build_info;
 pub mod check;
 pub mod compare;

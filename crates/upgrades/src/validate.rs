@@ -16,7 +16,13 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::build_info::BuildInfo;
+use crate::{
+    ast::{
+        allowed, allowed_reachable, annotation, annotation_args, children, has_annotation, id,
+        linearization, node_type, src,
+    },
+    build_info::BuildInfo,
+};
 
 /// One validation error.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -28,56 +34,6 @@ pub struct ValidationError {
     pub name: Option<String>,
     /// `file:line`.
     pub src: String,
-}
-
-const UNSAFE_ALLOW: &str = "oz-upgrades-unsafe-allow";
-const UNSAFE_ALLOW_REACHABLE: &str = "oz-upgrades-unsafe-allow-reachable";
-
-/// The words after `@custom:<tag>` in a node's NatSpec (several lines of
-/// one tag count; a line starting with another tag ends it).
-pub(crate) fn annotation_args(node: &Value, tag: &str) -> Vec<String> {
-    let Some(doc) = node.get("documentation") else {
-        return Vec::new();
-    };
-    let Some(text) = doc.get("text").and_then(Value::as_str).or(doc.as_str()) else {
-        return Vec::new();
-    };
-    let marker = format!("@custom:{tag}");
-    let mut args = Vec::new();
-    let mut inside = false;
-    for line in text.lines() {
-        let line = line.trim().trim_start_matches('*').trim();
-        if let Some(rest) = line.strip_prefix(&marker) {
-            inside = rest.is_empty() || rest.starts_with(char::is_whitespace);
-            if inside {
-                args.extend(rest.split_whitespace().map(str::to_owned));
-            }
-        } else if line.starts_with('@') {
-            inside = false;
-        } else if inside {
-            args.extend(line.split_whitespace().map(str::to_owned));
-        }
-    }
-    args
-}
-
-fn allowed(node: &Value, kind: &str) -> bool {
-    annotation_args(node, UNSAFE_ALLOW)
-        .iter()
-        .any(|a| a == kind)
-        || allowed_reachable(node, kind)
-}
-
-fn allowed_reachable(node: &Value, kind: &str) -> bool {
-    annotation_args(node, UNSAFE_ALLOW_REACHABLE)
-        .iter()
-        .any(|a| a == kind)
-}
-
-fn node_type(node: &Value) -> &str {
-    node.get("nodeType")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
 }
 
 /// Every node of `kind` under `root` (itself included), not descending
@@ -115,17 +71,6 @@ fn all<'a>(root: &'a Value, kind: &str, prune: &dyn Fn(&Value) -> bool) -> Vec<&
     let mut out = Vec::new();
     find_all(root, kind, prune, &mut out);
     out
-}
-
-fn id(node: &Value) -> Option<u64> {
-    node.get("id").and_then(Value::as_u64)
-}
-
-fn src(info: &BuildInfo, node: &Value) -> String {
-    node.get("src")
-        .and_then(Value::as_str)
-        .map(|s| info.src(s))
-        .unwrap_or_default()
 }
 
 fn is_internal_function(node: &Value) -> bool {
@@ -239,18 +184,6 @@ impl Opcodes<'_> {
         }
         errors
     }
-}
-
-/// The linearization of a contract: itself, then its bases.
-fn linearization<'a>(info: &'a BuildInfo, contract: &'a Value) -> Vec<&'a Value> {
-    contract
-        .get("linearizedBaseContracts")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_u64)
-        .filter_map(|i| info.node(i).map(|(n, _)| n))
-        .collect()
 }
 
 /// `constructor`, the state variable kinds, and linking, for one contract.
@@ -377,7 +310,7 @@ fn internal_function_storage(
             match node_type(node) {
                 "VariableDeclaration" => variables.push(node),
                 "StructDefinition"
-                    if crate::layout::annotation(node, "storage-location").is_some()
+                    if annotation(node, "storage-location").is_some()
                         && id(node).is_some_and(|i| visited.insert(i)) =>
                 {
                     variables.extend(
@@ -432,7 +365,7 @@ const UPGRADE_TO_AND_CALL: &str = "upgradeToAndCall(address,bytes)";
 
 /// The public and external function signatures of a contract and its
 /// bases, as the ABI names them.
-fn methods(info: &BuildInfo, contracts: &[&Value]) -> Vec<String> {
+fn methods(contracts: &[&Value]) -> Vec<String> {
     let mut out = Vec::new();
     for contract in contracts {
         for function in children(contract, "nodes").filter(|n| node_type(n) == "FunctionDefinition")
@@ -455,7 +388,7 @@ fn methods(info: &BuildInfo, contracts: &[&Value]) -> Vec<String> {
                 .map(|p| {
                     p.pointer("/typeDescriptions/typeString")
                         .and_then(Value::as_str)
-                        .map(|t| abi_type(info, t))
+                        .map(abi_type)
                         .unwrap_or_default()
                 })
                 .collect();
@@ -467,7 +400,7 @@ fn methods(info: &BuildInfo, contracts: &[&Value]) -> Vec<String> {
 
 /// A type string as the ABI writes it (`address payable` is `address`,
 /// `bytes memory` is `bytes`, a contract is an `address`).
-fn abi_type(_info: &BuildInfo, type_string: &str) -> String {
+fn abi_type(type_string: &str) -> String {
     let base = type_string
         .split_whitespace()
         .filter(|w| {
@@ -485,14 +418,6 @@ fn abi_type(_info: &BuildInfo, type_string: &str) -> String {
     }
 }
 
-/// The direct children of `node` under `key` (a contract's `nodes`).
-fn children<'a>(node: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
-    node.get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-}
-
 /// Contract `name` of `file` (contracts are top-level nodes).
 fn contract_node<'a>(info: &'a BuildInfo, file: &str, name: &str) -> Option<&'a Value> {
     info.contract_definition(file, name)
@@ -502,7 +427,7 @@ fn contract_node<'a>(info: &'a BuildInfo, file: &str, name: &str) -> Option<&'a 
 /// `upgradeTo(address)` or `upgradeToAndCall(address,bytes)`.
 pub fn is_uups(info: &BuildInfo, file: &str, name: &str) -> bool {
     contract_node(info, file, name).is_some_and(|contract| {
-        methods(info, &linearization(info, contract))
+        methods(&linearization(info, contract))
             .iter()
             .any(|m| m == UPGRADE_TO || m == UPGRADE_TO_AND_CALL)
     })
@@ -532,15 +457,7 @@ pub fn upgradeable(info: &BuildInfo, file: &str, name: &str) -> (bool, Option<St
     let from = annotation_args(contract, "oz-upgrades-from")
         .into_iter()
         .next();
-    let doc = contract
-        .pointer("/documentation/text")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let tagged = doc.lines().any(|l| {
-        l.trim()
-            .strip_prefix("@custom:oz-upgrades")
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
-    });
+    let tagged = has_annotation(contract, "oz-upgrades");
     let initializable = linearization(info, contract)
         .iter()
         .any(|b| b.get("name").and_then(Value::as_str) == Some("Initializable"));
@@ -579,29 +496,4 @@ pub fn validate(info: &BuildInfo, file: &str, name: &str) -> Validation {
         warnings.extend(initializer_warnings);
     }
     Validation { errors, warnings }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unsafe_allow_takes_several_kinds_and_stops_at_the_next_tag() {
-        let node = serde_json::json!({"documentation": {"text": "@custom:oz-upgrades-unsafe-allow constructor\n state-variable-immutable\n@notice x delegatecall"}});
-        assert_eq!(
-            annotation_args(&node, UNSAFE_ALLOW),
-            vec![
-                "constructor".to_owned(),
-                "state-variable-immutable".to_owned()
-            ]
-        );
-        assert!(allowed(&node, "constructor"));
-        assert!(!allowed(&node, "delegatecall"));
-        let reachable = serde_json::json!({"documentation": {"text": "@custom:oz-upgrades-unsafe-allow-reachable delegatecall"}});
-        assert!(
-            allowed(&reachable, "delegatecall"),
-            "reachable allows the code itself too"
-        );
-        assert!(annotation_args(&reachable, UNSAFE_ALLOW).is_empty());
-    }
 }

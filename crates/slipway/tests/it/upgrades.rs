@@ -58,13 +58,7 @@ fn kinds(value: &serde_json::Value) -> Vec<String> {
 /// every disagreement with the expectation or between the tools.
 fn disagreements(corpus: &Path, pairs: bool) -> Vec<String> {
     let tmp = tempfile::tempdir().expect("tmp");
-    let dir = tmp.path().join("p");
-    std::fs::create_dir_all(dir.join("contracts/src")).expect("mkdir");
-    std::fs::write(
-        dir.join("slipway.toml"),
-        "[compiler]\nversion = \"0.8.20\"\n",
-    )
-    .expect("config");
+    let dir = small_project(&tmp, &[]);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     std::os::unix::fs::symlink(repo.join("node_modules"), dir.join("node_modules")).expect("link");
     for entry in std::fs::read_dir(corpus).expect("corpus").flatten() {
