@@ -389,4 +389,13 @@ impl ChainClient {
             .await
             .map_err(self.error("eth_getCode"))
     }
+
+    /// The word at storage `slot` of `address` (an ERC-1967 slot, say).
+    pub async fn storage_at(&self, address: Address, slot: B256) -> Result<B256, ProviderError> {
+        self.provider
+            .get_storage_at(address, slot.into())
+            .await
+            .map(B256::from)
+            .map_err(self.error("eth_getStorageAt"))
+    }
 }

@@ -132,6 +132,14 @@ impl Artifacts {
         Self(all)
     }
 
+    /// These contracts and `more`'s (a contract of both is taken once).
+    pub fn merged(&self, more: &Artifacts) -> Artifacts {
+        let mut all: Vec<Entry> = self.0.iter().chain(&more.0).cloned().collect();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all.dedup_by(|a, b| a.id == b.id);
+        Self(all)
+    }
+
     /// The artifact `name` (`Name`, `File.sol:Name` or `path/File.sol:Name`).
     pub fn find(&self, name: &str) -> Result<&Artifact, FindError> {
         let matches: Vec<&Entry> = self

@@ -22,4 +22,4 @@ pub use artifacts::{Artifact, Artifacts, LinkReferences, fill, names_contract};
 pub use decode::{DecodedEvent, Decoder, EventArg, display_value};
 pub use error::{ChainIdentity, FindError, LinkError, OtherChain, RecordError};
 pub use invoke::{Invocation, InvokeError};
-pub use records::{DeploymentRecord, read_records, records_dir};
+pub use records::{DeploymentRecord, ImplementationRecord, ProxyRecord, read_records, records_dir};

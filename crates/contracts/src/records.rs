@@ -61,6 +61,43 @@ pub struct DeploymentRecord {
     /// checked against that package's published code hash, not a build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
+    /// Where the contract is a proxy: its kind, what it points at and
+    /// every implementation it has had. Its `abi` is then the
+    /// implementation's, the one callers use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<ProxyRecord>,
+}
+
+/// A proxy's upgrade state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProxyRecord {
+    /// `uups`, `transparent` or `beacon`.
+    pub kind: String,
+    /// The implementation it points at.
+    pub implementation: Address,
+    /// A transparent proxy's `ProxyAdmin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<Address>,
+    /// A beacon proxy's beacon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beacon: Option<Address>,
+    /// Every implementation it has pointed at, oldest first.
+    pub history: Vec<ImplementationRecord>,
+}
+
+/// One implementation a proxy pointed at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImplementationRecord {
+    /// Where it is.
+    pub address: Address,
+    /// Its artifact, when the plan deployed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract: Option<String>,
+    /// The transaction that pointed the proxy at it (none for the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgraded_in: Option<B256>,
 }
 
 /// `deployments/<env>`.
@@ -156,6 +193,7 @@ mod tests {
     fn record(genesis: Option<B256>) -> DeploymentRecord {
         DeploymentRecord {
             package: None,
+            proxy: None,
             name: "Token".into(),
             contract: "src/Token.sol:Token".into(),
             address: Address::repeat_byte(1),

@@ -129,10 +129,22 @@ pub fn load_plan(
         .strip_prefix(&config.root)
         .unwrap_or(&file)
         .to_path_buf();
-    let checked = Plan::load(&config.root, &relative, env, config.vars())
-        .and_then(|p| p.check(artifacts))
-        .map_err(DeployError::from)?;
-    Ok((relative, checked))
+    let plan = Plan::load(&config.root, &relative, env, config.vars())?;
+    let checked = if plan.has_proxies() {
+        let proxies = proxy_artifacts(config)?;
+        plan.check(&artifacts.merged(&proxies))
+    } else {
+        plan.check(artifacts)
+    };
+    Ok((relative, checked?))
+}
+
+/// OpenZeppelin's proxy contracts, built from the project's own copy with
+/// its settings.
+fn proxy_artifacts(config: &Config) -> Result<Artifacts, DeployError> {
+    let compiler = slipway_solc::compiler(config, false, &|_| {})?;
+    let proxies = slipway_solc::compile_proxies(config, &compiler)?;
+    Ok(Artifacts::from_build(&proxies.contracts))
 }
 
 /// Deploys `request.plan` to `request.env`: everything `slipway deploy`
@@ -163,10 +175,19 @@ pub async fn deploy(
         deployer: signer.address(),
         lifecycle: Lifecycle::for_env(env),
     };
-    let effect = deployment.effect(&request.options).await?;
+    let mut effect = deployment.effect(&request.options).await?;
+    if plan.plan.has_proxies() {
+        // A run interrupted after its last step and before its manifest
+        // was written is caught up first: the checks read the manifest.
+        crate::upgrades::record(config, &env.name, &plan, &effect.state)?;
+        effect.upgrades = crate::upgrades::assess(config, &env.name, &plan, &effect)?;
+    }
     let mut report = DeployReport::shown(hooks, file, &effect, plan.depth());
     if let Some(refusal) = effect.refusal() {
         return Err(DeployError::Changed(refusal));
+    }
+    if effect.upgrades.iter().any(|c| !c.ok()) {
+        return Err(DeployError::UnsafeUpgrade(effect.upgrades.clone()));
     }
     if request.dry_run {
         return Ok(report);
@@ -191,7 +212,13 @@ pub async fn deploy(
     // while this one waited at the prompt is refused, never repeated.
     let deployed = deployment
         .execute(effect, &request.options, hooks.progress)
-        .await?;
+        .await;
+    if plan.plan.has_proxies() {
+        // Whatever became of the run, what it finished is recorded.
+        let state = crate::Journal::read(&deployment.journal_path())?;
+        crate::upgrades::record(config, &env.name, &plan, &state)?;
+    }
+    let deployed = deployed?;
     report.deployed = Some(deployed);
     if request.verify {
         let names: Vec<String> = plan
@@ -227,6 +254,9 @@ async fn deploy_through_safe(
         ..
     } = *request;
     let (file, plan) = load_plan(config, env, artifacts, request.plan)?;
+    if plan.plan.has_proxies() {
+        return Err(DeployError::ProxiesThroughSafe(env.name.clone()));
+    }
     let client = slipway_chain::connect(config, env, request.command).await?;
     let deployment = Deployment {
         root: &config.root,

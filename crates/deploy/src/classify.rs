@@ -120,6 +120,7 @@ mod tests {
             salt: None,
             libraries: Default::default(),
             address: Some(Address::repeat_byte(9)),
+            code_hash: None,
         }
     }
 

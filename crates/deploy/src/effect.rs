@@ -35,6 +35,12 @@ pub enum StepStatus {
         /// The proposal's safeTxHash.
         safe_tx_hash: B256,
     },
+    /// A proxy points at another implementation than the plan's: it is
+    /// upgraded.
+    Upgrade {
+        /// The implementation it points at now.
+        from: Address,
+    },
     /// Done, but the plan now says otherwise.
     Changed {
         /// What changed.
@@ -52,6 +58,7 @@ impl StepStatus {
             self,
             StepStatus::Send
                 | StepStatus::Retry { .. }
+                | StepStatus::Upgrade { .. }
                 | StepStatus::Changed { accepted: true, .. }
         )
     }
@@ -77,6 +84,9 @@ pub struct StepEffect {
     pub gas: Option<u64>,
     /// Whether it deploys.
     pub deploys: bool,
+    /// Its part in a proxy step (`implementation of Box`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
 }
 
 /// The plan's effect.
@@ -98,6 +108,9 @@ pub struct Effect {
     pub fee_per_gas: u128,
     /// Levels of the plan (its dependency depth).
     pub depth: usize,
+    /// The implementations the run puts behind proxies, checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub upgrades: Vec<crate::UpgradeCheck>,
     #[serde(skip)]
     pub(crate) state: JournalState,
 }

@@ -65,6 +65,23 @@ pub(crate) fn value(expr: &Expr, ty: &DynSolType, names: &Names) -> Result<DynSo
             ))
         }
         (Expr::List(_), other) => Err(format!("a list is given, the parameter is {other}")),
+        (Expr::Calldata(call), DynSolType::Bytes) => {
+            use alloy_dyn_abi::JsonAbiExt;
+            let function = call
+                .resolved
+                .as_ref()
+                .ok_or_else(|| format!("`{}` was not found in {}", call.function, call.artifact))?;
+            let values = arguments(&function.inputs, &call.args, names)
+                .map_err(|e| format!("{}: {e}", function.signature()))?;
+            function
+                .abi_encode_input(&values)
+                .map(DynSolValue::Bytes)
+                .map_err(|e| format!("cannot encode {}: {e}", function.signature()))
+        }
+        (Expr::Calldata(call), other) => Err(format!(
+            "a call of `{}` is bytes, the parameter is {other}",
+            call.function
+        )),
         (Expr::Literal(toml::Value::String(text)), DynSolType::String) => {
             Ok(DynSolValue::String(text.clone()))
         }

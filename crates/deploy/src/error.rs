@@ -182,6 +182,35 @@ pub enum DeployError {
         /// The chain.
         chain_id: u64,
     },
+    /// OpenZeppelin's proxies could not be had from the project.
+    #[error(transparent)]
+    Proxies(#[from] slipway_solc::SolcError),
+    /// Proxy steps where a Safe deploys: not built yet.
+    #[error(
+        "`{0}` deploys through its Safe, and slipway does not yet propose proxy steps to a Safe: deploy the proxies from a signer's key in another environment, or without `proxy = …` steps"
+    )]
+    ProxiesThroughSafe(String),
+    /// An upgrade's reference layout is not recorded.
+    #[error(
+        "proxy `{proxy}` points at {implementation}, whose storage layout {} does not record: the upgrade cannot be checked. If hardhat-upgrades deployed it, import its manifest (`slipway upgrade import .openzeppelin/<network>.json`)", manifest.display()
+    )]
+    NoRecordedLayout {
+        /// The proxy's step.
+        proxy: String,
+        /// Where it points.
+        implementation: alloy_primitives::Address,
+        /// The manifest.
+        manifest: std::path::PathBuf,
+    },
+    /// An implementation is not safe to put behind its proxy.
+    #[error("{}", unsafe_upgrades(.0))]
+    UnsafeUpgrade(Vec<crate::UpgradeCheck>),
+    /// The upgrade checks could not be made.
+    #[error(transparent)]
+    Upgrades(#[from] slipway_upgrades::UpgradesError),
+    /// A proxy's step has no address to read it at.
+    #[error("proxy step `{0}` has no address yet: deploy the plan first")]
+    NoAddress(String),
     /// A step's lifecycle ended without its confirmation.
     #[error("step `{0}`: the transaction did not complete")]
     Incomplete(String),
@@ -272,4 +301,50 @@ impl From<PlanErrors> for DeployError {
     fn from(errors: PlanErrors) -> Self {
         Self::Plan(errors)
     }
+}
+
+fn unsafe_upgrades(checks: &[crate::UpgradeCheck]) -> String {
+    let mut text = String::from("refused, nothing sent: ");
+    let parts: Vec<String> = checks
+        .iter()
+        .filter(|c| !c.ok())
+        .map(|c| {
+            let mut lines = vec![match c.from {
+                Some(from) => format!(
+                    "{} cannot replace {from} behind proxy `{}`:",
+                    c.report.contract, c.proxy
+                ),
+                None => format!(
+                    "{} cannot go behind the {} proxy `{}`:",
+                    c.report.contract,
+                    c.kind.as_str(),
+                    c.proxy
+                ),
+            }];
+            lines.extend(c.report.validation.iter().map(|e| {
+                format!(
+                    "  {} {}at {}",
+                    e.kind,
+                    e.name
+                        .as_deref()
+                        .map(|n| format!("({n}) "))
+                        .unwrap_or_default(),
+                    e.src
+                )
+            }));
+            lines.extend(c.report.layout.iter().map(|op| {
+                let field = op.updated.as_ref().or(op.original.as_ref());
+                format!(
+                    "  {} {}{}",
+                    op.kind,
+                    field.map(|f| format!("`{}` ", f.label)).unwrap_or_default(),
+                    field.map(|f| format!("at {}", f.src)).unwrap_or_default()
+                )
+            }));
+            lines.join("\n")
+        })
+        .collect();
+    text.push_str(&parts.join("\n"));
+    text.push_str("\nfix the implementation, or, where it is safe, annotate it with `@custom:oz-upgrades-unsafe-allow <kind>` as OpenZeppelin's tooling reads it");
+    text
 }

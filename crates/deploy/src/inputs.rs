@@ -11,8 +11,16 @@ use crate::{
     StepInput,
     create2::{CREATE2_PROXY, create2_address, proxy_calldata},
     encode::{self, Names},
-    plan::{Action, CheckedStep, Via},
+    plan::{Action, CheckedStep, StepRole, Via},
 };
+
+/// keccak256 of `artifact`'s runtime code without solc's metadata: the
+/// same for two builds that differ only in comments or file names.
+pub(crate) fn code_hash(artifact: &slipway_contracts::Artifact) -> alloy_primitives::B256 {
+    let code = &artifact.deployed_bytecode;
+    let end = code.len() - crate::verify::bytecode::metadata_len(code).unwrap_or(0);
+    alloy_primitives::keccak256(&code[..end])
+}
 
 /// A step ready to send.
 #[derive(Clone, Debug)]
@@ -86,6 +94,8 @@ pub(crate) fn prepare(
                     salt,
                     libraries,
                     address,
+                    code_hash: matches!(step.step.role, StepRole::Implementation { .. })
+                        .then(|| code_hash(artifact)),
                 },
                 request: TxRequest {
                     to,
@@ -117,6 +127,7 @@ pub(crate) fn prepare(
                     salt: None,
                     libraries: BTreeMap::new(),
                     address: None,
+                    code_hash: None,
                 },
                 request: TxRequest {
                     to: Some(target),
@@ -137,7 +148,11 @@ pub(crate) fn diff(then: &StepInput, now: &StepInput) -> Vec<String> {
     if then.what != now.what {
         changes.push(format!("{}: {} → {}", then.kind, then.what, now.what));
     }
-    if then.bytecode_hash != now.bytecode_hash {
+    if let (Some(a), Some(b)) = (then.code_hash, now.code_hash) {
+        if a != b {
+            changes.push("code: the runtime code changed (metadata aside)".into());
+        }
+    } else if then.bytecode_hash != now.bytecode_hash {
         changes.push(format!(
             "bytecode: {} → {}",
             then.bytecode_hash

@@ -46,6 +46,10 @@ pub struct StepInput {
     /// Where a deploy puts the contract.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
+    /// An implementation's runtime code hash, metadata stripped: what
+    /// decides whether it changed (a comment edit is no upgrade).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_hash: Option<B256>,
 }
 
 /// One line of the journal.

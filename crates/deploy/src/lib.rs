@@ -22,9 +22,11 @@ mod journal;
 mod need;
 mod plan;
 pub mod proposal;
+pub mod proxies;
 mod rehearse;
 mod run;
 pub mod safe;
+mod upgrades;
 pub mod verify;
 
 pub use apply::{DeployHooks, DeployReport, DeployRequest, PlanShown, deploy, load_plan};
@@ -39,7 +41,10 @@ pub use invoke::{
 pub use journal::{FAILPOINT_VAR, Journal, JournalRecord, JournalState, LOCK_FILE, StepInput};
 pub use need::{deploy_need, verify_need};
 pub use plan::{
-    Action, CheckedPlan, CheckedStep, Expr, FindPlanError, Plan, Step, Via, find_plan, role_hash,
+    Action, BEACON_PROXY, Calldata, CheckedPlan, CheckedStep, ERC1967_PROXY, Expr, FindPlanError,
+    Plan, ProxyKind, Step, StepRole, TRANSPARENT_PROXY, UPGRADEABLE_BEACON, Via, admin_name,
+    beacon_name, find_plan, implementation_name, role_hash, upgrade_name,
 };
 pub use rehearse::{REHEARSAL_DIR, Rehearsed, RehearsedEvent, RehearsedTx, rehearse};
 pub use run::{DeployOptions, Deployed, Deployment, Progress};
+pub use upgrades::{UpgradeCheck, manifest_path};

@@ -17,14 +17,20 @@ use slipway_config::Environment;
 use slipway_keys::ChainSigner;
 
 use crate::{
-    CheckedPlan, DeployError, Effect, Journal, JournalRecord, JournalState, StepEffect, StepInput,
-    StepStatus,
-    classify::{Asked, classify},
+    CheckedPlan, DeployError, Effect, Journal, JournalRecord, JournalState, ProxyKind, StepEffect,
+    StepInput, StepRole, StepStatus,
+    classify::{Asked, Classified, classify},
     encode::Names,
     error::JournalProblem,
     inputs::{prepare, request_of},
+    journal::StepState,
     plan::Action,
 };
+
+/// A journaled step whose transaction is out or whose proposal waits.
+fn pending(state: &StepState) -> bool {
+    !state.done() && (state.awaiting_safe().is_some() || state.confirmed.is_none())
+}
 
 /// Choices of one run.
 #[derive(Clone, Debug, Default)]
@@ -159,6 +165,33 @@ impl Deployment<'_> {
         }
     }
 
+    /// Where proxy step `proxy` (of `kind`) points now; for a transparent
+    /// proxy, its `ProxyAdmin` is put in `names` (an upgrade is sent to it).
+    async fn pointing_at(
+        &self,
+        kind: ProxyKind,
+        proxy: &str,
+        names: &mut Names,
+    ) -> Result<Address, DeployError> {
+        let address = |name: &str| {
+            names
+                .get(name)
+                .copied()
+                .ok_or_else(|| DeployError::NoAddress(name.to_owned()))
+        };
+        let target = match kind {
+            ProxyKind::Beacon => address(&crate::plan::beacon_name(proxy))?,
+            ProxyKind::Uups | ProxyKind::Transparent => address(proxy)?,
+        };
+        if kind == ProxyKind::Transparent {
+            let admin =
+                crate::proxies::slot_address(self.client, target, crate::proxies::ADMIN_SLOT)
+                    .await?;
+            names.insert(crate::admin_name(proxy), admin);
+        }
+        crate::proxies::current_implementation(self.client, kind, target).await
+    }
+
     /// Refuses a journal that lacks steps the records of this plan on this
     /// chain hold: an emptied or replaced journal would otherwise send every
     /// call step again.
@@ -249,7 +282,7 @@ impl Deployment<'_> {
                 let checked = &self.plan.steps[index];
                 let id = checked.step.id.clone();
                 let deploys = checked.artifact.is_some();
-                let dependencies = checked.step.dependencies();
+                let dependencies = checked.step.resend_dependencies();
                 let after_resent = dependencies.iter().any(|d| resend.contains(d));
                 let prepared = prepare(checked, &names, self.through_safe());
                 let mut effect = StepEffect {
@@ -264,6 +297,7 @@ impl Deployment<'_> {
                     address: prepared.as_ref().ok().and_then(|p| p.input.address),
                     gas: None,
                     deploys,
+                    part: checked.step.role.describe(),
                 };
                 let journaled = state.steps.get(&id);
                 // The chain's part: a contract the journal says is deployed
@@ -292,7 +326,53 @@ impl Deployment<'_> {
                     accepted: accepted.contains(&id),
                     redeploy: options.redeploy.contains(&id),
                 };
-                let classified = classify(&id, journaled, asked)?;
+                let classified = match &checked.step.role {
+                    // A proxy and its beacon are created once; what follows
+                    // is an upgrade, never a new proxy.
+                    StepRole::Proxy { .. } | StepRole::Beacon { .. }
+                        if journaled.is_some_and(StepState::done) =>
+                    {
+                        Classified {
+                            status: StepStatus::Done,
+                            address: journaled.and_then(|s| s.input.address),
+                            resent: false,
+                        }
+                    }
+                    // A changed implementation is the upgrade the plan asks
+                    // for (checked for safety before anything is sent).
+                    StepRole::Implementation { .. } => classify(
+                        &id,
+                        journaled,
+                        Asked {
+                            accepted: true,
+                            ..asked
+                        },
+                    )?,
+                    StepRole::Upgrade {
+                        proxy,
+                        kind,
+                        implementation,
+                    } if !journaled.is_some_and(pending) => {
+                        let status = if resend.contains(proxy) {
+                            StepStatus::Done
+                        } else {
+                            let from = self.pointing_at(*kind, proxy, &mut names).await?;
+                            if !resend.contains(implementation)
+                                && names.get(implementation) == Some(&from)
+                            {
+                                StepStatus::Done
+                            } else {
+                                StepStatus::Upgrade { from }
+                            }
+                        };
+                        Classified {
+                            resent: status.sends(),
+                            status,
+                            address: None,
+                        }
+                    }
+                    _ => classify(&id, journaled, asked)?,
+                };
                 if let Some(address) = classified.address {
                     names.insert(id.clone(), address);
                     effect.address = Some(address);
@@ -321,6 +401,7 @@ impl Deployment<'_> {
             steps: effects.into_values().collect(),
             fee_per_gas,
             depth: self.plan.depth(),
+            upgrades: Vec::new(),
             state,
         })
     }
@@ -403,7 +484,23 @@ impl Deployment<'_> {
                             Err(e) => return Err(tx_error(id, e)),
                         }
                     }
-                    _ => to_send.push(index),
+                    _ => {
+                        // Read the proxy again: created this run with the
+                        // implementation, or upgraded by another run since
+                        // the effect was computed, it needs nothing.
+                        if let StepRole::Upgrade {
+                            proxy,
+                            kind,
+                            implementation,
+                        } = &self.plan.steps[index].step.role
+                        {
+                            let now = self.pointing_at(*kind, proxy, &mut names).await?;
+                            if names.get(implementation) == Some(&now) {
+                                continue;
+                            }
+                        }
+                        to_send.push(index)
+                    }
                 }
             }
             self.send_level(
@@ -682,14 +779,25 @@ impl Deployment<'_> {
     }
 
     /// Writes the records of the deploy steps of a level that are done
-    /// (once the level is through, so each record is written once a run).
+    /// (once the level is through, so each record is written once a run),
+    /// and again the record of each proxy an upgrade of the level moved.
     pub(crate) async fn write_records(
         &self,
         state: &JournalState,
         level: &[usize],
     ) -> Result<Vec<PathBuf>, DeployError> {
+        let mut indexes: Vec<usize> = level.to_vec();
+        for &i in level {
+            if let StepRole::Upgrade { proxy, .. } = &self.plan.steps[i].step.role
+                && let Some(at) = self.plan.steps.iter().position(|s| &s.step.id == proxy)
+            {
+                indexes.push(at);
+            }
+        }
+        indexes.sort_unstable();
+        indexes.dedup();
         let mut written = Vec::new();
-        for checked in level.iter().map(|&i| &self.plan.steps[i]) {
+        for checked in indexes.iter().map(|&i| &self.plan.steps[i]) {
             let (Some(artifact), Some(step)) =
                 (&checked.artifact, state.steps.get(&checked.step.id))
             else {
@@ -699,6 +807,25 @@ impl Deployment<'_> {
                 continue;
             };
             let deployed = code(self.client, address).await?;
+            let mut abi = artifact.abi.clone();
+            let mut proxy = None;
+            if let StepRole::Proxy {
+                kind,
+                implementation,
+            } = &checked.step.role
+            {
+                if let Some(a) = self
+                    .plan
+                    .step(implementation)
+                    .and_then(|s| s.artifact.as_ref())
+                {
+                    abi = a.abi.clone();
+                }
+                proxy = Some(
+                    self.proxy_record(*kind, &checked.step.id, address, implementation, state)
+                        .await?,
+                );
+            }
             let record = slipway_contracts::DeploymentRecord {
                 name: checked.step.id.clone(),
                 contract: step.input.what.clone(),
@@ -715,11 +842,70 @@ impl Deployment<'_> {
                 args: step.input.args.clone(),
                 salt: step.input.salt,
                 libraries: step.input.libraries.clone(),
-                abi: artifact.abi.clone(),
+                abi,
                 package: None,
+                proxy,
             };
             written.push(record.write(self.root, &self.env.name)?);
         }
         Ok(written)
+    }
+
+    /// Proxy `id` at `address` as the chain has it now, with the history
+    /// its record held and the implementation it points at added when new.
+    async fn proxy_record(
+        &self,
+        kind: ProxyKind,
+        id: &str,
+        address: Address,
+        implementation_step: &str,
+        state: &JournalState,
+    ) -> Result<slipway_contracts::ProxyRecord, DeployError> {
+        let beacon = match kind {
+            ProxyKind::Beacon => state
+                .steps
+                .get(&crate::plan::beacon_name(id))
+                .and_then(|s| s.input.address),
+            _ => None,
+        };
+        let target = beacon.unwrap_or(address);
+        let implementation =
+            crate::proxies::current_implementation(self.client, kind, target).await?;
+        let admin = match kind {
+            ProxyKind::Transparent => Some(
+                crate::proxies::slot_address(self.client, address, crate::proxies::ADMIN_SLOT)
+                    .await?,
+            ),
+            _ => None,
+        };
+        let mut history = slipway_contracts::read_records(self.root, &self.env.name)?
+            .into_iter()
+            .find(|r| r.name == id && r.address == address)
+            .and_then(|r| r.proxy)
+            .map(|p| p.history)
+            .unwrap_or_default();
+        if history.last().map(|h| h.address) != Some(implementation) {
+            let deployed = state.steps.get(implementation_step);
+            let contract = deployed
+                .filter(|s| s.input.address == Some(implementation))
+                .map(|s| s.input.what.clone());
+            let upgraded_in = state
+                .steps
+                .get(&crate::plan::upgrade_name(id))
+                .filter(|s| s.done() && !history.is_empty())
+                .and_then(|s| s.included_hash);
+            history.push(slipway_contracts::ImplementationRecord {
+                address: implementation,
+                contract,
+                upgraded_in,
+            });
+        }
+        Ok(slipway_contracts::ProxyRecord {
+            kind: kind.as_str().to_owned(),
+            implementation,
+            admin,
+            beacon,
+            history,
+        })
     }
 }

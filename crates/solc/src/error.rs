@@ -150,6 +150,33 @@ pub enum SolcError {
     /// A remapping could not be parsed.
     #[error("bad remapping `{0}`: expected prefix=target")]
     Remapping(String),
+    /// A plan asks for proxies, and the project has no OpenZeppelin
+    /// Contracts to take them from.
+    #[error(
+        "a proxy step needs OpenZeppelin Contracts 5.x, and the project has none (looked in {searched}); add it with `npm install --save-dev @openzeppelin/contracts@5` or `forge install OpenZeppelin/openzeppelin-contracts`"
+    )]
+    NoOpenZeppelin {
+        /// The places looked in.
+        searched: String,
+    },
+    /// The project's OpenZeppelin Contracts are older than 5.0.
+    #[error(
+        "{} is OpenZeppelin Contracts {version}; slipway's proxy steps deploy the 5.x proxies (whose transparent proxy creates its own ProxyAdmin): upgrade it to 5.x", dir.display()
+    )]
+    OpenZeppelinVersion {
+        /// The package's folder.
+        dir: PathBuf,
+        /// Its version.
+        version: String,
+    },
+    /// The proxy contracts did not compile.
+    #[error("OpenZeppelin's proxy contracts from {} did not compile: {messages}", dir.display())]
+    ProxiesFailed {
+        /// The package's folder.
+        dir: PathBuf,
+        /// The compiler's errors.
+        messages: String,
+    },
     /// The build driver failed (before or outside the compiler's diagnostics).
     #[error("build failed")]
     Build(#[source] Box<foundry_compilers::error::SolcError>),

@@ -21,6 +21,7 @@ pub mod native;
 mod npm_imports;
 mod output;
 mod project;
+mod proxies;
 mod resolve;
 mod session;
 mod sizes;
@@ -37,6 +38,7 @@ pub use error::{Result, SolcError};
 pub use key::{BuildInputs, reusable};
 pub(crate) use project::CompileOutput;
 pub use project::{Profile, STATE_DIR, evm_version};
+pub use proxies::{OpenZeppelin, PROXY_CONTRACTS, Proxies, compile_proxies, find_openzeppelin};
 pub use resolve::{Compiler, CompilerKind, ResolveOptions, cache_dir, probe_version, resolve};
 pub use session::{
     BuildEvent, BuildRequest, Built, compile, compile_for, compile_project, compiler,

@@ -89,8 +89,16 @@ pub(crate) fn project(
     compiler: &Compiler,
     profile: Profile,
 ) -> Result<SolcProject> {
-    let paths = paths(config, profile)?;
+    project_at(config, compiler, profile, paths(config, profile)?)
+}
 
+/// [`project`] reading and writing at `paths`, with `config`'s settings.
+pub(crate) fn project_at(
+    config: &Config,
+    compiler: &Compiler,
+    profile: Profile,
+    paths: ProjectPathsConfig<SolcLanguage>,
+) -> Result<SolcProject> {
     let mut artifacts = ConfigurableArtifacts::new(
         [
             ContractOutputSelection::StorageLayout,
@@ -148,7 +156,7 @@ pub(crate) fn project(
 /// prefixes. Last, `forge-std/` goes to slipway-std when a source imports
 /// it and nothing else provides it, so that Foundry suites compile
 /// unchanged.
-fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
+pub(crate) fn remappings(config: &Config, libs: &[PathBuf]) -> Result<Vec<Remapping>> {
     let sources = [
         config.path(&config.project.src),
         config.path(&config.project.test),

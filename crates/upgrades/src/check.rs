@@ -121,3 +121,39 @@ pub fn check(
     reports.sort_by(|a, b| a.contract.cmp(&b.contract));
     Ok(reports)
 }
+
+/// The implementation `contract` as a proxy of `uups` kind would receive
+/// it: its validation, and, for an upgrade, its layout against the one
+/// recorded for the implementation the proxy points at now (`reference`:
+/// a name to show, and the layout). A UUPS proxy's implementation must
+/// keep a public `upgradeToAndCall`.
+pub fn check_implementation(
+    infos: &[BuildInfo],
+    contract: &str,
+    reference: Option<(&str, &crate::StorageLayout)>,
+    uups: bool,
+) -> Result<ContractReport, UpgradesError> {
+    let (info, file, name) = find(infos, contract)?;
+    let mut report = match reference {
+        Some((shown, layout)) => {
+            report(infos, info, &file, &name, Reference::Layout(shown, layout))?
+        }
+        None => {
+            let found = validate(info, &file, &name);
+            ContractReport {
+                contract: format!("{file}:{name}"),
+                reference: None,
+                validation: found.errors,
+                warnings: found.warnings,
+                layout: Vec::new(),
+            }
+        }
+    };
+    let kinds: Vec<&str> = report.validation.iter().map(|e| e.kind).collect();
+    if uups && !is_uups(info, &file, &name) && !kinds.contains(&"missing-public-upgradeto") {
+        report
+            .validation
+            .push(missing_upgrade_to(info, &file, &name));
+    }
+    Ok(report)
+}

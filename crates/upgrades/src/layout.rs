@@ -78,6 +78,13 @@ pub struct StorageLayout {
     /// ERC-7201 namespaces: their layouts by storage location id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub namespaces: BTreeMap<String, Vec<StorageField>>,
+    /// The compiler that built it (OpenZeppelin's manifests keep it).
+    #[serde(
+        default,
+        rename = "solcVersion",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub solc_version: Option<String>,
 }
 
 /// Reads a layout written in OpenZeppelin's format: the `layout` of an

@@ -11,6 +11,7 @@ pub mod compare;
 mod initializer;
 pub mod layout;
 mod levenshtein;
+pub mod manifest;
 pub mod sarif;
 mod type_id;
 pub mod validate;
@@ -18,9 +19,10 @@ pub mod validate;
 use std::path::PathBuf;
 
 pub use build_info::{BuildInfo, load_dir};
-pub use check::{ContractReport, Reference, check};
+pub use check::{ContractReport, Reference, check, check_implementation};
 pub use compare::{LayoutChange, LayoutOp, TypeChange, compare_layouts};
 pub use layout::{Members, StorageField, StorageLayout, TypeItem, extract, read_recorded};
+pub use manifest::{Manifest, version_hash};
 pub use validate::{
     Validation, ValidationError, is_uups, missing_upgrade_to, upgradeable, validate,
 };
@@ -115,6 +117,14 @@ pub enum UpgradesError {
     /// A recorded layout does not read.
     #[error("{}: not a storage layout in OpenZeppelin's format: {message}", path.display())]
     Layout {
+        /// Which file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// An upgrade manifest does not read.
+    #[error("{}: not an OpenZeppelin upgrade manifest: {message}", path.display())]
+    Manifest {
         /// Which file.
         path: PathBuf,
         /// What is wrong.

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use alloy_json_abi::{Function, Param};
 use alloy_primitives::Address;
 
-use super::{Action, Expr, Plan, Step};
+use super::{Action, Expr, Plan, Step, StepRole};
 use slipway_contracts::{Artifact, Artifacts};
 
 use crate::{PlanError, PlanErrors, encode};
@@ -136,8 +136,26 @@ fn function(name: &str, abi: Option<&alloy_json_abi::JsonAbi>) -> Result<Functio
 
 impl Plan {
     /// Checks the plan against `artifacts` and orders it into levels.
-    pub fn check(self, artifacts: &Artifacts) -> Result<CheckedPlan, PlanErrors> {
+    pub fn check(mut self, artifacts: &Artifacts) -> Result<CheckedPlan, PlanErrors> {
         let mut errors = Vec::new();
+        let mut steps = std::mem::take(&mut self.steps);
+        for step in &mut steps {
+            let mut problems = Vec::new();
+            for arg in &mut step.args {
+                if let Expr::Calldata(call) = arg {
+                    match artifacts
+                        .find(&call.artifact)
+                        .map_err(|e| e.to_string())
+                        .and_then(|a| function(&call.function, Some(&a.abi)))
+                    {
+                        Ok(found) => call.resolved = Some(found),
+                        Err(m) => problems.push(format!("`{}`: {m}", call.function)),
+                    }
+                }
+            }
+            errors.extend(problems.into_iter().map(|m| error(&self, step, m)));
+        }
+        self.steps = steps;
         let deploys: BTreeMap<&str, &Step> = self
             .steps
             .iter()
@@ -150,6 +168,15 @@ impl Plan {
         names.insert("deployer".into(), Address::repeat_byte(0xde));
         for id in deploys.keys() {
             names.insert((*id).to_owned(), Address::repeat_byte(0xaa));
+        }
+        for step in &self.steps {
+            if let StepRole::Proxy {
+                kind: super::ProxyKind::Transparent,
+                ..
+            } = step.role
+            {
+                names.insert(super::admin_name(&step.id), Address::repeat_byte(0xad));
+            }
         }
 
         let mut checked = Vec::new();
@@ -222,7 +249,9 @@ impl Plan {
                     }
                 },
                 Action::Call { function: name, to } => {
+                    let upgrade = matches!(step.role, StepRole::Upgrade { .. });
                     let target_abi = match to {
+                        _ if upgrade => None,
                         Expr::Ref(id) => deploys.get(id.as_str()).and_then(|d| match &d.action {
                             Action::Deploy { artifact, .. } => {
                                 artifacts.find(artifact).ok().map(|a| &a.abi)
@@ -231,8 +260,8 @@ impl Plan {
                         }),
                         _ => None,
                     };
-                    let target_known =
-                        matches!(to, Expr::Ref(id) if deploys.contains_key(id.as_str()));
+                    let target_known = !upgrade
+                        && matches!(to, Expr::Ref(id) if deploys.contains_key(id.as_str()));
                     let to_undefined = matches!(to, Expr::Ref(id) if !names.contains_key(id));
                     if (target_known && target_abi.is_none()) || to_undefined {
                         // The target's artifact is missing: reported at its own step.
@@ -285,7 +314,15 @@ impl Plan {
                 artifact,
                 function,
             };
-            if !undefined && (checked_step.artifact.is_some() || checked_step.function.is_some()) {
+            // An initializer not found is reported once, above.
+            let unresolved = step
+                .args
+                .iter()
+                .any(|a| matches!(a, Expr::Calldata(c) if c.resolved.is_none()));
+            if !undefined
+                && !unresolved
+                && (checked_step.artifact.is_some() || checked_step.function.is_some())
+            {
                 if let Err(m) = encode::arguments(checked_step.params(), &step.args, &names) {
                     errors.push(error(&self, step, m));
                 }

@@ -31,6 +31,22 @@ pub enum Expr {
     Role(String),
     /// A list (an array or a tuple argument).
     List(Vec<Expr>),
+    /// A call of a function of a step's contract, ABI-encoded as `bytes`
+    /// (a proxy's initializer).
+    Calldata(Box<Calldata>),
+}
+
+/// An encoded function call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Calldata {
+    /// The function: its name, or its signature when overloaded.
+    pub function: String,
+    /// The artifact whose ABI has it.
+    pub artifact: String,
+    /// Its arguments.
+    pub args: Vec<Expr>,
+    /// The function found in the artifact's ABI (once checked).
+    pub resolved: Option<alloy_json_abi::Function>,
 }
 
 impl Expr {
@@ -39,9 +55,41 @@ impl Expr {
         match self {
             Expr::Ref(name) => into.push(name.clone()),
             Expr::List(items) => items.iter().for_each(|i| i.refs(into)),
+            Expr::Calldata(call) => call.args.iter().for_each(|i| i.refs(into)),
             Expr::Literal(_) | Expr::Role(_) => {}
         }
     }
+}
+
+/// OpenZeppelin's proxy contracts, as found in a build (by path suffix).
+pub const ERC1967_PROXY: &str = "proxy/ERC1967/ERC1967Proxy.sol:ERC1967Proxy";
+/// The transparent proxy.
+pub const TRANSPARENT_PROXY: &str =
+    "proxy/transparent/TransparentUpgradeableProxy.sol:TransparentUpgradeableProxy";
+/// The beacon.
+pub const UPGRADEABLE_BEACON: &str = "proxy/beacon/UpgradeableBeacon.sol:UpgradeableBeacon";
+/// The beacon proxy.
+pub const BEACON_PROXY: &str = "proxy/beacon/BeaconProxy.sol:BeaconProxy";
+
+/// The name a transparent proxy's `ProxyAdmin` goes by in a plan: the
+/// proxy's constructor creates it, and the chain tells where.
+pub fn admin_name(proxy: &str) -> String {
+    format!("{proxy}.admin")
+}
+
+/// The step that deploys proxy `proxy`'s implementation.
+pub fn implementation_name(proxy: &str) -> String {
+    format!("{proxy}.impl")
+}
+
+/// The step that deploys beacon proxy `proxy`'s beacon.
+pub fn beacon_name(proxy: &str) -> String {
+    format!("{proxy}.beacon")
+}
+
+/// The step that upgrades proxy `proxy`.
+pub fn upgrade_name(proxy: &str) -> String {
+    format!("{proxy}.upgrade")
 }
 
 /// A role's id as AccessControl contracts compute it.
@@ -96,6 +144,89 @@ pub enum Via {
     CreateCall,
 }
 
+/// How an upgradeable contract's proxy delegates (`proxy = "…"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProxyKind {
+    /// `ERC1967Proxy`; the implementation upgrades itself
+    /// (`upgradeToAndCall`, allowed by its `_authorizeUpgrade`).
+    Uups,
+    /// `TransparentUpgradeableProxy`, upgraded through the `ProxyAdmin` its
+    /// constructor creates for the owner.
+    Transparent,
+    /// `BeaconProxy` reading its implementation from an
+    /// `UpgradeableBeacon` the owner upgrades.
+    Beacon,
+}
+
+impl ProxyKind {
+    /// As written in plans and OpenZeppelin's manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyKind::Uups => "uups",
+            ProxyKind::Transparent => "transparent",
+            ProxyKind::Beacon => "beacon",
+        }
+    }
+}
+
+/// What part a step plays: a plain step as written, or one of the steps a
+/// `proxy = "…"` step stands for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum StepRole {
+    /// A step as written.
+    #[default]
+    Plain,
+    /// `<id>.impl`: the implementation behind proxy `proxy`. A change of
+    /// its code (metadata stripped) is an upgrade, not a redeploy.
+    Implementation {
+        /// The proxy's step.
+        proxy: String,
+        /// The proxy's kind.
+        kind: ProxyKind,
+    },
+    /// `<id>`: the proxy, created once; it takes its first implementation
+    /// (or beacon) as a constructor argument, and later ones by upgrades.
+    Proxy {
+        /// Its kind.
+        kind: ProxyKind,
+        /// The implementation's step.
+        implementation: String,
+    },
+    /// `<id>.beacon`: the beacon of beacon proxy `proxy`.
+    Beacon {
+        /// The proxy's step.
+        proxy: String,
+        /// The implementation's step.
+        implementation: String,
+    },
+    /// `<id>.upgrade`: points the proxy at the plan's implementation when
+    /// it points elsewhere; done when it already does.
+    Upgrade {
+        /// The proxy's step.
+        proxy: String,
+        /// The proxy's kind.
+        kind: ProxyKind,
+        /// The implementation's step.
+        implementation: String,
+    },
+}
+
+impl StepRole {
+    /// The part in words (`implementation of Box`); none for a plain step.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            StepRole::Plain => None,
+            StepRole::Implementation { proxy, .. } => Some(format!("implementation of {proxy}")),
+            StepRole::Proxy { kind, .. } => Some(format!("{} proxy", kind.as_str())),
+            StepRole::Beacon { proxy, .. } => Some(format!("beacon of {proxy}")),
+            StepRole::Upgrade { proxy, kind, .. } => {
+                Some(format!("upgrade of {proxy} ({})", kind.as_str()))
+            }
+        }
+    }
+}
+
 /// One step of a plan.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
@@ -111,6 +242,8 @@ pub struct Step {
     pub value: Option<Expr>,
     /// Steps it waits for besides those it refers to.
     pub after: Vec<String>,
+    /// Its part in a proxy step, if any.
+    pub role: StepRole,
 }
 
 impl Step {
@@ -128,6 +261,18 @@ impl Step {
         names.extend(self.after.iter().cloned());
         names.sort();
         names.dedup();
+        names
+    }
+
+    /// The dependencies whose sending again sends this step again: a
+    /// proxy and its beacon take their first implementation only.
+    pub(crate) fn resend_dependencies(&self) -> Vec<String> {
+        let mut names = self.dependencies();
+        if let StepRole::Proxy { implementation, .. } | StepRole::Beacon { implementation, .. } =
+            &self.role
+        {
+            names.retain(|n| n != implementation);
+        }
         names
     }
 }
@@ -179,6 +324,11 @@ fn interpolate(text: &str, vars: &Vars) -> Result<String, String> {
 }
 
 impl Plan {
+    /// Whether a step stands for a proxy.
+    pub fn has_proxies(&self) -> bool {
+        self.steps.iter().any(|s| s.role != StepRole::Plain)
+    }
+
     /// Reads `file` (under `root`, which errors leave out) for `env`: its
     /// overrides applied, `${VAR}` and `param:` substituted, named
     /// accounts resolved. Every problem is reported with its line.
@@ -256,7 +406,7 @@ impl Plan {
             accounts: &resolved,
         };
         let written = step.len();
-        let steps: Vec<Step> = step.into_iter().filter_map(|s| reader.step(s)).collect();
+        let steps: Vec<Step> = step.into_iter().flat_map(|s| reader.step(s)).collect();
         if written == 0 {
             at.errors.push(PlanError {
                 file: file.to_path_buf(),
@@ -339,7 +489,221 @@ struct StepReader<'a, 'b> {
 }
 
 impl StepReader<'_, '_> {
-    fn step(&mut self, raw: Spanned<RawStep>) -> Option<Step> {
+    fn step(&mut self, raw: Spanned<RawStep>) -> Vec<Step> {
+        let offset = raw.span().start;
+        let Some(proxy) = raw.get_ref().proxy.clone() else {
+            return self.plain_step(raw).into_iter().collect();
+        };
+        let kind = match proxy.get_ref().as_str() {
+            "uups" => ProxyKind::Uups,
+            "transparent" => ProxyKind::Transparent,
+            "beacon" => ProxyKind::Beacon,
+            other => {
+                self.at.error(
+                    proxy.span().start,
+                    None,
+                    format!(
+                        "`proxy = \"{other}\"` is unknown: \"uups\", \"transparent\" or \"beacon\""
+                    ),
+                );
+                return Vec::new();
+            }
+        };
+        let mut raw = raw.into_inner();
+        let Some(artifact) = raw.deploy.clone() else {
+            self.at.error(
+                offset,
+                None,
+                "`proxy` belongs to deploy steps: `deploy = \"Implementation\"` with `proxy = \"uups\"`",
+            );
+            return Vec::new();
+        };
+        let initializer = raw.initializer.take();
+        let owner = raw.owner.take();
+        let upgrade_call = raw.upgrade_call.take();
+        let upgrade_args = std::mem::take(&mut raw.upgrade_args);
+        let initializer_args = std::mem::take(&mut raw.args);
+        let value = raw.value.take();
+        let mistakes = [
+            (raw.salt.is_some(), "`salt`"),
+            (raw.via.is_some(), "`via`"),
+            (!raw.libraries.is_empty(), "`libraries`"),
+        ];
+        for (given, key) in mistakes {
+            if given {
+                self.at.error(
+                    offset,
+                    None,
+                    format!("{key} cannot be used with `proxy` yet: deploy the proxy without it"),
+                );
+            }
+        }
+        let Some(implementation) = self.plain_step(Spanned::new(offset..offset, raw)) else {
+            return Vec::new();
+        };
+        let id = implementation.id.clone();
+        let sid = Some(id.as_str());
+        let line = implementation.line;
+        let artifact = artifact.into_inner();
+        let init_args: Vec<Expr> = initializer_args
+            .iter()
+            .filter_map(|a| self.value(a.get_ref(), a.span().start, sid))
+            .collect();
+        let value = value.and_then(|v| self.value(v.get_ref(), v.span().start, sid));
+        let calldata = |function: Option<String>, args: Vec<Expr>| match function {
+            Some(function) => Expr::Calldata(Box::new(Calldata {
+                function,
+                artifact: artifact.clone(),
+                args,
+                resolved: None,
+            })),
+            None => Expr::Literal(toml::Value::String("0x".into())),
+        };
+        if initializer.is_none() && !init_args.is_empty() {
+            self.at.error(
+                offset,
+                sid,
+                "`args` of a proxy step are its initializer's: name it with `initializer = \"initialize\"`",
+            );
+        }
+        let init = calldata(initializer.map(Spanned::into_inner), init_args);
+        let upgrade_args: Vec<Expr> = upgrade_args
+            .iter()
+            .filter_map(|a| self.value(a.get_ref(), a.span().start, sid))
+            .collect();
+        if upgrade_call.is_none() && !upgrade_args.is_empty() {
+            self.at.error(
+                offset,
+                sid,
+                "`upgrade_args` go with `upgrade_call = \"initializeV2\"`",
+            );
+        }
+        let reinit = calldata(upgrade_call.map(Spanned::into_inner), upgrade_args);
+        let owner = match (kind, owner) {
+            (ProxyKind::Uups, Some(owner)) => {
+                self.at.error(
+                    owner.span().start,
+                    sid,
+                    "a UUPS proxy is upgraded by whoever the implementation's `_authorizeUpgrade` allows: pass the owner among the initializer's `args`, not as `owner`",
+                );
+                None
+            }
+            (_, Some(owner)) => self.value(owner.get_ref(), owner.span().start, sid),
+            (_, None) => Some(Expr::Ref("deployer".into())),
+        };
+        let owner = owner.unwrap_or(Expr::Ref("deployer".into()));
+        let impl_id = implementation_name(&id);
+        let beacon_id = beacon_name(&id);
+        let step = |id: String, action: Action, args: Vec<Expr>, role: StepRole| Step {
+            id,
+            line,
+            action,
+            args,
+            value: None,
+            after: Vec::new(),
+            role,
+        };
+        let deploy = |artifact: &str| Action::Deploy {
+            artifact: artifact.to_owned(),
+            salt: None,
+            via: Via::Proxy,
+            libraries: BTreeMap::new(),
+        };
+        let me = Expr::Ref(impl_id.clone());
+        let mut steps = vec![Step {
+            id: impl_id.clone(),
+            after: implementation.after.clone(),
+            role: StepRole::Implementation {
+                proxy: id.clone(),
+                kind,
+            },
+            ..implementation
+        }];
+        let role = StepRole::Proxy {
+            kind,
+            implementation: impl_id.clone(),
+        };
+        let upgrade = |to: Expr, function: &str, args: Vec<Expr>| {
+            step(
+                upgrade_name(&id),
+                Action::Call {
+                    function: function.to_owned(),
+                    to,
+                },
+                args,
+                StepRole::Upgrade {
+                    proxy: id.clone(),
+                    kind,
+                    implementation: impl_id.clone(),
+                },
+            )
+        };
+        match kind {
+            ProxyKind::Uups => {
+                steps.push(step(
+                    id.clone(),
+                    deploy(ERC1967_PROXY),
+                    vec![me.clone(), init],
+                    role,
+                ));
+                steps.push(upgrade(
+                    Expr::Ref(id.clone()),
+                    "upgradeToAndCall(address,bytes)",
+                    vec![me, reinit],
+                ));
+            }
+            ProxyKind::Transparent => {
+                steps.push(step(
+                    id.clone(),
+                    deploy(TRANSPARENT_PROXY),
+                    vec![me.clone(), owner, init],
+                    role,
+                ));
+                steps.push(upgrade(
+                    Expr::Ref(admin_name(&id)),
+                    "upgradeAndCall(address,address,bytes)",
+                    vec![Expr::Ref(id.clone()), me, reinit],
+                ));
+            }
+            ProxyKind::Beacon => {
+                steps.push(step(
+                    beacon_id.clone(),
+                    deploy(UPGRADEABLE_BEACON),
+                    vec![me.clone(), owner],
+                    StepRole::Beacon {
+                        proxy: id.clone(),
+                        implementation: impl_id.clone(),
+                    },
+                ));
+                steps.push(step(
+                    id.clone(),
+                    deploy(BEACON_PROXY),
+                    vec![Expr::Ref(beacon_id.clone()), init],
+                    role,
+                ));
+                if !matches!(reinit, Expr::Literal(_)) {
+                    self.at.error(
+                        offset,
+                        sid,
+                        "a beacon's upgrade calls no function (its proxies share it): leave out `upgrade_call`",
+                    );
+                }
+                steps.push(upgrade(
+                    Expr::Ref(beacon_id),
+                    "upgradeTo(address)",
+                    vec![me],
+                ));
+            }
+        }
+        if let Some(value) = value
+            && let Some(proxy) = steps.iter_mut().find(|s| s.id == id)
+        {
+            proxy.value = Some(value);
+        }
+        steps
+    }
+
+    fn plain_step(&mut self, raw: Spanned<RawStep>) -> Option<Step> {
         let offset = raw.span().start;
         let line = self.at.line(offset);
         let raw = raw.into_inner();
@@ -453,6 +817,21 @@ impl StepReader<'_, '_> {
                 return None;
             }
         };
+        let proxy_keys = [
+            (raw.initializer.is_some(), "initializer"),
+            (raw.owner.is_some(), "owner"),
+            (raw.upgrade_call.is_some(), "upgrade_call"),
+            (!raw.upgrade_args.is_empty(), "upgrade_args"),
+        ];
+        for (given, key) in proxy_keys {
+            if given {
+                self.at.error(
+                    offset,
+                    sid,
+                    format!("`{key}` belongs to proxy steps: add `proxy = \"uups\"` (or \"transparent\", \"beacon\")"),
+                );
+            }
+        }
         let after = raw.after.iter().map(|a| a.get_ref().clone()).collect();
         (self.at.errors.len() == errors_before).then_some(Step {
             id,
@@ -461,6 +840,7 @@ impl StepReader<'_, '_> {
             args,
             value,
             after,
+            role: StepRole::Plain,
         })
     }
 

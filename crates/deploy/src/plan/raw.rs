@@ -53,4 +53,17 @@ pub(crate) struct RawStep {
     pub(crate) libraries: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
     pub(crate) after: Vec<Spanned<String>>,
+    /// `uups`, `transparent` or `beacon`: the contract is an
+    /// implementation behind a proxy of that kind, and `args` are its
+    /// initializer's.
+    pub(crate) proxy: Option<Spanned<String>>,
+    /// The function the proxy's constructor calls (`initialize`).
+    pub(crate) initializer: Option<Spanned<String>>,
+    /// Who may upgrade a transparent proxy or a beacon.
+    pub(crate) owner: Option<Spanned<toml::Value>>,
+    /// The reinitializer called with an upgrade (`initializeV2`).
+    pub(crate) upgrade_call: Option<Spanned<String>>,
+    /// Its arguments.
+    #[serde(default)]
+    pub(crate) upgrade_args: Vec<Spanned<toml::Value>>,
 }

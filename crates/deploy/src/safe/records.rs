@@ -61,6 +61,7 @@ impl Origin<'_> {
             libraries: Default::default(),
             abi: JsonAbi::default(),
             package: Some(self.package.to_owned()),
+            proxy: None,
         }
     }
 }

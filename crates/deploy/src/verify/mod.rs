@@ -3,7 +3,7 @@
 //! Etherscan-v2-compatible ([`Etherscan`]) and Sourcify-compatible
 //! ([`Sourcify`]) explorers.
 
-mod bytecode;
+pub(crate) mod bytecode;
 mod etherscan;
 mod explorer;
 mod input;

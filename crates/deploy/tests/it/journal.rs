@@ -21,6 +21,7 @@ fn input(step: u8) -> StepInput {
         salt: None,
         libraries: Default::default(),
         address: Some(Address::repeat_byte(step)),
+        code_hash: None,
     }
 }
 

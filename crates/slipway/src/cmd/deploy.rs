@@ -89,9 +89,18 @@ fn effect_table(effect: &Effect, through_safe: bool) -> String {
             StepStatus::Send if through_safe => "propose".to_owned(),
             StepStatus::Send => "send".to_owned(),
             StepStatus::Retry { .. } => "send again (reverted)".to_owned(),
+            StepStatus::Upgrade { from } => {
+                format!("upgrade (points at {})", from.to_checksum(None))
+            }
             StepStatus::Changed { diff, accepted } => format!(
                 "{}\n{}",
-                if *accepted {
+                if *accepted
+                    && s.part
+                        .as_deref()
+                        .is_some_and(|p| p.starts_with("implementation"))
+                {
+                    "changed: new implementation"
+                } else if *accepted {
                     "changed: send again"
                 } else {
                     "CHANGED (refused)"
@@ -102,10 +111,16 @@ fn effect_table(effect: &Effect, through_safe: bool) -> String {
         table.add_row(vec![
             (s.level + 1).to_string(),
             s.id.clone(),
-            if s.args.is_empty() {
-                s.action.clone()
-            } else {
-                format!("{}\n({})", s.action, s.args.join(", "))
+            {
+                let action = match &s.part {
+                    Some(part) => format!("{}\n[{part}]", s.action),
+                    None => s.action.clone(),
+                };
+                if s.args.is_empty() {
+                    action
+                } else {
+                    format!("{action}\n({})", s.args.join(", "))
+                }
             },
             status,
             s.address.map(|a| a.to_checksum(None)).unwrap_or_default(),
@@ -316,6 +331,16 @@ impl DeployArgs {
         };
         let result = match result {
             Ok(result) => result,
+            Err(slipway_deploy::DeployError::UnsafeUpgrade(_)) => {
+                // The checks were shown with the effect: a failed check.
+                print_document(None)?;
+                status(
+                    global.ui(),
+                    "Refused",
+                    "an implementation is not upgrade-safe: nothing was sent",
+                );
+                return Ok(CHECK_FAILED.into());
+            }
             Err(e) => {
                 // What was shown before the failure is still one document.
                 print_document(None)?;
@@ -503,6 +528,10 @@ fn show_effect(
     );
     let through_safe = matches!(env.multisig, slipway_config::Multisig::Safe { .. });
     println!("{}", effect_table(effect, through_safe));
+    if !effect.upgrades.is_empty() {
+        let reports: Vec<_> = effect.upgrades.iter().map(|c| c.report.clone()).collect();
+        render::upgrade::reports(global.ui(), &reports);
+    }
 }
 
 impl DeploymentsArgs {

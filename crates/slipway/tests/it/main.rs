@@ -23,6 +23,7 @@ mod monitor;
 mod node;
 mod ops;
 mod protection;
+mod proxies;
 mod safe;
 mod safe_deploy;
 mod test_cli;

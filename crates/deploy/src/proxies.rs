@@ -1,0 +1,86 @@
+//! Proxies on chain: where an ERC-1967 proxy or a beacon points, and the
+//! `ProxyAdmin` a transparent proxy created. Read again before every
+//! upgrade is sent, never trusted from an earlier look.
+
+use alloy_primitives::{Address, B256, Bytes, U256, b256};
+use slipway_chain::{CallRequest, ChainClient};
+
+use crate::{DeployError, ProxyKind};
+
+/// ERC-1967's implementation slot: `keccak256("eip1967.proxy.implementation") - 1`.
+pub const IMPLEMENTATION_SLOT: B256 =
+    b256!("360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc");
+/// ERC-1967's admin slot: `keccak256("eip1967.proxy.admin") - 1`.
+pub const ADMIN_SLOT: B256 =
+    b256!("b53127684a568b3173ae13b9f8a6016e243e63b6e8ee1178d6a717850b5d6103");
+/// ERC-1967's beacon slot: `keccak256("eip1967.proxy.beacon") - 1`.
+pub const BEACON_SLOT: B256 =
+    b256!("a3f0ad74e5423aebfd80d3ef4346578335a9a72aeaee59ff6cb3582b35133d50");
+
+/// `implementation()` of IBeacon.
+const IMPLEMENTATION_SELECTOR: [u8; 4] = [0x5c, 0x60, 0xda, 0x1b];
+
+fn address_in(word: B256) -> Address {
+    Address::from_word(word)
+}
+
+/// The address held in `slot` of `proxy`.
+pub async fn slot_address(
+    client: &ChainClient,
+    proxy: Address,
+    slot: B256,
+) -> Result<Address, DeployError> {
+    Ok(address_in(client.storage_at(proxy, slot).await?))
+}
+
+/// The implementation a beacon hands out.
+pub async fn beacon_implementation(
+    client: &ChainClient,
+    beacon: Address,
+) -> Result<Address, DeployError> {
+    let out: Bytes = client
+        .call(&CallRequest {
+            from: None,
+            to: Some(beacon),
+            value: U256::ZERO,
+            data: Bytes::from(IMPLEMENTATION_SELECTOR.to_vec()),
+        })
+        .await?;
+    Ok(out
+        .get(..32)
+        .map(|w| address_in(B256::from_slice(w)))
+        .unwrap_or_default())
+}
+
+/// Where a proxy of `kind` points: `target` is the proxy (uups,
+/// transparent) or its beacon.
+pub async fn current_implementation(
+    client: &ChainClient,
+    kind: ProxyKind,
+    target: Address,
+) -> Result<Address, DeployError> {
+    match kind {
+        ProxyKind::Uups | ProxyKind::Transparent => {
+            slot_address(client, target, IMPLEMENTATION_SLOT).await
+        }
+        ProxyKind::Beacon => beacon_implementation(client, target).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::{U256, keccak256};
+
+    #[test]
+    fn the_slots_are_erc1967s() {
+        for (label, slot) in [
+            ("eip1967.proxy.implementation", IMPLEMENTATION_SLOT),
+            ("eip1967.proxy.admin", ADMIN_SLOT),
+            ("eip1967.proxy.beacon", BEACON_SLOT),
+        ] {
+            let hash = U256::from_be_bytes(keccak256(label).0) - U256::from(1);
+            assert_eq!(B256::from(hash), slot, "{label}");
+        }
+    }
+}

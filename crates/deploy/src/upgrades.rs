@@ -1,0 +1,169 @@
+//! The upgradeable steps of a plan: every implementation a run would put
+//! behind a proxy is checked before anything is sent, as OpenZeppelin's
+//! tooling checks it (a new proxy's implementation is validated; an
+//! upgrade's is also compared with the storage layout recorded for the
+//! implementation the proxy points at now), and the environment's
+//! upgrade manifest (OpenZeppelin's format) is kept from the journal.
+
+use std::path::{Path, PathBuf};
+
+use alloy_primitives::Address;
+use serde::Serialize;
+use slipway_config::Config;
+use slipway_upgrades::{BuildInfo, ContractReport, Manifest, version_hash};
+
+use crate::{CheckedPlan, DeployError, Effect, JournalState, ProxyKind, StepRole, StepStatus};
+
+/// `deployments/<env>/openzeppelin/manifest.json`: the environment's
+/// proxies and implementations with their storage layouts.
+pub fn manifest_path(root: &Path, env: &str) -> PathBuf {
+    slipway_contracts::records_dir(root, env)
+        .join("openzeppelin")
+        .join("manifest.json")
+}
+
+/// One implementation checked before a run puts it behind a proxy.
+#[derive(Clone, Debug, Serialize)]
+pub struct UpgradeCheck {
+    /// The proxy's step.
+    pub proxy: String,
+    /// Its kind.
+    pub kind: ProxyKind,
+    /// The implementation it points at now (none: a new proxy).
+    pub from: Option<Address>,
+    /// The verdict, in OpenZeppelin's words.
+    pub report: ContractReport,
+}
+
+impl UpgradeCheck {
+    /// Whether the implementation may go behind the proxy.
+    pub fn ok(&self) -> bool {
+        self.report.ok()
+    }
+}
+
+/// The build's build-info, read once and only when a check needs it.
+struct Infos<'a> {
+    config: &'a Config,
+    read: Option<Vec<BuildInfo>>,
+}
+
+impl Infos<'_> {
+    fn get(&mut self) -> Result<&[BuildInfo], DeployError> {
+        if self.read.is_none() {
+            let dir = self
+                .config
+                .path(&self.config.project.out)
+                .join("build-info");
+            self.read = Some(slipway_upgrades::load_dir(&dir)?);
+        }
+        Ok(self.read.as_deref().unwrap_or_default())
+    }
+}
+
+/// Checks each implementation `effect` would put behind a proxy: the
+/// implementation steps it sends, and the upgrades it sends.
+pub(crate) fn assess(
+    config: &Config,
+    env: &str,
+    plan: &CheckedPlan,
+    effect: &Effect,
+) -> Result<Vec<UpgradeCheck>, DeployError> {
+    let manifest_file = manifest_path(&config.root, env);
+    let manifest = Manifest::read(&manifest_file)?;
+    let mut infos = Infos { config, read: None };
+    let mut checks = Vec::new();
+    for (index, checked) in plan.steps.iter().enumerate() {
+        let StepRole::Upgrade {
+            proxy,
+            kind,
+            implementation,
+        } = &checked.step.role
+        else {
+            continue;
+        };
+        let Some(at) = plan.steps.iter().position(|s| &s.step.id == implementation) else {
+            continue;
+        };
+        let from = match effect.steps[index].status {
+            StepStatus::Upgrade { from } => Some(from),
+            _ => None,
+        };
+        if from.is_none() && !effect.steps[at].status.sends() {
+            continue;
+        }
+        let Some(artifact) = &plan.steps[at].artifact else {
+            continue;
+        };
+        let reference = match from {
+            Some(from) => Some(manifest.implementation_at(from).ok_or_else(|| {
+                DeployError::NoRecordedLayout {
+                    proxy: proxy.clone(),
+                    implementation: from,
+                    manifest: manifest_file.clone(),
+                }
+            })?),
+            None => None,
+        };
+        let shown = from.map(|a| a.to_checksum(None)).unwrap_or_default();
+        let report = slipway_upgrades::check_implementation(
+            infos.get()?,
+            &artifact.id,
+            reference.map(|r| (shown.as_str(), &r.layout)),
+            *kind == ProxyKind::Uups,
+        )?;
+        checks.push(UpgradeCheck {
+            proxy: proxy.clone(),
+            kind: *kind,
+            from,
+            report,
+        });
+    }
+    Ok(checks)
+}
+
+/// Adds to the environment's manifest every proxy and implementation the
+/// journal holds as done and the manifest lacks; an implementation's
+/// layout is taken from the build, and only while the build still holds
+/// the code that was deployed.
+pub(crate) fn record(
+    config: &Config,
+    env: &str,
+    plan: &CheckedPlan,
+    state: &JournalState,
+) -> Result<(), DeployError> {
+    let path = manifest_path(&config.root, env);
+    let mut manifest = Manifest::read(&path)?;
+    let before = manifest.clone();
+    let mut infos = Infos { config, read: None };
+    for checked in &plan.steps {
+        let Some(done) = state.steps.get(&checked.step.id).filter(|s| s.done()) else {
+            continue;
+        };
+        let Some(address) = done.input.address else {
+            continue;
+        };
+        let tx = done.included_hash.map(|h| h.to_string());
+        match &checked.step.role {
+            StepRole::Proxy { kind, .. } => manifest.add_proxy(address, tx, kind.as_str()),
+            StepRole::Implementation { .. } => {
+                let Some(artifact) = &checked.artifact else {
+                    continue;
+                };
+                let built = Some(crate::inputs::code_hash(artifact));
+                if manifest.implementation_at(address).is_some() || done.input.code_hash != built {
+                    continue;
+                }
+                let (info, file, name) = slipway_upgrades::find(infos.get()?, &artifact.id)?;
+                let mut layout = slipway_upgrades::extract(info, &file, &name)?;
+                layout.solc_version = Some(info.solc_version.clone()).filter(|v| !v.is_empty());
+                manifest.add_implementation(version_hash(&artifact.bytecode), address, tx, layout);
+            }
+            _ => {}
+        }
+    }
+    if manifest != before {
+        manifest.write(&path)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,496 @@
+//! Proxies from deploy plans (`proxy = "uups" | "transparent" | "beacon"`)
+//! on the embedded chain and on Foundry's anvil, with the fixtures of
+//! `crates/upgrades/testdata/deploy/`: deployed and initialised through
+//! the proxy's constructor, upgraded with and without a reinitializer
+//! call, keeping their state; an upgrade OpenZeppelin's rules refuse sends
+//! nothing; a run killed between the new implementation and the upgrade
+//! call finishes without deploying again; a comment edit is no upgrade.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::common::{DEV_KEY, slipway};
+
+/// A project holding the fixtures, seeing the repository's npm packages
+/// (OpenZeppelin Contracts and Contracts Upgradeable 5.0.2), with `plan`
+/// as deploy/proxies.toml.
+fn project(tmp: &tempfile::TempDir, plan: &str) -> PathBuf {
+    let dir = tmp.path().join("p");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../upgrades/testdata/deploy/src");
+    std::fs::create_dir_all(dir.join("contracts/src")).expect("mkdir");
+    std::fs::create_dir_all(dir.join("deploy")).expect("mkdir");
+    for entry in std::fs::read_dir(&fixtures).expect("fixtures").flatten() {
+        std::fs::copy(
+            entry.path(),
+            dir.join("contracts/src").join(entry.file_name()),
+        )
+        .expect("copy");
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::os::unix::fs::symlink(repo.join("node_modules"), dir.join("node_modules")).expect("link");
+    std::fs::write(
+        dir.join("slipway.toml"),
+        "[compiler]\nversion = \"0.8.20\"\n",
+    )
+    .expect("config");
+    std::fs::write(dir.join("deploy/proxies.toml"), plan).expect("plan");
+    dir
+}
+
+const PLAN: &str = r#"[[step]]
+id = "Box"
+deploy = "BoxV1"
+proxy = "uups"
+initializer = "initialize"
+args = ["@deployer", 42]
+
+[[step]]
+id = "Counter"
+deploy = "CounterV1"
+proxy = "transparent"
+initializer = "initialize"
+args = [7]
+owner = "@deployer"
+
+[[step]]
+id = "Shared"
+deploy = "CounterV1"
+proxy = "beacon"
+initializer = "initialize"
+args = [9]
+"#;
+
+/// The plan with the implementations replaced: BoxV2 with its
+/// reinitializer, CounterV2 behind the transparent proxy with its
+/// reinitializer, and behind the beacon without one.
+fn upgraded_plan() -> String {
+    PLAN.replacen(
+        "deploy = \"BoxV1\"\n",
+        "deploy = \"BoxV2\"\nupgrade_call = \"initializeV2\"\nupgrade_args = [5]\n",
+        1,
+    )
+    .replacen(
+        "deploy = \"CounterV1\"\nproxy = \"transparent\"\n",
+        "deploy = \"CounterV2\"\nproxy = \"transparent\"\nupgrade_call = \"initializeV2(uint256)\"\nupgrade_args = [10]\n",
+        1,
+    )
+    .replacen(
+        "deploy = \"CounterV1\"\nproxy = \"beacon\"\n",
+        "deploy = \"CounterV2\"\nproxy = \"beacon\"\n",
+        1,
+    )
+}
+
+/// Where the commands go: the embedded chain, or an RPC node.
+#[derive(Clone)]
+enum Chain {
+    Embedded,
+    Node(String),
+}
+
+fn command(dir: &Path, chain: &Chain, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = slipway(dir);
+    cmd.args(args).env("SLIPWAY_OFFLINE", "1");
+    match chain {
+        Chain::Embedded => {
+            cmd.args(["--env", "development"]);
+        }
+        Chain::Node(url) => {
+            cmd.args(["--env", "local"])
+                .env("LOCAL_URL", url)
+                .env("LOCAL_KEY", DEV_KEY);
+        }
+    }
+    cmd
+}
+
+fn env_name(chain: &Chain) -> &'static str {
+    match chain {
+        Chain::Embedded => "development",
+        Chain::Node(_) => "local",
+    }
+}
+
+fn deploy(dir: &Path, chain: &Chain) -> std::process::Output {
+    command(dir, chain, &["deploy", "--json"])
+        .env_remove(slipway_deploy::FAILPOINT_VAR)
+        .output()
+        .expect("deploy runs")
+}
+
+fn deployed(dir: &Path, chain: &Chain) -> Value {
+    let out = deploy(dir, chain);
+    assert!(
+        out.status.success(),
+        "deploy failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON document")
+}
+
+/// `slipway call NAME FUNCTION` as text.
+fn call(dir: &Path, chain: &Chain, name: &str, function: &str) -> String {
+    let out = command(dir, chain, &["call", name, function])
+        .output()
+        .expect("call runs");
+    assert!(
+        out.status.success(),
+        "call {name}.{function}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn send(dir: &Path, chain: &Chain, name: &str, function: &str, args: &[&str]) {
+    let out = command(dir, chain, &["send", name, function])
+        .args(args)
+        .arg("--yes")
+        .output()
+        .expect("send runs");
+    assert!(
+        out.status.success(),
+        "send {name}.{function}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn record(dir: &Path, chain: &Chain, name: &str) -> Value {
+    let path = dir.join(format!("deployments/{}/{name}.json", env_name(chain)));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("record")).expect("json")
+}
+
+/// Each step's status in a `deploy --json` document.
+fn statuses(effect: &Value) -> Vec<(String, String)> {
+    effect["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().expect("id").to_owned(),
+                s["status"].as_str().expect("status").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn sent(effect: &Value) -> Vec<String> {
+    statuses(effect)
+        .into_iter()
+        .filter(|(_, s)| s != "done")
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// Deploys, changes state through each proxy, upgrades, and checks that
+/// the state stayed and the new code answers.
+fn deploy_and_upgrade(dir: &Path, chain: &Chain) {
+    let first = deployed(dir, chain);
+    assert_eq!(
+        sent(&first),
+        [
+            "Box.impl",
+            "Box",
+            "Counter.impl",
+            "Counter",
+            "Shared.impl",
+            "Shared.beacon",
+            "Shared"
+        ],
+        "a new proxy needs no upgrade call: {first}"
+    );
+    // Initialised through the proxies' constructors.
+    assert_eq!(call(dir, chain, "Box", "value"), "42");
+    assert_eq!(call(dir, chain, "Box", "version"), "\"v1\"");
+    assert_eq!(call(dir, chain, "Counter", "count"), "7");
+    assert_eq!(call(dir, chain, "Shared", "count"), "9");
+    send(dir, chain, "Box", "set(uint256)", &["77"]);
+    send(dir, chain, "Counter", "increment()", &[]);
+    send(dir, chain, "Shared", "increment()", &[]);
+    let box_v1 = record(dir, chain, "Box")["proxy"]["implementation"].clone();
+
+    std::fs::write(dir.join("deploy/proxies.toml"), upgraded_plan()).expect("plan");
+    let second = deployed(dir, chain);
+    assert_eq!(
+        sent(&second),
+        [
+            "Box.impl",
+            "Box.upgrade",
+            "Counter.impl",
+            "Counter.upgrade",
+            "Shared.impl",
+            "Shared.upgrade"
+        ],
+        "new implementations and their upgrades, no new proxy: {second}"
+    );
+    let checks = second["upgrades"].as_array().expect("the upgrades checked");
+    assert_eq!(checks.len(), 3, "{second}");
+    assert!(
+        checks.iter().all(|c| !c["from"].is_null()),
+        "each checked against what its proxy pointed at: {second}"
+    );
+    // The state stayed; the new code answers; the reinitializers ran.
+    assert_eq!(call(dir, chain, "Box", "value"), "77");
+    assert_eq!(call(dir, chain, "Box", "version"), "\"v2\"");
+    assert_eq!(call(dir, chain, "Box", "extra"), "5");
+    assert_eq!(call(dir, chain, "Counter", "count"), "8");
+    assert_eq!(call(dir, chain, "Counter", "step"), "10");
+    assert_eq!(call(dir, chain, "Shared", "count"), "10");
+    assert_eq!(call(dir, chain, "Shared", "step"), "0", "no reinitializer");
+    assert_eq!(call(dir, chain, "Shared", "version"), "\"v2\"");
+
+    let proxy = &record(dir, chain, "Box")["proxy"];
+    let history = proxy["history"].as_array().expect("history");
+    assert_eq!(history.len(), 2, "{proxy}");
+    assert_eq!(history[0]["address"], box_v1);
+    assert_eq!(history[1]["contract"], "contracts/src/Box.sol:BoxV2");
+    assert!(history[1]["upgradedIn"].is_string(), "{proxy}");
+    assert!(
+        record(dir, chain, "Counter")["proxy"]["admin"].is_string(),
+        "the ProxyAdmin its constructor created"
+    );
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(format!(
+            "deployments/{}/openzeppelin/manifest.json",
+            env_name(chain)
+        )))
+        .expect("manifest"),
+    )
+    .expect("json");
+    assert_eq!(manifest["manifestVersion"], "3.2");
+    assert_eq!(manifest["proxies"].as_array().map(Vec::len), Some(3));
+    let layouts: Vec<&Value> = manifest["impls"]
+        .as_object()
+        .expect("impls")
+        .values()
+        .map(|i| &i["layout"])
+        .collect();
+    // BoxV1, BoxV2, CounterV1 (twice deployed, one version), CounterV2.
+    assert_eq!(layouts.len(), 4, "{manifest}");
+    assert!(layouts.iter().any(|l| {
+        l["storage"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|f| f["label"] == "extra"))
+    }));
+
+    // Nothing changed: nothing to send; a comment edit is no upgrade.
+    let again = deployed(dir, chain);
+    assert!(sent(&again).is_empty(), "{again}");
+    let source = dir.join("contracts/src/Box.sol");
+    let text = std::fs::read_to_string(&source).expect("source");
+    std::fs::write(
+        &source,
+        text.replace(
+            "/// BoxV1 with one variable",
+            "/// BoxV1, with one variable",
+        ),
+    )
+    .expect("edit");
+    let edited = deployed(dir, chain);
+    assert!(sent(&edited).is_empty(), "a comment edit: {edited}");
+}
+
+#[test]
+fn uups_transparent_and_beacon_proxies_deploy_and_upgrade_on_the_embedded_chain() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp, PLAN);
+    deploy_and_upgrade(&dir, &Chain::Embedded);
+}
+
+#[test]
+fn uups_transparent_and_beacon_proxies_deploy_and_upgrade_on_anvil() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp, PLAN);
+    std::fs::write(
+        dir.join("slipway.toml"),
+        "[compiler]\nversion = \"0.8.20\"\n\n[environments.local]\nchain_id = 31337\nrpc = [\"${LOCAL_URL}\"]\nconfirmations = 1\nsigner = { kind = \"env\", var = \"LOCAL_KEY\" }\n",
+    )
+    .expect("config");
+    let anvil = slipway_testkit::Anvil::start(31337, &[]);
+    deploy_and_upgrade(&dir, &Chain::Node(anvil.url()));
+}
+
+#[test]
+fn an_upgrade_openzeppelin_refuses_sends_nothing_and_names_the_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp, PLAN);
+    let chain = Chain::Embedded;
+    deployed(&dir, &chain);
+    let journal = dir.join("deployments/development/proxies.journal.jsonl");
+    let before = std::fs::read(&journal).expect("journal");
+    for (contract, kinds) in [
+        ("BoxBroken", &["insert", "layoutchange"][..]),
+        ("BoxNotUups", &["missing-public-upgradeto"][..]),
+    ] {
+        std::fs::write(
+            dir.join("deploy/proxies.toml"),
+            PLAN.replacen("deploy = \"BoxV1\"", &format!("deploy = \"{contract}\""), 1),
+        )
+        .expect("plan");
+        let out = deploy(&dir, &chain);
+        assert_eq!(out.status.code(), Some(1), "a failed check: {out:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let effect: Value = serde_json::from_str(&stdout).expect("one document");
+        let check = &effect["upgrades"][0];
+        assert_eq!(check["proxy"], "Box");
+        let found: Vec<&str> = check["report"]["validation"]
+            .as_array()
+            .into_iter()
+            .chain(check["report"]["layout"].as_array())
+            .flatten()
+            .filter_map(|e| e["kind"].as_str())
+            .collect();
+        for kind in kinds {
+            assert!(found.contains(kind), "{contract}: {kind} in {found:?}");
+        }
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("nothing was sent"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read(&journal).expect("journal"),
+            before,
+            "{contract}: nothing journaled, so nothing sent"
+        );
+        assert_eq!(call(&dir, &chain, "Box", "version"), "\"v1\"");
+    }
+}
+
+#[test]
+fn a_run_killed_between_the_new_implementation_and_the_upgrade_finishes_it_without_deploying_again()
+{
+    let tmp = tempfile::tempdir().expect("tmp");
+    let uups_only = PLAN
+        .split("\n[[step]]")
+        .next()
+        .expect("the Box step")
+        .to_owned();
+    let dir = project(&tmp, &uups_only);
+    let chain = Chain::Embedded;
+    deployed(&dir, &chain);
+    send(&dir, &chain, "Box", "set(uint256)", &["3"]);
+    std::fs::write(
+        dir.join("deploy/proxies.toml"),
+        uups_only.replacen("deploy = \"BoxV1\"", "deploy = \"BoxV2\"", 1),
+    )
+    .expect("plan");
+    let journal = dir.join("deployments/development/proxies.journal.jsonl");
+    let lines = |path: &Path| -> Vec<Value> {
+        std::fs::read_to_string(path)
+            .expect("journal")
+            .lines()
+            .map(|l| {
+                // Each line is `checksum length chain {record}`.
+                let json = &l[l.find('{').expect("a JSON record")..];
+                serde_json::from_str(json).expect("a record")
+            })
+            .collect()
+    };
+    let before = lines(&journal).len();
+    // The new implementation's records are its first; the process dies
+    // right after the one that confirms it.
+    let mut crash_after = 0;
+    for n in 1..=6 {
+        let crashed = command(&dir, &chain, &["deploy"])
+            .env(slipway_deploy::FAILPOINT_VAR, n.to_string())
+            .output()
+            .expect("deploy runs");
+        let records = lines(&journal);
+        let last = records.last().expect("a record");
+        if !crashed.status.success() && last["record"] == "confirmed" && last["step"] == "Box.impl"
+        {
+            crash_after = n;
+            break;
+        }
+        assert!(
+            records.iter().skip(before).all(|r| r["step"] == "Box.impl"),
+            "only the implementation so far: {records:?}"
+        );
+    }
+    assert!(crash_after > 0, "no run stopped after the implementation");
+    let implementation = record(&dir, &chain, "Box")["proxy"]["implementation"].clone();
+    assert_eq!(
+        call(&dir, &chain, "Box", "version"),
+        "\"v1\"",
+        "not upgraded yet"
+    );
+
+    let resumed = deployed(&dir, &chain);
+    assert_eq!(sent(&resumed), ["Box.upgrade"], "{resumed}");
+    assert_eq!(call(&dir, &chain, "Box", "version"), "\"v2\"");
+    assert_eq!(call(&dir, &chain, "Box", "value"), "3");
+    let impl_sends = lines(&journal)
+        .iter()
+        .filter(|r| r["record"] == "sent" && r["step"] == "Box.impl")
+        .count();
+    assert_eq!(impl_sends, 2, "V1 and V2, each once");
+    assert_ne!(
+        record(&dir, &chain, "Box")["proxy"]["implementation"],
+        implementation
+    );
+}
+
+/// `deploy --dry-run`'s stderr, once it stopped with an error (exit 2).
+fn stopped(dir: &Path) -> String {
+    let out = command(dir, &Chain::Embedded, &["deploy", "--dry-run"])
+        .output()
+        .expect("deploy runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
+#[test]
+fn proxy_steps_are_refused_with_what_to_do() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(
+        &tmp,
+        "[[step]]\nid = \"Box\"\ndeploy = \"BoxV1\"\nproxy = \"diamond\"\n\n[[step]]\nid = \"C\"\ndeploy = \"CounterV1\"\nproxy = \"uups\"\nowner = \"@deployer\"\n\n[[step]]\nid = \"D\"\ndeploy = \"CounterV1\"\ninitializer = \"initialize\"\n",
+    );
+    let stderr = stopped(&dir);
+    for expected in [
+        "`proxy = \"diamond\"` is unknown",
+        "pass the owner among the initializer's `args`",
+        "`initializer` belongs to proxy steps",
+    ] {
+        assert!(stderr.contains(expected), "{expected} in {stderr}");
+    }
+    // Checked against the implementation's ABI: a misspelt initializer.
+    std::fs::write(
+        dir.join("deploy/proxies.toml"),
+        "[[step]]\nid = \"E\"\ndeploy = \"CounterV1\"\nproxy = \"beacon\"\ninitializer = \"initialise\"\nargs = [1]\n",
+    )
+    .expect("plan");
+    let stderr = stopped(&dir);
+    assert!(stderr.contains("no function `initialise`"), "{stderr}");
+    assert!(!dir.join("deployments").exists(), "nothing sent or written");
+
+    // A project without OpenZeppelin Contracts is told how to add it.
+    let bare = tempfile::tempdir().expect("tmp");
+    let dir = bare.path().join("p");
+    std::fs::create_dir_all(dir.join("contracts/src")).expect("mkdir");
+    std::fs::create_dir_all(dir.join("deploy")).expect("mkdir");
+    std::fs::write(
+        dir.join("slipway.toml"),
+        "[compiler]\nversion = \"0.8.20\"\n",
+    )
+    .expect("config");
+    std::fs::write(
+        dir.join("contracts/src/Plain.sol"),
+        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.20;\ncontract Plain { uint256 public x; }\n",
+    )
+    .expect("source");
+    std::fs::write(
+        dir.join("deploy/p.toml"),
+        "[[step]]\nid = \"P\"\ndeploy = \"Plain\"\nproxy = \"transparent\"\n",
+    )
+    .expect("plan");
+    let stderr = stopped(&dir);
+    assert!(
+        stderr.contains("npm install --save-dev @openzeppelin/contracts@5"),
+        "{stderr}"
+    );
+}
