@@ -130,13 +130,24 @@ pub fn load_plan(
         .unwrap_or(&file)
         .to_path_buf();
     let plan = Plan::load(&config.root, &relative, env, config.vars())?;
+    check_plan(config, artifacts, &relative, plan)
+}
+
+/// `plan` (read from `file`) checked against the build, and against
+/// OpenZeppelin's proxies when it has proxy steps.
+pub(crate) fn check_plan(
+    config: &Config,
+    artifacts: &Artifacts,
+    file: &Path,
+    plan: Plan,
+) -> Result<(PathBuf, CheckedPlan), DeployError> {
     let checked = if plan.has_proxies() {
         let proxies = proxy_artifacts(config)?;
         plan.check(&artifacts.merged(&proxies))
     } else {
         plan.check(artifacts)
     };
-    Ok((relative, checked?))
+    Ok((file.to_path_buf(), checked?))
 }
 
 /// OpenZeppelin's proxy contracts, built from the project's own copy with
@@ -164,12 +175,36 @@ pub async fn deploy(
     }
     check_direct_signing(env, "`slipway deploy`")?;
     let (file, plan) = load_plan(config, env, artifacts, request.plan)?;
+    run_checked(request, hooks, file, &plan, "deploying").await
+}
+
+/// Runs a checked plan (or the part of one `slipway upgrade` takes) from
+/// a signer's key: the effect, the upgrade checks, the confirmation rule,
+/// the run, the manifest, and verification when asked. `doing` says what
+/// the confirmation is for (`deploying`).
+pub(crate) async fn run_checked(
+    request: &DeployRequest<'_>,
+    hooks: &DeployHooks<'_>,
+    file: PathBuf,
+    plan: &CheckedPlan,
+    doing: &str,
+) -> Result<DeployReport, DeployError> {
+    let DeployRequest {
+        config,
+        env,
+        artifacts,
+        ..
+    } = *request;
+    let mut plan = plan.clone();
+    plan.allow_unsafe(&request.options.unsafe_allow)
+        .map_err(DeployError::UnsafeAllow)?;
+    let plan = &plan;
     let signer = resolve_signer(env, request.signer, config.vars(), hooks.password)?;
     let client = slipway_chain::connect(config, env, request.command).await?;
     let deployment = Deployment {
         root: &config.root,
         env,
-        plan: &plan,
+        plan,
         client: &client,
         signer: Some(&signer),
         deployer: signer.address(),
@@ -179,8 +214,8 @@ pub async fn deploy(
     if plan.plan.has_proxies() {
         // A run interrupted after its last step and before its manifest
         // was written is caught up first: the checks read the manifest.
-        crate::upgrades::record(config, &env.name, &plan, &effect.state)?;
-        effect.upgrades = crate::upgrades::assess(config, &env.name, &plan, &effect)?;
+        crate::upgrades::record(config, &env.name, plan, &effect.state)?;
+        effect.upgrades = crate::upgrades::assess(config, &env.name, plan, &effect)?;
     }
     let mut report = DeployReport::shown(hooks, file, &effect, plan.depth());
     if let Some(refusal) = effect.refusal() {
@@ -200,7 +235,7 @@ pub async fn deploy(
         report.authorised = Some(authorise(
             env,
             &format!(
-                "deploying {} ({} to send)",
+                "{doing} {} ({} to send)",
                 report.file.display(),
                 effect.sends()
             ),
@@ -216,7 +251,7 @@ pub async fn deploy(
     if plan.plan.has_proxies() {
         // Whatever became of the run, what it finished is recorded.
         let state = crate::Journal::read(&deployment.journal_path())?;
-        crate::upgrades::record(config, &env.name, &plan, &state)?;
+        crate::upgrades::record(config, &env.name, plan, &state)?;
     }
     let deployed = deployed?;
     report.deployed = Some(deployed);

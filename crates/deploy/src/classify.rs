@@ -121,6 +121,7 @@ mod tests {
             libraries: Default::default(),
             address: Some(Address::repeat_byte(9)),
             code_hash: None,
+            unsafe_allow: Vec::new(),
         }
     }
 

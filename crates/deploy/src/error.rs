@@ -185,6 +185,32 @@ pub enum DeployError {
     /// OpenZeppelin's proxies could not be had from the project.
     #[error(transparent)]
     Proxies(#[from] slipway_solc::SolcError),
+    /// `slipway upgrade NAME`: no plan has a proxy step `NAME`.
+    #[error("no plan in deploy/ has a proxy step `{name}`{}", if proxies.is_empty() { " (none has any: add `proxy = \"uups\"` to a deploy step)".to_owned() } else { format!(" (proxies: {})", proxies.join(", ")) })]
+    NoSuchProxy {
+        /// The name asked for.
+        name: String,
+        /// The proxies the plans have.
+        proxies: Vec<String>,
+    },
+    /// `slipway upgrade NAME` before the proxy exists.
+    #[error("proxy `{proxy}` is not deployed on {env}: run `slipway deploy --env {env} --plan {}` first", plan.display())]
+    NotDeployed {
+        /// The proxy.
+        proxy: String,
+        /// The environment.
+        env: String,
+        /// Its plan.
+        plan: std::path::PathBuf,
+    },
+    /// `--call` on a beacon's upgrade.
+    #[error(
+        "`{0}` is a beacon proxy: its beacon's upgrade calls no function (every proxy of the beacon shares it); call the function with `slipway send` afterwards"
+    )]
+    BeaconCall(String),
+    /// `--unsafe-allow` names no validation kind.
+    #[error("{0}")]
+    UnsafeAllow(String),
     /// Proxy steps where a Safe deploys: not built yet.
     #[error(
         "`{0}` deploys through its Safe, and slipway does not yet propose proxy steps to a Safe: deploy the proxies from a signer's key in another environment, or without `proxy = …` steps"

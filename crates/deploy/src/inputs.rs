@@ -96,6 +96,10 @@ pub(crate) fn prepare(
                     address,
                     code_hash: matches!(step.step.role, StepRole::Implementation { .. })
                         .then(|| code_hash(artifact)),
+                    unsafe_allow: match &step.step.role {
+                        StepRole::Implementation { unsafe_allow, .. } => unsafe_allow.clone(),
+                        _ => Vec::new(),
+                    },
                 },
                 request: TxRequest {
                     to,
@@ -128,6 +132,7 @@ pub(crate) fn prepare(
                     libraries: BTreeMap::new(),
                     address: None,
                     code_hash: None,
+                    unsafe_allow: Vec::new(),
                 },
                 request: TxRequest {
                     to: Some(target),

@@ -50,6 +50,10 @@ pub struct StepInput {
     /// decides whether it changed (a comment edit is no upgrade).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_hash: Option<B256>,
+    /// OpenZeppelin's validation kinds waived for an implementation:
+    /// recorded with what was sent, never a reason to send again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsafe_allow: Vec<String>,
 }
 
 /// One line of the journal.

@@ -26,6 +26,7 @@ pub mod proxies;
 mod rehearse;
 mod run;
 pub mod safe;
+mod upgrade_proxy;
 mod upgrades;
 pub mod verify;
 
@@ -47,4 +48,5 @@ pub use plan::{
 };
 pub use rehearse::{REHEARSAL_DIR, Rehearsed, RehearsedEvent, RehearsedTx, rehearse};
 pub use run::{DeployOptions, Deployed, Deployment, Progress};
+pub use upgrade_proxy::{UpgradeRequest, journal_of, upgrade};
 pub use upgrades::{UpgradeCheck, manifest_path};

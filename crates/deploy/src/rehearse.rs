@@ -270,10 +270,7 @@ pub async fn rehearse(request: &DeployRequest<'_>) -> Result<Rehearsed, DeployEr
         deployer,
         lifecycle: Lifecycle::rehearsal(env),
     };
-    let options = DeployOptions {
-        redeploy: request.options.redeploy.clone(),
-        reset: request.options.reset,
-    };
+    let options = request.options.clone();
     let effect = deployment.effect(&options).await?;
     if let Some(refusal) = effect.refusal() {
         return Err(DeployError::Changed(refusal));

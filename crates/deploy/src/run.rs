@@ -39,6 +39,9 @@ pub struct DeployOptions {
     pub redeploy: Vec<String>,
     /// Start the plan over: the journal is set aside.
     pub reset: bool,
+    /// OpenZeppelin's validation kinds waived for every implementation
+    /// (`--unsafe-allow`), besides those the plan waives.
+    pub unsafe_allow: Vec<String>,
 }
 
 /// What a run reports as it goes.

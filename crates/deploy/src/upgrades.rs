@@ -31,8 +31,12 @@ pub struct UpgradeCheck {
     pub kind: ProxyKind,
     /// The implementation it points at now (none: a new proxy).
     pub from: Option<Address>,
-    /// The verdict, in OpenZeppelin's words.
+    /// The verdict, in OpenZeppelin's words (without what was waived).
     pub report: ContractReport,
+    /// The validation kinds waived that the implementation has
+    /// (`unsafe_allow`, `--unsafe-allow`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<String>,
 }
 
 impl UpgradeCheck {
@@ -106,17 +110,32 @@ pub(crate) fn assess(
             None => None,
         };
         let shown = from.map(|a| a.to_checksum(None)).unwrap_or_default();
-        let report = slipway_upgrades::check_implementation(
+        let mut report = slipway_upgrades::check_implementation(
             infos.get()?,
             &artifact.id,
             reference.map(|r| (shown.as_str(), &r.layout)),
             *kind == ProxyKind::Uups,
         )?;
+        let waived = match &plan.steps[at].step.role {
+            StepRole::Implementation { unsafe_allow, .. } => unsafe_allow.as_slice(),
+            _ => &[],
+        };
+        let mut allowed: Vec<String> = Vec::new();
+        let mut waive = |kind: &str| {
+            let waived = waived.iter().any(|w| w == kind);
+            if waived && !allowed.iter().any(|a| a == kind) {
+                allowed.push(kind.to_owned());
+            }
+            !waived
+        };
+        report.validation.retain(|e| waive(e.kind));
+        report.warnings.retain(|e| waive(e.kind));
         checks.push(UpgradeCheck {
             proxy: proxy.clone(),
             kind: *kind,
             from,
             report,
+            allowed,
         });
     }
     Ok(checks)

@@ -24,7 +24,8 @@ pub use compare::{LayoutChange, LayoutOp, TypeChange, compare_layouts};
 pub use layout::{Members, StorageField, StorageLayout, TypeItem, extract, read_recorded};
 pub use manifest::{Manifest, version_hash};
 pub use validate::{
-    Validation, ValidationError, is_uups, missing_upgrade_to, upgradeable, validate,
+    VALIDATION_KINDS, Validation, ValidationError, is_uups, missing_upgrade_to, upgradeable,
+    validate,
 };
 
 /// The contract `name` (`Name` or `path/File.sol:Name`) in the newest

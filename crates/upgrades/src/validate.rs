@@ -24,6 +24,23 @@ use crate::{
     build_info::BuildInfo,
 };
 
+/// The validation kinds that `unsafeAllow` (and slipway's
+/// `--unsafe-allow`) may waive, as OpenZeppelin names them.
+pub const VALIDATION_KINDS: &[&str] = &[
+    "constructor",
+    "state-variable-assignment",
+    "state-variable-immutable",
+    "external-library-linking",
+    "delegatecall",
+    "selfdestruct",
+    "missing-public-upgradeto",
+    "internal-function-storage",
+    "missing-initializer",
+    "missing-initializer-call",
+    "duplicate-initializer-call",
+    "incorrect-initializer-order",
+];
+
 /// One validation error.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ValidationError {

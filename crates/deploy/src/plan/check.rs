@@ -53,6 +53,52 @@ impl CheckedPlan {
         self.steps.iter().find(|s| s.step.id == id)
     }
 
+    /// Adds `kinds` (OpenZeppelin's validation kinds) to what every
+    /// implementation behind a proxy waives; refuses a kind that is none.
+    pub fn allow_unsafe(&mut self, kinds: &[String]) -> Result<(), String> {
+        if let Some(unknown) = kinds
+            .iter()
+            .find(|k| !slipway_upgrades::VALIDATION_KINDS.contains(&k.as_str()))
+        {
+            return Err(format!(
+                "--unsafe-allow {unknown}: not one of OpenZeppelin's validation kinds ({})",
+                slipway_upgrades::VALIDATION_KINDS.join(", ")
+            ));
+        }
+        for step in &mut self.steps {
+            if let StepRole::Implementation { unsafe_allow, .. } = &mut step.step.role {
+                for kind in kinds {
+                    if !unsafe_allow.contains(kind) {
+                        unsafe_allow.push(kind.clone());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The part of the plan made of the steps `keep` keeps, in levels of
+    /// their own (a step's dependencies outside it are taken as done).
+    pub fn only(&self, keep: impl Fn(&Step) -> bool) -> CheckedPlan {
+        let steps: Vec<CheckedStep> = self
+            .steps
+            .iter()
+            .filter(|s| keep(&s.step))
+            .cloned()
+            .collect();
+        let plain: Vec<Step> = steps.iter().map(|s| s.step.clone()).collect();
+        let ids: BTreeSet<&str> = plain.iter().map(|s| s.id.as_str()).collect();
+        // The whole plan has no cycle, so no part of it has one.
+        let levels = levels(&plain, &ids).unwrap_or_default();
+        let mut plan = self.plan.clone();
+        plan.steps = plain.clone();
+        CheckedPlan {
+            plan,
+            steps,
+            levels,
+        }
+    }
+
     /// The number of levels: the longest chain of dependent steps.
     pub fn depth(&self) -> usize {
         self.levels.len()

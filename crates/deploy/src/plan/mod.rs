@@ -184,6 +184,9 @@ pub enum StepRole {
         proxy: String,
         /// The proxy's kind.
         kind: ProxyKind,
+        /// OpenZeppelin's validation kinds waived (`unsafe_allow`,
+        /// `--unsafe-allow`): journaled with the implementation.
+        unsafe_allow: Vec<String>,
     },
     /// `<id>`: the proxy, created once; it takes its first implementation
     /// (or beacon) as a constructor argument, and later ones by upgrades.
@@ -522,6 +525,22 @@ impl StepReader<'_, '_> {
         let owner = raw.owner.take();
         let upgrade_call = raw.upgrade_call.take();
         let upgrade_args = std::mem::take(&mut raw.upgrade_args);
+        let mut unsafe_allow = Vec::new();
+        for kind in std::mem::take(&mut raw.unsafe_allow) {
+            if slipway_upgrades::VALIDATION_KINDS.contains(&kind.get_ref().as_str()) {
+                unsafe_allow.push(kind.into_inner());
+            } else {
+                self.at.error(
+                    kind.span().start,
+                    None,
+                    format!(
+                        "`unsafe_allow` names `{}`, which is not one of OpenZeppelin's validation kinds ({})",
+                        kind.get_ref(),
+                        slipway_upgrades::VALIDATION_KINDS.join(", ")
+                    ),
+                );
+            }
+        }
         let initializer_args = std::mem::take(&mut raw.args);
         let value = raw.value.take();
         let mistakes = [
@@ -616,6 +635,7 @@ impl StepReader<'_, '_> {
             role: StepRole::Implementation {
                 proxy: id.clone(),
                 kind,
+                unsafe_allow,
             },
             ..implementation
         }];
@@ -822,6 +842,7 @@ impl StepReader<'_, '_> {
             (raw.owner.is_some(), "owner"),
             (raw.upgrade_call.is_some(), "upgrade_call"),
             (!raw.upgrade_args.is_empty(), "upgrade_args"),
+            (!raw.unsafe_allow.is_empty(), "unsafe_allow"),
         ];
         for (given, key) in proxy_keys {
             if given {

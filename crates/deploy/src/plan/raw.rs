@@ -66,4 +66,7 @@ pub(crate) struct RawStep {
     /// Its arguments.
     #[serde(default)]
     pub(crate) upgrade_args: Vec<Spanned<toml::Value>>,
+    /// OpenZeppelin's validation kinds waived for the implementation.
+    #[serde(default)]
+    pub(crate) unsafe_allow: Vec<Spanned<String>>,
 }

@@ -22,6 +22,7 @@ fn input(step: u8) -> StepInput {
         libraries: Default::default(),
         address: Some(Address::repeat_byte(step)),
         code_hash: None,
+        unsafe_allow: Vec::new(),
     }
 }
 

@@ -10,7 +10,6 @@ use slipway_chain::TxEvent;
 use slipway_contracts::{Artifacts, read_records};
 use slipway_deploy::{
     DeployHooks, DeployOptions, DeployRequest, Effect, PlanShown, Progress, StepStatus, deploy,
-    rehearse,
 };
 use slipway_solc::Profile;
 
@@ -58,6 +57,11 @@ pub(crate) struct DeployArgs {
     /// did; then deploy for real, under the confirmation rule.
     #[arg(long, conflicts_with = "dry_run")]
     rehearse: bool,
+    /// Waive one of OpenZeppelin's validation kinds (`constructor`,
+    /// `delegatecall`, …) for the implementations behind proxies; it is
+    /// journaled with each implementation sent.
+    #[arg(long, value_name = "KIND")]
+    unsafe_allow: Vec<String>,
     /// Rehearse on a fork and stop: nothing is sent to the real chain.
     #[arg(long, conflicts_with_all = ["rehearse", "dry_run"])]
     rehearse_only: bool,
@@ -251,6 +255,7 @@ impl DeployArgs {
             options: DeployOptions {
                 redeploy: self.redeploy.clone(),
                 reset: self.reset,
+                unsafe_allow: self.unsafe_allow.clone(),
             },
             dry_run: self.dry_run,
             approval: self.approval.approval(false),
@@ -258,148 +263,207 @@ impl DeployArgs {
             explorers: true,
             command: &command,
         };
-        let json = self.json;
-        // With --json, stdout gets one document: the effect, with the
-        // rehearsal and the verification under their own keys.
-        let document: std::cell::RefCell<Option<serde_json::Value>> = std::cell::RefCell::new(None);
-        let show = |shown: &PlanShown<'_>| {
-            if json {
-                match serde_json::to_value(shown.effect) {
-                    Ok(value) => *document.borrow_mut() = Some(value),
-                    Err(e) => eprintln!("error: cannot show the effect as JSON: {e}"),
-                }
-            } else {
-                show_effect(global, &config, &env, shown);
+        drive(
+            global,
+            &config,
+            &env,
+            &request,
+            Use::Deploy {
+                rehearse: self.rehearse,
+                rehearse_only: self.rehearse_only,
+            },
+            self.json,
+        )
+    }
+}
+
+/// What [`drive`] runs: a deploy (maybe rehearsed first) or one proxy's
+/// upgrade.
+pub(crate) enum Use<'a> {
+    /// `slipway deploy`.
+    Deploy {
+        /// `--rehearse`.
+        rehearse: bool,
+        /// `--rehearse-only`.
+        rehearse_only: bool,
+    },
+    /// `slipway upgrade NAME`.
+    Upgrade {
+        /// The proxy.
+        proxy: &'a str,
+        /// `--call F ARGS…`.
+        call: Option<(String, Vec<String>)>,
+    },
+}
+
+/// Runs `request` as `what` says with the terminal's hooks, and renders
+/// the effect, the progress and the outcome (one JSON document with
+/// `json`).
+pub(crate) fn drive(
+    global: &GlobalOpts,
+    config: &slipway_config::Config,
+    env: &slipway_config::Environment,
+    request: &DeployRequest<'_>,
+    what: Use<'_>,
+    json: bool,
+) -> Result<ExitCode> {
+    let (rehearse, rehearse_only) = match what {
+        Use::Deploy {
+            rehearse,
+            rehearse_only,
+        } => (rehearse, rehearse_only),
+        Use::Upgrade { .. } => (false, false),
+    };
+    // With --json, stdout gets one document: the effect, with the
+    // rehearsal and the verification under their own keys.
+    let document: std::cell::RefCell<Option<serde_json::Value>> = std::cell::RefCell::new(None);
+    let show = |shown: &PlanShown<'_>| {
+        if json {
+            match serde_json::to_value(shown.effect) {
+                Ok(value) => *document.borrow_mut() = Some(value),
+                Err(e) => eprintln!("error: cannot show the effect as JSON: {e}"),
             }
-        };
-        let progress = |p: Progress<'_>| report(global, p);
-        let hooks = DeployHooks {
-            confirm: &TerminalConfirm,
-            password: &ask_password,
-            effect: &show,
-            progress: &progress,
-        };
-        let runtime = runtime()?;
-        let mut rehearsal_json = None;
-        if self.rehearse || self.rehearse_only {
-            let spinner = crate::output::spinner(
+        } else {
+            show_effect(global, config, env, shown);
+        }
+    };
+    let progress = |p: Progress<'_>| report(global, p);
+    let hooks = DeployHooks {
+        confirm: &TerminalConfirm,
+        password: &ask_password,
+        effect: &show,
+        progress: &progress,
+    };
+    let runtime = runtime()?;
+    let mut rehearsal_json = None;
+    if rehearse || rehearse_only {
+        let spinner = crate::output::spinner(
+            global.ui(),
+            &format!("Rehearsing on a fork of {}", env.name),
+        );
+        let rehearsed = runtime.block_on(slipway_deploy::rehearse(request));
+        drop(spinner);
+        let rehearsed = rehearsed?;
+        if json && rehearse_only {
+            println!("{}", render::rehearsal::json(&rehearsed));
+        } else if json {
+            rehearsal_json = Some(render::rehearsal::json(&rehearsed));
+        } else {
+            eprintln!("{}", render::rehearsal::text(&env.name, &rehearsed));
+        }
+        if !rehearsed.transactions.iter().all(|t| t.success) {
+            bail!("the rehearsal had a failing transaction: nothing was sent for real");
+        }
+        if rehearse_only {
+            status(
                 global.ui(),
-                &format!("Rehearsing on a fork of {}", env.name),
+                "Rehearsed",
+                "nothing was sent to the real chain",
             );
-            let rehearsed = runtime.block_on(rehearse(&request));
-            drop(spinner);
-            let rehearsed = rehearsed?;
-            if self.json && self.rehearse_only {
-                println!("{}", render::rehearsal::json(&rehearsed));
-            } else if self.json {
-                rehearsal_json = Some(render::rehearsal::json(&rehearsed));
-            } else {
-                eprintln!("{}", render::rehearsal::text(&env.name, &rehearsed));
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let started = Instant::now();
+    let result = match what {
+        Use::Deploy { .. } => runtime.block_on(deploy(request, &hooks)),
+        Use::Upgrade { proxy, call } => runtime.block_on(slipway_deploy::upgrade(
+            &slipway_deploy::UpgradeRequest {
+                deploy: request,
+                proxy,
+                call,
+            },
+            &hooks,
+        )),
+    };
+    let print_document = |verified: Option<serde_json::Value>| -> Result<()> {
+        if !json {
+            return Ok(());
+        }
+        let mut out = document
+            .borrow_mut()
+            .take()
+            .unwrap_or_else(|| serde_json::json!({}));
+        if let Some(object) = out.as_object_mut() {
+            if let Some(serde_json::Value::Object(rehearsal)) = rehearsal_json.clone() {
+                object.extend(rehearsal);
             }
-            if !rehearsed.transactions.iter().all(|t| t.success) {
-                bail!("the rehearsal had a failing transaction: nothing was sent for real");
-            }
-            if self.rehearse_only {
-                status(
-                    global.ui(),
-                    "Rehearsed",
-                    "nothing was sent to the real chain",
-                );
-                return Ok(ExitCode::SUCCESS);
+            if let Some(verified) = verified {
+                object.insert("verified".into(), verified);
             }
         }
-        let started = Instant::now();
-        let result = runtime.block_on(deploy(&request, &hooks));
-        let print_document = |verified: Option<serde_json::Value>| -> Result<()> {
-            if !json {
-                return Ok(());
-            }
-            let mut out = document
-                .borrow_mut()
-                .take()
-                .unwrap_or_else(|| serde_json::json!({}));
-            if let Some(object) = out.as_object_mut() {
-                if let Some(serde_json::Value::Object(rehearsal)) = rehearsal_json.clone() {
-                    object.extend(rehearsal);
-                }
-                if let Some(verified) = verified {
-                    object.insert("verified".into(), verified);
-                }
-            }
-            println!("{}", serde_json::to_string_pretty(&out)?);
-            Ok(())
-        };
-        let result = match result {
-            Ok(result) => result,
-            Err(slipway_deploy::DeployError::UnsafeUpgrade(_)) => {
-                // The checks were shown with the effect: a failed check.
-                print_document(None)?;
-                status(
-                    global.ui(),
-                    "Refused",
-                    "an implementation is not upgrade-safe: nothing was sent",
-                );
-                return Ok(CHECK_FAILED.into());
-            }
-            Err(e) => {
-                // What was shown before the failure is still one document.
-                print_document(None)?;
-                return Err(e.into());
-            }
-        };
-        print_document(
-            result
-                .verdicts
-                .as_ref()
-                .map(serde_json::to_value)
-                .transpose()?,
-        )?;
-        if let Some(authorised) = &result.authorised {
-            render::authorised(global.ui(), &env, authorised);
-        }
-        if let Some(safe) = &result.safe {
-            return Ok(if safe_outcome(global, &env, safe) {
-                ExitCode::SUCCESS
-            } else {
-                CHECK_FAILED.into()
-            });
-        }
-        match &result.deployed {
-            None => status(global.ui(), "Dry run", "nothing was sent or written"),
-            Some(outcome) if outcome.sent == 0 => status(
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        Ok(())
+    };
+    let result = match result {
+        Ok(result) => result,
+        Err(slipway_deploy::DeployError::UnsafeUpgrade(_)) => {
+            // The checks were shown with the effect: a failed check.
+            print_document(None)?;
+            status(
                 global.ui(),
-                "Done",
-                &format!(
-                    "nothing to send: the plan is done on {} ({} checked)",
-                    env.name,
-                    count(outcome.records.len(), "record")
-                ),
-            ),
-            Some(outcome) => status(
-                global.ui(),
-                "Deployed",
-                &format!(
-                    "{} in {} (plan depth {}) in {:.1?}; {} in deployments/{}/",
-                    count(outcome.sent, "transaction"),
-                    count(outcome.blocks.len(), "block"),
-                    result.depth,
-                    started.elapsed(),
-                    count(outcome.records.len(), "record"),
-                    env.name
-                ),
-            ),
+                "Refused",
+                "an implementation is not upgrade-safe: nothing was sent",
+            );
+            return Ok(CHECK_FAILED.into());
         }
-        if let Some(verdicts) = &result.verdicts
-            && !self.json
-        {
-            println!("{}", render::verify::text(verdicts, false)?);
+        Err(e) => {
+            // What was shown before the failure is still one document.
+            print_document(None)?;
+            return Err(e.into());
         }
-        Ok(if result.passed() {
+    };
+    print_document(
+        result
+            .verdicts
+            .as_ref()
+            .map(serde_json::to_value)
+            .transpose()?,
+    )?;
+    if let Some(authorised) = &result.authorised {
+        render::authorised(global.ui(), env, authorised);
+    }
+    if let Some(safe) = &result.safe {
+        return Ok(if safe_outcome(global, env, safe) {
             ExitCode::SUCCESS
         } else {
             CHECK_FAILED.into()
-        })
+        });
     }
+    match &result.deployed {
+        None => status(global.ui(), "Dry run", "nothing was sent or written"),
+        Some(outcome) if outcome.sent == 0 => status(
+            global.ui(),
+            "Done",
+            &format!(
+                "nothing to send: the plan is done on {} ({} checked)",
+                env.name,
+                count(outcome.records.len(), "record")
+            ),
+        ),
+        Some(outcome) => status(
+            global.ui(),
+            "Deployed",
+            &format!(
+                "{} in {} (plan depth {}) in {:.1?}; {} in deployments/{}/",
+                count(outcome.sent, "transaction"),
+                count(outcome.blocks.len(), "block"),
+                result.depth,
+                started.elapsed(),
+                count(outcome.records.len(), "record"),
+                env.name
+            ),
+        ),
+    }
+    if let Some(verdicts) = &result.verdicts
+        && !json
+    {
+        println!("{}", render::verify::text(verdicts, false)?);
+    }
+    Ok(if result.passed() {
+        ExitCode::SUCCESS
+    } else {
+        CHECK_FAILED.into()
+    })
 }
 
 /// What a deployment through the Safe did, on stderr; false while a
@@ -531,6 +595,18 @@ fn show_effect(
     if !effect.upgrades.is_empty() {
         let reports: Vec<_> = effect.upgrades.iter().map(|c| c.report.clone()).collect();
         render::upgrade::reports(global.ui(), &reports);
+        for check in effect.upgrades.iter().filter(|c| !c.allowed.is_empty()) {
+            status(
+                global.ui(),
+                "Waived",
+                &format!(
+                    "{} behind `{}`: {} (unsafe-allow, journaled)",
+                    check.report.contract,
+                    check.proxy,
+                    check.allowed.join(", ")
+                ),
+            );
+        }
     }
 }
 

@@ -102,8 +102,9 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into an empty project state, checked first.
     Restore(backup::RestoreArgs),
-    /// Upgradeable contracts: check that a new implementation's storage
-    /// layout can replace an old one's.
+    /// Upgrade a plan's proxy to the plan's implementation (`slipway
+    /// upgrade --env X NAME`), or check that a new implementation can
+    /// replace an old one (`slipway upgrade check`).
     Upgrade(upgrade::UpgradeArgs),
     /// Check that a URL answers 2xx within a timeout (a container's health
     /// check in exec form); exit 1 if it does not.

@@ -1,3 +1,5 @@
+//! `slipway upgrade --env X NAME [--call F ARGS…]`: one proxy of a plan
+//! upgraded to the plan's implementation (`slipway_deploy::upgrade`), and
 //! `slipway upgrade check NEW --reference OLD`: whether NEW's storage
 //! layout can replace OLD's behind a proxy (`slipway_upgrades`), with
 //! OpenZeppelin's error kinds; exit 1 when it cannot.
@@ -13,9 +15,46 @@ use crate::render;
 
 /// `slipway upgrade …`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct UpgradeArgs {
     #[command(subcommand)]
-    command: UpgradeCommand,
+    command: Option<UpgradeCommand>,
+    #[command(flatten)]
+    proxy: ProxyArgs,
+}
+
+/// Upgrade one proxy of a plan to the plan's implementation.
+#[derive(Debug, Args)]
+struct ProxyArgs {
+    /// The proxy: the id of a plan's `proxy = …` step.
+    name: Option<String>,
+    /// The reinitializer's arguments, as Solidity writes them (with --call).
+    #[arg(requires = "call")]
+    args: Vec<String>,
+    /// The environment.
+    #[arg(long, default_value = "development")]
+    env: String,
+    /// The plan holding the proxy (default: the one in deploy/ that does).
+    #[arg(long, value_name = "FILE")]
+    plan: Option<std::path::PathBuf>,
+    /// A reinitializer to call with the upgrade (`initializeV2` or
+    /// `initializeV2(uint256)`), in place of the plan's `upgrade_call`.
+    #[arg(long, value_name = "FUNCTION")]
+    call: Option<String>,
+    /// Waive one of OpenZeppelin's validation kinds; journaled with the
+    /// implementation.
+    #[arg(long, value_name = "KIND")]
+    unsafe_allow: Vec<String>,
+    /// Show the effect and the checks, and stop: nothing is sent.
+    #[arg(long)]
+    dry_run: bool,
+    #[command(flatten)]
+    approval: crate::args::ApprovalOpts,
+    #[command(flatten)]
+    signer: crate::args::SignerOpts,
+    /// Print the effect (and with it what was done) as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,7 +97,10 @@ struct CheckArgs {
 
 impl UpgradeArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
-        let UpgradeCommand::Check(args) = self.command;
+        let args = match self.command {
+            Some(UpgradeCommand::Check(args)) => args,
+            None => return self.proxy.run(global),
+        };
         let config = global.config()?;
         let build = global.build(&config, Profile::Default, args.json, &|_| Need::Nothing)?;
         if build.has_errors() {
@@ -105,5 +147,51 @@ impl UpgradeArgs {
         } else {
             CHECK_FAILED.into()
         })
+    }
+}
+
+impl ProxyArgs {
+    fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
+        let Some(name) = self.name.as_deref() else {
+            bail!(
+                "name the proxy to upgrade (`slipway upgrade --env X NAME`), or check implementations with `slipway upgrade check`"
+            );
+        };
+        let config = global.config()?;
+        let env = crate::session::environment(global.ui(), &config, &self.env)?;
+        let need = slipway_deploy::deploy_need(&config, &env, self.plan.as_deref());
+        let build = global.build(&config, Profile::Default, self.json, &need)?;
+        if build.has_errors() {
+            bail!("compilation failed: nothing was upgraded");
+        }
+        let artifacts = slipway_contracts::Artifacts::from_build(&build.artifacts);
+        let command = crate::session::command_line();
+        let request = slipway_deploy::DeployRequest {
+            config: &config,
+            env: &env,
+            artifacts: &artifacts,
+            plan: self.plan.as_deref(),
+            signer: &self.signer.signer,
+            options: slipway_deploy::DeployOptions {
+                unsafe_allow: self.unsafe_allow.clone(),
+                ..Default::default()
+            },
+            dry_run: self.dry_run,
+            approval: self.approval.approval(false),
+            verify: false,
+            explorers: false,
+            command: &command,
+        };
+        super::deploy::drive(
+            global,
+            &config,
+            &env,
+            &request,
+            super::deploy::Use::Upgrade {
+                proxy: name,
+                call: self.call.map(|c| (c, self.args)),
+            },
+            self.json,
+        )
     }
 }

@@ -494,3 +494,96 @@ fn proxy_steps_are_refused_with_what_to_do() {
         "{stderr}"
     );
 }
+
+#[test]
+fn slipway_upgrade_moves_one_proxy_with_its_own_call_and_waives_only_what_it_is_told() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(&tmp, PLAN);
+    let chain = Chain::Embedded;
+    deployed(&dir, &chain);
+    // The plan moves every proxy to V2; `slipway upgrade Box` moves Box.
+    std::fs::write(dir.join("deploy/proxies.toml"), upgraded_plan()).expect("plan");
+    let upgrade = |args: &[&str]| {
+        command(&dir, &chain, &["upgrade"])
+            .args(args)
+            .arg("--json")
+            .output()
+            .expect("upgrade runs")
+    };
+    let out = upgrade(&["Box", "--call", "initializeV2(uint256)", "9"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let effect: Value = serde_json::from_slice(&out.stdout).expect("one document");
+    assert_eq!(sent(&effect), ["Box.impl", "Box.upgrade"], "{effect}");
+    assert_eq!(
+        call(&dir, &chain, "Box", "extra"),
+        "9",
+        "--call, not the plan's 5"
+    );
+    assert_eq!(
+        call(&dir, &chain, "Counter", "version"),
+        "\"v1\"",
+        "untouched"
+    );
+    let again = upgrade(&["Box"]);
+    assert!(again.status.success());
+    let effect: Value = serde_json::from_slice(&again.stdout).expect("one document");
+    assert!(sent(&effect).is_empty(), "nothing due: {effect}");
+
+    // A validation error is refused, and waived only when named.
+    std::fs::write(
+        dir.join("deploy/proxies.toml"),
+        upgraded_plan().replacen(
+            "deploy = \"BoxV2\"\nupgrade_call = \"initializeV2\"\nupgrade_args = [5]\n",
+            "deploy = \"BoxV2Unsafe\"\n",
+            1,
+        ),
+    )
+    .expect("plan");
+    let journal = dir.join("deployments/development/proxies.journal.jsonl");
+    let before = std::fs::read(&journal).expect("journal");
+    let refused = upgrade(&["Box"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let effect: Value = serde_json::from_slice(&refused.stdout).expect("one document");
+    assert_eq!(
+        effect["upgrades"][0]["report"]["validation"][0]["kind"], "delegatecall",
+        "{effect}"
+    );
+    assert_eq!(
+        std::fs::read(&journal).expect("journal"),
+        before,
+        "nothing sent"
+    );
+    let misspelt = upgrade(&["Box", "--unsafe-allow", "delegatecal"]);
+    assert_eq!(misspelt.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&misspelt.stderr)
+            .contains("not one of OpenZeppelin's validation kinds"),
+        "{}",
+        String::from_utf8_lossy(&misspelt.stderr)
+    );
+    let waived = upgrade(&["Box", "--unsafe-allow", "delegatecall"]);
+    assert!(
+        waived.status.success(),
+        "{}",
+        String::from_utf8_lossy(&waived.stderr)
+    );
+    let effect: Value = serde_json::from_slice(&waived.stdout).expect("one document");
+    assert_eq!(
+        effect["upgrades"][0]["allowed"],
+        serde_json::json!(["delegatecall"])
+    );
+    assert_eq!(call(&dir, &chain, "Box", "version"), "\"v2-unsafe\"");
+    let text = std::fs::read_to_string(&journal).expect("journal");
+    let sent_with_waiver = text
+        .lines()
+        .rfind(|l| l.contains("\"record\":\"sent\"") && l.contains("\"step\":\"Box.impl\""))
+        .expect("the implementation's record");
+    assert!(
+        sent_with_waiver.contains("\"unsafe_allow\":[\"delegatecall\"]"),
+        "journaled: {sent_with_waiver}"
+    );
+}

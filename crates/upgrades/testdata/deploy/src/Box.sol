@@ -96,3 +96,33 @@ contract BoxNotUups is Initializable, OwnableUpgradeable {
         value = first;
     }
 }
+
+/// BoxV2's layout, with a function that delegatecalls anywhere: the
+/// `delegatecall` validation error, unless waived.
+contract BoxV2Unsafe is Initializable, OwnableUpgradeable, UUPSUpgradeable {
+    uint256 public value;
+    uint256 public extra;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    function initialize(address owner, uint256 first) public initializer {
+        __Ownable_init(owner);
+        __UUPSUpgradeable_init();
+        value = first;
+    }
+
+    function run(address target, bytes calldata data) external onlyOwner returns (bytes memory) {
+        (bool ok, bytes memory out) = target.delegatecall(data);
+        require(ok, "failed");
+        return out;
+    }
+
+    function version() external pure virtual returns (string memory) {
+        return "v2-unsafe";
+    }
+
+    function _authorizeUpgrade(address) internal override onlyOwner {}
+}
