@@ -208,6 +208,30 @@ pub enum DeployError {
         "`{0}` is a beacon proxy: its beacon's upgrade calls no function (every proxy of the beacon shares it); call the function with `slipway send` afterwards"
     )]
     BeaconCall(String),
+    /// `slipway upgrade import` without a proxy.
+    #[error("name the proxies to import: `--proxy NAME=0xADDRESS`, NAME a proxy step of the plan")]
+    NothingToImport,
+    /// The address given for a proxy is not that proxy.
+    #[error("`{name}` at {address} cannot be imported: {reason}")]
+    NotAProxy {
+        /// The plan's step.
+        name: String,
+        /// The address given.
+        address: alloy_primitives::Address,
+        /// Why not.
+        reason: String,
+    },
+    /// The step is deployed by slipway already.
+    #[error("`{step}` is already in {} as deployed: nothing to import", journal.display())]
+    AlreadyJournaled {
+        /// The step.
+        step: String,
+        /// The journal.
+        journal: std::path::PathBuf,
+    },
+    /// `--reference` names no contract of the build.
+    #[error("--reference: {0}")]
+    Reference(String),
     /// `--unsafe-allow` names no validation kind.
     #[error("{0}")]
     UnsafeAllow(String),

@@ -16,6 +16,7 @@ mod create2;
 mod effect;
 mod encode;
 mod error;
+mod import;
 mod inputs;
 mod invoke;
 mod journal;
@@ -35,6 +36,7 @@ pub use authorise::{Approval, Authorised, Confirm, ConfirmError, Unattended, aut
 pub use create2::{CREATE2_PROXY, create2_address};
 pub use effect::{ChangedStep, ChangedSteps, Effect, StepEffect, StepStatus};
 pub use error::{DeployError, JournalProblem, PlanError, PlanErrors};
+pub use import::{ImportRequest, Imported, ImportedProxy, import};
 pub use invoke::{
     CallOutcome, InvokeRunError, RevertAbis, SendEvent, SendOutcome, Sender, call, check_record,
     check_send, send, send_authorised,

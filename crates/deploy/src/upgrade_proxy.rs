@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use slipway_config::Multisig;
+use slipway_config::{Config, Environment, Multisig};
 
 use crate::{
     Action, Calldata, DeployError, DeployHooks, DeployReport, DeployRequest, Expr, Journal, Plan,
@@ -27,9 +27,12 @@ pub struct UpgradeRequest<'a> {
 }
 
 /// The plans of `deploy/` (or the one given), each read for `env`.
-fn plans(request: &DeployRequest<'_>) -> Result<Vec<(PathBuf, Plan)>, DeployError> {
-    let config = request.config;
-    let files: Vec<PathBuf> = match request.plan {
+fn plans(
+    config: &Config,
+    env: &Environment,
+    given: Option<&Path>,
+) -> Result<Vec<(PathBuf, Plan)>, DeployError> {
+    let files: Vec<PathBuf> = match given {
         Some(given) => vec![find_plan(&config.root, Some(given))?],
         None => {
             let dir = config.root.join("deploy");
@@ -50,7 +53,7 @@ fn plans(request: &DeployRequest<'_>) -> Result<Vec<(PathBuf, Plan)>, DeployErro
             .to_path_buf();
         // A plan that does not read for this environment holds no proxy
         // of it; one that holds the proxy is read again below, errors and all.
-        if let Ok(plan) = Plan::load(&config.root, &relative, request.env, config.vars()) {
+        if let Ok(plan) = Plan::load(&config.root, &relative, env, config.vars()) {
             read.push((relative, plan));
         }
     }
@@ -59,6 +62,33 @@ fn plans(request: &DeployRequest<'_>) -> Result<Vec<(PathBuf, Plan)>, DeployErro
 
 fn is_proxy(step: &crate::Step, name: &str) -> bool {
     step.id == name && matches!(step.role, StepRole::Proxy { .. })
+}
+
+/// The plan (`given`, or the one in deploy/) that has proxy step `name`,
+/// read for `env`.
+pub(crate) fn plan_with_proxy(
+    config: &Config,
+    env: &Environment,
+    given: Option<&Path>,
+    name: &str,
+) -> Result<(PathBuf, Plan), DeployError> {
+    let found = plans(config, env, given)?;
+    if let Some(hit) = found
+        .iter()
+        .find(|(_, p)| p.steps.iter().any(|s| is_proxy(s, name)))
+    {
+        return Ok(hit.clone());
+    }
+    let proxies: Vec<String> = found
+        .iter()
+        .flat_map(|(_, p)| p.steps.iter())
+        .filter(|s| matches!(s.role, StepRole::Proxy { .. }))
+        .map(|s| s.id.clone())
+        .collect();
+    Err(DeployError::NoSuchProxy {
+        name: name.to_owned(),
+        proxies,
+    })
 }
 
 /// Upgrades proxy `request.proxy` to its plan's implementation.
@@ -72,23 +102,7 @@ pub async fn upgrade(
         return Err(DeployError::ProxiesThroughSafe(env.name.clone()));
     }
     check_direct_signing(env, "`slipway upgrade`")?;
-    let found = plans(deploy)?;
-    let Some((file, mut plan)) = found
-        .iter()
-        .find(|(_, p)| p.steps.iter().any(|s| is_proxy(s, request.proxy)))
-        .cloned()
-    else {
-        let proxies: Vec<String> = found
-            .iter()
-            .flat_map(|(_, p)| p.steps.iter())
-            .filter(|s| matches!(s.role, StepRole::Proxy { .. }))
-            .map(|s| s.id.clone())
-            .collect();
-        return Err(DeployError::NoSuchProxy {
-            name: request.proxy.to_owned(),
-            proxies,
-        });
-    };
+    let (file, mut plan) = plan_with_proxy(config, env, deploy.plan, request.proxy)?;
     if let Some((function, args)) = &request.call {
         call_with_upgrade(&mut plan, request.proxy, function, args)?;
     }

@@ -186,3 +186,22 @@ pub(crate) fn record(
     }
     Ok(())
 }
+
+/// The storage layout of `contract` (`Name` or `path/File.sol:Name`) in the
+/// build, as OpenZeppelin's manifests keep it.
+pub(crate) fn layout_of(
+    config: &Config,
+    artifacts: &slipway_contracts::Artifacts,
+    contract: &str,
+) -> Result<slipway_upgrades::StorageLayout, DeployError> {
+    let id = artifacts
+        .find(contract)
+        .map_err(|e| DeployError::Reference(e.to_string()))?
+        .id
+        .clone();
+    let mut infos = Infos { config, read: None };
+    let (info, file, name) = slipway_upgrades::find(infos.get()?, &id)?;
+    let mut layout = slipway_upgrades::extract(info, &file, &name)?;
+    layout.solc_version = Some(info.solc_version.clone()).filter(|v| !v.is_empty());
+    Ok(layout)
+}

@@ -646,6 +646,44 @@ impl DeploymentsArgs {
             ]);
         }
         println!("{table}");
+        for r in &records {
+            if let Some(proxy) = &r.proxy {
+                println!("{}", proxy_history(&r.name, proxy));
+            }
+        }
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// A proxy's implementation history, newest last.
+fn proxy_history(name: &str, proxy: &slipway_contracts::ProxyRecord) -> String {
+    let mut lines = vec![format!(
+        "{name}: {} proxy{}{} → {}",
+        proxy.kind,
+        proxy
+            .admin
+            .map(|a| format!(", ProxyAdmin {}", a.to_checksum(None)))
+            .unwrap_or_default(),
+        proxy
+            .beacon
+            .map(|b| format!(", beacon {}", b.to_checksum(None)))
+            .unwrap_or_default(),
+        proxy.implementation.to_checksum(None)
+    )];
+    for (version, entry) in proxy.history.iter().enumerate() {
+        lines.push(format!(
+            "  v{} {} {}{}",
+            version + 1,
+            entry.address.to_checksum(None),
+            entry
+                .contract
+                .as_deref()
+                .unwrap_or("(deployed outside this plan)"),
+            entry
+                .upgraded_in
+                .map(|h| format!(" (upgraded in {h})"))
+                .unwrap_or_default()
+        ));
+    }
+    lines.join("\n")
 }

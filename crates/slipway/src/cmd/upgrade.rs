@@ -65,6 +65,49 @@ enum UpgradeCommand {
     /// storage) and, with --reference, that its storage layout can replace
     /// the old one's; OpenZeppelin's error kinds; exit 1 if not.
     Check(CheckArgs),
+    /// Take proxies deployed outside slipway (hardhat-upgrades, by hand)
+    /// into an environment, so that the plan's proxy steps upgrade them:
+    /// layouts from a hardhat-upgrades manifest (.openzeppelin/<network>.json)
+    /// or from --reference; each proxy read on chain and journaled as found.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// A hardhat-upgrades manifest: its implementations and layouts are
+    /// added to the environment's.
+    manifest: Option<std::path::PathBuf>,
+    /// A proxy step of the plan and the proxy it is: `NAME=0xADDRESS`.
+    #[arg(long = "proxy", value_name = "NAME=ADDRESS", required = true, value_parser = name_and_address)]
+    proxies: Vec<(String, alloy_primitives::Address)>,
+    /// The contract of the build whose layout the proxies' current
+    /// implementation has (for proxies the manifest does not know).
+    #[arg(long, value_name = "CONTRACT")]
+    reference: Option<String>,
+    /// The environment.
+    #[arg(long, default_value = "development")]
+    env: String,
+    /// The plan holding the proxy steps (default: the one in deploy/ that does).
+    #[arg(long, value_name = "FILE")]
+    plan: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    signer: crate::args::SignerOpts,
+    /// Print what was imported as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn name_and_address(
+    text: &str,
+) -> std::result::Result<(String, alloy_primitives::Address), String> {
+    let (name, address) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: expected NAME=0xADDRESS"))?;
+    let address = address
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{address}` is not an address (0x and 40 hex digits)"))?;
+    Ok((name.trim().to_owned(), address))
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +142,7 @@ impl UpgradeArgs {
     pub(crate) fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
         let args = match self.command {
             Some(UpgradeCommand::Check(args)) => args,
+            Some(UpgradeCommand::Import(args)) => return args.run(global),
             None => return self.proxy.run(global),
         };
         let config = global.config()?;
@@ -193,5 +237,62 @@ impl ProxyArgs {
             },
             self.json,
         )
+    }
+}
+
+impl ImportArgs {
+    fn run(self, global: &GlobalOpts) -> Result<ExitCode> {
+        let config = global.config()?;
+        let env = crate::session::environment(global.ui(), &config, &self.env)?;
+        let build = global.build(&config, Profile::Default, self.json, &|_| Need::Everything)?;
+        if build.has_errors() {
+            bail!("compilation failed: nothing was imported");
+        }
+        let artifacts = slipway_contracts::Artifacts::from_build(&build.artifacts);
+        let command = crate::session::command_line();
+        let request = slipway_deploy::ImportRequest {
+            config: &config,
+            env: &env,
+            artifacts: &artifacts,
+            plan: self.plan.as_deref(),
+            manifest: self.manifest.as_deref(),
+            proxies: &self.proxies,
+            reference: self.reference.as_deref(),
+            signer: &self.signer.signer,
+            command: &command,
+        };
+        let imported = crate::session::runtime()?.block_on(slipway_deploy::import(&request))?;
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&imported)?);
+        } else {
+            for proxy in &imported.proxies {
+                crate::output::status(
+                    global.ui(),
+                    "Imported",
+                    &format!(
+                        "{} ({} proxy at {}), pointing at {}; its layout from {}",
+                        proxy.name,
+                        proxy.kind.as_str(),
+                        proxy.address.to_checksum(None),
+                        proxy.implementation.to_checksum(None),
+                        proxy.layout_from
+                    ),
+                );
+            }
+            crate::output::status(
+                global.ui(),
+                "Recorded",
+                &format!(
+                    "{} implementation(s) from the manifest; {}",
+                    imported.implementations,
+                    imported
+                        .manifest
+                        .strip_prefix(&config.root)
+                        .unwrap_or(&imported.manifest)
+                        .display()
+                ),
+            );
+        }
+        Ok(ExitCode::SUCCESS)
     }
 }

@@ -587,3 +587,196 @@ fn slipway_upgrade_moves_one_proxy_with_its_own_call_and_waives_only_what_it_is_
         "journaled: {sent_with_waiver}"
     );
 }
+
+/// A project holding the fixtures and the Hardhat project file, with a
+/// `local` environment on `url` (the dev chain `slipway node` serves).
+fn hardhat_project(tmp: &tempfile::TempDir, plan: &str, url: &str) -> PathBuf {
+    let dir = project(tmp, plan);
+    let hardhat = Path::new(env!("CARGO_MANIFEST_DIR")).join("../upgrades/testdata/deploy/hardhat");
+    std::fs::create_dir_all(dir.join("scripts")).expect("mkdir");
+    std::fs::copy(
+        hardhat.join("hardhat.config.js"),
+        dir.join("hardhat.config.js"),
+    )
+    .expect("copy");
+    std::fs::copy(hardhat.join("deploy.js"), dir.join("scripts/deploy.js")).expect("copy");
+    crate::common::append_config(
+        &dir,
+        &format!(
+            "\n[environments.local]\nchain_id = 1337\nrpc = [\"{url}\"]\nconfirmations = 1\nsigner = {{ kind = \"env\", var = \"LOCAL_KEY\" }}\n"
+        ),
+    );
+    dir
+}
+
+#[test]
+fn a_proxy_hardhat_upgrades_deployed_is_imported_and_its_next_upgrade_checked_against_the_plugins_layout()
+ {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let node_root = tmp.path().join("node");
+    std::fs::create_dir_all(&node_root).expect("mkdir");
+    std::fs::write(node_root.join("slipway.toml"), "").expect("config");
+    let (_node, url) = crate::common::slipway_node(&node_root, &[]);
+    let plan = PLAN.split("\n[[step]]").next().expect("the Box step");
+    let dir = hardhat_project(&tmp, plan, &url);
+    let chain = Chain::Node(url.clone());
+
+    // hardhat-upgrades deploys BoxV1 behind a UUPS proxy; on a dev chain
+    // it keeps its manifest under $TMPDIR/openzeppelin-upgrades/.
+    let built = slipway(&dir)
+        .args(["build", "--json"])
+        .env("SLIPWAY_OFFLINE", "1")
+        .output()
+        .expect("build");
+    let built: Value = serde_json::from_slice(&built.stdout).expect("build JSON");
+    let solc = PathBuf::from(built["compiler"]["path"].as_str().expect("compiler path"));
+    let soljson = solc
+        .parent()
+        .expect("the solcjs folder")
+        .join("node_modules/solc/soljson.js");
+    let plugin_tmp = tmp.path().join("plugin-tmp");
+    std::fs::create_dir_all(&plugin_tmp).expect("mkdir");
+    let hardhat = std::process::Command::new(dir.join("node_modules/.bin/hardhat"))
+        .args(["run", "scripts/deploy.js", "--network", "local"])
+        .current_dir(&dir)
+        .env("LOCAL_URL", &url)
+        .env("SOLJSON", &soljson)
+        .env("TMPDIR", &plugin_tmp)
+        .env("HARDHAT_DISABLE_TELEMETRY_PROMPT", "true")
+        .output()
+        .expect("hardhat runs");
+    assert!(
+        hardhat.status.success(),
+        "hardhat: {}{}",
+        String::from_utf8_lossy(&hardhat.stdout),
+        String::from_utf8_lossy(&hardhat.stderr)
+    );
+    let proxy = String::from_utf8_lossy(&hardhat.stdout)
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("0x"))
+        .expect("the proxy's address")
+        .trim()
+        .to_owned();
+    let manifest = std::fs::read_dir(plugin_tmp.join("openzeppelin-upgrades"))
+        .expect("the plugin's manifest folder")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("the plugin's manifest");
+
+    // Without a layout, nothing is imported; a wrong kind is refused.
+    let import = |args: &[&str]| {
+        command(&dir, &chain, &["upgrade", "import"])
+            .args(args)
+            .output()
+            .expect("import runs")
+    };
+    let binding = format!("Box={proxy}");
+    let without = import(&["--proxy", &binding]);
+    assert_eq!(without.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&without.stderr).contains("import its manifest"),
+        "{}",
+        String::from_utf8_lossy(&without.stderr)
+    );
+    let manifest_arg = manifest.to_string_lossy().into_owned();
+    let imported = import(&[&manifest_arg, "--proxy", &binding, "--json"]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let imported: Value = serde_json::from_slice(&imported.stdout).expect("JSON");
+    assert_eq!(imported["proxies"][0]["kind"], "uups");
+    assert_eq!(imported["proxies"][0]["layout_from"], "manifest");
+    let again = import(&[&manifest_arg, "--proxy", &binding]);
+    assert_eq!(again.status.code(), Some(2), "imported once only");
+
+    // The next upgrade is checked against the layout the plugin recorded.
+    std::fs::write(
+        dir.join("deploy/proxies.toml"),
+        plan.replacen("deploy = \"BoxV1\"", "deploy = \"BoxBroken\"", 1),
+    )
+    .expect("plan");
+    let refused = deploy(&dir, &chain);
+    assert_eq!(refused.status.code(), Some(1));
+    let effect: Value = serde_json::from_slice(&refused.stdout).expect("one document");
+    let layout: Vec<&str> = effect["upgrades"][0]["report"]["layout"]
+        .as_array()
+        .expect("layout errors")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(layout.contains(&"insert"), "{effect}");
+    std::fs::write(
+        dir.join("deploy/proxies.toml"),
+        plan.replacen("deploy = \"BoxV1\"", "deploy = \"BoxV2\"", 1),
+    )
+    .expect("plan");
+    let upgraded = deployed(&dir, &chain);
+    assert_eq!(sent(&upgraded), ["Box.impl", "Box.upgrade"], "{upgraded}");
+    assert_eq!(call(&dir, &chain, "Box", "version"), "\"v2\"");
+    assert_eq!(
+        call(&dir, &chain, "Box", "value"),
+        "42",
+        "hardhat's initialize"
+    );
+    let history = record(&dir, &chain, "Box")["proxy"]["history"].clone();
+    assert_eq!(history.as_array().map(Vec::len), Some(2), "{history}");
+    assert!(
+        history[0]["contract"].is_null(),
+        "deployed outside the plan"
+    );
+}
+
+#[test]
+fn a_proxy_no_manifest_knows_is_imported_with_the_layout_of_a_reference_contract() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let box_step = PLAN.split("\n[[step]]").next().expect("the Box step");
+    let dir = project(&tmp, box_step);
+    let chain = Chain::Embedded;
+    deployed(&dir, &chain);
+    let proxy = record(&dir, &chain, "Box")["address"]
+        .as_str()
+        .expect("address")
+        .to_owned();
+    // Another plan takes the same proxy over, with no manifest to read.
+    std::fs::remove_file(dir.join("deployments/development/openzeppelin/manifest.json"))
+        .expect("forget the layouts");
+    let other = box_step
+        .replacen("id = \"Box\"", "id = \"Taken\"", 1)
+        .replacen("deploy = \"BoxV1\"", "deploy = \"BoxV2\"", 1);
+    std::fs::write(dir.join("deploy/other.toml"), other).expect("plan");
+    let binding = format!("Taken={proxy}");
+    let imported = command(
+        &dir,
+        &chain,
+        &["upgrade", "import", "--plan", "deploy/other.toml"],
+    )
+    .args(["--proxy", &binding, "--reference", "BoxV1", "--json"])
+    .output()
+    .expect("import runs");
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let imported: Value = serde_json::from_slice(&imported.stdout).expect("JSON");
+    assert_eq!(imported["proxies"][0]["layout_from"], "--reference BoxV1");
+    let out = command(
+        &dir,
+        &chain,
+        &["deploy", "--plan", "deploy/other.toml", "--json"],
+    )
+    .output()
+    .expect("deploy runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let effect: Value = serde_json::from_slice(&out.stdout).expect("one document");
+    assert_eq!(sent(&effect), ["Taken.impl", "Taken.upgrade"], "{effect}");
+    assert_eq!(call(&dir, &chain, "Taken", "version"), "\"v2\"");
+}
