@@ -84,6 +84,10 @@ pub struct ProxyRecord {
     pub beacon: Option<Address>,
     /// Every implementation it has pointed at, oldest first.
     pub history: Vec<ImplementationRecord>,
+    /// Deployed outside slipway and imported (`slipway upgrade import`):
+    /// its code is not from this project's build.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub imported: bool,
 }
 
 /// One implementation a proxy pointed at.

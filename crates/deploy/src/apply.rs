@@ -152,7 +152,7 @@ pub(crate) fn check_plan(
 
 /// OpenZeppelin's proxy contracts, built from the project's own copy with
 /// its settings.
-fn proxy_artifacts(config: &Config) -> Result<Artifacts, DeployError> {
+pub(crate) fn proxy_artifacts(config: &Config) -> Result<Artifacts, slipway_solc::SolcError> {
     let compiler = slipway_solc::compiler(config, false, &|_| {})?;
     let proxies = slipway_solc::compile_proxies(config, &compiler)?;
     Ok(Artifacts::from_build(&proxies.contracts))

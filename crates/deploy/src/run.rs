@@ -824,10 +824,12 @@ impl Deployment<'_> {
                 {
                     abi = a.abi.clone();
                 }
-                proxy = Some(
-                    self.proxy_record(*kind, &checked.step.id, address, implementation, state)
-                        .await?,
-                );
+                let mut record = self
+                    .proxy_record(*kind, &checked.step.id, address, implementation, state)
+                    .await?;
+                // A proxy step is never CREATE2: found means imported.
+                record.imported = step.tx.is_none();
+                proxy = Some(record);
             }
             let record = slipway_contracts::DeploymentRecord {
                 name: checked.step.id.clone(),
@@ -909,6 +911,7 @@ impl Deployment<'_> {
             admin,
             beacon,
             history,
+            imported: false,
         })
     }
 }

@@ -204,4 +204,68 @@ impl Etherscan {
             ),
         })
     }
+
+    /// Links proxy `proxy` to `implementation` on the explorer
+    /// (`verifyproxycontract`, then `checkproxyverification`), so that its
+    /// page shows the implementation's functions.
+    pub async fn link_proxy(&self, proxy: Address, implementation: Address) -> ExplorerCheck {
+        match self.run_link(proxy, implementation).await {
+            Ok(check) => check,
+            Err(error) => ExplorerCheck::Failed {
+                reason: error.to_string(),
+            },
+        }
+    }
+
+    async fn run_link(
+        &self,
+        proxy: Address,
+        implementation: Address,
+    ) -> Result<ExplorerCheck, ExplorerError> {
+        let form = [
+            ("module", "contract".to_owned()),
+            ("action", "verifyproxycontract".to_owned()),
+            ("apikey", self.key.expose().to_owned()),
+            ("address", proxy.to_string()),
+            ("expectedimplementation", implementation.to_string()),
+        ];
+        let submitted = self
+            .ask(|| {
+                self.http
+                    .inner()
+                    .post(&self.url)
+                    .query(&[("chainid", self.chain_id.to_string())])
+                    .form(&form)
+            })
+            .await?;
+        if !submitted.ok() {
+            return Ok(ExplorerCheck::Rejected {
+                reason: format!("{} ({})", submitted.text(), submitted.message),
+            });
+        }
+        let guid = submitted.text();
+        for _ in 0..self.pacing.polls {
+            tokio::time::sleep(self.pacing.poll).await;
+            let status = self
+                .ask(self.get(vec![
+                    ("module", "contract".into()),
+                    ("action", "checkproxyverification".into()),
+                    ("guid", guid.clone()),
+                ]))
+                .await?;
+            let text = status.text();
+            if status.ok() {
+                return Ok(ExplorerCheck::Verified);
+            }
+            if !text.to_ascii_lowercase().contains("pending") {
+                return Ok(ExplorerCheck::Rejected { reason: text });
+            }
+        }
+        Ok(ExplorerCheck::Failed {
+            reason: format!(
+                "the proxy link is still pending after {} checks (guid {guid})",
+                self.pacing.polls
+            ),
+        })
+    }
 }

@@ -15,7 +15,7 @@ pub use etherscan::Etherscan;
 pub use explorer::{ExplorerCheck, ExplorerError, Pacing};
 pub use input::{Submission, SubmissionError, submission};
 pub use session::{
-    ExplorerStatus, Explorers, Verdict, VerifyError, VerifyRequest, select_records, verify,
-    verify_records,
+    ExplorerStatus, Explorers, ProxyVerdict, Verdict, VerifyError, VerifyRequest, select_records,
+    verify, verify_records,
 };
 pub use sourcify::Sourcify;

@@ -55,6 +55,9 @@ pub enum VerifyError {
     /// The chain could not be reached.
     #[error(transparent)]
     Connect(#[from] slipway_chain::ConnectError),
+    /// OpenZeppelin's proxies (for proxy records) could not be built.
+    #[error(transparent)]
+    Proxies(#[from] slipway_solc::SolcError),
 }
 
 /// What to verify and where to submit.
@@ -98,6 +101,19 @@ pub struct Verdict {
     pub etherscan: ExplorerCheck,
     /// Sourcify's answer.
     pub sourcify: ExplorerCheck,
+    /// For a proxy: whether it points at the implementation its record
+    /// names, and Etherscan's link of the two (`verifyproxycontract`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<ProxyVerdict>,
+}
+
+/// A proxy's own checks.
+#[derive(Debug, Serialize)]
+pub struct ProxyVerdict {
+    /// The chain's implementation against the record's.
+    pub implementation: CodeCheck,
+    /// Etherscan's link of the proxy to its implementation.
+    pub etherscan_link: ExplorerCheck,
 }
 
 impl Verdict {
@@ -107,6 +123,9 @@ impl Verdict {
             || matches!(self.arguments, CodeCheck::Mismatch { .. })
             || self.etherscan.failed()
             || self.sourcify.failed()
+            || self.proxy.as_ref().is_some_and(|p| {
+                matches!(p.implementation, CodeCheck::Mismatch { .. }) || p.etherscan_link.failed()
+            })
     }
 }
 
@@ -251,8 +270,34 @@ pub async fn verify_records(
     for record in records {
         record.check_chain(&env.name, here)?;
     }
+    // Proxies, beacons and their kin are built from the project's
+    // OpenZeppelin Contracts apart from the project: taken in when a
+    // record names one the build lacks.
+    let proxied = records.iter().any(|r| {
+        r.package.is_none()
+            && artifacts.find(&r.contract).is_err()
+            && [
+                crate::ERC1967_PROXY,
+                crate::TRANSPARENT_PROXY,
+                crate::UPGRADEABLE_BEACON,
+                crate::BEACON_PROXY,
+            ]
+            .iter()
+            .any(|p| r.contract.ends_with(p))
+    });
+    let merged;
+    let artifacts = if proxied {
+        merged = artifacts.merged(&crate::apply::proxy_artifacts(config)?);
+        &merged
+    } else {
+        artifacts
+    };
+    // Etherscan links a proxy only to a verified implementation: proxies
+    // go last.
+    let mut ordered: Vec<&DeploymentRecord> = records.iter().collect();
+    ordered.sort_by_key(|r| r.proxy.is_some());
     let mut verdicts = Vec::with_capacity(records.len());
-    for record in records {
+    for record in ordered {
         verdicts.push(check(config, env, client, artifacts, explorers, record).await?);
     }
     Ok(verdicts)
@@ -273,7 +318,14 @@ async fn check(
         arguments: CodeCheck::Match { set_aside: vec![] },
         etherscan: skipped("the bytecode does not match the build"),
         sourcify: skipped("the bytecode does not match the build"),
+        proxy: None,
     };
+    if let Some(proxy) = &record.proxy {
+        verdict.proxy = Some(ProxyVerdict {
+            implementation: implementation_check(client, record, proxy).await?,
+            etherscan_link: skipped("the proxy's bytecode does not match the build"),
+        });
+    }
     if let Some(package) = &record.package {
         verdict.bytecode = crate::safe::check_package_record(config, client, record, package)
             .await
@@ -286,6 +338,23 @@ async fn check(
         let why = format!("{package} is Safe's: its sources are verified by Safe");
         verdict.etherscan = skipped(&why);
         verdict.sourcify = skipped(&why);
+        return Ok(verdict);
+    }
+    if record.proxy.as_ref().is_some_and(|p| p.imported) {
+        // Its code came from another tool's build: only what it points at
+        // can be checked.
+        let why = "imported: deployed outside slipway, not from this build";
+        verdict.bytecode = CodeCheck::Match {
+            set_aside: vec![why.into()],
+        };
+        verdict.arguments = CodeCheck::Match {
+            set_aside: vec![why.into()],
+        };
+        verdict.etherscan = skipped(why);
+        verdict.sourcify = skipped(why);
+        if let Some(checks) = verdict.proxy.as_mut() {
+            checks.etherscan_link = skipped(why);
+        }
         return Ok(verdict);
     }
     let artifact = match artifacts.find(&record.contract) {
@@ -334,6 +403,16 @@ async fn check(
         }
         Err(why) => skipped(why),
     };
+    if let (Some(proxy), Some(checks)) = (&record.proxy, verdict.proxy.as_mut()) {
+        checks.etherscan_link = match &explorers.etherscan {
+            Ok(explorer) => {
+                explorer
+                    .link_proxy(record.address, proxy.implementation)
+                    .await
+            }
+            Err(why) => skipped(why),
+        };
+    }
     verdict.sourcify = match &explorers.sourcify {
         Ok(explorer) => {
             explorer
@@ -348,4 +427,38 @@ async fn check(
         Err(why) => skipped(why),
     };
     Ok(verdict)
+}
+
+/// Whether the proxy of `record` points where its record says.
+async fn implementation_check(
+    client: &ChainClient,
+    record: &DeploymentRecord,
+    proxy: &slipway_contracts::ProxyRecord,
+) -> Result<CodeCheck, VerifyError> {
+    let kind = match proxy.kind.as_str() {
+        "beacon" => crate::ProxyKind::Beacon,
+        "transparent" => crate::ProxyKind::Transparent,
+        _ => crate::ProxyKind::Uups,
+    };
+    let target = proxy.beacon.unwrap_or(record.address);
+    let now = match crate::proxies::current_implementation(client, kind, target).await {
+        Ok(now) => now,
+        Err(crate::DeployError::Provider(e)) => return Err(e.into()),
+        Err(other) => {
+            return Ok(CodeCheck::Mismatch {
+                reason: other.to_string(),
+            });
+        }
+    };
+    Ok(if now == proxy.implementation {
+        CodeCheck::Match { set_aside: vec![] }
+    } else {
+        CodeCheck::Mismatch {
+            reason: format!(
+                "it points at {}, its record at {}: upgraded outside slipway? (`slipway deploy` records what the plan does)",
+                now.to_checksum(None),
+                proxy.implementation.to_checksum(None)
+            ),
+        }
+    })
 }

@@ -150,6 +150,37 @@ async fn scan_get(
             scan.verified.insert(address);
             answer("1", "OK", json!("Pass - Verified"))
         }
+        Some("checkproxyverification") => {
+            if scan.pending_polls > 0 {
+                scan.pending_polls -= 1;
+                return answer("0", "NOTOK", json!("Pending in queue"));
+            }
+            let guid = q.get("guid").cloned().unwrap_or_default();
+            let Some(link) = scan.guids.get(&guid).cloned() else {
+                return answer("0", "NOTOK", json!("Unknown UID"));
+            };
+            let (proxy, implementation) = link
+                .strip_prefix("proxy:")
+                .and_then(|l| l.split_once(':'))
+                .unwrap_or_default();
+            // Etherscan's answers, as its documentation and users report them.
+            if !scan.verified.contains(implementation) {
+                return answer(
+                    "0",
+                    "NOTOK",
+                    json!(format!(
+                        "The implementation contract at {implementation} does not seem to be verified. Please verify and publish the contract source before proceeding with this proxy verification."
+                    )),
+                );
+            }
+            answer(
+                "1",
+                "OK",
+                json!(format!(
+                    "The proxy's ({proxy}) implementation contract is found at {implementation} and is successfully updated."
+                )),
+            )
+        }
         _ => answer("0", "NOTOK", json!("Error! Missing Or invalid Action name")),
     }
 }
@@ -176,6 +207,23 @@ async fn scan_post(
     scan.submissions.push(seen);
     if form.get("apikey").map(String::as_str) != Some(KEY) {
         return answer("0", "NOTOK", json!("Invalid API Key"));
+    }
+    if form.get("action").map(String::as_str) == Some("verifyproxycontract") {
+        let (Some(proxy), Some(implementation)) =
+            (form.get("address"), form.get("expectedimplementation"))
+        else {
+            return answer("0", "NOTOK", json!("Missing address"));
+        };
+        let guid = format!("guid{}", scan.guids.len());
+        scan.guids.insert(
+            guid.clone(),
+            format!(
+                "proxy:{}:{}",
+                proxy.to_lowercase(),
+                implementation.to_lowercase()
+            ),
+        );
+        return answer("1", "OK", json!(guid));
     }
     let address = form
         .get("contractaddress")
@@ -509,4 +557,44 @@ async fn sourcify_passes_on_a_mismatch() {
         panic!("{check:?}")
     };
     assert!(reason.contains("don't match"), "{reason}");
+}
+
+#[tokio::test]
+async fn etherscan_links_a_proxy_to_a_verified_implementation_and_passes_on_why_not() {
+    let (served, scan) = etherscan().await;
+    let client = Etherscan::new(
+        served.http.clone(),
+        &served.url,
+        Secret::new(KEY),
+        1,
+        pacing(),
+    );
+    let proxy = Address::repeat_byte(0x31);
+    let implementation = Address::repeat_byte(0x32);
+    let refused = client.link_proxy(proxy, implementation).await;
+    assert!(
+        matches!(&refused, ExplorerCheck::Rejected { reason } if reason.contains("does not seem to be verified")),
+        "{refused:?}"
+    );
+    {
+        let mut s = scan.lock().expect("lock");
+        s.verified.insert(implementation.to_string().to_lowercase());
+        s.pending_polls = 2;
+    }
+    assert_eq!(
+        client.link_proxy(proxy, implementation).await,
+        ExplorerCheck::Verified
+    );
+    let s = scan.lock().expect("lock");
+    let form = s.submissions.last().expect("a submission");
+    assert_eq!(form["action"], "verifyproxycontract");
+    assert_eq!(form["chainid"], "1");
+    assert_eq!(
+        form["address"].to_lowercase(),
+        proxy.to_string().to_lowercase()
+    );
+    assert_eq!(
+        form["expectedimplementation"].to_lowercase(),
+        implementation.to_string().to_lowercase()
+    );
 }

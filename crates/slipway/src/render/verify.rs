@@ -49,5 +49,16 @@ fn table(verdicts: &[Verdict]) -> String {
             explorer_cell(&v.sourcify),
         ]);
     }
-    table.to_string()
+    let mut text = table.to_string();
+    for v in verdicts {
+        if let Some(proxy) = &v.proxy {
+            text.push_str(&format!(
+                "\n{} (proxy): implementation {}; Etherscan link {}",
+                v.name,
+                code_cell(&proxy.implementation),
+                explorer_cell(&proxy.etherscan_link)
+            ));
+        }
+    }
+    text
 }

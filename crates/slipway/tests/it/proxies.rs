@@ -780,3 +780,68 @@ fn a_proxy_no_manifest_knows_is_imported_with_the_layout_of_a_reference_contract
     assert_eq!(sent(&effect), ["Taken.impl", "Taken.upgrade"], "{effect}");
     assert_eq!(call(&dir, &chain, "Taken", "version"), "\"v2\"");
 }
+
+#[test]
+fn verify_checks_proxies_and_names_one_upgraded_outside_slipway() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let box_step = PLAN.split("\n[[step]]").next().expect("the Box step");
+    let two = format!(
+        "{box_step}\n{}",
+        box_step.replacen("id = \"Box\"", "id = \"Other\"", 1)
+    );
+    let dir = project(&tmp, &two);
+    let chain = Chain::Embedded;
+    deployed(&dir, &chain);
+    let verify = || {
+        command(&dir, &chain, &["verify", "--json"])
+            .output()
+            .expect("verify runs")
+    };
+    let out = verify();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let verdicts: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let of = |verdicts: &Value, name: &str| {
+        verdicts
+            .as_array()
+            .expect("verdicts")
+            .iter()
+            .find(|v| v["name"] == name)
+            .cloned()
+            .expect("a verdict")
+    };
+    assert_eq!(
+        of(&verdicts, "Box")["bytecode"]["result"],
+        "match",
+        "{verdicts}"
+    );
+    assert_eq!(
+        of(&verdicts, "Box")["proxy"]["implementation"]["result"],
+        "match",
+        "{verdicts}"
+    );
+
+    // Box pointed at Other's implementation behind slipway's back.
+    let other = record(&dir, &chain, "Other.impl")["address"]
+        .as_str()
+        .expect("address")
+        .to_owned();
+    send(
+        &dir,
+        &chain,
+        "Box",
+        "upgradeToAndCall(address,bytes)",
+        &[&other, "0x"],
+    );
+    let out = verify();
+    assert_eq!(out.status.code(), Some(1));
+    let verdicts: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let reason = of(&verdicts, "Box")["proxy"]["implementation"]["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(reason.contains("upgraded outside slipway"), "{verdicts}");
+}
