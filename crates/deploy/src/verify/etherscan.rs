@@ -177,32 +177,8 @@ impl Etherscan {
             });
         }
         let guid = submitted.text();
-        for _ in 0..self.pacing.polls {
-            tokio::time::sleep(self.pacing.poll).await;
-            let status = self
-                .ask(self.get(vec![
-                    ("module", "contract".into()),
-                    ("action", "checkverifystatus".into()),
-                    ("guid", guid.clone()),
-                ]))
-                .await?;
-            let text = status.text();
-            if status.ok() {
-                return Ok(ExplorerCheck::Verified);
-            }
-            if already(&text) {
-                return Ok(ExplorerCheck::AlreadyVerified);
-            }
-            if !text.to_ascii_lowercase().contains("pending") {
-                return Ok(ExplorerCheck::Rejected { reason: text });
-            }
-        }
-        Ok(ExplorerCheck::Failed {
-            reason: format!(
-                "still pending after {} checks (guid {guid})",
-                self.pacing.polls
-            ),
-        })
+        self.poll("checkverifystatus", &guid, "the verification")
+            .await
     }
 
     /// Links proxy `proxy` to `implementation` on the explorer
@@ -244,18 +220,33 @@ impl Etherscan {
             });
         }
         let guid = submitted.text();
+        self.poll("checkproxyverification", &guid, "the proxy link")
+            .await
+    }
+
+    /// Asks `action` about `guid` until it is decided or the polls run
+    /// out; `what` names the job in the answer.
+    async fn poll(
+        &self,
+        action: &str,
+        guid: &str,
+        what: &str,
+    ) -> Result<ExplorerCheck, ExplorerError> {
         for _ in 0..self.pacing.polls {
             tokio::time::sleep(self.pacing.poll).await;
             let status = self
                 .ask(self.get(vec![
                     ("module", "contract".into()),
-                    ("action", "checkproxyverification".into()),
-                    ("guid", guid.clone()),
+                    ("action", action.to_owned()),
+                    ("guid", guid.to_owned()),
                 ]))
                 .await?;
             let text = status.text();
             if status.ok() {
                 return Ok(ExplorerCheck::Verified);
+            }
+            if already(&text) {
+                return Ok(ExplorerCheck::AlreadyVerified);
             }
             if !text.to_ascii_lowercase().contains("pending") {
                 return Ok(ExplorerCheck::Rejected { reason: text });
@@ -263,7 +254,7 @@ impl Etherscan {
         }
         Ok(ExplorerCheck::Failed {
             reason: format!(
-                "the proxy link is still pending after {} checks (guid {guid})",
+                "{what} is still pending after {} checks (guid {guid})",
                 self.pacing.polls
             ),
         })
