@@ -289,9 +289,24 @@ async fn deploy_through_safe(
         ..
     } = *request;
     let (file, plan) = load_plan(config, env, artifacts, request.plan)?;
-    if plan.plan.has_proxies() {
-        return Err(DeployError::ProxiesThroughSafe(env.name.clone()));
-    }
+    safe_run(request, hooks, safe, file, &plan).await
+}
+
+/// Runs a checked plan (or one proxy's part of it) through the
+/// environment's Safe at `safe`: its effect, the upgrade checks, and the
+/// proposal (or what the owners executed since).
+pub(crate) async fn safe_run(
+    request: &DeployRequest<'_>,
+    hooks: &DeployHooks<'_>,
+    safe: Address,
+    file: PathBuf,
+    plan: &CheckedPlan,
+) -> Result<DeployReport, DeployError> {
+    let DeployRequest { config, env, .. } = *request;
+    let mut plan = plan.clone();
+    plan.allow_unsafe(&request.options.unsafe_allow)
+        .map_err(DeployError::UnsafeAllow)?;
+    let plan = &plan;
     let client = slipway_chain::connect(config, env, request.command).await?;
     let deployment = Deployment {
         root: &config.root,
@@ -302,11 +317,19 @@ async fn deploy_through_safe(
         deployer: safe,
         lifecycle: Lifecycle::for_env(env),
     };
-    let effect = deployment.effect(&request.options).await?;
+    let mut effect = deployment.effect(&request.options).await?;
+    if plan.plan.has_proxies() {
+        crate::upgrades::record(config, &env.name, plan, &effect.state)?;
+        effect.upgrades = crate::upgrades::assess(config, &env.name, plan, &effect)?;
+    }
     let mut report = DeployReport::shown(hooks, file, &effect, plan.depth());
+    if effect.upgrades.iter().any(|c| !c.ok()) {
+        return Err(DeployError::UnsafeUpgrade(effect.upgrades.clone()));
+    }
     if request.dry_run {
         return Ok(report);
     }
+    let proxies = plan.plan.has_proxies();
     report.safe = Some(
         crate::safe::deploy_through_safe(
             &deployment,
@@ -318,5 +341,10 @@ async fn deploy_through_safe(
         )
         .await?,
     );
+    if proxies {
+        // What the owners executed is in the journal now.
+        let state = crate::Journal::read(&deployment.journal_path())?;
+        crate::upgrades::record(config, &env.name, plan, &state)?;
+    }
     Ok(report)
 }

@@ -235,11 +235,6 @@ pub enum DeployError {
     /// `--unsafe-allow` names no validation kind.
     #[error("{0}")]
     UnsafeAllow(String),
-    /// Proxy steps where a Safe deploys: not built yet.
-    #[error(
-        "`{0}` deploys through its Safe, and slipway does not yet propose proxy steps to a Safe: deploy the proxies from a signer's key in another environment, or without `proxy = …` steps"
-    )]
-    ProxiesThroughSafe(String),
     /// An upgrade's reference layout is not recorded.
     #[error(
         "proxy `{proxy}` points at {implementation}, whose storage layout {} does not record: the upgrade cannot be checked. If hardhat-upgrades deployed it, import its manifest (`slipway upgrade import .openzeppelin/<network>.json`)", manifest.display()

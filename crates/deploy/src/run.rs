@@ -356,7 +356,10 @@ impl Deployment<'_> {
                         kind,
                         implementation,
                     } if !journaled.is_some_and(pending) => {
-                        let status = if resend.contains(proxy) {
+                        // A proxy not created yet (to send, or proposed to
+                        // the Safe) is created with the implementation.
+                        let created = state.steps.get(proxy).is_some_and(StepState::done);
+                        let status = if !created || resend.contains(proxy) {
                             StepStatus::Done
                         } else {
                             let from = self.pointing_at(*kind, proxy, &mut names).await?;
@@ -827,8 +830,9 @@ impl Deployment<'_> {
                 let mut record = self
                     .proxy_record(*kind, &checked.step.id, address, implementation, state)
                     .await?;
-                // A proxy step is never CREATE2: found means imported.
-                record.imported = step.tx.is_none();
+                // Found without a salt of its own: imported, not found at
+                // its CREATE2 address.
+                record.imported = step.tx.is_none() && step.input.salt.is_none();
                 proxy = Some(record);
             }
             let record = slipway_contracts::DeploymentRecord {

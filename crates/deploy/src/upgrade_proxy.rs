@@ -98,10 +98,13 @@ pub async fn upgrade(
 ) -> Result<DeployReport, DeployError> {
     let deploy = request.deploy;
     let (config, env) = (deploy.config, deploy.env);
-    if matches!(env.multisig, Multisig::Safe { .. }) {
-        return Err(DeployError::ProxiesThroughSafe(env.name.clone()));
-    }
-    check_direct_signing(env, "`slipway upgrade`")?;
+    let safe = match env.multisig {
+        Multisig::Safe { address, .. } => Some(address),
+        _ => {
+            check_direct_signing(env, "`slipway upgrade`")?;
+            None
+        }
+    };
     let (file, mut plan) = plan_with_proxy(config, env, deploy.plan, request.proxy)?;
     if let Some((function, args)) = &request.call {
         call_with_upgrade(&mut plan, request.proxy, function, args)?;
@@ -122,8 +125,13 @@ pub async fn upgrade(
         StepRole::Proxy { .. } => s.id == request.proxy,
         StepRole::Plain => false,
     });
-    let doing = format!("upgrading {} with", request.proxy);
-    crate::apply::run_checked(deploy, hooks, file, &part, &doing).await
+    match safe {
+        Some(safe) => crate::apply::safe_run(deploy, hooks, safe, file, &part).await,
+        None => {
+            let doing = format!("upgrading {} with", request.proxy);
+            crate::apply::run_checked(deploy, hooks, file, &part, &doing).await
+        }
+    }
 }
 
 /// Puts `function(args)` in place of the reinitializer that the upgrade

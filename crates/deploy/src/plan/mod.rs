@@ -544,7 +544,6 @@ impl StepReader<'_, '_> {
         let initializer_args = std::mem::take(&mut raw.args);
         let value = raw.value.take();
         let mistakes = [
-            (raw.salt.is_some(), "`salt`"),
             (raw.via.is_some(), "`via`"),
             (!raw.libraries.is_empty(), "`libraries`"),
         ];
@@ -559,6 +558,12 @@ impl StepReader<'_, '_> {
         }
         let Some(implementation) = self.plain_step(Spanned::new(offset..offset, raw)) else {
             return Vec::new();
+        };
+        // One salt for the implementation, the beacon and the proxy: their
+        // init codes differ, and so do their CREATE2 addresses.
+        let salt = match &implementation.action {
+            Action::Deploy { salt, .. } => *salt,
+            Action::Call { .. } => None,
         };
         let id = implementation.id.clone();
         let sid = Some(id.as_str());
@@ -624,7 +629,7 @@ impl StepReader<'_, '_> {
         };
         let deploy = |artifact: &str| Action::Deploy {
             artifact: artifact.to_owned(),
-            salt: None,
+            salt,
             via: Via::Proxy,
             libraries: BTreeMap::new(),
         };

@@ -228,6 +228,18 @@ pub(crate) async fn deploy_through_open_safe(
                 blocked.push(id);
                 continue;
             }
+            if let crate::StepRole::Upgrade {
+                proxy,
+                kind: crate::ProxyKind::Transparent,
+                ..
+            } = &checked.step.role
+                && let Some(&at) = names.get(proxy)
+            {
+                // The ProxyAdmin the proxy's constructor created.
+                let admin =
+                    crate::proxies::slot_address(client, at, crate::proxies::ADMIN_SLOT).await?;
+                names.insert(crate::admin_name(proxy), admin);
+            }
             let prepared = match prepare(checked, &names, Some(safe.state.address)) {
                 Ok(prepared) => prepared,
                 Err(reason) => {

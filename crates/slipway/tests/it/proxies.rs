@@ -845,3 +845,121 @@ fn verify_checks_proxies_and_names_one_upgraded_outside_slipway() {
         .to_owned();
     assert!(reason.contains("upgraded outside slipway"), "{verdicts}");
 }
+
+#[test]
+fn through_a_safe_a_proxy_and_its_upgrade_are_proposals_executed_after_signing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    // Box (UUPS, owned by the Safe through its initializer) and Counter
+    // (transparent: its ProxyAdmin is the Safe's), with salts: CREATE2.
+    let plan = PLAN
+        .split("\n[[step]]\nid = \"Shared\"")
+        .next()
+        .expect("Box and Counter")
+        .replacen(
+            "proxy = \"uups\"\n",
+            "proxy = \"uups\"\nsalt = \"box\"\n",
+            1,
+        )
+        .replacen(
+            "owner = \"@deployer\"\n",
+            "owner = \"@deployer\"\nsalt = \"counter\"\n",
+            1,
+        );
+    let dir = project(&tmp, &plan);
+    let safe = crate::safe_deploy::through_a_safe(&dir);
+    let chain = Chain::Embedded;
+    // Proposes, is signed by two owners and executed, and is recorded by
+    // the next run; returns the proposal's number of calls.
+    let through_the_safe = |args: &[&str]| -> usize {
+        let proposed = command(&dir, &chain, args).output().expect("runs");
+        assert!(
+            proposed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&proposed.stderr)
+        );
+        let proposal = String::from_utf8_lossy(&proposed.stdout)
+            .lines()
+            .last()
+            .expect("the proposal file")
+            .trim()
+            .to_owned();
+        let file: Value =
+            serde_json::from_str(&std::fs::read_to_string(&proposal).expect("proposal"))
+                .expect("json");
+        let pending = command(&dir, &chain, args).output().expect("runs");
+        assert_eq!(
+            pending.status.code(),
+            Some(1),
+            "waits for the owners: {}",
+            String::from_utf8_lossy(&pending.stderr)
+        );
+        for owner in ["a", "c"] {
+            let signed = command(
+                &dir,
+                &chain,
+                &["safe", "sign", &proposal, "--signer", owner],
+            )
+            .output()
+            .expect("sign");
+            assert!(
+                signed.status.success(),
+                "{}",
+                String::from_utf8_lossy(&signed.stderr)
+            );
+        }
+        let executed = command(&dir, &chain, &["safe", "execute", &proposal])
+            .output()
+            .expect("execute");
+        assert!(
+            executed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&executed.stderr)
+        );
+        let recorded = command(&dir, &chain, args).output().expect("runs");
+        assert!(
+            recorded.status.success(),
+            "{}",
+            String::from_utf8_lossy(&recorded.stderr)
+        );
+        file["calls"].as_array().map_or(0, Vec::len)
+    };
+    assert_eq!(
+        through_the_safe(&["deploy"]),
+        4,
+        "the implementations and the proxies"
+    );
+    assert_eq!(call(&dir, &chain, "Box", "value"), "42");
+    assert_eq!(
+        call(&dir, &chain, "Box", "owner").to_lowercase(),
+        safe.to_lowercase(),
+        "`@deployer` is the Safe"
+    );
+
+    std::fs::write(
+        dir.join("deploy/proxies.toml"),
+        plan.replacen("deploy = \"BoxV1\"", "deploy = \"BoxV2\"", 1)
+            .replacen("deploy = \"CounterV1\"", "deploy = \"CounterV2\"", 1),
+    )
+    .expect("plan");
+    assert_eq!(
+        through_the_safe(&["upgrade", "Box"]),
+        2,
+        "the new implementation and the upgrade, signed once"
+    );
+    assert_eq!(call(&dir, &chain, "Box", "version"), "\"v2\"");
+    assert_eq!(call(&dir, &chain, "Box", "value"), "42", "the state stayed");
+    let history = record(&dir, &chain, "Box")["proxy"]["history"].clone();
+    assert_eq!(history.as_array().map(Vec::len), Some(2), "{history}");
+    assert_eq!(
+        call(&dir, &chain, "Counter", "version"),
+        "\"v1\"",
+        "not yet"
+    );
+    assert_eq!(
+        through_the_safe(&["upgrade", "Counter"]),
+        2,
+        "through the ProxyAdmin the Safe owns"
+    );
+    assert_eq!(call(&dir, &chain, "Counter", "version"), "\"v2\"");
+    assert_eq!(call(&dir, &chain, "Counter", "count"), "7");
+}

@@ -20,7 +20,7 @@ const OWNERS: [&str; 3] = [
 
 /// Creates a 2-of-3 Safe on the project's development chain and makes it
 /// the environment's multisig, with owners a, b and c as named signers.
-fn through_a_safe(dir: &std::path::Path) -> String {
+pub(crate) fn through_a_safe(dir: &std::path::Path) -> String {
     let created = slipway(dir)
         .args([
             "safe",
