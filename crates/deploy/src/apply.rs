@@ -311,7 +311,7 @@ pub(crate) async fn safe_run(
     let deployment = Deployment {
         root: &config.root,
         env,
-        plan: &plan,
+        plan,
         client: &client,
         signer: None,
         deployer: safe,
