@@ -45,8 +45,8 @@ pub use journal::{FAILPOINT_VAR, Journal, JournalRecord, JournalState, LOCK_FILE
 pub use need::{deploy_need, verify_need};
 pub use plan::{
     Action, BEACON_PROXY, Calldata, CheckedPlan, CheckedStep, ERC1967_PROXY, Expr, FindPlanError,
-    Plan, ProxyKind, Step, StepRole, TRANSPARENT_PROXY, UPGRADEABLE_BEACON, Via, admin_name,
-    beacon_name, find_plan, implementation_name, role_hash, upgrade_name,
+    PROXY_ADMIN, Plan, ProxyKind, Step, StepRole, TRANSPARENT_PROXY, UPGRADEABLE_BEACON, Via,
+    admin_name, beacon_name, find_plan, implementation_name, role_hash, upgrade_name,
 };
 pub use rehearse::{REHEARSAL_DIR, Rehearsed, RehearsedEvent, RehearsedTx, rehearse};
 pub use run::{DeployOptions, Deployed, Deployment, Progress};

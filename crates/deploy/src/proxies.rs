@@ -17,6 +17,9 @@ pub const ADMIN_SLOT: B256 =
 pub const BEACON_SLOT: B256 =
     b256!("a3f0ad74e5423aebfd80d3ef4346578335a9a72aeaee59ff6cb3582b35133d50");
 
+/// `owner()` of Ownable.
+const OWNER_SELECTOR: [u8; 4] = [0x8d, 0xa5, 0xcb, 0x5b];
+
 /// `implementation()` of IBeacon.
 const IMPLEMENTATION_SELECTOR: [u8; 4] = [0x5c, 0x60, 0xda, 0x1b];
 
@@ -38,12 +41,25 @@ pub async fn beacon_implementation(
     client: &ChainClient,
     beacon: Address,
 ) -> Result<Address, DeployError> {
+    word_call(client, beacon, IMPLEMENTATION_SELECTOR).await
+}
+
+/// The owner of an Ownable contract (a `ProxyAdmin`, a beacon).
+pub async fn owner(client: &ChainClient, contract: Address) -> Result<Address, DeployError> {
+    word_call(client, contract, OWNER_SELECTOR).await
+}
+
+async fn word_call(
+    client: &ChainClient,
+    contract: Address,
+    selector: [u8; 4],
+) -> Result<Address, DeployError> {
     let out: Bytes = client
         .call(&CallRequest {
             from: None,
-            to: Some(beacon),
+            to: Some(contract),
             value: U256::ZERO,
-            data: Bytes::from(IMPLEMENTATION_SELECTOR.to_vec()),
+            data: Bytes::from(selector.to_vec()),
         })
         .await?;
     Ok(out
@@ -71,6 +87,13 @@ pub async fn current_implementation(
 mod tests {
     use super::*;
     use alloy_primitives::{U256, keccak256};
+
+    #[test]
+    fn the_selectors_are_the_functions() {
+        use alloy_primitives::keccak256;
+        assert_eq!(keccak256("owner()")[..4], OWNER_SELECTOR);
+        assert_eq!(keccak256("implementation()")[..4], IMPLEMENTATION_SELECTOR);
+    }
 
     #[test]
     fn the_slots_are_erc1967s() {

@@ -524,6 +524,9 @@ impl Deployment<'_> {
                 .records
                 .extend(self.write_records(&state, indexes).await?);
         }
+        // A proxy's record is written again after its upgrade.
+        outcome.records.sort();
+        outcome.records.dedup();
         Ok(outcome)
     }
 
@@ -855,9 +858,50 @@ impl Deployment<'_> {
                 package: None,
                 proxy,
             };
+            let admin = record
+                .proxy
+                .as_ref()
+                .and_then(|p| p.admin)
+                .zip(self.plan.proxy_admin.as_ref());
             written.push(record.write(self.root, &self.env.name)?);
+            if let Some((admin, artifact)) = admin {
+                written.push(self.admin_record(&record, admin, artifact).await?);
+            }
         }
         Ok(written)
+    }
+
+    /// The record of the `ProxyAdmin` that transparent proxy `proxy`
+    /// created in its constructor (so no transaction of its own).
+    async fn admin_record(
+        &self,
+        proxy: &slipway_contracts::DeploymentRecord,
+        admin: Address,
+        artifact: &slipway_contracts::Artifact,
+    ) -> Result<PathBuf, DeployError> {
+        let deployed = code(self.client, admin).await?;
+        let owner = crate::proxies::owner(self.client, admin).await?;
+        let record = slipway_contracts::DeploymentRecord {
+            name: crate::admin_name(&proxy.name),
+            contract: artifact.id.clone(),
+            address: admin,
+            chain_id: proxy.chain_id,
+            genesis: proxy.genesis,
+            plan: proxy.plan.clone(),
+            transaction_hash: None,
+            block: proxy.block,
+            deployer: proxy.address,
+            bytecode_hash: artifact.bytecode_hash(),
+            deployed_bytecode_hash: alloy_primitives::keccak256(&deployed),
+            constructor_args: owner.into_word().0.to_vec().into(),
+            args: vec![owner.to_checksum(None)],
+            salt: None,
+            libraries: Default::default(),
+            abi: artifact.abi.clone(),
+            package: None,
+            proxy: None,
+        };
+        Ok(record.write(self.root, &self.env.name)?)
     }
 
     /// Proxy `id` at `address` as the chain has it now, with the history

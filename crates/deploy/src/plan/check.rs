@@ -45,6 +45,10 @@ pub struct CheckedPlan {
     pub steps: Vec<CheckedStep>,
     /// Indexes into `steps`, level by level, each level in written order.
     pub levels: Vec<Vec<usize>>,
+    /// OpenZeppelin's `ProxyAdmin`, which each transparent proxy creates:
+    /// its record is written with the proxy's, so that the `[roles]`
+    /// policy and `verify` see who may upgrade.
+    pub proxy_admin: Option<Artifact>,
 }
 
 impl CheckedPlan {
@@ -96,6 +100,7 @@ impl CheckedPlan {
             plan,
             steps,
             levels,
+            proxy_admin: self.proxy_admin.clone(),
         }
     }
 
@@ -390,10 +395,23 @@ impl Plan {
             }
         };
         if errors.is_empty() {
+            let transparent = self.steps.iter().any(|s| {
+                matches!(
+                    s.role,
+                    StepRole::Proxy {
+                        kind: super::ProxyKind::Transparent,
+                        ..
+                    }
+                )
+            });
+            let proxy_admin = transparent
+                .then(|| artifacts.find(super::PROXY_ADMIN).ok().cloned())
+                .flatten();
             Ok(CheckedPlan {
                 plan: self,
                 steps: checked,
                 levels,
+                proxy_admin,
             })
         } else {
             errors.sort_by_key(|e| e.line);

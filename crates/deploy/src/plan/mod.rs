@@ -66,6 +66,8 @@ pub const ERC1967_PROXY: &str = "proxy/ERC1967/ERC1967Proxy.sol:ERC1967Proxy";
 /// The transparent proxy.
 pub const TRANSPARENT_PROXY: &str =
     "proxy/transparent/TransparentUpgradeableProxy.sol:TransparentUpgradeableProxy";
+/// The admin a transparent proxy creates.
+pub const PROXY_ADMIN: &str = "proxy/transparent/ProxyAdmin.sol:ProxyAdmin";
 /// The beacon.
 pub const UPGRADEABLE_BEACON: &str = "proxy/beacon/UpgradeableBeacon.sol:UpgradeableBeacon";
 /// The beacon proxy.

@@ -279,6 +279,7 @@ pub async fn verify_records(
             && [
                 crate::ERC1967_PROXY,
                 crate::TRANSPARENT_PROXY,
+                crate::PROXY_ADMIN,
                 crate::UPGRADEABLE_BEACON,
                 crate::BEACON_PROXY,
             ]
@@ -371,7 +372,7 @@ async fn check(
     verdict.arguments = match record.transaction_hash {
         None => CodeCheck::Match {
             set_aside: vec![
-                "no creation transaction recorded (found at its CREATE2 address)".into(),
+                "no creation transaction recorded (found at its CREATE2 address, or created by another contract)".into(),
             ],
         },
         Some(hash) => match client.transaction_input(hash).await? {

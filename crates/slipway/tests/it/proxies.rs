@@ -247,9 +247,14 @@ fn deploy_and_upgrade(dir: &Path, chain: &Chain) {
     assert_eq!(history[0]["address"], box_v1);
     assert_eq!(history[1]["contract"], "contracts/src/Box.sol:BoxV2");
     assert!(history[1]["upgradedIn"].is_string(), "{proxy}");
-    assert!(
-        record(dir, chain, "Counter")["proxy"]["admin"].is_string(),
-        "the ProxyAdmin its constructor created"
+    let admin = record(dir, chain, "Counter")["proxy"]["admin"].clone();
+    assert!(admin.is_string(), "the ProxyAdmin its constructor created");
+    let admin_record = record(dir, chain, "Counter.admin");
+    assert_eq!(admin_record["address"], admin);
+    assert_eq!(
+        admin_record["args"][0].as_str().map(str::to_lowercase),
+        Some(crate::common::DEV_ADDRESS.to_lowercase()),
+        "owned by `owner`: the deployer"
     );
     let manifest: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join(format!(
