@@ -6,7 +6,12 @@
 #    InsertV2 against InsertV1 (validation and storage layout);
 #  - the whole of OpenZeppelin Contracts Upgradeable 5.0.2 (npm): every
 #    upgradeable deployable contract found and validated (both tools find
-#    the same 4 and pass them).
+#    the same 4 and pass them);
+#  - `slipway upgrade --dry-run Box`: a UUPS proxy deployed from a plan
+#    on the embedded chain (crates/upgrades/testdata/deploy, BoxV1), its
+#    plan moved to BoxV2: the whole command (build fingerprint, plan,
+#    chain, effect, the check against the recorded layout), beside
+#    upgrades-core validating BoxV2 against BoxV1 on the same build-info.
 # slipway's time includes its build's fingerprint check (a user runs it
 # that way); neither tool compiles. Wall time, warm, by hyperfine.
 # Goal (issue 38): at least 10x faster on both.
@@ -47,4 +52,18 @@ theirs=$(cd "$work/ozu" && "$oz" validate out/build-info | tail -1)
 (cd "$work/ozu" && hyperfine -N -i --warmup 3 --runs 20 --export-markdown "$work/ozu.md" \
   -n "slipway (Contracts Upgradeable 5.0.2)" "$bin -q upgrade check" \
   -n "upgrades-core (Contracts Upgradeable 5.0.2)" "$oz validate out/build-info" >&2)
-cat "$work/pair.md" "$work/ozu.md" >> "$out"
+
+mkdir -p "$work/proxy/contracts/src" "$work/proxy/deploy"
+cp crates/upgrades/testdata/deploy/src/*.sol "$work/proxy/contracts/src/"
+ln -s "$PWD/node_modules" "$work/proxy/node_modules"
+printf '[compiler]\nversion = "0.8.20"\n' > "$work/proxy/slipway.toml"
+plan='[[step]]\nid = "Box"\ndeploy = "%s"\nproxy = "uups"\ninitializer = "initialize"\nargs = ["@deployer", 42]\n'
+# shellcheck disable=SC2059
+printf "$plan" BoxV1 > "$work/proxy/deploy/box.toml"
+(cd "$work/proxy" && "$bin" -q deploy > /dev/null)
+# shellcheck disable=SC2059
+printf "$plan" BoxV2 > "$work/proxy/deploy/box.toml"
+(cd "$work/proxy" && hyperfine -N -i --warmup 3 --runs 20 --export-markdown "$work/proxy.md" \
+  -n "slipway upgrade --dry-run (deployed UUPS proxy)" "$bin -q upgrade Box --dry-run" \
+  -n "upgrades-core (BoxV2 against BoxV1)" "$oz validate out/build-info --contract BoxV2 --reference BoxV1" >&2)
+cat "$work/pair.md" "$work/ozu.md" "$work/proxy.md" >> "$out"
