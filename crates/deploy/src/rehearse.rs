@@ -247,6 +247,21 @@ pub async fn rehearse(request: &DeployRequest<'_>) -> Result<Rehearsed, DeployEr
     let (deployer, safe) = deployer_of(config, env, request.signer)?;
     let senders: &[Address] = if safe { &[] } else { &[deployer] };
     let rehearsal = slipway_chain::rehearsal(config, env, senders, request.command).await?;
+    // The fork stands on the newest finalized block: steps journaled in
+    // newer blocks are not on it, and the rehearsal would find them gone.
+    let journal = slipway_contracts::records_dir(&config.root, &env.name)
+        .join(format!("{}.journal.jsonl", plan.plan.name));
+    let newest = crate::Journal::read(&journal)?
+        .steps
+        .values()
+        .filter_map(|s| s.block)
+        .max();
+    if let Some(newest) = newest.filter(|&b| b > rehearsal.block.number) {
+        return Err(DeployError::Rehearsal(format!(
+            "the fork stands on block {}, the newest finalized one, but this plan deployed steps in block {newest}, which is not final yet: rehearse again once it is (or deploy without --rehearse)",
+            rehearsal.block.number
+        )));
+    }
     // The rehearsal's own records and journal, left for a person to read.
     let scratch = config.path(&Path::new(REHEARSAL_DIR).join(&env.name));
     match std::fs::remove_dir_all(&scratch) {

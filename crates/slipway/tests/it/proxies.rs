@@ -212,6 +212,9 @@ fn deploy_and_upgrade(dir: &Path, chain: &Chain) {
     let box_v1 = record(dir, chain, "Box")["proxy"]["implementation"].clone();
 
     std::fs::write(dir.join("deploy/proxies.toml"), upgraded_plan()).expect("plan");
+    if let Chain::Node(url) = chain {
+        rehearse_the_upgrade(dir, chain, url);
+    }
     let second = deployed(dir, chain);
     assert_eq!(
         sent(&second),
@@ -295,6 +298,45 @@ fn deploy_and_upgrade(dir: &Path, chain: &Chain) {
     .expect("edit");
     let edited = deployed(dir, chain);
     assert!(sent(&edited).is_empty(), "a comment edit: {edited}");
+}
+
+/// On a node: the upgrade rehearsed on a fork at the newest finalized
+/// block, refused while the proxies are newer than it, then run there
+/// once they are final; nothing reaches the node.
+fn rehearse_the_upgrade(dir: &Path, chain: &Chain, url: &str) {
+    let rehearse = || {
+        command(dir, chain, &["deploy", "--rehearse-only"])
+            .output()
+            .expect("rehearsal runs")
+    };
+    let early = rehearse();
+    assert_eq!(early.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&early.stderr).contains("not final yet"),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+    // anvil calls a block final 64 blocks on.
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(crate::common::rpc(
+            url,
+            "anvil_mine",
+            serde_json::json!(["0x50"]),
+        ));
+    let rehearsed = rehearse();
+    assert!(
+        rehearsed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rehearsed.stderr)
+    );
+    let text = String::from_utf8_lossy(&rehearsed.stderr);
+    assert!(text.contains("Upgraded(implementation:"), "{text}");
+    assert_eq!(
+        call(dir, chain, "Box", "version"),
+        "\"v1\"",
+        "rehearsed only"
+    );
 }
 
 #[test]
