@@ -14,6 +14,9 @@
 #    upgrades-core validating BoxV2 against BoxV1 on the same build-info.
 # slipway's time includes its build's fingerprint check (a user runs it
 # that way); neither tool compiles. Wall time, warm, by hyperfine.
+# slipway keeps each check's answer per build (.slipway/cache/upgrades/):
+# it is timed answering from it, and without it (the cache removed
+# before each run), as a first check of a new build is.
 # Goal (issue 38): at least 10x faster on both.
 # Usage: bench/upgrades.sh [RESULTS.md]   (needs hyperfine, node, npm ci done)
 set -euo pipefail
@@ -46,11 +49,16 @@ theirs=$(cd "$work/ozu" && "$oz" validate out/build-info | tail -1)
   echo "OpenZeppelin Contracts Upgradeable 5.0.2: slipway $found; upgrades-core: $theirs"
   echo
 } >> "$out"
+# --prepare: once per command, in order (only the second removes the cache).
 (cd "$work/pair" && hyperfine -N -i --warmup 3 --runs 20 --export-markdown "$work/pair.md" \
+  --prepare true --prepare "rm -rf .slipway/cache/upgrades" --prepare true \
   -n "slipway (one pair)" "$bin -q upgrade check InsertV2 --reference InsertV1" \
+  -n "slipway (one pair, no kept answer)" "$bin -q upgrade check InsertV2 --reference InsertV1" \
   -n "upgrades-core (one pair)" "$oz validate out/build-info --contract InsertV2 --reference InsertV1" >&2)
 (cd "$work/ozu" && hyperfine -N -i --warmup 3 --runs 20 --export-markdown "$work/ozu.md" \
+  --prepare true --prepare "rm -rf .slipway/cache/upgrades" --prepare true \
   -n "slipway (Contracts Upgradeable 5.0.2)" "$bin -q upgrade check" \
+  -n "slipway (Contracts Upgradeable 5.0.2, no kept answer)" "$bin -q upgrade check" \
   -n "upgrades-core (Contracts Upgradeable 5.0.2)" "$oz validate out/build-info" >&2)
 
 mkdir -p "$work/proxy/contracts/src" "$work/proxy/deploy"

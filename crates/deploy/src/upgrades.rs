@@ -53,13 +53,23 @@ struct Infos<'a> {
 }
 
 impl Infos<'_> {
+    /// The build-info folder, and where checks' answers are kept.
+    fn places(&self) -> (PathBuf, PathBuf) {
+        (
+            self.config
+                .path(&self.config.project.out)
+                .join("build-info"),
+            self.config
+                .root
+                .join(slipway_solc::STATE_DIR)
+                .join("cache")
+                .join("upgrades"),
+        )
+    }
+
     fn get(&mut self) -> Result<&[BuildInfo], DeployError> {
         if self.read.is_none() {
-            let dir = self
-                .config
-                .path(&self.config.project.out)
-                .join("build-info");
-            self.read = Some(slipway_upgrades::load_dir(&dir)?);
+            self.read = Some(slipway_upgrades::load_dir(&self.places().0)?);
         }
         Ok(self.read.as_deref().unwrap_or_default())
     }
@@ -110,12 +120,28 @@ pub(crate) fn assess(
             None => None,
         };
         let shown = from.map(|a| a.to_checksum(None)).unwrap_or_default();
-        let mut report = slipway_upgrades::check_implementation(
-            infos.get()?,
-            &artifact.id,
-            reference.map(|r| (shown.as_str(), &r.layout)),
-            *kind == ProxyKind::Uups,
-        )?;
+        let uups = *kind == ProxyKind::Uups;
+        let question = format!(
+            "implementation {} uups={uups} reference={shown} {}",
+            artifact.id,
+            reference
+                .and_then(|r| serde_json::to_string(&r.layout).ok())
+                .unwrap_or_default()
+        );
+        let (dir, cache) = infos.places();
+        let mut report = match slipway_upgrades::kept(&dir, &cache, &question) {
+            Some(report) => report,
+            None => {
+                let report = slipway_upgrades::check_implementation(
+                    infos.get()?,
+                    &artifact.id,
+                    reference.map(|r| (shown.as_str(), &r.layout)),
+                    uups,
+                )?;
+                slipway_upgrades::keep(&dir, &cache, &question, &report);
+                report
+            }
+        };
         let waived = match &plan.steps[at].step.role {
             StepRole::Implementation { unsafe_allow, .. } => unsafe_allow.as_slice(),
             _ => &[],

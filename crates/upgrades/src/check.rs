@@ -3,7 +3,7 @@
 //! `@custom:oz-upgrades-from`), or every upgradeable contract of a build,
 //! validated and compared as OpenZeppelin's validator does.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     BuildInfo, LayoutOp, UpgradesError, ValidationError, compare_layouts, extract, find,
@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// What was found for one implementation.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ContractReport {
     /// `path/File.sol:Name`.
     pub contract: String,

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use alloy_primitives::U256;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     layout::{Members, StorageField, StorageLayout, TypeItem},
@@ -33,28 +33,28 @@ pub struct TypeChange {
     /// The new one.
     pub updated: String,
     /// For `mapping key`, `mapping value`, `array value`: what changed inside.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner: Option<Box<TypeChange>>,
     /// For `struct members`: the members' steps.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<LayoutOp>,
     /// For `enum members`: (old, new) of each replaced member; `None` for
     /// one inserted or deleted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enum_members: Vec<(Option<String>, Option<String>)>,
 }
 
 /// Where a field moved (`layoutchange`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayoutChange {
     /// The slot, (from, to), if it changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slot: Option<(String, String)>,
     /// The offset, if it changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<(u64, u64)>,
     /// The size in bytes, if it changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes: Option<(String, String)>,
     /// Positions are unknown on one side.
     pub uncertain: bool,
@@ -70,19 +70,19 @@ pub struct LayoutOp {
     /// (`append` is never reported).
     pub kind: &'static str,
     /// The old field.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original: Option<StorageField>,
     /// The new field.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<StorageField>,
     /// For `typechange` and `shrinkgap`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<TypeChange>,
     /// For `layoutchange`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<LayoutChange>,
     /// For `delete-namespace`: the storage location.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 

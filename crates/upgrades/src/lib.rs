@@ -6,9 +6,11 @@
 
 mod ast;
 mod build_info;
+mod cache;
 pub mod check;
 pub mod compare;
 mod initializer;
+mod kinds;
 pub mod layout;
 mod levenshtein;
 pub mod manifest;
@@ -19,6 +21,7 @@ pub mod validate;
 use std::path::PathBuf;
 
 pub use build_info::{BuildInfo, load_dir};
+pub use cache::{check_dir, keep, kept};
 pub use check::{ContractReport, Reference, check, check_implementation};
 pub use compare::{LayoutChange, LayoutOp, TypeChange, compare_layouts};
 pub use layout::{Members, StorageField, StorageLayout, TypeItem, extract, read_recorded};

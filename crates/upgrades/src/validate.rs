@@ -47,7 +47,7 @@ pub struct ValidationError {
     /// OpenZeppelin's kind.
     pub kind: &'static str,
     /// The variable, library or contract concerned, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `file:line`.
     pub src: String,

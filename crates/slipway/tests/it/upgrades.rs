@@ -382,3 +382,64 @@ fn sarif_names_each_error_by_its_kind_with_file_and_line() {
         );
     }
 }
+
+#[test]
+fn a_check_asked_again_of_the_same_build_is_answered_from_its_cache_and_never_stale() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = small_project(
+        &tmp,
+        &[(
+            "V.sol",
+            "contract VaultV1 { uint256 a; }\ncontract VaultV2 { address b; uint256 a; }\n",
+        )],
+    );
+    let check = || {
+        let out = slipway(&dir)
+            .args([
+                "upgrade",
+                "check",
+                "VaultV2",
+                "--reference",
+                "VaultV1",
+                "--json",
+            ])
+            .output()
+            .expect("check");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let first = check();
+    assert_eq!(first.0, Some(1), "an insert: {}", first.2);
+    // The build-info spoilt, its size and time kept: the answer is the
+    // kept one, so the build-info was not read.
+    let info = std::fs::read_dir(dir.join("out/build-info"))
+        .expect("build-info")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("a build-info file");
+    let modified = std::fs::metadata(&info)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let len = std::fs::metadata(&info).expect("meta").len();
+    std::fs::write(&info, " ".repeat(usize::try_from(len).expect("size"))).expect("spoil");
+    let file = std::fs::File::options()
+        .write(true)
+        .open(&info)
+        .expect("open");
+    file.set_modified(modified).expect("keep the time");
+    drop(file);
+    let kept = check();
+    assert_eq!((kept.0, &kept.1), (first.0, &first.1), "{}", kept.2);
+    // A changed source: a new build, a new answer.
+    std::fs::write(
+        dir.join("contracts/src/V.sol"),
+        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.20;\ncontract VaultV1 { uint256 a; }\ncontract VaultV2 { uint256 a; address b; }\n",
+    )
+    .expect("source");
+    let again = check();
+    assert_eq!(again.0, Some(0), "an append: {}", again.2);
+}
