@@ -7,6 +7,7 @@
 pub(crate) mod alloc;
 mod args;
 mod cmd;
+mod deploying;
 mod findings;
 mod global;
 mod output;

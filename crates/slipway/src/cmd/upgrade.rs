@@ -229,12 +229,12 @@ impl ProxyArgs {
             explorers: false,
             command: &command,
         };
-        super::deploy::drive(
+        crate::deploying::drive(
             global,
             &config,
             &env,
             &request,
-            super::deploy::Use::Upgrade {
+            crate::deploying::Use::Upgrade {
                 proxy: name,
                 call: self.call.map(|c| (c, self.args)),
             },
