@@ -142,7 +142,9 @@ pub(crate) fn check_plan(
     plan: Plan,
 ) -> Result<(PathBuf, CheckedPlan), DeployError> {
     let checked = if plan.has_proxies() {
-        let proxies = proxy_artifacts(config)?;
+        let (proxies, openzeppelin) = proxies_built(config)?;
+        let mut plan = plan;
+        plan.use_openzeppelin_at(&openzeppelin.dir);
         plan.check(&artifacts.merged(&proxies))
     } else {
         plan.check(artifacts)
@@ -153,9 +155,19 @@ pub(crate) fn check_plan(
 /// OpenZeppelin's proxy contracts, built from the project's own copy with
 /// its settings.
 pub(crate) fn proxy_artifacts(config: &Config) -> Result<Artifacts, slipway_solc::SolcError> {
+    Ok(proxies_built(config)?.0)
+}
+
+/// [`proxy_artifacts`], and where they come from.
+fn proxies_built(
+    config: &Config,
+) -> Result<(Artifacts, slipway_solc::OpenZeppelin), slipway_solc::SolcError> {
     let compiler = slipway_solc::compiler(config, false, &|_| {})?;
     let proxies = slipway_solc::compile_proxies(config, &compiler)?;
-    Ok(Artifacts::from_build(&proxies.contracts))
+    Ok((
+        Artifacts::from_build(&proxies.contracts),
+        proxies.openzeppelin,
+    ))
 }
 
 /// Deploys `request.plan` to `request.env`: everything `slipway deploy`

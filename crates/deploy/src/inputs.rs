@@ -115,6 +115,7 @@ pub(crate) fn prepare(
                 DynSolValue::Address(a) => a,
                 _ => return Err("`to` is not an address".into()),
             };
+            let (function, values) = v4_upgrade(step, function, values, names);
             let data = function
                 .abi_encode_input(&values)
                 .map_err(|e| format!("cannot encode the arguments: {e}"))?;
@@ -144,6 +145,34 @@ pub(crate) fn prepare(
             })
         }
         _ => Err("the step was not checked".into()),
+    }
+}
+
+/// An upgrade through OpenZeppelin 4.x's `ProxyAdmin` without a call:
+/// its `upgradeAndCall` would call the implementation with empty data
+/// (and revert where it has no fallback), so `upgrade(proxy, impl)` is
+/// sent instead. Anything else is sent as the plan says.
+fn v4_upgrade(
+    step: &CheckedStep,
+    function: &alloy_json_abi::Function,
+    values: Vec<DynSolValue>,
+    names: &Names,
+) -> (alloy_json_abi::Function, Vec<DynSolValue>) {
+    let legacy = match &step.step.role {
+        StepRole::Upgrade {
+            proxy,
+            kind: crate::ProxyKind::Transparent,
+            ..
+        } => names.contains_key(&crate::proxies::v4_admin_mark(proxy)),
+        _ => false,
+    };
+    let without_call = matches!(values.last(), Some(DynSolValue::Bytes(data)) if data.is_empty());
+    match alloy_json_abi::Function::parse("function upgrade(address proxy, address implementation)")
+    {
+        Ok(upgrade) if legacy && without_call && values.len() == 3 => {
+            (upgrade, values.into_iter().take(2).collect())
+        }
+        _ => (function.clone(), values),
     }
 }
 

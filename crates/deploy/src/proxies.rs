@@ -20,6 +20,10 @@ pub const BEACON_SLOT: B256 =
 /// `owner()` of Ownable.
 const OWNER_SELECTOR: [u8; 4] = [0x8d, 0xa5, 0xcb, 0x5b];
 
+/// `UPGRADE_INTERFACE_VERSION()`: OpenZeppelin 5.x's proxies and
+/// `ProxyAdmin` have it, 4.x's do not.
+const UPGRADE_INTERFACE_VERSION_SELECTOR: [u8; 4] = [0xad, 0x3c, 0xb1, 0xcc];
+
 /// `implementation()` of IBeacon.
 const IMPLEMENTATION_SELECTOR: [u8; 4] = [0x5c, 0x60, 0xda, 0x1b];
 
@@ -68,6 +72,33 @@ async fn word_call(
         .unwrap_or_default())
 }
 
+/// Whether the `ProxyAdmin` at `admin` is OpenZeppelin 4.x's, whose
+/// `upgradeAndCall` always calls the implementation (so an upgrade
+/// without a call goes through its `upgrade`): it has no
+/// `UPGRADE_INTERFACE_VERSION()`.
+pub async fn is_v4_admin(client: &ChainClient, admin: Address) -> Result<bool, DeployError> {
+    let answer = client
+        .call(&CallRequest {
+            from: None,
+            to: Some(admin),
+            value: U256::ZERO,
+            data: Bytes::from(UPGRADE_INTERFACE_VERSION_SELECTOR.to_vec()),
+        })
+        .await;
+    Ok(match answer {
+        Ok(out) => out.is_empty(),
+        // It reverted: no such function.
+        Err(slipway_chain::ProviderError::Rpc { .. }) => true,
+        Err(e) => return Err(e.into()),
+    })
+}
+
+/// The name under which [`crate::encode::Names`] marks proxy `proxy`'s
+/// admin as 4.x's.
+pub(crate) fn v4_admin_mark(proxy: &str) -> String {
+    format!("{proxy}.admin (4.x)")
+}
+
 /// Where a proxy of `kind` points: `target` is the proxy (uups,
 /// transparent) or its beacon.
 pub async fn current_implementation(
@@ -93,6 +124,10 @@ mod tests {
         use alloy_primitives::keccak256;
         assert_eq!(keccak256("owner()")[..4], OWNER_SELECTOR);
         assert_eq!(keccak256("implementation()")[..4], IMPLEMENTATION_SELECTOR);
+        assert_eq!(
+            keccak256("UPGRADE_INTERFACE_VERSION()")[..4],
+            UPGRADE_INTERFACE_VERSION_SELECTOR
+        );
     }
 
     #[test]

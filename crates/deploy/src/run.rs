@@ -191,6 +191,9 @@ impl Deployment<'_> {
                 crate::proxies::slot_address(self.client, target, crate::proxies::ADMIN_SLOT)
                     .await?;
             names.insert(crate::admin_name(proxy), admin);
+            if crate::proxies::is_v4_admin(self.client, admin).await? {
+                names.insert(crate::proxies::v4_admin_mark(proxy), Address::ZERO);
+            }
         }
         crate::proxies::current_implementation(self.client, kind, target).await
     }
@@ -858,9 +861,11 @@ impl Deployment<'_> {
                 package: None,
                 proxy,
             };
+            // An imported proxy's admin is not from this build either.
             let admin = record
                 .proxy
                 .as_ref()
+                .filter(|p| !p.imported)
                 .and_then(|p| p.admin)
                 .zip(self.plan.proxy_admin.as_ref());
             written.push(record.write(self.root, &self.env.name)?);

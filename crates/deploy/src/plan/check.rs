@@ -404,8 +404,28 @@ impl Plan {
                     }
                 )
             });
+            // Beside the transparent proxy the plan deploys.
             let proxy_admin = transparent
-                .then(|| artifacts.find(super::PROXY_ADMIN).ok().cloned())
+                .then(|| {
+                    checked
+                        .iter()
+                        .find_map(|c| match (&c.step.role, &c.artifact) {
+                            (
+                                StepRole::Proxy {
+                                    kind: super::ProxyKind::Transparent,
+                                    ..
+                                },
+                                Some(proxy),
+                            ) => {
+                                let admin = proxy.id.replace(
+                                    "TransparentUpgradeableProxy.sol:TransparentUpgradeableProxy",
+                                    "ProxyAdmin.sol:ProxyAdmin",
+                                );
+                                artifacts.find(&admin).ok().cloned()
+                            }
+                            _ => None,
+                        })
+                })
                 .flatten();
             Ok(CheckedPlan {
                 plan: self,

@@ -366,3 +366,24 @@ impl StepReader<'_, '_> {
         steps
     }
 }
+
+impl super::Plan {
+    /// Names OpenZeppelin's proxies by their whole path under `dir` (the
+    /// project's OpenZeppelin Contracts), so that another copy in the
+    /// build (a 4.x package beside the 5.x one) is never taken for them.
+    pub fn use_openzeppelin_at(&mut self, dir: &std::path::Path) {
+        for step in &mut self.steps {
+            if let Action::Deploy { artifact, .. } = &mut step.action
+                && [
+                    ERC1967_PROXY,
+                    TRANSPARENT_PROXY,
+                    UPGRADEABLE_BEACON,
+                    BEACON_PROXY,
+                ]
+                .contains(&artifact.as_str())
+            {
+                *artifact = format!("{}/{artifact}", dir.display());
+            }
+        }
+    }
+}

@@ -239,6 +239,9 @@ pub(crate) async fn deploy_through_open_safe(
                 let admin =
                     crate::proxies::slot_address(client, at, crate::proxies::ADMIN_SLOT).await?;
                 names.insert(crate::admin_name(proxy), admin);
+                if crate::proxies::is_v4_admin(client, admin).await? {
+                    names.insert(crate::proxies::v4_admin_mark(proxy), Address::ZERO);
+                }
             }
             let prepared = match prepare(checked, &names, Some(safe.state.address)) {
                 Ok(prepared) => prepared,

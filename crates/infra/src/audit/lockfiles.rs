@@ -40,9 +40,12 @@ pub fn npm(text: &str, file: &Path) -> Result<Vec<Dependency>, AuditError> {
     let mut out = Vec::new();
     if let Some(packages) = lock.get("packages").and_then(|p| p.as_object()) {
         for (key, entry) in packages {
-            let Some((_, name)) = key.rsplit_once("node_modules/") else {
+            let Some((_, folder)) = key.rsplit_once("node_modules/") else {
                 continue; // the root package ("")
             };
+            // An npm alias (`"x-v4": "npm:x@4"`) keeps the package's own
+            // name beside the folder's: advisories name the package.
+            let name = entry.get("name").and_then(|n| n.as_str()).unwrap_or(folder);
             if let Some(version) = entry.get("version").and_then(|v| v.as_str()) {
                 let line = line_of(text, &format!("\"{key}\""));
                 out.push(dependency(name, version, file, line));
@@ -194,6 +197,13 @@ mod tests {
         let found = pins(&npm(v3, Path::new("package-lock.json")).expect("reads"));
         assert!(found.contains(&("@openzeppelin/contracts".into(), "4.9.2".into(), 5)));
         assert!(found.contains(&("solmate".into(), "6.2.0".into(), 8)));
+        // An alias installs the package under another folder's name.
+        let aliased = "{\n  \"packages\": {\n    \"node_modules/@openzeppelin/contracts-v4\": {\n      \"name\": \"@openzeppelin/contracts\",\n      \"version\": \"4.7.0\"\n    }\n  }\n}\n";
+        let found = pins(&npm(aliased, Path::new("package-lock.json")).expect("reads"));
+        assert_eq!(
+            found,
+            vec![("@openzeppelin/contracts".into(), "4.7.0".into(), 3)]
+        );
         let v1 = "{\n  \"lockfileVersion\": 1,\n  \"dependencies\": {\n    \"@openzeppelin/contracts\": {\n      \"version\": \"4.4.0\"\n    }\n  }\n}\n";
         let found = pins(&npm(v1, Path::new("package-lock.json")).expect("reads"));
         assert_eq!(

@@ -1010,3 +1010,71 @@ fn through_a_safe_a_proxy_and_its_upgrade_are_proposals_executed_after_signing()
     assert_eq!(call(&dir, &chain, "Counter", "version"), "\"v2\"");
     assert_eq!(call(&dir, &chain, "Counter", "count"), "7");
 }
+
+#[test]
+fn an_openzeppelin_4_transparent_proxy_is_imported_and_upgraded_through_its_admins_upgrade() {
+    let anvil = slipway_testkit::Anvil::start(31337, &[]);
+    let chain = Chain::Node(anvil.url());
+    let config = "[compiler]\nversion = \"0.8.20\"\n\n[environments.local]\nchain_id = 31337\nrpc = [\"${LOCAL_URL}\"]\nconfirmations = 1\nsigner = { kind = \"env\", var = \"LOCAL_KEY\" }\n";
+    // Another project deployed a 4.x proxy and ProxyAdmin, as
+    // hardhat-upgrades 2.x did, initialised with `initialize(7)`.
+    let legacy_tmp = tempfile::tempdir().expect("tmp");
+    let init = format!(
+        "0x{}{}",
+        alloy_primitives::hex::encode(&alloy_primitives::keccak256("initialize(uint256)")[..4]),
+        alloy_primitives::hex::encode(alloy_primitives::B256::with_last_byte(7))
+    );
+    let legacy = project(
+        &legacy_tmp,
+        &format!(
+            "[[step]]\nid = \"Admin\"\ndeploy = \"ProxyAdmin\"\n\n[[step]]\nid = \"Logic\"\ndeploy = \"CounterV1\"\n\n[[step]]\nid = \"Proxy\"\ndeploy = \"TransparentUpgradeableProxy\"\nargs = [\"@Logic\", \"@Admin\", \"{init}\"]\n"
+        ),
+    );
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../upgrades/testdata/deploy/legacy/Legacy.sol"),
+        legacy.join("contracts/src/Legacy.sol"),
+    )
+    .expect("copy");
+    std::fs::write(legacy.join("slipway.toml"), config).expect("config");
+    deployed(&legacy, &chain);
+    let proxy = record(&legacy, &chain, "Proxy")["address"]
+        .as_str()
+        .expect("address")
+        .to_owned();
+
+    // This project's plan takes it over and moves it to CounterV2.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = project(
+        &tmp,
+        "[[step]]\nid = \"Counter\"\ndeploy = \"CounterV2\"\nproxy = \"transparent\"\n",
+    );
+    std::fs::write(dir.join("slipway.toml"), config).expect("config");
+    let binding = format!("Counter={proxy}");
+    let imported = command(&dir, &chain, &["upgrade", "import"])
+        .args(["--proxy", &binding, "--reference", "CounterV1"])
+        .output()
+        .expect("import runs");
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let upgraded = deployed(&dir, &chain);
+    assert_eq!(
+        sent(&upgraded),
+        ["Counter.impl", "Counter.upgrade"],
+        "{upgraded}"
+    );
+    assert_eq!(call(&dir, &chain, "Counter", "version"), "\"v2\"");
+    assert_eq!(
+        call(&dir, &chain, "Counter", "count"),
+        "7",
+        "the state stayed"
+    );
+    let journal = std::fs::read_to_string(dir.join("deployments/local/proxies.journal.jsonl"))
+        .expect("journal");
+    assert!(
+        journal.contains("\"what\":\"upgrade(address,address)\""),
+        "4.x's upgrade, not upgradeAndCall with no call: {journal}"
+    );
+}
