@@ -38,6 +38,10 @@ pub struct ImportRequest<'a> {
     /// A contract of the build whose layout is the one the proxies'
     /// current implementation has, for proxies no manifest knows.
     pub reference: Option<&'a str>,
+    /// The build-info folder `reference` is found in (default: this
+    /// project's build): an old implementation's build, for a proxy
+    /// deployed outside slipway and hardhat-upgrades.
+    pub reference_build: Option<&'a Path>,
     /// The signer who will deploy (the journal is begun for it).
     pub signer: &'a str,
     /// Who this process is, for the journal's lock.
@@ -157,7 +161,12 @@ pub async fn import(request: &ImportRequest<'_>) -> Result<Imported, DeployError
         let layout_from = if manifest.implementation_at(implementation).is_some() {
             "manifest".to_owned()
         } else if let Some(reference) = request.reference {
-            let layout = crate::upgrades::layout_of(config, request.artifacts, reference)?;
+            let layout = crate::upgrades::layout_of(
+                config,
+                request.artifacts,
+                reference,
+                request.reference_build,
+            )?;
             manifest.add_implementation(
                 format!("reference:{reference}:{implementation}"),
                 implementation,

@@ -214,19 +214,31 @@ pub(crate) fn record(
 }
 
 /// The storage layout of `contract` (`Name` or `path/File.sol:Name`) in the
-/// build, as OpenZeppelin's manifests keep it.
+/// build, or in the build-info folder `build` (an older build, a build
+/// made elsewhere), as OpenZeppelin's manifests keep it.
 pub(crate) fn layout_of(
     config: &Config,
     artifacts: &slipway_contracts::Artifacts,
     contract: &str,
+    build: Option<&Path>,
 ) -> Result<slipway_upgrades::StorageLayout, DeployError> {
-    let id = artifacts
-        .find(contract)
-        .map_err(|e| DeployError::Reference(e.to_string()))?
-        .id
-        .clone();
+    let elsewhere;
     let mut infos = Infos { config, read: None };
-    let (info, file, name) = slipway_upgrades::find(infos.get()?, &id)?;
+    let (infos, wanted): (&[BuildInfo], String) = match build {
+        Some(dir) => {
+            elsewhere = slipway_upgrades::load_dir(dir)?;
+            (&elsewhere, contract.to_owned())
+        }
+        None => {
+            let id = artifacts
+                .find(contract)
+                .map_err(|e| DeployError::Reference(e.to_string()))?
+                .id
+                .clone();
+            (infos.get()?, id)
+        }
+    };
+    let (info, file, name) = slipway_upgrades::find(infos, &wanted)?;
     let mut layout = slipway_upgrades::extract(info, &file, &name)?;
     layout.solc_version = Some(info.solc_version.clone()).filter(|v| !v.is_empty());
     Ok(layout)

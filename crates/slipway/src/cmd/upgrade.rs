@@ -84,6 +84,10 @@ struct ImportArgs {
     /// implementation has (for proxies the manifest does not know).
     #[arg(long, value_name = "CONTRACT")]
     reference: Option<String>,
+    /// The build-info folder to find --reference in (an old
+    /// implementation's build; default: this project's build).
+    #[arg(long, value_name = "DIR", requires = "reference")]
+    reference_build: Option<std::path::PathBuf>,
     /// The environment.
     #[arg(long, default_value = "development")]
     env: String,
@@ -261,6 +265,7 @@ impl ImportArgs {
             manifest: self.manifest.as_deref(),
             proxies: &self.proxies,
             reference: self.reference.as_deref(),
+            reference_build: self.reference_build.as_deref(),
             signer: &self.signer.signer,
             command: &command,
         };

@@ -795,15 +795,39 @@ fn a_proxy_no_manifest_knows_is_imported_with_the_layout_of_a_reference_contract
         .replacen("id = \"Box\"", "id = \"Taken\"", 1)
         .replacen("deploy = \"BoxV1\"", "deploy = \"BoxV2\"", 1);
     std::fs::write(dir.join("deploy/other.toml"), other).expect("plan");
+    // BoxV1 is no longer in the sources: its layout is in an old build.
+    let old_build = tmp.path().join("old-build");
+    std::fs::create_dir_all(&old_build).expect("mkdir");
+    for entry in std::fs::read_dir(dir.join("out/build-info"))
+        .expect("build-info")
+        .flatten()
+    {
+        std::fs::copy(entry.path(), old_build.join(entry.file_name())).expect("copy");
+    }
+    let source = dir.join("contracts/src/Box.sol");
+    let text = std::fs::read_to_string(&source).expect("source");
+    std::fs::write(&source, text.replace("contract BoxV1 ", "contract BoxOne ")).expect("edit");
     let binding = format!("Taken={proxy}");
-    let imported = command(
-        &dir,
-        &chain,
-        &["upgrade", "import", "--plan", "deploy/other.toml"],
-    )
-    .args(["--proxy", &binding, "--reference", "BoxV1", "--json"])
-    .output()
-    .expect("import runs");
+    let import = |extra: &[&str]| {
+        command(
+            &dir,
+            &chain,
+            &["upgrade", "import", "--plan", "deploy/other.toml"],
+        )
+        .args(["--proxy", &binding, "--reference", "BoxV1", "--json"])
+        .args(extra)
+        .output()
+        .expect("import runs")
+    };
+    let not_here = import(&[]);
+    assert_eq!(not_here.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&not_here.stderr).contains("BoxV1"),
+        "{}",
+        String::from_utf8_lossy(&not_here.stderr)
+    );
+    let old = old_build.to_string_lossy().into_owned();
+    let imported = import(&["--reference-build", &old]);
     assert!(
         imported.status.success(),
         "{}",
