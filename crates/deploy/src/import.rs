@@ -109,7 +109,11 @@ pub async fn import(request: &ImportRequest<'_>) -> Result<Imported, DeployError
     let (file, plan) = crate::upgrade_proxy::plan_with_proxy(config, env, request.plan, first)?;
     let (_, checked) = crate::apply::check_plan(config, request.artifacts, &file, plan)?;
     let client = slipway_chain::connect(config, env, request.command).await?;
-    let deployer = slipway_keys::address_of(env, request.signer, config.vars())?;
+    // Who the journal is begun for: the Safe where it deploys.
+    let deployer = match env.multisig {
+        slipway_config::Multisig::Safe { address, .. } => address,
+        _ => slipway_keys::address_of(env, request.signer, config.vars())?,
+    };
 
     let mut found = Vec::new();
     let mut records = Vec::new();
