@@ -236,10 +236,34 @@ pub async fn import(request: &ImportRequest<'_>) -> Result<Imported, DeployError
             deployer,
         })?,
     }
+    let steps: Vec<usize> = records
+        .iter()
+        .filter_map(|(step, _)| {
+            checked
+                .steps
+                .iter()
+                .position(|s| &s.step.id == step && matches!(s.step.role, StepRole::Proxy { .. }))
+        })
+        .collect();
     for (step, input) in records {
         journal.append(&JournalRecord::Found { step, input })?;
     }
+    drop(journal);
     manifest.write(&manifest_path)?;
+    // The proxies' records now, so that `call`, `deployments` and
+    // `verify` know them before the next deploy.
+    let deployment = crate::Deployment {
+        root: &config.root,
+        env,
+        plan: &checked,
+        client: &client,
+        signer: None,
+        deployer,
+        lifecycle: slipway_chain::Lifecycle::for_env(env),
+    };
+    deployment
+        .write_records(&Journal::read(&path)?, &steps)
+        .await?;
     Ok(Imported {
         manifest: manifest_path,
         implementations,

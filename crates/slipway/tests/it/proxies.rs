@@ -737,6 +737,16 @@ fn a_proxy_hardhat_upgrades_deployed_is_imported_and_its_next_upgrade_checked_ag
     let imported: Value = serde_json::from_slice(&imported.stdout).expect("JSON");
     assert_eq!(imported["proxies"][0]["kind"], "uups");
     assert_eq!(imported["proxies"][0]["layout_from"], "manifest");
+    // Known at once: its record holds the implementation's ABI.
+    assert_eq!(
+        call(&dir, &chain, "Box", "value"),
+        "42",
+        "hardhat's initialize"
+    );
+    assert_eq!(
+        record(&dir, &chain, "Box")["proxy"]["imported"],
+        serde_json::json!(true)
+    );
     let again = import(&[&manifest_arg, "--proxy", &binding]);
     assert_eq!(again.status.code(), Some(2), "imported once only");
 
