@@ -207,10 +207,7 @@ pub(crate) async fn run_checked(
         artifacts,
         ..
     } = *request;
-    let mut plan = plan.clone();
-    plan.allow_unsafe(&request.options.unsafe_allow)
-        .map_err(DeployError::UnsafeAllow)?;
-    let plan = &plan;
+    let plan = &crate::upgrades::waiving(plan, &request.options.unsafe_allow)?;
     let signer = resolve_signer(env, request.signer, config.vars(), hooks.password)?;
     let client = slipway_chain::connect(config, env, request.command).await?;
     let deployment = Deployment {
@@ -223,19 +220,12 @@ pub(crate) async fn run_checked(
         lifecycle: Lifecycle::for_env(env),
     };
     let mut effect = deployment.effect(&request.options).await?;
-    if plan.plan.has_proxies() {
-        // A run interrupted after its last step and before its manifest
-        // was written is caught up first: the checks read the manifest.
-        crate::upgrades::record(config, &env.name, plan, &effect.state)?;
-        effect.upgrades = crate::upgrades::assess(config, &env.name, plan, &effect)?;
-    }
+    crate::upgrades::check_before_run(config, &env.name, plan, &mut effect)?;
     let mut report = DeployReport::shown(hooks, file, &effect, plan.depth());
     if let Some(refusal) = effect.refusal() {
         return Err(DeployError::Changed(refusal));
     }
-    if effect.upgrades.iter().any(|c| !c.ok()) {
-        return Err(DeployError::UnsafeUpgrade(effect.upgrades.clone()));
-    }
+    crate::upgrades::refuse_unsafe(&effect)?;
     if request.dry_run {
         return Ok(report);
     }
@@ -260,11 +250,8 @@ pub(crate) async fn run_checked(
     let deployed = deployment
         .execute(effect, &request.options, hooks.progress)
         .await;
-    if plan.plan.has_proxies() {
-        // Whatever became of the run, what it finished is recorded.
-        let state = crate::Journal::read(&deployment.journal_path())?;
-        crate::upgrades::record(config, &env.name, plan, &state)?;
-    }
+    // Whatever became of the run, what it finished is recorded.
+    crate::upgrades::record_after_run(config, &env.name, plan, &deployment.journal_path())?;
     let deployed = deployed?;
     report.deployed = Some(deployed);
     if request.verify {
@@ -315,10 +302,7 @@ pub(crate) async fn safe_run(
     plan: &CheckedPlan,
 ) -> Result<DeployReport, DeployError> {
     let DeployRequest { config, env, .. } = *request;
-    let mut plan = plan.clone();
-    plan.allow_unsafe(&request.options.unsafe_allow)
-        .map_err(DeployError::UnsafeAllow)?;
-    let plan = &plan;
+    let plan = &crate::upgrades::waiving(plan, &request.options.unsafe_allow)?;
     let client = slipway_chain::connect(config, env, request.command).await?;
     let deployment = Deployment {
         root: &config.root,
@@ -330,18 +314,12 @@ pub(crate) async fn safe_run(
         lifecycle: Lifecycle::for_env(env),
     };
     let mut effect = deployment.effect(&request.options).await?;
-    if plan.plan.has_proxies() {
-        crate::upgrades::record(config, &env.name, plan, &effect.state)?;
-        effect.upgrades = crate::upgrades::assess(config, &env.name, plan, &effect)?;
-    }
+    crate::upgrades::check_before_run(config, &env.name, plan, &mut effect)?;
     let mut report = DeployReport::shown(hooks, file, &effect, plan.depth());
-    if effect.upgrades.iter().any(|c| !c.ok()) {
-        return Err(DeployError::UnsafeUpgrade(effect.upgrades.clone()));
-    }
+    crate::upgrades::refuse_unsafe(&effect)?;
     if request.dry_run {
         return Ok(report);
     }
-    let proxies = plan.plan.has_proxies();
     report.safe = Some(
         crate::safe::deploy_through_safe(
             &deployment,
@@ -353,10 +331,7 @@ pub(crate) async fn safe_run(
         )
         .await?,
     );
-    if proxies {
-        // What the owners executed is in the journal now.
-        let state = crate::Journal::read(&deployment.journal_path())?;
-        crate::upgrades::record(config, &env.name, plan, &state)?;
-    }
+    // What the owners executed is in the journal now.
+    crate::upgrades::record_after_run(config, &env.name, plan, &deployment.journal_path())?;
     Ok(report)
 }

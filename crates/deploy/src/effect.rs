@@ -87,6 +87,10 @@ pub struct StepEffect {
     /// Its part in a proxy step (`implementation of Box`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub part: Option<String>,
+    /// It deploys an implementation behind a proxy: a change of it is an
+    /// upgrade.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub implementation: bool,
 }
 
 /// The plan's effect.

@@ -78,29 +78,13 @@ pub struct Imported {
 pub async fn import(request: &ImportRequest<'_>) -> Result<Imported, DeployError> {
     let ImportRequest { config, env, .. } = *request;
     let manifest_path = crate::manifest_path(&config.root, &env.name);
+    // What the checks below read; written under the lock, merged into
+    // the manifest as it is then.
     let mut manifest = Manifest::read(&manifest_path)?;
-    let mut implementations = 0;
-    if let Some(path) = request.manifest {
-        let theirs = Manifest::read(path)?;
-        for (version, implementation) in theirs.impls {
-            let addresses = implementation
-                .all_addresses
-                .clone()
-                .unwrap_or_else(|| vec![implementation.deployed.address]);
-            for address in addresses {
-                manifest.add_implementation(
-                    version.clone(),
-                    address,
-                    implementation.deployed.tx_hash.clone(),
-                    implementation.layout.clone(),
-                );
-            }
-            implementations += 1;
-        }
-        for proxy in theirs.proxies {
-            manifest.add_proxy(proxy.deployed.address, proxy.deployed.tx_hash, &proxy.kind);
-        }
-    }
+    let implementations = match request.manifest {
+        Some(path) => manifest.merge(&Manifest::read(path)?),
+        None => 0,
+    };
     let first = request
         .proxies
         .first()
@@ -248,8 +232,9 @@ pub async fn import(request: &ImportRequest<'_>) -> Result<Imported, DeployError
     for (step, input) in records {
         journal.append(&JournalRecord::Found { step, input })?;
     }
-    drop(journal);
-    manifest.write(&manifest_path)?;
+    let mut now = Manifest::read(&manifest_path)?;
+    now.merge(&manifest);
+    now.write(&manifest_path)?;
     // The proxies' records now, so that `call`, `deployments` and
     // `verify` know them before the next deploy.
     let deployment = crate::Deployment {
@@ -264,6 +249,8 @@ pub async fn import(request: &ImportRequest<'_>) -> Result<Imported, DeployError
     deployment
         .write_records(&Journal::read(&path)?, &steps)
         .await?;
+    // Held until the records are written, as a deploy holds it.
+    drop(journal);
     Ok(Imported {
         manifest: manifest_path,
         implementations,

@@ -87,8 +87,16 @@ pub async fn is_v4_admin(client: &ChainClient, admin: Address) -> Result<bool, D
         .await;
     Ok(match answer {
         Ok(out) => out.is_empty(),
-        // It reverted: no such function.
-        Err(slipway_chain::ProviderError::Rpc { .. }) => true,
+        // It reverted: no such function. Any other failure stops the run
+        // rather than choosing the function to send on a guess.
+        Err(slipway_chain::ProviderError::Rpc {
+            code,
+            message,
+            revert,
+            ..
+        }) if revert.is_some() || code == 3 || message.to_ascii_lowercase().contains("revert") => {
+            true
+        }
         Err(e) => return Err(e.into()),
     })
 }

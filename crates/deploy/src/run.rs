@@ -304,6 +304,7 @@ impl Deployment<'_> {
                     gas: None,
                     deploys,
                     part: checked.step.role.describe(),
+                    implementation: matches!(checked.step.role, StepRole::Implementation { .. }),
                 };
                 let journaled = state.steps.get(&id);
                 // The chain's part: a contract the journal says is deployed

@@ -75,9 +75,57 @@ impl Infos<'_> {
     }
 }
 
+/// `plan` with OpenZeppelin's validation `kinds` (`--unsafe-allow`) waived
+/// for its implementations.
+pub(crate) fn waiving(plan: &CheckedPlan, kinds: &[String]) -> Result<CheckedPlan, DeployError> {
+    let mut plan = plan.clone();
+    plan.allow_unsafe(kinds).map_err(DeployError::UnsafeAllow)?;
+    Ok(plan)
+}
+
+/// Before a run of a plan with proxies: the manifest caught up with the
+/// journal (a run may have stopped after its last step and before its
+/// manifest was written), then the implementations `effect` would put
+/// behind proxies checked into `effect.upgrades`.
+pub(crate) fn check_before_run(
+    config: &Config,
+    env: &str,
+    plan: &CheckedPlan,
+    effect: &mut Effect,
+) -> Result<(), DeployError> {
+    if plan.plan.has_proxies() {
+        record(config, env, plan, &effect.state)?;
+        effect.upgrades = assess(config, env, plan, effect)?;
+    }
+    Ok(())
+}
+
+/// Refuses `effect` when an implementation it would put behind a proxy is
+/// not upgrade-safe.
+pub(crate) fn refuse_unsafe(effect: &Effect) -> Result<(), DeployError> {
+    if effect.upgrades.iter().any(|c| !c.ok()) {
+        return Err(DeployError::UnsafeUpgrade(effect.upgrades.clone()));
+    }
+    Ok(())
+}
+
+/// After a run of a plan with proxies: what its journal holds now
+/// recorded in the manifest.
+pub(crate) fn record_after_run(
+    config: &Config,
+    env: &str,
+    plan: &CheckedPlan,
+    journal: &Path,
+) -> Result<(), DeployError> {
+    if plan.plan.has_proxies() {
+        record(config, env, plan, &crate::Journal::read(journal)?)?;
+    }
+    Ok(())
+}
+
 /// Checks each implementation `effect` would put behind a proxy: the
 /// implementation steps it sends, and the upgrades it sends.
-pub(crate) fn assess(
+fn assess(
     config: &Config,
     env: &str,
     plan: &CheckedPlan,
@@ -170,13 +218,18 @@ pub(crate) fn assess(
 /// Adds to the environment's manifest every proxy and implementation the
 /// journal holds as done and the manifest lacks; an implementation's
 /// layout is taken from the build, and only while the build still holds
-/// the code that was deployed.
-pub(crate) fn record(
+/// the code that was deployed. The manifest is read and written under the
+/// environment's deploy lock; while another run holds it, nothing is
+/// written (that run, or the next of this plan, catches it up).
+fn record(
     config: &Config,
     env: &str,
     plan: &CheckedPlan,
     state: &JournalState,
 ) -> Result<(), DeployError> {
+    let Some(_lock) = environment_lock(config, env)? else {
+        return Ok(());
+    };
     let path = manifest_path(&config.root, env);
     let mut manifest = Manifest::read(&path)?;
     let before = manifest.clone();
@@ -242,4 +295,23 @@ pub(crate) fn layout_of(
     let mut layout = slipway_upgrades::extract(info, &file, &name)?;
     layout.solc_version = Some(info.solc_version.clone()).filter(|v| !v.is_empty());
     Ok(layout)
+}
+
+/// The environment's deploy lock ([`crate::LOCK_FILE`]), or none while
+/// another process holds it.
+pub(crate) fn environment_lock(
+    config: &Config,
+    env: &str,
+) -> Result<Option<slipway_log::OwnerLock>, DeployError> {
+    let dir = slipway_contracts::records_dir(&config.root, env);
+    std::fs::create_dir_all(&dir).map_err(|source| slipway_upgrades::UpgradesError::Read {
+        path: dir.clone(),
+        source,
+    })?;
+    let owner = slipway_log::Owner::this_process("slipway (the upgrade manifest)");
+    match slipway_log::OwnerLock::acquire(&dir.join(crate::LOCK_FILE), &dir, &owner) {
+        Ok(lock) => Ok(Some(lock)),
+        Err(slipway_log::LogError::Held { .. }) => Ok(None),
+        Err(e) => Err(DeployError::Log(e)),
+    }
 }

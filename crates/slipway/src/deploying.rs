@@ -36,11 +36,7 @@ fn effect_table(effect: &Effect, through_safe: bool) -> String {
             }
             StepStatus::Changed { diff, accepted } => format!(
                 "{}\n{}",
-                if *accepted
-                    && s.part
-                        .as_deref()
-                        .is_some_and(|p| p.starts_with("implementation"))
-                {
+                if *accepted && s.implementation {
                     "changed: new implementation"
                 } else if *accepted {
                     "changed: send again"

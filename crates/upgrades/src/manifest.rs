@@ -137,8 +137,10 @@ impl Manifest {
                 });
             }
         };
+        // A manifest saved by an editor that writes a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let manifest: Manifest =
-            serde_json::from_str(&text).map_err(|e| UpgradesError::Manifest {
+            serde_json::from_str(text).map_err(|e| UpgradesError::Manifest {
                 path: path.to_path_buf(),
                 message: e.to_string(),
             })?;
@@ -226,6 +228,34 @@ impl Manifest {
             },
             kind: kind.to_owned(),
         });
+    }
+
+    /// Takes in `other`'s implementations (at every address) and proxies
+    /// that this manifest lacks; returns how many implementations `other`
+    /// holds.
+    pub fn merge(&mut self, other: &Manifest) -> usize {
+        for (version, implementation) in &other.impls {
+            let addresses = implementation
+                .all_addresses
+                .clone()
+                .unwrap_or_else(|| vec![implementation.deployed.address]);
+            for address in addresses {
+                self.add_implementation(
+                    version.clone(),
+                    address,
+                    implementation.deployed.tx_hash.clone(),
+                    implementation.layout.clone(),
+                );
+            }
+        }
+        for proxy in &other.proxies {
+            self.add_proxy(
+                proxy.deployed.address,
+                proxy.deployed.tx_hash.clone(),
+                &proxy.kind,
+            );
+        }
+        other.impls.len()
     }
 
     /// The proxy at `address`.
@@ -320,6 +350,18 @@ mod tests {
         let text = std::fs::read_to_string(&path).expect("read text");
         assert!(text.contains(&a.to_checksum(None)), "{text}");
         assert_eq!(again.impls["v"].all_addresses.as_deref(), Some(&[a, b][..]));
+    }
+
+    #[test]
+    fn a_manifest_with_a_byte_order_mark_and_crlf_reads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("m.json");
+        std::fs::write(
+            &path,
+            "\u{feff}{\r\n  \"manifestVersion\": \"3.2\",\r\n  \"proxies\": [],\r\n  \"impls\": {}\r\n}\r\n",
+        )
+        .expect("write");
+        assert_eq!(Manifest::read(&path).expect("reads"), Manifest::default());
     }
 
     #[test]

@@ -157,15 +157,7 @@ impl Etherscan {
             // Etherscan's spelling.
             ("constructorArguements", hex::encode(args)),
         ];
-        let submitted = self
-            .ask(|| {
-                self.http
-                    .inner()
-                    .post(&self.url)
-                    .query(&[("chainid", self.chain_id.to_string())])
-                    .form(&form)
-            })
-            .await?;
+        let submitted = self.post(&form).await?;
         if !submitted.ok() {
             let text = submitted.text();
             return Ok(if already(&text) {
@@ -205,15 +197,7 @@ impl Etherscan {
             ("address", proxy.to_string()),
             ("expectedimplementation", implementation.to_string()),
         ];
-        let submitted = self
-            .ask(|| {
-                self.http
-                    .inner()
-                    .post(&self.url)
-                    .query(&[("chainid", self.chain_id.to_string())])
-                    .form(&form)
-            })
-            .await?;
+        let submitted = self.post(&form).await?;
         if !submitted.ok() {
             return Ok(ExplorerCheck::Rejected {
                 reason: format!("{} ({})", submitted.text(), submitted.message),
@@ -222,6 +206,19 @@ impl Etherscan {
         let guid = submitted.text();
         self.poll("checkproxyverification", &guid, "the proxy link")
             .await
+    }
+
+    /// Submits `form` (POST, as Etherscan takes submissions), retried as
+    /// any request is.
+    async fn post(&self, form: &[(&str, String)]) -> Result<Answer, ExplorerError> {
+        self.ask(|| {
+            self.http
+                .inner()
+                .post(&self.url)
+                .query(&[("chainid", self.chain_id.to_string())])
+                .form(form)
+        })
+        .await
     }
 
     /// Asks `action` about `guid` until it is decided or the polls run
